@@ -1,0 +1,148 @@
+# bpfcheck — static analyzer and linter for BPF tracing code.
+#
+#   make            build build/bpfcheck
+#   make deps       install the Debian packages the build and tests need
+#   make test       unit + end-to-end tests (SANITIZE=1: ASan + UBSan build)
+#   make demo       run bpfcheck on the bundled examples
+#   make bench      speed, memory and fidelity measurements
+#   make fuzz       build the libFuzzer targets (clang-19)
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# LLVM_LINK=static (default) links only the LLVM components bpfcheck needs,
+# statically: a process starts in about half the time the shared libLLVM
+# takes to load. LLVM_LINK=shared links libLLVM-19.so instead.
+
+LLVM_CONFIG ?= llvm-config-19
+CLANG ?= clang-19
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+DESTDIR ?=
+LLVM_LINK ?= static
+SANITIZE ?= 0
+FUZZ_SECONDS ?= 60
+
+VERSION := 0.1.0
+
+ifeq ($(SANITIZE),1)
+BUILD ?= build-san
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+else
+BUILD ?= build
+SAN_FLAGS :=
+endif
+
+PKGS := libbpf libelf libdw jansson
+LLVM_COMPONENTS := core irreader bitreader bitwriter passes target bpfcodegen bpfdesc bpfinfo bpfasmparser
+
+# Evaluated lazily so that `make deps` works before the packages exist.
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+LLVM_CFLAGS = $(shell $(LLVM_CONFIG) --cflags 2>/dev/null | sed 's/-std=[^ ]*//; s/-fno-exceptions//')
+LLVM_LIBDIR = $(shell $(LLVM_CONFIG) --libdir 2>/dev/null)
+LLVM_STATIC_LIBS = $(shell $(LLVM_CONFIG) --link-static --ldflags --libs $(LLVM_COMPONENTS) 2>/dev/null) \
+	$(shell $(LLVM_CONFIG) --link-static --system-libs $(LLVM_COMPONENTS) 2>/dev/null) -lstdc++
+LLVM_SHARED_LIBS = -L$(LLVM_LIBDIR) -Wl,-rpath,$(LLVM_LIBDIR) -lLLVM-19
+ifeq ($(LLVM_LINK),shared)
+LLVM_LIBS = $(LLVM_SHARED_LIBS)
+else
+LLVM_LIBS = $(LLVM_STATIC_LIBS)
+endif
+
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wformat=2 -Wno-format-nonliteral
+CFLAGS ?= -O2 -g
+BC_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DBC_VERSION='"$(VERSION)"' -I. \
+	$(PKG_CFLAGS) $(LLVM_CFLAGS) $(SAN_FLAGS) -MMD -MP
+BC_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
+BC_LIBS = $(PKG_LIBS) -lm
+
+SRC_DIRS := analyzer analyzer/script analyzer/ir analyzer/object analyzer/stack \
+	analyzer/maps analyzer/types rules reporters cli
+LIB_SRCS := $(filter-out cli/main.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+MAIN_OBJ := $(BUILD)/obj/cli/main.o
+
+TEST_SRCS := $(wildcard tests/unit/test_*.c)
+TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_SUPPORT_SRCS := $(wildcard tests/unit/support/*.c)
+TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/obj/%.o)
+
+FIXTURE_SRCS := $(wildcard fixtures/objects/*.bpf.c)
+FIXTURE_OBJS := $(FIXTURE_SRCS:fixtures/objects/%.bpf.c=$(BUILD)/fixtures/%.bpf.o)
+
+FUZZ_SRCS := $(wildcard fuzz/fuzz_*.c)
+
+.PHONY: all deps test unit-test golden-test fixtures demo bench fuzz fuzz-run install clean check-docs
+.DEFAULT_GOAL := all
+
+all: $(BUILD)/bpfcheck
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BC_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libbpfcheck.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/bpfcheck: $(MAIN_OBJ) $(BUILD)/libbpfcheck.a
+	$(CC) $(BC_LDFLAGS) -o $@ $(MAIN_OBJ) $(BUILD)/libbpfcheck.a $(BC_LIBS) $(LLVM_LIBS)
+
+# Unit tests link the shared libLLVM: same code, much faster links.
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libbpfcheck.a $(TEST_SUPPORT_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BC_CFLAGS) $(CFLAGS) $(BC_LDFLAGS) -o $@ $< $(TEST_SUPPORT_OBJS) \
+		$(BUILD)/libbpfcheck.a $(BC_LIBS) -lcmocka $(LLVM_SHARED_LIBS)
+
+# BPF fixtures are built from C at test time. A file may name extra clang
+# flags on a line `// CFLAGS: ...` (e.g. -mllvm -bpf-stack-size=1024).
+$(BUILD)/fixtures/%.bpf.o: fixtures/objects/%.bpf.c
+	@mkdir -p $(dir $@)
+	$(CLANG) -target bpf -O2 -g -Ifixtures/objects \
+		$$(sed -n 's|^// CFLAGS: ||p' $<) -c $< -o $@
+
+fixtures: $(FIXTURE_OBJS)
+
+test: all $(TEST_BINS) fixtures check-docs
+	@BUILD=$(BUILD) ./tests/run-tests.sh $(TEST_BINS)
+
+check-docs:
+	@./tests/check-docs.sh
+
+deps:
+	@./tests/install-deps.sh
+
+demo: all fixtures
+	@./bench/demo.sh $(BUILD)
+
+bench: all fixtures
+	@./bench/run.sh $(BUILD)
+
+fuzz:
+	@mkdir -p build-fuzz
+	@for f in $(FUZZ_SRCS); do \
+		n=$$(basename $$f .c); \
+		echo "  FUZZ $$n"; \
+		$(CLANG) -std=gnu11 -D_GNU_SOURCE -DBC_VERSION='"$(VERSION)"' -I. -g -O1 \
+			-fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) $(LLVM_CFLAGS) \
+			$$f $(filter-out cli/%,$(LIB_SRCS)) -o build-fuzz/$$n \
+			$(BC_LIBS) $(LLVM_SHARED_LIBS) || exit 1; \
+	done
+
+fuzz-run: fuzz
+	@for f in $(FUZZ_SRCS); do \
+		n=$$(basename $$f .c); mkdir -p build-fuzz/corpus-$$n; \
+		build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus-$$n fuzz/seeds/$$n || exit 1; \
+	done
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/bpfcheck/rules \
+		$(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(BUILD)/bpfcheck $(DESTDIR)$(PREFIX)/bin/bpfcheck
+	install -m 0644 docs/rules/*.md $(DESTDIR)$(PREFIX)/share/doc/bpfcheck/rules/
+	if [ -f docs/bpfcheck.1 ]; then install -m 0644 docs/bpfcheck.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d)

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Facts: what every input kind is reduced to (programs, frames, slots, call
+ * chains). Object analysis, IR analysis and script compilation all fill the
+ * same structures, so the stack rules and the reporters are written once.
+ */
+#ifndef BC_FACTS_H
+#define BC_FACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+enum bc_placement {
+	BC_PLACE_STACK = 0,
+	BC_PLACE_SCRATCH = 1,
+};
+
+/* A named stack slot (an IR alloca or a construct) and where it came from. */
+struct bc_slot {
+	char *construct;	/* "map-key", "str", "tuple", "variable", "printf-args", ... */
+	char *name;		/* "@a", "$s", IR name */
+	uint32_t bytes;
+	char *path;		/* source file; NULL = the unit's */
+	struct bc_span span;
+	bool live_at_peak;
+	bool script_dependent;
+	char **origin;		/* chain of copies, source first: "str() at 3:8", ... */
+	size_t nr_origin;
+	enum bc_placement placement;
+	uint64_t scratch_bytes;	/* memory cost when placed in scratch storage */
+};
+
+/* A stack-model violation found along a call chain (kernel rules). */
+enum bc_chain_issue_kind {
+	BC_CHAIN_COMBINED_TOO_LARGE = 1, /* "combined stack size of N calls is M" */
+	BC_CHAIN_TOO_DEEP,		 /* more than MAX_CALL_FRAMES frames */
+	BC_CHAIN_TAIL_CALL_FRAME,	 /* tail call with >= 256 bytes of caller frames */
+	BC_CHAIN_PRIV_STACK_TOO_LARGE,	 /* private-stack subprog over the limit */
+	BC_CHAIN_RECURSION,		 /* a call cycle; the verifier refuses it */
+};
+
+struct bc_chain_issue {
+	enum bc_chain_issue_kind kind;
+	uint32_t bytes;		/* combined / caller-frame / subprog bytes */
+	uint32_t frames;	/* number of frames in the chain */
+	size_t *chain;		/* function indexes, root first */
+	size_t nr_chain;
+};
+
+/* One function: a program (entry point) or a BPF-to-BPF subprogram. */
+struct bc_func {
+	char *name;
+	char *section;
+	bool is_entry;		/* a program the kernel loads, not a subprog */
+	bool is_callback;	/* reached through a callback reference (bpf_loop, ...) */
+	bool has_tail_call;
+	char *prog_type;	/* "kprobe", "tracepoint", ... from the section; NULL = unknown */
+	uint32_t insn_off;	/* first instruction (index within its section) */
+	uint32_t insn_cnt;
+	uint32_t frame_bytes;	/* verifier depth: deepest r10 access, rounded to 8 */
+	uint32_t deepest_insn;	/* instruction that reaches the deepest offset */
+	/* where the function is in source: from .BTF.ext/DWARF line info, else unset */
+	char *src_path;
+	struct bc_span src_span;
+	/* callees (indexes into bc_facts.funcs) */
+	size_t *callees;
+	size_t nr_callees;
+	/* for entries: the deepest chain under the kernel model */
+	uint32_t chain_bytes;
+	size_t *chain;		/* function indexes, root first */
+	size_t nr_chain;
+	struct bc_chain_issue *issues;
+	size_t nr_issues;
+	/* per-construct attribution (scripts and IR); empty for plain objects */
+	struct bc_slot *slots;
+	size_t nr_slots;
+	uint32_t slot_peak_bytes;	/* bytes of slots live at the peak */
+	uint32_t unattributed_bytes;	/* frame bytes no named slot accounts for */
+	bool has_attribution;
+};
+
+struct bc_facts {
+	struct bc_func *funcs;
+	size_t nr_funcs;
+};
+
+void bc_facts_free(struct bc_facts *f);
+void bc_slot_free(struct bc_slot *s);
+
+#endif

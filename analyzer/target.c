@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Target profiles: kernel version, JIT, arch, bpftrace version. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "kernel_limits.h"
+#include "target.h"
+
+#define BC_DEFAULT_BPFTRACE	1700	/* 0.17.0: Debian 12's */
+#define BC_VMLINUX_BTF		"/sys/kernel/btf/vmlinux"
+
+int bc_kernel_version_parse(const char *s, int *kv)
+{
+	unsigned long maj, min = 0;
+	char *end;
+
+	if (!s || !*s || *s < '0' || *s > '9')
+		return -EINVAL;
+	maj = strtoul(s, &end, 10);
+	if (*end == '.') {
+		if (end[1] < '0' || end[1] > '9')
+			return -EINVAL;
+		min = strtoul(end + 1, &end, 10);
+	}
+	/* anything after major.minor (".patch", "-generic", "+") is ignored */
+	if (*end && *end != '.' && *end != '-' && *end != '+' && *end != '_')
+		return -EINVAL;
+	if (maj < 2 || maj > 99 || min > 255)
+		return -EINVAL;
+	*kv = BC_KV((int)maj, (int)min);
+	return 0;
+}
+
+int bc_bpftrace_version_parse(const char *s, int *v)
+{
+	unsigned long maj, min = 0, patch = 0;
+	char *end;
+
+	if (!s)
+		return -EINVAL;
+	if (*s == 'v')
+		s++;
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	maj = strtoul(s, &end, 10);
+	if (*end != '.' || end[1] < '0' || end[1] > '9')
+		return -EINVAL;
+	min = strtoul(end + 1, &end, 10);
+	if (*end == '.') {
+		if (end[1] < '0' || end[1] > '9')
+			return -EINVAL;
+		patch = strtoul(end + 1, &end, 10);
+	}
+	if ((*end && *end != '-' && *end != '+') || maj > 9 || min > 99 || patch > 99)
+		return -EINVAL;
+	*v = (int)(maj * 10000 + min * 100 + patch);
+	return 0;
+}
+
+/* The installed bpftrace's version, from `bpftrace --version`; 0 when absent. */
+static int installed_bpftrace(void)
+{
+	static const char *const paths[] = { "/usr/bin/bpftrace", "/usr/sbin/bpftrace",
+					     "/usr/local/bin/bpftrace" };
+	char line[128], cmd[160];
+	int v = 0;
+	FILE *p;
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		if (access(paths[i], X_OK))
+			continue;
+		snprintf(cmd, sizeof(cmd), "%s --version 2>/dev/null", paths[i]);
+		p = popen(cmd, "r");
+		if (!p)
+			return 0;
+		if (fgets(line, sizeof(line), p)) {
+			char *s = strstr(line, "v");
+
+			if (s)
+				bc_bpftrace_version_parse(s, &v);
+		}
+		pclose(p);
+		return v;
+	}
+	return 0;
+}
+
+static void bpftrace_str(struct bc_target *t)
+{
+	snprintf(t->bpftrace_str, sizeof(t->bpftrace_str), "%d.%d.%d", t->bpftrace / 10000,
+		 t->bpftrace / 100 % 100, t->bpftrace % 100);
+}
+
+int bc_target_init(struct bc_target *t)
+{
+	struct utsname un;
+	const char *env;
+
+	memset(t, 0, sizeof(*t));
+	t->jit = true;
+	t->stack_limit = BC_MAX_BPF_STACK;
+	if (uname(&un) == 0 && bc_kernel_version_parse(un.release, &t->kernel) == 0) {
+		t->kernel_from_host = true;
+		snprintf(t->arch, sizeof(t->arch), "%.15s", un.machine);
+	} else {
+		t->kernel = BC_KV(6, 1);
+		snprintf(t->arch, sizeof(t->arch), "x86_64");
+	}
+	snprintf(t->kernel_str, sizeof(t->kernel_str), "%d.%d", t->kernel / 256, t->kernel % 256);
+	/* BPFCHECK_BPFTRACE pins the default without probing the installed binary */
+	env = getenv("BPFCHECK_BPFTRACE");
+	if (env && bc_bpftrace_version_parse(env, &t->bpftrace) == 0)
+		t->bpftrace_explicit = true;
+	else
+		t->bpftrace = 0;
+	t->btf_path = access(BC_VMLINUX_BTF, R_OK) == 0 ? strdup(BC_VMLINUX_BTF) : NULL;
+	if (!t->bpftrace)
+		t->bpftrace = BC_DEFAULT_BPFTRACE;
+	bpftrace_str(t);
+	return 0;
+}
+
+/* Resolves "the installed bpftrace" lazily: only inputs that are scripts need it. */
+void bc_target_resolve_bpftrace(struct bc_target *t)
+{
+	int v;
+
+	if (t->bpftrace_explicit)
+		return;
+	v = installed_bpftrace();
+	if (v) {
+		t->bpftrace = v;
+		bpftrace_str(t);
+	}
+	t->bpftrace_explicit = true;
+}
+
+int bc_target_set_bpftrace(struct bc_target *t, const char *s)
+{
+	int v, err = bc_bpftrace_version_parse(s, &v);
+
+	if (err)
+		return err;
+	t->bpftrace = v;
+	t->bpftrace_explicit = true;
+	bpftrace_str(t);
+	return 0;
+}
+
+int bc_target_set_kernel(struct bc_target *t, const char *s)
+{
+	int kv, err = bc_kernel_version_parse(s, &kv);
+
+	if (err)
+		return err;
+	t->kernel = kv;
+	t->kernel_from_host = false;
+	snprintf(t->kernel_str, sizeof(t->kernel_str), "%d.%d", kv / 256, kv % 256);
+	return 0;
+}
+
+void bc_target_free(struct bc_target *t)
+{
+	free(t->btf_path);
+	t->btf_path = NULL;
+}
+
+int bc_target_round(const struct bc_target *t, unsigned depth)
+{
+	if (t->jit && t->kernel >= BC_KV_JIT_ROUND16)
+		return (depth + BC_ROUND_JIT - 1) / BC_ROUND_JIT * BC_ROUND_JIT;
+	if (!depth)
+		depth = 1;
+	return (depth + BC_ROUND_INTERP - 1) / BC_ROUND_INTERP * BC_ROUND_INTERP;
+}
+
+bool bc_target_priv_stack(const struct bc_target *t, const char *prog_type)
+{
+	static const char *const adaptive[] = { "kprobe", "tracepoint", "perf_event",
+						"raw_tracepoint" };
+
+	if (!t->jit || t->kernel < BC_KV_PRIV_STACK || strcmp(t->arch, "x86_64") || !prog_type)
+		return false;
+	for (size_t i = 0; i < sizeof(adaptive) / sizeof(adaptive[0]); i++)
+		if (!strcmp(prog_type, adaptive[i]))
+			return true;
+	return false;
+}
+
+bool bc_target_has_map_sum_elem_count(const struct bc_target *t)
+{
+	return t->kernel >= BC_KV_MAP_SUM_ELEM_COUNT;
+}

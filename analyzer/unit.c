@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Input units: reading a file or stdin, detecting its kind from content. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "unit.h"
+
+/* Inputs larger than this are refused rather than read into memory. */
+#define BC_MAX_INPUT_BYTES (256u << 20)
+
+static const char *const kind_names[] = {
+	[BC_KIND_UNKNOWN] = "unknown",
+	[BC_KIND_SCRIPT] = "script",
+	[BC_KIND_LLVM_IR] = "llvm-ir",
+	[BC_KIND_LLVM_BC] = "llvm-ir",
+	[BC_KIND_OBJECT] = "bpf-object",
+	[BC_KIND_MANIFEST] = "manifest",
+};
+
+const char *bc_kind_name(enum bc_kind k)
+{
+	if ((unsigned)k >= sizeof(kind_names) / sizeof(kind_names[0]))
+		return "unknown";
+	return kind_names[k];
+}
+
+static const unsigned char *skip_space(const unsigned char *p, const unsigned char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f'))
+		p++;
+	return p;
+}
+
+static bool starts_with(const unsigned char *p, const unsigned char *end, const char *w)
+{
+	size_t n = strlen(w);
+
+	return (size_t)(end - p) >= n && !memcmp(p, w, n);
+}
+
+/* Textual LLVM IR: a ';' comment first (bpftrace scripts comment with //),
+ * or a line that only IR starts with. */
+static bool looks_like_ir(const unsigned char *data, size_t size)
+{
+	static const char *const heads[] = {
+		"define ", "declare ", "target triple", "target datalayout", "source_filename",
+	};
+	const unsigned char *p = skip_space(data, data + size), *end = data + size;
+
+	if (p < end && *p == ';')
+		return true;
+	while (p < end) {
+		for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++)
+			if (starts_with(p, end, heads[i]))
+				return true;
+		p = memchr(p, '\n', end - p);
+		if (!p)
+			break;
+		p++;
+	}
+	return false;
+}
+
+enum bc_kind bc_detect_kind(const unsigned char *data, size_t size)
+{
+	const unsigned char *p;
+
+	if (size >= 4 && !memcmp(data, "\177ELF", 4))
+		return BC_KIND_OBJECT;
+	if (size >= 4 && data[0] == 'B' && data[1] == 'C' && data[2] == 0xc0 && data[3] == 0xde)
+		return BC_KIND_LLVM_BC;
+	if (size >= 4 && data[0] == 0xde && data[1] == 0xc0 && data[2] == 0x17 && data[3] == 0x0b)
+		return BC_KIND_LLVM_BC;	/* bitcode wrapper header */
+	if (!size || memchr(data, '\0', size))
+		return BC_KIND_UNKNOWN;	/* empty, or binary data that is none of the above */
+	p = skip_space(data, data + size);
+	if (p == data + size)
+		return BC_KIND_UNKNOWN;
+	if (*p == '{' || *p == '[')
+		return BC_KIND_MANIFEST;	/* a bpftrace script cannot start with either */
+	if (looks_like_ir(data, size))
+		return BC_KIND_LLVM_IR;
+	return BC_KIND_SCRIPT;
+}
+
+int bc_unit_fail(struct bc_unit *u, int err, const struct bc_span *span, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err >= 0)
+		err = -EINVAL;
+	if (u->status)		/* keep the first (root-cause) failure */
+		return err;
+	u->status = err;
+	va_start(ap, fmt);
+	u->error = bc_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	if (span)
+		u->error_span = *span;
+	return err;
+}
+
+static int index_lines(struct bc_unit *u)
+{
+	size_t n = 1, k = 0;
+
+	for (size_t i = 0; i < u->size; i++)
+		n += u->data[i] == '\n';
+	u->line_starts = malloc(n * sizeof(*u->line_starts));
+	if (!u->line_starts)
+		return -ENOMEM;
+	u->line_starts[k++] = 0;
+	for (size_t i = 0; i < u->size; i++)
+		if (u->data[i] == '\n')
+			u->line_starts[k++] = i + 1;
+	u->nr_lines = k;
+	return 0;
+}
+
+static int finish_load(struct bc_unit *u)
+{
+	int err;
+
+	u->kind = bc_detect_kind(u->data, u->size);
+	if (u->kind == BC_KIND_SCRIPT || u->kind == BC_KIND_LLVM_IR ||
+	    u->kind == BC_KIND_MANIFEST) {
+		err = index_lines(u);
+		if (err)
+			return bc_unit_fail(u, err, NULL, "out of memory");
+	}
+	if (u->kind != BC_KIND_UNKNOWN)
+		return 0;
+	if (!u->size)
+		return bc_unit_fail(u, -EINVAL, NULL, "empty input: nothing to check");
+	return bc_unit_fail(u, -EINVAL, NULL,
+			    "unrecognized input: binary data that is not a BPF ELF object or LLVM bitcode");
+}
+
+static int set_paths(struct bc_unit *u, const char *path)
+{
+	memset(u, 0, sizeof(*u));
+	u->path = strdup(path);
+	u->display_path = strdup(strcmp(path, "-") ? path : "<stdin>");
+	if (!u->path || !u->display_path)
+		return -ENOMEM;
+	return 0;
+}
+
+int bc_unit_load_mem(struct bc_unit *u, const char *path, const void *data, size_t size)
+{
+	int err = set_paths(u, path);
+
+	if (err)
+		return err;
+	if (size > BC_MAX_INPUT_BYTES)
+		return bc_unit_fail(u, -EFBIG, NULL, "input is %zu bytes, more than the %u-byte limit",
+				    size, BC_MAX_INPUT_BYTES);
+	u->data = malloc(size + 1);
+	if (!u->data)
+		return bc_unit_fail(u, -ENOMEM, NULL, "out of memory");
+	if (size)
+		memcpy(u->data, data, size);
+	u->data[size] = 0;
+	u->size = size;
+	return finish_load(u);
+}
+
+static int read_fd(struct bc_unit *u, int fd)
+{
+	size_t cap = 64 << 10, n = 0;
+	unsigned char *buf = malloc(cap + 1), *nb;
+	ssize_t r;
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		if (n == cap) {
+			if (cap >= BC_MAX_INPUT_BYTES) {
+				free(buf);
+				return -EFBIG;
+			}
+			cap *= 2;
+			nb = realloc(buf, cap + 1);
+			if (!nb) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			free(buf);
+			return r;
+		}
+		if (!r)
+			break;
+		n += r;
+	}
+	buf[n] = 0;
+	u->data = buf;
+	u->size = n;
+	return 0;
+}
+
+int bc_unit_load(struct bc_unit *u, const char *path)
+{
+	struct stat st;
+	int fd, err;
+
+	err = set_paths(u, path);
+	if (err)
+		return err;
+	if (!strcmp(path, "-")) {
+		fd = STDIN_FILENO;
+	} else {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return bc_unit_fail(u, -errno, NULL, "cannot open: %s", strerror(errno));
+		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+			close(fd);
+			return bc_unit_fail(u, -EISDIR, NULL, "is a directory");
+		}
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size > BC_MAX_INPUT_BYTES) {
+			close(fd);
+			return bc_unit_fail(u, -EFBIG, NULL, "input is %lld bytes, more than the %u-byte limit",
+					    (long long)st.st_size, BC_MAX_INPUT_BYTES);
+		}
+	}
+	err = read_fd(u, fd);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (err)
+		return bc_unit_fail(u, err, NULL, "cannot read: %s", strerror(-err));
+	return finish_load(u);
+}
+
+void bc_unit_locate(const struct bc_unit *u, struct bc_span *span)
+{
+	size_t lo, hi, mid;
+	uint32_t off;
+
+	if (!u->line_starts || !u->nr_lines)
+		return;
+	for (int which = 0; which < 2; which++) {
+		off = which ? (span->end > span->start ? span->end - 1 : span->start) : span->start;
+		if (off > u->size)
+			off = u->size;
+		lo = 0;
+		hi = u->nr_lines;
+		while (hi - lo > 1) {
+			mid = (lo + hi) / 2;
+			if (u->line_starts[mid] <= off)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		if (!which) {
+			span->line = lo + 1;
+			span->col = off - u->line_starts[lo] + 1;
+		} else {
+			span->end_line = lo + 1;
+			span->end_col = off - u->line_starts[lo] + 1;
+		}
+	}
+}
+
+const char *bc_unit_line(const struct bc_unit *u, uint32_t line, size_t *len)
+{
+	size_t start, end;
+
+	if (!u->line_starts || line == 0 || line > u->nr_lines)
+		return NULL;
+	start = u->line_starts[line - 1];
+	end = line < u->nr_lines ? u->line_starts[line] - 1 : u->size;
+	if (end > start && u->data[end - 1] == '\r')
+		end--;
+	*len = end - start;
+	return (const char *)u->data + start;
+}
+
+void bc_unit_free(struct bc_unit *u)
+{
+	if (u->script && u->script_free)
+		u->script_free(u->script);
+	bc_facts_free(&u->facts);
+	bc_diags_free(&u->diags);
+	free(u->path);
+	free(u->display_path);
+	free(u->data);
+	free(u->error);
+	free(u->line_starts);
+	memset(u, 0, sizeof(*u));
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Reporters: one file per output format, all reading the same run. */
+#ifndef BC_REPORTER_H
+#define BC_REPORTER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../analyzer/diag.h"
+
+struct bc_unit;
+struct bc_target;
+struct bc_options;
+
+/* Everything one invocation produced. */
+struct bc_run {
+	struct bc_unit **units;
+	size_t nr_units;
+	const struct bc_target *target;
+	const struct bc_options *opts;
+	const char *command;	/* "check", "stack", "fix" */
+	bool color;		/* text output may use ANSI colour */
+};
+
+struct bc_summary {
+	size_t files, errors, warnings, notes, failed_files;
+};
+
+struct bc_reporter {
+	const char *name;	/* "text", "gcc", "json", "sarif", "github" */
+	/* 0 or negative errno (-EIO when writing failed) */
+	int (*report)(FILE *out, const struct bc_run *run);
+};
+
+/* NULL when NAME is not a known format. */
+const struct bc_reporter *bc_reporter_find(const char *name);
+/* Comma-separated list of format names, for --help and errors. */
+const char *bc_reporter_names(void);
+/* Counts the reported (not suppressed) diagnostics of the run. */
+void bc_run_summary(const struct bc_run *run, struct bc_summary *s);
+
+#endif

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The rule registry. Each rule lives in its own file (rules/<name>.c) and
+ * defines one `const struct bc_rule`; rules/rules.def lists them, and
+ * docs/rules/<CODE>.md is the page `bpfcheck explain` shows.
+ */
+#ifndef BC_RULES_REGISTRY_H
+#define BC_RULES_REGISTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../analyzer/diag.h"
+
+struct bc_unit;
+struct bc_target;
+struct bc_options;
+
+/* What a rule's check sees. */
+struct bc_rule_ctx {
+	const struct bc_rule *rule;
+	struct bc_unit *unit;		/* input, facts, script AST, ... */
+	const struct bc_target *target;
+	const struct bc_options *opts;
+	struct bc_diags *diags;		/* where findings go (the unit's) */
+};
+
+/* Which input kinds a rule runs on. */
+enum {
+	BC_RULE_ON_SCRIPT = 1 << 0,
+	BC_RULE_ON_IR = 1 << 1,
+	BC_RULE_ON_OBJECT = 1 << 2,
+	BC_RULE_ON_MANIFEST = 1 << 3,
+	BC_RULE_ON_ALL = 0xf,
+};
+
+struct bc_rule {
+	const char *code;		/* "BC201": stable forever */
+	const char *name;		/* "stack-limit-exceeded" */
+	enum bc_severity severity;	/* default */
+	const char *summary;		/* one line, for `rules`, SARIF shortDescription */
+	unsigned kinds;			/* BC_RULE_ON_* */
+	bool fixable;
+	/* Runs the check; NULL for rules reported by an analysis pass itself
+	 * (syntax errors, ...). 0 or a negative errno (an internal failure). */
+	int (*check)(struct bc_rule_ctx *ctx);
+};
+
+#define BC_RULE(sym) extern const struct bc_rule sym;
+#include "rules.def"
+#undef BC_RULE
+
+/* All rules in code order; NULL-terminated. */
+extern const struct bc_rule *const bc_rules[];
+size_t bc_rules_count(void);
+/* By code ("BC201", case-insensitive) or name. NULL when unknown. */
+const struct bc_rule *bc_rule_find(const char *code_or_name);
+/* Code, name or glob ("BC2*", "stack-*", "all") matches the rule. */
+bool bc_rule_matches(const struct bc_rule *r, const char *pattern);
+/* Does PATTERN match at least one rule? (to reject typos in --select) */
+bool bc_rule_pattern_valid(const char *pattern);
+
+#endif
