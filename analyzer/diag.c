@@ -219,20 +219,23 @@ static void fix_free(struct bc_fix *f)
 	free(f);
 }
 
+void bc_diag_clear(struct bc_diag *diag)
+{
+	free(diag->message);
+	free(diag->path);
+	for (size_t j = 0; j < diag->nr_notes; j++) {
+		free(diag->notes[j].message);
+		free(diag->notes[j].path);
+	}
+	free(diag->notes);
+	fix_free(diag->fix);
+	memset(diag, 0, sizeof(*diag));
+}
+
 void bc_diags_free(struct bc_diags *d)
 {
-	for (size_t i = 0; i < d->n; i++) {
-		struct bc_diag *diag = &d->v[i];
-
-		free(diag->message);
-		free(diag->path);
-		for (size_t j = 0; j < diag->nr_notes; j++) {
-			free(diag->notes[j].message);
-			free(diag->notes[j].path);
-		}
-		free(diag->notes);
-		fix_free(diag->fix);
-	}
+	for (size_t i = 0; i < d->n; i++)
+		bc_diag_clear(&d->v[i]);
 	free(d->v);
 	memset(d, 0, sizeof(*d));
 }

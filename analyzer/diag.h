@@ -100,6 +100,8 @@ int bc_fix_edit(struct bc_fix *fix, const struct bc_span *span, const char *repl
 
 /* Stable order: path, line, column, rule code, message. */
 void bc_diags_sort(struct bc_diags *d);
+/* Frees what one diagnostic owns (not the diagnostic itself). */
+void bc_diag_clear(struct bc_diag *diag);
 void bc_diags_free(struct bc_diags *d);
 
 /* printf into a fresh heap string; NULL on ENOMEM. */

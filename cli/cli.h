@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The command table and what the subcommands share. */
+#ifndef BC_CLI_H
+#define BC_CLI_H
+
+#include <stdio.h>
+
+#include "options.h"
+
+/* Exit codes (DESIGN.md): stable, documented in README and bpfcheck(1). */
+enum {
+	BC_EXIT_OK = 0,
+	BC_EXIT_FINDINGS = 1,
+	BC_EXIT_INPUT = 2,
+	BC_EXIT_USAGE = 3,
+};
+
+struct bc_cmd {
+	const char *name;
+	int (*run)(struct bc_options *o);	/* returns an exit code */
+	const char *args;			/* usage text after the name */
+	const char *help;			/* one line */
+};
+
+extern const struct bc_cmd bc_cmds[];
+
+int bc_cmd_check(struct bc_options *o);
+int bc_cmd_stack(struct bc_options *o);
+int bc_cmd_rules(struct bc_options *o);
+int bc_cmd_explain(struct bc_options *o);
+
+/* Parses argv into O and the command; BC_EXIT_USAGE after printing the
+ * error, or -1 when --help/--version was handled (exit 0). */
+int bc_options_parse(struct bc_options *o, int argc, char **argv, const struct bc_cmd **cmd);
+void bc_options_free(struct bc_options *o);
+void bc_usage(FILE *out);
+
+/* JSON-aware error (bpftool's p_err): `bpfcheck: error: ...` on stderr, or
+ * {"error": "..."} on stdout when the output format is JSON. */
+void bc_err(const struct bc_options *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Loads and analyses every path (directories recurse), reports with the
+ * options' format, and returns the exit code. COMMAND names the report. */
+int bc_run_paths(struct bc_options *o, const char *command, const char *text_format);
+
+#endif

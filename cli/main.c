@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+/* bpfcheck: static analyzer and linter for BPF tracing code. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+const struct bc_cmd bc_cmds[] = {
+	{ "check", bc_cmd_check, "[OPTIONS] PATH...", "lint scripts, IR, objects and manifests (default)" },
+	{ "stack", bc_cmd_stack, "[OPTIONS] PATH...", "per-program, per-construct stack table" },
+	{ "rules", bc_cmd_rules, "[-f json]", "list the rules" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+int main(int argc, char **argv)
+{
+	const struct bc_cmd *cmd = NULL;
+	struct bc_options o;
+	int ret;
+
+	ret = bc_options_parse(&o, argc, argv, &cmd);
+	if (ret < 0) {
+		bc_options_free(&o);
+		return BC_EXIT_OK;
+	}
+	if (ret) {
+		bc_options_free(&o);
+		return ret;
+	}
+	ret = cmd->run(&o);
+	bc_options_free(&o);
+	return ret;
+}

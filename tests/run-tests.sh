@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every cmocka test binary given on the command line and prints one
+# closing summary line ("tests: N passed, N failed, N skipped").
+# BUILD names the build dir (the tests find bpfcheck and fixtures there).
+set -u
+export BC_BUILD="${BUILD:-build}"
+export BC_SRCDIR="$(cd "$(dirname "$0")/.." && pwd)"
+passed=0 failed=0 skipped=0 crashed=""
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+for t in "$@"; do
+	name=$(basename "$t")
+	"$t" >"$log" 2>&1
+	rc=$?
+	p=$(grep -oE '^\[  PASSED  \] [0-9]+' "$log" | awk '{s+=$4} END {print s+0}')
+	f=$(grep -oE '^\[  FAILED  \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')
+	s=$(grep -oE '^\[  SKIPPED \] [0-9]+' "$log" | awk '{s+=$4} END {print s+0}')
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		# crashed or exited before cmocka's summary: count it as a failure
+		f=1
+		crashed="$crashed $name"
+	fi
+	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+	if [ "$f" -ne 0 ]; then
+		echo "=== $name: FAILED (exit $rc)"
+		cat "$log"
+	else
+		printf '%-28s %4d passed %3d skipped\n' "$name" "$p" "$s"
+	fi
+done
+[ -n "$crashed" ] && echo "crashed or aborted:$crashed"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
