@@ -67,6 +67,9 @@ TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT_SRCS := $(wildcard tests/unit/support/*.c)
 TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/obj/%.o)
 
+# BPF C needs the multiarch include dir for <asm/types.h>.
+BPF_CFLAGS = -target bpf -O2 -g -I/usr/include/$(shell $(CC) -dumpmachine)
+
 FIXTURE_SRCS := $(wildcard fixtures/objects/*.bpf.c)
 FIXTURE_OBJS := $(FIXTURE_SRCS:fixtures/objects/%.bpf.c=$(BUILD)/fixtures/%.bpf.o)
 
@@ -98,10 +101,17 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libbpfcheck.a $(TEST_SUPPORT_OBJS)
 # flags on a line `// CFLAGS: ...` (e.g. -mllvm -bpf-stack-size=1024).
 $(BUILD)/fixtures/%.bpf.o: fixtures/objects/%.bpf.c
 	@mkdir -p $(dir $@)
-	$(CLANG) -target bpf -O2 -g -Ifixtures/objects \
+	$(CLANG) $(BPF_CFLAGS) -Ifixtures/objects \
 		$$(sed -n 's|^// CFLAGS: ||p' $<) -c $< -o $@
 
-fixtures: $(FIXTURE_OBJS)
+EXAMPLE_SRCS := $(wildcard examples/*.bpf.c)
+EXAMPLE_OBJS := $(EXAMPLE_SRCS:examples/%.bpf.c=$(BUILD)/examples/%.bpf.o)
+
+$(BUILD)/examples/%.bpf.o: examples/%.bpf.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) $$(sed -n 's|^// CFLAGS: ||p' $<) -c $< -o $@
+
+fixtures: $(FIXTURE_OBJS) $(EXAMPLE_OBJS)
 
 test: all $(TEST_BINS) fixtures check-docs
 	@BUILD=$(BUILD) ./tests/run-tests.sh $(TEST_BINS)
@@ -112,7 +122,7 @@ check-docs:
 deps:
 	@./tests/install-deps.sh
 
-demo: all fixtures
+demo: all $(EXAMPLE_OBJS)
 	@./bench/demo.sh $(BUILD)
 
 bench: all fixtures
