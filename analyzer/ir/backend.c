@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Optimising and emitting a BPF object in process (LLVM-C). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <llvm-c/Core.h>
+#include <llvm-c/Error.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+
+#include "backend.h"
+#include "ir_load.h"
+#include "llvm_init.h"
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int set_error(struct bc_backend *b, int err, const char *fmt, const char *arg)
+{
+	free(b->error);
+	if (asprintf(&b->error, fmt, arg) < 0)
+		b->error = NULL;
+	return err;
+}
+
+/* The architecture part of a triple: "bpf-pc-linux" -> "bpf". */
+static bool is_bpf_triple(const char *triple)
+{
+	size_t n = strcspn(triple, "-");
+
+	return (n == 3 && !strncmp(triple, "bpf", 3)) ||
+	       (n == 5 && (!strncmp(triple, "bpfel", 5) || !strncmp(triple, "bpfeb", 5)));
+}
+
+int bc_backend_init(struct bc_backend *b, struct bc_ir_module *m,
+		    const struct bc_backend_opts *opts)
+{
+	const char *cpu = opts && opts->cpu ? opts->cpu : BC_BACKEND_DEFAULT_CPU;
+	const char *triple = LLVMGetTarget(m->mod);
+	LLVMTargetDataRef td;
+	LLVMTargetRef target;
+	char *msg = NULL, *want, *have;
+	int err;
+
+	memset(b, 0, sizeof(*b));
+	err = bc_llvm_init();
+	if (err)
+		return set_error(b, err, "%s", "LLVM has no BPF target");
+	if (!triple || !*triple)
+		triple = opts && opts->default_triple ? opts->default_triple :
+			 BC_BACKEND_DEFAULT_TRIPLE;
+	if (!is_bpf_triple(triple))
+		return set_error(b, -EINVAL, "the module targets '%s', not BPF", triple);
+	b->triple = strdup(triple);
+	if (!b->triple)
+		return -ENOMEM;
+	if (LLVMGetTargetFromTriple(b->triple, &target, &msg)) {
+		err = set_error(b, -ENOENT, "no LLVM target for this triple: %s", msg);
+		LLVMDisposeMessage(msg);
+		return err;
+	}
+	/* bpftrace: createTargetMachine(triple, "generic", "", TargetOptions(),
+	 * default relocation model) and setOptLevel(Aggressive). */
+	b->tm = LLVMCreateTargetMachine(target, b->triple, cpu, "", LLVMCodeGenLevelAggressive,
+					LLVMRelocDefault, LLVMCodeModelDefault);
+	if (!b->tm)
+		return set_error(b, -EINVAL, "LLVM cannot create a BPF target machine for cpu '%s'",
+				 cpu);
+	LLVMSetTarget(m->mod, b->triple);
+	td = LLVMCreateTargetDataLayout(b->tm);
+	want = LLVMCopyStringRepOfTargetData(td);
+	have = (char *)LLVMGetDataLayoutStr(m->mod);
+	if (want && (!have || strcmp(want, have)))
+		LLVMSetModuleDataLayout(m->mod, td);
+	LLVMDisposeMessage(want);
+	LLVMDisposeTargetData(td);
+	return 0;
+}
+
+int bc_backend_optimize(struct bc_backend *b, struct bc_ir_module *m, uint64_t *ns)
+{
+	LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
+	LLVMErrorRef e;
+	uint64_t t0 = now_ns();
+	char *msg;
+	int err = 0;
+
+	if (!po)
+		return -ENOMEM;
+	/* bpftrace's PipelineTuningOptions */
+	LLVMPassBuilderOptionsSetLoopUnrolling(po, 0);
+	LLVMPassBuilderOptionsSetLoopInterleaving(po, 0);
+	LLVMPassBuilderOptionsSetLoopVectorization(po, 0);
+	LLVMPassBuilderOptionsSetSLPVectorization(po, 0);
+	e = LLVMRunPasses(m->mod, "default<O3>", b->tm, po);
+	LLVMDisposePassBuilderOptions(po);
+	if (e) {
+		msg = LLVMGetErrorMessage(e);
+		err = set_error(b, -EINVAL, "LLVM optimisation failed: %s", msg);
+		LLVMDisposeErrorMessage(msg);
+	}
+	if (ns)
+		*ns = now_ns() - t0;
+	return err;
+}
+
+static int push_str(char ***v, size_t *n, const char *s)
+{
+	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	nv[*n] = strdup(s);
+	if (!nv[*n])
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+/* "[LOC: ]N stack bytes in function 'NAME'" (PrologEpilogInserter's
+ * StackSize analysis remark, enabled by bc_llvm_init; LOC is "<unknown>:0:0"
+ * without debug info). 1 when MSG is one. */
+static int parse_frame_remark(const char *msg, struct bc_backend_frame *f)
+{
+	static const char mid[] = " stack bytes in function '";
+	const char *hit = strstr(msg, mid), *p, *name, *end;
+	unsigned long long v = 0;
+
+	if (!hit)
+		return 0;
+	p = hit;
+	while (p > msg && p[-1] >= '0' && p[-1] <= '9')
+		p--;
+	if (p == hit || hit - p > 10)
+		return 0;
+	for (; p < hit; p++)
+		v = v * 10 + (unsigned)(*p - '0');
+	if (v > UINT32_MAX)
+		return 0;
+	name = hit + sizeof(mid) - 1;
+	end = strrchr(name, '\'');
+	if (!end)
+		return 0;
+	f->function = strndup(name, (size_t)(end - name));
+	if (!f->function)
+		return -ENOMEM;
+	f->stack_bytes = (uint32_t)v;
+	return 1;
+}
+
+static int collect(struct bc_ir_module *m, struct bc_backend_result *r)
+{
+	struct bc_backend_frame f;
+	int err;
+
+	for (size_t i = 0; i < m->diags.n; i++) {
+		const struct bc_llvm_diag *d = &m->diags.v[i];
+
+		switch (d->severity) {
+		case LLVMDSError:
+			err = push_str(&r->errors, &r->nr_errors, d->message);
+			break;
+		case LLVMDSWarning:
+			err = push_str(&r->warnings, &r->nr_warnings, d->message);
+			break;
+		case LLVMDSRemark:
+			err = parse_frame_remark(d->message, &f);
+			if (err == 1) {
+				struct bc_backend_frame *nv =
+					realloc(r->frames, (r->nr_frames + 1) * sizeof(*nv));
+
+				if (!nv) {
+					free(f.function);
+					return -ENOMEM;
+				}
+				r->frames = nv;
+				nv[r->nr_frames++] = f;
+				err = 0;
+			}
+			break;
+		default:
+			err = 0;
+			break;
+		}
+		if (err)
+			return err;
+	}
+	return m->diags.lost ? -ENOMEM : 0;
+}
+
+int bc_backend_emit(struct bc_backend *b, struct bc_ir_module *m, struct bc_backend_result *r)
+{
+	LLVMMemoryBufferRef buf = NULL;
+	char *msg = NULL;
+	uint64_t t0;
+	LLVMBool bad;
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	bc_llvm_diags_clear(&m->diags);
+	t0 = now_ns();
+	bad = LLVMTargetMachineEmitToMemoryBuffer(b->tm, m->mod, LLVMObjectFile, &msg, &buf);
+	r->codegen_ns = now_ns() - t0;
+	if (bad || !buf) {
+		err = set_error(b, -EIO, "LLVM code generation failed: %s",
+				msg ? msg : "no object produced");
+		LLVMDisposeMessage(msg);
+		if (buf)
+			LLVMDisposeMemoryBuffer(buf);
+		collect(m, r);
+		return err;
+	}
+	LLVMDisposeMessage(msg);
+	r->obj_size = LLVMGetBufferSize(buf);
+	r->obj = malloc(r->obj_size ? r->obj_size : 1);
+	if (!r->obj) {
+		LLVMDisposeMemoryBuffer(buf);
+		return -ENOMEM;
+	}
+	memcpy(r->obj, LLVMGetBufferStart(buf), r->obj_size);
+	LLVMDisposeMemoryBuffer(buf);
+	return collect(m, r);
+}
+
+int64_t bc_backend_frame_bytes(const struct bc_backend_result *r, const char *function)
+{
+	for (size_t i = 0; i < r->nr_frames; i++)
+		if (!strcmp(r->frames[i].function, function))
+			return r->frames[i].stack_bytes;
+	return -1;
+}
+
+void bc_backend_result_free(struct bc_backend_result *r)
+{
+	if (!r)
+		return;
+	free(r->obj);
+	for (size_t i = 0; i < r->nr_frames; i++)
+		free(r->frames[i].function);
+	free(r->frames);
+	for (size_t i = 0; i < r->nr_errors; i++)
+		free(r->errors[i]);
+	free(r->errors);
+	for (size_t i = 0; i < r->nr_warnings; i++)
+		free(r->warnings[i]);
+	free(r->warnings);
+	memset(r, 0, sizeof(*r));
+}
+
+void bc_backend_fini(struct bc_backend *b)
+{
+	if (!b)
+		return;
+	if (b->tm)
+		LLVMDisposeTargetMachine(b->tm);
+	free(b->triple);
+	free(b->error);
+	memset(b, 0, sizeof(*b));
+}

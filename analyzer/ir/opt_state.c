@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Has this module been through an optimisation pipeline? */
+#include <string.h>
+
+#include "opt_state.h"
+
+static bool is_scalar(LLVMTypeRef t)
+{
+	switch (LLVMGetTypeKind(t)) {
+	case LLVMIntegerTypeKind:
+	case LLVMPointerTypeKind:
+	case LLVMHalfTypeKind:
+	case LLVMBFloatTypeKind:
+	case LLVMFloatTypeKind:
+	case LLVMDoubleTypeKind:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool is_lifetime_call(LLVMValueRef v)
+{
+	static const char start[] = "llvm.lifetime.start", end[] = "llvm.lifetime.end";
+	LLVMValueRef callee;
+	unsigned id;
+
+	if (!LLVMIsACallInst(v))
+		return false;
+	callee = LLVMGetCalledValue(v);
+	if (!callee || !LLVMIsAFunction(callee))
+		return false;
+	id = LLVMGetIntrinsicID(callee);
+	return id && (id == LLVMLookupIntrinsicID(start, strlen(start)) ||
+		      id == LLVMLookupIntrinsicID(end, strlen(end)));
+}
+
+/* Every use of V (the alloca or a no-op cast of it) only reads or writes it. */
+static bool only_loads_stores(LLVMValueRef v, int depth)
+{
+	for (LLVMUseRef u = LLVMGetFirstUse(v); u; u = LLVMGetNextUse(u)) {
+		LLVMValueRef user = LLVMGetUser(u);
+
+		if (LLVMIsALoadInst(user)) {
+			if (LLVMGetVolatile(user))
+				return false;
+		} else if (LLVMIsAStoreInst(user)) {
+			/* storing the address itself makes it escape */
+			if (LLVMGetVolatile(user) || LLVMGetOperand(user, 0) == v)
+				return false;
+		} else if (is_lifetime_call(user)) {
+			continue;
+		} else if (LLVMIsABitCastInst(user) && depth < 4) {
+			if (!only_loads_stores(user, depth + 1))
+				return false;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+size_t bc_ir_promotable_allocas(LLVMModuleRef m)
+{
+	size_t n = 0;
+
+	for (LLVMValueRef fn = LLVMGetFirstFunction(m); fn; fn = LLVMGetNextFunction(fn)) {
+		if (LLVMIsDeclaration(fn))
+			continue;
+		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb;
+		     bb = LLVMGetNextBasicBlock(bb))
+			for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
+			     i = LLVMGetNextInstruction(i))
+				if (LLVMIsAAllocaInst(i) && is_scalar(LLVMGetAllocatedType(i)) &&
+				    only_loads_stores(i, 0))
+					n++;
+	}
+	return n;
+}
+
+bool bc_ir_needs_optimization(LLVMModuleRef m)
+{
+	return bc_ir_promotable_allocas(m) > 0;
+}
