@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What several reporters share: which diagnostics are reported, where a
+ * span ends, where the rule pages live. Internal to reporters/. */
+#ifndef BC_REPORTERS_COMMON_H
+#define BC_REPORTERS_COMMON_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "reporter.h"
+#include "../analyzer/diag.h"
+#include "../rules/registry.h"
+
+/* The project's home; rule pages are docs/rules/<CODE>.md under it. */
+#define BC_PROJECT_URL "https://github.com/bpfcheck/bpfcheck"
+#define BC_RULE_DOC_URL_FMT BC_PROJECT_URL "/blob/main/docs/rules/%s.md"
+
+/* Suppressed diagnostics and disabled rules are not reported. */
+static inline bool bc_diag_reported(const struct bc_diag *d)
+{
+	return !d->suppressed && d->severity != BC_SEV_NONE;
+}
+
+/* The inclusive end of SPAN (line, column); end_line/end_col 0 = the start. */
+static inline void bc_span_end(const struct bc_span *s, unsigned *line, unsigned *col)
+{
+	if (s->end_line) {
+		*line = s->end_line;
+		*col = s->end_col ? s->end_col : (s->end_line == s->line ? s->col : 0);
+	} else {
+		*line = s->line;
+		*col = s->end_col ? s->end_col : s->col;
+	}
+	if (*line == s->line && *col < s->col)
+		*col = s->col;
+}
+
+/* Index of RULE in bc_rules[] (SARIF ruleIndex); -1 when not registered. */
+int bc_rule_index(const struct bc_rule *rule);
+
+/* "error" etc.; severities outside the enum print as "note". */
+const char *bc_report_severity(enum bc_severity s);
+
+/* The run's target: run->target, else the options' target, else NULL. */
+const struct bc_target *bc_run_target(const struct bc_run *run);
+
+#endif
