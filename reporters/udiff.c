@@ -340,8 +340,6 @@ int bc_udiff_write(FILE *out, const char *path, const unsigned char *a, size_t a
 		}
 		to = last + BC_UDIFF_CONTEXT < o.n ? last + BC_UDIFF_CONTEXT : o.n;
 		print_hunk(out, &o, from, to, A, B);
-		if (from < to && from > 0 && o.v[from - 1].kind != ' ')
-			break;	/* cannot happen: hunks start on context or at 0 */
 		i = to;
 	}
 	if (ferror(out))
