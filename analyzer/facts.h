@@ -56,6 +56,8 @@ struct bc_func {
 	char *section;
 	bool is_entry;		/* a program the kernel loads, not a subprog */
 	bool is_callback;	/* reached through a callback reference (bpf_loop, ...) */
+	bool is_async_callback;	/* a timer/workqueue callback: runs on its own stack, so
+				 * it is a root of its own and not part of its referrer's chain */
 	bool has_tail_call;
 	char *prog_type;	/* "kprobe", "tracepoint", ... from the section; NULL = unknown */
 	uint32_t insn_off;	/* first instruction (index within its section) */
