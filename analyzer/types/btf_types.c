@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Kernel types from BTF through libbpf (see btf_types.h). */
 #include "btf_types.h"
+#include "ctype.h"
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -565,61 +566,6 @@ struct bc_stype *bc_btf_struct(struct bc_btf *b, const char *name, int bt_versio
 
 /* ---- C type names ---- */
 
-static bool word_is(const char *s, size_t n, const char *w)
-{
-	return strlen(w) == n && !strncmp(s, w, n);
-}
-
-/*
- * Splits a C type into its base words and pointer depth, dropping
- * qualifiers. Writes the base (single-spaced) into BASE.
- */
-static int parse_c_type(const char *s, char *base, size_t cap, unsigned *ptrs, bool *user)
-{
-	size_t len = 0;
-
-	*ptrs = 0;
-	*user = false;
-	base[0] = 0;
-	while (*s) {
-		const char *w;
-		size_t n;
-
-		if (isspace((unsigned char)*s)) {
-			s++;
-			continue;
-		}
-		if (*s == '*') {
-			(*ptrs)++;
-			s++;
-			continue;
-		}
-		if (!isalnum((unsigned char)*s) && *s != '_')
-			return -EINVAL;
-		w = s;
-		while (isalnum((unsigned char)*s) || *s == '_')
-			s++;
-		n = (size_t)(s - w);
-		if (word_is(w, n, "const") || word_is(w, n, "volatile") ||
-		    word_is(w, n, "restrict") || word_is(w, n, "__restrict"))
-			continue;
-		if (word_is(w, n, "__user")) {
-			*user = true;
-			continue;
-		}
-		if (*ptrs)
-			return -EINVAL;	/* words after a '*' (other than qualifiers) */
-		if (len + n + 2 > cap)
-			return -ENAMETOOLONG;
-		if (len)
-			base[len++] = ' ';
-		memcpy(base + len, w, n);
-		len += n;
-		base[len] = 0;
-	}
-	return len ? 0 : -EINVAL;
-}
-
 /* C spellings of the integer types -> the names BTF (gcc/clang DWARF) uses. */
 static const char *btf_int_name(const char *base)
 {
@@ -666,7 +612,7 @@ struct bc_stype *bc_btf_type_by_name(struct bc_btf *b, const char *c_type, int b
 		errno = EINVAL;
 		return NULL;
 	}
-	if ((err = parse_c_type(c_type, base, sizeof(base), &ptrs, &user))) {
+	if ((err = bc_ctype_split(c_type, base, sizeof(base), &ptrs, &user))) {
 		errno = -err;
 		return NULL;
 	}
