@@ -95,7 +95,8 @@ static void excerpt(struct text_ctx *c, const struct bc_unit *owner, const char 
 		else
 			endb = ecol < len ? ecol : len;
 		/* never end inside a multi-byte character */
-		while (endb > 0 && endb < len && dl.col[endb] == dl.col[endb - 1])
+		while (endb > 0 && endb < len && ((unsigned char)text[endb] & 0xc0) == 0x80 &&
+		       dl.col[endb] == dl.col[endb - 1])
 			endb++;
 		from = dl.col[startb];
 		width = endb > startb ? dl.col[endb] - from : 0;

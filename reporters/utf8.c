@@ -70,6 +70,33 @@ int bc_put_safe(FILE *out, const char *s, size_t len)
 	return ferror(out) ? -EIO : 0;
 }
 
+/* Terminal columns of a printable code point: 2 for East Asian wide and
+ * fullwidth characters and emoji, 0 for combining marks and zero-width
+ * characters, else 1 (the common ranges of Unicode's EastAsianWidth and
+ * general category Mn, not the whole tables). */
+int bc_codepoint_width(uint32_t cp)
+{
+	static const uint32_t zero[][2] = {
+		{ 0x0300, 0x036f }, { 0x0483, 0x0489 }, { 0x0591, 0x05bd }, { 0x0610, 0x061a },
+		{ 0x064b, 0x065f }, { 0x1ab0, 0x1aff }, { 0x1dc0, 0x1dff }, { 0x200b, 0x200f },
+		{ 0x20d0, 0x20ff }, { 0xfe00, 0xfe0f }, { 0xfe20, 0xfe2f }, { 0xfeff, 0xfeff },
+	};
+	static const uint32_t wide[][2] = {
+		{ 0x1100, 0x115f }, { 0x2e80, 0x303e }, { 0x3041, 0x33ff }, { 0x3400, 0x4dbf },
+		{ 0x4e00, 0x9fff }, { 0xa000, 0xa4cf }, { 0xac00, 0xd7a3 }, { 0xf900, 0xfaff },
+		{ 0xfe30, 0xfe4f }, { 0xff00, 0xff60 }, { 0xffe0, 0xffe6 }, { 0x1f300, 0x1f64f },
+		{ 0x1f900, 0x1f9ff }, { 0x20000, 0x2fffd }, { 0x30000, 0x3fffd },
+	};
+
+	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
+		if (cp >= zero[i][0] && cp <= zero[i][1])
+			return 0;
+	for (size_t i = 0; i < sizeof(wide) / sizeof(wide[0]); i++)
+		if (cp >= wide[i][0] && cp <= wide[i][1])
+			return 2;
+	return 1;
+}
+
 size_t bc_display_width(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -78,8 +105,11 @@ size_t bc_display_width(const char *s)
 
 	while (i < len) {
 		n = bc_utf8_decode(p + i, len - i, &cp);
+		if (!n || bc_codepoint_unsafe(cp))
+			w++;	/* printed as '?' (a tab as a space) */
+		else
+			w += bc_codepoint_width(cp);
 		i += n ? n : 1;
-		w++;
 	}
 	return w;
 }
@@ -125,7 +155,7 @@ int bc_display_line_init(struct bc_display_line *dl, const char *s, size_t len)
 		} else {
 			memcpy(dl->text + o, p + i, n);
 			o += n;
-			w++;
+			w += bc_codepoint_width(cp);
 		}
 		i += n;
 	}

@@ -32,8 +32,11 @@ static inline int bc_put_safe_str(FILE *out, const char *s)
 	return s ? bc_put_safe(out, s, strlen(s)) : 0;
 }
 
-/* Display width of S as bc_put_safe writes it (one column per character;
- * East Asian wide characters are not measured as two). */
+/* Terminal columns of a printable code point: 0, 1 or 2 (wide CJK,
+ * fullwidth forms and emoji). */
+int bc_codepoint_width(uint32_t cp);
+
+/* Display width of S as bc_put_safe writes it. */
 size_t bc_display_width(const char *s);
 
 /* A source line laid out for display with a caret line under it. */

@@ -545,6 +545,33 @@ static void test_text_caret_alignment(void **state)
 
 /* Control bytes from the input never reach the terminal; colour only
  * when asked. */
+/* Wide characters take two columns, combining marks none. */
+static void test_text_wide_characters(void **state)
+{
+	static const char src[] = "BEGIN { printf(\"\xe6\x97\xa5\xe6\x9c\xac e\xcc\x81\"); $x = 1; }\n";
+	struct bc_unit u;
+	struct bc_unit *uv[1] = { &u };
+	struct bc_run run = { .units = uv, .nr_units = 1 };
+	struct bc_span sp;
+	char *out;
+
+	(void)state;
+	assert_int_equal(bc_unit_load_mem(&u, "w.bt", src, strlen(src)), 0);
+	sp = span_of(&u, "$x", 0);
+	assert_non_null(bc_diag_add(&u.diags, "BC204", u.display_path, &sp, "m"));
+	sp = span_of(&u, "e\xcc\x81", 0);
+	assert_non_null(bc_diag_add(&u.diags, "BC204", u.display_path, &sp, "n"));
+	out = render("text", &run);
+	/* 'BEGIN { printf("' is 16 columns, the two CJK characters 4, a space
+	 * 1, e + U+0301 1, '"); ' 4: $x at (1-based) display column 27 */
+	assert_non_null(strstr(out, "      | " "                          ^~\n"));
+	/* "e" with its combining accent is one column wide */
+	assert_non_null(strstr(out, "      | " "                     ^\n"));
+	assert_int_equal(bc_display_width("\xe6\x97\xa5" "e\xcc\x81"), 3);
+	free(out);
+	bc_unit_free(&u);
+}
+
 static void test_text_terminal_safety(void **state)
 {
 	struct fixture *fx = *state;
@@ -893,6 +920,40 @@ static void test_sarif_fingerprints_stable(void **state)
 		    bc_fingerprint_hash("BC201", "needs 600 bytes", 15, 1));
 }
 
+/* URIs are relative where they can be, without "./", percent-encoded. */
+static void test_sarif_uris(void **state)
+{
+	char cwd[4096], *abs_path, *out;
+	const char *paths[3] = { "./dir/a b%.bt", NULL, "/nonexistent/x,y.bt" };
+	const char *want[3] = { "dir/a%20b%25.bt", "sub/abs.bt", "file:///nonexistent/x%2Cy.bt" };
+	struct bc_unit units[3];
+	struct bc_unit *uv[3] = { &units[0], &units[1], &units[2] };
+	struct bc_run run = { .units = uv, .nr_units = 3 };
+	json_t *root, *results;
+
+	(void)state;
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	abs_path = bc_strdup_printf("%s/sub/abs.bt", cwd);
+	assert_non_null(abs_path);
+	paths[1] = abs_path;
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(bc_unit_load_mem(&units[i], paths[i], "BEGIN { }\n", 10), 0);
+		assert_non_null(bc_diag_add(&units[i].diags, "BC204", units[i].display_path, NULL, "m"));
+	}
+	out = render("sarif", &run);
+	root = parse(out);
+	results = json_object_get(json_array_get(json_object_get(root, "runs"), 0), "results");
+	for (int i = 0; i < 3; i++)
+		assert_string_equal(jstr(json_array_get(json_object_get(json_array_get(results, i), "locations"), 0),
+					 "physicalLocation.artifactLocation.uri"),
+				    want[i]);
+	json_decref(root);
+	free(out);
+	free(abs_path);
+	for (int i = 0; i < 3; i++)
+		bc_unit_free(&units[i]);
+}
+
 static void test_github_escaping(void **state)
 {
 	struct bc_unit u;
@@ -1081,10 +1142,12 @@ int main(void)
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test_setup_teardown(test_summary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_text_caret_alignment, setup, teardown),
+		cmocka_unit_test(test_text_wide_characters),
 		cmocka_unit_test_setup_teardown(test_text_terminal_safety, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_structure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sarif_structure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sarif_fingerprints_stable, setup, teardown),
+		cmocka_unit_test(test_sarif_uris),
 		cmocka_unit_test(test_github_escaping),
 		cmocka_unit_test(test_clean_and_empty_runs),
 		cmocka_unit_test_setup_teardown(test_write_error, setup, teardown),
