@@ -356,8 +356,8 @@ int bc_tp_format_load(const char *tracefs, const char *category, const char *eve
 	}
 	for (size_t i = 0; i < 2 && roots[i]; i++) {
 		char path[4096];
-		char *data;
-		size_t len;
+		char *data = NULL;
+		size_t len = 0;
 
 		if ((size_t)snprintf(path, sizeof(path), "%s/events/%s/%s/format", roots[i],
 				     category, event) >= sizeof(path))
