@@ -449,8 +449,11 @@ char *bc_ast_dump(const struct bc_script *s, bool with_spans)
 		for (size_t i = 0; i < s->nr_features; i++) {
 			const struct bc_feature_use *f = &s->features[i];
 
-			line(&d, 1, &f->span, "%s (v%d.%d)", bc_feature_name(f->feature),
-			     f->min_version / 10000, f->min_version / 100 % 100);
+			if (f->min_version)
+				line(&d, 1, &f->span, "%s (v%d.%d)", bc_feature_name(f->feature),
+				     f->min_version / 10000, f->min_version / 100 % 100);
+			else
+				line(&d, 1, &f->span, "%s", bc_feature_name(f->feature));
 		}
 	}
 	return bc_sbuf_finish(&d.b);

@@ -443,6 +443,23 @@ static bool looks_like_cast(struct parser *p)
 {
 	int end;
 
+	if (peek_kw(p, 1, "typeof") && peek(p, 2)->kind == BC_TOK_LPAREN) {
+		int depth = 0;
+
+		for (end = 2; end < PARSE_LOOKAHEAD - 2; end++) {
+			enum bc_tok k = peek(p, end)->kind;
+
+			if (k == BC_TOK_LPAREN)
+				depth++;
+			else if (k == BC_TOK_RPAREN && --depth == 0)
+				break;
+			else if (k == BC_TOK_EOF)
+				return false;
+		}
+		end++;
+		return end < PARSE_LOOKAHEAD - 1 && peek(p, end)->kind == BC_TOK_RPAREN &&
+		       can_start_expr(p, peek(p, end + 1));
+	}
 	if (!scan_type(p, 1, &end, false))
 		return false;
 	return peek(p, end)->kind == BC_TOK_RPAREN && can_start_expr(p, peek(p, end + 1));
@@ -506,8 +523,7 @@ static struct bc_expr *parse_paren(struct parser *p)
 		return e;
 	}
 	t = *peek(p, 1);
-	if (t.kind == BC_TOK_IDENT && peek(p, 2)->kind == BC_TOK_ASSIGN && !is_reserved(p, &t) &&
-	    !bc_script_is_builtin(p->lx.src + t.text, t.len)) {
+	if (t.kind == BC_TOK_IDENT && peek(p, 2)->kind == BC_TOK_ASSIGN && !is_reserved(p, &t)) {
 		next(p);
 		return parse_record(p, &open);
 	}
@@ -535,7 +551,9 @@ static struct bc_expr *parse_paren(struct parser *p)
 	if (p->panic)
 		return first;
 	if (peek(p, 0)->kind != BC_TOK_COMMA) {
-		expect(p, BC_TOK_RPAREN, ")");
+		/* a parenthesised expression spans its parentheses */
+		if (expect(p, BC_TOK_RPAREN, ")"))
+			first->span = mkspan(p, open.start, p->prev.end);
 		return first;
 	}
 	pv_push(p, &elems, first);

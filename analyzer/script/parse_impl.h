@@ -78,6 +78,8 @@ struct parser {
 	unsigned max_errors;
 	bool panic;			/* recovering: cascaded errors are dropped */
 	bool fatal;			/* a limit was hit: stop parsing */
+	bool have_last;			/* a syntax error was reported ... */
+	uint32_t last_start;		/* ... at this offset */
 	struct seen_error *seen;
 	size_t nr_seen, cap_seen;
 	struct pvec features;		/* struct bc_feature_use * */

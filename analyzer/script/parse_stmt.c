@@ -237,9 +237,13 @@ static struct bc_stmt *parse_expr_or_assign(struct parser *p)
 		s->u.assign.op_span = mkspan(p, op.start, op.end);
 		return s;
 	}
-	if (e->kind == BC_EXPR_TUPLE_INDEX || e->kind == BC_EXPR_FIELD) {
+	if (e->kind == BC_EXPR_FIELD && p->v017) {
+		/* v0.17's grammar has no assignment to a field at all */
 		p->panic = false;
-		if (p->v017 || e->kind == BC_EXPR_TUPLE_INDEX)
+		unexpected(p, &op, NULL);
+	} else if (e->kind == BC_EXPR_TUPLE_INDEX || e->kind == BC_EXPR_FIELD) {
+		p->panic = false;
+		if (e->kind == BC_EXPR_TUPLE_INDEX)
 			perror_at(p, e->span.start, value->span.end,
 				  "Tuples are immutable once created. Consider creating a new tuple and assigning it instead.");
 		else

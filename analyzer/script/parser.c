@@ -148,11 +148,16 @@ void perror_at(struct parser *p, uint32_t start, uint32_t end, const char *fmt, 
 
 	if (p->panic)
 		return;
+	p->panic = true;
+	/* a second error where the last one was is a cascade of it */
+	if (p->have_last && p->last_start == start)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	report(p, start, end, buf);
-	p->panic = true;
+	p->have_last = true;
+	p->last_start = start;
 }
 
 void perror_soft(struct parser *p, uint32_t start, uint32_t end, const char *fmt, ...)

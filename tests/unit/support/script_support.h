@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Test support for the script front end: fixture files, parsing from
+ * memory, diagnostics as text, golden files. */
+#ifndef BC_TEST_SCRIPT_SUPPORT_H
+#define BC_TEST_SCRIPT_SUPPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "analyzer/unit.h"
+#include "analyzer/script/ast.h"
+
+/* "$BC_SRCDIR/REL" (default "./REL"); heap string. */
+char *bc_test_src_path(const char *rel);
+/* The whole file, NUL-terminated; NULL when it cannot be read. */
+char *bc_test_read_file(const char *path, size_t *len);
+/* Names of the files in DIR ending in SUFFIX, sorted; NULL-terminated heap
+ * array (free with bc_test_free_names). */
+char **bc_test_list_dir(const char *dir, const char *suffix);
+void bc_test_free_names(char **names);
+/* A "// bpftrace: X.Y" line at the top of TEXT, as 10000*X + 100*Y; else 0. */
+int bc_test_profile(const char *text);
+/* Loads TEXT as PATH into U and parses it for BPFTRACE; returns the AST
+ * (non-NULL) and the parse result in *ret when RET is given. */
+struct bc_script *bc_test_parse(struct bc_unit *u, const char *path, const char *text,
+				int bpftrace, int *ret);
+/* "LINE:COL: message\n" for each diagnostic of U; heap string. */
+char *bc_test_diags_text(const struct bc_unit *u);
+/* Compares ACTUAL with the golden file REL (under $BC_SRCDIR); with
+ * BC_UPDATE_GOLDEN=1 in the environment, writes it instead. Returns true
+ * when they match (or were written); prints a diff hint otherwise. */
+bool bc_test_golden(const char *rel, const char *actual);
+
+#endif
