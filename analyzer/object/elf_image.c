@@ -44,12 +44,33 @@ static int check_header(struct bc_elf_image *img, struct bc_unit *u)
 	return 0;
 }
 
+/* libelf reports no sections at all when their table lies outside the file. */
+static int check_section_table(struct bc_elf_image *img, struct bc_unit *u, size_t n)
+{
+	GElf_Ehdr eh;
+
+	if (!gelf_getehdr(img->elf, &eh))
+		return elf_fail(u, "cannot read the ELF header");
+	if (!eh.e_shoff && !n)
+		return 0;
+	if (!n || eh.e_shoff >= img->size || eh.e_shentsize < sizeof(Elf64_Shdr) ||
+	    n > (img->size - eh.e_shoff) / eh.e_shentsize)
+		return bc_unit_fail(u, -EINVAL, NULL,
+				    "malformed ELF object: the section header table (%u entries of %u bytes at offset %llu) lies outside the file (%zu bytes)",
+				    eh.e_shnum, eh.e_shentsize, (unsigned long long)eh.e_shoff, img->size);
+	return 0;
+}
+
 static int read_sections(struct bc_elf_image *img, struct bc_unit *u)
 {
 	size_t n, shstrndx;
+	int err;
 
 	if (elf_getshdrnum(img->elf, &n))
 		return elf_fail(u, "cannot count the section headers");
+	err = check_section_table(img, u, n);
+	if (err)
+		return err;
 	if (elf_getshdrstrndx(img->elf, &shstrndx))
 		return elf_fail(u, "cannot find the section name table");
 	if (n && shstrndx >= n)
@@ -80,9 +101,13 @@ static int read_sections(struct bc_elf_image *img, struct bc_unit *u)
 		d = elf_getdata(scn, NULL);
 		if (!d)
 			return bc_unit_fail(u, -EINVAL, NULL,
-					    "malformed ELF object: section %zu '%s' (%llu bytes at offset %llu) lies outside the file (%s)",
+					    "malformed ELF object: section %zu '%s' (%llu bytes at offset %llu) %s (%s)",
 					    i, s->name, (unsigned long long)sh.sh_size,
-					    (unsigned long long)sh.sh_offset, elf_errmsg(-1));
+					    (unsigned long long)sh.sh_offset,
+					    sh.sh_offset > img->size || sh.sh_size > img->size - sh.sh_offset
+						    ? "lies outside the file"
+						    : "cannot be read as its type says",
+					    elf_errmsg(-1));
 		s->data = d->d_buf;
 		s->size = d->d_size;
 		if (!s->data)
@@ -269,6 +294,7 @@ int bc_elf_image_open(struct bc_elf_image *img, struct bc_unit *u, const void *d
 	if (!img->copy)
 		return bc_unit_fail(u, -ENOMEM, NULL, "out of memory");
 	memcpy(img->copy, data, size);
+	img->size = size;
 	img->elf = elf_memory((char *)img->copy, size);
 	if (!img->elf)
 		return elf_fail(u, "libelf cannot read it");

@@ -45,6 +45,7 @@ struct bc_elf_sec {
 
 struct bc_elf_image {
 	unsigned char *copy;	/* our copy of the bytes libelf reads */
+	size_t size;
 	Elf *elf;
 	bool big_endian;	/* bpfeb object */
 	struct bc_elf_sec *secs;

@@ -8,9 +8,13 @@
  * -N up, and the verifier counts it.
  *
  * Registers are tracked by a forward data flow over the function's basic
- * blocks with a small lattice per register (unknown | r10 + c | constant |
- * address of function f). Each register can only fall to "unknown" once per
- * block, so the work is linear in the instructions times the registers.
+ * blocks (constant | address of function f | r10 + c | widened). Where paths
+ * join, a register that is r10 + c on any of them stays r10-derived with the
+ * deepest c: the access it makes is real on that path, and the verifier,
+ * which walks every path, counts it. A block whose entry state keeps changing
+ * (a pointer stepped down in a loop) is widened: registers that still change
+ * become unknown for good, so the walk ends; the work stays linear in the
+ * instructions times the registers.
  *
  * The same pass finds asynchronous callbacks: a function address in a
  * register when bpf_timer_set_callback() (or an async-callback kfunc) is
@@ -23,10 +27,11 @@
 #include "obj_model.h"
 
 enum rs_kind {
-	RS_UNKNOWN = 0,
+	RS_UNKNOWN = 0,	/* a value not tracked */
 	RS_FP,		/* r10 + v */
 	RS_CONST,	/* v */
 	RS_FUNC,	/* address of function v (index into bc_obj.funcs) */
+	RS_WIDENED,	/* unknown for good (absorbs every join) */
 };
 
 struct rs {
@@ -40,6 +45,8 @@ struct regs {
 
 /* Offsets beyond this are nonsense; tracking them could overflow. */
 #define FP_TRACK_MAX ((int64_t)1 << 40)
+/* Entry-state changes of one block before its changing registers widen. */
+#define WIDEN_AFTER 16
 
 struct walk {
 	struct bc_obj *o;
@@ -50,6 +57,7 @@ struct walk {
 	size_t nr_blocks;
 	struct regs *in;	/* block entry states */
 	bool *seen, *queued;
+	uint16_t *changes;	/* per block: entry-state changes so far */
 	size_t *work;
 	size_t nr_work;
 };
@@ -256,8 +264,9 @@ static int find_blocks(struct walk *w)
 	w->in = malloc(nb * sizeof(*w->in));
 	w->seen = calloc(nb, 1);
 	w->queued = calloc(nb, 1);
+	w->changes = calloc(nb, sizeof(*w->changes));
 	w->work = malloc(nb * sizeof(*w->work));
-	if (!w->block_of || !w->leaders || !w->in || !w->seen || !w->queued || !w->work) {
+	if (!w->block_of || !w->leaders || !w->in || !w->seen || !w->queued || !w->changes || !w->work) {
 		free(leader);
 		return -ENOMEM;
 	}
@@ -272,6 +281,20 @@ static int find_blocks(struct walk *w)
 	w->nr_blocks = nb;
 	free(leader);
 	return 0;
+}
+
+/* The join of entry value X with incoming Y: r10-derived wins, deepest first. */
+static struct rs join(struct rs x, struct rs y, bool widen)
+{
+	if (x.kind == RS_WIDENED || y.kind == RS_WIDENED || widen)
+		return (struct rs){ RS_WIDENED, 0 };
+	if (x.kind == RS_FP && y.kind == RS_FP)
+		return x.v <= y.v ? x : y;
+	if (x.kind == RS_FP)
+		return x;
+	if (y.kind == RS_FP)
+		return y;
+	return (struct rs){ RS_UNKNOWN, 0 };
 }
 
 /* Merges state S into the entry of the block starting at I. */
@@ -289,15 +312,18 @@ static void flow(struct walk *w, int64_t i, const struct regs *s)
 		changed = true;
 	} else {
 		for (int r = 0; r < BC_NR_REGS; r++) {
-			struct rs *x = &w->in[b].r[r];
+			struct rs *x = &w->in[b].r[r], v;
 
-			if (x->kind == RS_UNKNOWN)
+			if (x->kind == s->r[r].kind && x->v == s->r[r].v)
 				continue;
-			if (x->kind != s->r[r].kind || x->v != s->r[r].v) {
-				*x = (struct rs){ RS_UNKNOWN, 0 };
+			v = join(*x, s->r[r], w->changes[b] >= WIDEN_AFTER);
+			if (v.kind != x->kind || v.v != x->v) {
+				*x = v;
 				changed = true;
 			}
 		}
+		if (changed && w->changes[b] < UINT16_MAX)
+			w->changes[b]++;
 	}
 	if (changed && !w->queued[b]) {
 		w->queued[b] = true;
@@ -360,6 +386,7 @@ int bc_obj_frame_depth(struct bc_obj *o, size_t fi)
 	free(w.in);
 	free(w.seen);
 	free(w.queued);
+	free(w.changes);
 	free(w.work);
 	return err;
 }
