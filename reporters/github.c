@@ -5,11 +5,14 @@
  *
  *   ::error file=p.bt,line=3,col=12,endLine=3,endColumn=24,title=BC201 stack-limit-exceeded::message
  *
- * Data is escaped as the runner requires (% \r \n); property values also
+ * Paths under the current directory (the checkout, in a workflow) are made
+ * relative to it, as annotations need. Data is escaped as the runner requires (% \r \n); property values also
  * escape ':' and ','. Notes and the fix title follow the message on their
  * own lines (%0A).
  */
 #include <errno.h>
+#include <limits.h>
+#include <unistd.h>
 
 #include "report_common.h"
 #include "../analyzer/unit.h"
@@ -46,12 +49,12 @@ static const char *command(enum bc_severity s)
 
 /* file=...,line=...,col=...,endLine=...,endColumn=... (columns only for a
  * single-line range: GitHub ignores them across lines) */
-static void position(FILE *out, const char *path, const struct bc_span *span)
+static void position(FILE *out, const char *cwd, const char *path, const struct bc_span *span)
 {
 	unsigned eline, ecol;
 
 	fputs("file=", out);
-	escape(out, path, true);
+	escape(out, bc_report_relpath(path, cwd), true);
 	if (!span->line)
 		return;
 	bc_span_end(span, &eline, &ecol);
@@ -73,12 +76,13 @@ static void where(FILE *out, const char *path, const struct bc_span *span)
 		fprintf(out, ":%u", span->col);
 }
 
-static void annotation(FILE *out, const struct bc_unit *u, const struct bc_diag *d)
+static void annotation(FILE *out, const char *cwd, const struct bc_unit *u,
+		       const struct bc_diag *d)
 {
 	const char *path = d->path ? d->path : u->display_path;
 
 	fprintf(out, "::%s ", command(d->severity));
-	position(out, path, &d->span);
+	position(out, cwd, path, &d->span);
 	fputs(",title=", out);
 	escape(out, d->rule->code, true);
 	fputc(' ', out);
@@ -90,7 +94,7 @@ static void annotation(FILE *out, const struct bc_unit *u, const struct bc_diag 
 
 		fputs("%0Anote: ", out);
 		if (n->span.line || n->path) {
-			where(out, n->path ? n->path : path, &n->span);
+			where(out, bc_report_relpath(n->path ? n->path : path, cwd), &n->span);
 			fputs(": ", out);
 		}
 		escape(out, n->message, false);
@@ -109,19 +113,23 @@ static void annotation(FILE *out, const struct bc_unit *u, const struct bc_diag 
 
 static int report(FILE *out, const struct bc_run *run)
 {
+	char cwd[PATH_MAX];
+
+	if (!getcwd(cwd, sizeof(cwd)))
+		cwd[0] = 0;
 	for (size_t i = 0; i < run->nr_units; i++) {
 		const struct bc_unit *u = run->units[i];
 
 		if (u->status) {
 			fputs("::error ", out);
-			position(out, u->display_path, &u->error_span);
+			position(out, cwd, u->display_path, &u->error_span);
 			fputs(",title=bpfcheck::", out);
 			escape(out, u->error ? u->error : "could not be processed", false);
 			fputc('\n', out);
 		}
 		for (size_t j = 0; j < u->diags.n; j++)
 			if (bc_diag_reported(&u->diags.v[j]))
-				annotation(out, u, &u->diags.v[j]);
+				annotation(out, cwd, u, &u->diags.v[j]);
 	}
 	return ferror(out) ? -EIO : 0;
 }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Small lookups the reporters share (rule index, severity words, target). */
+#include <string.h>
+
 #include "report_common.h"
 #include "../cli/options.h"
 #include "../rules/registry.h"
@@ -29,4 +31,18 @@ const struct bc_target *bc_run_target(const struct bc_run *run)
 	if (run->target)
 		return run->target;
 	return run->opts ? &run->opts->target : NULL;
+}
+
+const char *bc_report_relpath(const char *path, const char *cwd)
+{
+	size_t n = cwd ? strlen(cwd) : 0;
+
+	while (n > 1 && cwd[n - 1] == '/')
+		n--;
+	if (path[0] == '/' && n > 1 && !strncmp(path, cwd, n) && path[n] == '/')
+		path += n + 1;
+	while (path[0] == '.' && path[1] == '/')
+		for (path += 2; *path == '/'; path++)
+			;
+	return path;
 }

@@ -41,6 +41,11 @@ int bc_rule_index(const struct bc_rule *rule);
 /* "error" etc.; severities outside the enum print as "note". */
 const char *bc_report_severity(enum bc_severity s);
 
+/* PATH relative to directory CWD when it lies under it, without leading
+ * "./" (a pointer into PATH); other paths unchanged. For SARIF and GitHub,
+ * which want paths relative to the repository checkout. */
+const char *bc_report_relpath(const char *path, const char *cwd);
+
 /* The run's target: run->target, else the options' target, else NULL. */
 const struct bc_target *bc_run_target(const struct bc_run *run);
 

@@ -45,16 +45,10 @@ static const char *level(enum bc_severity s)
 static json_t *uri_json(const struct sarif_ctx *c, const char *path)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t cwdlen = strlen(c->cwd);
-	const char *p = path;
+	const char *p = bc_report_relpath(path, c->cwd);
 	char *buf, *o;
 	json_t *j;
 
-	if (p[0] == '/' && cwdlen > 1 && !strncmp(p, c->cwd, cwdlen) && p[cwdlen] == '/')
-		p += cwdlen + 1;
-	while (p[0] == '.' && p[1] == '/')
-		for (p += 2; *p == '/'; p++)
-			;
 	buf = malloc(strlen(p) * 3 + sizeof("file://"));
 	if (!buf)
 		return NULL;

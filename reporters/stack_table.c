@@ -36,6 +36,7 @@ struct table_ctx {
 	const struct bc_target *target;
 	int limit;
 	size_t programs, over, near;
+	bool private_frames;	/* some chain has frames on a private stack */
 	int err;
 };
 
@@ -63,10 +64,26 @@ static int rounded(const struct table_ctx *c, uint32_t bytes)
 	return c->target ? bc_target_round(c->target, bytes) : (int)bytes;
 }
 
-/* "prog (32) -> sub (480)"; "-" without a computed chain. */
-static char *chain_text(const struct table_ctx *c, const struct bc_facts *facts,
-			const struct bc_func *f)
+/*
+ * Frames the chain model left out of chain_bytes run on a private stack.
+ * The facts give the total, not a flag per frame: when the rounded frames
+ * add up to more than chain_bytes, the program uses private stacks, and
+ * those are the frames of at least BC_PRIV_STACK_MIN_SIZE bytes.
+ */
+static bool chain_has_private(const struct table_ctx *c, const struct bc_facts *facts,
+			      const struct bc_func *f)
 {
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < f->nr_chain; i++)
+		sum += rounded(c, facts->funcs[f->chain[i]].frame_bytes);
+	return sum > f->chain_bytes;
+}
+
+/* "prog (32) -> sub (480, private)"; "-" without a computed chain. */
+static char *chain_text(struct table_ctx *c, const struct bc_facts *facts, const struct bc_func *f)
+{
+	bool priv = chain_has_private(c, facts, f);
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *m;
@@ -78,9 +95,12 @@ static char *chain_text(const struct table_ctx *c, const struct bc_facts *facts,
 		return NULL;
 	for (size_t i = 0; i < f->nr_chain; i++) {
 		const struct bc_func *g = &facts->funcs[f->chain[i]];
+		int r = rounded(c, g->frame_bytes);
+		bool p = priv && r >= BC_PRIV_STACK_MIN_SIZE;
 
-		fprintf(m, "%s%s (%d)", i ? " -> " : "", g->name ? g->name : "?",
-			rounded(c, g->frame_bytes));
+		fprintf(m, "%s%s (%d%s)", i ? " -> " : "", g->name ? g->name : "?", r,
+			p ? ", private" : "");
+		c->private_frames |= p;
 	}
 	if (fclose(m)) {
 		free(buf);
@@ -314,6 +334,9 @@ static int report(FILE *out, const struct bc_run *run)
 	if (failed)
 		fprintf(out, "; %zu %s could not be checked", failed, failed == 1 ? "file" : "files");
 	fputc('\n', out);
+	if (c.private_frames)
+		fputs("(private: the frame runs on a per-CPU private stack and is not part of the chain's bytes)\n",
+		      out);
 	return ferror(out) ? -EIO : 0;
 }
 

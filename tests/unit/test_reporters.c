@@ -949,6 +949,12 @@ static void test_sarif_uris(void **state)
 				    want[i]);
 	json_decref(root);
 	free(out);
+	/* GitHub annotations take the same relative paths (escaped their way) */
+	out = render("github", &run);
+	assert_non_null(strstr(out, "::warning file=dir/a b%25.bt,"));
+	assert_non_null(strstr(out, "::warning file=sub/abs.bt,"));
+	assert_non_null(strstr(out, "::warning file=/nonexistent/x%2Cy.bt,"));
+	free(out);
 	free(abs_path);
 	for (int i = 0; i < 3; i++)
 		bc_unit_free(&units[i]);
@@ -1063,6 +1069,19 @@ static void test_table_content(void **state)
 	assert_non_null(strstr(out, "5 programs in 2 files: 2 over the limit, 1 near it; 1 file could not be checked\n"));
 	/* no trailing blanks anywhere */
 	assert_null(strstr(out, " \n"));
+	assert_null(strstr(out, "private"));
+	free(out);
+
+	/* a frame the chain model left out of chain_bytes is on a private stack */
+	{
+		struct bc_func *f = &fx->units[1].facts.funcs[2];
+
+		f->frame_bytes = 200;
+		set_chain(f, 0, 1, 2);
+	}
+	out = render("table", &fx->run);
+	assert_non_null(strstr(out, "noline (208, private)\n"));
+	assert_non_null(strstr(out, "\n(private: the frame runs on a per-CPU private stack"));
 	free(out);
 }
 
