@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The provenance side table of generated allocations (see prov.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prov.h"
+
+/*
+ * Records live in one array indexed by id - 1. Lookups scan it: a script
+ * has tens to a few hundred allocations, and the scans run once per alloca.
+ */
+struct bc_prov_table {
+	struct bc_prov_rec **v;
+	size_t n, cap;
+};
+
+struct bc_prov_table *bc_prov_table_new(void)
+{
+	return calloc(1, sizeof(struct bc_prov_table));
+}
+
+static void rec_free(struct bc_prov_rec *r)
+{
+	if (!r)
+		return;
+	free(r->construct);
+	free(r->name);
+	for (size_t i = 0; i < r->nr_origin; i++)
+		free(r->origin[i]);
+	free(r->origin);
+	free(r->from);
+	free(r->global);
+	free(r->function);
+	free(r->ir_name);
+	free(r);
+}
+
+void bc_prov_table_free(struct bc_prov_table *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++)
+		rec_free(t->v[i]);
+	free(t->v);
+	free(t);
+}
+
+static int dup_opt(char **dst, const char *src)
+{
+	*dst = NULL;
+	if (!src)
+		return 0;
+	*dst = strdup(src);
+	return *dst ? 0 : -ENOMEM;
+}
+
+struct bc_prov_rec *bc_prov_add(struct bc_prov_table *t, const struct bc_prov *p,
+				LLVMValueRef value, const char *function,
+				const char *ir_name)
+{
+	struct bc_prov_rec *r;
+
+	if (!t || !p || !p->construct || !*p->construct) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 32;
+		struct bc_prov_rec **nv = realloc(t->v, cap * sizeof(*nv));
+
+		if (!nv)
+			goto nomem;
+		t->v = nv;
+		t->cap = cap;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		goto nomem;
+	r->id = (uint32_t)t->n + 1;
+	r->span = p->span;
+	r->script_dependent = p->script_dependent;
+	r->placement = BC_PLACE_STACK;
+	r->value = value;
+	if (dup_opt(&r->construct, p->construct) || dup_opt(&r->name, p->name) ||
+	    dup_opt(&r->function, function) || dup_opt(&r->ir_name, ir_name))
+		goto nomem_rec;
+	if (p->nr_origin) {
+		r->origin = calloc(p->nr_origin, sizeof(*r->origin));
+		if (!r->origin)
+			goto nomem_rec;
+		for (size_t i = 0; i < p->nr_origin; i++, r->nr_origin++)
+			if (dup_opt(&r->origin[i], p->origin[i] ? p->origin[i] : ""))
+				goto nomem_rec;
+	}
+	if (p->nr_from) {
+		r->from = malloc(p->nr_from * sizeof(*r->from));
+		if (!r->from)
+			goto nomem_rec;
+		for (size_t i = 0; i < p->nr_from; i++) {
+			/* only earlier records: the chain has no cycles */
+			if (!p->from[i] || p->from[i] > t->n) {
+				rec_free(r);
+				errno = EINVAL;
+				return NULL;
+			}
+			r->from[r->nr_from++] = p->from[i];
+		}
+	}
+	t->v[t->n++] = r;
+	return r;
+
+nomem_rec:
+	rec_free(r);
+nomem:
+	errno = ENOMEM;
+	return NULL;
+}
+
+size_t bc_prov_count(const struct bc_prov_table *t)
+{
+	return t ? t->n : 0;
+}
+
+struct bc_prov_rec *bc_prov_get_mut(struct bc_prov_table *t, uint32_t id)
+{
+	if (!t || !id || id > t->n)
+		return NULL;
+	return t->v[id - 1];
+}
+
+const struct bc_prov_rec *bc_prov_get(const struct bc_prov_table *t, uint32_t id)
+{
+	return bc_prov_get_mut((struct bc_prov_table *)t, id);
+}
+
+const struct bc_prov_rec *bc_prov_find_value(const struct bc_prov_table *t, LLVMValueRef value)
+{
+	if (!t || !value)
+		return NULL;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i]->value == value)
+			return t->v[i];
+	return NULL;
+}
+
+static unsigned md_kind(LLVMValueRef v)
+{
+	LLVMContextRef ctx = LLVMGetTypeContext(LLVMTypeOf(v));
+
+	return LLVMGetMDKindIDInContext(ctx, BC_PROV_MD_KIND, sizeof(BC_PROV_MD_KIND) - 1);
+}
+
+int bc_prov_attach(LLVMValueRef inst, uint32_t id)
+{
+	LLVMContextRef ctx;
+	LLVMMetadataRef op, node;
+
+	if (!inst || !LLVMIsAInstruction(inst) || !id)
+		return -EINVAL;
+	ctx = LLVMGetTypeContext(LLVMTypeOf(inst));
+	op = LLVMValueAsMetadata(LLVMConstInt(LLVMInt32TypeInContext(ctx), id, false));
+	node = LLVMMDNodeInContext2(ctx, &op, 1);
+	LLVMSetMetadata(inst, md_kind(inst), LLVMMetadataAsValue(ctx, node));
+	return 0;
+}
+
+uint32_t bc_prov_md_id(LLVMValueRef inst)
+{
+	LLVMValueRef md, op;
+
+	if (!inst || !LLVMIsAInstruction(inst))
+		return 0;
+	md = LLVMGetMetadata(inst, md_kind(inst));
+	if (!md || LLVMGetMDNodeNumOperands(md) != 1)
+		return 0;
+	LLVMGetMDNodeOperands(md, &op);
+	if (!op || !LLVMIsAConstantInt(op))
+		return 0;
+	return (uint32_t)LLVMConstIntGetZExtValue(op);
+}
+
+static const char *fn_name_of(LLVMValueRef inst)
+{
+	LLVMBasicBlockRef bb = LLVMGetInstructionParent(inst);
+	size_t len;
+
+	if (!bb)
+		return NULL;
+	return LLVMGetValueName2(LLVMGetBasicBlockParent(bb), &len);
+}
+
+/* NAME is BASE or BASE followed by ".sroa" and anything. */
+static bool piece_of(const char *name, const char *base)
+{
+	size_t n = strlen(base);
+
+	if (strncmp(name, base, n))
+		return false;
+	return name[n] == '\0' || !strncmp(name + n, ".sroa", 5);
+}
+
+const struct bc_prov_rec *bc_prov_of_alloca(const struct bc_prov_table *t, LLVMValueRef alloca)
+{
+	const struct bc_prov_rec *best = NULL;
+	const char *name, *fn;
+	size_t len, best_len = 0;
+	uint32_t id;
+
+	if (!t || !alloca || !LLVMIsAAllocaInst(alloca))
+		return NULL;
+	id = bc_prov_md_id(alloca);
+	if (id)
+		return bc_prov_get(t, id);
+	name = LLVMGetValueName2(alloca, &len);
+	fn = fn_name_of(alloca);
+	if (!len || !fn)
+		return NULL;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct bc_prov_rec *r = t->v[i];
+		size_t rl;
+
+		if (!r->ir_name || !r->function || strcmp(r->function, fn))
+			continue;
+		rl = strlen(r->ir_name);
+		if (rl > best_len && piece_of(name, r->ir_name)) {
+			best = r;
+			best_len = rl;
+		}
+	}
+	return best;
+}
+
+int bc_prov_collect(const struct bc_prov_table *t, LLVMModuleRef mod,
+		    struct bc_prov_slot **out, size_t *nr_out)
+{
+	struct bc_prov_slot *v = NULL;
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	*nr_out = 0;
+	for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn)) {
+		if (LLVMIsDeclaration(fn))
+			continue;
+		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb;
+		     bb = LLVMGetNextBasicBlock(bb)) {
+			for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
+			     i = LLVMGetNextInstruction(i)) {
+				if (!LLVMIsAAllocaInst(i))
+					continue;
+				if (n == cap) {
+					size_t nc = cap ? cap * 2 : 16;
+					struct bc_prov_slot *nv = realloc(v, nc * sizeof(*nv));
+
+					if (!nv) {
+						free(v);
+						return -ENOMEM;
+					}
+					v = nv;
+					cap = nc;
+				}
+				v[n].function = fn;
+				v[n].alloca = i;
+				v[n].by_name = !bc_prov_md_id(i);
+				v[n].prov = bc_prov_of_alloca(t, i);
+				if (!v[n].prov)
+					v[n].by_name = false;
+				n++;
+			}
+		}
+	}
+	*out = v;
+	*nr_out = n;
+	return 0;
+}
+
+/* Depth-first, sources before the record; SEEN marks visited ids. */
+static void chain_walk(const struct bc_prov_table *t, uint32_t id, unsigned char *seen,
+		       uint32_t *ids, size_t max, size_t *n)
+{
+	const struct bc_prov_rec *r = bc_prov_get(t, id);
+
+	if (!r || seen[id - 1])
+		return;
+	seen[id - 1] = 1;
+	for (size_t i = 0; i < r->nr_from; i++)
+		chain_walk(t, r->from[i], seen, ids, max, n);
+	if (*n < max)
+		ids[*n] = id;
+	(*n)++;
+}
+
+int bc_prov_chain(const struct bc_prov_table *t, uint32_t id, uint32_t *ids, size_t max)
+{
+	unsigned char *seen;
+	size_t n = 0;
+
+	if (!bc_prov_get(t, id))
+		return -EINVAL;
+	seen = calloc(t->n, 1);
+	if (!seen)
+		return -ENOMEM;
+	chain_walk(t, id, seen, ids, max, &n);
+	free(seen);
+	return (int)n;
+}
+
+static char *describe(const struct bc_prov_rec *r)
+{
+	char *s = NULL;
+	int rc;
+
+	if (r->span.line)
+		rc = asprintf(&s, "%s%s%s at %u:%u", r->construct, r->name ? " " : "",
+			      r->name ? r->name : "", r->span.line, r->span.col);
+	else
+		rc = asprintf(&s, "%s%s%s", r->construct, r->name ? " " : "",
+			      r->name ? r->name : "");
+	return rc < 0 ? NULL : s;
+}
+
+int bc_prov_origin_strings(const struct bc_prov_table *t, uint32_t id, char ***out, size_t *nr)
+{
+	uint32_t *ids;
+	char **v;
+	size_t total = 0, k = 0;
+	int n;
+
+	*out = NULL;
+	*nr = 0;
+	n = bc_prov_chain(t, id, NULL, 0);
+	if (n < 0)
+		return n;
+	ids = malloc((size_t)n * sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	bc_prov_chain(t, id, ids, (size_t)n);
+	for (int i = 0; i < n; i++)
+		total += bc_prov_get(t, ids[i])->nr_origin + 1;
+	v = calloc(total, sizeof(*v));
+	if (!v) {
+		free(ids);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < n; i++) {
+		const struct bc_prov_rec *r = bc_prov_get(t, ids[i]);
+
+		for (size_t j = 0; j < r->nr_origin; j++)
+			if (!(v[k++] = strdup(r->origin[j])))
+				goto nomem;
+		if (!(v[k++] = describe(r)))
+			goto nomem;
+	}
+	free(ids);
+	*out = v;
+	*nr = k;
+	return 0;
+nomem:
+	for (size_t j = 0; j < k; j++)
+		free(v[j]);
+	free(v);
+	free(ids);
+	return -ENOMEM;
+}
