@@ -242,7 +242,7 @@ int bc_ir_attribute(const char *name, uint64_t bytes, const char *const *sibling
 	for (size_t i = 0; i < ARRAY_SIZE(map_prefixes); i++) {
 		size_t pl = strlen(map_prefixes[i].base);
 
-		if (n > pl + 1 && !strncmp(name, map_prefixes[i].base, pl) && name[pl] == '@') {
+		if (n > pl && !strncmp(name, map_prefixes[i].base, pl) && name[pl] == '@') {
 			len = strip_counter_if_sibling(name, n, siblings, nr_siblings);
 			return fill(out, map_prefixes[i].construct, name + pl, len - pl, true,
 				    false, bytes);

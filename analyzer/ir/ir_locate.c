@@ -11,11 +11,11 @@
 static bool bare_char(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '-' || c == '$' || c == '.' || c == '_';
+	       c == '-' || c == '.' || c == '_';
 }
 
 /* LLVM's printLLVMNameWithoutPrefix: bare when every character is
- * [-a-zA-Z$._0-9] and the first is not a digit, else quoted; inside quotes
+ * [-a-zA-Z._0-9] and the first is not a digit, else quoted; inside quotes
  * '"', '\\' and unprintable bytes become \XX. */
 char *bc_ir_printed_name(const char *name)
 {
