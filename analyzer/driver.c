@@ -5,6 +5,7 @@
 
 #include "driver.h"
 #include "frontends.h"
+#include "suppress.h"
 #include "unit.h"
 #include "../cli/options.h"
 #include "../rules/registry.h"
@@ -77,6 +78,8 @@ int bc_analyze_unit(struct bc_unit *u, const struct bc_options *o)
 	if (err)
 		return u->status ? u->status : bc_unit_fail(u, err, NULL, "%s", strerror(-err));
 	err = run_rules(u, o);
+	if (!err && u->kind == BC_KIND_SCRIPT && bc_suppress_apply(u, o))
+		err = bc_unit_fail(u, -ENOMEM, NULL, "out of memory");
 	drop_disabled(u, o);
 	bc_diags_sort(&u->diags);
 	return err;

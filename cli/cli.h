@@ -25,6 +25,7 @@ struct bc_cmd {
 extern const struct bc_cmd bc_cmds[];
 
 int bc_cmd_check(struct bc_options *o);
+int bc_cmd_fix(struct bc_options *o);
 int bc_cmd_stack(struct bc_options *o);
 int bc_cmd_rules(struct bc_options *o);
 int bc_cmd_explain(struct bc_options *o);

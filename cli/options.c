@@ -10,13 +10,15 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "config.h"
 #include "../analyzer/kernel_limits.h"
 #include "../reporters/reporter.h"
 #include "../rules/registry.h"
 
 enum {
-	OPT_SELECT = 256, OPT_IGNORE, OPT_FAIL_ON, OPT_KERNEL, OPT_BTF, OPT_BPFTRACE,
-	OPT_STACK_LIMIT, OPT_JIT, OPT_NO_JIT, OPT_COLOR, OPT_VERSION,
+	OPT_SELECT = 256, OPT_IGNORE, OPT_SEVERITY, OPT_FAIL_ON, OPT_KERNEL, OPT_BTF, OPT_BPFTRACE,
+	OPT_STACK_LIMIT, OPT_JIT, OPT_NO_JIT, OPT_COLOR, OPT_VERSION, OPT_FIX, OPT_UNSAFE_FIXES,
+	OPT_DIFF, OPT_EXIT_NON_ZERO_ON_FIX, OPT_CONFIG, OPT_NO_CONFIG, OPT_PRINT_CONFIG,
 };
 
 static const struct option long_opts[] = {
@@ -24,6 +26,7 @@ static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "select", required_argument, NULL, OPT_SELECT },
 	{ "ignore", required_argument, NULL, OPT_IGNORE },
+	{ "severity", required_argument, NULL, OPT_SEVERITY },
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "kernel", required_argument, NULL, OPT_KERNEL },
 	{ "btf", required_argument, NULL, OPT_BTF },
@@ -34,9 +37,23 @@ static const struct option long_opts[] = {
 	{ "color", optional_argument, NULL, OPT_COLOR },
 	{ "colour", optional_argument, NULL, OPT_COLOR },
 	{ "jobs", required_argument, NULL, 'j' },
+	{ "fix", no_argument, NULL, OPT_FIX },
+	{ "unsafe-fixes", no_argument, NULL, OPT_UNSAFE_FIXES },
+	{ "diff", no_argument, NULL, OPT_DIFF },
+	{ "exit-non-zero-on-fix", no_argument, NULL, OPT_EXIT_NON_ZERO_ON_FIX },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
+	{ "print-config", no_argument, NULL, OPT_PRINT_CONFIG },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
+};
+
+/* A setting given on the command line, applied after the configuration file. */
+struct cli_setting {
+	enum bc_setting id;
+	const char *value;
+	const char *name;
 };
 
 void bc_err(const struct bc_options *o, const char *fmt, ...)
@@ -76,10 +93,11 @@ void bc_usage(FILE *out)
 	fprintf(out,
 		"\n"
 		"Options:\n"
-		"  -f, --format FMT       output format: %s\n"
+		"  -f, --format FMT       output format: %s, diff\n"
 		"  -o, --output FILE      write the report to FILE\n"
 		"      --select RULES     only these rules (codes, names, globs; comma-separated)\n"
 		"      --ignore RULES     not these rules\n"
+		"      --severity RULE=SEV  report RULE as error, warning or note\n"
 		"      --fail-on SEV      exit 1 on findings at or above error|warning|note|never\n"
 		"                         (default: warning)\n"
 		"      --kernel X.Y       target kernel (default: the running kernel)\n"
@@ -89,59 +107,21 @@ void bc_usage(FILE *out)
 		"      --jit, --no-jit    assume the JIT is (not) used (default: --jit)\n"
 		"      --color[=WHEN]     auto, always or never (NO_COLOR is honoured)\n"
 		"  -j, --jobs N           accepted for compatibility; inputs are analysed in order\n"
+		"      --fix              apply the safe fixes to the files (stdin: print the text)\n"
+		"      --unsafe-fixes     also apply fixes that may change what the script does\n"
+		"      --diff             print the fixes as a unified diff instead (-f diff)\n"
+		"      --exit-non-zero-on-fix  exit 1 when --fix changed a file\n"
+		"      --config FILE      read settings from FILE instead of the nearest .bpfcheckrc\n"
+		"      --no-config        read no configuration file\n"
+		"      --print-config     show the effective settings and where they come from\n"
 		"      --version          print the version\n"
 		"  -h, --help             this help\n"
 		"\n"
-		"Exit status: 0 no findings at or above --fail-on, 1 findings,\n"
-		"2 an input could not be processed, 3 usage or configuration error.\n",
+		"Exit status: 0 no findings at or above --fail-on, 1 findings (after --fix:\n"
+		"findings left, or with --exit-non-zero-on-fix a changed file; with --diff:\n"
+		"a file would change), 2 an input could not be processed or a fixed file\n"
+		"could not be written, 3 usage or configuration error.\n",
 		bc_reporter_names(), BC_MAX_BPF_STACK);
-}
-
-/* Appends the comma-separated rule patterns of ARG to *LIST. */
-static int add_patterns(struct bc_options *o, char ***list, size_t *n, const char *arg)
-{
-	char *copy = strdup(arg), *save = NULL, *tok;
-	int err = 0;
-
-	if (!copy)
-		return -ENOMEM;
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char **nl;
-
-		while (*tok == ' ')
-			tok++;
-		if (!*tok)
-			continue;
-		if (!bc_rule_pattern_valid(tok)) {
-			bc_err(o, "unknown rule '%s' (see 'bpfcheck rules')", tok);
-			err = -EINVAL;
-			break;
-		}
-		nl = realloc(*list, (*n + 1) * sizeof(*nl));
-		if (!nl || !(nl[*n] = strdup(tok))) {
-			if (nl)
-				*list = nl;
-			err = -ENOMEM;
-			break;
-		}
-		*list = nl;
-		(*n)++;
-	}
-	free(copy);
-	return err;
-}
-
-static int parse_int(const char *s, int lo, int hi, int *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return -EINVAL;
-	*out = (int)v;
-	return 0;
 }
 
 static const struct bc_cmd *find_cmd(const char *name)
@@ -152,133 +132,166 @@ static const struct bc_cmd *find_cmd(const char *name)
 	return NULL;
 }
 
+static bool is_list(enum bc_setting id)
+{
+	return id == BC_SET_SELECT || id == BC_SET_IGNORE || id == BC_SET_SEVERITY;
+}
+
+/* The configuration file first, then the command line's settings over it. */
+static int apply_settings(struct bc_options *o, const struct cli_setting *cs, size_t n)
+{
+	bool cleared[BC_NR_SETTINGS] = { false };
+	char *file = NULL, *err = NULL;
+	int ret;
+
+	if (o->config && o->no_config) {
+		bc_err(o, "--config and --no-config exclude each other");
+		return BC_EXIT_USAGE;
+	}
+	if (o->config)
+		file = strdup(o->config);
+	else if (!o->no_config && bc_config_find(o->paths, o->nr_paths, &file))
+		return BC_EXIT_USAGE;
+	if (file) {
+		o->config_path = file;
+		if (bc_config_load(o, file, stderr))
+			return BC_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (is_list(cs[i].id) && !cleared[cs[i].id]) {
+			bc_setting_clear(o, cs[i].id);	/* the command line's list replaces */
+			cleared[cs[i].id] = true;
+		}
+		ret = bc_setting_set(o, cs[i].id, cs[i].value, "command line", cs[i].name, &err);
+		if (ret) {
+			bc_err(o, "%s", err ? err : strerror(-ret));
+			free(err);
+			return BC_EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
 int bc_options_parse(struct bc_options *o, int argc, char **argv, const struct bc_cmd **cmd)
 {
-	int c, first = 1;
+	struct cli_setting *cs;
+	size_t ncs = 0;
+	int c, first = 1, ret;
 
-	memset(o, 0, sizeof(*o));
-	o->format = "text";
-	o->fail_on = BC_SEV_WARNING;
-	o->jobs = 1;
-	bc_target_init(&o->target);
+	bc_options_init(o);
 	*cmd = &bc_cmds[0];
 	if (argc > 1 && argv[1][0] != '-' && find_cmd(argv[1])) {
 		*cmd = find_cmd(argv[1]);
 		first = 2;
 	}
+	cs = calloc(argc + 1, sizeof(*cs));
+	if (!cs) {
+		bc_err(o, "out of memory");
+		return BC_EXIT_USAGE;
+	}
+#define SETTING(i, v, n) (cs[ncs++] = (struct cli_setting){ (i), (v), (n) })
 	optind = first;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:o:j:h", long_opts, NULL)) != -1) {
+	ret = 0;
+	while (!ret && (c = getopt_long(argc, argv, ":f:o:j:h", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (!bc_reporter_find(optarg)) {
-				bc_err(o, "unknown format '%s' (one of: %s)", optarg, bc_reporter_names());
-				return BC_EXIT_USAGE;
-			}
-			o->format = optarg;
+			SETTING(BC_SET_FORMAT, optarg, "--format");
 			break;
 		case 'o':
 			o->output = optarg;
 			break;
 		case 'j':
-			if (parse_int(optarg, 1, 1024, &o->jobs)) {
-				bc_err(o, "--jobs takes a number from 1 to 1024, not '%s'", optarg);
-				return BC_EXIT_USAGE;
-			}
+			SETTING(BC_SET_JOBS, optarg, "--jobs");
 			break;
 		case OPT_SELECT:
-			if (add_patterns(o, &o->select, &o->nr_select, optarg))
-				return BC_EXIT_USAGE;
+			SETTING(BC_SET_SELECT, optarg, "--select");
 			break;
 		case OPT_IGNORE:
-			if (add_patterns(o, &o->ignore, &o->nr_ignore, optarg))
-				return BC_EXIT_USAGE;
+			SETTING(BC_SET_IGNORE, optarg, "--ignore");
+			break;
+		case OPT_SEVERITY:
+			SETTING(BC_SET_SEVERITY, optarg, "--severity");
 			break;
 		case OPT_FAIL_ON:
-			if (bc_severity_parse(optarg, &o->fail_on)) {
-				bc_err(o, "--fail-on takes error, warning, note or never, not '%s'", optarg);
-				return BC_EXIT_USAGE;
-			}
+			SETTING(BC_SET_FAIL_ON, optarg, "--fail-on");
 			break;
 		case OPT_KERNEL:
-			if (bc_target_set_kernel(&o->target, optarg)) {
-				bc_err(o, "--kernel takes a version such as 6.6, not '%s'", optarg);
-				return BC_EXIT_USAGE;
-			}
+			SETTING(BC_SET_KERNEL, optarg, "--kernel");
 			break;
 		case OPT_BTF:
-			free(o->target.btf_path);
-			o->target.btf_path = strdup(optarg);
-			if (!o->target.btf_path)
-				return BC_EXIT_USAGE;
+			SETTING(BC_SET_BTF, optarg, "--btf");
 			break;
 		case OPT_BPFTRACE:
-			if (bc_target_set_bpftrace(&o->target, optarg)) {
-				bc_err(o, "--bpftrace takes a version such as 0.17 or 0.22.1, not '%s'", optarg);
-				return BC_EXIT_USAGE;
-			}
+			SETTING(BC_SET_BPFTRACE, optarg, "--bpftrace");
 			break;
 		case OPT_STACK_LIMIT:
-			if (parse_int(optarg, 8, 1 << 20, &o->target.stack_limit)) {
-				bc_err(o, "--stack-limit takes a byte count from 8 to 1048576, not '%s'", optarg);
-				return BC_EXIT_USAGE;
-			}
+			SETTING(BC_SET_STACK_LIMIT, optarg, "--stack-limit");
 			break;
 		case OPT_JIT:
-			o->target.jit = true;
+			SETTING(BC_SET_JIT, "true", "--jit");
 			break;
 		case OPT_NO_JIT:
-			o->target.jit = false;
+			SETTING(BC_SET_JIT, "false", "--no-jit");
 			break;
 		case OPT_COLOR:
-			if (!optarg || !strcmp(optarg, "always"))
-				o->color = BC_COLOR_ALWAYS;
-			else if (!strcmp(optarg, "never"))
-				o->color = BC_COLOR_NEVER;
-			else if (!strcmp(optarg, "auto"))
-				o->color = BC_COLOR_AUTO;
-			else {
-				bc_err(o, "--color takes auto, always or never, not '%s'", optarg);
-				return BC_EXIT_USAGE;
-			}
+			SETTING(BC_SET_COLOR, optarg ? optarg : "always", "--color");
+			break;
+		case OPT_UNSAFE_FIXES:
+			SETTING(BC_SET_UNSAFE_FIXES, "true", "--unsafe-fixes");
+			break;
+		case OPT_EXIT_NON_ZERO_ON_FIX:
+			SETTING(BC_SET_EXIT_NON_ZERO_ON_FIX, "true", "--exit-non-zero-on-fix");
+			break;
+		case OPT_FIX:
+			o->fix = true;
+			break;
+		case OPT_DIFF:
+			o->diff = true;
+			break;
+		case OPT_CONFIG:
+			o->config = optarg;
+			break;
+		case OPT_NO_CONFIG:
+			o->no_config = true;
+			break;
+		case OPT_PRINT_CONFIG:
+			o->print_config = true;
 			break;
 		case OPT_VERSION:
 			printf("bpfcheck %s\n", BC_VERSION);
-			return -1;
+			ret = -1;
+			break;
 		case 'h':
 			bc_usage(stdout);
-			return -1;
+			ret = -1;
+			break;
 		case ':':
 			bc_err(o, "option '%s' needs an argument", argv[optind - 1]);
-			return BC_EXIT_USAGE;
+			ret = BC_EXIT_USAGE;
+			break;
 		default:
 			bc_err(o, "unknown option '%s' (see 'bpfcheck --help')", argv[optind - 1]);
-			return BC_EXIT_USAGE;
+			ret = BC_EXIT_USAGE;
+			break;
 		}
 	}
-	o->paths = &argv[optind];
-	o->nr_paths = argc - optind;
-	return 0;
+#undef SETTING
+	if (!ret) {
+		o->paths = &argv[optind];
+		o->nr_paths = argc - optind;
+		ret = apply_settings(o, cs, ncs);
+	}
+	free(cs);
+	if (!ret && o->print_config) {
+		bc_target_resolve_bpftrace(&o->target);
+		bc_options_print(stdout, o);
+		ret = -1;
+	}
+	return ret;
 }
 
 void bc_options_free(struct bc_options *o)
 {
-	for (size_t i = 0; i < o->nr_select; i++)
-		free(o->select[i]);
-	for (size_t i = 0; i < o->nr_ignore; i++)
-		free(o->ignore[i]);
-	free(o->select);
-	free(o->ignore);
-	bc_target_free(&o->target);
-}
-
-bool bc_options_rule_enabled(const struct bc_options *o, const struct bc_rule *r)
-{
-	bool on = !o->nr_select;
-
-	for (size_t i = 0; i < o->nr_select && !on; i++)
-		on = bc_rule_matches(r, o->select[i]);
-	for (size_t i = 0; i < o->nr_ignore && on; i++)
-		on = !bc_rule_matches(r, o->ignore[i]);
-	return on;
+	bc_options_free_settings(o);
 }

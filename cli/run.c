@@ -9,16 +9,21 @@
 
 #include "cli.h"
 #include "../analyzer/driver.h"
+#include "../analyzer/fix_loop.h"
+#include "../analyzer/fix_write.h"
 #include "../analyzer/unit.h"
 #include "../reporters/reporter.h"
+#include "../reporters/udiff.h"
 
 struct unit_list {
 	struct bc_unit **v;
+	struct bc_file_snap *snaps;	/* what each file looked like before it was read */
 	size_t n, cap;
 };
 
 static struct bc_unit *new_unit(struct unit_list *l)
 {
+	struct bc_file_snap *ns;
 	struct bc_unit **nv, *u;
 
 	if (l->n == l->cap) {
@@ -28,12 +33,30 @@ static struct bc_unit *new_unit(struct unit_list *l)
 		if (!nv)
 			return NULL;
 		l->v = nv;
+		ns = realloc(l->snaps, ncap * sizeof(*ns));
+		if (!ns)
+			return NULL;
+		l->snaps = ns;
 		l->cap = ncap;
 	}
 	u = calloc(1, sizeof(*u));
 	if (u)
 		l->v[l->n++] = u;
 	return u;
+}
+
+/* Loads PATH into a new unit; the snapshot comes first so that a change
+ * between it and the read is caught when a fix is written back. */
+static int load_path(struct unit_list *l, const char *path)
+{
+	struct bc_unit *u = new_unit(l);
+
+	if (!u)
+		return -ENOMEM;
+	if (strcmp(path, "-") == 0 || bc_file_snap_take(path, &l->snaps[l->n - 1]))
+		memset(&l->snaps[l->n - 1], 0, sizeof(l->snaps[0]));
+	bc_unit_load(u, path);	/* a failure is recorded in the unit for the report */
+	return 0;
 }
 
 /* Files a directory walk picks up: the kinds bpfcheck reads, by name. */
@@ -66,26 +89,17 @@ static int add_dir(struct unit_list *l, const char *dir)
 	if (!fts)
 		return -errno;
 	while ((e = fts_read(fts)) && !err) {
-		struct bc_unit *u;
-
 		if (e->fts_info == FTS_D && e->fts_level > 0 && e->fts_name[0] == '.') {
 			fts_set(fts, e, FTS_SKIP);	/* .git and friends */
 			continue;
 		}
 		if (e->fts_info == FTS_DNR || e->fts_info == FTS_ERR) {
-			u = new_unit(l);
-			if (!u)
-				return -ENOMEM;
-			bc_unit_load(u, e->fts_path);	/* records the error for the report */
+			err = load_path(l, e->fts_path);	/* records the error for the report */
 			continue;
 		}
 		if (e->fts_info != FTS_F || !wanted_in_dir(e->fts_name))
 			continue;
-		u = new_unit(l);
-		if (!u)
-			err = -ENOMEM;
-		else
-			bc_unit_load(u, e->fts_path);
+		err = load_path(l, e->fts_path);
 	}
 	fts_close(fts);
 	return err;
@@ -126,11 +140,118 @@ static int exit_code(const struct bc_run *run, const struct bc_options *o)
 	return findings ? BC_EXIT_FINDINGS : BC_EXIT_OK;
 }
 
+/* What every analysis of a unit is: the driver, then the severity overrides. */
+static int analyze(struct bc_unit *u, void *arg)
+{
+	const struct bc_options *o = arg;
+	int err = bc_analyze_unit(u, o);
+
+	bc_options_apply_severity(o, &u->diags);
+	return err;
+}
+
+struct fix_totals {
+	size_t applied, files, unsafe_hidden;
+	bool write_failed;
+};
+
+static bool diff_mode(const struct bc_options *o)
+{
+	return o->diff || !strcmp(o->format, "diff");
+}
+
+/*
+ * --fix / --diff for one unit: runs the fix loop; with --diff prints the
+ * patch, with --fix writes the file (or, for stdin, keeps the text for
+ * stdout) and replaces the unit by the re-analysed one, so the report shows
+ * what remains. A refused write leaves the unit (and the file) as they were.
+ */
+static int fix_unit(struct bc_options *o, struct bc_unit *u, const struct bc_file_snap *snap,
+		    FILE *out, struct fix_totals *t)
+{
+	struct bc_fix_stats st;
+	struct bc_unit fixed;
+	char *why = NULL;
+	int err;
+
+	if (u->status || !u->line_starts)
+		return 0;	/* failed, or binary: fixes are text edits */
+	err = bc_fix_loop(u, o->unsafe_fixes, analyze, o, &fixed, &st);
+	if (err)
+		return err;
+	t->unsafe_hidden += st.unsafe_hidden;
+	if (st.reverted)
+		fprintf(stderr, "bpfcheck: warning: %s: a fix would have broken the input and was "
+				"not applied\n", u->display_path);
+	if (!st.converged)
+		fprintf(stderr, "bpfcheck: warning: %s: fixes did not settle after %d passes\n",
+			u->display_path, BC_FIX_MAX_PASSES);
+	if (!st.changed)
+		return 0;
+	if (diff_mode(o)) {
+		err = bc_udiff_write(out, u->path, u->data, u->size, fixed.data, fixed.size);
+		bc_unit_free(&fixed);
+		t->files++;
+		t->applied += st.applied;
+		return err;
+	}
+	if (strcmp(u->path, "-")) {
+		err = bc_fix_write(u->path, snap, u->data, u->size, fixed.data, fixed.size, &why);
+		if (err) {
+			bc_err(o, "cannot fix '%s': %s; the file is unchanged",
+			       u->display_path, why ? why : strerror(-err));
+			free(why);
+			bc_unit_free(&fixed);
+			t->write_failed = true;
+			return 0;
+		}
+	}
+	t->files++;
+	t->applied += st.applied;
+	bc_unit_free(u);
+	*u = fixed;
+	return 0;
+}
+
+static int fix_all(struct bc_options *o, struct unit_list *l, FILE *out, struct fix_totals *t)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < l->n && !err; i++)
+		err = fix_unit(o, l->v[i], &l->snaps[i], out, t);
+	if (!err && !diff_mode(o)) {
+		/* stdin: the (fixed) text is the output, as a filter */
+		for (size_t i = 0; i < l->n; i++)
+			if (!strcmp(l->v[i]->path, "-") && !l->v[i]->status &&
+			    fwrite(l->v[i]->data, 1, l->v[i]->size, stdout) != l->v[i]->size)
+				err = -EIO;
+		if (fflush(stdout))
+			err = -EIO;
+	}
+	if (t->applied && !diff_mode(o))
+		fprintf(stderr, "bpfcheck: applied %zu fix%s to %zu file%s\n", t->applied,
+			t->applied == 1 ? "" : "es", t->files, t->files == 1 ? "" : "s");
+	if (t->unsafe_hidden)
+		fprintf(stderr, "bpfcheck: %zu more fix%s available with --unsafe-fixes\n",
+			t->unsafe_hidden, t->unsafe_hidden == 1 ? " is" : "es are");
+	return err;
+}
+
+static bool reads_stdin(const struct unit_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i]->path, "-"))
+			return true;
+	return false;
+}
+
 int bc_run_paths(struct bc_options *o, const char *command, const char *text_format)
 {
 	struct unit_list l = { 0 };
-	const struct bc_reporter *rep;
+	const struct bc_reporter *rep = NULL;
+	struct fix_totals totals = { 0 };
 	struct bc_run run = { 0 };
+	bool fixing = o->fix || diff_mode(o);
 	FILE *out = stdout;
 	int ret, err = 0;
 
@@ -138,25 +259,22 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 		bc_err(o, "no input: give one or more paths, or '-' for standard input");
 		return BC_EXIT_USAGE;
 	}
-	rep = bc_reporter_find(!strcmp(o->format, "text") && text_format ? text_format : o->format);
-	if (!rep) {
-		bc_err(o, "format '%s' is not available for '%s'", o->format, command);
-		return BC_EXIT_USAGE;
-	}
-	for (size_t i = 0; i < o->nr_paths && !err; i++) {
-		if (is_dir(o->paths[i])) {
-			err = add_dir(&l, o->paths[i]);
-		} else {
-			struct bc_unit *u = new_unit(&l);
-
-			if (!u)
-				err = -ENOMEM;
-			else
-				bc_unit_load(u, o->paths[i]);
+	if (!diff_mode(o)) {
+		rep = bc_reporter_find(!strcmp(o->format, "text") && text_format ? text_format
+										 : o->format);
+		if (!rep) {
+			bc_err(o, "format '%s' is not available for '%s'", o->format, command);
+			return BC_EXIT_USAGE;
 		}
 	}
+	for (size_t i = 0; i < o->nr_paths && !err; i++) {
+		if (is_dir(o->paths[i]))
+			err = add_dir(&l, o->paths[i]);
+		else
+			err = load_path(&l, o->paths[i]);
+	}
 	for (size_t i = 0; i < l.n && !err; i++)
-		bc_analyze_unit(l.v[i], o);
+		analyze(l.v[i], o);
 	if (err) {
 		bc_err(o, "%s", strerror(-err));
 		ret = BC_EXIT_INPUT;
@@ -169,6 +287,13 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 			ret = BC_EXIT_USAGE;
 			goto out;
 		}
+	} else if (o->fix && !diff_mode(o) && reads_stdin(&l)) {
+		out = stderr;	/* stdout carries the fixed text */
+	}
+	if (fixing && (err = fix_all(o, &l, out, &totals))) {
+		bc_err(o, "fixing failed: %s", strerror(-err));
+		ret = BC_EXIT_INPUT;
+		goto close;
 	}
 	run.units = l.v;
 	run.nr_units = l.n;
@@ -177,11 +302,29 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 	run.command = command;
 	run.color = use_color(o, out);
 	ret = exit_code(&run, o);
-	if (rep->report(out, &run) || fflush(out)) {
-		bc_err(o, "writing the report failed");
+	if (diff_mode(o)) {
+		/* the patch is the output; say why an input is missing from it */
+		for (size_t i = 0; i < l.n; i++)
+			if (l.v[i]->status)
+				bc_err(o, "%s: %s", l.v[i]->display_path, l.v[i]->error);
+		if (ret != BC_EXIT_INPUT)
+			ret = totals.files ? BC_EXIT_FINDINGS : BC_EXIT_OK;
+	} else {
+		if (rep->report(out, &run) || fflush(out)) {
+			bc_err(o, "writing the report failed");
+			ret = BC_EXIT_INPUT;
+		}
+		if (totals.write_failed)
+			ret = BC_EXIT_INPUT;
+		else if (ret == BC_EXIT_OK && o->exit_non_zero_on_fix && totals.files)
+			ret = BC_EXIT_FINDINGS;
+	}
+	if (ferror(out) || fflush(out)) {
+		bc_err(o, "writing the output failed");
 		ret = BC_EXIT_INPUT;
 	}
-	if (out != stdout && fclose(out)) {
+close:
+	if (out != stdout && out != stderr && fclose(out)) {
 		bc_err(o, "writing '%s' failed", o->output);
 		ret = BC_EXIT_INPUT;
 	}
@@ -191,5 +334,6 @@ out:
 		free(l.v[i]);
 	}
 	free(l.v);
+	free(l.snaps);
 	return ret;
 }

@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The settings table: what --options and .bpfcheckrc keys set, their
+ * defaults, their validation, and --print-config. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "options.h"
+#include "../analyzer/kernel_limits.h"
+#include "../reporters/reporter.h"
+#include "../rules/registry.h"
+
+static const char *const keys[BC_NR_SETTINGS] = {
+	[BC_SET_FORMAT] = "format",
+	[BC_SET_SELECT] = "select",
+	[BC_SET_IGNORE] = "ignore",
+	[BC_SET_SEVERITY] = "severity",
+	[BC_SET_FAIL_ON] = "fail-on",
+	[BC_SET_KERNEL] = "kernel",
+	[BC_SET_BTF] = "btf",
+	[BC_SET_BPFTRACE] = "bpftrace",
+	[BC_SET_STACK_LIMIT] = "stack-limit",
+	[BC_SET_JIT] = "jit",
+	[BC_SET_COLOR] = "color",
+	[BC_SET_UNSAFE_FIXES] = "unsafe-fixes",
+	[BC_SET_EXIT_NON_ZERO_ON_FIX] = "exit-non-zero-on-fix",
+	[BC_SET_JOBS] = "jobs",
+};
+
+const char *bc_setting_key(enum bc_setting id)
+{
+	return (unsigned)id < BC_NR_SETTINGS ? keys[id] : NULL;
+}
+
+int bc_setting_find(const char *key, enum bc_setting *id, const char **arg)
+{
+	*arg = NULL;
+	if (!strncmp(key, "severity.", 9) && key[9]) {
+		*id = BC_SET_SEVERITY;
+		*arg = key + 9;
+		return 0;
+	}
+	for (int i = 0; i < BC_NR_SETTINGS; i++)
+		if (i != BC_SET_SEVERITY && !strcmp(keys[i], key)) {
+			*id = i;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+int bc_options_init(struct bc_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->format = "text";
+	o->fail_on = BC_SEV_WARNING;
+	o->jobs = 1;
+	return bc_target_init(&o->target);
+}
+
+static int bad(char **err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	*err = bc_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return -EINVAL;
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+
+	for (size_t i = 0; i < 4; i++) {
+		if (!strcasecmp(s, yes[i])) {
+			*out = true;
+			return 0;
+		}
+		if (!strcasecmp(s, no[i])) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* Appends the comma-separated rule patterns of ARG to *LIST. */
+static int add_patterns(char ***list, size_t *n, const char *arg, const char *name, char **err)
+{
+	char *copy = strdup(arg), *save = NULL, *tok;
+	int ret = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char **nl, *end;
+
+		while (*tok == ' ' || *tok == '\t')
+			tok++;
+		end = tok + strlen(tok);
+		while (end > tok && (end[-1] == ' ' || end[-1] == '\t'))
+			*--end = 0;
+		if (!*tok)
+			continue;
+		if (!bc_rule_pattern_valid(tok)) {
+			ret = bad(err, "%s: unknown rule '%s' (see 'bpfcheck rules')", name, tok);
+			break;
+		}
+		nl = realloc(*list, (*n + 1) * sizeof(*nl));
+		if (!nl) {
+			ret = -ENOMEM;
+			break;
+		}
+		*list = nl;
+		nl[*n] = strdup(tok);
+		if (!nl[*n]) {
+			ret = -ENOMEM;
+			break;
+		}
+		(*n)++;
+	}
+	free(copy);
+	return ret;
+}
+
+static int add_severity(struct bc_options *o, const char *value, const char *origin,
+			const char *name, char **err)
+{
+	const char *eq = strchr(value, '=');
+	struct bc_severity_override *nv, *ov;
+	enum bc_severity sev;
+	char *pattern;
+
+	if (!eq || eq == value)
+		return bad(err, "%s takes RULE=SEVERITY (e.g. BC204=error), not '%s'", name, value);
+	pattern = strndup(value, eq - value);
+	if (!pattern)
+		return -ENOMEM;
+	if (!bc_rule_pattern_valid(pattern)) {
+		bad(err, "%s: unknown rule '%s' (see 'bpfcheck rules')", name, pattern);
+		free(pattern);
+		return -EINVAL;
+	}
+	if (bc_severity_parse(eq + 1, &sev) || sev == BC_SEV_NONE) {
+		bad(err, "%s takes error, warning or note for '%s', not '%s' "
+			 "(turn a rule off with ignore)", name, pattern, eq + 1);
+		free(pattern);
+		return -EINVAL;
+	}
+	nv = realloc(o->severity, (o->nr_severity + 1) * sizeof(*nv));
+	if (!nv) {
+		free(pattern);
+		return -ENOMEM;
+	}
+	o->severity = nv;
+	ov = &nv[o->nr_severity];
+	ov->pattern = pattern;
+	ov->severity = sev;
+	ov->origin = strdup(origin ? origin : "default");
+	if (!ov->origin) {
+		free(pattern);
+		return -ENOMEM;
+	}
+	o->nr_severity++;
+	return 0;
+}
+
+static int set_format(struct bc_options *o, const char *value, const char *name, char **err)
+{
+	const struct bc_reporter *r = bc_reporter_find(value);
+
+	if (!strcmp(value, "diff")) {
+		o->format = "diff";	/* the fixes as a patch: handled by the fix path */
+		return 0;
+	}
+	if (!r)
+		return bad(err, "%s: unknown format '%s' (one of: %s, diff)", name, value,
+			   bc_reporter_names());
+	o->format = r->name;
+	return 0;
+}
+
+static int set_value(struct bc_options *o, enum bc_setting id, const char *value,
+		     const char *origin, const char *name, char **err)
+{
+	bool b;
+
+	switch (id) {
+	case BC_SET_FORMAT:
+		return set_format(o, value, name, err);
+	case BC_SET_SELECT:
+		return add_patterns(&o->select, &o->nr_select, value, name, err);
+	case BC_SET_IGNORE:
+		return add_patterns(&o->ignore, &o->nr_ignore, value, name, err);
+	case BC_SET_SEVERITY:
+		return add_severity(o, value, origin, name, err);
+	case BC_SET_FAIL_ON:
+		if (bc_severity_parse(value, &o->fail_on))
+			return bad(err, "%s takes error, warning, note or never, not '%s'", name, value);
+		return 0;
+	case BC_SET_KERNEL:
+		if (bc_target_set_kernel(&o->target, value))
+			return bad(err, "%s takes a version such as 6.6, not '%s'", name, value);
+		return 0;
+	case BC_SET_BTF:
+		free(o->target.btf_path);
+		o->target.btf_path = NULL;
+		if (!strcmp(value, "none"))
+			return 0;	/* no kernel BTF: sizes from the script alone */
+		o->target.btf_path = strdup(value);
+		return o->target.btf_path ? 0 : -ENOMEM;
+	case BC_SET_BPFTRACE:
+		if (bc_target_set_bpftrace(&o->target, value))
+			return bad(err, "%s takes a version such as 0.17 or 0.22.1, not '%s'", name,
+				   value);
+		return 0;
+	case BC_SET_STACK_LIMIT:
+		if (parse_int(value, 8, 1 << 20, &o->target.stack_limit))
+			return bad(err, "%s takes a byte count from 8 to 1048576, not '%s'", name,
+				   value);
+		return 0;
+	case BC_SET_JIT:
+	case BC_SET_UNSAFE_FIXES:
+	case BC_SET_EXIT_NON_ZERO_ON_FIX:
+		if (parse_bool(value, &b))
+			return bad(err, "%s takes true or false, not '%s'", name, value);
+		if (id == BC_SET_JIT)
+			o->target.jit = b;
+		else if (id == BC_SET_UNSAFE_FIXES)
+			o->unsafe_fixes = b;
+		else
+			o->exit_non_zero_on_fix = b;
+		return 0;
+	case BC_SET_COLOR:
+		if (!strcmp(value, "always"))
+			o->color = BC_COLOR_ALWAYS;
+		else if (!strcmp(value, "never"))
+			o->color = BC_COLOR_NEVER;
+		else if (!strcmp(value, "auto"))
+			o->color = BC_COLOR_AUTO;
+		else
+			return bad(err, "%s takes auto, always or never, not '%s'", name, value);
+		return 0;
+	case BC_SET_JOBS:
+		if (parse_int(value, 1, 1024, &o->jobs))
+			return bad(err, "%s takes a number from 1 to 1024, not '%s'", name, value);
+		return 0;
+	case BC_NR_SETTINGS:
+		break;
+	}
+	return -EINVAL;
+}
+
+int bc_setting_set(struct bc_options *o, enum bc_setting id, const char *value,
+		   const char *origin, const char *name, char **err)
+{
+	int ret;
+
+	*err = NULL;
+	if ((unsigned)id >= BC_NR_SETTINGS)
+		return -EINVAL;
+	ret = set_value(o, id, value, origin, name, err);
+	if (ret)
+		return ret;
+	if (id == BC_SET_SEVERITY)
+		return 0;	/* each override keeps its own origin */
+	free(o->origin[id]);
+	o->origin[id] = origin ? strdup(origin) : NULL;
+	return origin && !o->origin[id] ? -ENOMEM : 0;
+}
+
+void bc_setting_clear(struct bc_options *o, enum bc_setting id)
+{
+	switch (id) {
+	case BC_SET_SELECT:
+		for (size_t i = 0; i < o->nr_select; i++)
+			free(o->select[i]);
+		free(o->select);
+		o->select = NULL;
+		o->nr_select = 0;
+		break;
+	case BC_SET_IGNORE:
+		for (size_t i = 0; i < o->nr_ignore; i++)
+			free(o->ignore[i]);
+		free(o->ignore);
+		o->ignore = NULL;
+		o->nr_ignore = 0;
+		break;
+	case BC_SET_SEVERITY:
+		for (size_t i = 0; i < o->nr_severity; i++) {
+			free(o->severity[i].pattern);
+			free(o->severity[i].origin);
+		}
+		free(o->severity);
+		o->severity = NULL;
+		o->nr_severity = 0;
+		break;
+	default:
+		return;
+	}
+	free(o->origin[id]);
+	o->origin[id] = NULL;
+}
+
+void bc_options_free_settings(struct bc_options *o)
+{
+	bc_setting_clear(o, BC_SET_SELECT);
+	bc_setting_clear(o, BC_SET_IGNORE);
+	bc_setting_clear(o, BC_SET_SEVERITY);
+	for (int i = 0; i < BC_NR_SETTINGS; i++) {
+		free(o->origin[i]);
+		o->origin[i] = NULL;
+	}
+	free(o->config_path);
+	o->config_path = NULL;
+	bc_target_free(&o->target);
+}
+
+bool bc_options_rule_enabled(const struct bc_options *o, const struct bc_rule *r)
+{
+	bool on = !o->nr_select;
+
+	for (size_t i = 0; i < o->nr_select && !on; i++)
+		on = bc_rule_matches(r, o->select[i]);
+	for (size_t i = 0; i < o->nr_ignore && on; i++)
+		on = !bc_rule_matches(r, o->ignore[i]);
+	return on;
+}
+
+void bc_options_apply_severity(const struct bc_options *o, struct bc_diags *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		for (size_t k = 0; k < o->nr_severity; k++)
+			if (d->v[i].rule && bc_rule_matches(d->v[i].rule, o->severity[k].pattern))
+				d->v[i].severity = o->severity[k].severity;
+}
+
+/* ---- --print-config ---- */
+
+static void print_list(FILE *out, char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%s%s", i ? "," : "", v[i]);
+}
+
+static void print_line(FILE *out, const char *key, const char *value, const char *origin)
+{
+	int w = fprintf(out, "%s = %s", key, value);
+
+	fprintf(out, "%*s# %s\n", w < 34 ? 34 - w : 1, "", origin);
+}
+
+void bc_options_print(FILE *out, const struct bc_options *o)
+{
+	static const char *const colors[] = { "auto", "always", "never" };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	fprintf(out, "# bpfcheck %s: effective settings and where each comes from\n", BC_VERSION);
+	fprintf(out, "# configuration file: %s\n", o->config_path ? o->config_path : "none");
+	for (int id = 0; id < BC_NR_SETTINGS; id++) {
+		const char *origin = o->origin[id] ? o->origin[id] : "default";
+
+		if (id == BC_SET_SEVERITY) {
+			for (size_t i = 0; i < o->nr_severity; i++) {
+				char key[256];
+
+				snprintf(key, sizeof(key), "severity.%s", o->severity[i].pattern);
+				print_line(out, key, bc_severity_name(o->severity[i].severity),
+					   o->severity[i].origin);
+			}
+			continue;
+		}
+		m = open_memstream(&buf, &len);
+		if (!m)
+			return;
+		switch ((enum bc_setting)id) {
+		case BC_SET_FORMAT:
+			fputs(o->format, m);
+			break;
+		case BC_SET_SELECT:
+			if (o->nr_select)
+				print_list(m, o->select, o->nr_select);
+			else
+				fputs("all", m);
+			break;
+		case BC_SET_IGNORE:
+			print_list(m, o->ignore, o->nr_ignore);
+			break;
+		case BC_SET_FAIL_ON:
+			fputs(o->fail_on == BC_SEV_NONE ? "never" : bc_severity_name(o->fail_on), m);
+			break;
+		case BC_SET_KERNEL:
+			fputs(o->target.kernel_str, m);
+			if (!o->origin[id] && o->target.kernel_from_host)
+				origin = "default (the running kernel)";
+			break;
+		case BC_SET_BTF:
+			fputs(o->target.btf_path ? o->target.btf_path : "none", m);
+			break;
+		case BC_SET_BPFTRACE:
+			fputs(o->target.bpftrace_str, m);
+			break;
+		case BC_SET_STACK_LIMIT:
+			fprintf(m, "%d", o->target.stack_limit);
+			break;
+		case BC_SET_JIT:
+			fputs(o->target.jit ? "true" : "false", m);
+			break;
+		case BC_SET_COLOR:
+			fputs(colors[o->color], m);
+			break;
+		case BC_SET_UNSAFE_FIXES:
+			fputs(o->unsafe_fixes ? "true" : "false", m);
+			break;
+		case BC_SET_EXIT_NON_ZERO_ON_FIX:
+			fputs(o->exit_non_zero_on_fix ? "true" : "false", m);
+			break;
+		case BC_SET_JOBS:
+			fprintf(m, "%d", o->jobs);
+			break;
+		case BC_SET_SEVERITY:
+		case BC_NR_SETTINGS:
+			break;
+		}
+		fclose(m);
+		print_line(out, keys[id], buf, origin);
+		free(buf);
+		buf = NULL;
+	}
+}
