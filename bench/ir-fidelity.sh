@@ -40,7 +40,7 @@ for script in "$@"; do
 		continue
 	fi
 	# the IR printed under "After optimization" is what bpftrace compiled
-	awk '/^After optimization$/ { f = 1; next } f' "$OUT/$n.dd" | sed '1{/^-*$/d}' > "$OUT/$n.opt.ll"
+	awk '/^After optimization$/ { f = 1; next } /^(error|ERROR):/ { f = 0 } f' "$OUT/$n.dd" | sed '1{/^-*$/d}' > "$OUT/$n.opt.ll"
 	"$OUT/ir_fidelity" "$OUT/$n.o" "$OUT/$n.opt.ll" "$n" >> "$ROWS" || skipped="$skipped $n(bpfcheck)"
 done
 

@@ -10,12 +10,17 @@ static void handle(LLVMDiagnosticInfoRef info, void *opaque)
 	struct bc_llvm_diags *d = opaque;
 	char *desc = LLVMGetDiagInfoDescription(info);
 	char *copy;
+	size_t len;
 
 	if (!desc) {
 		d->lost = true;
 		return;
 	}
-	copy = strdup(desc);
+	/* backend messages end in blank lines */
+	len = strlen(desc);
+	while (len && (desc[len - 1] == '\n' || desc[len - 1] == ' ' || desc[len - 1] == '\r'))
+		len--;
+	copy = strndup(desc, len);
 	LLVMDisposeMessage(desc);
 	if (!copy) {
 		d->lost = true;
