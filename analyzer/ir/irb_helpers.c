@@ -108,9 +108,15 @@ LLVMValueRef bc_irb_map_lookup_elem(struct bc_irb *irb, int map_id, LLVMValueRef
 	is_int = LLVMGetTypeKind(value_ty) == LLVMIntegerTypeKind;
 	size = bc_irb_sizeof(irb, value_ty);
 	LLVMPositionBuilderAtEnd(irb->cur, ok);
-	if (is_int)
-		LLVMBuildStore(irb->cur, LLVMBuildLoad2(irb->cur, irb->i64, call, ""), val);
-	else
+	if (is_int) {
+		/* bpftrace 0.17 casts the i8* to i64* here, a bitcast named
+		 * "cast" that the load reads through; opaque pointers need no
+		 * cast, so the load takes the name. LLVM then numbers every
+		 * later name as in bpftrace's IR ("cast17", "get_pid_tgid19"). */
+		LLVMValueRef ld = LLVMBuildLoad2(irb->cur, irb->i64, call, "cast");
+
+		LLVMBuildStore(irb->cur, ld, val);
+	} else
 		bc_irb_memcpy(irb, val, call, size, 1);
 	LLVMBuildBr(irb->cur, merge);
 
@@ -291,6 +297,16 @@ LLVMValueRef bc_irb_field_ptr(struct bc_irb *irb, LLVMTypeRef sty, LLVMValueRef 
 			      unsigned idx)
 {
 	LLVMValueRef ix[2] = { LLVMConstInt(irb->i32, 0, 0), LLVMConstInt(irb->i32, idx, 0) };
+
+	if (!sty || !base)
+		return bc_irb_fail_null(irb, -EINVAL);
+	return LLVMBuildGEP2(irb->cur, sty, base, ix, 2, "");
+}
+
+LLVMValueRef bc_irb_struct_field_ptr(struct bc_irb *irb, LLVMTypeRef sty, LLVMValueRef base,
+				     unsigned idx)
+{
+	LLVMValueRef ix[2] = { LLVMConstInt(irb->i64, 0, 0), LLVMConstInt(irb->i32, idx, 0) };
 
 	if (!sty || !base)
 		return bc_irb_fail_null(irb, -EINVAL);

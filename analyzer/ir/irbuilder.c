@@ -174,7 +174,7 @@ static int next_probe_index(struct bc_irb *irb, const char *name)
 	return 1;
 }
 
-LLVMValueRef bc_irb_probe_begin(struct bc_irb *irb, const char *name)
+LLVMValueRef bc_irb_probe_begin(struct bc_irb *irb, const char *name, const char *probe)
 {
 	LLVMTypeRef fty = LLVMFunctionType(irb->i64, &irb->ptr, 1, 0);
 	char *section = NULL;
@@ -183,7 +183,7 @@ LLVMValueRef bc_irb_probe_begin(struct bc_irb *irb, const char *name)
 
 	if (!name || !*name)
 		return bc_irb_fail_null(irb, -EINVAL);
-	idx = next_probe_index(irb, name);
+	idx = next_probe_index(irb, probe ? probe : name);
 	if (idx < 0)
 		return bc_irb_fail_null(irb, idx);
 	if (asprintf(&section, "s_%s_%d", name, idx) < 0)
@@ -389,6 +389,33 @@ uint32_t bc_irb_prov_id(const struct bc_irb *irb, LLVMValueRef v)
 	const struct bc_prov_rec *r = bc_prov_find_value(irb->prov, v);
 
 	return r ? r->id : 0;
+}
+
+LLVMValueRef bc_irb_str_literal(struct bc_irb *irb, const char *s, uint64_t size,
+				const struct bc_prov *prov)
+{
+	size_t n;
+	LLVMValueRef buf;
+
+	if (!s || !size || size > UINT32_MAX)
+		return bc_irb_fail_null(irb, -EINVAL);
+	n = strnlen(s, size - 1);
+	buf = bc_irb_alloca(irb, LLVMArrayType2(irb->i8, size), "str", prov);
+	if (!buf)
+		return NULL;
+	if (n + 1 == size) {
+		LLVMBuildStore(irb->cur, LLVMConstStringInContext2(irb->ctx, s, n, 0), buf);
+	} else {
+		/* a literal shorter than its type: pad with NULs */
+		char *pad = calloc(1, size);
+
+		if (!pad)
+			return bc_irb_fail_null(irb, -ENOMEM);
+		memcpy(pad, s, n);
+		LLVMBuildStore(irb->cur, LLVMConstStringInContext2(irb->ctx, pad, size, 1), buf);
+		free(pad);
+	}
+	return buf;
 }
 
 /* ---- memory intrinsics ---- */

@@ -141,9 +141,14 @@ int bc_irb_finish(struct bc_irb *irb, struct bc_ir_module **out, struct bc_prov_
 
 /* ---- probes ---- */
 
-/* Starts `define i64 @"NAME"(ptr %0) section "s_NAME_<n>"` and positions
- * irb->b at the end of its entry block. */
-LLVMValueRef bc_irb_probe_begin(struct bc_irb *irb, const char *name);
+/*
+ * Starts `define i64 @"NAME"(ptr %0) section "s_NAME_<n>"` and positions
+ * irb->b at the end of its entry block. N counts from 1 per PROBE: the probe
+ * as written, all its attach points ("tracepoint:a,tracepoint:b"), which
+ * bpftrace expands into one function per attach point (s_..._1, s_..._2);
+ * PROBE NULL = NAME.
+ */
+LLVMValueRef bc_irb_probe_begin(struct bc_irb *irb, const char *name, const char *probe);
 /* `ret i64 RETVAL` (bpftrace: 1 for tracepoints, 0 otherwise). */
 int bc_irb_ret(struct bc_irb *irb, int64_t retval);
 /* The probe's context argument %0. */
@@ -190,6 +195,12 @@ uint32_t bc_irb_prov_id(const struct bc_irb *irb, LLVMValueRef v);
 /* DataLayout alloc size of TY (LLVMABISizeOfType). */
 uint64_t bc_irb_sizeof(const struct bc_irb *irb, LLVMTypeRef ty);
 
+/* A string literal (CodegenLLVM::visit(String)): `str` alloca of
+ * [SIZE x i8] holding S, truncated to SIZE - 1 bytes and NUL-terminated
+ * (SIZE is the literal's sized type, strlen + 1 unless truncated). */
+LLVMValueRef bc_irb_str_literal(struct bc_irb *irb, const char *s, uint64_t size,
+				const struct bc_prov *prov);
+
 /* ---- memory intrinsics ---- */
 
 LLVMValueRef bc_irb_memset(struct bc_irb *irb, LLVMValueRef ptr, uint8_t val, uint64_t size,
@@ -212,9 +223,12 @@ LLVMTypeRef bc_irb_new_struct_type(struct bc_irb *irb, const char *name, LLVMTyp
 /* GetType: the LLVM type bpftrace gives a value of type T. NULL + EINVAL
  * for a size GetType refuses. */
 LLVMTypeRef bc_irb_type(struct bc_irb *irb, const struct bc_stype *t);
-/* `getelementptr STY, ptr BASE, i32 0, i32 IDX` (bpftrace's field access). */
+/* `getelementptr STY, ptr BASE, i32 0, i32 IDX` (format-string args). */
 LLVMValueRef bc_irb_field_ptr(struct bc_irb *irb, LLVMTypeRef sty, LLVMValueRef base,
 			      unsigned idx);
+/* `getelementptr STY, ptr BASE, i64 0, i32 IDX` (async events, usym, ...). */
+LLVMValueRef bc_irb_struct_field_ptr(struct bc_irb *irb, LLVMTypeRef sty, LLVMValueRef base,
+				     unsigned idx);
 
 /* ---- BPF helpers and maps ---- */
 

@@ -137,10 +137,25 @@ static void callee_sig(struct sbuf *b, LLVMValueRef call)
 	}
 }
 
+/* A named bitcast's name, moved to the unnamed user that reads through it
+ * (opaque pointers need no cast: bc_irb names the load itself). */
+static const char *cast_name(LLVMValueRef i, LLVMValueRef cast)
+{
+	size_t len;
+
+	if (!cast)
+		return NULL;
+	for (int k = 0; k < LLVMGetNumOperands(i); k++)
+		if (LLVMGetOperand(i, k) == cast)
+			return LLVMGetValueName2(cast, &len);
+	return NULL;
+}
+
 /* One line per instruction of FN, block labels included, bitcasts skipped. */
 static char *fn_sig(LLVMValueRef fn)
 {
 	struct sbuf b = { 0 };
+	LLVMValueRef cast = NULL;
 	size_t len;
 
 	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb)) {
@@ -149,8 +164,13 @@ static char *fn_sig(LLVMValueRef fn)
 			LLVMOpcode op = LLVMGetInstructionOpcode(i);
 			const char *name = LLVMGetValueName2(i, &len);
 
-			if (op == LLVMBitCast)
+			if (op == LLVMBitCast) {
+				if (len)
+					cast = i;
 				continue;
+			}
+			if (!len && cast_name(i, cast))
+				name = cast_name(i, cast), len = 1;
 			sb_add(&b, "  op%d %s", (int)op, len ? name : "-");
 			if (op == LLVMAlloca)
 				sb_add(&b, " %llu", LLVMABISizeOfType(
@@ -243,7 +263,7 @@ static struct bc_ir_module *build_count(struct bc_prov_table **prov)
 	int map;
 
 	assert_non_null(irb);
-	assert_non_null(bc_irb_probe_begin(irb, COUNT_FN));
+	assert_non_null(bc_irb_probe_begin(irb, COUNT_FN, NULL));
 	map = bc_irb_map_id(irb, "@");
 	assert_int_equal(map, 0);
 	/* getMapKey: the comm buffer is the key itself (same size) */
@@ -312,7 +332,7 @@ static struct bc_ir_module *build_str_printf(struct bc_prov_table **prov)
 	uint32_t from;
 	int perf;
 
-	assert_non_null(bc_irb_probe_begin(irb, STR_FN));
+	assert_non_null(bc_irb_probe_begin(irb, STR_FN, NULL));
 	perf = bc_irb_map_id(irb, "perf_event");
 	/* str(arg1) */
 	len = bc_irb_alloca(irb, irb->i64, "strlen", &p_len);
@@ -366,6 +386,320 @@ static void test_str_printf_matches_bpftrace(void **state)
 
 	assert_int_equal(frame_of(theirs, STR_FN), 136);
 	assert_int_equal(frame_of(ours, STR_FN), 136);
+	bc_prov_table_free(prov);
+	bc_ir_module_free(ours);
+	bc_ir_module_free(theirs);
+}
+
+/* ---- opensnoop.bt, all six probes ---- */
+
+#define OS_ENTER "tracepoint:syscalls:sys_enter_open,tracepoint:syscalls:sys_enter_openat"
+#define OS_EXIT "tracepoint:syscalls:sys_exit_open,tracepoint:syscalls:sys_exit_openat"
+
+static const char *const os_functions[] = {
+	"BEGIN",
+	"tracepoint:syscalls:sys_enter_open",
+	"tracepoint:syscalls:sys_enter_openat",
+	"tracepoint:syscalls:sys_exit_open",
+	"tracepoint:syscalls:sys_exit_openat",
+	"END",
+};
+
+struct os_ctx {
+	struct bc_irb *irb;
+	int filename, perf;
+};
+
+static struct bc_prov prov_of(const char *construct, const char *name)
+{
+	struct bc_prov p = { .construct = construct, .name = name };
+
+	return p;
+}
+
+/* args->FIELD of a tracepoint: a volatile load at ctx + OFFSET */
+static LLVMValueRef tp_field(struct bc_irb *irb, uint64_t offset)
+{
+	LLVMValueRef p = LLVMBuildPtrToInt(irb->b, bc_irb_ctx(irb), irb->i64, "");
+	LLVMValueRef v;
+
+	p = LLVMBuildAdd(irb->b, p, LLVMConstInt(irb->i64, offset, 0), "");
+	p = LLVMBuildIntToPtr(irb->b, p, irb->ptr, "");
+	v = LLVMBuildLoad2(irb->b, irb->i64, p, "");
+	LLVMSetVolatile(v, 1);
+	return v;
+}
+
+static LLVMValueRef tid(struct bc_irb *irb)
+{
+	return LLVMBuildAnd(irb->b, bc_irb_get_pid_tgid(irb),
+			    LLVMConstInt(irb->i64, 0xffffffffu, 0), "");
+}
+
+/* getMapKey for @filename[tid] */
+static LLVMValueRef filename_key(struct os_ctx *c)
+{
+	struct bc_prov p = prov_of(BC_PROV_MAP_KEY, "@filename");
+	LLVMValueRef t = tid(c->irb), key;
+
+	key = bc_irb_alloca(c->irb, c->irb->i64, "@filename_key", &p);
+	LLVMBuildStore(c->irb->b, t, key);
+	return key;
+}
+
+/* @filename[tid] read: the i64 value */
+static LLVMValueRef filename_read(struct os_ctx *c)
+{
+	struct bc_prov p = prov_of(BC_PROV_LOOKUP_VALUE, "@filename");
+	LLVMValueRef key = filename_key(c), v;
+
+	v = bc_irb_map_lookup_elem(c->irb, c->filename, key, c->irb->i64, &p);
+	bc_irb_lifetime_end(c->irb, key);
+	return v;
+}
+
+static void os_begin(struct os_ctx *c)
+{
+	static const char *const hdr[] = { "PID", "COMM", "FD", "ERR", "PATH" };
+	struct bc_irb *irb = c->irb;
+	struct bc_prov p_fmt = prov_of(BC_PROV_PRINTF_ARGS, "printf");
+	struct bc_prov p_str = prov_of(BC_PROV_STR, NULL);
+	LLVMTypeRef types[5], sty;
+	LLVMValueRef args;
+
+	bc_irb_probe_begin(irb, "BEGIN", NULL);
+	args = bc_irb_fmt_args(irb, "printf", 0, NULL, 0, &p_fmt, &sty);
+	bc_irb_perf_event_output(irb, c->perf, args, bc_irb_sizeof(irb, sty));
+	bc_irb_lifetime_end(irb, args);
+	for (int i = 0; i < 5; i++)
+		types[i] = LLVMArrayType2(irb->i8, strlen(hdr[i]) + 1);
+	args = bc_irb_fmt_args(irb, "printf", 1, types, 5, &p_fmt, &sty);
+	for (unsigned i = 0; i < 5; i++) {
+		uint64_t n = strlen(hdr[i]) + 1;
+		LLVMValueRef str = bc_irb_str_literal(irb, hdr[i], n, &p_str);
+
+		bc_irb_memcpy(irb, bc_irb_field_ptr(irb, sty, args, i + 1), str, n, 1);
+		bc_irb_lifetime_end(irb, str);
+	}
+	bc_irb_perf_event_output(irb, c->perf, args, bc_irb_sizeof(irb, sty));
+	bc_irb_lifetime_end(irb, args);
+	bc_irb_ret(irb, 0);
+}
+
+/* @filename[tid] = args->filename; */
+static void os_enter(struct os_ctx *c, const char *fn)
+{
+	struct bc_irb *irb = c->irb;
+	struct bc_prov p_ptr = prov_of(BC_PROV_MAP_VALUE, "@filename");
+	LLVMValueRef v, key, val;
+
+	bc_irb_probe_begin(irb, fn, OS_ENTER);
+	v = tp_field(irb, 16);
+	key = filename_key(c);
+	val = bc_irb_alloca(irb, irb->i64, "@filename_ptr", &p_ptr);
+	LLVMBuildStore(irb->b, v, val);
+	bc_irb_map_update(irb, c->filename, key, val);
+	bc_irb_lifetime_end(irb, val);
+	bc_irb_lifetime_end(irb, key);
+	bc_irb_ret(irb, 1);
+}
+
+/* c ? l : r over integers: the `result` and `buf` slots of visit(Ternary) */
+static LLVMValueRef int_ternary(struct os_ctx *c, LLVMValueRef ret, bool errno_form)
+{
+	struct bc_irb *irb = c->irb;
+	struct bc_prov p_t = prov_of(BC_PROV_TERNARY, NULL);
+	LLVMBasicBlockRef left = bc_irb_block(irb, "left"), right = bc_irb_block(irb, "right"),
+			  done = bc_irb_block(irb, "done");
+	LLVMValueRef result = bc_irb_alloca(irb, irb->i64, "result", &p_t);
+	LLVMValueRef cond, v;
+
+	bc_irb_alloca(irb, irb->i64, "buf", &p_t);
+	cond = LLVMBuildICmp(irb->b, LLVMIntSGE, LLVMBuildLoad2(irb->b, irb->i64, ret, ""),
+			     LLVMConstInt(irb->i64, 0, 0), "");
+	cond = LLVMBuildZExt(irb->b, cond, irb->i64, "");
+	cond = LLVMBuildICmp(irb->b, LLVMIntNE, cond, LLVMConstInt(irb->i64, 0, 0), "true_cond");
+	LLVMBuildCondBr(irb->b, cond, left, right);
+	LLVMPositionBuilderAtEnd(irb->b, left);
+	v = errno_form ? LLVMConstInt(irb->i64, 0, 0) : LLVMBuildLoad2(irb->b, irb->i64, ret, "");
+	LLVMBuildStore(irb->b, v, result);
+	LLVMBuildBr(irb->b, done);
+	LLVMPositionBuilderAtEnd(irb->b, right);
+	if (errno_form)
+		v = LLVMBuildSub(irb->b, LLVMConstInt(irb->i64, 0, 0),
+				 LLVMBuildLoad2(irb->b, irb->i64, ret, ""), "");
+	else
+		v = LLVMConstInt(irb->i64, (unsigned long long)-1, 1);
+	LLVMBuildStore(irb->b, v, result);
+	LLVMBuildBr(irb->b, done);
+	LLVMPositionBuilderAtEnd(irb->b, done);
+	return LLVMBuildLoad2(irb->b, irb->i64, result, "");
+}
+
+static LLVMValueRef int_var(struct bc_irb *irb, const char *name, LLVMValueRef v)
+{
+	struct bc_prov p = prov_of(BC_PROV_VARIABLE, name);
+	LLVMValueRef var = bc_irb_alloca_init(irb, irb->i64, name, &p);
+
+	LLVMBuildStore(irb->b, v, var);
+	return var;
+}
+
+static void os_exit(struct os_ctx *c, const char *fn)
+{
+	struct bc_irb *irb = c->irb;
+	struct bc_prov p_fmt = prov_of(BC_PROV_PRINTF_ARGS, "printf");
+	struct bc_prov p_comm = prov_of(BC_PROV_COMM, NULL);
+	struct bc_prov p_len = prov_of(BC_PROV_STRLEN, NULL);
+	struct bc_prov p_str = prov_of(BC_PROV_STR, NULL);
+	LLVMTypeRef s16 = LLVMArrayType2(irb->i8, 16), s64 = LLVMArrayType2(irb->i8, STRLEN);
+	LLVMTypeRef types[5] = { irb->i64, s16, irb->i64, irb->i64, s64 }, sty;
+	LLVMBasicBlockRef pf, pt;
+	LLVMValueRef ret, fd, err, args, v, comm, len, str, key;
+
+	bc_irb_probe_begin(irb, fn, OS_EXIT);
+	/* /@filename[tid]/ */
+	pf = bc_irb_block(irb, "pred_false");
+	pt = bc_irb_block(irb, "pred_true");
+	v = filename_read(c);
+	v = LLVMBuildICmp(irb->b, LLVMIntEQ, v, LLVMConstInt(irb->i64, 0, 0), "predcond");
+	LLVMBuildCondBr(irb->b, v, pf, pt);
+	LLVMPositionBuilderAtEnd(irb->b, pf);
+	bc_irb_ret(irb, 1);
+	LLVMPositionBuilderAtEnd(irb->b, pt);
+	/* $ret = args->ret; $fd = ...; $errno = ...; */
+	ret = int_var(irb, "$ret", tp_field(irb, 16));
+	fd = int_var(irb, "$fd", int_ternary(c, ret, false));
+	err = int_var(irb, "$errno", int_ternary(c, ret, true));
+	/* printf("%-6d %-16s %4d %3d %s\n", pid, comm, $fd, $errno, str(@filename[tid])) */
+	args = bc_irb_fmt_args(irb, "printf", 2, types, 5, &p_fmt, &sty);
+	v = LLVMBuildLShr(irb->b, bc_irb_get_pid_tgid(irb), LLVMConstInt(irb->i64, 32, 0), "");
+	LLVMBuildStore(irb->b, v, bc_irb_field_ptr(irb, sty, args, 1));
+	comm = bc_irb_alloca(irb, s16, "comm", &p_comm);
+	bc_irb_memset(irb, comm, 0, 16, 1);
+	bc_irb_get_current_comm(irb, comm, 16);
+	bc_irb_memcpy(irb, bc_irb_field_ptr(irb, sty, args, 2), comm, 16, 1);
+	bc_irb_lifetime_end(irb, comm);
+	v = LLVMBuildLoad2(irb->b, irb->i64, fd, "");
+	LLVMBuildStore(irb->b, v, bc_irb_field_ptr(irb, sty, args, 3));
+	v = LLVMBuildLoad2(irb->b, irb->i64, err, "");
+	LLVMBuildStore(irb->b, v, bc_irb_field_ptr(irb, sty, args, 4));
+	len = bc_irb_alloca(irb, irb->i64, "strlen", &p_len);
+	bc_irb_memset(irb, len, 0, 8, 1);
+	LLVMBuildStore(irb->b, LLVMConstInt(irb->i64, STRLEN, 0), len);
+	str = bc_irb_alloca(irb, s64, "str", &p_str);
+	bc_irb_memset(irb, str, 0, STRLEN, 1);
+	v = filename_read(c);
+	bc_irb_probe_read_str(irb, str, LLVMBuildLoad2(irb->b, irb->i64, len, ""), v, BC_AS_USER);
+	bc_irb_lifetime_end(irb, len);
+	bc_irb_memcpy(irb, bc_irb_field_ptr(irb, sty, args, 5), str, STRLEN, 1);
+	bc_irb_lifetime_end(irb, str);
+	bc_irb_perf_event_output(irb, c->perf, args, bc_irb_sizeof(irb, sty));
+	bc_irb_lifetime_end(irb, args);
+	/* delete(@filename[tid]) */
+	key = filename_key(c);
+	bc_irb_map_delete(irb, c->filename, key);
+	bc_irb_lifetime_end(irb, key);
+	bc_irb_ret(irb, 1);
+}
+
+/* clear(@filename): the async event {i64 action, i32 map id}, packed */
+static void os_end(struct os_ctx *c)
+{
+	struct bc_irb *irb = c->irb;
+	struct bc_prov p = prov_of("clear", "@filename");
+	LLVMTypeRef elems[2] = { irb->i64, irb->i32 }, ty;
+	LLVMValueRef ev;
+
+	bc_irb_probe_begin(irb, "END", NULL);
+	ty = bc_irb_struct_type(irb, "clear_t", elems, 2, true);
+	ev = bc_irb_alloca(irb, ty, "clear_@filename", &p);
+	LLVMBuildStore(irb->b, LLVMConstInt(irb->i64, 30002, 0),
+		       bc_irb_struct_field_ptr(irb, ty, ev, 0));
+	LLVMBuildStore(irb->b, LLVMConstInt(irb->i32, (unsigned)c->filename, 0),
+		       bc_irb_struct_field_ptr(irb, ty, ev, 1));
+	bc_irb_perf_event_output(irb, c->perf, ev, bc_irb_sizeof(irb, ty));
+	bc_irb_lifetime_end(irb, ev);
+	bc_irb_ret(irb, 0);
+}
+
+static struct bc_ir_module *build_opensnoop(struct bc_prov_table **prov)
+{
+	struct os_ctx c = { .irb = bc_irb_new(NULL) };
+	struct bc_ir_module *m = NULL;
+
+	assert_non_null(c.irb);
+	c.filename = bc_irb_map_id(c.irb, "@filename");
+	c.perf = bc_irb_map_id(c.irb, "perf_event");
+	os_begin(&c);
+	os_enter(&c, os_functions[1]);
+	os_enter(&c, os_functions[2]);
+	os_exit(&c, os_functions[3]);
+	os_exit(&c, os_functions[4]);
+	os_end(&c);
+	assert_int_equal(c.irb->err, 0);
+	if (bc_irb_finish(c.irb, &m, prov))
+		print_error("%s\n", c.irb->error ? c.irb->error : "");
+	assert_non_null(m);
+	bc_irb_free(c.irb);
+	return m;
+}
+
+static void test_opensnoop_matches_bpftrace(void **state)
+{
+	static const int64_t frames[] = { 32, 16, 16, 184, 184, 16 };
+	struct bc_ir_module *ours, *theirs;
+	struct bc_prov_table *prov;
+	struct bc_backend be;
+	struct bc_backend_result r[2];
+	struct bc_ir_module *mods[2];
+	char *order;
+
+	(void)state;
+	theirs = load_fixture("fixtures/ir/bt017_opensnoop.ll");
+	if (!theirs)
+		skip();
+	ours = build_opensnoop(&prov);
+	for (size_t i = 0; i < 6; i++) {
+		assert_string_equal(LLVMGetSection(function(ours, os_functions[i])),
+				    LLVMGetSection(function(theirs, os_functions[i])));
+		assert_same_ir(ours, theirs, os_functions[i]);
+	}
+	order = entry_allocas(function(ours, os_functions[3]));
+	assert_string_equal(order, "@filename_key20,lookup_elem_val15,@filename_key9,str,strlen,"
+			    "comm,printf_args,$errno,buf5,result4,$fd,buf,result,$ret,"
+			    "lookup_elem_val,@filename_key");
+	free(order);
+
+	/* frames, both modules through the same pipeline */
+	mods[0] = ours;
+	mods[1] = theirs;
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(bc_backend_init(&be, mods[k], NULL), 0);
+		assert_int_equal(bc_backend_optimize(&be, mods[k], NULL), 0);
+		assert_int_equal(bc_backend_emit(&be, mods[k], &r[k]), 0);
+		bc_backend_fini(&be);
+	}
+	for (size_t i = 0; i < 6; i++) {
+		assert_int_equal(bc_backend_frame_bytes(&r[0], os_functions[i]), frames[i]);
+		assert_int_equal(bc_backend_frame_bytes(&r[1], os_functions[i]), frames[i]);
+	}
+	bc_backend_result_free(&r[0]);
+	bc_backend_result_free(&r[1]);
+
+	/* every alloca left after O3 is one of ours, found by its metadata */
+	{
+		struct bc_prov_slot *slots;
+		size_t n;
+
+		assert_int_equal(bc_prov_collect(prov, ours->mod, &slots, &n), 0);
+		assert_true(n > 0);
+		for (size_t i = 0; i < n; i++) {
+			assert_non_null(slots[i].prov);
+			assert_false(slots[i].by_name);
+		}
+		free(slots);
+	}
 	bc_prov_table_free(prov);
 	bc_ir_module_free(ours);
 	bc_ir_module_free(theirs);
@@ -450,7 +784,7 @@ static void test_prov_sroa_piece(void **state)
 	int perf;
 
 	(void)state;
-	assert_non_null(bc_irb_probe_begin(irb, STR_FN));
+	assert_non_null(bc_irb_probe_begin(irb, STR_FN, NULL));
 	perf = bc_irb_map_id(irb, "perf_event");
 	comm = bc_irb_alloca(irb, c16, "comm", &p_comm);
 	bc_irb_memset(irb, comm, 0, 16, 1);
@@ -518,7 +852,7 @@ static void test_prov_memcpyopt_survivor(void **state)
 	int map;
 
 	(void)state;
-	assert_non_null(bc_irb_probe_begin(irb, STR_FN));
+	assert_non_null(bc_irb_probe_begin(irb, STR_FN, NULL));
 	map = bc_irb_map_id(irb, "@m");
 	str = bc_irb_alloca(irb, s64, "str", &p_str);
 	bc_irb_probe_read_str(irb, str, LLVMConstInt(irb->i32, STRLEN, 0),
@@ -567,7 +901,7 @@ static void test_scratch_buffers(void **state)
 	int perf;
 
 	(void)state;
-	assert_non_null(bc_irb_probe_begin(irb, STR_FN));
+	assert_non_null(bc_irb_probe_begin(irb, STR_FN, NULL));
 	perf = bc_irb_map_id(irb, "perf_event");
 	/* two str() sites of 65 and 1024 bytes: two slots of the larger size */
 	str1 = bc_irb_alloc(irb, BC_SCRATCH_GET_STR, s65, "str", &p_str, 32);
@@ -656,7 +990,7 @@ static void test_hoisting_order(void **state)
 	char *order;
 
 	(void)state;
-	assert_non_null(bc_irb_probe_begin(irb, "BEGIN"));
+	assert_non_null(bc_irb_probe_begin(irb, "BEGIN", NULL));
 	a = bc_irb_alloca(irb, irb->i64, "a", &p);
 	LLVMBuildStore(irb->b, LLVMConstInt(irb->i64, 1, 0), a);
 	b = bc_irb_alloca(irb, irb->i32, "b", &p);
@@ -664,7 +998,7 @@ static void test_hoisting_order(void **state)
 	assert_non_null(b);
 	assert_non_null(v);
 	/* a second probe with the same name gets index 2 */
-	assert_non_null(bc_irb_probe_begin(irb, "BEGIN"));
+	assert_non_null(bc_irb_probe_begin(irb, "BEGIN", NULL));
 	bc_irb_ret(irb, 0);
 	/* the first probe has no terminator yet: the module must not verify */
 	assert_int_equal(bc_irb_finish(irb, &m, NULL), -EINVAL);
@@ -672,13 +1006,13 @@ static void test_hoisting_order(void **state)
 	bc_irb_free(irb);
 
 	irb = bc_irb_new(NULL);
-	assert_non_null(bc_irb_probe_begin(irb, "BEGIN"));
+	assert_non_null(bc_irb_probe_begin(irb, "BEGIN", NULL));
 	a = bc_irb_alloca(irb, irb->i64, "a", &p);
 	LLVMBuildStore(irb->b, LLVMConstInt(irb->i64, 1, 0), a);
 	b = bc_irb_alloca(irb, irb->i32, "b", &p);
 	v = bc_irb_alloca_init(irb, LLVMArrayType2(irb->i8, 6), "$v", &p);
 	bc_irb_ret(irb, 0);
-	assert_non_null(bc_irb_probe_begin(irb, "BEGIN"));
+	assert_non_null(bc_irb_probe_begin(irb, "BEGIN", NULL));
 	bc_irb_ret(irb, 1);
 	assert_int_equal(bc_irb_finish(irb, &m, NULL), 0);
 	bc_irb_free(irb);
@@ -754,7 +1088,7 @@ static void test_errors_stick(void **state)
 	(void)state;
 	assert_null(bc_irb_alloca(irb, irb->i64, "x", NULL));	/* no probe */
 	assert_int_equal(irb->err, -EINVAL);
-	assert_non_null(bc_irb_probe_begin(irb, "BEGIN"));
+	assert_non_null(bc_irb_probe_begin(irb, "BEGIN", NULL));
 	bc_irb_ret(irb, 0);
 	assert_int_equal(bc_irb_finish(irb, &m, NULL), -EINVAL);
 	assert_null(m);
@@ -766,6 +1100,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_count_matches_bpftrace),
 		cmocka_unit_test(test_str_printf_matches_bpftrace),
+		cmocka_unit_test(test_opensnoop_matches_bpftrace),
 		cmocka_unit_test(test_prov_survives_o3),
 		cmocka_unit_test(test_prov_sroa_piece),
 		cmocka_unit_test(test_prov_memcpyopt_survivor),
