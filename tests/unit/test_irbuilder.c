@@ -28,6 +28,7 @@
 #include "analyzer/ir/ir_load.h"
 #include "analyzer/ir/irbuilder.h"
 #include "analyzer/ir/prov.h"
+#include "analyzer/ir/prov_slots.h"
 #include "analyzer/ir/scratch.h"
 #include "analyzer/stack/liveness.h"
 #include "analyzer/types/stype.h"
@@ -757,6 +758,25 @@ static void test_prov_survives_o3(void **state)
 		assert_non_null(r);
 		assert_int_equal(r->bytes, live.slots[i].alloc_bytes);
 	}
+	/* ... and as the facts' slots */
+	{
+		struct bc_slot *fs;
+
+		assert_int_equal(bc_prov_slots(prov, function(m, STR_FN), &live, &fs, &n), 0);
+		assert_int_equal(n, 3);
+		assert_string_equal(fs[0].construct, BC_PROV_PRINTF_ARGS);
+		assert_int_equal(fs[0].bytes, 72);
+		assert_int_equal(fs[0].nr_origin, 3);
+		assert_string_equal(fs[0].origin[0], "str at 1:17");
+		assert_string_equal(fs[1].name, "$s");
+		assert_int_equal(fs[1].span.col, 12);
+		assert_true(fs[1].script_dependent);
+		for (size_t i = 0; i < n; i++) {
+			assert_int_equal(fs[i].placement, BC_PLACE_STACK);
+			bc_slot_free(&fs[i]);
+		}
+		free(fs);
+	}
 	bc_liveness_free(&live);
 	free(slots);
 	bc_prov_table_free(prov);
@@ -972,6 +992,25 @@ static void test_scratch_buffers(void **state)
 	assert_int_equal(live.peak_bytes, 1032);
 	assert_string_equal(bc_prov_of_alloca(prov, live.slots[0].alloca)->construct,
 			    BC_PROV_PRINTF_ARGS);
+	/* the facts' slots: the stack buffer, then the three scratch slots */
+	{
+		struct bc_slot *fs;
+		size_t n;
+
+		assert_int_equal(bc_prov_slots(prov, function(m, STR_FN), &live, &fs, &n), 0);
+		assert_int_equal(n, 4);
+		assert_int_equal(fs[0].placement, BC_PLACE_STACK);
+		assert_int_equal(fs[0].bytes, 1032);
+		for (size_t i = 1; i < 4; i++) {
+			assert_int_equal(fs[i].placement, BC_PLACE_SCRATCH);
+			assert_int_equal(fs[i].bytes, 0);
+			assert_int_equal(fs[i].scratch_bytes, 1024);
+		}
+		assert_string_equal(fs[3].name, "$s");
+		for (size_t i = 0; i < n; i++)
+			bc_slot_free(&fs[i]);
+		free(fs);
+	}
 	bc_liveness_free(&live);
 	/* the scratch GEPs keep their metadata through O3 here, but are not
 	 * relied upon: the records hold their global and slot */
