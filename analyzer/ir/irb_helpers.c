@@ -313,6 +313,25 @@ LLVMValueRef bc_irb_struct_field_ptr(struct bc_irb *irb, LLVMTypeRef sty, LLVMVa
 	return LLVMBuildGEP2(irb->cur, sty, base, ix, 2, "");
 }
 
+LLVMValueRef bc_irb_usym(struct bc_irb *irb, LLVMValueRef val, const struct bc_prov *prov)
+{
+	LLVMTypeRef elems[2] = { irb->i64, irb->i64 };
+	LLVMTypeRef ty = bc_irb_struct_type(irb, "usym_t", elems, 2, false);
+	LLVMValueRef buf, pid, addr_p, pid_p;
+
+	if (!ty || !val)
+		return bc_irb_fail_null(irb, -EINVAL);
+	buf = bc_irb_alloca(irb, ty, "usym", prov);
+	if (!buf)
+		return NULL;
+	pid = LLVMBuildLShr(irb->cur, bc_irb_get_pid_tgid(irb), LLVMConstInt(irb->i64, 32, 0), "");
+	addr_p = bc_irb_struct_field_ptr(irb, ty, buf, 0);
+	pid_p = bc_irb_struct_field_ptr(irb, ty, buf, 1);
+	LLVMBuildStore(irb->cur, val, addr_p);
+	LLVMBuildStore(irb->cur, pid, pid_p);
+	return buf;
+}
+
 LLVMValueRef bc_irb_fmt_args(struct bc_irb *irb, const char *call, uint64_t id,
 			     LLVMTypeRef *args, unsigned n, const struct bc_prov *prov,
 			     LLVMTypeRef *sty)

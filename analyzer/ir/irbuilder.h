@@ -280,6 +280,10 @@ LLVMValueRef bc_irb_get_stackid(struct bc_irb *irb, int map_id, bool ustack);
 /* CreateRegisterRead: `%NAME = load volatile i64` of word WORD of ctx. */
 LLVMValueRef bc_irb_register_read(struct bc_irb *irb, int word, const char *name);
 
+/* CreateUSym: a `usym` alloca of %usym_t {i64 addr, i64 pid} holding VAL
+ * and the current pid (bpf_get_current_pid_tgid() >> 32). */
+LLVMValueRef bc_irb_usym(struct bc_irb *irb, LLVMValueRef val, const struct bc_prov *prov);
+
 /*
  * createFormatStringCall's buffer: a new struct "<CALL>_t" {i64, ARGS...},
  * an alloca "<CALL>_args" recorded with PROV, zeroed by a memset of its

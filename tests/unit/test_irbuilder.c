@@ -1100,6 +1100,47 @@ static void test_types(void **state)
 	bc_irb_free(irb);
 }
 
+/* usym: {addr, pid} built as CreateUSym does, one struct type per module. */
+static void test_usym(void **state)
+{
+	struct bc_irb *irb = bc_irb_new(NULL);
+	struct bc_prov p = { .construct = "usym" };
+	struct bc_ir_module *m;
+	LLVMValueRef u1, u2, i;
+	size_t len;
+
+	(void)state;
+	assert_non_null(bc_irb_probe_begin(irb, "uprobe:/bin/sh:main", NULL));
+	u1 = bc_irb_usym(irb, bc_irb_register_read(irb, 16, "func"), &p);
+	u2 = bc_irb_usym(irb, LLVMConstInt(irb->i64, 0x1234, 0), &p);
+	assert_non_null(u1);
+	assert_ptr_equal(LLVMGetAllocatedType(u1), LLVMGetAllocatedType(u2));
+	assert_string_equal(LLVMGetStructName(LLVMGetAllocatedType(u1)), "usym_t");
+	assert_int_equal(bc_irb_sizeof(irb, LLVMGetAllocatedType(u1)), 16);
+	bc_irb_ret(irb, 0);
+	assert_int_equal(bc_irb_finish(irb, &m, NULL), 0);
+	bc_irb_free(irb);
+	/* after the lifetime.start of the first: the pid, both fields, stores */
+	i = LLVMGetFirstInstruction(LLVMGetEntryBasicBlock(LLVMGetNamedFunction(
+		m->mod, "uprobe:/bin/sh:main")));
+	while (i && !(LLVMIsACallInst(i) && LLVMGetNumOperands(i) == 3 &&
+		      LLVMGetOperand(i, 1) == u1))
+		i = LLVMGetNextInstruction(i);
+	assert_non_null(i);
+	i = LLVMGetNextInstruction(i);
+	assert_string_equal(LLVMGetValueName2(i, &len), "get_pid_tgid");
+	{
+		static const LLVMOpcode want[] = { LLVMLShr, LLVMGetElementPtr, LLVMGetElementPtr,
+						   LLVMStore, LLVMStore };
+
+		for (size_t k = 0; k < 5; k++) {
+			i = LLVMGetNextInstruction(i);
+			assert_int_equal(LLVMGetInstructionOpcode(i), want[k]);
+		}
+	}
+	bc_ir_module_free(m);
+}
+
 /* Helper ids follow bpftrace's choice per address space. */
 static void test_probe_read_choice(void **state)
 {
@@ -1146,6 +1187,7 @@ int main(void)
 		cmocka_unit_test(test_scratch_buffers),
 		cmocka_unit_test(test_hoisting_order),
 		cmocka_unit_test(test_types),
+		cmocka_unit_test(test_usym),
 		cmocka_unit_test(test_probe_read_choice),
 		cmocka_unit_test(test_errors_stick),
 	};
