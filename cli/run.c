@@ -189,7 +189,7 @@ static int fix_unit(struct bc_options *o, struct bc_unit *u, const struct bc_fil
 	if (!st.changed)
 		return 0;
 	if (diff_mode(o)) {
-		err = bc_udiff_write(out, u->path, u->data, u->size, fixed.data, fixed.size);
+		err = bc_udiff_write(out, u->display_path, u->data, u->size, fixed.data, fixed.size);
 		bc_unit_free(&fixed);
 		t->files++;
 		t->applied += st.applied;

@@ -1,0 +1,1 @@
+--config tests/golden/cli/config/bad-key.rc tests/golden/cli/config/tree/sub/x.bt

@@ -1,0 +1,1 @@
+--config tests/golden/cli/config/bad-severity.rc tests/golden/cli/config/tree/sub/x.bt

@@ -1,0 +1,1 @@
+--config tests/golden/cli/config/bad-value.rc tests/golden/cli/config/tree/sub/x.bt

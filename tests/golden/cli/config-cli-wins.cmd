@@ -1,0 +1,1 @@
+--config tests/golden/cli/config/full.rc --select BC201 --select stack-near-limit --severity BC201=warning --kernel 6.9 --jit --fail-on never --print-config

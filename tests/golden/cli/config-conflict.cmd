@@ -1,0 +1,1 @@
+--config tests/golden/cli/config/full.rc --no-config tests/golden/cli/config/tree/sub/x.bt

@@ -1,0 +1,1 @@
+--print-config tests/golden/cli/config/tree/sub/x.bt

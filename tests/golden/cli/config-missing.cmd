@@ -1,0 +1,1 @@
+--config tests/golden/cli/config/missing.rc tests/golden/cli/config/tree/sub/x.bt

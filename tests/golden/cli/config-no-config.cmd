@@ -1,0 +1,1 @@
+--no-config --kernel 6.1 --btf none --print-config tests/golden/cli/config/tree/sub/x.bt

@@ -1,0 +1,1 @@
+--config tests/golden/cli/config/full.rc --print-config

@@ -1,0 +1,1 @@
+--severity BC204 --print-config
