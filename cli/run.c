@@ -198,8 +198,9 @@ static int fix_unit(struct bc_options *o, struct bc_unit *u, const struct bc_fil
 	if (strcmp(u->path, "-")) {
 		err = bc_fix_write(u->path, snap, u->data, u->size, fixed.data, fixed.size, &why);
 		if (err) {
-			bc_err(o, "cannot fix '%s': %s; the file is unchanged",
-			       u->display_path, why ? why : strerror(-err));
+			/* stderr whatever the format: stdout may carry a JSON report */
+			fprintf(stderr, "bpfcheck: error: cannot fix '%s': %s; the file is unchanged\n",
+				u->display_path, why ? why : strerror(-err));
 			free(why);
 			bc_unit_free(&fixed);
 			t->write_failed = true;
