@@ -119,8 +119,13 @@ static int splice(const unsigned char *data, size_t size, const struct flat_edit
 	return 0;
 }
 
+static bool about(const struct bc_diag *d, const char *path)
+{
+	return !path || !d->path || !strcmp(d->path, path);
+}
+
 int bc_fix_apply(const unsigned char *data, size_t size, const struct bc_diags *diags,
-		 bool unsafe, struct bc_fixed *out)
+		 const char *path, bool unsafe, struct bc_fixed *out)
 {
 	struct candidate *cand = NULL;
 	struct flat_edit *taken = NULL, *tmp = NULL;
@@ -131,6 +136,8 @@ int bc_fix_apply(const unsigned char *data, size_t size, const struct bc_diags *
 	for (size_t i = 0; i < diags->n; i++) {
 		const struct bc_diag *d = &diags->v[i];
 
+		if (!about(d, path))
+			continue;
 		if (d->fix && !d->suppressed && d->fix->nr_edits && !bc_fix_eligible(d, unsafe))
 			out->nr_unsafe_hidden++;
 		if (!bc_fix_eligible(d, unsafe))
@@ -147,7 +154,7 @@ int bc_fix_apply(const unsigned char *data, size_t size, const struct bc_diags *
 		goto out;
 	nc = 0;
 	for (size_t i = 0; i < diags->n; i++) {
-		if (!bc_fix_eligible(&diags->v[i], unsafe))
+		if (!about(&diags->v[i], path) || !bc_fix_eligible(&diags->v[i], unsafe))
 			continue;
 		cand[nc].diag = &diags->v[i];
 		cand[nc].index = i;

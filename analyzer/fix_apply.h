@@ -41,11 +41,14 @@ bool bc_fix_eligible(const struct bc_diag *d, bool unsafe);
 
 /*
  * Applies the eligible fixes of DIAGS to DATA (SIZE bytes) into OUT, which
- * the caller frees with bc_fixed_free. When no fix applies, OUT holds a copy
- * of DATA with changed == false. 0 or -ENOMEM.
+ * the caller frees with bc_fixed_free. Only diagnostics about this text are
+ * considered: PATH names it (a diagnostic with another path, e.g. a C source
+ * file an object's debug info points at, is skipped; NULL = no filter).
+ * When no fix applies, OUT holds a copy of DATA with changed == false.
+ * 0 or -ENOMEM.
  */
 int bc_fix_apply(const unsigned char *data, size_t size, const struct bc_diags *diags,
-		 bool unsafe, struct bc_fixed *out);
+		 const char *path, bool unsafe, struct bc_fixed *out);
 void bc_fixed_free(struct bc_fixed *f);
 
 #endif

@@ -38,7 +38,7 @@ int bc_fix_loop(const struct bc_unit *u, bool unsafe, bc_fix_analyze_fn analyze,
 		struct bc_fixed fx;
 		struct bc_unit next;
 
-		err = bc_fix_apply(cur->data, cur->size, &cur->diags, unsafe, &fx);
+		err = bc_fix_apply(cur->data, cur->size, &cur->diags, cur->display_path, unsafe, &fx);
 		if (err)
 			break;
 		stats->unsafe_hidden = fx.nr_unsafe_hidden;

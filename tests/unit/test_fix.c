@@ -28,11 +28,12 @@
 
 /* ---- helpers ---- */
 
-static struct bc_diag *add_fix(struct bc_diags *d, const char *code, enum bc_fix_applicability app,
-			       uint32_t start, uint32_t end, const char *repl)
+static struct bc_diag *add_fix_at(struct bc_diags *d, const char *path, const char *code,
+				  enum bc_fix_applicability app, uint32_t start, uint32_t end,
+				  const char *repl)
 {
 	struct bc_span sp = { .start = start, .end = end, .line = 1, .col = start + 1 };
-	struct bc_diag *diag = bc_diag_add(d, code, "t.bt", &sp, "finding at %u", start);
+	struct bc_diag *diag = bc_diag_add(d, code, path, &sp, "finding at %u", start);
 	struct bc_fix *fix;
 
 	assert_non_null(diag);
@@ -40,6 +41,12 @@ static struct bc_diag *add_fix(struct bc_diags *d, const char *code, enum bc_fix
 	assert_non_null(fix);
 	assert_int_equal(bc_fix_edit(fix, &sp, repl), 0);
 	return diag;
+}
+
+static struct bc_diag *add_fix(struct bc_diags *d, const char *code, enum bc_fix_applicability app,
+			       uint32_t start, uint32_t end, const char *repl)
+{
+	return add_fix_at(d, "t.bt", code, app, start, end, repl);
 }
 
 static void add_edit(struct bc_diag *diag, uint32_t start, uint32_t end, const char *repl)
@@ -52,7 +59,7 @@ static void add_edit(struct bc_diag *diag, uint32_t start, uint32_t end, const c
 static char *apply_str(const char *text, const struct bc_diags *d, bool unsafe,
 		       struct bc_fixed *fx)
 {
-	assert_int_equal(bc_fix_apply((const unsigned char *)text, strlen(text), d, unsafe, fx), 0);
+	assert_int_equal(bc_fix_apply((const unsigned char *)text, strlen(text), d, NULL, unsafe, fx), 0);
 	assert_int_equal(strlen((char *)fx->data), fx->size);
 	return (char *)fx->data;
 }
@@ -241,7 +248,16 @@ static void test_apply_bytes_preserved(void **state)
 	const char *at = strstr(text, "2;");
 
 	add_fix(&d, "BC201", BC_FIX_SAFE, at - text, at - text + 1, "42");
-	assert_int_equal(bc_fix_apply((const unsigned char *)text, n, &d, false, &fx), 0);
+	/* a finding about another file (an object's C source): not for this text */
+	{
+		struct bc_span sp = { .start = 0, .end = 1 };
+		struct bc_diag *other = bc_diag_add(&d, "BC202", "src.c", &sp, "elsewhere");
+
+		assert_non_null(other);
+		assert_int_equal(bc_fix_edit(bc_diag_fix(other, BC_FIX_SAFE, "x"), &sp, "X"), 0);
+	}
+	assert_int_equal(bc_fix_apply((const unsigned char *)text, n, &d, "t.bt", false, &fx), 0);
+	assert_int_equal(fx.nr_applied, 1);
 	assert_int_equal(fx.size, n + 1);
 	assert_memory_equal(fx.data, text, at - text);
 	assert_memory_equal(fx.data + (at - text), "42;", 3);
@@ -276,17 +292,17 @@ static int fake_analyze(struct bc_unit *u, void *arg)
 	if (strstr(s, "BROKEN"))
 		return bc_unit_fail(u, -EINVAL, NULL, "broken");
 	for (p = s; (p = strstr(p, "aa")); p++)
-		add_fix(&u->diags, "BC204", BC_FIX_SAFE, p - s, p - s + 2, "b");
+		add_fix_at(&u->diags, u->display_path, "BC204", BC_FIX_SAFE, p - s, p - s + 2, "b");
 	for (p = s; (p = strstr(p, "<u>")); p++)
-		add_fix(&u->diags, "BC201", BC_FIX_UNSAFE, p - s, p - s + 3, "U");
+		add_fix_at(&u->diags, u->display_path, "BC201", BC_FIX_UNSAFE, p - s, p - s + 3, "U");
 	for (p = s; (p = strstr(p, "bb")); p += 2)
-		add_fix(&u->diags, "BC203", BC_FIX_SAFE, p - s, p - s + 2, "a");
+		add_fix_at(&u->diags, u->display_path, "BC203", BC_FIX_SAFE, p - s, p - s + 2, "a");
 	for (p = s; (p = strstr(p, "ping")); p++)
-		add_fix(&u->diags, "BC203", BC_FIX_SAFE, p - s, p - s + 4, "pong");
+		add_fix_at(&u->diags, u->display_path, "BC203", BC_FIX_SAFE, p - s, p - s + 4, "pong");
 	for (p = s; (p = strstr(p, "pong")); p++)
-		add_fix(&u->diags, "BC203", BC_FIX_SAFE, p - s, p - s + 4, "ping");
+		add_fix_at(&u->diags, u->display_path, "BC203", BC_FIX_SAFE, p - s, p - s + 4, "ping");
 	for (p = s; (p = strstr(p, "<x>")); p++)
-		add_fix(&u->diags, "BC202", BC_FIX_SAFE, p - s, p - s + 3, "BROKEN");
+		add_fix_at(&u->diags, u->display_path, "BC202", BC_FIX_SAFE, p - s, p - s + 3, "BROKEN");
 	return 0;
 }
 

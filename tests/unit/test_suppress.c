@@ -218,7 +218,7 @@ static void test_unused_reported_with_fix(void **state)
 	assert_string_equal(d->fix->edits[0].replacement, "BC203");
 
 	/* the fixes leave every other byte alone, CRLF and Latin-1 included */
-	assert_int_equal(bc_fix_apply(u.data, u.size, &u.diags, false, &fx), 0);
+	assert_int_equal(bc_fix_apply(u.data, u.size, &u.diags, NULL, false, &fx), 0);
 	assert_int_equal(fx.nr_applied, 3);
 	assert_string_equal((char *)fx.data,
 			    "kprobe:a { }\r\n"
@@ -328,7 +328,7 @@ static void test_no_code_line_follows(void **state)
 	assert_int_equal(count(&u, "BC103", false), 1);
 	assert_string_equal(diag_of(&u, "BC103", 0)->message,
 			    "unused suppression: no code line follows it");
-	assert_int_equal(bc_fix_apply(u.data, u.size, &u.diags, false, &fx), 0);
+	assert_int_equal(bc_fix_apply(u.data, u.size, &u.diags, NULL, false, &fx), 0);
 	assert_string_equal((char *)fx.data, "kprobe:a { }\n\n");
 	bc_fixed_free(&fx);
 	bc_unit_free(&u);
