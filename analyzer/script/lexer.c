@@ -596,10 +596,12 @@ void bc_lex_raw(struct bc_lexer *lx, struct bc_token *t)
 		} else if (c == '$' && at(lx, p + 1) == '#') {
 			p += 2;
 			t->kind = BC_TOK_PARAMCOUNT;
-		} else if (c == '#') {
+		} else if (c == '#' && at(lx, p + 1) != '!') {
 			uint32_t last = p + 1;
 
-			while (p < lx->limit && lx->src[p] != '\n') {
+			while (p < lx->limit && lx->src[p] != '\n' &&
+			       ((unsigned char)lx->src[p] >= ' ' || lx->src[p] == '\t' ||
+				lx->src[p] == '\r')) {
 				if (lx->src[p] != ' ' && lx->src[p] != '\t' && lx->src[p] != '\r')
 					last = p + 1;
 				p++;
@@ -873,8 +875,9 @@ uint32_t bc_lex_scan_attach_point(struct bc_lexer *lx, uint32_t pos)
 	while (p < lx->limit) {
 		int c = (unsigned char)lx->src[p];
 
-		if (c == '{' || c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-		    c == ';' || c == '}')
+		/* blanks and control bytes end it (a stray byte is then the
+		 * lexer's "invalid character") */
+		if (c == '{' || c == ',' || c <= ' ' || c == 0x7f || c == ';' || c == '}')
 			break;
 		if (c == '/') {
 			int n = at(lx, p + 1);
@@ -887,14 +890,19 @@ uint32_t bc_lex_scan_attach_point(struct bc_lexer *lx, uint32_t pos)
 		if (c == ':')
 			seen_colon = true;
 		if (c == '"') {
-			p++;
-			while (p < lx->limit && lx->src[p] != '"' && lx->src[p] != '\n') {
-				if (lx->src[p] == '\\' && p + 1 < lx->limit)
+			uint32_t q = p++;
+
+			while (p < lx->limit && lx->src[p] != '"' &&
+			       (unsigned char)lx->src[p] >= ' ' && lx->src[p] != 0x7f) {
+				if (lx->src[p] == '\\' && p + 1 < lx->limit &&
+				    (unsigned char)lx->src[p + 1] >= ' ')
 					p++;
 				p++;
 			}
 			if (p < lx->limit && lx->src[p] == '"')
 				p++;
+			else
+				lex_error(lx, q, p, "unterminated string");
 			continue;
 		}
 		p++;
@@ -939,10 +947,14 @@ bool bc_lex_looks_like_c_definition(struct bc_lexer *lx, uint32_t pos)
 
 uint32_t bc_lex_scan_c_definition(struct bc_lexer *lx, uint32_t pos, bool *ok)
 {
-	uint32_t p = pos;
+	uint32_t p = pos, limit = lx->limit;
+	const char *nul = memchr(lx->src + pos, 0, lx->limit - pos);
 	int depth = 0;
 
 	*ok = false;
+	/* a NUL byte is not C text: the definition cannot extend past one */
+	if (nul)
+		lx->limit = (uint32_t)(nul - lx->src);
 	while (p < lx->limit) {
 		int c = at(lx, p);
 
@@ -968,9 +980,12 @@ uint32_t bc_lex_scan_c_definition(struct bc_lexer *lx, uint32_t pos, bool *ok)
 		} else if (c == '}') {
 			if (--depth == 0) {
 				*ok = true;
-				return p;
+				break;
 			}
 		}
 	}
-	return lx->limit;
+	if (p > lx->limit)
+		p = lx->limit;
+	lx->limit = limit;
+	return p;
 }

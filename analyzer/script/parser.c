@@ -253,16 +253,18 @@ const struct bc_token *peek(struct parser *p, int k)
 {
 	static const struct bc_token eof = { .kind = BC_TOK_EOF };
 
-	if (p->fatal) {
-		/* Stop: everything unwinds on an end of file. */
-		static struct bc_token fatal_eof;
+	while (p->nla <= k) {
+		if (p->fatal) {
+			/* Stop: everything unwinds on an end of file. Tokens
+			 * already looked at stay what they were. */
+			static struct bc_token fatal_eof;
 
-		fatal_eof = eof;
-		fatal_eof.start = fatal_eof.end = p->prev.end;
-		return &fatal_eof;
-	}
-	while (p->nla <= k)
+			fatal_eof = eof;
+			fatal_eof.start = fatal_eof.end = p->prev.end;
+			return &fatal_eof;
+		}
 		bc_lex_next(&p->lx, &p->la[p->nla++]);
+	}
 	return &p->la[k];
 }
 
@@ -270,7 +272,7 @@ struct bc_token next(struct parser *p)
 {
 	struct bc_token t = *peek(p, 0);
 
-	if (p->fatal || t.kind == BC_TOK_EOF)
+	if (p->nla == 0 || t.kind == BC_TOK_EOF)
 		return t;
 	memmove(&p->la[0], &p->la[1], (p->nla - 1) * sizeof(p->la[0]));
 	p->nla--;
@@ -553,10 +555,8 @@ static struct bc_cdef *parse_cdef(struct parser *p, bool late)
 	bool ok;
 
 	end = bc_lex_scan_c_definition(&p->lx, start, &ok);
-	if (!ok) {
+	if (!ok)
 		perror_soft(p, start, end, "unterminated C definition: missing '}'");
-		end = p->lx.size;
-	}
 	/* __attribute__((...)) after the closing brace, then an optional ';' */
 	for (;;) {
 		q = bc_lex_skip_layout(&p->lx, end, false, NULL);
@@ -985,7 +985,7 @@ static void parse_program(struct parser *p)
 	if (p->lx.size >= 2 && p->lx.src[0] == '#' && p->lx.src[1] == '!') {
 		uint32_t e = 0;
 
-		while (e < p->lx.size && p->lx.src[e] != '\n')
+		while (e < p->lx.size && p->lx.src[e] != '\n' && p->lx.src[e] != 0)
 			e++;
 		s->has_shebang = true;
 		s->shebang = mkspan(p, 0, e);
@@ -1000,7 +1000,11 @@ static void parse_program(struct parser *p)
 		if (t->kind == BC_TOK_EOF || p->fatal)
 			break;
 		p->panic = false;
-		if (t->kind == BC_TOK_CPREPROC) {
+		if (t->kind == BC_TOK_CPREPROC && (t->flags & BC_TOKF_MACRO)) {
+			/* a macro whose body is a preprocessor line */
+			unexpected(p, t, NULL);
+			next(p);
+		} else if (t->kind == BC_TOK_CPREPROC) {
 			pv_push(p, &cdefs, parse_cpreproc(p, seen_items || seen_preamble));
 		} else if ((is_kw(p, t, "struct") || is_kw(p, t, "union") || is_kw(p, t, "enum")) &&
 			   !(t->flags & BC_TOKF_MACRO) &&
