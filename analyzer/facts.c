@@ -16,6 +16,13 @@ void bc_slot_free(struct bc_slot *s)
 	memset(s, 0, sizeof(*s));
 }
 
+void bc_live_sets_free(struct bc_live_set *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].slots);
+	free(v);
+}
+
 void bc_facts_free(struct bc_facts *f)
 {
 	for (size_t i = 0; i < f->nr_funcs; i++) {
@@ -33,6 +40,7 @@ void bc_facts_free(struct bc_facts *f)
 		for (size_t j = 0; j < fn->nr_slots; j++)
 			bc_slot_free(&fn->slots[j]);
 		free(fn->slots);
+		bc_live_sets_free(fn->live_sets, fn->nr_live_sets);
 	}
 	free(f->funcs);
 	memset(f, 0, sizeof(*f));

@@ -33,6 +33,12 @@ struct bc_slot {
 	uint64_t scratch_bytes;	/* memory cost when placed in scratch storage */
 };
 
+/* Slots live together at one program point (indexes into bc_func.slots). */
+struct bc_live_set {
+	uint32_t *slots;
+	size_t nr;
+};
+
 /* A stack-model violation found along a call chain (kernel rules). */
 enum bc_chain_issue_kind {
 	BC_CHAIN_COMBINED_TOO_LARGE = 1, /* "combined stack size of N calls is M" */
@@ -82,6 +88,11 @@ struct bc_func {
 	uint32_t slot_peak_bytes;	/* bytes of slots live at the peak */
 	uint32_t unattributed_bytes;	/* frame bytes no named slot accounts for */
 	bool has_attribution;
+	/* The maximal sets of stack slots live together (no set contains
+	 * another; the peak is the largest): the peak without some slots is the
+	 * largest sum of what remains in a set. Empty when not computed. */
+	struct bc_live_set *live_sets;
+	size_t nr_live_sets;
 };
 
 struct bc_facts {
@@ -91,5 +102,6 @@ struct bc_facts {
 
 void bc_facts_free(struct bc_facts *f);
 void bc_slot_free(struct bc_slot *s);
+void bc_live_sets_free(struct bc_live_set *v, size_t n);
 
 #endif

@@ -14,24 +14,15 @@
 #include "../unit.h"
 #include "attribution.h"
 #include "backend.h"
+#include "fn_slots.h"
 #include "ir_analyze.h"
 #include "ir_load.h"
 #include "ir_locate.h"
 #include "opt_state.h"
 #include "scratch.h"
 
-/* What the IR says about one function, kept until the object's functions
- * are known. */
-struct fn_info {
-	char *name;
-	struct bc_span span;	/* the define line (textual IR) */
-	struct bc_slot *slots;
-	size_t nr_slots;
-	uint32_t peak_bytes;
-};
-
 struct fn_infos {
-	struct fn_info *v;
+	struct bc_fn_slots *v;
 	size_t n;
 };
 
@@ -45,13 +36,7 @@ static uint64_t now_ns(void)
 
 static void infos_free(struct fn_infos *fi)
 {
-	for (size_t i = 0; i < fi->n; i++) {
-		for (size_t k = 0; k < fi->v[i].nr_slots; k++)
-			bc_slot_free(&fi->v[i].slots[k]);
-		free(fi->v[i].slots);
-		free(fi->v[i].name);
-	}
-	free(fi->v);
+	bc_fn_slots_free(fi->v, fi->n);
 	memset(fi, 0, sizeof(*fi));
 }
 
@@ -79,7 +64,7 @@ static int attr_to_slot(struct bc_ir_attr *a, uint32_t bytes, struct bc_slot *s)
 	return 0;
 }
 
-static int stack_slots(struct bc_unit *u, struct fn_info *fi, const struct bc_liveness *L,
+static int stack_slots(struct bc_unit *u, struct bc_fn_slots *fi, const struct bc_liveness *L,
 		       bool bpftrace)
 {
 	const char **names = calloc(L->nr_slots ? L->nr_slots : 1, sizeof(*names));
@@ -110,7 +95,7 @@ static int stack_slots(struct bc_unit *u, struct fn_info *fi, const struct bc_li
 	return err;
 }
 
-static int scratch_slots(struct fn_info *fi, LLVMValueRef fn, LLVMTargetDataRef td)
+static int scratch_slots(struct bc_fn_slots *fi, LLVMValueRef fn, LLVMTargetDataRef td)
 {
 	struct bc_scratch_use *uses;
 	size_t nr;
@@ -159,7 +144,7 @@ static int analyze_functions(struct bc_unit *u, LLVMModuleRef m, bool bpftrace,
 	for (LLVMValueRef fn = LLVMGetFirstFunction(m); fn && !err; fn = LLVMGetNextFunction(fn)) {
 		struct bc_liveness L;
 		struct bc_scratch_use *uses;
-		struct fn_info *fi;
+		struct bc_fn_slots *fi;
 		size_t len, nr_uses;
 		const char *name;
 
@@ -167,7 +152,7 @@ static int analyze_functions(struct bc_unit *u, LLVMModuleRef m, bool bpftrace,
 			continue;
 		if (out->n == cap) {
 			size_t ncap = cap ? cap * 2 : 8;
-			struct fn_info *nv = realloc(out->v, ncap * sizeof(*nv));
+			struct bc_fn_slots *nv = realloc(out->v, ncap * sizeof(*nv));
 
 			if (!nv)
 				return -ENOMEM;
@@ -197,39 +182,10 @@ static int analyze_functions(struct bc_unit *u, LLVMModuleRef m, bool bpftrace,
 			err = stack_slots(u, fi, &L, bpftrace);
 		if (!err)
 			err = scratch_slots(fi, fn, td);
-		fi->peak_bytes = L.peak_bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)L.peak_bytes;
+		bc_fn_slots_take_liveness(fi, &L);
 		bc_liveness_free(&L);
 	}
 	return err;
-}
-
-/* Moves each function's slots onto the object's bc_func of the same name. */
-static void attach(struct bc_unit *u, struct fn_infos *fi)
-{
-	for (size_t i = 0; i < u->facts.nr_funcs; i++) {
-		struct bc_func *f = &u->facts.funcs[i];
-
-		for (size_t k = 0; k < fi->n; k++) {
-			struct fn_info *info = &fi->v[k];
-
-			if (!f->name || strcmp(f->name, info->name))
-				continue;
-			for (size_t j = 0; j < f->nr_slots; j++)
-				bc_slot_free(&f->slots[j]);
-			free(f->slots);
-			f->slots = info->slots;
-			f->nr_slots = info->nr_slots;
-			info->slots = NULL;
-			info->nr_slots = 0;
-			f->slot_peak_bytes = info->peak_bytes;
-			f->unattributed_bytes = f->frame_bytes > info->peak_bytes ?
-						f->frame_bytes - info->peak_bytes : 0;
-			f->has_attribution = true;
-			if (!f->src_span.line && info->span.line)
-				f->src_span = info->span;
-			break;
-		}
-	}
 }
 
 int bc_ir_analyze_ex(struct bc_unit *u, const struct bc_target *t,
@@ -286,7 +242,7 @@ int bc_ir_analyze_ex(struct bc_unit *u, const struct bc_target *t,
 	st.object_ns = now_ns() - t0;
 	if (err)
 		goto out;	/* bc_object_analyze failed the unit */
-	attach(u, &fi);
+	bc_fn_slots_attach(u, fi.v, fi.n);
 	/* The object exists, but LLVM refused something in it: what bpftrace
 	 * would report as a compile error. The facts stay for the reporters. */
 	if (res.nr_errors)

@@ -226,6 +226,77 @@ static bool get_bit(const word_t *w, size_t i)
 	return (w[i / WORD_BITS] >> (i % WORD_BITS)) & 1;
 }
 
+/* The maximal live sets seen so far, as bitsets of NW words. */
+struct set_acc {
+	word_t *v;
+	size_t n, cap, nw;
+};
+
+static bool subset(const word_t *a, const word_t *b, size_t nw)
+{
+	for (size_t k = 0; k < nw; k++)
+		if (a[k] & ~b[k])
+			return false;
+	return true;
+}
+
+/* Adds S unless a recorded set contains it; drops the sets S contains. */
+static int acc_add(struct set_acc *a, const word_t *s)
+{
+	size_t k = 0;
+	bool empty = true;
+
+	for (size_t w = 0; w < a->nw; w++)
+		empty &= !s[w];
+	if (empty)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (subset(s, a->v + i * a->nw, a->nw))
+			return 0;
+	for (size_t i = 0; i < a->n; i++) {
+		if (subset(a->v + i * a->nw, s, a->nw))
+			continue;
+		if (k != i)
+			memcpy(a->v + k * a->nw, a->v + i * a->nw, a->nw * sizeof(*a->v));
+		k++;
+	}
+	a->n = k;
+	if (a->n == a->cap) {
+		size_t ncap = a->cap ? a->cap * 2 : 8;
+		word_t *nv = realloc(a->v, ncap * a->nw * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		a->v = nv;
+		a->cap = ncap;
+	}
+	memcpy(a->v + a->n * a->nw, s, a->nw * sizeof(*s));
+	a->n++;
+	return 0;
+}
+
+static int acc_export(const struct set_acc *a, size_t nr_slots, struct bc_liveness *out)
+{
+	out->sets = calloc(a->n ? a->n : 1, sizeof(*out->sets));
+	if (!out->sets)
+		return -ENOMEM;
+	for (size_t i = 0; i < a->n; i++) {
+		const word_t *s = a->v + i * a->nw;
+		struct bc_live_set *ls = &out->sets[out->nr_sets++];
+		size_t n = 0;
+
+		for (size_t k = 0; k < nr_slots; k++)
+			n += get_bit(s, k);
+		ls->slots = calloc(n ? n : 1, sizeof(*ls->slots));
+		if (!ls->slots)
+			return -ENOMEM;
+		for (size_t k = 0; k < nr_slots; k++)
+			if (get_bit(s, k))
+				ls->slots[ls->nr++] = (uint32_t)k;
+	}
+	return 0;
+}
+
 int bc_liveness_compute(LLVMValueRef fn, LLVMTargetDataRef td, struct bc_liveness *out)
 {
 	struct ids ids = {
@@ -237,6 +308,7 @@ int bc_liveness_compute(LLVMValueRef fn, LLVMTargetDataRef td, struct bc_livenes
 	word_t *in = NULL, *outs = NULL, *init = NULL, *cur = NULL;
 	size_t *work = NULL, nw, wn = 0;
 	bool *queued = NULL;
+	struct set_acc acc = { 0 };
 	uint64_t peak = 0, sum;
 	int err = -ENOMEM;
 	long slot;
@@ -285,6 +357,7 @@ int bc_liveness_compute(LLVMValueRef fn, LLVMTargetDataRef td, struct bc_livenes
 	queued = calloc(g.nr + 1, sizeof(*queued));
 	if (!in || !outs || !init || !cur || !work || !queued)
 		goto fail;
+	acc.nw = nw;
 	/* Live on entry: every slot no lifetime.start opens. */
 	for (size_t i = 0; i < out->nr_slots; i++)
 		if (!out->slots[i].has_start)
@@ -349,6 +422,8 @@ int bc_liveness_compute(LLVMValueRef fn, LLVMTargetDataRef td, struct bc_livenes
 		for (size_t i = 0; i < out->nr_slots; i++)
 			if (get_bit(cur, i))
 				sum += out->slots[i].bytes;
+		if (acc_add(&acc, cur))
+			goto fail;
 		if (sum > peak) {
 			peak = sum;
 			out->peak_block = g.blocks[b];
@@ -367,6 +442,8 @@ int bc_liveness_compute(LLVMValueRef fn, LLVMTargetDataRef td, struct bc_livenes
 				continue;
 			}
 			sum += out->slots[slot].bytes;
+			if (acc_add(&acc, cur))
+				goto fail;
 			if (sum > peak) {
 				peak = sum;
 				out->peak_block = g.blocks[b];
@@ -380,8 +457,9 @@ int bc_liveness_compute(LLVMValueRef fn, LLVMTargetDataRef td, struct bc_livenes
 			out->slots[i].live_at_peak = get_bit(init, i);
 	out->peak_raw_bytes = peak;
 	out->peak_bytes = round_up(peak, BC_STACK_FRAME_ALIGN);
-	err = 0;
+	err = acc_export(&acc, out->nr_slots, out);
 fail:
+	free(acc.v);
 	free(allocas);
 	graph_free(&g);
 	free(in);
@@ -402,5 +480,6 @@ void bc_liveness_free(struct bc_liveness *l)
 	for (size_t i = 0; i < l->nr_slots; i++)
 		free(l->slots[i].name);
 	free(l->slots);
+	bc_live_sets_free(l->sets, l->nr_sets);
 	memset(l, 0, sizeof(*l));
 }

@@ -25,6 +25,8 @@
 #include <llvm-c/Core.h>
 #include <llvm-c/Target.h>
 
+#include "../facts.h"
+
 /* BPF frames are 8-byte aligned (the verifier rounds depths the same way). */
 #define BC_STACK_FRAME_ALIGN 8
 
@@ -48,6 +50,11 @@ struct bc_liveness {
 	uint64_t total_bytes;		/* sum of all slot bytes (no sharing) */
 	LLVMBasicBlockRef peak_block;	/* where the peak is; NULL when no slot is live */
 	LLVMValueRef peak_inst;		/* after this instruction; NULL = block entry */
+	/* The sets of slots live together (indexes into slots) at the program
+	 * points no other point's set contains, in the order first reached:
+	 * the peak without some slots is the largest sum left in a set. */
+	struct bc_live_set *sets;
+	size_t nr_sets;
 };
 
 /* Computes liveness for function FN (a definition) with data layout TD.
