@@ -631,6 +631,66 @@ static void test_empty_and_odd_inputs(void **state)
 	done(&u, s);
 }
 
+/* ---- inputs the fuzzer found (fuzz/fuzz_script.c) ---- */
+
+#define CASE(s) { s, sizeof(s) - 1 }
+
+static void test_fuzz_regressions(void **state)
+{
+	static const struct {
+		const char *data;
+		size_t len;
+	} cases[] = {
+		/* control bytes in an attach point were kept in its text */
+		CASE("tracepoint:\004\000syscalls:sys_enter_openat /$1/ { }\n"),
+		/* a NUL inside a C definition's comment truncated its text */
+		CASE("struct baz { int x; /* } \000 */ };\nkprobe:f { }\n"),
+		/* "#!" in the middle of a line, and a macro whose body is a '#' line */
+		CASE("\n#define W #!/x\nW#!/;e\n"),
+		CASE("#define W #include <x>\nW\nBEGIN { }\n"),
+		/* the error cap reached while a token was looked at */
+		CASE("k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}"
+		     "k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}"
+		     "k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}"
+		     "k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}"
+		     "k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}"
+		     "k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}k:a{@=;}"
+		     "k:a{@=;}k:a{for ($x : @m) { } }"),
+	};
+	struct bc_parse_opts o = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (int v = 0; v < 2; v++) {
+			struct bc_unit u, u2;
+			struct bc_script *s, *s2;
+			char *printed, *d1, *d2;
+			int ret;
+
+			o.bpftrace = v ? 1700 : 0;
+			bc_unit_load_mem(&u, "f.bt", cases[i].data, cases[i].len);
+			ret = bc_script_parse(&u, &o, &s);
+			assert_non_null(s);
+			printed = bc_script_print(s);
+			assert_non_null(printed);
+			if (ret == 0) {
+				bc_unit_load_mem(&u2, "p.bt", printed, strlen(printed));
+				assert_int_equal(bc_script_parse(&u2, &o, &s2), 0);
+				d1 = bc_ast_dump(s, false);
+				d2 = bc_ast_dump(s2, false);
+				assert_string_equal(d1, d2);
+				free(d1);
+				free(d2);
+				done(&u2, s2);
+			} else {
+				assert_true(u.diags.n > 0);
+			}
+			free(printed);
+			done(&u, s);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -650,6 +710,7 @@ int main(void)
 		cmocka_unit_test(test_recovery_reports_every_error),
 		cmocka_unit_test(test_parse_unit_attaches_script),
 		cmocka_unit_test(test_empty_and_odd_inputs),
+		cmocka_unit_test(test_fuzz_regressions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
