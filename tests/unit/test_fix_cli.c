@@ -162,7 +162,10 @@ static int setup(void **state)
 	if (!mkdtemp(dir))
 		return -1;
 	/* a repository root, so .bpfcheckrc discovery stops here */
-	return system(xasprintf("git init -q '%s'", dir)) ? -1 : 0;
+	t = xasprintf("git init -q '%s'", dir);
+	b = system(t) ? NULL : t;
+	free(t);
+	return b ? 0 : -1;
 }
 
 static int teardown(void **state)
