@@ -10,6 +10,8 @@
 static int from_record(const struct bc_prov_table *t, const struct bc_prov_rec *r,
 		       struct bc_slot *s)
 {
+	uint32_t first;
+
 	s->construct = strdup(r->construct);
 	s->name = strdup(r->name ? r->name : (r->ir_name ? r->ir_name : ""));
 	if (!s->construct || !s->name)
@@ -17,6 +19,8 @@ static int from_record(const struct bc_prov_table *t, const struct bc_prov_rec *
 	s->span = r->span;
 	s->script_dependent = r->script_dependent;
 	s->placement = r->placement;
+	if (bc_prov_chain(t, r->id, &first, 1) > 0)
+		s->origin_span = bc_prov_get(t, first)->span;
 	return bc_prov_origin_strings(t, r->id, &s->origin, &s->nr_origin);
 }
 
