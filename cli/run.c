@@ -46,15 +46,24 @@ static struct bc_unit *new_unit(struct unit_list *l)
 }
 
 /* Loads PATH into a new unit; the snapshot comes first so that a change
- * between it and the read is caught when a fix is written back. */
+ * between it and the read is caught when a fix is written back. A file
+ * already loaded under another name (the same device and inode: a symlink,
+ * "a/../a.bt", a file also found in a directory given) is checked once, so
+ * that it is reported once and --fix writes it once. */
 static int load_path(struct unit_list *l, const char *path)
 {
-	struct bc_unit *u = new_unit(l);
+	struct bc_file_snap snap = { 0 };
+	struct bc_unit *u;
 
+	if (strcmp(path, "-") && bc_file_snap_take(path, &snap))
+		memset(&snap, 0, sizeof(snap));
+	for (size_t i = 0; snap.valid && i < l->n; i++)
+		if (l->snaps[i].valid && l->snaps[i].dev == snap.dev && l->snaps[i].ino == snap.ino)
+			return 0;
+	u = new_unit(l);
 	if (!u)
 		return -ENOMEM;
-	if (strcmp(path, "-") == 0 || bc_file_snap_take(path, &l->snaps[l->n - 1]))
-		memset(&l->snaps[l->n - 1], 0, sizeof(l->snaps[0]));
+	l->snaps[l->n - 1] = snap;
 	bc_unit_load(u, path);	/* a failure is recorded in the unit for the report */
 	return 0;
 }

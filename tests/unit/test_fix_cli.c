@@ -300,6 +300,10 @@ static void test_fix_through_symlink(void **state)
 	assert_int_equal(lstat(link, &st), 0);
 	assert_true(S_ISLNK(st.st_mode));
 	ASSERT_FILE("real.bt", FIXED);
+	/* one file under two names is checked and written once */
+	PUTS("real.bt", STALE);
+	assert_int_equal(sh(NULL, "\"$BPFCHECK\" fix --no-config link.bt real.bt ./real.bt"), 0);
+	ASSERT_FILE("real.bt", FIXED);
 	free(link);
 }
 
