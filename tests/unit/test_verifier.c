@@ -210,6 +210,11 @@ static void test_fixtures_against_verifier(void **state)
 				fail_msg("%s/%s: we accept it but the verifier refused (%d):\n%s",
 					 cases[c].fixture, cases[c].program, err, log);
 			depths = our_depths(&u.facts, p, cases[c].loop_inliner);
+			if (cases[c].loop_inliner && !strstr(log, depths)) {
+				/* kernels before 5.19 do not inline bpf_loop */
+				free(depths);
+				depths = our_depths(&u.facts, p, NULL);
+			}
 			if (!strstr(log, depths))
 				fail_msg("%s/%s: expected '%s' in the verifier log:\n%s",
 					 cases[c].fixture, cases[c].program, depths, log);
