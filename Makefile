@@ -51,7 +51,7 @@ endif
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS ?= -O2 -g
-BC_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DBC_VERSION='"$(VERSION)"' -I. \
+BC_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DBC_VERSION='"$(VERSION)"' -I. -I$(BUILD) \
 	$(PKG_CFLAGS) $(LLVM_CFLAGS) $(SAN_FLAGS) -MMD -MP
 BC_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 BC_LIBS = $(PKG_LIBS) -lm
@@ -83,6 +83,13 @@ all: $(BUILD)/bpfcheck
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BC_CFLAGS) $(CFLAGS) -c $< -o $@
+
+# The rule pages are compiled in (bpfcheck explain, SARIF help).
+RULE_DOCS := $(sort $(wildcard docs/rules/BC*.md))
+$(BUILD)/gen/rule_docs.c: $(RULE_DOCS) tools/embed-docs.sh
+	@mkdir -p $(dir $@)
+	./tools/embed-docs.sh $@ $(RULE_DOCS)
+$(BUILD)/obj/reporters/rule_docs.o: $(BUILD)/gen/rule_docs.c
 
 $(BUILD)/libbpfcheck.a: $(LIB_OBJS)
 	@rm -f $@

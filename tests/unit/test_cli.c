@@ -68,7 +68,7 @@ static void run_case(void **state)
 	assert_non_null(cmd);
 	args = cmd;
 	if (!strncmp(args, "# needs: ", 9)) {
-		char *nl = strchr(args, '\n'), need[256];
+		char *nl = strchr(args, '\n'), need[1024];
 
 		assert_non_null(nl);
 		*nl = 0;
