@@ -673,8 +673,14 @@ static struct bc_expr *parse_if_expr(struct parser *p)
 {
 	struct bc_token kw = next(p);
 	struct bc_expr *e = new_expr(p, BC_EXPR_IF, kw.start, kw.end);
+	bool as_stmt = p->if_as_stmt;
 
-	feature(p, BC_FEAT_IF_EXPR, kw.start, kw.end);
+	/* an if statement in a block that has a value is parsed as an if
+	 * expression (as bpftrace does); it is a v0.25 construct only when
+	 * its value is used (parse_block decides) */
+	p->if_as_stmt = false;
+	if (!as_stmt)
+		feature(p, BC_FEAT_IF_EXPR, kw.start, kw.end);
 	if (!enter(p, &kw))
 		return e;
 	if (peek(p, 0)->kind == BC_TOK_LPAREN) {
@@ -692,6 +698,7 @@ static struct bc_expr *parse_if_expr(struct parser *p)
 		struct bc_token els = next(p);
 
 		if (peek_kw(p, 0, "if")) {
+			p->if_as_stmt = as_stmt;
 			e->u.if_.els = parse_if_expr(p);
 		} else if (peek(p, 0)->kind == BC_TOK_LBRACE) {
 			struct bc_block *b = parse_block(p, true);

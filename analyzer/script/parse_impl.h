@@ -78,6 +78,7 @@ struct parser {
 	unsigned max_errors;
 	bool panic;			/* recovering: cascaded errors are dropped */
 	bool fatal;			/* a limit was hit: stop parsing */
+	bool if_as_stmt;		/* the next if expression is a statement */
 	bool have_last;			/* a syntax error was reported ... */
 	uint32_t last_start;		/* ... at this offset */
 	struct seen_error *seen;

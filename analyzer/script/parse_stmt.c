@@ -361,6 +361,33 @@ struct bc_block *parse_block(struct parser *p, bool allow_tail)
 		if (t->kind == BC_TOK_RBRACE || t->kind == BC_TOK_EOF || p->fatal)
 			break;
 		p->panic = false;
+		if (allow_tail && is_kw(p, t, "if")) {
+			/* in a block with a value, an if is an expression: the
+			 * value when it ends the block, a statement otherwise */
+			struct bc_token kw = *t;
+			struct bc_expr *e;
+
+			p->if_as_stmt = true;
+			e = parse_expr(p);
+			p->if_as_stmt = false;
+			s = new_stmt(p, BC_STMT_EXPR, kw.start, p->prev.end);
+			s->u.expr = e;
+			pv_push(p, &stmts, s);
+			if (p->panic) {
+				sync_statement(p);
+				p->panic = false;
+			} else if (accept(p, BC_TOK_SEMI)) {
+				extend_span(p, &s->span, p->prev.end);
+			} else if (peek(p, 0)->kind == BC_TOK_RBRACE) {
+				b->tail = e;
+				stmts.n--;
+				feature(p, BC_FEAT_IF_EXPR, kw.start, kw.end);
+			}
+			if (p->prev.end <= before && peek(p, 0)->start <= before &&
+			    peek(p, 0)->kind != BC_TOK_EOF && peek(p, 0)->kind != BC_TOK_RBRACE)
+				next(p);
+			continue;
+		}
 		s = parse_statement(p, &needs_semi);
 		pv_push(p, &stmts, s);
 		if (p->panic) {

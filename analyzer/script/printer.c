@@ -21,7 +21,9 @@ struct printer {
 
 static void print_expr(struct printer *pr, const struct bc_expr *e, int min);
 static void print_block(struct printer *pr, const struct bc_block *b);
+static void print_value_block(struct printer *pr, const struct bc_block *b);
 static void print_type(struct printer *pr, const struct bc_type *t);
+static bool starts_like_statement(const struct bc_expr *e);
 
 static int level(const struct bc_expr *e)
 {
@@ -112,13 +114,13 @@ static void print_if_expr(struct printer *pr, const struct bc_expr *e)
 	bc_sbuf_puts(&pr->b, "if (");
 	print_expr(pr, e->u.if_.cond, 0);
 	bc_sbuf_puts(&pr->b, ") ");
-	print_block(pr, e->u.if_.then);
+	print_value_block(pr, e->u.if_.then);
 	if (e->u.if_.els) {
 		bc_sbuf_puts(&pr->b, " else ");
 		if (e->u.if_.els->kind == BC_EXPR_IF)
 			print_if_expr(pr, e->u.if_.els);
 		else if (e->u.if_.els->kind == BC_EXPR_BLOCK)
-			print_block(pr, e->u.if_.els->u.block);
+			print_value_block(pr, e->u.if_.els->u.block);
 		else
 			print_expr(pr, e->u.if_.els, 0);
 	}
@@ -180,7 +182,14 @@ static void print_expr(struct printer *pr, const struct bc_expr *e, int min)
 
 		print_expr(pr, e->u.binop.left, l);
 		bc_sbuf_printf(b, " %s ", bc_op_str(e->u.binop.op));
-		print_expr(pr, e->u.binop.right, l + 1);
+		/* "a / {" would read as the end of a predicate */
+		if (starts_like_statement(e->u.binop.right)) {
+			bc_sbuf_putc(b, '(');
+			print_expr(pr, e->u.binop.right, 0);
+			bc_sbuf_putc(b, ')');
+		} else {
+			print_expr(pr, e->u.binop.right, l + 1);
+		}
 		break;
 	}
 	case BC_EXPR_UNOP: {
@@ -294,7 +303,7 @@ static void print_expr(struct printer *pr, const struct bc_expr *e, int min)
 		print_expr(pr, e->u.unop.operand, LVL_UNARY);
 		break;
 	case BC_EXPR_BLOCK:
-		print_block(pr, e->u.block);
+		print_value_block(pr, e->u.block);
 		break;
 	case BC_EXPR_IF:
 		print_if_expr(pr, e);
@@ -341,7 +350,7 @@ static bool starts_like_statement(const struct bc_expr *e)
 	return false;
 }
 
-static void print_stmt(struct printer *pr, const struct bc_stmt *s);
+static void print_stmt(struct printer *pr, const struct bc_stmt *s, bool value_block);
 
 static void print_if_stmt(struct printer *pr, const struct bc_stmt *s)
 {
@@ -358,7 +367,7 @@ static void print_if_stmt(struct printer *pr, const struct bc_stmt *s)
 	}
 }
 
-static void print_stmt(struct printer *pr, const struct bc_stmt *s)
+static void print_stmt(struct printer *pr, const struct bc_stmt *s, bool value_block)
 {
 	struct bc_sbuf *b = &pr->b;
 
@@ -367,7 +376,10 @@ static void print_stmt(struct printer *pr, const struct bc_stmt *s)
 		bc_sbuf_puts(b, "<error>;");
 		break;
 	case BC_STMT_EXPR:
-		if (starts_like_statement(s->u.expr)) {
+		if (value_block && s->u.expr->kind == BC_EXPR_IF) {
+			/* read back as an if expression; the ';' keeps it a statement */
+			print_expr(pr, s->u.expr, 0);
+		} else if (starts_like_statement(s->u.expr)) {
 			bc_sbuf_putc(b, '(');
 			print_expr(pr, s->u.expr, 0);
 			bc_sbuf_putc(b, ')');
@@ -450,7 +462,7 @@ static void print_stmt(struct printer *pr, const struct bc_stmt *s)
 	}
 }
 
-static void print_block(struct printer *pr, const struct bc_block *blk)
+static void print_block_in(struct printer *pr, const struct bc_block *blk, bool value_block)
 {
 	struct bc_sbuf *b = &pr->b;
 
@@ -458,12 +470,13 @@ static void print_block(struct printer *pr, const struct bc_block *blk)
 	pr->indent++;
 	for (size_t i = 0; blk && i < blk->n; i++) {
 		indent(pr);
-		print_stmt(pr, blk->stmts[i]);
+		print_stmt(pr, blk->stmts[i], value_block);
 		bc_sbuf_putc(b, '\n');
 	}
 	if (blk && blk->tail) {
 		indent(pr);
-		if (starts_like_statement(blk->tail)) {
+		if (starts_like_statement(blk->tail) &&
+		    !(value_block && blk->tail->kind == BC_EXPR_IF)) {
 			bc_sbuf_putc(b, '(');
 			print_expr(pr, blk->tail, 0);
 			bc_sbuf_putc(b, ')');
@@ -475,6 +488,18 @@ static void print_block(struct printer *pr, const struct bc_block *blk)
 	pr->indent--;
 	indent(pr);
 	bc_sbuf_putc(b, '}');
+}
+
+/* A block whose last expression (without ';') is its value: block and if
+ * expressions, macro bodies. */
+static void print_value_block(struct printer *pr, const struct bc_block *blk)
+{
+	print_block_in(pr, blk, true);
+}
+
+static void print_block(struct printer *pr, const struct bc_block *blk)
+{
+	print_block_in(pr, blk, false);
 }
 
 static void print_probe(struct printer *pr, const struct bc_probe *p)
@@ -519,7 +544,7 @@ static void print_macro(struct printer *pr, const struct bc_macro *m)
 	bc_sbuf_printf(b, "macro %s(", m->name);
 	print_list(pr, &m->args);
 	bc_sbuf_puts(b, ")\n");
-	print_block(pr, m->body);
+	print_value_block(pr, m->body);
 	bc_sbuf_putc(b, '\n');
 }
 
