@@ -297,6 +297,138 @@ static int acc_export(const struct set_acc *a, size_t nr_slots, struct bc_livene
 	return 0;
 }
 
+/* Per-function scan context. */
+struct scan {
+	const struct ids *ids;
+	const struct ptr_index *allocas;
+	struct bc_liveness *out;
+	size_t nw;
+	const word_t *conservative;	/* slots live from their start marker */
+	word_t *outside;		/* out: slots used outside start..end */
+};
+
+static bool is_lifetime(LLVMValueRef inst, const struct ids *ids)
+{
+	LLVMValueRef callee;
+	unsigned id;
+
+	if (!LLVMIsACallInst(inst))
+		return false;
+	callee = LLVMGetCalledValue(inst);
+	if (!callee || !LLVMIsAFunction(callee))
+		return false;
+	id = LLVMGetIntrinsicID(callee);
+	return id && (id == ids->start || id == ids->end);
+}
+
+/*
+ * Applies instruction I to the state (S: started and not ended; L: live).
+ * Markers open and close; any other instruction that takes a slot's
+ * address (directly or through casts and GEPs, which fold into it) is a
+ * use, and a use of a started slot makes it live. SUM (optional) follows
+ * the live bytes. Returns true when a slot became live.
+ */
+static bool step(const struct scan *c, LLVMValueRef i, word_t *S, word_t *L, uint64_t *sum)
+{
+	const struct bc_live_slot *slots = c->out->slots;
+	size_t nr = c->out->nr_slots;
+	bool grew = false;
+	long slot;
+	int m = marker(i, c->ids, c->allocas, nr, &slot);
+
+	if (m > 0) {
+		set_bit(S, (size_t)slot, true);
+		if (get_bit(c->conservative, (size_t)slot) && !get_bit(L, (size_t)slot)) {
+			set_bit(L, (size_t)slot, true);
+			if (sum)
+				*sum += slots[slot].bytes;
+			grew = true;
+		}
+		return grew;
+	}
+	if (m < 0) {
+		if (sum && get_bit(L, (size_t)slot))
+			*sum -= slots[slot].bytes;
+		set_bit(S, (size_t)slot, false);
+		set_bit(L, (size_t)slot, false);
+		return false;
+	}
+	if (LLVMIsABitCastInst(i) || LLVMIsAAddrSpaceCastInst(i) || LLVMIsAGetElementPtrInst(i) ||
+	    is_lifetime(i, c->ids))
+		return false;
+	for (int k = 0, n = LLVMGetNumOperands(i); k < n; k++) {
+		LLVMValueRef a = underlying_alloca(LLVMGetOperand(i, (unsigned)k));
+
+		if (!a || (slot = find_ptr(c->allocas, nr, a)) < 0)
+			continue;
+		if (!get_bit(S, (size_t)slot)) {
+			if (c->outside)
+				set_bit(c->outside, (size_t)slot, true);
+			continue;
+		}
+		if (get_bit(L, (size_t)slot))
+			continue;
+		set_bit(L, (size_t)slot, true);
+		if (sum)
+			*sum += slots[slot].bytes;
+		grew = true;
+	}
+	return grew;
+}
+
+/* Forward dataflow to a fixed point over (S, L) pairs of NW words each:
+ * IN[entry] = INIT, IN[b] = union of the predecessors' OUT. */
+static void dataflow(const struct scan *c, const struct graph *g, const word_t *init, word_t *in,
+		     word_t *outs, word_t *cur, size_t *work, bool *queued)
+{
+	size_t nw2 = 2 * c->nw, wn = 0;
+
+	memset(in, 0, g->nr * nw2 * sizeof(*in));
+	memset(outs, 0, g->nr * nw2 * sizeof(*outs));
+	if (!g->nr)
+		return;
+	memcpy(in, init, nw2 * sizeof(*in));
+	for (size_t b = g->nr; b-- > 0;)
+		if (g->reachable[b]) {
+			work[wn++] = b;
+			queued[b] = true;
+		}
+	while (wn) {
+		size_t b = work[--wn];
+		word_t *ob = outs + b * nw2;
+		bool changed = false;
+
+		queued[b] = false;
+		memcpy(cur, in + b * nw2, nw2 * sizeof(*cur));
+		for (LLVMValueRef i = LLVMGetFirstInstruction(g->blocks[b]); i;
+		     i = LLVMGetNextInstruction(i))
+			step(c, i, cur, cur + c->nw, NULL);
+		for (size_t k = 0; k < nw2; k++)
+			if (ob[k] != cur[k]) {
+				ob[k] = cur[k];
+				changed = true;
+			}
+		if (!changed)
+			continue;
+		for (size_t k = 0; k < g->nr_succ[b]; k++) {
+			size_t s = g->succ[b][k];
+			word_t *is = in + s * nw2;
+			bool grew = false;
+
+			for (size_t w = 0; w < nw2; w++) {
+				word_t v = is[w] | ob[w];
+
+				grew |= v != is[w];
+				is[w] = v;
+			}
+			if (grew && !queued[s]) {
+				queued[s] = true;
+				work[wn++] = s;
+			}
+		}
+	}
+}
+
 int bc_liveness_compute(LLVMValueRef fn, LLVMTargetDataRef td, struct bc_liveness *out)
 {
 	struct ids ids = {
@@ -305,10 +437,12 @@ int bc_liveness_compute(LLVMValueRef fn, LLVMTargetDataRef td, struct bc_livenes
 	};
 	struct ptr_index *allocas = NULL;
 	struct graph g = { 0 };
-	word_t *in = NULL, *outs = NULL, *init = NULL, *cur = NULL;
-	size_t *work = NULL, nw, wn = 0;
+	word_t *in = NULL, *outs = NULL, *init = NULL, *cur = NULL, *best = NULL;
+	word_t *conservative = NULL, *outside = NULL;
+	size_t *work = NULL, nw;
 	bool *queued = NULL;
 	struct set_acc acc = { 0 };
+	struct scan c;
 	uint64_t peak = 0, sum;
 	int err = -ENOMEM;
 	long slot;
@@ -349,112 +483,96 @@ int bc_liveness_compute(LLVMValueRef fn, LLVMTargetDataRef td, struct bc_livenes
 	nw = (out->nr_slots + WORD_BITS - 1) / WORD_BITS;
 	if (!nw)
 		nw = 1;
-	in = calloc(g.nr * nw + 1, sizeof(*in));
-	outs = calloc(g.nr * nw + 1, sizeof(*outs));
-	init = calloc(nw, sizeof(*init));
-	cur = calloc(nw, sizeof(*cur));
+	in = calloc(g.nr * 2 * nw + 1, sizeof(*in));
+	outs = calloc(g.nr * 2 * nw + 1, sizeof(*outs));
+	init = calloc(2 * nw, sizeof(*init));
+	cur = calloc(2 * nw, sizeof(*cur));
+	best = calloc(nw, sizeof(*best));
+	conservative = calloc(nw, sizeof(*conservative));
+	outside = calloc(nw, sizeof(*outside));
 	work = malloc((g.nr + 1) * sizeof(*work));
 	queued = calloc(g.nr + 1, sizeof(*queued));
-	if (!in || !outs || !init || !cur || !work || !queued)
+	if (!in || !outs || !init || !cur || !best || !conservative || !outside || !work ||
+	    !queued)
 		goto fail;
 	acc.nw = nw;
-	/* Live on entry: every slot no lifetime.start opens. */
+	/* Started and live on entry: every slot no lifetime.start opens. */
 	for (size_t i = 0; i < out->nr_slots; i++)
-		if (!out->slots[i].has_start)
+		if (!out->slots[i].has_start) {
 			set_bit(init, i, true);
-
-	/* Forward dataflow to a fixed point: IN[b] = entry-init or the union of
-	 * the predecessors' OUT; OUT[b] = IN[b] through b's markers. */
-	if (g.nr) {
-		memcpy(in, init, nw * sizeof(*in));
-		for (size_t b = 0; b < g.nr; b++)
-			if (g.reachable[b]) {
-				work[wn++] = b;
-				queued[b] = true;
-			}
-	}
-	while (wn) {
-		size_t b = work[--wn];
-		word_t *ob = outs + b * nw;
-		bool changed = false;
-
-		queued[b] = false;
-		memcpy(cur, in + b * nw, nw * sizeof(*cur));
-		for (LLVMValueRef i = LLVMGetFirstInstruction(g.blocks[b]); i;
-		     i = LLVMGetNextInstruction(i)) {
-			int m = marker(i, &ids, allocas, out->nr_slots, &slot);
-
-			if (m)
-				set_bit(cur, (size_t)slot, m > 0);
+			set_bit(init + nw, i, true);
 		}
-		for (size_t k = 0; k < nw; k++)
-			if (ob[k] != cur[k]) {
-				ob[k] = cur[k];
-				changed = true;
-			}
-		if (!changed && b != 0)
-			continue;
-		for (size_t k = 0; k < g.nr_succ[b]; k++) {
-			size_t s = g.succ[b][k];
-			word_t *is = in + s * nw;
-			bool grew = false;
 
-			for (size_t w = 0; w < nw; w++) {
-				word_t v = is[w] | ob[w];
+	/*
+	 * Like LLVM's StackColoring (stackcoloring-lifetime-start-on-first-use,
+	 * on by default), a slot becomes live at its first use after
+	 * lifetime.start, not at the marker. A slot also used outside its
+	 * start..end range is "conservative" there: live from the marker. Two
+	 * rounds: find those slots, then settle with them.
+	 */
+	c = (struct scan){ &ids, allocas, out, nw, conservative, NULL };
+	for (int round = 0; round < 2; round++) {
+		bool more = false;
 
-				grew |= v != is[w];
-				is[w] = v;
-			}
-			if (grew && !queued[s]) {
-				queued[s] = true;
-				work[wn++] = s;
-			}
+		dataflow(&c, &g, init, in, outs, cur, work, queued);
+		if (round)
+			break;
+		memset(outside, 0, nw * sizeof(*outside));
+		c.outside = outside;
+		for (size_t b = 0; b < g.nr; b++) {
+			if (!g.reachable[b])
+				continue;
+			memcpy(cur, in + b * 2 * nw, 2 * nw * sizeof(*cur));
+			for (LLVMValueRef i = LLVMGetFirstInstruction(g.blocks[b]); i;
+			     i = LLVMGetNextInstruction(i))
+				step(&c, i, cur, cur + nw, NULL);
 		}
+		c.outside = NULL;
+		for (size_t w = 0; w < nw; w++) {
+			more |= (outside[w] & ~conservative[w]) != 0;
+			conservative[w] |= outside[w];
+		}
+		if (!more)
+			break;
 	}
 
 	/* The peak: the point (block entry or after an instruction) with the
 	 * most live bytes; the first one in block order on ties. */
 	for (size_t b = 0; b < g.nr; b++) {
+		word_t *L = cur + nw;
+
 		if (!g.reachable[b])
 			continue;
-		memcpy(cur, in + b * nw, nw * sizeof(*cur));
+		memcpy(cur, in + b * 2 * nw, 2 * nw * sizeof(*cur));
 		sum = 0;
 		for (size_t i = 0; i < out->nr_slots; i++)
-			if (get_bit(cur, i))
+			if (get_bit(L, i))
 				sum += out->slots[i].bytes;
-		if (acc_add(&acc, cur))
+		if (acc_add(&acc, L))
 			goto fail;
 		if (sum > peak) {
 			peak = sum;
 			out->peak_block = g.blocks[b];
 			out->peak_inst = NULL;
-			memcpy(init, cur, nw * sizeof(*init));
+			memcpy(best, L, nw * sizeof(*best));
 		}
 		for (LLVMValueRef i = LLVMGetFirstInstruction(g.blocks[b]); i;
 		     i = LLVMGetNextInstruction(i)) {
-			int m = marker(i, &ids, allocas, out->nr_slots, &slot);
-
-			if (!m || get_bit(cur, (size_t)slot) == (m > 0))
+			if (!step(&c, i, cur, L, &sum))
 				continue;
-			set_bit(cur, (size_t)slot, m > 0);
-			if (m < 0) {
-				sum -= out->slots[slot].bytes;
-				continue;
-			}
-			sum += out->slots[slot].bytes;
-			if (acc_add(&acc, cur))
+			if (acc_add(&acc, L))
 				goto fail;
 			if (sum > peak) {
 				peak = sum;
 				out->peak_block = g.blocks[b];
 				out->peak_inst = i;
-				memcpy(init, cur, nw * sizeof(*init));
+				memcpy(best, L, nw * sizeof(*best));
 			}
 		}
 	}
 	if (out->peak_block)
 		for (size_t i = 0; i < out->nr_slots; i++)
-			out->slots[i].live_at_peak = get_bit(init, i);
+			out->slots[i].live_at_peak = get_bit(best, i);
 	out->peak_raw_bytes = peak;
 	out->peak_bytes = round_up(peak, BC_STACK_FRAME_ALIGN);
 	err = acc_export(&acc, out->nr_slots, out);
@@ -466,6 +584,9 @@ fail:
 	free(outs);
 	free(init);
 	free(cur);
+	free(best);
+	free(conservative);
+	free(outside);
 	free(work);
 	free(queued);
 	if (err)

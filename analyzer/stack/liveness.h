@@ -3,12 +3,18 @@
  * Stack-slot liveness over an LLVM function: which allocas are live at the
  * program point where the most slot bytes are live (the peak).
  *
- * A slot is live from an llvm.lifetime.start to an llvm.lifetime.end on its
- * alloca, along the control-flow graph (forward dataflow over basic blocks,
- * the model LLVM's StackColoring uses to let slots share frame bytes).
- * A slot without a start marker is live from function entry, one without an
- * end marker to every exit; so an alloca with no markers is live everywhere.
- * Blocks unreachable from the entry are ignored, as code generation drops them.
+ * A slot is live from its first use after an llvm.lifetime.start to an
+ * llvm.lifetime.end on its alloca, along the control-flow graph (forward
+ * dataflow over basic blocks). That is the model of LLVM's StackColoring,
+ * which lets slots share frame bytes: it starts a lifetime at the first use,
+ * not at the marker (stackcoloring-lifetime-start-on-first-use), except for
+ * a slot also used outside its start..end range, which is live from the
+ * marker. A use is any instruction taking the slot's address (casts and GEPs
+ * fold into their users). A slot without a start marker is live from
+ * function entry, one without an end marker to every exit; so an alloca
+ * with no markers is live everywhere. Blocks unreachable from the entry are
+ * ignored, as code generation drops them. On hand-written cases (branches,
+ * loops, first use, early use) the peak equals llc-19's frame.
  *
  * Bytes: LLVM 19's BPF backend places each frame object at its own alignment
  * (a [3 x i8] takes 3 bytes, two of them share one 8-byte word) and rounds
