@@ -21,5 +21,7 @@
 #define BC_KV_JIT_ROUND16		BC_KV(6, 9)	/* "Fix ... failure due to llvm19" */
 #define BC_KV_PRIV_STACK		BC_KV(6, 13)	/* private stacks, x86-64 JIT */
 #define BC_KV_MAP_SUM_ELEM_COUNT	BC_KV(6, 6)	/* bpf_map_sum_elem_count kfunc */
+#define BC_KV_PROBE_READ_KERNEL		BC_KV(5, 5)	/* bpf_probe_read_{kernel,user}[_str] */
+#define BC_KV_KTIME_GET_BOOT_NS		BC_KV(5, 8)	/* bpf_ktime_get_boot_ns */
 
 #endif

@@ -104,6 +104,10 @@ int bc_stack_slot_notes(struct bc_rule_ctx *ctx, struct bc_diag *d, const struct
 		err = bc_diag_note(d, NULL, NULL,
 				   "%u bytes not attributed to a construct (spills, backend temporaries)",
 				   f->unattributed_bytes);
+	if (!err && f->slot_peak_bytes > f->frame_bytes)
+		err = bc_diag_note(d, NULL, NULL,
+				   "the slots live at the peak add up to %u bytes, more than the %u-byte frame: code generation shared or removed bytes the slot model counts",
+				   f->slot_peak_bytes, f->frame_bytes);
 	free(live);
 	return err;
 }

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * BC210 script-dependent-alloca: the stack copies one source of
+ * script-sized bytes (a str() call site, a string field, a tuple) causes:
+ * the variable, tuple, map key and value, printf arguments and ternary
+ * slots its bytes are copied into ("big string infection"). One finding
+ * per origin, a note per copy, with their total.
+ *
+ * Reported when it matters, for slots on the stack (every slot in the
+ * 0.17-0.21 models; in 0.22+ only those within on_stack_limit):
+ *   - the copies, not counting the source's own buffer, total at least
+ *     BC210_MIN_COPY_BYTES, or
+ *   - the function is above BC_STACK_NEAR_LIMIT_PCT of the limit and some
+ *     slot of the origin is live at the peak.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "slot_origins.h"
+#include "stack_common.h"
+#include "../analyzer/kernel_limits.h"
+#include "../analyzer/target.h"
+#include "../analyzer/unit.h"
+
+/* One default-size (64-byte) string copied once more. */
+#define BC210_MIN_COPY_BYTES 64
+
+static bool wanted(const struct bc_slot *s)
+{
+	return s->placement == BC_PLACE_STACK && s->script_dependent && s->bytes;
+}
+
+static int note_slot(struct bc_diag *d, const struct bc_slot *s, bool source)
+{
+	char *label = bc_slot_label(s);
+	int err;
+
+	if (!label)
+		return -ENOMEM;
+	err = bc_diag_note(d, s->path, &s->span, "%u bytes: %s%s%s", s->bytes, label,
+			   source ? " (the source)" : "", s->live_at_peak ? ", live at the peak" : "");
+	free(label);
+	return err;
+}
+
+static int report(struct bc_rule_ctx *ctx, const struct bc_func *f,
+		  const struct bc_origin_group *g)
+{
+	const struct bc_slot *first = &f->slots[g->slots[0]];
+	size_t copies = bc_origin_copies(g);
+	char *what = bc_origin_label(ctx->unit, f, g);
+	struct bc_span span;
+	const char *path;
+	struct bc_diag *d;
+	int err = 0;
+
+	if (!what)
+		return -ENOMEM;
+	if (g->span.line) {
+		span = g->span;
+		path = first->path ? first->path : ctx->unit->display_path;
+	} else {
+		bc_stack_func_location(ctx, f, &path, &span);
+	}
+	if (copies)
+		d = bc_diag_add(ctx->diags, ctx->rule->code, path, &span,
+				"%s is copied into %zu stack %s in '%s': %llu bytes in all, %llu live at the peak",
+				what, copies, copies == 1 ? "slot" : "slots", f->name,
+				(unsigned long long)g->bytes, (unsigned long long)g->live_bytes);
+	else
+		d = bc_diag_add(ctx->diags, ctx->rule->code, path, &span,
+				"%s takes %llu bytes of stack in '%s' at the peak, and its size depends on the script",
+				what, (unsigned long long)g->bytes, f->name);
+	free(what);
+	if (!d)
+		return -errno;
+	for (size_t k = 0; k < g->nr && !err; k++) {
+		const struct bc_slot *s = &f->slots[g->slots[k]];
+
+		err = note_slot(d, s, s == g->source && copies);
+	}
+	if (!err && copies)
+		err = bc_diag_note(d, NULL, NULL, "%llu bytes are copies of the source",
+				   (unsigned long long)g->copy_bytes);
+	return err;
+}
+
+static int check(struct bc_rule_ctx *ctx)
+{
+	const struct bc_facts *facts = &ctx->unit->facts;
+	int near = ctx->target->stack_limit * BC_STACK_NEAR_LIMIT_PCT / 100;
+
+	for (size_t i = 0; i < facts->nr_funcs; i++) {
+		const struct bc_func *f = &facts->funcs[i];
+		struct bc_origin_group *g;
+		size_t n;
+		int err;
+
+		if (!f->has_attribution || !f->nr_slots)
+			continue;
+		err = bc_origin_groups(f, wanted, &g, &n);
+		for (size_t k = 0; k < n && !err; k++) {
+			bool matters = g[k].copy_bytes >= BC210_MIN_COPY_BYTES ||
+				       ((int)f->frame_bytes > near && g[k].live_bytes);
+
+			if (matters)
+				err = report(ctx, f, &g[k]);
+		}
+		bc_origin_groups_free(g, n);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+const struct bc_rule bc_rule_script_dependent_alloca = {
+	.code = "BC210",
+	.name = "script-dependent-alloca",
+	.severity = BC_SEV_WARNING,
+	.summary = "bytes whose size follows the script are copied into several stack slots",
+	.kinds = BC_RULE_ON_SCRIPT | BC_RULE_ON_IR,
+	.check = check,
+};

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Slots grouped by the source of their bytes, and the peak without some. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "slot_origins.h"
+#include "../analyzer/diag.h"
+#include "../analyzer/unit.h"
+
+/* Longest source text quoted in a message. */
+#define ORIGIN_TEXT_MAX 40
+
+/* Is S the source itself (it starts its own chain)? */
+static bool is_source(const struct bc_slot *s)
+{
+	if (!s->origin_span.line)
+		return true;
+	return s->span.start == s->origin_span.start && s->span.end == s->origin_span.end &&
+	       s->span.line == s->origin_span.line;
+}
+
+static bool same_source(const struct bc_span *a, const struct bc_span *b)
+{
+	return a->line && a->start == b->start && a->end == b->end && a->line == b->line;
+}
+
+static int group_add(struct bc_origin_group *g, const struct bc_func *f, size_t i)
+{
+	const struct bc_slot *s = &f->slots[i];
+	size_t *nv = realloc(g->slots, (g->nr + 1) * sizeof(*nv));
+
+	if (!nv)
+		return -ENOMEM;
+	g->slots = nv;
+	g->slots[g->nr++] = i;
+	g->bytes += s->bytes;
+	if (s->live_at_peak)
+		g->live_bytes += s->bytes;
+	if (is_source(s) && !g->source)
+		g->source = s;
+	else
+		g->copy_bytes += s->bytes;
+	return 0;
+}
+
+int bc_origin_groups(const struct bc_func *f, bool (*want)(const struct bc_slot *),
+		     struct bc_origin_group **out, size_t *nr)
+{
+	struct bc_origin_group *v = calloc(f->nr_slots + 1, sizeof(*v));
+	size_t n = 0;
+
+	*out = NULL;
+	*nr = 0;
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < f->nr_slots; i++) {
+		const struct bc_slot *s = &f->slots[i];
+		struct bc_origin_group *g = NULL;
+
+		if (want && !want(s))
+			continue;
+		for (size_t k = 0; s->origin_span.line && k < n && !g; k++)
+			if (same_source(&v[k].span, &s->origin_span))
+				g = &v[k];
+		if (!g) {
+			g = &v[n++];
+			g->span = s->origin_span.line ? s->origin_span : s->span;
+		}
+		if (group_add(g, f, i)) {
+			bc_origin_groups_free(v, n);
+			return -ENOMEM;
+		}
+	}
+	*out = v;
+	*nr = n;
+	return 0;
+}
+
+void bc_origin_groups_free(struct bc_origin_group *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i].slots);
+	free(v);
+}
+
+size_t bc_origin_copies(const struct bc_origin_group *g)
+{
+	return g->nr - (g->source ? 1 : 0);
+}
+
+int64_t bc_peak_without(const struct bc_func *f, const bool *excluded)
+{
+	uint64_t best = 0;
+
+	if (!f->nr_live_sets)
+		return -1;
+	for (size_t i = 0; i < f->nr_live_sets; i++) {
+		const struct bc_live_set *ls = &f->live_sets[i];
+		uint64_t sum = 0;
+
+		for (size_t k = 0; k < ls->nr; k++) {
+			uint32_t j = ls->slots[k];
+
+			if (j < f->nr_slots && (!excluded || !excluded[j]))
+				sum += f->slots[j].bytes;
+		}
+		if (sum > best)
+			best = sum;
+	}
+	return (int64_t)best;
+}
+
+char *bc_slot_label(const struct bc_slot *s)
+{
+	bool named = s->name && *s->name;
+
+	return bc_strdup_printf("%s%s%s", s->construct ? s->construct : "slot", named ? " " : "",
+				named ? s->name : "");
+}
+
+/* The unit's text of SPAN when it is one short line of printable text. */
+static bool short_text(const struct bc_unit *u, const struct bc_span *sp)
+{
+	if (!u->data || sp->end <= sp->start || sp->end > u->size ||
+	    sp->end - sp->start > ORIGIN_TEXT_MAX)
+		return false;
+	for (uint32_t i = sp->start; i < sp->end; i++)
+		if (u->data[i] < 0x20 || u->data[i] == 0x7f)
+			return false;
+	return true;
+}
+
+char *bc_origin_label(const struct bc_unit *u, const struct bc_func *f,
+		      const struct bc_origin_group *g)
+{
+	const struct bc_span *sp = &g->span;
+	const struct bc_slot *s = g->source;
+	char *label, *out;
+
+	if (sp->line && u->kind == BC_KIND_SCRIPT && short_text(u, sp))
+		return bc_strdup_printf("'%.*s' at %u:%u", (int)(sp->end - sp->start),
+					(const char *)u->data + sp->start, sp->line, sp->col);
+	if (!s && !sp->line)
+		s = &f->slots[g->slots[0]];
+	if (!s)
+		return bc_strdup_printf("the source at %u:%u", sp->line, sp->col);
+	label = bc_slot_label(s);
+	if (!label || !sp->line)
+		return label;
+	out = bc_strdup_printf("%s at %u:%u", label, sp->line, sp->col);
+	free(label);
+	return out;
+}
