@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# Speed and memory: `bpfcheck check` on each bpftrace tool, a cold process
+# per run, against bpftrace's own dry run (`bpftrace -d`: parse, semantic
+# analysis, code generation and LLVM, nothing loaded) on the same scripts.
+#
+#   bench/speed.sh [BUILD] [SCRIPT.bt ...]     (default: /usr/sbin/*.bt)
+#   REPS=N (default 5) runs per script and tool.
+#
+# Per script: the median wall time of each tool and their ratio; then the
+# median and p90 over the scripts, the overall ratio (target: bpfcheck at
+# least 10x faster) and the largest peak RSS (wait4 rusage, bench/runstat.c).
+# Scripts bpftrace -d fails on here are timed but left out of the ratio.
+set -u
+BUILD=${1:-build}
+[ $# -gt 0 ] && shift
+cd "$(dirname "$0")/.."
+BIN="$BUILD/bpfcheck"
+REPS=${REPS:-5}
+OUT="$BUILD/speed"
+[ -x "$BIN" ] || { echo "speed: build first (make BUILD=$BUILD)" >&2; exit 2; }
+mkdir -p "$OUT"
+${CC:-cc} -O2 -o "$OUT/runstat" bench/runstat.c || exit 2
+[ $# -gt 0 ] || set -- /usr/sbin/*.bt
+have_bt=0
+command -v bpftrace >/dev/null 2>&1 && have_bt=1
+
+# Does bpfcheck compile scripts yet? (its front end may report them as unsupported)
+script_ok=1
+if "$BIN" check -f json --no-config --fail-on never "$1" 2>/dev/null | grep -q 'not supported yet'; then
+	script_ok=0
+fi
+
+RAW="$OUT/raw.tsv"
+: > "$RAW"
+for script in "$@"; do
+	n=$(basename "$script" .bt)
+	for _ in $(seq "$REPS"); do
+		printf '%s\tbpfcheck\t%s\n' "$n" "$("$OUT/runstat" "$BIN" check --no-config --bpftrace 0.17 "$script")" >> "$RAW"
+		[ $have_bt -eq 1 ] &&
+			printf '%s\tbpftrace\t%s\n' "$n" "$("$OUT/runstat" timeout 120 bpftrace -d "$script")" >> "$RAW"
+	done
+done
+
+awk -F'\t' -v script_ok=$script_ok -v reps="$REPS" '
+function median(a, n,   i, j, t) {
+	for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function pct(a, n, p,   i, j, t, k) {
+	for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+	k = int(p * n + 0.999999); if (k < 1) k = 1; if (k > n) k = n
+	return a[k]
+}
+{
+	split($3, f, " ")
+	key = $1 SUBSEP $2
+	if (!(key in cnt)) { if (!($1 in seen)) { order[++ns] = $1; seen[$1] = 1 } }
+	cnt[key]++; t[key, cnt[key]] = f[1] / 1e6
+	if (f[2] > rss[$2]) { rss[$2] = f[2]; rss_at[$2] = $1 }
+	if (f[3] != 0) fail[key] = f[3]
+}
+END {
+	printf "%-18s %12s %12s %7s   (median of %d cold runs)\n", "script", "bpfcheck ms", "bpftrace ms", "ratio", reps
+	for (i = 1; i <= ns; i++) {
+		s = order[i]
+		for (k = 1; k <= cnt[s, "bpfcheck"]; k++) x[k] = t[s, "bpfcheck", k]
+		mc = median(x, cnt[s, "bpfcheck"])
+		mt = -1
+		if (cnt[s, "bpftrace"]) {
+			for (k = 1; k <= cnt[s, "bpftrace"]; k++) y[k] = t[s, "bpftrace", k]
+			mt = median(y, cnt[s, "bpftrace"])
+		}
+		okt = mt >= 0 && !((s, "bpftrace") in fail)
+		cs = script_ok ? sprintf("%.1f", mc) : "n/a"
+		ts = mt < 0 ? "-" : (okt ? sprintf("%.1f", mt) : "failed")
+		rs = (script_ok && okt && mc > 0) ? sprintf("%.1fx", mt / mc) : "-"
+		printf "%-18s %12s %12s %7s\n", s, cs, ts, rs
+		if (okt) { nb++; B[nb] = mt; if (script_ok) { nc++; C[nc] = mc } }
+		else nfail++
+	}
+	print ""
+	if (!script_ok) {
+		print "bpfcheck on scripts: n/a (the script front end does not compile scripts yet)"
+		print "bpfcheck max RSS: n/a"
+	}
+	if (nb) {
+		b50 = median(B, nb); b90 = pct(B, nb, 0.9)
+		printf "bpftrace -d over %d scripts: median %.1f ms, p90 %.1f ms; max RSS %d KB (%s)\n", nb, b50, b90, rss["bpftrace"], rss_at["bpftrace"]
+	}
+	if (script_ok && nc) {
+		c50 = median(C, nc); c90 = pct(C, nc, 0.9)
+		printf "bpfcheck check over %d scripts: median %.1f ms, p90 %.1f ms; max RSS %d KB (%s)\n", nc, c50, c90, rss["bpfcheck"], rss_at["bpfcheck"]
+		printf "ratio (median bpftrace / median bpfcheck): %.1fx (target >= 10x): %s\n", b50 / c50, ((b50 / c50 >= 10) ? "met" : "NOT met")
+	}
+	if (nfail) printf "bpftrace -d failed on %d scripts here (left out of the ratio)\n", nfail
+}' "$RAW"
+exit 0
