@@ -29,7 +29,9 @@ struct bc_slot {
 	bool script_dependent;
 	char **origin;		/* chain of copies, source first: "str() at 3:8", ... */
 	size_t nr_origin;
-	struct bc_span origin_span; /* where the chain's source (first record) is; line 0 = unknown */
+	struct bc_span origin_span; /* the chain's source: its first script-sized record
+				     * that copies nothing (a str() call), else its
+				     * first record; line 0 = unknown */
 	enum bc_placement placement;
 	uint64_t scratch_bytes;	/* memory cost when placed in scratch storage */
 };

@@ -7,11 +7,42 @@
 #include "attribution.h"
 #include "prov_slots.h"
 
+/*
+ * Where the bytes of record ID come from: the first record of its chain of
+ * copies that copies nothing itself and whose size follows the script (a
+ * str() call rather than the comm beside it in a map key), else the chain's
+ * first record. Line 0 when unknown.
+ */
+static struct bc_span source_span(const struct bc_prov_table *t, uint32_t id)
+{
+	struct bc_span none = { 0 };
+	const struct bc_prov_rec *first = NULL;
+	uint32_t *ids;
+	int n = bc_prov_chain(t, id, NULL, 0);
+
+	if (n <= 0)
+		return none;
+	ids = malloc((size_t)n * sizeof(*ids));
+	if (!ids)
+		return none;
+	bc_prov_chain(t, id, ids, (size_t)n);
+	for (int i = 0; i < n; i++) {
+		const struct bc_prov_rec *r = bc_prov_get(t, ids[i]);
+
+		if (!first)
+			first = r;
+		if (!r->nr_from && r->script_dependent) {
+			first = r;
+			break;
+		}
+	}
+	free(ids);
+	return first ? first->span : none;
+}
+
 static int from_record(const struct bc_prov_table *t, const struct bc_prov_rec *r,
 		       struct bc_slot *s)
 {
-	uint32_t first;
-
 	s->construct = strdup(r->construct);
 	s->name = strdup(r->name ? r->name : (r->ir_name ? r->ir_name : ""));
 	if (!s->construct || !s->name)
@@ -19,8 +50,7 @@ static int from_record(const struct bc_prov_table *t, const struct bc_prov_rec *
 	s->span = r->span;
 	s->script_dependent = r->script_dependent;
 	s->placement = r->placement;
-	if (bc_prov_chain(t, r->id, &first, 1) > 0)
-		s->origin_span = bc_prov_get(t, first)->span;
+	s->origin_span = source_span(t, r->id);
 	return bc_prov_origin_strings(t, r->id, &s->origin, &s->nr_origin);
 }
 
