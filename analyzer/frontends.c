@@ -4,6 +4,7 @@
 
 #include "frontends.h"
 #include "object/object.h"
+#include "script/script_frontend.h"
 #include "../cli/options.h"
 
 static int analyze_object(struct bc_unit *u, const struct bc_options *o)
@@ -13,6 +14,7 @@ static int analyze_object(struct bc_unit *u, const struct bc_options *o)
 
 static const struct bc_frontend frontends[] = {
 	{ BC_KIND_OBJECT, analyze_object },
+	{ BC_KIND_SCRIPT, bc_script_frontend },
 };
 
 const struct bc_frontend *bc_frontend_for(enum bc_kind kind)

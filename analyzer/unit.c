@@ -288,6 +288,8 @@ const char *bc_unit_line(const struct bc_unit *u, uint32_t line, size_t *len)
 
 void bc_unit_free(struct bc_unit *u)
 {
+	if (u->sema && u->sema_free)
+		u->sema_free(u->sema);
 	if (u->script && u->script_free)
 		u->script_free(u->script);
 	bc_facts_free(&u->facts);

@@ -41,6 +41,8 @@ struct bc_unit {
 	struct bc_diags diags;
 	void *script;		/* struct bc_script * for scripts (front end) */
 	void (*script_free)(void *);
+	void *sema;		/* struct bc_sema * (analyzer/script/sema.h); freed before script */
+	void (*sema_free)(void *);
 };
 
 /* Reads PATH ("-" = stdin) and detects its kind. Returns 0, or a negative

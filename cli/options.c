@@ -19,6 +19,7 @@ enum {
 	OPT_SELECT = 256, OPT_IGNORE, OPT_SEVERITY, OPT_FAIL_ON, OPT_KERNEL, OPT_BTF, OPT_BPFTRACE,
 	OPT_STACK_LIMIT, OPT_JIT, OPT_NO_JIT, OPT_COLOR, OPT_VERSION, OPT_FIX, OPT_UNSAFE_FIXES,
 	OPT_DIFF, OPT_EXIT_NON_ZERO_ON_FIX, OPT_CONFIG, OPT_NO_CONFIG, OPT_PRINT_CONFIG,
+	OPT_TRACEFS,
 };
 
 static const struct option long_opts[] = {
@@ -44,6 +45,7 @@ static const struct option long_opts[] = {
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 	{ "print-config", no_argument, NULL, OPT_PRINT_CONFIG },
+	{ "tracefs", required_argument, NULL, OPT_TRACEFS },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -103,6 +105,7 @@ void bc_usage(FILE *out)
 		"      --kernel X.Y       target kernel (default: the running kernel)\n"
 		"      --btf FILE         target kernel BTF (default: /sys/kernel/btf/vmlinux)\n"
 		"      --bpftrace X.Y     target bpftrace code generation (default: installed, else 0.17)\n"
+		"      --tracefs DIR      tracepoint formats from DIR/events (default: /sys/kernel/tracing)\n"
 		"      --stack-limit N    stack limit in bytes (default: %d)\n"
 		"      --jit, --no-jit    assume the JIT is (not) used (default: --jit)\n"
 		"      --color[=WHEN]     auto, always or never (NO_COLOR is honoured)\n"
@@ -257,6 +260,9 @@ int bc_options_parse(struct bc_options *o, int argc, char **argv, const struct b
 			break;
 		case OPT_PRINT_CONFIG:
 			o->print_config = true;
+			break;
+		case OPT_TRACEFS:
+			o->tracefs = optarg;
 			break;
 		case OPT_VERSION:
 			printf("bpfcheck %s\n", BC_VERSION);

@@ -57,6 +57,7 @@ struct bc_options {
 	bool exit_non_zero_on_fix;	/* after --fix, exit 1 when a file was changed */
 	int jobs;
 	struct bc_target target;
+	const char *tracefs;		/* --tracefs DIR: tracepoint formats (NULL = the system's) */
 	char **paths;
 	size_t nr_paths;
 	/* configuration */

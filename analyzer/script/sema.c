@@ -1,0 +1,794 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Semantic analysis: the pass driver, statements and blocks, diagnostics, and
+ * the result's accessors (see sema.h). Expressions are in sema_expr.c, calls
+ * and builtins in sema_call.c, maps in sema_map.c, variables in sema_var.c,
+ * probe contexts in sema_probe.c, types in sema_types.c / sema_ctypes.c and
+ * settings in sema_config.c.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer/diag.h"
+#include "analyzer/target.h"
+#include "analyzer/unit.h"
+#include "sema_impl.h"
+
+void bc_sema_opts_from_target(struct bc_sema_opts *o, const struct bc_target *t)
+{
+	memset(o, 0, sizeof(*o));
+	if (!t)
+		return;
+	o->bpftrace = t->bpftrace;
+	o->btf_path = t->btf_path;
+}
+
+/* ---- type pool and diagnostics ---- */
+
+const struct bc_stype *sema_keep(struct sema_ctx *c, struct bc_stype *t)
+{
+	struct bc_sema *r = c->r;
+
+	if (!t) {
+		sema_oom(c);
+		return sema_none(c);
+	}
+	if (r->nr_pool == r->cap_pool) {
+		size_t cap = r->cap_pool ? r->cap_pool * 2 : 256;
+		struct bc_stype **v = realloc(r->pool, cap * sizeof(*v));
+
+		if (!v) {
+			bc_stype_put(t);
+			sema_oom(c);
+			return sema_none(c);
+		}
+		r->pool = v;
+		r->cap_pool = cap;
+	}
+	r->pool[r->nr_pool++] = t;
+	return t;
+}
+
+/* One shared "none" type; never fails (static fallback when allocation does). */
+const struct bc_stype *sema_none(struct sema_ctx *c)
+{
+	static struct bc_stype fallback = { .kind = BC_ST_NONE, .refs = 1, .align = 1 };
+	static struct bc_stype *none;
+
+	(void)c;
+	if (!none)
+		none = bc_stype_none();
+	return none ? none : &fallback;
+}
+
+void sema_oom(struct sema_ctx *c)
+{
+	if (!c->err)
+		c->err = -ENOMEM;
+}
+
+/* One diagnostic per (span, rule): a construct analysed twice reports once. */
+static bool seen(struct sema_ctx *c, const struct bc_span *sp, char code)
+{
+	uint32_t a = sp ? sp->start : 0, b = sp ? sp->end : 0;
+
+	for (size_t i = 0; i < c->nr_seen; i++)
+		if (c->seen[i].start == a && c->seen[i].end == b && c->seen[i].code == code)
+			return true;
+	if (c->nr_seen == c->cap_seen) {
+		size_t cap = c->cap_seen ? c->cap_seen * 2 : 32;
+		void *v = realloc(c->seen, cap * sizeof(*c->seen));
+
+		if (!v)
+			return false;
+		c->seen = v;
+		c->cap_seen = cap;
+	}
+	c->seen[c->nr_seen].start = a;
+	c->seen[c->nr_seen].end = b;
+	c->seen[c->nr_seen].code = code;
+	c->nr_seen++;
+	return false;
+}
+
+static void report(struct sema_ctx *c, const char *code, const struct bc_span *sp,
+		   const char *fmt, va_list ap)
+{
+	struct bc_span span = { 0 };
+
+	if (sp) {
+		span = *sp;
+		if (!span.line && span.end > span.start)
+			bc_unit_locate(c->u, &span);
+	}
+	if (c->o->no_diags || seen(c, sp, code[4]))
+		return;
+	if (!bc_diag_addv(&c->u->diags, code, c->u->display_path, &span, fmt, ap))
+		sema_oom(c);
+	if (code[4] == '2')
+		c->r->nr_errors++;
+	else
+		c->r->nr_guesses++;
+}
+
+void sema_error(struct sema_ctx *c, const struct bc_span *sp, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!c->final)
+		return;
+	va_start(ap, fmt);
+	report(c, "BC102", sp, fmt, ap);
+	va_end(ap);
+}
+
+void sema_guess(struct sema_ctx *c, const struct bc_span *sp, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!c->final)
+		return;
+	va_start(ap, fmt);
+	report(c, "BC101", sp, fmt, ap);
+	va_end(ap);
+}
+
+const char *sema_tname(struct sema_ctx *c, const struct bc_stype *t)
+{
+	static char ring[8][256];
+	static unsigned next;
+	char *buf = ring[next++ % 8];
+	char *n;
+
+	if (!t)
+		return "none";
+	n = bc_stype_name(t, c->v);
+	snprintf(buf, sizeof(ring[0]), "%s", n ? n : "?");
+	free(n);
+	return buf;
+}
+
+const char *sema_kind_str(const struct bc_stype *t)
+{
+	if (!t)
+		return "none";
+	switch (t->kind) {
+	case BC_ST_INT:
+	case BC_ST_ENUM:
+		return "integer";
+	case BC_ST_CSTRUCT:
+		return "record";
+	case BC_ST_POINTER:
+		return "pointer";
+	case BC_ST_ARRAY:
+		return "array";
+	default:
+		return bc_stype_kind_name(t->kind);
+	}
+}
+
+/* ---- statements ---- */
+
+static bool is_call(const struct bc_expr *e)
+{
+	return e && e->kind == BC_EXPR_CALL;
+}
+
+static void cond_check(struct sema_ctx *c, const struct bc_stype *t, const struct bc_span *sp,
+		       const char *what)
+{
+	if (sema_is_int(t) || t->kind == BC_ST_BOOL || sema_is_none(t))
+		return;
+	/* pointers are accepted as conditions from 0.19 (IsPtrTy in visit(If)) */
+	if (t->kind == BC_ST_POINTER && c->v >= V(19))
+		return;
+	sema_error(c, sp, "Invalid condition in %s: %s", what, sema_kind_str(t));
+}
+
+static void assign_stmt(struct sema_ctx *c, struct bc_stmt *st)
+{
+	struct bc_expr *target = st->u.assign.target, *value = st->u.assign.value;
+	const struct bc_stype *t;
+
+	if (!target || !value)
+		return;
+	if (target->kind == BC_EXPR_MAP) {
+		enum bc_map_use_kind kind = BC_MAP_USE_ASSIGN;
+
+		sema_map_keys(c, target, true);
+		t = sema_expr(c, value, is_call(value) ? ROLE_MAP_VALUE : ROLE_NONE);
+		if (st->u.assign.op != BC_OP_NONE) {
+			struct bc_expr tmp = {
+				.kind = BC_EXPR_BINOP,
+				.span = st->span,
+				.u.binop = { .op = st->u.assign.op, .left = target, .right = value,
+					     .op_span = st->u.assign.op_span },
+			};
+
+			/* bpftrace desugars @m op= v into @m = @m op v */
+			t = sema_binop_result(c, &tmp, sema_map_read(c, target), t);
+			kind = BC_MAP_USE_COMPOUND;
+		} else if (bc_stype_is_aggregation(t)) {
+			kind = BC_MAP_USE_AGG;
+		}
+		if (value->kind == BC_EXPR_BUILTIN &&
+		    (!strcmp(value->u.name, "ctx") ||
+		     (!strcmp(value->u.name, "args") && c->v < V(19))))
+			sema_error(c, &st->span, "context cannot be assigned to a map");
+		sema_map_assign(c, target, t, &st->span);
+		sema_map_use(c, target, kind, NULL, &st->span);
+		if (sema_is_none(t) && value->kind != BC_EXPR_ERROR &&
+		    !(is_call(value) && c->r->nr_errors))
+			sema_error(c, &value->span, "Invalid expression for assignment: %s",
+				   sema_kind_str(t));
+		return;
+	}
+	if (target->kind == BC_EXPR_VAR) {
+		t = sema_expr(c, value, is_call(value) ? ROLE_VAR_VALUE : ROLE_NONE);
+		if (st->u.assign.op != BC_OP_NONE) {
+			struct bc_expr tmp = {
+				.kind = BC_EXPR_BINOP,
+				.span = st->span,
+				.u.binop = { .op = st->u.assign.op, .left = target, .right = value,
+					     .op_span = st->u.assign.op_span },
+			};
+
+			t = sema_binop_result(c, &tmp, sema_var_read(c, target), t);
+		}
+		if (value->kind == BC_EXPR_BUILTIN && !strcmp(value->u.name, "args") &&
+		    (c->pt == BC_PROBE_KFUNC || c->pt == BC_PROBE_KRETFUNC ||
+		     c->pt == BC_PROBE_UPROBE) && c->v < V(21))
+			sema_error(c, &st->span, "args cannot be assigned to a variable");
+		sema_var_assign(c, target, t, &st->span);
+		return;
+	}
+	/* tuple fields and the like: the parser already refused them */
+	sema_expr(c, target, ROLE_NONE);
+	sema_expr(c, value, ROLE_NONE);
+}
+
+static void for_stmt(struct sema_ctx *c, struct bc_stmt *st)
+{
+	struct bc_block *body = st->u.for_.body;
+	const struct bc_stype *vt = NULL;
+
+	if (st->u.for_.map) {
+		struct bc_expr *m = st->u.for_.map;
+
+		if (m->kind != BC_EXPR_MAP) {
+			sema_expr(c, m, ROLE_NONE);
+			sema_error(c, &m->span, "for-loop iterable must be a map");
+		} else {
+			struct bc_sema_map *map = sema_map_get(c, m);
+
+			m->type = sema_none(c);
+			if (m->u.map.has_keys)
+				sema_error(c, &m->span, "%s[...] cannot be iterated: use the whole map",
+					   m->u.map.name[0] ? m->u.map.name : "@");
+			sema_map_use(c, m, BC_MAP_USE_FOR, NULL, &st->span);
+			if (map && map->value && !sema_is_none(map->value)) {
+				struct bc_stype *el[2];
+
+				/* $kv is (key, value); a keyless map has no key to iterate */
+				if (!map->nr_keys) {
+					if (c->final && map->nr_uses)
+						sema_error(c, &m->span,
+							   "Maps used in for-loops must have keys: %s",
+							   m->u.map.name);
+				}
+				if (map->nr_keys == 1) {
+					el[0] = bc_stype_get(map->key_types[0]);
+				} else if (map->nr_keys > 1) {
+					struct bc_stype **ks = calloc(map->nr_keys, sizeof(*ks));
+
+					el[0] = NULL;
+					if (ks) {
+						for (size_t i = 0; i < map->nr_keys; i++)
+							ks[i] = bc_stype_get(map->key_types[i]);
+						el[0] = bc_stype_tuple(ks, map->nr_keys);
+						free(ks);
+					}
+				} else {
+					el[0] = bc_stype_int(8, true);
+				}
+				el[1] = bc_stype_get(map->value);
+				if (el[0])
+					vt = sema_keep(c, bc_stype_tuple(el, 2));
+				else
+					bc_stype_put(el[1]);
+			}
+		}
+	} else {
+		const struct bc_stype *lo = st->u.for_.lo ? sema_expr(c, st->u.for_.lo, ROLE_NONE)
+							  : sema_none(c);
+		const struct bc_stype *hi = st->u.for_.hi ? sema_expr(c, st->u.for_.hi, ROLE_NONE)
+							  : sema_none(c);
+
+		if (!sema_is_none(lo) && !sema_is_int(lo))
+			sema_error(c, &st->u.for_.lo->span,
+				   "Loop range requires an integer for the start value");
+		if (!sema_is_none(hi) && !sema_is_int(hi))
+			sema_error(c, &st->u.for_.hi->span,
+				   "Loop range requires an integer for the end value");
+		vt = sema_is_int(lo) ? lo : sema_keep(c, bc_stype_int(8, true));
+	}
+	if (!body)
+		return;
+	sema_scope_push(c, body);
+	if (st->u.for_.var && st->u.for_.var->kind == BC_EXPR_VAR)
+		sema_var_declare(c, st->u.for_.var, vt ? vt : sema_none(c), false, true);
+	c->loop_depth++;
+	sema_block(c, body, false);
+	c->loop_depth--;
+	sema_scope_pop(c);
+}
+
+static void unroll_stmt(struct sema_ctx *c, struct bc_stmt *st)
+{
+	int64_t n;
+
+	if (st->u.loop.cond) {
+		sema_expr(c, st->u.loop.cond, ROLE_NONE);
+		if (!sema_lit_int(c, st->u.loop.cond, &n)) {
+			if (st->u.loop.cond->kind != BC_EXPR_PARAM)
+				sema_error(c, &st->span, "invalid unroll value");
+		} else if (n > BT_UNROLL_MAX) {
+			sema_error(c, &st->span, "unroll maximum value is %d", BT_UNROLL_MAX);
+		} else if (n < 1) {
+			sema_error(c, &st->span, "unroll minimum value is 1");
+		}
+	}
+	sema_block(c, st->u.loop.body, true);
+}
+
+void sema_stmt(struct sema_ctx *c, struct bc_stmt *st)
+{
+	if (!st || c->err)
+		return;
+	switch (st->kind) {
+	case BC_STMT_ERROR:
+	case BC_STMT_IMPORT:
+		break;
+	case BC_STMT_EXPR:
+	case BC_STMT_DISCARD:
+		if (st->u.expr)
+			sema_expr(c, st->u.expr, ROLE_NONE);
+		break;
+	case BC_STMT_ASSIGN:
+		assign_stmt(c, st);
+		break;
+	case BC_STMT_LET:
+		sema_var_let(c, st);
+		break;
+	case BC_STMT_IF: {
+		const struct bc_stype *t = st->u.if_.cond ? sema_expr(c, st->u.if_.cond, ROLE_NONE)
+							  : sema_none(c);
+
+		if (st->u.if_.cond)
+			cond_check(c, t, &st->span, "if()");
+		sema_block(c, st->u.if_.then, true);
+		if (st->u.if_.else_if)
+			sema_stmt(c, st->u.if_.else_if);
+		if (st->u.if_.els)
+			sema_block(c, st->u.if_.els, true);
+		break;
+	}
+	case BC_STMT_WHILE:
+		if (st->u.loop.cond)
+			cond_check(c, sema_expr(c, st->u.loop.cond, ROLE_NONE), &st->span, "while()");
+		c->loop_depth++;
+		sema_block(c, st->u.loop.body, true);
+		c->loop_depth--;
+		break;
+	case BC_STMT_UNROLL:
+		unroll_stmt(c, st);
+		break;
+	case BC_STMT_FOR:
+		for_stmt(c, st);
+		break;
+	case BC_STMT_BREAK:
+	case BC_STMT_CONTINUE:
+		if (!c->loop_depth)
+			sema_error(c, &st->span, "%s used outside of a loop",
+				   st->kind == BC_STMT_BREAK ? "break" : "continue");
+		break;
+	case BC_STMT_RETURN:
+		if (st->u.expr) {
+			const struct bc_stype *t = sema_expr(c, st->u.expr, ROLE_NONE);
+
+			if (!c->fn && c->v < V(25))
+				sema_error(c, &st->span,
+					   "Return value is only allowed in a subprogram");
+			else if (c->fn && c->fn->ret && c->fn->ret->resolved &&
+				 c->fn->ret->resolved->kind == BC_ST_VOID && !sema_is_none(t))
+				sema_error(c, &st->span,
+					   "Function %s is of type void, cannot return %s",
+					   c->fn->name, sema_tname(c, t));
+		}
+		break;
+	case BC_STMT_BLOCK:
+		sema_block(c, st->u.block, true);
+		break;
+	}
+}
+
+void sema_block(struct sema_ctx *c, struct bc_block *b, bool new_scope)
+{
+	if (!b)
+		return;
+	if (new_scope)
+		sema_scope_push(c, b);
+	for (size_t i = 0; i < b->n && !c->err; i++)
+		sema_stmt(c, b->stmts[i]);
+	if (b->tail)
+		sema_expr(c, b->tail, ROLE_NONE);
+	if (new_scope)
+		sema_scope_pop(c);
+}
+
+/* ---- items ---- */
+
+static void probe_item(struct sema_ctx *c, size_t item, struct bc_sema_probe *p)
+{
+	const struct bc_probe *pr = p->probe;
+
+	c->item = item;
+	c->probe = p;
+	c->fn = NULL;
+	c->pt = p->type;
+	c->loop_depth = 0;
+	sema_scope_push(c, pr->body);
+	if (pr->pred) {
+		const struct bc_stype *t = sema_expr(c, pr->pred, ROLE_NONE);
+
+		if (!sema_is_int(t) && !sema_is_ptr(t) && t->kind != BC_ST_BOOL && !sema_is_none(t))
+			sema_error(c, &pr->pred_span, "Invalid type for predicate: %s",
+				   sema_kind_str(t));
+	}
+	sema_block(c, pr->body, false);
+	sema_scope_pop(c);
+	c->probe = NULL;
+}
+
+static void fn_item(struct sema_ctx *c, size_t item, const struct bc_fn *fn)
+{
+	c->item = item;
+	c->probe = NULL;
+	c->fn = fn;
+	c->pt = BC_PROBE_INVALID;
+	c->loop_depth = 0;
+	if (fn->ret)
+		sema_type(c, fn->ret);
+	sema_scope_push(c, fn->body);
+	for (size_t i = 0; i < fn->nr_args; i++) {
+		const struct bc_fn_arg *a = &fn->args[i];
+		const struct bc_stype *t = a->type ? sema_type(c, a->type) : sema_none(c);
+
+		if (a->var && a->var->kind == BC_EXPR_VAR)
+			sema_var_declare(c, a->var, t, true, false);
+	}
+	sema_block(c, fn->body, false);
+	sema_scope_pop(c);
+	c->fn = NULL;
+}
+
+static void run_pass(struct sema_ctx *c)
+{
+	struct bc_script *s = c->s;
+	size_t pi = 0;
+
+	c->changed = false;
+	c->nr_scopes = 0;
+	sema_maps_pass_start(c);
+	for (size_t i = 0; i < s->nr_items && !c->err; i++) {
+		const struct bc_item *it = &s->items[i];
+
+		switch (it->kind) {
+		case BC_ITEM_PROBE:
+			probe_item(c, i, &c->r->probes[pi++]);
+			break;
+		case BC_ITEM_FN:
+			fn_item(c, i, it->u.fn);
+			break;
+		case BC_ITEM_MAP_DECL:
+			c->item = i;
+			sema_map_decl(c, it->u.map_decl);
+			break;
+		case BC_ITEM_MACRO:
+			break;	/* analysed where they are expanded (sema_call.c) */
+		}
+	}
+}
+
+static int init_probes(struct sema_ctx *c)
+{
+	struct bc_script *s = c->s;
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nr_items; i++)
+		if (s->items[i].kind == BC_ITEM_PROBE)
+			n++;
+	c->r->probes = calloc(n ? n : 1, sizeof(*c->r->probes));
+	if (!c->r->probes)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->nr_items; i++) {
+		struct bc_sema_probe *p;
+
+		if (s->items[i].kind != BC_ITEM_PROBE)
+			continue;
+		p = &c->r->probes[c->r->nr_probes++];
+		p->item = i;
+		p->probe = s->items[i].u.probe;
+		c->item = i;
+		sema_probe_init(c, p);
+	}
+	return 0;
+}
+
+int bc_sema_run(struct bc_unit *u, struct bc_script *s, const struct bc_sema_opts *opts,
+		struct bc_sema **out)
+{
+	struct bc_sema_opts defaults = { 0 };
+	struct sema_ctx c = { 0 };
+	struct bc_sema *r;
+	int err;
+
+	if (!u || !s || !out)
+		return -EINVAL;
+	*out = NULL;
+	if (!opts)
+		opts = &defaults;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->script = s;
+	r->version = opts->bpftrace ? opts->bpftrace : V(17);
+	c.r = r;
+	c.u = u;
+	c.s = s;
+	c.o = opts;
+	c.v = r->version;
+	c.prof = &r->prof;
+	/* settings: version defaults, environment, config block */
+	c.final = true;
+	err = sema_profile(&c, &r->prof);
+	if (err) {
+		bc_sema_free(r);
+		return err;
+	}
+	sema_features(&c);
+	c.final = false;
+	sema_cdefs_init(&c);
+	err = init_probes(&c);
+	if (err) {
+		sema_types_free(&c);
+		free(c.seen);
+		bc_sema_free(r);
+		return err;
+	}
+	/* passes until map and variable types settle, then the reporting pass */
+	for (c.pass = 1; c.pass <= SEMA_MAX_PASSES && !c.err; c.pass++) {
+		run_pass(&c);
+		if (!c.changed)
+			break;
+	}
+	c.final = true;
+	if (!c.err)
+		run_pass(&c);
+	if (!c.err)
+		sema_maps_finish(&c);
+	r->has_btf = c.btf_state > 0;
+	err = c.err;
+	sema_types_free(&c);
+	free(c.seen);
+	for (size_t i = 0; i < SEMA_MAX_SCOPES; i++)
+		free(c.scopes[i].vis);
+	if (err) {
+		bc_sema_free(r);
+		return err;
+	}
+	*out = r;
+	return 0;
+}
+
+void bc_sema_free(struct bc_sema *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nr_maps; i++) {
+		struct bc_sema_map *m = r->maps[i];
+
+		for (size_t k = 0; k < m->nr_keys; k++)
+			bc_stype_put(m->key_types[k]);
+		free(m->key_types);
+		bc_stype_put(m->key);
+		bc_stype_put(m->value);
+		free(m->uses);
+		free(m);
+	}
+	free(r->maps);
+	for (size_t i = 0; i < r->nr_vars; i++) {
+		bc_stype_put(r->vars[i]->type);
+		free(r->vars[i]);
+	}
+	free(r->vars);
+	for (size_t i = 0; i < r->nr_probes; i++) {
+		bc_stype_put(r->probes[i].args);
+		for (size_t k = 0; k < r->probes[i].nr_all_args; k++)
+			bc_stype_put(r->probes[i].all_args[k]);
+		free(r->probes[i].all_args);
+		free(r->probes[i].name);
+	}
+	free(r->probes);
+	for (size_t i = 0; i < r->nr_pool; i++)
+		bc_stype_put(r->pool[i]);
+	free(r->pool);
+	bc_arena_free(&r->arena);
+	free(r);
+}
+
+/* ---- the unit slot ---- */
+
+static void sema_free_cb(void *p)
+{
+	bc_sema_free(p);
+}
+
+const struct bc_sema *bc_sema_of(const struct bc_unit *u)
+{
+	return u && u->sema_free == sema_free_cb ? u->sema : NULL;
+}
+
+void bc_sema_attach(struct bc_unit *u, struct bc_sema *sema)
+{
+	if (u->sema && u->sema_free)
+		u->sema_free(u->sema);
+	u->sema = sema;
+	u->sema_free = sema ? sema_free_cb : NULL;
+}
+
+/* ---- accessors ---- */
+
+const struct bc_script *bc_sema_script(const struct bc_sema *s)
+{
+	return s ? s->script : NULL;
+}
+
+int bc_sema_version(const struct bc_sema *s)
+{
+	return s ? s->version : 0;
+}
+
+const struct bc_bt_profile *bc_sema_profile(const struct bc_sema *s)
+{
+	return s ? &s->prof : NULL;
+}
+
+unsigned bc_sema_nr_errors(const struct bc_sema *s)
+{
+	return s ? s->nr_errors : 0;
+}
+
+unsigned bc_sema_nr_guesses(const struct bc_sema *s)
+{
+	return s ? s->nr_guesses : 0;
+}
+
+bool bc_sema_has_btf(const struct bc_sema *s)
+{
+	return s && s->has_btf;
+}
+
+size_t bc_sema_nr_maps(const struct bc_sema *s)
+{
+	return s ? s->nr_maps : 0;
+}
+
+const struct bc_sema_map *bc_sema_map_at(const struct bc_sema *s, size_t i)
+{
+	return s && i < s->nr_maps ? s->maps[i] : NULL;
+}
+
+const struct bc_sema_map *bc_sema_map_find(const struct bc_sema *s, const char *name)
+{
+	if (!s || !name)
+		return NULL;
+	if (name[0] == '@')
+		name++;
+	for (size_t i = 0; i < s->nr_maps; i++)
+		if (!strcmp(s->maps[i]->name, name))
+			return s->maps[i];
+	return NULL;
+}
+
+const struct bc_sema_map *bc_sema_expr_map(const struct bc_expr *e)
+{
+	return e && e->kind == BC_EXPR_MAP ? e->sema : NULL;
+}
+
+bool bc_sema_map_keyless(const struct bc_sema_map *m)
+{
+	return m && !m->nr_keys;
+}
+
+size_t bc_sema_map_uses(const struct bc_sema_map *m, enum bc_map_use_kind kind,
+			const struct bc_sema_map_use **first)
+{
+	size_t n = 0;
+
+	if (first)
+		*first = NULL;
+	if (!m)
+		return 0;
+	for (size_t i = 0; i < m->nr_uses; i++) {
+		if (m->uses[i].kind != kind)
+			continue;
+		if (!n && first)
+			*first = &m->uses[i];
+		n++;
+	}
+	return n;
+}
+
+bool bc_sema_map_is_read(const struct bc_sema_map *m)
+{
+	static const enum bc_map_use_kind reads[] = {
+		BC_MAP_USE_READ, BC_MAP_USE_COMPOUND, BC_MAP_USE_INCDEC, BC_MAP_USE_LEN,
+		BC_MAP_USE_HAS_KEY, BC_MAP_USE_FOR, BC_MAP_USE_ADDR,
+	};
+
+	for (size_t i = 0; i < sizeof(reads) / sizeof(reads[0]); i++)
+		if (bc_sema_map_uses(m, reads[i], NULL))
+			return true;
+	return false;
+}
+
+const char *bc_map_use_kind_name(enum bc_map_use_kind k)
+{
+	static const char *const names[BC_MAP_USE__COUNT] = {
+		[BC_MAP_USE_ASSIGN] = "assign",	 [BC_MAP_USE_COMPOUND] = "compound",
+		[BC_MAP_USE_INCDEC] = "incdec",	 [BC_MAP_USE_AGG] = "aggregate",
+		[BC_MAP_USE_READ] = "read",	 [BC_MAP_USE_CLEAR] = "clear",
+		[BC_MAP_USE_ZERO] = "zero",	 [BC_MAP_USE_DELETE] = "delete",
+		[BC_MAP_USE_LEN] = "len",	 [BC_MAP_USE_PRINT] = "print",
+		[BC_MAP_USE_HAS_KEY] = "has_key", [BC_MAP_USE_FOR] = "for",
+		[BC_MAP_USE_ADDR] = "addr",	 [BC_MAP_USE_DECL] = "decl",
+	};
+
+	return k > 0 && k < BC_MAP_USE__COUNT && names[k] ? names[k] : "?";
+}
+
+size_t bc_sema_nr_vars(const struct bc_sema *s)
+{
+	return s ? s->nr_vars : 0;
+}
+
+const struct bc_sema_var *bc_sema_var_at(const struct bc_sema *s, size_t i)
+{
+	return s && i < s->nr_vars ? s->vars[i] : NULL;
+}
+
+const struct bc_sema_var *bc_sema_expr_var(const struct bc_expr *e)
+{
+	return e && e->kind == BC_EXPR_VAR ? e->sema : NULL;
+}
+
+size_t bc_sema_nr_probes(const struct bc_sema *s)
+{
+	return s ? s->nr_probes : 0;
+}
+
+const struct bc_sema_probe *bc_sema_probe_at(const struct bc_sema *s, size_t i)
+{
+	return s && i < s->nr_probes ? &s->probes[i] : NULL;
+}
+
+const struct bc_sema_probe *bc_sema_probe_of_item(const struct bc_sema *s, size_t item)
+{
+	for (size_t i = 0; s && i < s->nr_probes; i++)
+		if (s->probes[i].item == item)
+			return &s->probes[i];
+	return NULL;
+}

@@ -1,0 +1,1005 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Builtin variables and function calls: availability in the target version
+ * (builtins.h), probe types, argument counts, kinds and literals, the
+ * per-function checks bpftrace makes (lhist ranges, stack limits, format
+ * strings, ...) and the result types. Calls to script fns (0.21+) and macros
+ * (0.24+) are typed from their definitions.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sema_impl.h"
+
+/* x86-64 struct pt_regs members bpftrace's reg() accepts (arch/x86_64.cpp). */
+static const char *const x86_64_regs[] = {
+	"r15", "r14", "r13", "r12", "bp", "bx", "r11", "r10", "r9", "r8", "ax", "cx",
+	"dx", "si", "di", "orig_ax", "ip", "cs", "flags", "sp", "ss",
+};
+
+static void version_str(int v, char *buf, size_t n)
+{
+	if (v >= BC_BT_HEAD)
+		snprintf(buf, n, "after %d.%d", v / 10000, v / 100 % 100);
+	else
+		snprintf(buf, n, "%d.%d", v / 10000, v / 100 % 100);
+}
+
+/* "len() needs bpftrace 0.20 or later" / "... was removed in bpftrace 0.25" */
+static void unavailable(struct sema_ctx *c, const struct bc_span *sp, const char *what,
+			const struct bc_builtin *any)
+{
+	char ver[32];
+
+	if (c->v < any->since) {
+		version_str(any->since, ver, sizeof(ver));
+		if (any->since >= BC_BT_HEAD)
+			sema_error(c, sp, "%s is only in bpftrace development builds (%s); "
+				   "bpftrace %d.%d does not have it", what, ver, c->v / 10000,
+				   c->v / 100 % 100);
+		else
+			sema_error(c, sp, "%s needs bpftrace %s or later", what, ver);
+	} else {
+		version_str(any->until, ver, sizeof(ver));
+		sema_error(c, sp, "%s was removed in bpftrace %s", what, ver);
+	}
+}
+
+static const char *ap_provider(const struct bc_attach_point *ap)
+{
+	return ap->provider_text ? ap->provider_text : "?";
+}
+
+/* ---- builtin variables ---- */
+
+static bool probe_types_ok(struct sema_ctx *c, uint32_t mask, const char **bad)
+{
+	const struct bc_probe *p = c->probe ? c->probe->probe : NULL;
+
+	if (!p)
+		return true;	/* fns: bpftrace checks at the call sites */
+	for (size_t i = 0; i < p->nr_aps; i++) {
+		const struct bc_attach_point *ap = p->aps[i];
+		enum bc_probe_type pt = bc_probe_type_parse(ap->provider_text, c->v);
+
+		if (pt == BC_PROBE_INVALID)
+			continue;	/* an unknown provider is reported once, elsewhere */
+		if (mask && !(mask & BC_PROBE_BIT(pt))) {
+			*bad = ap_provider(ap);
+			return false;
+		}
+	}
+	return true;
+}
+
+static const struct bc_stype *builtin_row(struct sema_ctx *c, struct bc_expr *e,
+					  const struct bc_builtin *b, const char *name)
+{
+	struct bc_builtin_use use = { .probe = c->pt };
+	const char *bad = NULL;
+	struct bc_stype *t;
+
+	if (!strcmp(name, "args")) {
+		if (!probe_types_ok(c, b->probes, &bad) || (c->probe && c->pt == BC_PROBE_INVALID)) {
+			sema_error(c, &e->span,
+				   "The args builtin can only be used with tracepoint/kfunc/uprobe "
+				   "probes (%s used here)", bad ? bad : "mixed probe types");
+			return sema_none(c);
+		}
+		return sema_probe_args(c, &e->span);
+	}
+	if (!strcmp(name, "retval")) {
+		if (c->fn)
+			return sema_keep(c, bc_stype_int(8, false));
+		if (!probe_types_ok(c, b->probes, &bad) || c->pt == BC_PROBE_INVALID) {
+			sema_error(c, &e->span,
+				   "The retval builtin can only be used with 'kretprobe' and "
+				   "'uretprobe' and 'kfunc' probes%s",
+				   c->pt == BC_PROBE_TRACEPOINT ? " (try to use args->ret instead)" : "");
+			return sema_none(c);
+		}
+		return sema_probe_retval(c, &e->span);
+	}
+	if (!strcmp(name, "ctx") && c->probe) {
+		if (c->pt == BC_PROBE_TRACEPOINT) {
+			sema_error(c, &e->span, "Use args instead of ctx in tracepoint");
+			return sema_none(c);
+		}
+		if (c->pt == BC_PROBE_ITER) {
+			const struct bc_attach_point *ap = c->probe->probe->aps[0];
+			char sname[128];
+
+			snprintf(sname, sizeof(sname), "struct bpf_iter__%s",
+				 ap->nr_parts ? ap->parts[0] : "");
+			return sema_keep(c, bc_stype_pointer(
+				bc_stype_get((struct bc_stype *)sema_struct(c, sname, &e->span, true)),
+				BC_AS_KERNEL));
+		}
+	}
+	if (b->flags & BC_BIF_NUMBERED) {
+		long n = strtol(name + strlen(b->name), NULL, 10);
+		bool is_sarg = !strcmp(b->name, "sarg");
+
+		if (!probe_types_ok(c, b->probes, &bad)) {
+			if (is_sarg)
+				sema_error(c, &e->span, "The %s builtin can only be used with 'kprobes' "
+					   "and 'uprobes' probes", name);
+			else
+				sema_error(c, &e->span, "The %s builtin can only be used with "
+					   "'kprobes', 'uprobes' and 'usdt' probes", name);
+			return sema_none(c);
+		}
+		if (!is_sarg && n > BT_X86_MAX_ARG && c->pt != BC_PROBE_USDT &&
+		    c->pt != BC_PROBE_RAWTRACEPOINT) {
+			sema_error(c, &e->span, "x86_64 doesn't support %s", name);
+			return sema_none(c);
+		}
+		use.ident_number = (uint32_t)n;
+	} else if (!strcmp(name, "func")) {
+		if (!probe_types_ok(c, b->probes, &bad)) {
+			sema_error(c, &e->span, "The func builtin can not be used with '%s' probes",
+				   bad);
+			return sema_none(c);
+		}
+	} else if (!probe_types_ok(c, b->probes, &bad)) {
+		sema_error(c, &e->span, "The %s builtin can not be used with '%s' probes", name,
+			   bad);
+		return sema_none(c);
+	}
+	if (c->probe && c->probe->name)
+		use.probe_name = c->probe->name;
+	t = bc_builtin_result(b, c->prof, &use);
+	if (!t) {
+		if (!strcmp(name, "ctx"))
+			sema_error(c, &e->span, "invalid program type");
+		return sema_none(c);
+	}
+	return sema_keep(c, t);
+}
+
+const struct bc_stype *sema_builtin(struct sema_ctx *c, struct bc_expr *e)
+{
+	const char *name = e->u.name;
+	const struct bc_builtin *b = bc_builtin_find(name, BC_BI_VAR, c->v);
+
+	if (!b) {
+		const struct bc_builtin *any = bc_builtin_find_any(name, BC_BI_VAR, c->v);
+		char what[80];
+
+		if (any) {
+			snprintf(what, sizeof(what), "builtin '%s'", name);
+			unavailable(c, &e->span, what, any);
+		} else {
+			sema_error(c, &e->span, "Unknown builtin variable: '%s'", name);
+		}
+		return sema_none(c);
+	}
+	return builtin_row(c, e, b, name);
+}
+
+/* ---- argument checks ---- */
+
+static bool is_int_or_ptr(const struct bc_stype *t)
+{
+	return sema_is_int(t) || sema_is_ptr(t) || (t && t->kind == BC_ST_BOOL);
+}
+
+static size_t nargs(const struct bc_expr *e)
+{
+	return e->u.call.args.n;
+}
+
+static struct bc_expr *arg(const struct bc_expr *e, size_t i)
+{
+	return i < e->u.call.args.n ? e->u.call.args.v[i] : NULL;
+}
+
+static const struct bc_stype *argt(struct sema_ctx *c, const struct bc_expr *e, size_t i)
+{
+	struct bc_expr *a = arg(e, i);
+
+	return a && a->type ? a->type : sema_none(c);
+}
+
+static void nargs_error(struct sema_ctx *c, const struct bc_expr *e, const struct bc_builtin *b)
+{
+	const char *f = e->u.call.name;
+	size_t n = nargs(e);
+
+	if (b->min_args == b->max_args) {
+		if (!b->min_args)
+			sema_error(c, &e->span, "%s() requires no arguments (%zu provided)", f, n);
+		else if (b->min_args == 1)
+			sema_error(c, &e->span, "%s() requires one argument (%zu provided)", f, n);
+		else
+			sema_error(c, &e->span, "%s() requires %u arguments (%zu provided)", f,
+				   b->min_args, n);
+	} else if (n < b->min_args) {
+		if (b->min_args == 1)
+			sema_error(c, &e->span, "%s() requires at least one argument (%zu provided)",
+				   f, n);
+		else
+			sema_error(c, &e->span, "%s() requires at least %u arguments (%zu provided)",
+				   f, b->min_args, n);
+	} else if (!b->max_args) {
+		sema_error(c, &e->span, "%s() requires no arguments (%zu provided)", f, n);
+	} else if (b->max_args == 1) {
+		sema_error(c, &e->span, "%s() takes up to one argument (%zu provided)", f, n);
+	} else {
+		sema_error(c, &e->span, "%s() takes up to %u arguments (%zu provided)", f,
+			   b->max_args, n);
+	}
+}
+
+/* check_arg: TYPE is bpftrace's Type name of what is wanted. */
+static bool want(struct sema_ctx *c, const struct bc_expr *e, size_t i, const char *type,
+		 bool literal)
+{
+	const struct bc_expr *a = arg(e, i);
+	const struct bc_stype *t = argt(c, e, i);
+	const char *have = sema_kind_str(t);
+	bool ok = !strcmp(have, type) || (!strcmp(type, "integer") && t->kind == BC_ST_BOOL);
+
+	if (!a || sema_is_none(t))
+		return false;
+	if (literal && (!sema_is_literal(a) || !ok)) {
+		sema_error(c, &e->span, "%s() expects a%s %s literal (%s provided)", e->u.call.name,
+			   type[0] == 'i' ? "n" : "", type, have);
+		if (!strcmp(type, "string") && a->kind == BC_EXPR_PARAM)
+			sema_error(c, &a->span, "Use str($%ld) to treat $%ld as a string", a->u.param,
+				   a->u.param);
+		return false;
+	}
+	if (!ok) {
+		sema_error(c, &e->span, "%s() only supports %s arguments (%s provided)",
+			   e->u.call.name, type, have);
+		return false;
+	}
+	return true;
+}
+
+/* ---- format strings ---- */
+
+static const char *fmt_token(const char *p, const char **end)
+{
+	static const char *const lengths[] = { "hh", "ll", "h", "l", "j", "z", "t", "" };
+	static const char specs[] = "duoxXp";
+
+	/* longest valid token first */
+	if (p[0] == 'r' && (p[1] == 'x' || p[1] == 'h')) {
+		*end = p + 2;
+		return "buffer";
+	}
+	if (p[0] == 'r') {
+		*end = p + 1;
+		return "buffer";
+	}
+	if (p[0] == 's') {
+		*end = p + 1;
+		return "string";
+	}
+	if (p[0] == 'c') {
+		*end = p + 1;
+		return "integer";
+	}
+	for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
+		size_t n = strlen(lengths[i]);
+
+		if (!strncmp(p, lengths[i], n) && p[n] && strchr(specs, p[n])) {
+			*end = p + n + 1;
+			return "integer";
+		}
+	}
+	return NULL;
+}
+
+static const char *printf_arg_type(const struct bc_stype *t)
+{
+	switch (t->kind) {
+	case BC_ST_KSYM: case BC_ST_USYM: case BC_ST_PROBE: case BC_ST_USERNAME:
+	case BC_ST_KSTACK: case BC_ST_USTACK: case BC_ST_INET: case BC_ST_TIMESTAMP:
+	case BC_ST_MACADDR: case BC_ST_CGROUP_PATH: case BC_ST_STRERROR:
+		return "string";
+	case BC_ST_POINTER: case BC_ST_BOOL:
+		return "integer";
+	default:
+		return sema_kind_str(t);
+	}
+}
+
+/* bpftrace validate_format_string(): counts and kinds of the specifiers. */
+static void check_format(struct sema_ctx *c, const struct bc_expr *e)
+{
+	const char *f = e->u.call.name, *fmt;
+	const char *tok_type[130];
+	char tok_text[130][8];
+	size_t ntok = 0, nargs_ = nargs(e) - 1;
+
+	if (!sema_lit_str(arg(e, 0), &fmt))
+		return;
+	for (const char *p = fmt; *p && ntok < 130; p++) {
+		const char *q = p + 1, *end, *ty;
+
+		if (*p != '%')
+			continue;
+		if (*q == '-')
+			q++;
+		while (isdigit((unsigned char)*q))
+			q++;
+		if (*q == '.' && isdigit((unsigned char)q[1])) {
+			q++;
+			while (isdigit((unsigned char)*q))
+				q++;
+		}
+		ty = fmt_token(q, &end);
+		if (!ty)
+			continue;
+		if (!strcmp(f, "debugf") && strcmp(ty, "string") && c->v < V(18))
+			ty = "none";
+		snprintf(tok_text[ntok], sizeof(tok_text[0]), "%.*s", (int)(end - q), q);
+		tok_type[ntok++] = ty;
+		p = end - 1;
+	}
+	if (nargs_ < ntok) {
+		sema_error(c, &e->span, "%s: Not enough arguments for format string (%zu supplied, "
+			   "%zu expected)", f, nargs_, ntok);
+		return;
+	}
+	if (nargs_ > ntok) {
+		sema_error(c, &e->span, "%s: Too many arguments for format string (%zu supplied, "
+			   "%zu expected)", f, nargs_, ntok);
+		return;
+	}
+	if (!strcmp(f, "debugf") && nargs_ > 3) {
+		sema_error(c, &e->span, "%s: Cannot use more than 3 conversion specifiers", f);
+		return;
+	}
+	for (size_t i = 0; i < ntok; i++) {
+		const struct bc_stype *t = argt(c, e, i + 1);
+		const char *have;
+
+		if (sema_is_none(t))
+			continue;
+		have = printf_arg_type(t);
+		if (!strcmp(tok_type[i], "none")) {
+			sema_error(c, &e->span, "%s: Unknown format string token: %%%s", f, tok_text[i]);
+			return;
+		}
+		if (t->kind == BC_ST_ENUM && c->v >= V(22))
+			continue;	/* enums print as names or numbers */
+		if (strcmp(have, tok_type[i])) {
+			sema_error(c, &e->span, "%s: %%%s specifier expects a value of type %s (%s "
+				   "supplied)", f, tok_text[i], tok_type[i], have);
+			return;
+		}
+	}
+}
+
+/* ---- map arguments ---- */
+
+static enum bc_map_use_kind map_use_of(const char *f)
+{
+	if (!strcmp(f, "clear"))
+		return BC_MAP_USE_CLEAR;
+	if (!strcmp(f, "zero"))
+		return BC_MAP_USE_ZERO;
+	if (!strcmp(f, "delete"))
+		return BC_MAP_USE_DELETE;
+	if (!strcmp(f, "len"))
+		return BC_MAP_USE_LEN;
+	if (!strcmp(f, "print"))
+		return BC_MAP_USE_PRINT;
+	if (!strcmp(f, "has_key"))
+		return BC_MAP_USE_HAS_KEY;
+	return BC_MAP_USE_READ;
+}
+
+/* A map argument of clear/zero/print/delete/len/has_key: a use, not a read. */
+static void map_arg(struct sema_ctx *c, struct bc_expr *call, struct bc_expr *m,
+		    enum bc_arg_kind kind)
+{
+	const char *f = call->u.call.name;
+	bool validate = kind == BC_ARG_MAP;	/* delete(@m[k]) checks the key */
+	struct bc_sema_map *map = sema_map_get(c, m);
+
+	if (kind == BC_ARG_MAP_NOKEY && m->u.map.has_keys)
+		sema_error(c, &call->span, "The map passed to %s() should not be indexed by a key", f);
+	sema_map_keys(c, m, validate && m->u.map.has_keys);
+	m->type = map && map->value ? map->value : sema_none(c);
+	if (map && sema_is_none(map->value) && !map->declared)
+		sema_error(c, &m->span, "Undefined map: %s", m->u.map.name);
+	sema_map_use(c, m, map_use_of(f), call, &call->span);
+}
+
+static bool is_map_fn(const struct bc_builtin *b, size_t i)
+{
+	enum bc_arg_kind k = bc_builtin_arg_kind(b, i);
+
+	return k == BC_ARG_MAP || k == BC_ARG_MAP_NOKEY ||
+	       (!strcmp(b->name, "print") && i == 0) || (!strcmp(b->name, "len") && i == 0);
+}
+
+/* ---- per-function checks ---- */
+
+static bool valid_signal(const char *s)
+{
+	if (!strncmp(s, "SIG", 3))
+		s += 3;
+	for (int i = 1; i < NSIG; i++) {
+		const char *n = sigabbrev_np(i);
+
+		if (n && !strcmp(n, s))
+			return true;
+	}
+	return false;
+}
+
+static void check_lhist(struct sema_ctx *c, struct bc_expr *e)
+{
+	int64_t min, max, step;
+
+	if (nargs(e) != 4)
+		return;
+	if (!sema_lit_int(c, arg(e, 1), &min)) {
+		if (arg(e, 1)->kind != BC_EXPR_PARAM)
+			sema_error(c, &e->span, "lhist: invalid min value");
+		return;
+	}
+	if (!sema_lit_int(c, arg(e, 2), &max)) {
+		if (arg(e, 2)->kind != BC_EXPR_PARAM)
+			sema_error(c, &e->span, "lhist: invalid max value");
+		return;
+	}
+	if (!sema_lit_int(c, arg(e, 3), &step)) {
+		if (arg(e, 3)->kind != BC_EXPR_PARAM)
+			sema_error(c, &e->span, "lhist: invalid step value");
+		return;
+	}
+	if (step <= 0) {
+		sema_error(c, &e->span, "lhist() step must be >= 1 (%lld provided)", (long long)step);
+	} else {
+		int64_t buckets = (max - min) / step;
+
+		if (buckets > BT_LHIST_MAX_BUCKETS)
+			sema_error(c, &e->span, "lhist() too many buckets, must be <= %d (would need "
+				   "%lld)", BT_LHIST_MAX_BUCKETS, (long long)buckets);
+	}
+	if (min < 0)
+		sema_error(c, &e->span, "lhist() min must be non-negative (provided min %lld)",
+			   (long long)min);
+	if (min > max)
+		sema_error(c, &e->span, "lhist() min must be less than max (provided min %lld and "
+			   "max %lld)", (long long)min, (long long)max);
+	if (step > 0 && max - min < step)
+		sema_error(c, &e->span, "lhist() step is too large for the given range (provided "
+			   "step %lld for range %lld)", (long long)step, (long long)(max - min));
+}
+
+static void check_stack(struct sema_ctx *c, struct bc_expr *e, struct bc_builtin_arg *ua)
+{
+	const char *f = e->u.call.name;
+	size_t n = nargs(e);
+
+	for (size_t i = 0; i < n && i < 2; i++) {
+		struct bc_expr *a = arg(e, i);
+		int64_t v;
+
+		if (a->kind == BC_EXPR_IDENT && i == 0 && n <= 2) {
+			const char *m = a->u.name;
+
+			if (strcmp(m, "bpftrace") && strcmp(m, "perf") &&
+			    !(c->v >= V(21) && !strcmp(m, "raw")) &&
+			    !(c->v >= V(25) && !strcmp(m, "build_id")))
+				sema_error(c, &a->span, "Unknown stack mode: '%s'", m);
+			ua[i].sval = m;
+			continue;
+		}
+		if (i == 0 && n == 2) {
+			sema_error(c, &e->span, "%s() expects a stack_mode literal (%s provided)", f,
+				   sema_kind_str(argt(c, e, 0)));
+			continue;
+		}
+		if (!sema_lit_int(c, a, &v)) {
+			if (a->kind != BC_EXPR_PARAM)
+				sema_error(c, &e->span, "%s() expects an integer literal (%s provided)",
+					   f, sema_kind_str(argt(c, e, i)));
+			continue;
+		}
+		if (v > BT_MAX_STACK_SIZE || v < 0)
+			sema_error(c, &e->span, "%s([int limit]): limit shouldn't exceed %d, %lld given",
+				   f, BT_MAX_STACK_SIZE, (long long)v);
+		ua[i].has_int = true;
+		ua[i].ival = v > BT_MAX_STACK_SIZE || v < 0 ? 0 : v;
+	}
+}
+
+/* str($1), str($1 + N) and str(N + $1): the only allowed uses of $N in str(). */
+static void check_str_param(struct sema_ctx *c, struct bc_expr *e)
+{
+	struct bc_expr *a = arg(e, 0);
+
+	if (!a || a->kind == BC_EXPR_PARAM)
+		return;
+	if (a->kind == BC_EXPR_BINOP) {
+		struct bc_expr *l = a->u.binop.left, *r = a->u.binop.right;
+		struct bc_expr *p = l->kind == BC_EXPR_PARAM ? l : r->kind == BC_EXPR_PARAM ? r : NULL;
+		struct bc_expr *o = p == l ? r : l;
+
+		if (!p)
+			goto nested;
+		if (o->kind != BC_EXPR_INT || a->u.binop.op != BC_OP_ADD)
+			sema_error(c, &a->span, "only addition of a single constant less or equal to "
+				   "the length of $%ld is allowed inside str()", p->u.param);
+		return;
+	}
+nested:
+	/* a $N anywhere deeper is refused */
+	if (a->kind == BC_EXPR_BINOP || a->kind == BC_EXPR_UNOP || a->kind == BC_EXPR_CAST) {
+		struct bc_expr *stack[64];
+		size_t n = 0;
+
+		stack[n++] = a;
+		while (n) {
+			struct bc_expr *x = stack[--n];
+
+			if (x->kind == BC_EXPR_PARAM) {
+				sema_error(c, &e->span, "str() only accepts positional parameters "
+					   "directly or with a single constant offset added");
+				return;
+			}
+			if (x->kind == BC_EXPR_BINOP && n + 2 <= 64) {
+				stack[n++] = x->u.binop.left;
+				stack[n++] = x->u.binop.right;
+			} else if (x->kind == BC_EXPR_UNOP && n < 64) {
+				stack[n++] = x->u.unop.operand;
+			} else if (x->kind == BC_EXPR_CAST && n < 64) {
+				stack[n++] = x->u.cast.operand;
+			}
+		}
+	}
+}
+
+static void specific_checks(struct sema_ctx *c, struct bc_expr *e, const struct bc_builtin *b,
+			    struct bc_builtin_arg *ua)
+{
+	const char *f = b->name;
+	size_t n = nargs(e);
+	const struct bc_stype *a0 = argt(c, e, 0);
+	int64_t v;
+	const char *s;
+
+	if (!strcmp(f, "lhist")) {
+		check_lhist(c, e);
+	} else if (!strcmp(f, "hist") && n == 2) {
+		if (sema_lit_int(c, arg(e, 1), &v) && (v < 0 || v > BT_HIST_MAX_BITS))
+			sema_error(c, &e->span, "hist: bits should be between 0 and %d, got %lld",
+				   BT_HIST_MAX_BITS, (long long)v);
+	} else if (!strcmp(f, "str")) {
+		if (!sema_is_none(a0) && !is_int_or_ptr(a0))
+			sema_error(c, &e->span, "str() expects an integer or a pointer type as first "
+				   "argument (%s provided)", sema_tname(c, a0));
+		check_str_param(c, e);
+		if (n == 2 && want(c, e, 1, "integer", false) && sema_lit_int(c, arg(e, 1), &v) &&
+		    v < 0)
+			sema_error(c, &e->span, "str() cannot use negative length (%lld)", (long long)v);
+	} else if (!strcmp(f, "buf")) {
+		if (!sema_is_none(a0) && !sema_is_int(a0) && a0->kind != BC_ST_STRING &&
+		    !sema_is_ptr(a0) && a0->kind != BC_ST_ARRAY)
+			sema_error(c, &e->span, "buf() expects an integer, string, or array argument "
+				   "but saw %s", sema_kind_str(a0));
+		if (n == 1 && !sema_is_none(a0) && a0->kind != BC_ST_ARRAY)
+			sema_error(c, &e->span, "buf() expects a length argument for non-array type %s",
+				   sema_kind_str(a0));
+		if (n == 2 && want(c, e, 1, "integer", false) && sema_lit_int(c, arg(e, 1), &v) &&
+		    v < 0)
+			sema_error(c, &e->span, "buf cannot use negative length (%lld)", (long long)v);
+	} else if (!strcmp(f, "ksym") || !strcmp(f, "usym")) {
+		if (!sema_is_none(a0) && !is_int_or_ptr(a0))
+			sema_error(c, &e->span, "%s() expects an integer or pointer argument", f);
+	} else if (!strcmp(f, "kptr") || !strcmp(f, "uptr")) {
+		if (!sema_is_none(a0) && !is_int_or_ptr(a0))
+			sema_error(c, &e->span, "%s() only supports integer or pointer arguments (%s "
+				   "provided)", f, sema_kind_str(a0));
+	} else if (!strcmp(f, "ntop")) {
+		const struct bc_stype *d = n == 2 ? argt(c, e, 1) : a0;
+
+		if (n == 2)
+			want(c, e, 0, "integer", false);
+		if (!sema_is_none(d) && !sema_is_int(d) && d->kind != BC_ST_STRING &&
+		    d->kind != BC_ST_ARRAY)
+			sema_error(c, &e->span, "ntop() expects an integer or array argument, got %s",
+				   sema_kind_str(d));
+		else if ((d->kind == BC_ST_ARRAY || d->kind == BC_ST_STRING) && d->size != 4 &&
+			 d->size != 16)
+			sema_error(c, &e->span, "ntop() argument must be 4 or 16 bytes in size");
+	} else if (!strcmp(f, "pton")) {
+		if (sema_lit_str(arg(e, 0), &s)) {
+			unsigned char buf[16];
+			int af = strchr(s, '.') ? AF_INET : strchr(s, ':') ? AF_INET6 : 0;
+
+			if (!af)
+				sema_error(c, &e->span, "pton() expects an string argument of an "
+					   "IPv4/IPv6 address, got %s", s);
+			else if (inet_pton(af, s, buf) != 1)
+				sema_error(c, &e->span, "pton() expects a valid IPv4/IPv6 address, got %s",
+					   s);
+		}
+	} else if (!strcmp(f, "join")) {
+		if (!sema_is_none(a0) && !is_int_or_ptr(a0))
+			sema_error(c, &e->span, "join() only supports int or pointer arguments (%s "
+				   "provided)", sema_kind_str(a0));
+	} else if (!strcmp(f, "reg")) {
+		bool found = false;
+
+		if (sema_lit_str(arg(e, 0), &s)) {
+			for (size_t i = 0; i < sizeof(x86_64_regs) / sizeof(x86_64_regs[0]); i++)
+				found |= !strcmp(s, x86_64_regs[i]);
+			if (!found)
+				sema_error(c, &e->span, "'%s' is not a valid register on this "
+					   "architecture (x86_64)", s);
+		}
+	} else if (!strcmp(f, "uaddr")) {
+		if (sema_lit_str(arg(e, 0), &s)) {
+			bool ok = *s != 0;
+
+			for (const char *p = s; *p; p++)
+				ok &= isalnum((unsigned char)*p) || strchr("./_-", *p) != NULL;
+			if (!ok)
+				sema_error(c, &e->span, "uaddr() expects a string that is a valid symbol "
+					   "(^[a-zA-Z0-9./_-]+$) as input (\"%s\" provided)", s);
+			else
+				sema_guess(c, &e->span, "size of symbol '%s' is not read from the "
+					   "binary; uaddr() assumed to point to an int64", s);
+		}
+	} else if (!strcmp(f, "print")) {
+		struct bc_expr *m = arg(e, 0);
+
+		if (m && m->kind != BC_EXPR_MAP && !sema_is_none(a0)) {
+			if (n != 1)
+				sema_error(c, &e->span, "Non-map print() only takes 1 argument, %zu found",
+					   n);
+			else if (bc_stype_is_aggregation(a0) || a0->kind == BC_ST_STACK_MODE)
+				sema_error(c, &e->span, "%s type passed to print() is not printable",
+					   sema_tname(c, a0));
+		}
+		for (size_t i = 1; m && m->kind == BC_EXPR_MAP && i < n; i++)
+			want(c, e, i, "integer", true);
+	} else if (!strcmp(f, "signal")) {
+		struct bc_expr *a = arg(e, 0);
+
+		if (sema_lit_str(a, &s)) {
+			if (!valid_signal(s))
+				sema_error(c, &e->span, "%s is not a valid signal", s);
+		} else if (sema_lit_int(c, a, &v)) {
+			if (v < 1 || v > 64)
+				sema_error(c, &e->span, "%lld is not a valid signal, allowed range: [1,64]",
+					   (long long)v);
+		} else if (a && !sema_is_int(a0) && !sema_is_none(a0)) {
+			sema_error(c, &e->span, "signal only accepts string literals or integers");
+		}
+	} else if (!strcmp(f, "path")) {
+		if (!sema_is_none(a0) && a0->kind != BC_ST_CSTRUCT && !sema_is_ptr(a0))
+			sema_error(c, &e->span, "path() only supports pointer or record argument (%s "
+				   "provided)", sema_kind_str(a0));
+	} else if (!strcmp(f, "strncmp")) {
+		if (n == 3 && sema_lit_int(c, arg(e, 2), &v) && v < 0)
+			sema_error(c, &e->span, "Builtin strncmp requires a non-negative size");
+	} else if (!strcmp(f, "macaddr")) {
+		if (!sema_is_none(a0) && !sema_is_int(a0) && a0->kind != BC_ST_ARRAY &&
+		    !bc_stype_is_byte_array(a0) && !sema_is_ptr(a0))
+			sema_error(c, &e->span, "macaddr() only supports array or pointer arguments (%s "
+				   "provided)", sema_kind_str(a0));
+		else if ((a0->kind == BC_ST_ARRAY || bc_stype_is_byte_array(a0)) && a0->size != 6)
+			sema_error(c, &e->span, "macaddr() argument must be 6 bytes in size");
+		if (a0->kind == BC_ST_STRING && sema_is_literal(arg(e, 0)))
+			sema_error(c, &e->span, "macaddr() does not support literal string arguments");
+	} else if (!strcmp(f, "bswap")) {
+		if (!sema_is_none(a0) && !sema_is_int(a0))
+			sema_error(c, &e->span, "bswap() only supports integer arguments (%s provided)",
+				   sema_kind_str(a0));
+	} else if (!strcmp(f, "nsecs") && n == 1) {
+		struct bc_expr *a = arg(e, 0);
+
+		if (a->kind == BC_EXPR_IDENT) {
+			if (strcmp(a->u.name, "boot") && strcmp(a->u.name, "tai") &&
+			    strcmp(a->u.name, "sw_tai") && strcmp(a->u.name, "monotonic"))
+				sema_error(c, &a->span, "Invalid timestamp mode: %s", a->u.name);
+		} else {
+			sema_error(c, &e->span, "nsecs() expects a timestamp_mode literal (%s provided)",
+				   sema_kind_str(a0));
+		}
+	}
+	(void)ua;
+}
+
+/* Generic kind checks from the table, where the specific checks do not apply. */
+static void kind_checks(struct sema_ctx *c, struct bc_expr *e, const struct bc_builtin *b)
+{
+	static const char *const own[] = {
+		"str", "buf", "ksym", "usym", "kptr", "uptr", "ntop", "join", "macaddr", "bswap",
+		"signal", "path", "print", "kstack", "ustack", "dw_ustack", "nsecs", "delete",
+		"clear", "zero", "len", "has_key", "find",
+	};
+	size_t n = nargs(e);
+
+	for (size_t k = 0; k < sizeof(own) / sizeof(own[0]); k++)
+		if (!strcmp(b->name, own[k]))
+			return;
+	for (size_t i = 0; i < n; i++) {
+		enum bc_arg_kind kind = bc_builtin_arg_kind(b, i);
+		bool lit = bc_builtin_arg_literal(b, i);
+
+		switch (kind) {
+		case BC_ARG_INT:
+			want(c, e, i, "integer", lit);
+			break;
+		case BC_ARG_STRING:
+			want(c, e, i, "string", lit);
+			break;
+		case BC_ARG_FMT:
+			if (want(c, e, i, "string", true))
+				check_format(c, e);
+			break;
+		case BC_ARG_PTR:
+			want(c, e, i, "pointer", lit);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* ---- script fns and macros ---- */
+
+static const struct bc_fn *find_fn(struct sema_ctx *c, const char *name)
+{
+	for (size_t i = 0; i < c->s->nr_items; i++)
+		if (c->s->items[i].kind == BC_ITEM_FN && !strcmp(c->s->items[i].u.fn->name, name))
+			return c->s->items[i].u.fn;
+	return NULL;
+}
+
+static const struct bc_macro *find_macro(struct sema_ctx *c, const char *name)
+{
+	for (size_t i = 0; i < c->s->nr_items; i++)
+		if (c->s->items[i].kind == BC_ITEM_MACRO &&
+		    !strcmp(c->s->items[i].u.macro->name, name))
+			return c->s->items[i].u.macro;
+	return NULL;
+}
+
+static const struct bc_stype *fn_call(struct sema_ctx *c, struct bc_expr *e, const struct bc_fn *fn)
+{
+	size_t n = nargs(e);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct bc_stype *t = sema_expr(c, arg(e, i), ROLE_NONE);
+
+		if (i < fn->nr_args && fn->args[i].type && fn->args[i].type->resolved &&
+		    !sema_is_none(t) && !sema_same_type(fn->args[i].type->resolved, t))
+			sema_error(c, &arg(e, i)->span, "Function %s: argument %zu has type %s, "
+				   "expected %s", fn->name, i + 1, sema_tname(c, t),
+				   sema_tname(c, fn->args[i].type->resolved));
+	}
+	if (n != fn->nr_args)
+		sema_error(c, &e->span, "Function %s requires %zu argument%s (%zu provided)",
+			   fn->name, fn->nr_args, fn->nr_args == 1 ? "" : "s", n);
+	if (!fn->ret)
+		return sema_keep(c, bc_stype_void());
+	return sema_type(c, fn->ret);
+}
+
+/*
+ * A macro call: the body is typed with the parameters bound to the argument
+ * types, in its own scope. Diagnostics inside the body are not reported per
+ * call site (bpftrace reports them once, on the expansion).
+ */
+static const struct bc_stype *macro_call(struct sema_ctx *c, struct bc_expr *e,
+					 const struct bc_macro *m)
+{
+	size_t n = nargs(e);
+	const struct bc_stype *t = sema_none(c);
+	bool final = c->final;
+	struct bc_block *body = m->body;
+
+	for (size_t i = 0; i < n; i++)
+		sema_expr(c, arg(e, i), ROLE_NONE);
+	if (n != m->args.n) {
+		sema_error(c, &e->span, "Call to %s() has the wrong number of arguments", m->name);
+		return t;
+	}
+	if (!body || c->nr_scopes + 1 >= SEMA_MAX_SCOPES || c->depth > SEMA_MAX_DEPTH / 2)
+		return t;
+	c->final = false;
+	sema_scope_push(c, body);
+	for (size_t i = 0; i < n; i++) {
+		struct bc_expr *p = m->args.v[i];
+
+		if (p && p->kind == BC_EXPR_VAR)
+			sema_var_declare(c, p, argt(c, e, i), true, false);
+	}
+	for (size_t i = 0; i < body->n && !c->err; i++)
+		sema_stmt(c, body->stmts[i]);
+	t = body->tail ? sema_expr(c, body->tail, ROLE_NONE) : sema_keep(c, bc_stype_void());
+	sema_scope_pop(c);
+	c->final = final;
+	return t;
+}
+
+/* ---- calls ---- */
+
+static void visit_args(struct sema_ctx *c, struct bc_expr *e, const struct bc_builtin *b)
+{
+	const char *old_func = c->func;
+	int old_arg = c->func_arg;
+	bool old_str = c->in_str_call;
+	size_t n = nargs(e);
+
+	c->func = e->u.call.name;
+	for (size_t i = 0; i < n; i++) {
+		struct bc_expr *a = arg(e, i);
+
+		c->func_arg = (int)i;
+		c->in_str_call = b && !strcmp(b->name, "str") && i == 0;
+		if (b && a->kind == BC_EXPR_MAP && is_map_fn(b, i)) {
+			map_arg(c, e, a, bc_builtin_arg_kind(b, i));
+			continue;
+		}
+		if (b && a->kind == BC_EXPR_IDENT &&
+		    (((!strcmp(b->name, "kstack") || !strcmp(b->name, "ustack") ||
+		       !strcmp(b->name, "dw_ustack")) && i == 0) ||
+		     (!strcmp(b->name, "nsecs") && i == 0))) {
+			a->type = sema_keep(c, !strcmp(b->name, "nsecs") ? bc_stype_timestamp_mode()
+								       : bc_stype_stack_mode());
+			continue;
+		}
+		sema_expr(c, a, ROLE_NONE);
+	}
+	c->func = old_func;
+	c->func_arg = old_arg;
+	c->in_str_call = old_str;
+	if (b && n && is_map_fn(b, 0) && arg(e, 0)->kind != BC_EXPR_MAP &&
+	    bc_builtin_arg_kind(b, 0) != BC_ARG_ANY)
+		sema_error(c, &e->span, "%s() expects a map to be provided", e->u.call.name);
+}
+
+static void check_role(struct sema_ctx *c, struct bc_expr *e, const struct bc_builtin *b,
+		       enum sema_role role)
+{
+	const char *f = e->u.call.name;
+
+	if (b->flags & BC_BIF_AGGREGATION) {
+		if (role != ROLE_MAP_VALUE)
+			sema_error(c, &e->span, "%s() should be directly assigned to a map", f);
+		return;
+	}
+	if (!strcmp(f, "skboutput")) {
+		if (role != ROLE_VAR_VALUE && c->v < V(24))
+			sema_error(c, &e->span, "skboutput() should be assigned to a variable");
+		return;
+	}
+	if ((b->flags & BC_BIF_STATEMENT) && role != ROLE_NONE && b->result == BC_RES_NONE)
+		sema_error(c, &e->span, "%s() should not be used in an assignment or as a map key",
+			   f);
+}
+
+static void check_probes(struct sema_ctx *c, struct bc_expr *e, const struct bc_builtin *b)
+{
+	const char *f = b->name, *bad = NULL;
+
+	if (!b->probes || probe_types_ok(c, b->probes, &bad))
+		return;
+	if (!strcmp(f, "path"))
+		sema_error(c, &e->span, "The path function can only be used with 'kfunc', "
+			   "'kretfunc', 'iter' probes");
+	else if (!strcmp(f, "override"))
+		sema_error(c, &e->span, "override can only be used with kprobes.");
+	else
+		sema_error(c, &e->span, "%s can not be used with \"%s\" probes", f, bad);
+}
+
+const struct bc_stype *sema_call(struct sema_ctx *c, struct bc_expr *e, enum sema_role role)
+{
+	const char *name = e->u.call.name;
+	const struct bc_builtin *b;
+	struct bc_builtin_arg ua[8] = { 0 };
+	struct bc_builtin_use use = { .probe = c->pt };
+	struct bc_stype *t;
+	size_t n = nargs(e);
+
+	if (!name)
+		return sema_none(c);
+	if (c->v >= V(21)) {
+		const struct bc_fn *fn = find_fn(c, name);
+
+		if (fn)
+			return fn_call(c, e, fn);
+	}
+	if (c->v >= V(24)) {
+		const struct bc_macro *m = find_macro(c, name);
+
+		if (m)
+			return macro_call(c, e, m);
+	}
+	b = bc_builtin_find(name, BC_BI_FUNC, c->v);
+	visit_args(c, e, b);
+	if (!b) {
+		const struct bc_builtin *any = bc_builtin_find_any(name, BC_BI_FUNC, c->v);
+		char what[80];
+
+		if (!any)
+			any = bc_builtin_find_any(name, BC_BI_VAR, c->v);
+		if (any && any->kind == BC_BI_FUNC) {
+			snprintf(what, sizeof(what), "%s()", name);
+			unavailable(c, &e->u.call.name_span, what, any);
+		} else if (any && (any->flags & BC_BIF_ALSO_FUNC)) {
+			snprintf(what, sizeof(what), "calling %s as %s()", name, name);
+			unavailable(c, &e->u.call.name_span, what, any);
+		} else if (bc_builtin_find(name, BC_BI_VAR, c->v)) {
+			sema_error(c, &e->u.call.name_span, "%s is a builtin variable, not a function "
+				   "in bpftrace %d.%d", name, c->v / 10000, c->v / 100 % 100);
+		} else {
+			sema_error(c, &e->u.call.name_span, "Unknown function: '%s'", name);
+		}
+		return sema_none(c);
+	}
+	if (b->kind == BC_BI_VAR) {
+		/* comm(), pid() ... (0.24+ stdlib): the variable */
+		struct bc_expr tmp = { .kind = BC_EXPR_BUILTIN, .span = e->span, .u.name = name };
+
+		if (n)
+			nargs_error(c, e, b);
+		return builtin_row(c, &tmp, b, name);
+	}
+	check_probes(c, e, b);
+	check_role(c, e, b, role);
+	if (bc_builtin_check_nargs(b, n)) {
+		nargs_error(c, e, b);
+		if (b->result == BC_RES_NONE)
+			return sema_none(c);
+	} else {
+		kind_checks(c, e, b);
+		specific_checks(c, e, b, ua);
+	}
+	for (size_t i = 0; i < n && i < 8; i++) {
+		struct bc_expr *a = arg(e, i);
+		const char *s;
+
+		ua[i].type = (struct bc_stype *)argt(c, e, i);
+		ua[i].is_literal = sema_is_literal(a);
+		if (sema_lit_int(c, a, &ua[i].ival))
+			ua[i].has_int = true;
+		if (sema_lit_str(a, &s))
+			ua[i].sval = s;
+	}
+	if (!strcmp(b->name, "kstack") || !strcmp(b->name, "ustack") ||
+	    !strcmp(b->name, "dw_ustack")) {
+		for (size_t i = 0; i < 8; i++)
+			ua[i] = (struct bc_builtin_arg){ .type = ua[i].type };
+		check_stack(c, e, ua);
+	}
+	use.args = ua;
+	use.nargs = n < 8 ? n : 8;
+	if (c->probe)
+		use.probe_name = c->probe->name;
+	t = bc_builtin_result(b, c->prof, &use);
+	if (!t) {
+		if (!strcmp(b->name, "bswap") || !strcmp(b->name, "pton"))
+			return sema_none(c);
+		if (!strcmp(b->name, "kptr") || !strcmp(b->name, "uptr"))
+			return sema_none(c);
+		return sema_none(c);
+	}
+	if (!strcmp(b->name, "str") && n >= 1) {
+		/* str() keeps the address space of its argument (strncmp(str($1), ...)) */
+		const struct bc_stype *a0 = argt(c, e, 0);
+
+		if (!sema_is_none(a0) && a0->as != BC_AS_NONE)
+			t = bc_stype_with_as(t, a0->as);
+	}
+	return sema_keep(c, t);
+}

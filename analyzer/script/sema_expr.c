@@ -1,0 +1,1059 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Expression types: literals, operators, ternaries, tuples and records,
+ * field and array access, casts, sizeof/offsetof, block and if expressions.
+ * The typing follows the target bpftrace:
+ *
+ *   integer literal   0.17-0.21 int64; 0.22-0.23 uint64 above INT32_MAX;
+ *                     0.24 uint64 above INT64_MAX; 0.25+ the smallest unsigned
+ *                     type that holds it (negative: the smallest signed)
+ *   a op b (ints)     0.17-0.21 int64, signed when both are; 0.22-0.24 the
+ *                     larger operand's width; 0.24 comparisons bool; 0.25+
+ *                     int64 when either is signed else uint64, comparisons bool
+ *   c ? s1 : s2       strings: 0.17 string[64], 0.18-0.19 strlen, 0.20-0.21
+ *                     max_strlen, 0.22+ the longer operand
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sema_impl.h"
+
+bool sema_is_none(const struct bc_stype *t)
+{
+	return !t || t->kind == BC_ST_NONE;
+}
+
+bool sema_is_int(const struct bc_stype *t)
+{
+	return t && (t->kind == BC_ST_INT || t->kind == BC_ST_ENUM);
+}
+
+bool sema_is_ptr(const struct bc_stype *t)
+{
+	return t && t->kind == BC_ST_POINTER;
+}
+
+static bool is_intlike(const struct bc_stype *t)
+{
+	return t && (t->kind == BC_ST_INT || t->kind == BC_ST_ENUM || t->kind == BC_ST_BOOL);
+}
+
+/* bpftrace's Type identity: ints of any width are one type, bool is its own
+ * from 0.24, strings of any size are one type. */
+static int type_class(const struct bc_stype *t)
+{
+	if (!t)
+		return BC_ST_NONE;
+	if (t->kind == BC_ST_ENUM)
+		return BC_ST_INT;
+	return t->kind;
+}
+
+/* SizedType::IsSameType: same Type; records by name; pointers by pointee. */
+bool sema_same_type(const struct bc_stype *a, const struct bc_stype *b)
+{
+	if (type_class(a) != type_class(b))
+		return false;
+	if (a->kind == BC_ST_CSTRUCT)
+		return a->name && b->name && !strcmp(a->name, b->name);
+	if (a->kind == BC_ST_POINTER)
+		return sema_same_type(a->elem, b->elem);
+	return true;
+}
+
+bool sema_lit_str(const struct bc_expr *e, const char **out)
+{
+	if (!e || e->kind != BC_EXPR_STRING)
+		return false;
+	*out = e->u.str.data;
+	return true;
+}
+
+static bool param_value(struct sema_ctx *c, long n, const char **out)
+{
+	if (!c->o->params || n < 1 || (size_t)n > c->o->nr_params)
+		return false;
+	*out = c->o->params[n - 1];
+	return *out != NULL;
+}
+
+static bool parse_i64(const char *s, int64_t *v)
+{
+	char *end;
+	long long x;
+
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	x = strtoll(s, &end, 0);
+	if (errno || *end)
+		return false;
+	*v = x;
+	return true;
+}
+
+bool sema_lit_int(struct sema_ctx *c, const struct bc_expr *e, int64_t *out)
+{
+	const char *p;
+
+	if (!e)
+		return false;
+	switch (e->kind) {
+	case BC_EXPR_INT:
+		*out = (int64_t)e->u.num.value;
+		return true;
+	case BC_EXPR_BOOL:
+		*out = e->u.boolean;
+		return true;
+	case BC_EXPR_UNOP:
+		if (e->u.unop.op == BC_OP_NEG && e->u.unop.operand &&
+		    e->u.unop.operand->kind == BC_EXPR_INT) {
+			*out = -(int64_t)e->u.unop.operand->u.num.value;
+			return true;
+		}
+		return false;
+	case BC_EXPR_PARAM:
+		return param_value(c, e->u.param, &p) && parse_i64(p, out);
+	case BC_EXPR_PARAMCOUNT:
+		if (!c->o->params)
+			return false;
+		*out = (int64_t)c->o->nr_params;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* bpftrace's is_literal: integers (and folded negatives), strings, $N. */
+bool sema_is_literal(const struct bc_expr *e)
+{
+	if (!e)
+		return false;
+	switch (e->kind) {
+	case BC_EXPR_INT:
+	case BC_EXPR_STRING:
+	case BC_EXPR_BOOL:
+	case BC_EXPR_PARAM:
+	case BC_EXPR_PARAMCOUNT:
+		return true;
+	case BC_EXPR_UNOP:
+		return e->u.unop.op == BC_OP_NEG && e->u.unop.operand &&
+		       e->u.unop.operand->kind == BC_EXPR_INT;
+	default:
+		return false;
+	}
+}
+
+static uint32_t smallest_unsigned(uint64_t v)
+{
+	if (v <= UINT8_MAX)
+		return 1;
+	if (v <= UINT16_MAX)
+		return 2;
+	if (v <= UINT32_MAX)
+		return 4;
+	return 8;
+}
+
+static uint32_t smallest_signed_neg(uint64_t mag)
+{
+	if (mag <= 128)
+		return 1;
+	if (mag <= 32768)
+		return 2;
+	if (mag <= 2147483648u)
+		return 4;
+	return 8;
+}
+
+const struct bc_stype *sema_int_literal_type(struct sema_ctx *c, uint64_t v, bool negative)
+{
+	if (c->v >= V(25)) {
+		if (negative)
+			return sema_keep(c, bc_stype_int(smallest_signed_neg(v), true));
+		return sema_keep(c, bc_stype_int(smallest_unsigned(v), false));
+	}
+	if (negative)
+		return sema_keep(c, bc_stype_int(8, true));
+	if (c->v >= V(24))
+		return sema_keep(c, bc_stype_int(8, v <= INT64_MAX));
+	if (c->v >= V(22))
+		return sema_keep(c, bc_stype_int(8, v <= INT32_MAX));
+	return sema_keep(c, bc_stype_int(8, true));
+}
+
+static const struct bc_stype *with_as(struct sema_ctx *c, const struct bc_stype *t,
+				      enum bc_addrspace as)
+{
+	if (!t || t->as == as || t->kind == BC_ST_NONE)
+		return t;
+	return sema_keep(c, bc_stype_with_as(bc_stype_get((struct bc_stype *)t), as));
+}
+
+/* ---- literals and names ---- */
+
+static const struct bc_stype *string_lit(struct sema_ctx *c, struct bc_expr *e)
+{
+	size_t len = e->u.str.len;
+	uint32_t max = c->v >= V(19) ? c->prof->max_strlen : BT_STRING_SIZE;
+
+	/* printf's format string is not part of the program; cgroupid() is
+	 * resolved at compile time */
+	if (!(c->func && !strcmp(c->func, "printf") && c->func_arg == 0) &&
+	    !(c->func && !strcmp(c->func, "cgroupid")) && c->v < V(25) && max &&
+	    len > max - 1)
+		sema_error(c, &e->span, "String is too long (over %u bytes): %s", max,
+			   e->u.str.data);
+	return sema_keep(c, bc_stype_with_as(bc_stype_string((uint32_t)len + 1), BC_AS_KERNEL));
+}
+
+static const struct bc_stype *ident(struct sema_ctx *c, struct bc_expr *e)
+{
+	int64_t v;
+
+	if (sema_enum_value(c, e->u.name, &v))
+		return sema_keep(c, bc_stype_int(8, false));
+	if (c->has_includes) {
+		sema_guess(c, &e->span,
+			   "'%s' is not an enum value of the script or the kernel BTF; assumed to be "
+			   "an integer macro from an included header (uint64)", e->u.name);
+		return sema_keep(c, bc_stype_int(8, false));
+	}
+	sema_error(c, &e->span, "Unknown identifier: '%s'", e->u.name);
+	return sema_none(c);
+}
+
+static const struct bc_stype *param(struct sema_ctx *c, struct bc_expr *e)
+{
+	const char *p;
+	int64_t v;
+
+	if (e->u.param <= 0) {
+		sema_error(c, &e->span, "$%ld is not a valid parameter", e->u.param);
+		return sema_keep(c, bc_stype_int(8, true));
+	}
+	if (c->in_str_call) {
+		uint32_t n = param_value(c, e->u.param, &p) ? (uint32_t)strlen(p) + 1 : 1;
+
+		return sema_keep(c, bc_stype_with_as(bc_stype_string(n), BC_AS_KERNEL));
+	}
+	if (param_value(c, e->u.param, &p) && !parse_i64(p, &v))
+		sema_error(c, &e->span, "$%ld used numerically but given \"%s\". Try using str($%ld).",
+			   e->u.param, p, e->u.param);
+	return sema_keep(c, bc_stype_int(8, true));
+}
+
+/* ---- operators ---- */
+
+static bool is_comparison(enum bc_op op)
+{
+	switch (op) {
+	case BC_OP_EQ: case BC_OP_NE: case BC_OP_LT: case BC_OP_GT: case BC_OP_LE: case BC_OP_GE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool is_logical(enum bc_op op)
+{
+	return op == BC_OP_LAND || op == BC_OP_LOR;
+}
+
+static enum bc_addrspace binop_as(const struct bc_stype *l, const struct bc_stype *r)
+{
+	enum bc_addrspace a = l ? l->as : BC_AS_NONE, b = r ? r->as : BC_AS_NONE;
+
+	if (a != b && a != BC_AS_NONE && b != BC_AS_NONE)
+		return BC_AS_NONE;
+	return a != BC_AS_NONE ? a : b;
+}
+
+static const struct bc_stype *binop_ptr(struct sema_ctx *c, struct bc_expr *e,
+					const struct bc_stype *l, const struct bc_stype *r)
+{
+	enum bc_op op = e->u.binop.op;
+	bool left_ptr = sema_is_ptr(l);
+	const struct bc_stype *ptr = left_ptr ? l : r, *other = left_ptr ? r : l;
+	bool cmp = is_comparison(op);
+
+	if (sema_is_ptr(other)) {
+		if (cmp)
+			return sema_keep(c, c->v >= V(24) ? bc_stype_bool() : bc_stype_int(8, false));
+		if (c->v >= V(24) && is_logical(op))
+			return sema_keep(c, bc_stype_bool());
+	} else if (is_intlike(other)) {
+		if (op == BC_OP_SUB && !left_ptr)
+			;
+		else if (op == BC_OP_ADD || op == BC_OP_SUB)
+			return sema_keep(c, bc_stype_pointer(bc_stype_get(ptr->elem), ptr->as));
+		else if (cmp || (is_logical(op) && c->v >= V(24)))
+			return sema_keep(c, c->v >= V(24) ? bc_stype_bool() : bc_stype_int(8, true));
+		else if (is_logical(op))
+			return sema_keep(c, bc_stype_int(8, true));
+	} else if (sema_is_none(other)) {
+		return sema_none(c);
+	}
+	sema_error(c, &e->span, "The %s operator can not be used on expressions of types %s, %s",
+		   bc_op_str(op), sema_tname(c, l), sema_tname(c, r));
+	return sema_keep(c, bc_stype_int(8, true));
+}
+
+static const struct bc_stype *binop_int_type(struct sema_ctx *c, enum bc_op op,
+					     const struct bc_stype *l, const struct bc_stype *r)
+{
+	bool ls = l->is_signed, rs = r->is_signed;
+	bool sign = ls && rs;
+	uint32_t size = 8;
+
+	if (op == BC_OP_SHL || op == BC_OP_SHR)
+		sign = ls;
+	if (c->v >= V(25)) {
+		if (is_comparison(op) || is_logical(op) ||
+		    (l->kind == BC_ST_BOOL && r->kind == BC_ST_BOOL))
+			return sema_keep(c, bc_stype_bool());
+		return sema_keep(c, bc_stype_int(8, ls || rs));
+	}
+	if (c->v >= V(24) && (is_comparison(op) || is_logical(op) ||
+			       (l->kind == BC_ST_BOOL && r->kind == BC_ST_BOOL)))
+		return sema_keep(c, bc_stype_bool());
+	if (c->v >= V(22) && is_intlike(l) && is_intlike(r))
+		size = l->size > r->size ? l->size : r->size;
+	if (size != 1 && size != 2 && size != 4 && size != 8)
+		size = 8;
+	return sema_keep(c, bc_stype_int(size, sign));
+}
+
+/* The type of L op R, with bpftrace's checks. E is the binop (for spans and literals). */
+static const struct bc_stype *binop_type(struct sema_ctx *c, struct bc_expr *e,
+					 const struct bc_stype *l, const struct bc_stype *r)
+{
+	enum bc_op op = e->u.binop.op;
+	const struct bc_expr *le = e->u.binop.left, *re = e->u.binop.right;
+	const struct bc_stype *t;
+
+	if (sema_is_none(l) || sema_is_none(r))
+		return sema_keep(c, bc_stype_int(8, true));
+	if (sema_is_ptr(l) || sema_is_ptr(r))
+		return binop_ptr(c, e, l, r);
+	if (is_intlike(l) && is_intlike(r)) {
+		t = binop_int_type(c, op, l, r);
+		return with_as(c, t, binop_as(l, r));
+	}
+	/* non-integer operands: int64 unless an error below */
+	t = sema_keep(c, (c->v >= V(24) && (is_comparison(op) || is_logical(op)))
+			 ? bc_stype_bool() : bc_stype_int(8, l->is_signed && r->is_signed));
+	if (l->kind == BC_ST_ARRAY && r->kind == BC_ST_ARRAY) {
+		if (op != BC_OP_EQ && op != BC_OP_NE)
+			sema_error(c, &e->span, "The %s operator cannot be used on arrays.",
+				   bc_op_str(op));
+		if (l->nelems != r->nelems)
+			sema_error(c, &e->span,
+				   "Only arrays of same size support comparison operators.");
+		else if (!sema_is_int(l->elem) || !bc_stype_equal(l, r))
+			sema_error(c, &e->span,
+				   "Only arrays of same sized integer support comparison operators.");
+		return t;
+	}
+	if (type_class(l) != type_class(r)) {
+		struct bc_span sp = le->span;
+
+		sp.end = re->span.end;
+		sp.end_line = re->span.end_line ? re->span.end_line : re->span.line;
+		sp.end_col = re->span.end_col ? re->span.end_col : re->span.col;
+		sema_error(c, &sp, "Type mismatch for '%s': comparing '%s' with '%s'", bc_op_str(op),
+			   sema_tname(c, l), sema_tname(c, r));
+		return t;
+	}
+	if (op != BC_OP_EQ && op != BC_OP_NE) {
+		sema_error(c, &e->span,
+			   "The %s operator can not be used on expressions of types %s, %s",
+			   bc_op_str(op), sema_tname(c, l), sema_tname(c, r));
+	}
+	return t;
+}
+
+const struct bc_stype *sema_binop_result(struct sema_ctx *c, struct bc_expr *e,
+					 const struct bc_stype *l, const struct bc_stype *r)
+{
+	return binop_type(c, e, l ? l : sema_none(c), r ? r : sema_none(c));
+}
+
+static const struct bc_stype *binop(struct sema_ctx *c, struct bc_expr *e)
+{
+	const struct bc_stype *l, *r;
+
+	l = sema_expr(c, e->u.binop.left, ROLE_NONE);
+	r = sema_expr(c, e->u.binop.right, ROLE_NONE);
+	return binop_type(c, e, l, r);
+}
+
+static bool is_args_expr(const struct bc_expr *e)
+{
+	while (e && e->kind == BC_EXPR_UNOP && e->u.unop.op == BC_OP_DEREF)
+		e = e->u.unop.operand;
+	return e && e->kind == BC_EXPR_BUILTIN && !strcmp(e->u.name, "args");
+}
+
+static const struct bc_stype *deref(struct sema_ctx *c, const struct bc_stype *t,
+				    const struct bc_expr *operand, const struct bc_span *sp)
+{
+	if (sema_is_ptr(t)) {
+		const struct bc_stype *p = t->elem;
+
+		if (!p || p->kind == BC_ST_NONE || p->kind == BC_ST_VOID)
+			return sema_keep(c, bc_stype_int(8, false));
+		return with_as(c, p, t->as);
+	}
+	if (t->kind == BC_ST_CSTRUCT) {
+		/* dereferencing args is allowed (with no effect) for compatibility */
+		if (is_args_expr(operand))
+			return t;
+		sema_error(c, sp, "Can not dereference struct/union of type '%s'. It is not a pointer.",
+			   t->name ? t->name : "?");
+		return sema_none(c);
+	}
+	if (is_intlike(t))
+		return sema_keep(c, bc_stype_int(8, false));
+	return sema_none(c);
+}
+
+static const struct bc_stype *incdec(struct sema_ctx *c, struct bc_expr *e)
+{
+	struct bc_expr *x = e->u.unop.operand;
+	const struct bc_stype *t;
+
+	if (x->kind == BC_EXPR_MAP) {
+		struct bc_sema_map *m = sema_map_get(c, x);
+
+		sema_map_keys(c, x, true);
+		if (m && sema_is_none(m->value))
+			sema_map_assign(c, x, sema_keep(c, bc_stype_int(8, true)), &e->span);
+		t = sema_map_read(c, x);
+		sema_map_use(c, x, BC_MAP_USE_INCDEC, NULL, &e->span);
+	} else if (x->kind == BC_EXPR_VAR) {
+		t = sema_var_read(c, x);
+	} else {
+		sema_expr(c, x, ROLE_NONE);
+		sema_error(c, &e->span, "The %s operator must be applied to a map or variable",
+			   bc_op_str(e->u.unop.op));
+		return sema_none(c);
+	}
+	if (sema_is_ptr(t))
+		return t;
+	if (!sema_is_int(t) && !sema_is_none(t)) {
+		sema_error(c, &e->span, "The %s operator can not be used on expressions of type '%s'",
+			   bc_op_str(e->u.unop.op), sema_tname(c, t));
+		return sema_none(c);
+	}
+	return sema_keep(c, bc_stype_int(8, sema_is_none(t) ? true : t->is_signed));
+}
+
+static const struct bc_stype *unop(struct sema_ctx *c, struct bc_expr *e)
+{
+	enum bc_op op = e->u.unop.op;
+	struct bc_expr *x = e->u.unop.operand;
+	const struct bc_stype *t;
+
+	if (!x)
+		return sema_none(c);
+	switch (op) {
+	case BC_OP_PREINC: case BC_OP_PREDEC: case BC_OP_POSTINC: case BC_OP_POSTDEC:
+		return incdec(c, e);
+	case BC_OP_ADDR:
+		if (x->kind == BC_EXPR_MAP) {
+			sema_map_get(c, x);
+			x->type = sema_none(c);
+			sema_map_use(c, x, BC_MAP_USE_ADDR, NULL, &e->span);
+			return sema_keep(c, bc_stype_pointer(bc_stype_none(), BC_AS_KERNEL));
+		}
+		t = sema_expr(c, x, ROLE_NONE);
+		return sema_keep(c, bc_stype_pointer(bc_stype_get((struct bc_stype *)t), BC_AS_KERNEL));
+	case BC_OP_NEG:
+		if (x->kind == BC_EXPR_INT) {
+			/* a negative literal: folded by bpftrace's parser */
+			x->type = sema_int_literal_type(c, x->u.num.value, false);
+			return sema_int_literal_type(c, x->u.num.value, true);
+		}
+		break;
+	default:
+		break;
+	}
+	t = sema_expr(c, x, ROLE_NONE);
+	if (sema_is_none(t))
+		return sema_none(c);
+	if (op == BC_OP_DEREF) {
+		if (!sema_is_int(t) && !sema_is_ptr(t) && !is_args_expr(x) &&
+		    t->kind != BC_ST_CSTRUCT)
+			sema_error(c, &e->span,
+				   "The %s operator can not be used on expressions of type '%s'",
+				   bc_op_str(op), sema_tname(c, t));
+		return deref(c, t, x, &e->span);
+	}
+	if (!is_intlike(t) && !(op == BC_OP_LNOT && c->v >= V(24) && sema_is_ptr(t))) {
+		sema_error(c, &e->span, "The %s operator can not be used on expressions of type '%s'",
+			   bc_op_str(op), sema_tname(c, t));
+		return sema_none(c);
+	}
+	if (op == BC_OP_LNOT) {
+		if (c->v >= V(24))
+			return sema_keep(c, bc_stype_bool());
+		return sema_keep(c, bc_stype_int(t->size ? t->size : 8, false));
+	}
+	return sema_keep(c, bc_stype_int(8, t->is_signed));
+}
+
+static const struct bc_stype *ternary(struct sema_ctx *c, struct bc_expr *e)
+{
+	const struct bc_stype *ct, *l, *r;
+	uint32_t size;
+
+	ct = sema_expr(c, e->u.ternary.cond, ROLE_NONE);
+	if (!e->u.ternary.then) {
+		/* Elvis a ?: b: the condition's value when it is true */
+		r = sema_expr(c, e->u.ternary.els, ROLE_NONE);
+		if (!sema_is_none(ct) && !sema_is_none(r) && type_class(ct) != type_class(r))
+			sema_error(c, &e->span,
+				   "Ternary operator must return the same type: have '%s' and '%s'",
+				   sema_kind_str(ct), sema_kind_str(r));
+		return ct;
+	}
+	l = sema_expr(c, e->u.ternary.then, ROLE_NONE);
+	r = sema_expr(c, e->u.ternary.els, ROLE_NONE);
+	if (!sema_is_none(l) && !sema_is_none(r) && type_class(l) != type_class(r))
+		sema_error(c, &e->span, "Ternary operator must return the same type: have '%s' and '%s'",
+			   sema_kind_str(l), sema_kind_str(r));
+	if (!sema_is_none(ct) && !is_intlike(ct) && !(c->v >= V(19) && sema_is_ptr(ct)))
+		sema_error(c, &e->span, "Invalid condition in ternary: %s", sema_kind_str(ct));
+	if (sema_is_none(l))
+		return sema_none(c);
+	switch (l->kind) {
+	case BC_ST_STRING:
+		if (c->v < V(18))
+			size = BT_STRING_SIZE;
+		else if (c->v < V(22))
+			size = c->prof->max_strlen;
+		else
+			size = l->size > r->size ? l->size : r->size;
+		return sema_keep(c, bc_stype_string(size));
+	case BC_ST_INT:
+	case BC_ST_ENUM:
+		return sema_keep(c, bc_stype_int(8, l->is_signed));
+	case BC_ST_BOOL:
+		return l;
+	default:
+		if (c->v < V(22)) {
+			sema_error(c, &e->span, "Ternary return type unsupported %s", sema_kind_str(l));
+			return sema_none(c);
+		}
+		return l;
+	}
+}
+
+static const struct bc_stype *tuple(struct sema_ctx *c, struct bc_expr *e)
+{
+	size_t n = e->u.list.n;
+	struct bc_stype **el = calloc(n ? n : 1, sizeof(*el));
+	bool bad = false;
+
+	if (!el) {
+		sema_oom(c);
+		return sema_none(c);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct bc_stype *t = sema_expr(c, e->u.list.v[i], ROLE_NONE);
+
+		/* an invalid element leaves the tuple untyped (bpftrace skips it) */
+		if (sema_is_none(t) || t->size == 0)
+			bad = true;
+		el[i] = bc_stype_get((struct bc_stype *)t);
+	}
+	if (bad) {
+		for (size_t i = 0; i < n; i++)
+			bc_stype_put(el[i]);
+		free(el);
+		return sema_none(c);
+	}
+	{
+		struct bc_stype *t = bc_stype_tuple(el, n);
+
+		free(el);
+		return sema_keep(c, t);
+	}
+}
+
+static const struct bc_stype *record(struct sema_ctx *c, struct bc_expr *e)
+{
+	size_t n = e->u.record.values.n;
+	struct bc_stype **el = calloc(n ? n : 1, sizeof(*el));
+	struct bc_stype *t;
+
+	if (!el) {
+		sema_oom(c);
+		return sema_none(c);
+	}
+	for (size_t i = 0; i < n; i++) {
+		el[i] = bc_stype_get((struct bc_stype *)sema_expr(c, e->u.record.values.v[i],
+								    ROLE_NONE));
+		for (size_t k = 0; k < i; k++)
+			if (!strcmp(e->u.record.names[k], e->u.record.names[i]))
+				sema_error(c, &e->u.record.name_spans[i],
+					   "Named argument list already contains name: %s",
+					   e->u.record.names[i]);
+	}
+	t = bc_stype_record(e->u.record.names, el, n);
+	free(el);
+	return sema_keep(c, t);
+}
+
+/* ---- member access ---- */
+
+static const struct bc_stype *field_of(struct sema_ctx *c, struct bc_expr *e,
+				       const struct bc_stype *rec, enum bc_addrspace as, bool is_tp)
+{
+	const char *fname = e->u.field.name;
+	const struct bc_field *f;
+	const struct bc_stype *full = sema_resolve(c, rec, &e->span);
+
+	if (!full || !full->layout) {
+		/* the struct's layout is unknown (no BTF, a header type): a guess */
+		sema_guess(c, &e->u.field.name_span,
+			   "layout of '%s' is unknown; field '%s' assumed to be an int64",
+			   rec->name ? rec->name : "?", fname);
+		return sema_keep(c, bc_stype_with_as(bc_stype_int(8, true), as));
+	}
+	f = bc_stype_field(full, fname);
+	if (!f) {
+		sema_error(c, &e->span, "Struct/union of type '%s' does not contain a field named '%s'",
+			   full->name ? full->name : "?", fname);
+		return sema_none(c);
+	}
+	if (is_tp && f->is_common && c->v < V(25))
+		sema_error(c, &e->span, "BPF does not support accessing common tracepoint fields");
+	if (is_tp && c->probe) {
+		/* a wildcarded tracepoint: every match must have the field */
+		for (size_t i = 1; i < c->probe->nr_all_args; i++) {
+			const struct bc_stype *o = c->probe->all_args[i];
+
+			if (o && o->layout && !bc_stype_field(o, fname))
+				sema_error(c, &e->span,
+					   "Struct/union of type '%s' does not contain a field named "
+					   "'%s'", o->name ? o->name : "?", fname);
+		}
+	}
+	return with_as(c, f->type, as);
+}
+
+static const struct bc_stype *field(struct sema_ctx *c, struct bc_expr *e)
+{
+	struct bc_expr *base = e->u.field.base;
+	const struct bc_stype *t = sema_expr(c, base, ROLE_NONE);
+	bool args = is_args_expr(base);
+	bool is_tp = args && c->pt == BC_PROBE_TRACEPOINT;
+	enum bc_addrspace as = t ? t->as : BC_AS_NONE;
+
+	if (sema_is_none(t))
+		return sema_none(c);
+	if (e->u.field.arrow) {
+		if (!sema_is_ptr(t) && !(args && t->kind == BC_ST_CSTRUCT)) {
+			if (t->kind == BC_ST_CSTRUCT) {
+				sema_error(c, &e->span,
+					   "Can not dereference struct/union of type '%s'. It is not a "
+					   "pointer.", t->name ? t->name : "?");
+				return sema_none(c);
+			}
+			if (!sema_is_int(t) && t->kind != BC_ST_TUPLE && t->kind != BC_ST_RECORD) {
+				sema_error(c, &e->span,
+					   "The * operator can not be used on expressions of type '%s'",
+					   sema_tname(c, t));
+				return sema_none(c);
+			}
+			sema_error(c, &e->span, "Can not access field '%s' on expression of type '%s'",
+				   e->u.field.name, sema_tname(c, c->v >= V(22) ? t
+						: sema_keep(c, bc_stype_int(8, false))));
+			return sema_none(c);
+		}
+		if (sema_is_ptr(t)) {
+			as = t->as;
+			t = t->elem;
+		}
+	} else if (sema_is_ptr(t)) {
+		sema_error(c, &e->span,
+			   "Can not access field '%s' on type '%s'. Try dereferencing it first, or "
+			   "using '->'", e->u.field.name, sema_tname(c, t));
+		return sema_none(c);
+	}
+	if (!t)
+		return sema_none(c);
+	if (t->kind == BC_ST_RECORD || (t->kind == BC_ST_TUPLE && t->layout)) {
+		const struct bc_field *f = bc_stype_field(t, e->u.field.name);
+
+		if (f)
+			return f->type;
+		sema_error(c, &e->span, "Record does not contain a field named '%s'",
+			   e->u.field.name);
+		return sema_none(c);
+	}
+	if (t->kind != BC_ST_CSTRUCT) {
+		sema_error(c, &e->span, "Can not access field '%s' on expression of type '%s'",
+			   e->u.field.name, sema_tname(c, t));
+		return sema_none(c);
+	}
+	return field_of(c, e, t, as, is_tp);
+}
+
+static const struct bc_stype *tuple_index(struct sema_ctx *c, struct bc_expr *e)
+{
+	const struct bc_stype *t = sema_expr(c, e->u.tindex.base, ROLE_NONE);
+	uint64_t i = e->u.tindex.index;
+
+	if (sema_is_none(t))
+		return sema_none(c);
+	if (t->kind != BC_ST_TUPLE) {
+		sema_error(c, &e->span, "Can not access index %llu on expression of type '%s'",
+			   (unsigned long long)i, sema_tname(c, t));
+		return sema_none(c);
+	}
+	if (!t->layout || i >= t->layout->nr_fields) {
+		sema_error(c, &e->span, "Invalid tuple index: %llu. Found %zu elements in tuple.",
+			   (unsigned long long)i, t->layout ? t->layout->nr_fields : (size_t)0);
+		return sema_none(c);
+	}
+	return t->layout->fields[i].type;
+}
+
+static const struct bc_stype *index_expr(struct sema_ctx *c, struct bc_expr *e)
+{
+	const struct bc_stype *t = sema_expr(c, e->u.index.base, ROLE_NONE);
+	const struct bc_stype *it = sema_expr(c, e->u.index.index, ROLE_NONE);
+	int64_t idx;
+
+	if (sema_is_none(t))
+		return sema_none(c);
+	if (t->kind != BC_ST_ARRAY && !sema_is_ptr(t) &&
+	    !(c->v >= V(22) && t->kind == BC_ST_STRING)) {
+		sema_error(c, &e->span,
+			   "The array index operator [] can only be used on arrays and pointers, "
+			   "found %s.", sema_kind_str(t));
+		return sema_none(c);
+	}
+	if (sema_is_ptr(t) && (!t->elem || t->elem->size == 0))
+		sema_error(c, &e->span,
+			   "The array index operator [] cannot be used on a pointer to an unsized "
+			   "type (void *).");
+	if (!sema_is_none(it) && !is_intlike(it))
+		sema_error(c, &e->span, "The array index operator [] only accepts integer indices.");
+	if (sema_lit_int(c, e->u.index.index, &idx)) {
+		if (t->kind == BC_ST_ARRAY && (idx < 0 || (uint64_t)idx >= t->nelems))
+			sema_error(c, &e->span, "the index %lld is out of bounds for array of size %u",
+				   (long long)idx, t->nelems);
+	} else if (c->v < V(18) && !sema_is_none(it)) {
+		sema_error(c, &e->span,
+			   "The array index operator [] only accepts literal integer indices.");
+	}
+	if (t->kind == BC_ST_STRING)
+		return sema_keep(c, bc_stype_int(1, true));
+	if (t->kind == BC_ST_ARRAY)
+		return with_as(c, t->elem, t->as);
+	return with_as(c, t->elem && t->elem->kind != BC_ST_VOID ? t->elem : sema_none(c), t->as);
+}
+
+/* ---- casts, sizeof, offsetof ---- */
+
+static bool is_int_name(const struct bc_type *t)
+{
+	static const char *const names[] = {
+		"uint8", "int8", "uint16", "int16", "uint32", "int32", "uint64", "int64",
+	};
+
+	if (!t || t->kind != BC_TYPE_NAME)
+		return false;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(t->name, names[i]))
+			return true;
+	return false;
+}
+
+static const struct bc_type *pointee_type(const struct bc_type *t, unsigned *depth)
+{
+	*depth = 0;
+	while (t && t->kind == BC_TYPE_POINTER) {
+		(*depth)++;
+		t = t->inner;
+	}
+	return t;
+}
+
+static const struct bc_stype *cast(struct sema_ctx *c, struct bc_expr *e)
+{
+	struct bc_type *ty = e->u.cast.type;
+	const struct bc_stype *from = sema_expr(c, e->u.cast.operand, ROLE_NONE);
+	const struct bc_stype *to;
+	const struct bc_type *base;
+	unsigned ptrs;
+	enum bc_addrspace as;
+
+	if (!ty)
+		return sema_none(c);
+	if (from->kind == BC_ST_CSTRUCT && !is_args_expr(e->u.cast.operand)) {
+		sema_error(c, &e->span, "Cannot cast from struct type \"%s\"", sema_tname(c, from));
+		return sema_none(c);
+	}
+	if (sema_is_none(from))
+		return sema_none(c);
+	base = pointee_type(ty, &ptrs);
+	to = sema_type(c, ty);
+	if (sema_is_none(to))
+		return sema_none(c);	/* sema_type reported it */
+	as = from->as;
+	if (is_int_name(base) || (base && base->kind == BC_TYPE_NAME && to->kind == BC_ST_INT)) {
+		if (!ptrs && !is_intlike(from) && !sema_is_ptr(from) && from->kind != BC_ST_CSTRUCT &&
+		    !(c->v >= V(19) && from->kind == BC_ST_ARRAY && from->size == to->size)) {
+			sema_error(c, &e->span, "Casts are not supported for type: \"%s\"",
+				   sema_tname(c, from));
+			return sema_none(c);
+		}
+		return with_as(c, to, as);
+	}
+	if (base && (base->kind == BC_TYPE_STRUCT || base->kind == BC_TYPE_UNION) && !ptrs) {
+		sema_error(c, &e->span, "Cannot cast to struct type \"%s\"", sema_tname(c, to));
+		return sema_none(c);
+	}
+	if (to->kind == BC_ST_ARRAY && !(is_intlike(from) || from->kind == BC_ST_ARRAY)) {
+		sema_error(c, &e->span, "Cannot cast from \"%s\" to \"%s\"", sema_tname(c, from),
+			   sema_tname(c, to));
+		return sema_none(c);
+	}
+	if (as == BC_AS_NONE && sema_is_ptr(to)) {
+		/* (struct Foo *)0 in BEGIN, (struct task_struct *)curtask in profile */
+		as = bc_probe_addrspace(c->pt);
+	}
+	return with_as(c, to, as);
+}
+
+static const struct bc_stype *sizeof_expr(struct sema_ctx *c, struct bc_expr *e)
+{
+	if (e->u.sizeof_.type) {
+		const struct bc_stype *t = sema_type(c, e->u.sizeof_.type);
+
+		if (t->kind == BC_ST_CSTRUCT)
+			sema_resolve(c, t, &e->u.sizeof_.type->span);
+	} else if (e->u.sizeof_.expr) {
+		struct bc_expr *x = e->u.sizeof_.expr;
+
+		/* sizeof(X) with a bare name: a type (struct, typedef) or a variable */
+		if (x->kind == BC_EXPR_IDENT) {
+			int64_t v;
+
+			if (sema_enum_value(c, x->u.name, &v)) {
+				x->type = sema_keep(c, bc_stype_int(8, false));
+			} else {
+				char name[256];
+
+				snprintf(name, sizeof(name), "%s", x->u.name);
+				x->type = sema_struct(c, name, &x->span, true);
+			}
+		} else {
+			sema_expr(c, x, ROLE_NONE);
+		}
+	}
+	return sema_keep(c, bc_stype_int(8, false));
+}
+
+static const struct bc_stype *offsetof_expr(struct sema_ctx *c, struct bc_expr *e)
+{
+	const struct bc_stype *t;
+
+	if (e->u.offsetof_.type)
+		t = sema_type(c, e->u.offsetof_.type);
+	else if (e->u.offsetof_.expr)
+		t = sema_expr(c, e->u.offsetof_.expr, ROLE_NONE);
+	else
+		t = sema_none(c);
+	for (size_t i = 0; i < e->u.offsetof_.nr_fields && !sema_is_none(t); i++) {
+		const struct bc_stype *full;
+		const struct bc_field *f;
+
+		if (t->kind != BC_ST_CSTRUCT && t->kind != BC_ST_RECORD && t->kind != BC_ST_TUPLE) {
+			sema_error(c, &e->span, "'%s' is not a struct or union type.", sema_tname(c, t));
+			break;
+		}
+		full = t->kind == BC_ST_CSTRUCT ? sema_resolve(c, t, &e->span) : t;
+		if (!full || !full->layout) {
+			sema_guess(c, &e->span, "layout of '%s' is unknown; offsetof() assumed 0",
+				   t->name ? t->name : "?");
+			break;
+		}
+		f = bc_stype_field(full, e->u.offsetof_.fields[i]);
+		if (!f) {
+			sema_error(c, &e->span, "'%s' has no field named '%s'", sema_tname(c, full),
+				   e->u.offsetof_.fields[i]);
+			break;
+		}
+		t = f->type;
+	}
+	return sema_keep(c, bc_stype_int(8, false));
+}
+
+static const struct bc_stype *block_expr(struct sema_ctx *c, struct bc_expr *e)
+{
+	struct bc_block *b = e->u.block;
+	const struct bc_stype *t = sema_none(c);
+
+	if (!b)
+		return t;
+	sema_scope_push(c, b);
+	for (size_t i = 0; i < b->n && !c->err; i++)
+		sema_stmt(c, b->stmts[i]);
+	if (b->tail)
+		t = sema_expr(c, b->tail, ROLE_NONE);
+	else
+		t = sema_keep(c, bc_stype_void());
+	sema_scope_pop(c);
+	return t;
+}
+
+static const struct bc_stype *if_expr(struct sema_ctx *c, struct bc_expr *e)
+{
+	const struct bc_stype *ct = sema_expr(c, e->u.if_.cond, ROLE_NONE), *a, *b = NULL;
+	struct bc_expr tmp = { .kind = BC_EXPR_BLOCK, .span = e->span, .u.block = e->u.if_.then };
+
+	if (!sema_is_none(ct) && !is_intlike(ct) && !sema_is_ptr(ct))
+		sema_error(c, &e->span, "Invalid condition in if(): %s", sema_kind_str(ct));
+	a = block_expr(c, &tmp);
+	if (e->u.if_.els)
+		b = sema_expr(c, e->u.if_.els, ROLE_NONE);
+	if (b && !sema_is_none(a) && !sema_is_none(b) && type_class(a) != type_class(b))
+		sema_error(c, &e->span, "Branches must return the same type: have '%s' and '%s'",
+			   sema_tname(c, a), sema_tname(c, b));
+	return a;
+}
+
+/* typeinfo(x) (0.25): (uint64 type id, string base type, string full type). */
+static const struct bc_stype *typeinfo(struct sema_ctx *c, struct bc_expr *e)
+{
+	const struct bc_stype *t = NULL;
+	struct bc_stype *el[3];
+	char *name;
+
+	if (e->u.sizeof_.type)
+		t = sema_type(c, e->u.sizeof_.type);
+	else if (e->u.sizeof_.expr)
+		t = sema_expr(c, e->u.sizeof_.expr, ROLE_NONE);
+	name = t ? bc_stype_name(t, c->v) : NULL;
+	el[0] = bc_stype_int(8, false);
+	el[1] = bc_stype_string(name ? (uint32_t)strlen(name) + 1 : 1);
+	el[2] = bc_stype_string(name ? (uint32_t)strlen(name) + 1 : 1);
+	free(name);
+	return sema_keep(c, bc_stype_tuple(el, 3));
+}
+
+/* ---- dispatch ---- */
+
+const struct bc_stype *sema_expr(struct sema_ctx *c, struct bc_expr *e, enum sema_role role)
+{
+	const struct bc_stype *t;
+
+	if (!e)
+		return sema_none(c);
+	if (c->err || c->depth >= SEMA_MAX_DEPTH) {
+		e->type = sema_none(c);
+		return e->type;
+	}
+	c->depth++;
+	switch (e->kind) {
+	case BC_EXPR_ERROR:
+		t = sema_none(c);
+		break;
+	case BC_EXPR_INT:
+		t = sema_int_literal_type(c, e->u.num.value, false);
+		break;
+	case BC_EXPR_BOOL:
+		t = sema_keep(c, c->v >= V(24) ? bc_stype_bool() : bc_stype_int(1, false));
+		break;
+	case BC_EXPR_STRING:
+		t = string_lit(c, e);
+		break;
+	case BC_EXPR_BUILTIN:
+		t = sema_builtin(c, e);
+		break;
+	case BC_EXPR_IDENT:
+		t = ident(c, e);
+		break;
+	case BC_EXPR_PARAM:
+		t = param(c, e);
+		break;
+	case BC_EXPR_PARAMCOUNT:
+		if (c->in_str_call)
+			sema_error(c, &e->span, "use $#, not str($#)");
+		t = sema_keep(c, bc_stype_int(8, true));
+		break;
+	case BC_EXPR_VAR:
+		t = sema_var_read(c, e);
+		break;
+	case BC_EXPR_MAP:
+		sema_map_keys(c, e, true);
+		t = sema_map_read(c, e);
+		sema_map_use(c, e, BC_MAP_USE_READ, NULL, &e->span);
+		break;
+	case BC_EXPR_CALL:
+		t = sema_call(c, e, role);
+		break;
+	case BC_EXPR_BINOP:
+		t = binop(c, e);
+		break;
+	case BC_EXPR_UNOP:
+		t = unop(c, e);
+		break;
+	case BC_EXPR_TERNARY:
+		t = ternary(c, e);
+		break;
+	case BC_EXPR_FIELD:
+		t = field(c, e);
+		break;
+	case BC_EXPR_TUPLE_INDEX:
+		t = tuple_index(c, e);
+		break;
+	case BC_EXPR_INDEX:
+		t = index_expr(c, e);
+		break;
+	case BC_EXPR_CAST:
+		t = cast(c, e);
+		break;
+	case BC_EXPR_TUPLE:
+		t = tuple(c, e);
+		break;
+	case BC_EXPR_RECORD:
+		t = record(c, e);
+		break;
+	case BC_EXPR_SIZEOF:
+		t = sizeof_expr(c, e);
+		break;
+	case BC_EXPR_OFFSETOF:
+		t = offsetof_expr(c, e);
+		break;
+	case BC_EXPR_TYPEINFO:
+		t = typeinfo(c, e);
+		break;
+	case BC_EXPR_COMPTIME:
+		t = sema_expr(c, e->u.unop.operand, ROLE_NONE);
+		break;
+	case BC_EXPR_BLOCK:
+		t = block_expr(c, e);
+		break;
+	case BC_EXPR_IF:
+		t = if_expr(c, e);
+		break;
+	default:
+		t = sema_none(c);
+		break;
+	}
+	c->depth--;
+	if (!t)
+		t = sema_none(c);
+	e->type = t;
+	return t;
+}

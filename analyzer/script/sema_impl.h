@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Semantic analysis internals shared by analyzer/script/sema*.c. */
+#ifndef BC_SCRIPT_SEMA_IMPL_H
+#define BC_SCRIPT_SEMA_IMPL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyzer/script/arena.h"
+#include "analyzer/script/sema.h"
+
+#define V(minor)	BC_BTV(0, minor, 0)
+
+/* bpftrace runs its analyser up to 10 times before giving up (num_passes_). */
+#define SEMA_MAX_PASSES		10
+/* 0.17's fixed string size for literals and string ternaries (STRING_SIZE). */
+#define BT_STRING_SIZE		64
+/* bpftrace's limit on kstack/ustack frames (MAX_STACK_SIZE). */
+#define BT_MAX_STACK_SIZE	1024
+/* lhist(): at most this many buckets. */
+#define BT_LHIST_MAX_BUCKETS	1000
+/* unroll(N): 1 <= N <= 100 */
+#define BT_UNROLL_MAX		100
+/* arg0..argN on x86-64 (arch::max_arg() + 1 registers) */
+#define BT_X86_MAX_ARG		5
+/* hist(n, k): k is 0..5 (0.20+) */
+#define BT_HIST_MAX_BITS	5
+
+struct bc_sema {
+	struct bc_script *script;
+	int version;
+	struct bc_bt_profile prof;
+	struct bc_arena arena;
+	struct bc_sema_map **maps;
+	size_t nr_maps, cap_maps;
+	struct bc_sema_var **vars;
+	size_t nr_vars, cap_vars;
+	struct bc_sema_probe *probes;
+	size_t nr_probes;
+	struct bc_stype **pool;		/* references expr->type and others point to */
+	size_t nr_pool, cap_pool;
+	unsigned nr_errors, nr_guesses;
+	bool has_btf;
+};
+
+/* A C struct defined in the script (struct X { ... }), once parsed. */
+struct sema_cstruct {
+	const char *name;		/* "struct X" / "union X" */
+	const struct bc_cdef *def;
+	struct bc_stype *type;		/* NULL until resolved; BC_ST_NONE when it failed */
+	bool resolving;
+};
+
+struct sema_enum_val {
+	const char *name;
+	int64_t value;
+};
+
+/* What the analysed expression is the direct value of. */
+enum sema_role {
+	ROLE_NONE = 0,
+	ROLE_MAP_VALUE,		/* @m = <expr> */
+	ROLE_VAR_VALUE,		/* $v = <expr> */
+	ROLE_MAP_KEY,		/* @m[<expr>] */
+};
+
+struct sema_scope {
+	const struct bc_block *block;	/* NULL: the probe/fn level */
+	void *vis;			/* struct vis[]: visible in this pass (sema_var.c) */
+	size_t n, cap;
+};
+
+/* Nested blocks (the parser stops at BC_SCRIPT_MAX_DEPTH) plus fn/macro levels. */
+#define SEMA_MAX_SCOPES		320
+/* Expression nesting sema follows before giving up on a subtree. */
+#define SEMA_MAX_DEPTH		512
+
+struct sema_ctx {
+	struct bc_sema *r;
+	struct bc_unit *u;
+	struct bc_script *s;
+	const struct bc_sema_opts *o;
+	int v;				/* target version */
+	const struct bc_bt_profile *prof;
+
+	/* kernel types */
+	struct bc_btf *btf;
+	bool btf_owned;
+	int btf_state;			/* 0 untried, 1 loaded, <0 failed (errno) */
+	/* the script's C definitions */
+	struct sema_cstruct *cstructs;
+	size_t nr_cstructs;
+	struct sema_enum_val *enums;	/* enums defined in the script */
+	size_t nr_enums;
+	bool has_includes;		/* an active #include: types may come from headers */
+	bool btf_defined;		/* BPFTRACE_HAVE_BTF is defined for the C code */
+	/* resolved struct cache (by name) */
+	struct { char *name; struct bc_stype *type; } *scache;
+	size_t nr_scache, cap_scache;
+	/* DWARF handles by binary path */
+	struct { char *path; void *dw; } *dwarfs;
+	size_t nr_dwarfs;
+
+	/* passes */
+	int pass;
+	bool final;			/* the reporting pass */
+	bool changed;			/* a map or variable type changed in this pass */
+
+	/* current item */
+	size_t item;
+	struct bc_sema_probe *probe;	/* NULL in fns */
+	const struct bc_fn *fn;
+	enum bc_probe_type pt;		/* single provider type (INVALID when mixed) */
+	struct sema_scope scopes[SEMA_MAX_SCOPES];
+	size_t nr_scopes;
+	unsigned loop_depth;
+	unsigned depth;			/* expression recursion */
+
+	/* current call */
+	const char *func;
+	int func_arg;
+	bool in_str_call;		/* inside str(): $N is a string */
+	/* spans already reported (one diagnostic per span and code) */
+	struct { uint32_t start, end; char code; } *seen;
+	size_t nr_seen, cap_seen;
+	int err;			/* first internal failure (-ENOMEM) */
+};
+
+/* sema.c */
+const struct bc_stype *sema_keep(struct sema_ctx *c, struct bc_stype *t);
+const struct bc_stype *sema_none(struct sema_ctx *c);
+void sema_error(struct sema_ctx *c, const struct bc_span *sp, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void sema_guess(struct sema_ctx *c, const struct bc_span *sp, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A type's name as the target bpftrace prints it (static ring of buffers). */
+const char *sema_tname(struct sema_ctx *c, const struct bc_stype *t);
+/* bpftrace's Type enum name of T ("integer", "string", "pointer", ...). */
+const char *sema_kind_str(const struct bc_stype *t);
+void sema_oom(struct sema_ctx *c);
+void sema_block(struct sema_ctx *c, struct bc_block *b, bool new_scope);
+void sema_stmt(struct sema_ctx *c, struct bc_stmt *st);
+
+/* sema_expr.c */
+const struct bc_stype *sema_expr(struct sema_ctx *c, struct bc_expr *e, enum sema_role role);
+bool sema_lit_int(struct sema_ctx *c, const struct bc_expr *e, int64_t *out);
+bool sema_lit_str(const struct bc_expr *e, const char **out);
+bool sema_is_literal(const struct bc_expr *e);
+const struct bc_stype *sema_int_literal_type(struct sema_ctx *c, uint64_t v, bool negative);
+bool sema_same_type(const struct bc_stype *a, const struct bc_stype *b);
+bool sema_is_int(const struct bc_stype *t);
+bool sema_is_ptr(const struct bc_stype *t);
+bool sema_is_none(const struct bc_stype *t);
+/* L op R for binop node E (its op and spans), with bpftrace's checks. */
+const struct bc_stype *sema_binop_result(struct sema_ctx *c, struct bc_expr *e,
+					 const struct bc_stype *l, const struct bc_stype *r);
+
+/* sema_call.c */
+const struct bc_stype *sema_call(struct sema_ctx *c, struct bc_expr *e, enum sema_role role);
+const struct bc_stype *sema_builtin(struct sema_ctx *c, struct bc_expr *e);
+
+/* sema_map.c */
+struct bc_sema_map *sema_map_get(struct sema_ctx *c, const struct bc_expr *m);
+/* Types the keys of map expression E and checks them against the map. */
+void sema_map_keys(struct sema_ctx *c, struct bc_expr *e, bool validate);
+/* Assigns a value of type T to the map of E (bpftrace assign_map_type). */
+void sema_map_assign(struct sema_ctx *c, struct bc_expr *e, const struct bc_stype *t,
+		     const struct bc_span *stmt_span);
+/* A read of the map value (E is BC_EXPR_MAP): types E. */
+const struct bc_stype *sema_map_read(struct sema_ctx *c, struct bc_expr *e);
+void sema_map_use(struct sema_ctx *c, const struct bc_expr *e, enum bc_map_use_kind kind,
+		  const struct bc_expr *call, const struct bc_span *stmt_span);
+void sema_map_decl(struct sema_ctx *c, const struct bc_map_decl *d);
+void sema_maps_finish(struct sema_ctx *c);
+/* Key records are re-derived in every pass (the reporting pass sees the text order). */
+void sema_maps_pass_start(struct sema_ctx *c);
+
+/* sema_var.c */
+void sema_scope_push(struct sema_ctx *c, const struct bc_block *b);
+void sema_scope_pop(struct sema_ctx *c);
+const struct bc_stype *sema_var_read(struct sema_ctx *c, struct bc_expr *e);
+void sema_var_assign(struct sema_ctx *c, struct bc_expr *var, const struct bc_stype *t,
+		     const struct bc_span *stmt_span);
+void sema_var_let(struct sema_ctx *c, struct bc_stmt *st);
+struct bc_sema_var *sema_var_declare(struct sema_ctx *c, struct bc_expr *var,
+				     const struct bc_stype *t, bool fn_arg, bool loop_var);
+
+/* sema_probe.c */
+void sema_probe_init(struct sema_ctx *c, struct bc_sema_probe *p);
+/* `args` of the current probe (a new reference in the pool), NULL when none. */
+const struct bc_stype *sema_probe_args(struct sema_ctx *c, const struct bc_span *sp);
+const struct bc_stype *sema_probe_retval(struct sema_ctx *c, const struct bc_span *sp);
+bool sema_probe_all(struct sema_ctx *c, uint32_t mask);
+const char *sema_probe_provider(struct sema_ctx *c);
+
+/* sema_types.c */
+struct bc_btf *sema_btf(struct sema_ctx *c);
+/* Struct/union NAME ("struct x") with its layout: script, BTF, guess. */
+const struct bc_stype *sema_struct(struct sema_ctx *c, const char *name, const struct bc_span *sp,
+				   bool report);
+/* The layout-resolved version of a C struct type (T itself when resolved). */
+const struct bc_stype *sema_resolve(struct sema_ctx *c, const struct bc_stype *t,
+				    const struct bc_span *sp);
+const struct bc_stype *sema_type(struct sema_ctx *c, struct bc_type *t);
+bool sema_enum_value(struct sema_ctx *c, const char *name, int64_t *value);
+void sema_cdefs_init(struct sema_ctx *c);
+void sema_types_free(struct sema_ctx *c);
+
+/* sema_ctypes.c: the script's struct definitions */
+struct bc_stype *sema_cdef_parse(struct sema_ctx *c, struct sema_cstruct *cs);
+int sema_cdef_enums(struct sema_ctx *c, const struct bc_cdef *def);
+
+/* sema_config.c */
+int sema_profile(struct sema_ctx *c, struct bc_bt_profile *p);
+void sema_features(struct sema_ctx *c);
+
+#endif

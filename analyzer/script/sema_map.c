@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The map table: key types per position (bpftrace update_key_type), the
+ * value type (assign_map_type), aggregation kind, the BPF map type the target
+ * version picks, and every use with its span.
+ *
+ * Keys: integers are stored as 64-bit unsigned until 0.24 (the key is cast
+ * to 64 bits and typed uint64); from 0.25 they keep their width. Values:
+ * integers are stored as 64-bit until 0.24, with their sign. Strings and
+ * tuples grow to the largest size assigned. The first use in the text (in the
+ * reporting pass) fixes the key arity and types; later uses must agree.
+ */
+#include <errno.h>
+#include <linux/bpf.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sema_impl.h"
+
+static struct bc_sema_map *map_new(struct sema_ctx *c, const char *name, const struct bc_span *sp)
+{
+	struct bc_sema *r = c->r;
+	struct bc_sema_map *m;
+
+	if (r->nr_maps == r->cap_maps) {
+		size_t cap = r->cap_maps ? r->cap_maps * 2 : 16;
+		struct bc_sema_map **v = realloc(r->maps, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		r->maps = v;
+		r->cap_maps = cap;
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	m->name = name;
+	if (sp)
+		m->first_span = *sp;
+	m->agg = BC_ST_NONE;
+	r->maps[r->nr_maps++] = m;
+	return m;
+}
+
+static struct bc_sema_map *map_by_name(struct sema_ctx *c, const char *name,
+				       const struct bc_span *sp)
+{
+	struct bc_sema_map *m;
+
+	for (size_t i = 0; i < c->r->nr_maps; i++)
+		if (!strcmp(c->r->maps[i]->name, name))
+			return c->r->maps[i];
+	m = map_new(c, name, sp);
+	if (!m)
+		sema_oom(c);
+	return m;
+}
+
+struct bc_sema_map *sema_map_get(struct sema_ctx *c, const struct bc_expr *e)
+{
+	struct bc_sema_map *m;
+
+	if (!e || e->kind != BC_EXPR_MAP)
+		return NULL;
+	m = map_by_name(c, e->u.map.name, &e->span);
+	((struct bc_expr *)e)->sema = m;
+	return m;
+}
+
+/* The key type bpftrace records for a key expression of type T. */
+static struct bc_stype *key_type(struct sema_ctx *c, const struct bc_stype *t)
+{
+	if (sema_is_int(t) || t->kind == BC_ST_BOOL) {
+		if (c->v >= V(25))
+			return bc_stype_int(t->size ? t->size : 8, t->is_signed);
+		return bc_stype_int(8, false);
+	}
+	return bc_stype_get((struct bc_stype *)t);
+}
+
+static char *key_list(struct sema_ctx *c, struct bc_stype *const *ks, size_t n)
+{
+	size_t cap = 256, len = 0;
+	char *s = malloc(cap);
+
+	if (!s)
+		return NULL;
+	s[len++] = '[';
+	for (size_t i = 0; i < n; i++) {
+		const char *t = sema_tname(c, ks[i]);
+		size_t tl = strlen(t);
+
+		if (len + tl + 4 >= cap) {
+			char *ns = realloc(s, cap * 2 + tl);
+
+			if (!ns) {
+				free(s);
+				return NULL;
+			}
+			s = ns;
+			cap = cap * 2 + tl;
+		}
+		if (i) {
+			s[len++] = ',';
+			s[len++] = ' ';
+		}
+		memcpy(s + len, t, tl);
+		len += tl;
+	}
+	s[len++] = ']';
+	s[len] = 0;
+	return s;
+}
+
+static bool keys_equal(struct bc_stype *a, const struct bc_stype *b)
+{
+	if (a->kind == BC_ST_STRING && b->kind == BC_ST_STRING)
+		return true;
+	return bc_stype_equal(a, b);
+}
+
+void sema_map_keys(struct sema_ctx *c, struct bc_expr *e, bool validate)
+{
+	struct bc_sema_map *m = sema_map_get(c, e);
+	size_t n = e->u.map.keys.n;
+	struct bc_stype *ks[64];
+	bool ok = true;
+
+	if (!m)
+		return;
+	if (n > 64)
+		n = 64;
+	for (size_t i = 0; i < n; i++) {
+		struct bc_expr *k = e->u.map.keys.v[i];
+		const struct bc_stype *t = sema_expr(c, k, k->kind == BC_EXPR_CALL ? ROLE_MAP_KEY
+									     : ROLE_NONE);
+
+		if (t->kind == BC_ST_TUPLE && c->v < V(22))
+			sema_error(c, &e->span, "tuple cannot be used as a map key. Try a multi-key "
+				   "associative array instead (eg `@map[$1, $2] = ...)`.");
+		if (bc_stype_is_aggregation(t) || t->kind == BC_ST_STACK_MODE)
+			sema_error(c, &k->span, "%s cannot be used as a map key", sema_tname(c, t));
+		if (k->kind == BC_EXPR_BUILTIN && (!strcmp(k->u.name, "ctx") ||
+						   (!strcmp(k->u.name, "args") && c->v < V(19))))
+			sema_error(c, &e->span, "context cannot be used as a map key");
+		if (sema_is_none(t))
+			ok = false;
+		ks[i] = ok ? key_type(c, t) : NULL;
+	}
+	if (!validate || !ok) {
+		for (size_t i = 0; i < n; i++)
+			bc_stype_put(ks[i]);
+		return;
+	}
+	if (!m->key_types && !m->nr_keys && !m->key) {
+		/* first keyed or keyless access in this pass fixes the key */
+		m->key_types = n ? calloc(n, sizeof(*m->key_types)) : NULL;
+		if (n && !m->key_types) {
+			sema_oom(c);
+			for (size_t i = 0; i < n; i++)
+				bc_stype_put(ks[i]);
+			return;
+		}
+		for (size_t i = 0; i < n; i++)
+			m->key_types[i] = ks[i];
+		m->nr_keys = n;
+		/* a marker that the key is fixed, even when keyless */
+		m->key = bc_stype_int(8, true);
+		return;
+	}
+	if (m->nr_keys == n) {
+		size_t i;
+
+		for (i = 0; i < n && keys_equal(m->key_types[i], ks[i]); i++)
+			;
+		if (i == n) {
+			for (i = 0; i < n; i++) {
+				/* strings: the largest size used */
+				if (ks[i]->kind == BC_ST_STRING && ks[i]->size > m->key_types[i]->size) {
+					bc_stype_put(m->key_types[i]);
+					m->key_types[i] = ks[i];
+					ks[i] = NULL;
+				}
+				bc_stype_put(ks[i]);
+			}
+			return;
+		}
+	}
+	if (c->final) {
+		char *have = key_list(c, ks, n), *want = key_list(c, m->key_types, m->nr_keys);
+
+		sema_error(c, &e->span, "Argument mismatch for @%s: trying to access with arguments: "
+			   "%s when map expects arguments: %s", m->name, have ? have : "?",
+			   want ? want : "?");
+		free(have);
+		free(want);
+		m->key_mismatch = true;
+	}
+	for (size_t i = 0; i < n; i++)
+		bc_stype_put(ks[i]);
+}
+
+/* update_string_size: strings and tuples of strings grow to the largest. */
+static struct bc_stype *grow(struct sema_ctx *c, struct bc_stype *have, const struct bc_stype *t,
+			     bool *changed)
+{
+	if (have->kind == BC_ST_STRING && t->kind == BC_ST_STRING) {
+		if (t->size > have->size) {
+			*changed = true;
+			return bc_stype_with_script_dependent(
+				bc_stype_string(t->size), have->script_dependent || t->script_dependent);
+		}
+		return NULL;
+	}
+	if (have->kind == BC_ST_TUPLE && t->kind == BC_ST_TUPLE && have->layout && t->layout &&
+	    have->layout->nr_fields == t->layout->nr_fields) {
+		size_t n = have->layout->nr_fields;
+		struct bc_stype **el = calloc(n ? n : 1, sizeof(*el));
+		bool any = false;
+
+		if (!el)
+			return NULL;
+		for (size_t i = 0; i < n; i++) {
+			struct bc_stype *g = grow(c, have->layout->fields[i].type,
+						  t->layout->fields[i].type, &any);
+
+			el[i] = g ? g : bc_stype_get(have->layout->fields[i].type);
+		}
+		if (!any) {
+			for (size_t i = 0; i < n; i++)
+				bc_stype_put(el[i]);
+			free(el);
+			return NULL;
+		}
+		*changed = true;
+		{
+			struct bc_stype *nt = bc_stype_tuple(el, n);
+
+			free(el);
+			return nt;
+		}
+	}
+	return NULL;
+}
+
+static int value_class(const struct bc_stype *t)
+{
+	if (t->kind == BC_ST_ENUM)
+		return BC_ST_INT;
+	return t->kind;
+}
+
+void sema_map_assign(struct sema_ctx *c, struct bc_expr *e, const struct bc_stype *t,
+		     const struct bc_span *stmt_span)
+{
+	struct bc_sema_map *m = sema_map_get(c, e);
+	struct bc_stype *g;
+	bool changed = false;
+
+	if (!m || !t)
+		return;
+	if (!m->value || m->value->kind == BC_ST_NONE) {
+		struct bc_stype *nt;
+
+		if (t->kind == BC_ST_NONE)
+			return;
+		/* integers are stored as 64-bit so later assignments fit (<= 0.24) */
+		if ((sema_is_int(t) || t->kind == BC_ST_BOOL) && c->v < V(25) && t->size != 8)
+			nt = bc_stype_int(8, t->is_signed);
+		else
+			nt = bc_stype_get((struct bc_stype *)t);
+		bc_stype_put(m->value);
+		m->value = nt;
+		c->changed = true;
+		goto out;
+	}
+	if (sema_is_none(t))
+		goto out;
+	if (value_class(m->value) != value_class(t)) {
+		sema_error(c, stmt_span ? stmt_span : &e->span,
+			   "Type mismatch for @%s: trying to assign value of type '%s' when map "
+			   "already contains a value of type '%s'", m->name, sema_tname(c, t),
+			   sema_tname(c, m->value));
+		goto out;
+	}
+	switch (t->kind) {
+	case BC_ST_CSTRUCT:
+		if (m->value->name && t->name && strcmp(m->value->name, t->name))
+			sema_error(c, stmt_span, "Type mismatch for @%s: trying to assign value of type "
+				   "'%s' when map already contains a value of type '%s'", m->name,
+				   t->name, m->value->name);
+		break;
+	case BC_ST_BUFFER:
+		if (m->value->size > t->size)
+			sema_error(c, stmt_span, "Buffer size mismatch: %u != %u.", m->value->size,
+				   t->size);
+		break;
+	case BC_ST_ARRAY:
+		if (!bc_stype_equal(m->value, t))
+			sema_error(c, stmt_span, "Array type mismatch: %s != %s.",
+				   sema_tname(c, m->value), sema_tname(c, t));
+		break;
+	case BC_ST_TUPLE:
+		if (m->value->layout && t->layout &&
+		    m->value->layout->nr_fields != t->layout->nr_fields)
+			sema_error(c, stmt_span, "Tuple type mismatch: %s != %s.",
+				   sema_tname(c, m->value), sema_tname(c, t));
+		else if (m->value->layout && t->layout) {
+			for (size_t i = 0; i < t->layout->nr_fields; i++)
+				if (value_class(m->value->layout->fields[i].type) !=
+				    value_class(t->layout->fields[i].type)) {
+					sema_error(c, stmt_span, "Tuple type mismatch: %s != %s.",
+						   sema_tname(c, m->value), sema_tname(c, t));
+					break;
+				}
+		}
+		break;
+	default:
+		break;
+	}
+	g = grow(c, m->value, t, &changed);
+	if (g) {
+		bc_stype_put(m->value);
+		m->value = g;
+		c->changed = true;
+	}
+out:
+	e->type = m->value ? m->value : sema_none(c);
+}
+
+/* Aggregations whose value reads as an integer (IsCastableMapTy, 0.22+). */
+static bool castable(enum bc_stype_kind k)
+{
+	return k == BC_ST_COUNT || k == BC_ST_SUM || k == BC_ST_MIN || k == BC_ST_MAX ||
+	       k == BC_ST_AVG;
+}
+
+const struct bc_stype *sema_map_read(struct sema_ctx *c, struct bc_expr *e)
+{
+	struct bc_sema_map *m = sema_map_get(c, e);
+	const struct bc_stype *t;
+
+	if (!m)
+		return sema_none(c);
+	if (!m->value || m->value->kind == BC_ST_NONE) {
+		if (!m->declared)
+			sema_error(c, &e->span, "Undefined map: @%s", m->name);
+		e->type = sema_none(c);
+		return e->type;
+	}
+	t = m->value;
+	if (c->v >= V(22) && castable(t->kind))
+		t = sema_keep(c, bc_stype_int(8, t->is_signed));
+	e->type = t;
+	return t;
+}
+
+void sema_map_use(struct sema_ctx *c, const struct bc_expr *e, enum bc_map_use_kind kind,
+		  const struct bc_expr *call, const struct bc_span *stmt_span)
+{
+	struct bc_sema_map *m = sema_map_get(c, e);
+	struct bc_sema_map_use *u;
+
+	if (!m || !c->final)
+		return;
+	u = realloc(m->uses, (m->nr_uses + 1) * sizeof(*u));
+	if (!u) {
+		sema_oom(c);
+		return;
+	}
+	m->uses = u;
+	u = &m->uses[m->nr_uses++];
+	memset(u, 0, sizeof(*u));
+	u->kind = kind;
+	u->span = e->span;
+	u->stmt_span = stmt_span ? *stmt_span : e->span;
+	u->expr = e;
+	u->call = call;
+	u->item = c->item;
+	u->nr_keys = e->u.map.keys.n;
+	u->keyed = e->u.map.has_keys;
+	if (call && call->u.call.args.n > 1 &&
+	    (kind == BC_MAP_USE_DELETE || kind == BC_MAP_USE_HAS_KEY)) {
+		u->keyed = true;	/* delete(@m, k), has_key(@m, k) */
+		u->nr_keys = 1;
+	}
+}
+
+/* let @m = TYPE(N); (0.24) */
+static const struct {
+	const char *name;
+	int type;
+} decl_types[] = {
+	{ "hash", BPF_MAP_TYPE_HASH },
+	{ "lruhash", BPF_MAP_TYPE_LRU_HASH },
+	{ "percpuhash", BPF_MAP_TYPE_PERCPU_HASH },
+	{ "percpulruhash", BPF_MAP_TYPE_LRU_PERCPU_HASH },
+	{ "percpuarray", BPF_MAP_TYPE_PERCPU_ARRAY },
+};
+
+static int decl_map_type(const char *name)
+{
+	for (size_t i = 0; i < sizeof(decl_types) / sizeof(decl_types[0]); i++)
+		if (!strcmp(decl_types[i].name, name))
+			return decl_types[i].type;
+	return -1;
+}
+
+void sema_map_decl(struct sema_ctx *c, const struct bc_map_decl *d)
+{
+	struct bc_sema_map *m = map_by_name(c, d->map, &d->span);
+
+	if (!m)
+		return;
+	m->declared = true;
+	m->decl_type = d->type;
+	m->max_entries = d->max_entries;
+	if (!d->type || decl_map_type(d->type) < 0)
+		sema_error(c, &d->span, "Invalid bpf map type: %s", d->type ? d->type : "");
+	else if (!d->max_entries && strcmp(d->type, "percpuarray"))
+		sema_error(c, &d->span, "Max entries can not be 0");
+	if (c->final) {
+		struct bc_sema_map_use *u = realloc(m->uses, (m->nr_uses + 1) * sizeof(*u));
+
+		if (!u) {
+			sema_oom(c);
+			return;
+		}
+		m->uses = u;
+		u = &m->uses[m->nr_uses++];
+		memset(u, 0, sizeof(*u));
+		u->kind = BC_MAP_USE_DECL;
+		u->span = d->span;
+		u->stmt_span = d->span;
+		u->item = c->item;
+	}
+}
+
+/* Clears the per-pass key records (the final pass re-derives them in text order). */
+static void reset_keys(struct sema_ctx *c)
+{
+	for (size_t i = 0; i < c->r->nr_maps; i++) {
+		struct bc_sema_map *m = c->r->maps[i];
+
+		for (size_t k = 0; k < m->nr_keys; k++)
+			bc_stype_put(m->key_types[k]);
+		free(m->key_types);
+		m->key_types = NULL;
+		m->nr_keys = 0;
+		bc_stype_put(m->key);
+		m->key = NULL;
+		m->key_mismatch = false;
+	}
+}
+
+void sema_maps_pass_start(struct sema_ctx *c)
+{
+	reset_keys(c);
+}
+
+void sema_maps_finish(struct sema_ctx *c)
+{
+	for (size_t i = 0; i < c->r->nr_maps; i++) {
+		struct bc_sema_map *m = c->r->maps[i];
+		enum bc_stype_kind vk = m->value ? m->value->kind : BC_ST_NONE;
+		struct bc_stype *key;
+
+		if (!m->value)
+			m->value = bc_stype_none();
+		if (m->nr_keys == 0) {
+			key = bc_stype_int(8, true);	/* a keyless map's key: 0 */
+		} else if (m->nr_keys == 1) {
+			key = bc_stype_get(m->key_types[0]);
+		} else {
+			struct bc_stype **ks = calloc(m->nr_keys, sizeof(*ks));
+
+			key = NULL;
+			if (ks) {
+				for (size_t k = 0; k < m->nr_keys; k++)
+					ks[k] = bc_stype_get(m->key_types[k]);
+				key = bc_stype_tuple(ks, m->nr_keys);
+				free(ks);
+			}
+		}
+		if (!key) {
+			sema_oom(c);
+			return;
+		}
+		bc_stype_put(m->key);
+		m->key = key;
+		m->agg = bc_stype_is_aggregation(m->value) ? vk : BC_ST_NONE;
+		if (m->declared && m->decl_type && decl_map_type(m->decl_type) >= 0) {
+			m->bpf_map_type = decl_map_type(m->decl_type);
+			m->clearable = m->bpf_map_type != BPF_MAP_TYPE_PERCPU_ARRAY &&
+				       m->bpf_map_type != BPF_MAP_TYPE_ARRAY;
+		} else {
+			m->bpf_map_type = bc_bpftrace_map_type(c->v, m->nr_keys == 0, vk);
+			m->clearable = bc_bpftrace_map_clearable(c->v, m->nr_keys == 0, vk);
+		}
+	}
+}

@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Types for semantic analysis: the kernel BTF (opened lazily), structs from
+ * the script's own C definitions, from BTF or unknown (a BC101 guess), type
+ * names written in the script (casts, let, fn signatures, sizeof), enum
+ * values, and the preprocessor state of the C definitions: which #include
+ * and struct definitions are active given BPFTRACE_HAVE_BTF (defined when
+ * kernel BTF is available, as bpftrace defines it) and the script's #defines.
+ */
+#include <errno.h>
+#include <bpf/btf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analyzer/types/btf_types.h"
+#include "analyzer/types/ctype.h"
+#include "analyzer/types/dwarf_types.h"
+#include "sema_impl.h"
+
+struct bc_btf *sema_btf(struct sema_ctx *c)
+{
+	int err;
+
+	if (c->btf_state > 0)
+		return c->btf;
+	if (c->btf_state < 0)
+		return NULL;
+	if (c->o->btf) {
+		c->btf = c->o->btf;
+	} else if (c->o->btf_path) {
+		c->btf = bc_btf_open(c->o->btf_path);
+		c->btf_owned = true;
+	}
+	if (!c->btf) {
+		c->btf_state = -ENOENT;
+		return NULL;
+	}
+	err = bc_btf_load(c->btf);
+	if (err) {
+		c->btf_state = err;
+		return NULL;
+	}
+	c->btf_state = 1;
+	return c->btf;
+}
+
+/* ---- the struct cache ---- */
+
+static const struct bc_stype *cache_find(struct sema_ctx *c, const char *name)
+{
+	for (size_t i = 0; i < c->nr_scache; i++)
+		if (!strcmp(c->scache[i].name, name))
+			return c->scache[i].type;
+	return NULL;
+}
+
+static const struct bc_stype *cache_add(struct sema_ctx *c, const char *name, struct bc_stype *t)
+{
+	if (!t) {
+		sema_oom(c);
+		return sema_none(c);
+	}
+	if (c->nr_scache == c->cap_scache) {
+		size_t cap = c->cap_scache ? c->cap_scache * 2 : 32;
+		void *v = realloc(c->scache, cap * sizeof(*c->scache));
+
+		if (!v) {
+			bc_stype_put(t);
+			sema_oom(c);
+			return sema_none(c);
+		}
+		c->scache = v;
+		c->cap_scache = cap;
+	}
+	c->scache[c->nr_scache].name = strdup(name);
+	if (!c->scache[c->nr_scache].name) {
+		bc_stype_put(t);
+		sema_oom(c);
+		return sema_none(c);
+	}
+	c->scache[c->nr_scache].type = t;
+	c->nr_scache++;
+	/* the result keeps a reference for expr->type users */
+	return sema_keep(c, bc_stype_get(t));
+}
+
+static struct sema_cstruct *script_struct(struct sema_ctx *c, const char *name)
+{
+	for (size_t i = 0; i < c->nr_cstructs; i++)
+		if (!strcmp(c->cstructs[i].name, name))
+			return &c->cstructs[i];
+	return NULL;
+}
+
+const struct bc_stype *sema_struct(struct sema_ctx *c, const char *name, const struct bc_span *sp,
+				   bool report)
+{
+	const struct bc_stype *t = cache_find(c, name);
+	struct sema_cstruct *cs;
+	struct bc_btf *btf;
+	char full[256];
+
+	if (t)
+		return t;
+	/* a bare name: try struct, then union (typedefs resolve through BTF) */
+	cs = script_struct(c, name);
+	if (!cs && strncmp(name, "struct ", 7) && strncmp(name, "union ", 6)) {
+		snprintf(full, sizeof(full), "struct %s", name);
+		cs = script_struct(c, full);
+		if (!cs) {
+			snprintf(full, sizeof(full), "union %s", name);
+			cs = script_struct(c, full);
+		}
+	}
+	if (cs) {
+		struct bc_stype *st;
+
+		if (cs->resolving)	/* struct X { struct X x; }: not a complete type */
+			return sema_keep(c, bc_stype_cstruct(name, 0, false, NULL));
+		cs->resolving = true;
+		st = sema_cdef_parse(c, cs);
+		cs->resolving = false;
+		if (st)
+			return cache_add(c, name, st);
+	}
+	btf = sema_btf(c);
+	if (btf) {
+		struct bc_stype *bt = bc_btf_struct(btf, name, c->v);
+
+		if (bt)
+			return cache_add(c, name, bt);
+		if (errno == ENOMEM) {
+			sema_oom(c);
+			return sema_none(c);
+		}
+	}
+	if (report) {
+		if (btf && !c->has_includes)
+			sema_error(c, sp, "Unknown struct/union: '%s'", name);
+		else if (btf)
+			sema_guess(c, sp, "'%s' is not in the kernel BTF or the script (an included "
+				   "header's type?); its layout is unknown", name);
+		else
+			sema_guess(c, sp, "no kernel BTF: the layout of '%s' is unknown", name);
+	}
+	return cache_add(c, name, bc_stype_cstruct(name, 0, !strncmp(name, "union ", 6), NULL));
+}
+
+const struct bc_stype *sema_resolve(struct sema_ctx *c, const struct bc_stype *t,
+				    const struct bc_span *sp)
+{
+	if (!t || t->kind != BC_ST_CSTRUCT)
+		return t;
+	if (t->layout)
+		return t;
+	if (!t->name)
+		return t;
+	return sema_struct(c, t->name, sp, true);
+}
+
+/* ---- type names in the script ---- */
+
+static const struct bc_stype *named(struct sema_ctx *c, struct bc_type *t)
+{
+	static const struct {
+		const char *name;
+		uint32_t size;
+		bool sign;
+	} ints[] = {
+		{ "uint8", 1, false }, { "int8", 1, true }, { "uint16", 2, false },
+		{ "int16", 2, true }, { "uint32", 4, false }, { "int32", 4, true },
+		{ "uint64", 8, false }, { "int64", 8, true },
+	};
+	const char *n = t->name;
+	struct bc_btf *btf;
+	uint32_t size;
+	bool sign;
+
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+		if (!strcmp(n, ints[i].name))
+			return sema_keep(c, bc_stype_int(ints[i].size, ints[i].sign));
+	if (!strcmp(n, "bool"))
+		return sema_keep(c, c->v >= V(24) ? bc_stype_bool() : bc_stype_int(1, false));
+	if (!strcmp(n, "void"))
+		return sema_keep(c, bc_stype_void());
+	if (!strcmp(n, "string"))
+		return sema_keep(c, bc_stype_string(c->prof->max_strlen));
+	if (!strcmp(n, "inet"))
+		return sema_keep(c, bc_stype_inet(24));
+	if (!strcmp(n, "buffer"))
+		return sema_keep(c, bc_stype_buffer(c->prof->max_strlen));
+	if (!strcmp(n, "ksym_t"))
+		return sema_keep(c, bc_stype_ksym());
+	if (!strcmp(n, "usym_t"))
+		return sema_keep(c, bc_stype_usym());
+	if (!strcmp(n, "timestamp"))
+		return sema_keep(c, bc_stype_timestamp());
+	if (!strcmp(n, "macaddr_t"))
+		return sema_keep(c, bc_stype_macaddr());
+	if (!strcmp(n, "cgroup_path_t"))
+		return sema_keep(c, bc_stype_cgroup_path());
+	if (!strcmp(n, "kstack_t") || !strcmp(n, "ustack_t"))
+		return sema_keep(c, bc_stype_stack(n[0] == 'k', c->v, 0, BC_STACK_BPFTRACE));
+	if (c->v >= V(19) && bc_ctype_int(n, &size, &sign))
+		return sema_keep(c, bc_stype_int(size, sign));
+	btf = sema_btf(c);
+	if (btf && c->v >= V(19)) {
+		struct bc_stype *bt = bc_btf_type_by_name(btf, n, c->v);
+
+		if (bt)
+			return sema_keep(c, bt);
+	}
+	/* v0.17: a name that is not an integer type is a struct name */
+	return sema_struct(c, n, &t->span, true);
+}
+
+const struct bc_stype *sema_type(struct sema_ctx *c, struct bc_type *t)
+{
+	const struct bc_stype *r = NULL, *in;
+	char name[256];
+
+	if (!t)
+		return sema_none(c);
+	switch (t->kind) {
+	case BC_TYPE_NAME:
+		r = named(c, t);
+		break;
+	case BC_TYPE_STRUCT:
+	case BC_TYPE_UNION:
+		snprintf(name, sizeof(name), "%s %s", t->kind == BC_TYPE_STRUCT ? "struct" : "union",
+			 t->name);
+		r = sema_struct(c, name, &t->span, true);
+		break;
+	case BC_TYPE_ENUM:
+		r = sema_keep(c, bc_stype_int(8, false));
+		break;
+	case BC_TYPE_POINTER:
+		in = sema_type(c, t->inner);
+		r = sema_keep(c, bc_stype_pointer(bc_stype_get((struct bc_stype *)in), BC_AS_NONE));
+		break;
+	case BC_TYPE_ARRAY:
+		if (t->inner && t->inner->kind == BC_TYPE_NAME && !strcmp(t->inner->name, "string")) {
+			r = sema_keep(c, bc_stype_string((uint32_t)t->size));
+			t->inner->resolved = r;
+		} else if (t->inner && t->inner->kind == BC_TYPE_NAME &&
+			   !strcmp(t->inner->name, "buffer")) {
+			r = sema_keep(c, bc_stype_buffer((uint32_t)t->size +
+							 (c->v >= V(22) ? 4 : 1)));
+			t->inner->resolved = r;
+		} else if (t->inner && t->inner->kind == BC_TYPE_NAME &&
+			   !strcmp(t->inner->name, "inet")) {
+			r = sema_keep(c, bc_stype_inet((uint32_t)t->size));
+			t->inner->resolved = r;
+		} else {
+			in = sema_type(c, t->inner);
+			r = sema_keep(c, bc_stype_array(bc_stype_get((struct bc_stype *)in),
+							(uint32_t)t->size));
+		}
+		break;
+	case BC_TYPE_TYPEOF:
+		r = t->expr ? sema_expr(c, t->expr, ROLE_NONE) : sema_type(c, t->inner);
+		break;
+	}
+	if (!r)
+		r = sema_none(c);
+	t->resolved = r;
+	return r;
+}
+
+/* ---- enums ---- */
+
+static bool btf_enum_value(struct bc_btf *b, const char *name, int64_t *value)
+{
+	const struct btf *btf = bc_btf_raw(b);
+	uint32_t n;
+
+	if (!btf)
+		return false;
+	n = btf__type_cnt(btf);
+	for (uint32_t id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (btf_is_enum(t)) {
+			const struct btf_enum *e = btf_enum(t);
+
+			for (uint16_t i = 0; i < btf_vlen(t); i++)
+				if (!strcmp(btf__name_by_offset(btf, e[i].name_off), name)) {
+					*value = e[i].val;
+					return true;
+				}
+		} else if (btf_is_enum64(t)) {
+			const struct btf_enum64 *e = btf_enum64(t);
+
+			for (uint16_t i = 0; i < btf_vlen(t); i++)
+				if (!strcmp(btf__name_by_offset(btf, e[i].name_off), name)) {
+					*value = (int64_t)btf_enum64_value(&e[i]);
+					return true;
+				}
+		}
+	}
+	return false;
+}
+
+bool sema_enum_value(struct sema_ctx *c, const char *name, int64_t *value)
+{
+	struct bc_btf *b;
+
+	for (size_t i = 0; i < c->nr_enums; i++)
+		if (!strcmp(c->enums[i].name, name)) {
+			*value = c->enums[i].value;
+			return true;
+		}
+	b = sema_btf(c);
+	if (b && btf_enum_value(b, name, value)) {
+		/* remember it: the scan is linear over the whole BTF */
+		void *v = realloc(c->enums, (c->nr_enums + 1) * sizeof(*c->enums));
+
+		if (v) {
+			c->enums = v;
+			c->enums[c->nr_enums].name = name;
+			c->enums[c->nr_enums].value = *value;
+			c->nr_enums++;
+		}
+		return true;
+	}
+	return false;
+}
+
+/* ---- the C definitions' preprocessor state ---- */
+
+static bool script_defines(struct sema_ctx *c, const char *name, size_t len)
+{
+	for (size_t i = 0; i < c->s->nr_defines; i++)
+		if (strlen(c->s->defines[i].name) == len && !strncmp(c->s->defines[i].name, name, len))
+			return true;
+	return false;
+}
+
+static bool is_defined(struct sema_ctx *c, const char *name, size_t len)
+{
+	if (len == 17 && !strncmp(name, "BPFTRACE_HAVE_BTF", len))
+		return c->btf_defined;
+	return script_defines(c, name, len);
+}
+
+static const char *skip_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+static size_t ident_len(const char *p)
+{
+	size_t n = 0;
+
+	while ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z') ||
+	       (p[n] >= '0' && p[n] <= '9') || p[n] == '_')
+		n++;
+	return n;
+}
+
+/* #if EXPR for the forms scripts use: 0, 1, defined(X), !defined X, X. -1: unknown. */
+static int eval_if(struct sema_ctx *c, const char *p)
+{
+	bool neg = false, paren;
+	size_t n;
+
+	p = skip_ws(p);
+	if (*p == '!') {
+		neg = true;
+		p = skip_ws(p + 1);
+	}
+	if (!strncmp(p, "defined", 7)) {
+		p = skip_ws(p + 7);
+		paren = *p == '(';
+		if (paren)
+			p = skip_ws(p + 1);
+		n = ident_len(p);
+		if (!n)
+			return -1;
+		return is_defined(c, p, n) != neg;
+	}
+	if (*p >= '0' && *p <= '9')
+		return (strtol(p, NULL, 0) != 0) != neg;
+	n = ident_len(p);
+	if (n && !*skip_ws(p + n))
+		return is_defined(c, p, n) != neg;	/* an undefined macro is 0 */
+	return -1;
+}
+
+#define PP_MAX_DEPTH	64
+
+void sema_cdefs_init(struct sema_ctx *c)
+{
+	bool active[PP_MAX_DEPTH + 1] = { true }, taken[PP_MAX_DEPTH + 1] = { true };
+	size_t depth = 0;
+
+	c->btf_defined = c->o->btf ||
+			 (c->o->btf_path && access(c->o->btf_path, R_OK) == 0);
+	c->cstructs = calloc(c->s->nr_cdefs ? c->s->nr_cdefs : 1, sizeof(*c->cstructs));
+	if (!c->cstructs) {
+		sema_oom(c);
+		return;
+	}
+	for (size_t i = 0; i < c->s->nr_cdefs; i++) {
+		const struct bc_cdef *d = c->s->cdefs[i];
+		const char *p;
+
+		if (d->kind == BC_CDEF_STRUCT) {
+			if (!active[depth])
+				continue;
+			if (!strcmp(d->keyword, "enum")) {
+				sema_cdef_enums(c, d);
+				continue;
+			}
+			if (d->name && d->name[0]) {
+				struct sema_cstruct *cs = &c->cstructs[c->nr_cstructs++];
+				char *n = bc_arena_alloc(&c->r->arena, strlen(d->keyword) +
+							 strlen(d->name) + 2);
+
+				if (!n) {
+					sema_oom(c);
+					return;
+				}
+				sprintf(n, "%s %s", d->keyword, d->name);
+				cs->name = n;
+				cs->def = d;
+			}
+			/* enum constants declared inside too */
+			continue;
+		}
+		p = skip_ws(d->text + 1);	/* after '#' */
+		if (!strncmp(p, "ifdef", 5) || !strncmp(p, "ifndef", 6)) {
+			bool ndef = p[2] == 'n';
+			const char *q = skip_ws(p + (ndef ? 6 : 5));
+			bool v = is_defined(c, q, ident_len(q)) != ndef;
+
+			if (depth < PP_MAX_DEPTH) {
+				depth++;
+				active[depth] = active[depth - 1] && v;
+				taken[depth] = v;
+			}
+		} else if (!strncmp(p, "if", 2) && (p[2] == ' ' || p[2] == '\t' || p[2] == '(')) {
+			int v = eval_if(c, p + 2);
+
+			if (depth < PP_MAX_DEPTH) {
+				depth++;
+				/* unknown conditions: assume the code is compiled */
+				active[depth] = active[depth - 1] && v != 0;
+				taken[depth] = v != 0;
+			}
+		} else if (!strncmp(p, "elif", 4)) {
+			int v = eval_if(c, p + 4);
+
+			if (depth) {
+				active[depth] = active[depth - 1] && !taken[depth] && v != 0;
+				taken[depth] = taken[depth] || v != 0;
+			}
+		} else if (!strncmp(p, "else", 4)) {
+			if (depth) {
+				active[depth] = active[depth - 1] && !taken[depth];
+				taken[depth] = true;
+			}
+		} else if (!strncmp(p, "endif", 5)) {
+			if (depth)
+				depth--;
+		} else if (!strncmp(p, "include", 7) && active[depth]) {
+			c->has_includes = true;
+		}
+	}
+}
+
+void sema_types_free(struct sema_ctx *c)
+{
+	for (size_t i = 0; i < c->nr_scache; i++) {
+		free(c->scache[i].name);
+		bc_stype_put(c->scache[i].type);
+	}
+	free(c->scache);
+	c->scache = NULL;
+	c->nr_scache = 0;
+	for (size_t i = 0; i < c->nr_dwarfs; i++) {
+		free(c->dwarfs[i].path);
+		bc_dwarf_close(c->dwarfs[i].dw);
+	}
+	free(c->dwarfs);
+	c->dwarfs = NULL;
+	c->nr_dwarfs = 0;
+	free(c->cstructs);
+	c->cstructs = NULL;
+	free(c->enums);
+	c->enums = NULL;
+	if (c->btf_owned)
+		bc_btf_close(c->btf);
+	c->btf = NULL;
+}

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Variables and scopes. Before 0.22 a variable belongs to its probe (or fn):
+ * the first assignment in the text declares it and fixes its type, and a use
+ * before that in the text is an error. From 0.22 every block is a scope (a
+ * variable assigned inside `if { }` is gone after it) and `let` declares one
+ * explicitly; shadowing an enclosing declaration is an error.
+ *
+ * Variable objects persist across passes (their types settle like map
+ * types); what is visible is rebuilt in every pass as the text is walked.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sema_impl.h"
+
+struct vis {
+	struct bc_sema_var *var;
+	bool assigned;
+};
+
+static bool block_scopes(struct sema_ctx *c)
+{
+	return c->v >= V(22);
+}
+
+void sema_scope_push(struct sema_ctx *c, const struct bc_block *b)
+{
+	struct sema_scope *s;
+
+	if (c->nr_scopes >= SEMA_MAX_SCOPES) {
+		c->nr_scopes++;		/* counted, not stored: pops stay balanced */
+		return;
+	}
+	s = &c->scopes[c->nr_scopes++];
+	s->block = b;
+	s->n = 0;
+}
+
+void sema_scope_pop(struct sema_ctx *c)
+{
+	if (c->nr_scopes)
+		c->nr_scopes--;
+}
+
+static struct sema_scope *cur_scope(struct sema_ctx *c)
+{
+	size_t n = c->nr_scopes < SEMA_MAX_SCOPES ? c->nr_scopes : SEMA_MAX_SCOPES;
+
+	if (!n)
+		return NULL;
+	/* before 0.22 every variable lives at the probe level */
+	return block_scopes(c) ? &c->scopes[n - 1] : &c->scopes[0];
+}
+
+static struct vis *find_visible(struct sema_ctx *c, const char *name, size_t *scope_idx)
+{
+	size_t n = c->nr_scopes < SEMA_MAX_SCOPES ? c->nr_scopes : SEMA_MAX_SCOPES;
+
+	for (size_t i = n; i-- > 0;) {
+		struct sema_scope *s = &c->scopes[i];
+		struct vis *v = (struct vis *)s->vis;
+
+		for (size_t k = 0; k < s->n; k++)
+			if (!strcmp(v[k].var->name, name)) {
+				if (scope_idx)
+					*scope_idx = i;
+				return &v[k];
+			}
+	}
+	return NULL;
+}
+
+static struct vis *add_visible(struct sema_ctx *c, struct sema_scope *s, struct bc_sema_var *var,
+			       bool assigned)
+{
+	struct vis *v;
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 8;
+		void *nv = realloc(s->vis, cap * sizeof(struct vis));
+
+		if (!nv) {
+			sema_oom(c);
+			return NULL;
+		}
+		s->vis = nv;
+		s->cap = cap;
+	}
+	v = &((struct vis *)s->vis)[s->n++];
+	v->var = var;
+	v->assigned = assigned;
+	return v;
+}
+
+/* The persistent variable NAME of the current item and scope. */
+static struct bc_sema_var *var_obj(struct sema_ctx *c, const char *name, const struct bc_block *b,
+				   const struct bc_span *sp)
+{
+	struct bc_sema *r = c->r;
+	struct bc_sema_var *v;
+
+	for (size_t i = 0; i < r->nr_vars; i++) {
+		v = r->vars[i];
+		if (v->item == c->item && v->scope == b && !strcmp(v->name, name))
+			return v;
+	}
+	if (r->nr_vars == r->cap_vars) {
+		size_t cap = r->cap_vars ? r->cap_vars * 2 : 16;
+		struct bc_sema_var **nv = realloc(r->vars, cap * sizeof(*nv));
+
+		if (!nv) {
+			sema_oom(c);
+			return NULL;
+		}
+		r->vars = nv;
+		r->cap_vars = cap;
+	}
+	v = calloc(1, sizeof(*v));
+	if (!v) {
+		sema_oom(c);
+		return NULL;
+	}
+	v->name = name;
+	v->item = c->item;
+	v->scope = b;
+	v->decl_span = *sp;
+	v->type = bc_stype_none();
+	r->vars[r->nr_vars++] = v;
+	return v;
+}
+
+static const struct bc_block *scope_block(struct sema_ctx *c)
+{
+	struct sema_scope *s = cur_scope(c);
+
+	return block_scopes(c) && s ? s->block : NULL;
+}
+
+static void set_type(struct sema_ctx *c, struct bc_sema_var *v, const struct bc_stype *t)
+{
+	struct bc_stype *nt = bc_stype_get((struct bc_stype *)t);
+
+	bc_stype_put(v->type);
+	v->type = nt;
+	c->changed = true;
+}
+
+const struct bc_stype *sema_var_read(struct sema_ctx *c, struct bc_expr *e)
+{
+	struct vis *v = find_visible(c, e->u.name, NULL);
+
+	if (!v) {
+		sema_error(c, &e->span, "Undefined or undeclared variable: $%s", e->u.name);
+		e->type = sema_none(c);
+		return e->type;
+	}
+	e->sema = v->var;
+	if (!v->assigned && !v->var->is_fn_arg && !v->var->is_loop_var) {
+		sema_error(c, &e->span, "Variable used before it was assigned: $%s", e->u.name);
+		e->type = sema_none(c);
+		return e->type;
+	}
+	if (c->final)
+		v->var->nr_reads++;
+	e->type = v->var->type ? v->var->type : sema_none(c);
+	return e->type;
+}
+
+/* update_string_size for variables: strings and tuples of strings grow. */
+static struct bc_stype *grow_var(const struct bc_stype *have, const struct bc_stype *t)
+{
+	if (have->kind == BC_ST_STRING && t->kind == BC_ST_STRING && t->size > have->size)
+		return bc_stype_with_script_dependent(bc_stype_string(t->size),
+						      have->script_dependent || t->script_dependent);
+	if (have->kind == BC_ST_TUPLE && t->kind == BC_ST_TUPLE && have->layout && t->layout &&
+	    have->layout->nr_fields == t->layout->nr_fields) {
+		size_t n = have->layout->nr_fields;
+		struct bc_stype **el = calloc(n ? n : 1, sizeof(*el));
+		bool any = false;
+		struct bc_stype *nt;
+
+		if (!el)
+			return NULL;
+		for (size_t i = 0; i < n; i++) {
+			struct bc_stype *g = grow_var(have->layout->fields[i].type,
+						      t->layout->fields[i].type);
+
+			any |= g != NULL;
+			el[i] = g ? g : bc_stype_get(have->layout->fields[i].type);
+		}
+		if (!any) {
+			for (size_t i = 0; i < n; i++)
+				bc_stype_put(el[i]);
+			free(el);
+			return NULL;
+		}
+		nt = bc_stype_tuple(el, n);
+		free(el);
+		return nt;
+	}
+	return NULL;
+}
+
+void sema_var_assign(struct sema_ctx *c, struct bc_expr *var, const struct bc_stype *t,
+		     const struct bc_span *stmt_span)
+{
+	const char *name = var->u.name;
+	struct vis *v = find_visible(c, name, NULL);
+	struct bc_sema_var *obj;
+
+	if (!v) {
+		struct sema_scope *s = cur_scope(c);
+
+		obj = var_obj(c, name, scope_block(c), &var->span);
+		if (!obj || !s)
+			return;
+		v = add_visible(c, s, obj, true);
+		if (!v)
+			return;
+		if (sema_is_none(obj->type) && !sema_is_none(t))
+			set_type(c, obj, t);
+	}
+	obj = v->var;
+	v->assigned = true;
+	var->sema = obj;
+	if (sema_is_none(obj->type)) {
+		if (!sema_is_none(t))
+			set_type(c, obj, t);
+	} else if (!sema_is_none(t)) {
+		struct bc_stype *g = grow_var(obj->type, t);
+
+		if (g) {
+			bc_stype_put(obj->type);
+			obj->type = g;
+			c->changed = true;
+		} else if (!sema_same_type(obj->type, t) &&
+			   !((obj->type->kind == BC_ST_STRING && t->kind == BC_ST_STRING) ||
+			     (obj->type->kind == BC_ST_TUPLE && t->kind == BC_ST_TUPLE))) {
+			sema_error(c, stmt_span, "Type mismatch for $%s: trying to assign value of type "
+				   "'%s' when variable already contains a value of type '%s'", name,
+				   sema_tname(c, t), sema_tname(c, obj->type));
+		}
+	}
+	if (c->final) {
+		obj->nr_assigns++;
+		if (!obj->first_assign.line && !obj->first_assign.end)
+			obj->first_assign = *stmt_span;
+	}
+	var->type = obj->type;
+}
+
+struct bc_sema_var *sema_var_declare(struct sema_ctx *c, struct bc_expr *var,
+				     const struct bc_stype *t, bool fn_arg, bool loop_var)
+{
+	struct sema_scope *s = c->nr_scopes && c->nr_scopes <= SEMA_MAX_SCOPES
+				       ? &c->scopes[c->nr_scopes - 1] : NULL;
+	struct bc_sema_var *obj;
+
+	if (!s)
+		return NULL;
+	obj = var_obj(c, var->u.name, s->block, &var->span);
+	if (!obj)
+		return NULL;
+	obj->is_fn_arg = fn_arg;
+	obj->is_loop_var = loop_var;
+	if (!sema_same_type(obj->type, t) || obj->type->size != t->size)
+		set_type(c, obj, t);
+	add_visible(c, s, obj, true);
+	var->sema = obj;
+	var->type = obj->type;
+	return obj;
+}
+
+void sema_var_let(struct sema_ctx *c, struct bc_stmt *st)
+{
+	struct bc_expr *var = st->u.let.var;
+	const struct bc_stype *decl = NULL, *t;
+	struct sema_scope *s = c->nr_scopes && c->nr_scopes <= SEMA_MAX_SCOPES
+				       ? &c->scopes[c->nr_scopes - 1] : NULL;
+	struct bc_sema_var *obj;
+	struct vis *v;
+	size_t at;
+
+	if (!var || var->kind != BC_EXPR_VAR || !s)
+		return;
+	if (st->u.let.type)
+		decl = sema_type(c, st->u.let.type);
+	v = find_visible(c, var->u.name, &at);
+	if (v) {
+		if (v->var->is_let)
+			sema_error(c, &st->span, "Variable $%s was already declared. Variable "
+				   "shadowing is not allowed.", var->u.name);
+		else
+			sema_error(c, &st->span, "Variable declarations need to occur before variable "
+				   "usage or assignment. Variable: $%s", var->u.name);
+	}
+	obj = var_obj(c, var->u.name, s->block, &var->span);
+	if (!obj)
+		return;
+	obj->is_let = true;
+	obj->decl_span = st->span;
+	if (decl && !sema_is_none(decl) && sema_is_none(obj->type))
+		set_type(c, obj, decl);
+	v = add_visible(c, s, obj, false);
+	var->sema = obj;
+	var->type = obj->type;
+	if (!st->u.let.value)
+		return;
+	t = sema_expr(c, st->u.let.value, st->u.let.value->kind == BC_EXPR_CALL ? ROLE_VAR_VALUE
+										 : ROLE_NONE);
+	if (decl && !sema_is_none(decl) && !sema_is_none(t) && !sema_same_type(decl, t))
+		sema_error(c, &st->span, "Type mismatch for $%s: trying to assign value of type '%s' "
+			   "when variable already has a type '%s'", var->u.name, sema_tname(c, t),
+			   sema_tname(c, decl));
+	sema_var_assign(c, var, t, &st->span);
+}
