@@ -240,3 +240,42 @@ void bc_script_compile_result_free(struct bc_script_compile_result *r)
 	free(r->uncompiled);
 	memset(r, 0, sizeof(*r));
 }
+
+/* The probe's name for messages: its attach points as written. */
+static int probe_note(struct bc_unit *u, const struct bc_script_uncompiled *x)
+{
+	const struct bc_script *s = u->script;
+	const struct bc_probe *p = x->item < s->nr_items && s->items[x->item].kind == BC_ITEM_PROBE ?
+				   s->items[x->item].u.probe : NULL;
+	struct bc_span where = { 0 };
+	struct bc_diag *d;
+
+	if (p && p->nr_aps)
+		where = join_spans(&p->aps[0]->span, &p->aps[p->nr_aps - 1]->span);
+	d = bc_diag_add(&u->diags, "BC205", u->display_path, x->span.line ? &x->span : &where,
+			"no stack figure for %s: %s",
+			p && p->nr_aps ? "this probe" : "a probe", x->message);
+	if (!d)
+		return -errno;
+	if (x->span.line && where.line)
+		return bc_diag_note(d, NULL, &where, "the probe");
+	return 0;
+}
+
+int bc_script_compile_unit(struct bc_unit *u, const struct bc_target *t)
+{
+	const struct bc_script *s = u->script;
+	const struct bc_sema *sema = bc_sema_of(u);
+	struct bc_script_compile_result r;
+	int err;
+
+	if (!s || !sema || s->nr_errors || bc_sema_nr_errors(sema))
+		return 0;
+	err = bc_script_compile(u, t, &r);
+	for (size_t i = 0; i < r.nr_uncompiled && !err; i++)
+		err = probe_note(u, &r.uncompiled[i]);
+	bc_script_compile_result_free(&r);
+	if (err && !u->status)
+		err = bc_unit_fail(u, err, NULL, "%s", strerror(-err));
+	return err;
+}

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * BC205 stack-not-computed: a probe of a script has no stack figure because
+ * its code uses a construct bpfcheck's model of bpftrace's code generation
+ * does not cover. Reported by the script compile step
+ * (analyzer/script/script_compile.c), never guessed: the other probes still
+ * get their figures.
+ */
+#include "registry.h"
+
+const struct bc_rule bc_rule_stack_not_computed = {
+	.code = "BC205",
+	.name = "stack-not-computed",
+	.severity = BC_SEV_NOTE,
+	.summary = "a probe has no stack figure: a construct in it is not modelled",
+	.kinds = BC_RULE_ON_SCRIPT,
+	.check = NULL,
+};
