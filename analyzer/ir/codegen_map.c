@@ -1,0 +1,805 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Maps: keys (getMapKey, getMultiMapKey, getHistMapKey), reads
+ * (visit(Map) -> CreateMapLookupElem), writes (AssignMapStatement),
+ * aggregations (count, sum, min, max, avg, stats, hist, lhist), delete and
+ * ++/--, as bpftrace 0.17 generates them: one key and one value slot per
+ * site, each ended when the site is done.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen_impl.h"
+
+int cg_map_id(struct cg *c, const char *name)
+{
+	char buf[256];
+	int id;
+
+	snprintf(buf, sizeof(buf), "@%s", name);
+	id = bc_irb_map_id(c->irb, buf);
+	if (id < 0)
+		cg_irb_err(c);
+	return id;
+}
+
+const struct bc_sema_map *cg_map(struct cg *c, const struct bc_expr *m)
+{
+	const struct bc_sema_map *sm = bc_sema_expr_map(m);
+
+	if (!sm)
+		sm = bc_sema_map_find(c->sema, m->u.map.name);
+	if (!sm)
+		cg_fail(c, -EINVAL, &m->span, "map @%s unknown to semantic analysis",
+			m->u.map.name);
+	return sm;
+}
+
+static void map_ident(const struct bc_expr *m, const char *suffix, char *buf, size_t n)
+{
+	snprintf(buf, n, "@%s%s", m->u.map.name, suffix);
+}
+
+void cg_key_end(struct cg *c, struct cg_key *k)
+{
+	if (k->del)
+		bc_irb_lifetime_end(c->irb, k->del);
+	k->del = NULL;
+}
+
+/* The type a key expression has after bpftrace's semantic analyser widened
+ * small integers to 64 bits (it wraps them in a cast). */
+static bool widened_int(const struct bc_stype *t)
+{
+	return cg_is_int(t) && t->size < 8;
+}
+
+/* Evaluates key expression E as bpftrace sees it: small integers cast to
+ * int64/uint64 (the cast node its analyser inserts). */
+static int key_expr(struct cg *c, const struct bc_expr *e, struct cg_val *v)
+{
+	const struct bc_stype *t = cg_etype(c, e);
+	int err;
+
+	if (!t)
+		return c->err;
+	err = cg_expr(c, e, v);
+	if (err)
+		return err;
+	if (!v->v)
+		return cg_unsupported(c, &e->span, "map key", "the key has no value");
+	if (widened_int(t)) {
+		/* the inserted cast ends the operand's scope */
+		v->v = cg_intcast(c, v->v, c->irb->i64, t->is_signed, "cast");
+		cg_end(c, v);
+	}
+	return 0;
+}
+
+static uint32_t key_size(const struct bc_stype *t)
+{
+	return widened_int(t) ? 8 : t->size;
+}
+
+static LLVMValueRef key_alloc(struct cg *c, const struct bc_expr *m, LLVMTypeRef ty,
+			      const uint32_t *from, size_t nr_from, bool dep)
+{
+	char name[256];
+	struct bc_prov p;
+
+	map_ident(m, "_key", name, sizeof(name));
+	p = cg_prov(BC_PROV_MAP_KEY, name + 0, &m->span, dep, from, nr_from);
+	p.name = name;
+	return cg_alloc(c, BC_SCRATCH_MAP_KEY, ty, name, &p);
+}
+
+/* getMultiMapKey: the keys packed into a byte array, EXTRA appended. */
+static int multi_key(struct cg *c, const struct bc_expr *m, const struct bc_sema_map *sm,
+		     LLVMValueRef extra, struct cg_key *k)
+{
+	const struct bc_expr_list *keys = &m->u.map.keys;
+	uint64_t size = 0, off = 0;
+	uint32_t from[32];
+	size_t nfrom = 0;
+	bool aligned = true, dep = false;
+	LLVMTypeRef arr;
+	LLVMValueRef key;
+
+	if (sm->nr_keys != keys->n)
+		return cg_fail(c, -EINVAL, &m->span, "@%s used with %zu keys, typed with %zu",
+			       m->u.map.name, keys->n, sm->nr_keys);
+	for (size_t i = 0; i < sm->nr_keys; i++) {
+		size += sm->key_types[i]->size;
+		dep |= sm->key_types[i]->script_dependent;
+	}
+	if (extra)
+		size += 8;
+	arr = LLVMArrayType2(c->irb->i8, size);
+	key = key_alloc(c, m, arr, NULL, 0, dep);
+	if (!key)
+		return c->err;
+	for (size_t i = 0; i < keys->n; i++) {
+		const struct bc_expr *e = keys->v[i];
+		const struct bc_stype *et = cg_etype(c, e);
+		uint64_t ks = sm->key_types[i]->size;
+		struct cg_val v = { 0 };
+		LLVMValueRef dst;
+		int err;
+
+		if (!et)
+			return c->err;
+		err = key_expr(c, e, &v);
+		if (err)
+			return err;
+		dst = cg_byte_gep(c, arr, key, off);
+		if (cg_on_stack(e)) {
+			if (et->kind == BC_ST_STRING && et->size < ks)
+				bc_irb_memset(c->irb, dst, 0, ks, 1);
+			bc_irb_memcpy(c->irb, dst, v.v, et->size, 1);
+			if (et->size % 8)
+				aligned = false;
+			if (v.prov && nfrom < sizeof(from) / sizeof(from[0]))
+				from[nfrom++] = v.prov;
+		} else if (et->kind == BC_ST_ARRAY || et->kind == BC_ST_CSTRUCT) {
+			bc_irb_probe_read(c->irb, dst, cg_i32(c, et->size), v.v, et->as);
+			if (et->size % 8)
+				aligned = false;
+		} else {
+			LLVMValueRef st = LLVMBuildStore(c->b, cg_int64(c, v.v, et->is_signed), dst);
+
+			if (!aligned)
+				LLVMSetAlignment(st, 1);
+		}
+		off += ks;
+		cg_end(c, &v);
+	}
+	if (extra) {
+		LLVMValueRef st = LLVMBuildStore(c->b, extra, cg_byte_gep(c, arr, key, off));
+
+		if (!aligned)
+			LLVMSetAlignment(st, 1);
+	}
+	if (nfrom) {
+		struct bc_prov_rec *r = bc_prov_get_mut(c->irb->prov, cg_prov_id(c, key));
+
+		if (r) {
+			uint32_t *nv = calloc(nfrom, sizeof(*nv));
+
+			if (!nv)
+				return cg_fail(c, -ENOMEM, NULL, "out of memory");
+			memcpy(nv, from, nfrom * sizeof(*nv));
+			r->from = nv;
+			r->nr_from = nfrom;
+		}
+	}
+	k->key = key;
+	k->del = key;
+	k->prov = cg_prov_id(c, key);
+	return 0;
+}
+
+int cg_map_key(struct cg *c, const struct bc_expr *m, struct cg_key *k)
+{
+	const struct bc_sema_map *sm = cg_map(c, m);
+	const struct bc_expr_list *keys = &m->u.map.keys;
+	int err;
+
+	memset(k, 0, sizeof(*k));
+	if (!sm)
+		return c->err;
+	if (keys->n == 0) {
+		/* no key: 0 */
+		LLVMValueRef key = key_alloc(c, m, c->irb->i64, NULL, 0, false);
+
+		if (!key)
+			return c->err;
+		LLVMBuildStore(c->b, cg_i64(c, 0), key);
+		k->key = k->del = key;
+		k->prov = cg_prov_id(c, key);
+		return 0;
+	}
+	if (keys->n > 1)
+		return multi_key(c, m, sm, NULL, k);
+	{
+		const struct bc_expr *e = keys->v[0];
+		const struct bc_stype *et = cg_etype(c, e);
+		const struct bc_stype *kt = sm->nr_keys ? sm->key_types[0] : NULL;
+		struct cg_val v = { 0 };
+
+		if (!et)
+			return c->err;
+		if (!kt)
+			return cg_fail(c, -EINVAL, &m->span, "@%s has no key type", m->u.map.name);
+		err = key_expr(c, e, &v);
+		if (err)
+			return err;
+		if (cg_on_stack(e)) {
+			if (et->kind == BC_ST_STRING && et->size != kt->size) {
+				/* a string of another size: padded into a key of the map's */
+				LLVMTypeRef ty = cg_type(c, kt, &e->span);
+				LLVMValueRef key = ty ? key_alloc(c, m, ty, &v.prov, 1,
+								  kt->script_dependent) : NULL;
+
+				if (!key)
+					return c->err;
+				bc_irb_memset(c->irb, key, 0, kt->size, 1);
+				bc_irb_memcpy(c->irb, key, v.v, et->size, 1);
+				k->key = k->del = key;
+				k->prov = cg_prov_id(c, key);
+				cg_end(c, &v);
+			} else {
+				/* the value is the key; its allocation ends with the key */
+				k->key = v.v;
+				k->del = cg_disarm(&v);
+				k->prov = v.prov;
+			}
+			return 0;
+		}
+		{
+			LLVMTypeRef ty;
+			LLVMValueRef key;
+
+			if (widened_int(et))
+				ty = c->irb->i64;
+			else
+				ty = cg_type(c, et, &e->span);
+			key = ty ? key_alloc(c, m, ty, NULL, 0, et->script_dependent) : NULL;
+			if (!key)
+				return c->err;
+			if (et->kind == BC_ST_ARRAY || et->kind == BC_ST_CSTRUCT)
+				bc_irb_probe_read(c->irb, key, cg_i32(c, et->size), v.v, et->as);
+			else
+				LLVMBuildStore(c->b, cg_int64(c, v.v, et->is_signed), key);
+			k->key = k->del = key;
+			k->prov = cg_prov_id(c, key);
+			cg_end(c, &v);
+		}
+	}
+	(void)key_size;
+	return 0;
+}
+
+int cg_hist_key(struct cg *c, const struct bc_expr *m, LLVMValueRef extra, struct cg_key *k)
+{
+	const struct bc_sema_map *sm = cg_map(c, m);
+	LLVMValueRef key;
+
+	memset(k, 0, sizeof(*k));
+	if (!sm)
+		return c->err;
+	if (m->u.map.keys.n)
+		return multi_key(c, m, sm, extra, k);
+	key = key_alloc(c, m, c->irb->i64, NULL, 0, false);
+	if (!key)
+		return c->err;
+	LLVMBuildStore(c->b, extra, key);
+	k->key = k->del = key;
+	k->prov = cg_prov_id(c, key);
+	return 0;
+}
+
+/* ---- lookups ---- */
+
+/* CreateMapLookupElem with the value slot placed by createAllocation
+ * (0.22+: CreateReadMapValueAllocation). */
+static LLVMValueRef lookup_scratch(struct cg *c, int id, LLVMValueRef key, LLVMTypeRef ty,
+				   const struct bc_prov *p)
+{
+	LLVMBasicBlockRef ok, fail, merge;
+	LLVMValueRef call, val, v;
+	bool is_int = LLVMGetTypeKind(ty) == LLVMIntegerTypeKind;
+	uint64_t size = bc_irb_sizeof(c->irb, ty);
+
+	call = bc_irb_map_lookup(c->irb, id, key);
+	if (!call)
+		return NULL;
+	ok = cg_block(c, "lookup_success");
+	fail = cg_block(c, "lookup_failure");
+	merge = cg_block(c, "lookup_merge");
+	val = cg_alloc(c, BC_SCRATCH_READ_MAP_VAL, ty, "lookup_elem_val", p);
+	if (!val)
+		return NULL;
+	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, call, LLVMConstNull(c->irb->ptr),
+					    "map_lookup_cond"), ok, fail);
+	LLVMPositionBuilderAtEnd(c->b, ok);
+	if (is_int)
+		LLVMBuildStore(c->b, LLVMBuildLoad2(c->b, ty, call, "cast"), val);
+	else
+		bc_irb_memcpy(c->irb, val, call, size, 1);
+	LLVMBuildBr(c->b, merge);
+	LLVMPositionBuilderAtEnd(c->b, fail);
+	if (is_int)
+		LLVMBuildStore(c->b, LLVMConstNull(ty), val);
+	else
+		bc_irb_memset(c->irb, val, 0, size, 1);
+	LLVMBuildBr(c->b, merge);
+	LLVMPositionBuilderAtEnd(c->b, merge);
+	if (!is_int)
+		return val;
+	v = LLVMBuildLoad2(c->b, ty, val, "");
+	bc_irb_lifetime_end(c->irb, val);
+	return v;
+}
+
+static int lookup_typed(struct cg *c, const struct bc_expr *m, int id, LLVMValueRef key,
+			uint32_t key_prov, const struct bc_stype *vt, struct cg_val *out)
+{
+	char name[256];
+	struct bc_prov p;
+	LLVMTypeRef ty = cg_type(c, vt, &m->span);
+	LLVMValueRef v;
+
+	if (!ty)
+		return c->err;
+	map_ident(m, "", name, sizeof(name));
+	(void)key_prov;
+	p = cg_prov(BC_PROV_LOOKUP_VALUE, name, &m->span, vt->script_dependent, NULL, 0);
+	/* integers are loaded as i64 (CreateMapLookupElem asserts it) */
+	if (LLVMGetTypeKind(ty) == LLVMIntegerTypeKind)
+		ty = c->irb->i64;
+	if (c->scratch)
+		v = lookup_scratch(c, id, key, ty, &p);
+	else
+		v = bc_irb_map_lookup_elem(c->irb, id, key, ty, &p);
+	if (!v)
+		return cg_irb_err(c);
+	out->v = v;
+	if (LLVMIsAAllocaInst(v) || LLVMIsAGetElementPtrInst(v)) {
+		out->del = LLVMIsAAllocaInst(v) ? v : NULL;
+		out->prov = cg_prov_id(c, v);
+	}
+	return 0;
+}
+
+int cg_map_lookup(struct cg *c, const struct bc_expr *m, LLVMValueRef key,
+		  const struct bc_span *sp, struct cg_val *out)
+{
+	const struct bc_sema_map *sm = cg_map(c, m);
+	int id;
+
+	(void)sp;
+	if (!sm)
+		return c->err;
+	id = cg_map_id(c, m->u.map.name);
+	if (id < 0)
+		return c->err;
+	return lookup_typed(c, m, id, key, 0, sm->value, out);
+}
+
+int cg_map_read(struct cg *c, const struct bc_expr *m, struct cg_val *out)
+{
+	const struct bc_sema_map *sm = cg_map(c, m);
+	struct cg_key k;
+	int err;
+
+	if (!sm)
+		return c->err;
+	if (cg_is_none(sm->value))
+		return cg_fail(c, -EINVAL, &m->span, "@%s has no value type", m->u.map.name);
+	err = cg_map_key(c, m, &k);
+	if (err)
+		return err;
+	err = cg_map_lookup(c, m, k.key, &m->span, out);
+	cg_key_end(c, &k);
+	return err;
+}
+
+LLVMValueRef cg_update(struct cg *c, const char *map, LLVMValueRef key, LLVMValueRef val)
+{
+	int id = cg_map_id(c, map);
+
+	return id < 0 ? NULL : bc_irb_map_update(c->irb, id, key, val);
+}
+
+/* ---- writes ---- */
+
+static LLVMValueRef value_alloc(struct cg *c, const struct bc_expr *m, const char *suffix,
+				LLVMTypeRef ty, const struct bc_span *sp, bool dep,
+				const uint32_t *from, size_t nfrom)
+{
+	char name[256];
+	struct bc_prov p;
+
+	map_ident(m, suffix, name, sizeof(name));
+	p = cg_prov(BC_PROV_MAP_VALUE, name, sp, dep, from, nfrom);
+	return cg_alloc(c, BC_SCRATCH_WRITE_MAP_VAL, ty, name, &p);
+}
+
+static bool is_agg_call(const struct bc_expr *e)
+{
+	static const char *const aggs[] = { "count", "sum", "min", "max", "avg", "stats",
+					    "hist", "lhist" };
+
+	if (e->kind != BC_EXPR_CALL)
+		return false;
+	for (size_t i = 0; i < sizeof(aggs) / sizeof(aggs[0]); i++)
+		if (!strcmp(e->u.call.name, aggs[i]))
+			return true;
+	return false;
+}
+
+/* AssignMapStatement with the value already evaluated into V. */
+static int store_map(struct cg *c, const struct bc_stmt *st, const struct bc_expr *m,
+		     const struct bc_expr *value, struct cg_val *v)
+{
+	const struct bc_sema_map *sm = cg_map(c, m);
+	const struct bc_stype *et = cg_etype(c, value), *mt;
+	struct cg_key k;
+	LLVMValueRef val;
+	bool self = false;
+	char name[256];
+	int err;
+
+	if (!sm || !et)
+		return c->err;
+	mt = sm->value;
+	if (cg_is_none(mt))
+		return cg_fail(c, -EINVAL, &m->span, "@%s has no value type", m->u.map.name);
+	err = cg_map_key(c, m, &k);
+	if (err)
+		return err;
+	if (cg_on_stack_already(et)) {
+		if ((et->kind == BC_ST_STRING || et->kind == BC_ST_TUPLE) && et->size != mt->size) {
+			LLVMTypeRef ty = cg_type(c, mt, &m->span);
+
+			val = ty ? value_alloc(c, m, "_val", ty, &st->span, mt->script_dependent,
+					       &v->prov, 1) : NULL;
+			if (!val)
+				return c->err;
+			bc_irb_memset(c->irb, val, 0, mt->size, 1);
+			bc_irb_memcpy(c->irb, val, v->v, et->size, 1);
+			self = true;
+		} else {
+			val = v->v;
+		}
+	} else if (mt->kind == BC_ST_CSTRUCT || mt->kind == BC_ST_ARRAY) {
+		if (cg_is_internal(value)) {
+			val = v->v;
+			if (LLVMGetTypeKind(LLVMTypeOf(val)) == LLVMIntegerTypeKind)
+				val = LLVMBuildIntToPtr(c->b, val, c->irb->ptr, "");
+		} else {
+			LLVMTypeRef ty = cg_type(c, mt, &m->span);
+
+			val = ty ? value_alloc(c, m, "_val", ty, &st->span, mt->script_dependent,
+					       NULL, 0) : NULL;
+			if (!val)
+				return c->err;
+			bc_irb_probe_read(c->irb, val, cg_i32(c, mt->size), v->v, et->as);
+			self = true;
+		}
+	} else if (cg_is_ptr(mt)) {
+		val = value_alloc(c, m, "_ptr", c->irb->i64, &st->span, false, NULL, 0);
+		if (!val)
+			return c->err;
+		LLVMBuildStore(c->b, cg_int64(c, v->v, false), val);
+		self = true;
+	} else {
+		LLVMTypeRef ty = cg_type(c, mt, &m->span);
+		LLVMValueRef x = v->v;
+
+		if (!ty)
+			return c->err;
+		/* integers are stored as 64 bits in 0.17 */
+		if (cg_is_int(mt))
+			x = cg_int64(c, x, mt->is_signed);
+		val = value_alloc(c, m, "_val", ty, &st->span, false, NULL, 0);
+		if (!val)
+			return c->err;
+		LLVMBuildStore(c->b, cg_intcast(c, x, ty, mt->is_signed, NULL), val);
+		self = true;
+	}
+	map_ident(m, "", name, sizeof(name));
+	if (!cg_update(c, m->u.map.name, k.key, val))
+		return cg_irb_err(c);
+	if (self)
+		bc_irb_lifetime_end(c->irb, val);
+	cg_key_end(c, &k);
+	cg_end(c, v);
+	return cg_irb_err(c);
+}
+
+int cg_map_assign(struct cg *c, const struct bc_stmt *st)
+{
+	const struct bc_expr *m = st->u.assign.target, *value = st->u.assign.value;
+	struct cg_val v = { 0 };
+	int err;
+
+	if (st->u.assign.op == BC_OP_NONE && is_agg_call(value))
+		return cg_map_agg(c, m, value);
+	if (st->u.assign.op != BC_OP_NONE) {
+		/* @m op= e is @m = @m op e */
+		struct bc_expr bin = { .kind = BC_EXPR_BINOP, .span = st->span, .type = m->type };
+
+		bin.u.binop.op = st->u.assign.op;
+		bin.u.binop.left = (struct bc_expr *)m;
+		bin.u.binop.right = (struct bc_expr *)value;
+		bin.u.binop.op_span = st->u.assign.op_span;
+		err = cg_expr(c, &bin, &v);
+		if (err)
+			return err;
+		return store_map(c, st, m, m, &v);
+	}
+	err = cg_expr(c, value, &v);
+	if (err)
+		return err;
+	if (!v.v)
+		return 0;	/* functions that assign themselves */
+	return store_map(c, st, m, value, &v);
+}
+
+/* ---- aggregations ---- */
+
+static int agg_arg(struct cg *c, const struct bc_expr *call, size_t i, struct cg_val *v,
+		   LLVMValueRef *i64v)
+{
+	const struct bc_expr *a;
+	int err;
+
+	if (call->u.call.args.n <= i)
+		return cg_fail(c, -EINVAL, &call->span, "%s() without its argument",
+			       call->u.call.name);
+	a = call->u.call.args.v[i];
+	err = cg_expr(c, a, v);
+	if (err)
+		return err;
+	if (!v->v)
+		return cg_unsupported(c, &a->span, call->u.call.name, "argument has no value");
+	*i64v = cg_int64(c, v->v, a->type && a->type->is_signed);
+	return 0;
+}
+
+/* count/sum/min/max: lookup, compute, update (min/max under a condition). */
+static int agg_simple(struct cg *c, const struct bc_expr *m, const struct bc_expr *call,
+		      const char *fn)
+{
+	struct cg_key k;
+	struct cg_val old = { 0 }, a = { 0 };
+	LLVMValueRef nv, x;
+	int err;
+
+	err = cg_map_key(c, m, &k);
+	if (!err)
+		err = cg_map_lookup(c, m, k.key, &call->span, &old);
+	if (err)
+		return err;
+	nv = value_alloc(c, m, "_val", c->irb->i64, &call->span, false, NULL, 0);
+	if (!nv)
+		return c->err;
+	if (!strcmp(fn, "count")) {
+		LLVMBuildStore(c->b, LLVMBuildAdd(c->b, old.v, cg_i64(c, 1), ""), nv);
+		cg_update(c, m->u.map.name, k.key, nv);
+		bc_irb_lifetime_end(c->irb, nv);
+	} else if (!strcmp(fn, "sum")) {
+		err = agg_arg(c, call, 0, &a, &x);
+		if (err)
+			return err;
+		LLVMBuildStore(c->b, LLVMBuildAdd(c->b, x, old.v, ""), nv);
+		cg_update(c, m->u.map.name, k.key, nv);
+		bc_irb_lifetime_end(c->irb, nv);
+		cg_end(c, &a);
+	} else {
+		bool is_min = !strcmp(fn, "min");
+		LLVMBasicBlockRef lt = cg_block(c, "min.lt"), ge = cg_block(c, "min.ge");
+		LLVMValueRef cmpv;
+
+		err = agg_arg(c, call, 0, &a, &x);
+		if (err)
+			return err;
+		/* min stores 0xffffffff - value so one comparison serves both */
+		if (is_min)
+			x = LLVMBuildSub(c->b, cg_i64(c, 0xffffffffu), x, "");
+		cmpv = LLVMBuildICmp(c->b, LLVMIntSGE, x, old.v, "");
+		LLVMBuildCondBr(c->b, cmpv, ge, lt);
+		LLVMPositionBuilderAtEnd(c->b, ge);
+		LLVMBuildStore(c->b, x, nv);
+		cg_update(c, m->u.map.name, k.key, nv);
+		LLVMBuildBr(c->b, lt);
+		LLVMPositionBuilderAtEnd(c->b, lt);
+		bc_irb_lifetime_end(c->irb, nv);
+		cg_end(c, &a);
+	}
+	cg_key_end(c, &k);
+	return cg_irb_err(c);
+}
+
+static int agg_avg(struct cg *c, const struct bc_expr *m, const struct bc_expr *call)
+{
+	struct cg_key ck, tk;
+	struct cg_val old = { 0 }, a = { 0 };
+	LLVMValueRef nv, x;
+	int err;
+
+	err = cg_hist_key(c, m, cg_i64(c, 0), &ck);
+	if (!err)
+		err = cg_map_lookup(c, m, ck.key, &call->span, &old);
+	if (err)
+		return err;
+	nv = value_alloc(c, m, "_num", c->irb->i64, &call->span, false, NULL, 0);
+	if (!nv)
+		return c->err;
+	LLVMBuildStore(c->b, LLVMBuildAdd(c->b, old.v, cg_i64(c, 1), ""), nv);
+	cg_update(c, m->u.map.name, ck.key, nv);
+	cg_key_end(c, &ck);
+	bc_irb_lifetime_end(c->irb, nv);
+
+	err = cg_hist_key(c, m, cg_i64(c, 1), &tk);
+	if (!err)
+		err = cg_map_lookup(c, m, tk.key, &call->span, &old);
+	if (err)
+		return err;
+	nv = value_alloc(c, m, "_val", c->irb->i64, &call->span, false, NULL, 0);
+	if (!nv)
+		return c->err;
+	err = agg_arg(c, call, 0, &a, &x);
+	if (err)
+		return err;
+	LLVMBuildStore(c->b, LLVMBuildAdd(c->b, x, old.v, ""), nv);
+	cg_update(c, m->u.map.name, tk.key, nv);
+	cg_key_end(c, &tk);
+	bc_irb_lifetime_end(c->irb, nv);
+	cg_end(c, &a);
+	return cg_irb_err(c);
+}
+
+static int agg_hist(struct cg *c, const struct bc_expr *m, const struct bc_expr *call,
+		    bool linear)
+{
+	struct cg_val a = { 0 }, va = { 0 }, mn = { 0 }, mx = { 0 }, stp = { 0 }, old = { 0 };
+	LLVMValueRef x, bucket, nv, fn;
+	struct cg_key k;
+	int err;
+
+	fn = linear ? cg_linear_fn(c) : cg_log2_fn(c);
+	if (!fn)
+		return c->err ? c->err : cg_irb_err(c);
+	err = agg_arg(c, call, 0, &a, &x);
+	if (err)
+		return err;
+	if (!linear) {
+		bucket = LLVMBuildCall2(c->b, LLVMGlobalGetValueType(fn), fn, &x, 1, "log2");
+	} else {
+		LLVMValueRef args[4];
+
+		if (call->u.call.args.n < 4)
+			return cg_fail(c, -EINVAL, &call->span, "lhist() needs 4 arguments");
+		/* bpftrace evaluates the value a second time here */
+		err = agg_arg(c, call, 0, &va, &args[0]);
+		if (!err)
+			err = cg_expr(c, call->u.call.args.v[1], &mn);
+		if (!err)
+			err = cg_expr(c, call->u.call.args.v[2], &mx);
+		if (!err)
+			err = cg_expr(c, call->u.call.args.v[3], &stp);
+		if (err)
+			return err;
+		if (!mn.v || !mx.v || !stp.v)
+			return cg_unsupported(c, &call->span, "lhist", "argument has no value");
+		args[1] = cg_int64(c, mn.v, false);
+		args[2] = cg_int64(c, mx.v, false);
+		args[3] = cg_int64(c, stp.v, false);
+		bucket = LLVMBuildCall2(c->b, LLVMGlobalGetValueType(fn), fn, args, 4, "linear");
+	}
+	err = cg_hist_key(c, m, bucket, &k);
+	if (!err)
+		err = cg_map_lookup(c, m, k.key, &call->span, &old);
+	if (err)
+		return err;
+	nv = value_alloc(c, m, "_val", c->irb->i64, &call->span, false, NULL, 0);
+	if (!nv)
+		return c->err;
+	LLVMBuildStore(c->b, LLVMBuildAdd(c->b, old.v, cg_i64(c, 1), ""), nv);
+	cg_update(c, m->u.map.name, k.key, nv);
+	cg_key_end(c, &k);
+	bc_irb_lifetime_end(c->irb, nv);
+	cg_end(c, &stp);
+	cg_end(c, &mx);
+	cg_end(c, &mn);
+	cg_end(c, &va);
+	cg_end(c, &a);
+	return cg_irb_err(c);
+}
+
+int cg_map_agg(struct cg *c, const struct bc_expr *m, const struct bc_expr *call)
+{
+	const char *fn = call->u.call.name;
+
+	if (!cg_map(c, m))
+		return c->err;
+	if (!strcmp(fn, "count") || !strcmp(fn, "sum") || !strcmp(fn, "min") ||
+	    !strcmp(fn, "max"))
+		return agg_simple(c, m, call, fn);
+	if (!strcmp(fn, "avg") || !strcmp(fn, "stats"))
+		return agg_avg(c, m, call);
+	if (!strcmp(fn, "hist"))
+		return agg_hist(c, m, call, false);
+	if (!strcmp(fn, "lhist"))
+		return agg_hist(c, m, call, true);
+	return cg_unsupported(c, &call->span, fn, "aggregation %s() is not modelled", fn);
+}
+
+/* ---- delete, ++/-- ---- */
+
+int cg_map_delete(struct cg *c, const struct bc_expr *call)
+{
+	const struct bc_expr *m;
+	const struct bc_sema_map *sm;
+	struct cg_key k;
+	int err, id;
+
+	if (call->u.call.args.n != 1 || call->u.call.args.v[0]->kind != BC_EXPR_MAP)
+		return cg_unsupported(c, &call->span, "delete",
+				      "delete() with a separate key argument is not modelled");
+	m = call->u.call.args.v[0];
+	sm = cg_map(c, m);
+	if (!sm)
+		return c->err;
+	err = cg_map_key(c, m, &k);
+	if (err)
+		return err;
+	id = cg_map_id(c, m->u.map.name);
+	if (id < 0)
+		return c->err;
+	if (!sm->clearable) {
+		/* array maps cannot delete: store a zero value */
+		LLVMTypeRef ty = cg_type(c, sm->value, &m->span);
+		LLVMValueRef z;
+
+		if (!ty)
+			return c->err;
+		if (LLVMGetTypeKind(ty) == LLVMIntegerTypeKind)
+			ty = c->irb->i64;
+		z = value_alloc(c, m, "_zero", ty, &call->span, false, NULL, 0);
+		if (!z)
+			return c->err;
+		LLVMBuildStore(c->b, LLVMConstNull(ty), z);
+		bc_irb_map_update(c->irb, id, k.key, z);
+		bc_irb_lifetime_end(c->irb, z);
+	} else {
+		bc_irb_map_delete(c->irb, id, k.key);
+	}
+	cg_key_end(c, &k);
+	return cg_irb_err(c);
+}
+
+int cg_map_incdec(struct cg *c, const struct bc_expr *e, const struct bc_expr *m,
+		  struct cg_val *out)
+{
+	const struct bc_sema_map *sm = cg_map(c, m);
+	enum bc_op o = e->u.unop.op;
+	bool inc = o == BC_OP_PREINC || o == BC_OP_POSTINC;
+	bool post = o == BC_OP_POSTINC || o == BC_OP_POSTDEC;
+	struct cg_val old = { 0 };
+	struct cg_key k;
+	uint64_t step = 1;
+	LLVMTypeRef ty;
+	LLVMValueRef nv, x;
+	int err;
+
+	if (!sm)
+		return c->err;
+	if (cg_is_ptr(sm->value) && sm->value->elem)
+		step = sm->value->elem->size;
+	err = cg_map_key(c, m, &k);
+	if (!err)
+		err = cg_map_lookup(c, m, k.key, &e->span, &old);
+	if (err)
+		return err;
+	ty = cg_type(c, sm->value, &m->span);
+	if (!ty)
+		return c->err;
+	if (LLVMGetTypeKind(ty) == LLVMIntegerTypeKind)
+		ty = c->irb->i64;
+	nv = value_alloc(c, m, "_newval", ty, &e->span, false, NULL, 0);
+	if (!nv)
+		return c->err;
+	x = LLVMConstInt(LLVMTypeOf(old.v), step, 0);
+	LLVMBuildStore(c->b, inc ? LLVMBuildAdd(c->b, old.v, x, "") :
+				   LLVMBuildSub(c->b, old.v, x, ""), nv);
+	cg_update(c, m->u.map.name, k.key, nv);
+	out->v = post ? old.v : LLVMBuildLoad2(c->b, ty, nv, "");
+	bc_irb_lifetime_end(c->irb, nv);
+	cg_key_end(c, &k);
+	return cg_irb_err(c);
+}

@@ -1,0 +1,653 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Probes and statements: bpftrace 0.17's CodegenLLVM::visit(Probe) and
+ * generateProbe (one function per probe, or per attach point when the probe
+ * is expanded), predicates, variables (AssignVarStatement), if/else, unroll,
+ * while and jumps.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/DebugInfo.h>
+
+#include "codegen_impl.h"
+
+/* ---- probe names ---- */
+
+struct namebuf {
+	char *s;
+	size_t n, cap;
+	bool oom;
+};
+
+static void nb_add(struct namebuf *b, const char *t)
+{
+	size_t k = strlen(t);
+
+	if (b->oom)
+		return;
+	if (b->n + k + 1 > b->cap) {
+		size_t cap = (b->n + k + 1) * 2;
+		char *ns = realloc(b->s, cap);
+
+		if (!ns) {
+			b->oom = true;
+			return;
+		}
+		b->s = ns;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->n, t, k + 1);
+	b->n += k;
+}
+
+static enum bc_probe_type ap_type(const struct cg *c, const struct bc_attach_point *ap)
+{
+	return bc_probe_type_parse(ap->provider_text, c->ver);
+}
+
+/* AttachPoint::name(): the canonical provider, then the parts as written
+ * (a function offset as "+N"). */
+static void ap_name(const struct cg *c, const struct bc_attach_point *ap, struct namebuf *b)
+{
+	enum bc_probe_type pt = ap_type(c, ap);
+	char off[32];
+
+	nb_add(b, pt != BC_PROBE_INVALID ? bc_probe_type_name(pt, c->ver) : ap->provider_text);
+	for (size_t i = 0; i < ap->nr_parts; i++) {
+		nb_add(b, ":");
+		nb_add(b, ap->parts[i]);
+	}
+	if (ap->has_offset && ap->offset) {
+		snprintf(off, sizeof(off), "+%llu", (unsigned long long)ap->offset);
+		nb_add(b, off);
+	}
+}
+
+/* Probe::name(): the attach points joined by ','. */
+static char *probe_name(const struct cg *c, const struct bc_probe *p)
+{
+	struct namebuf b = { 0 };
+
+	nb_add(&b, "");
+	for (size_t i = 0; i < p->nr_aps; i++) {
+		if (i)
+			nb_add(&b, ",");
+		ap_name(c, p->aps[i], &b);
+	}
+	if (b.oom) {
+		free(b.s);
+		return NULL;
+	}
+	return b.s;
+}
+
+/* ---- expansion ---- */
+
+static bool uses_builtin_expr(const struct bc_expr *e, const char *name);
+
+static bool uses_builtin_list(const struct bc_expr_list *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (uses_builtin_expr(l->v[i], name))
+			return true;
+	return false;
+}
+
+static bool uses_builtin_block(const struct bc_block *b, const char *name);
+
+static bool uses_builtin_stmt(const struct bc_stmt *st, const char *name)
+{
+	if (!st)
+		return false;
+	switch (st->kind) {
+	case BC_STMT_EXPR:
+	case BC_STMT_RETURN:
+	case BC_STMT_DISCARD:
+		return uses_builtin_expr(st->u.expr, name);
+	case BC_STMT_ASSIGN:
+		return uses_builtin_expr(st->u.assign.target, name) ||
+		       uses_builtin_expr(st->u.assign.value, name);
+	case BC_STMT_LET:
+		return uses_builtin_expr(st->u.let.value, name);
+	case BC_STMT_IF:
+		return uses_builtin_expr(st->u.if_.cond, name) ||
+		       uses_builtin_block(st->u.if_.then, name) ||
+		       uses_builtin_stmt(st->u.if_.else_if, name) ||
+		       uses_builtin_block(st->u.if_.els, name);
+	case BC_STMT_WHILE:
+	case BC_STMT_UNROLL:
+		return uses_builtin_expr(st->u.loop.cond, name) ||
+		       uses_builtin_block(st->u.loop.body, name);
+	case BC_STMT_FOR:
+		return uses_builtin_expr(st->u.for_.map, name) ||
+		       uses_builtin_expr(st->u.for_.lo, name) ||
+		       uses_builtin_expr(st->u.for_.hi, name) ||
+		       uses_builtin_block(st->u.for_.body, name);
+	case BC_STMT_BLOCK:
+		return uses_builtin_block(st->u.block, name);
+	default:
+		return false;
+	}
+}
+
+static bool uses_builtin_block(const struct bc_block *b, const char *name)
+{
+	if (!b)
+		return false;
+	for (size_t i = 0; i < b->n; i++)
+		if (uses_builtin_stmt(b->stmts[i], name))
+			return true;
+	return uses_builtin_expr(b->tail, name);
+}
+
+static bool uses_builtin_expr(const struct bc_expr *e, const char *name)
+{
+	if (!e)
+		return false;
+	switch (e->kind) {
+	case BC_EXPR_BUILTIN:
+		return !strcmp(e->u.name, name);
+	case BC_EXPR_MAP:
+		return uses_builtin_list(&e->u.map.keys, name);
+	case BC_EXPR_CALL:
+		return uses_builtin_list(&e->u.call.args, name);
+	case BC_EXPR_BINOP:
+		return uses_builtin_expr(e->u.binop.left, name) ||
+		       uses_builtin_expr(e->u.binop.right, name);
+	case BC_EXPR_UNOP:
+	case BC_EXPR_COMPTIME:
+		return uses_builtin_expr(e->u.unop.operand, name);
+	case BC_EXPR_TERNARY:
+		return uses_builtin_expr(e->u.ternary.cond, name) ||
+		       uses_builtin_expr(e->u.ternary.then, name) ||
+		       uses_builtin_expr(e->u.ternary.els, name);
+	case BC_EXPR_FIELD:
+		return uses_builtin_expr(e->u.field.base, name);
+	case BC_EXPR_TUPLE_INDEX:
+		return uses_builtin_expr(e->u.tindex.base, name);
+	case BC_EXPR_INDEX:
+		return uses_builtin_expr(e->u.index.base, name) ||
+		       uses_builtin_expr(e->u.index.index, name);
+	case BC_EXPR_CAST:
+		return uses_builtin_expr(e->u.cast.operand, name);
+	case BC_EXPR_TUPLE:
+		return uses_builtin_list(&e->u.list, name);
+	case BC_EXPR_RECORD:
+		return uses_builtin_list(&e->u.record.values, name);
+	case BC_EXPR_BLOCK:
+		return uses_builtin_block(e->u.block, name);
+	case BC_EXPR_IF:
+		return uses_builtin_expr(e->u.if_.cond, name) ||
+		       uses_builtin_block(e->u.if_.then, name) ||
+		       uses_builtin_expr(e->u.if_.els, name);
+	default:
+		return false;
+	}
+}
+
+/*
+ * Whether bpftrace builds one program per attach point (need_expansion):
+ * USDT probes, probes using the `probe` builtin, and tracepoint probes
+ * using `args` (0.17 semantic analyser).
+ */
+static bool need_expansion(const struct cg *c, const struct bc_probe *p)
+{
+	bool tp = false;
+
+	for (size_t i = 0; i < p->nr_aps; i++) {
+		enum bc_probe_type pt = ap_type(c, p->aps[i]);
+
+		if (pt == BC_PROBE_USDT)
+			return true;
+		tp |= pt == BC_PROBE_TRACEPOINT;
+	}
+	if (uses_builtin_expr(p->pred, "probe") || uses_builtin_block(p->body, "probe"))
+		return true;
+	return tp && (uses_builtin_expr(p->pred, "args") || uses_builtin_block(p->body, "args"));
+}
+
+/* ---- variables ---- */
+
+struct cg_var *cg_var_find(struct cg *c, const struct bc_expr *var)
+{
+	const struct bc_sema_var *sv = bc_sema_expr_var(var);
+
+	for (size_t i = 0; i < c->nr_vars; i++) {
+		if (sv && c->vars[i].sv == sv)
+			return &c->vars[i];
+		if (!sv && !c->vars[i].sv && !strcmp(c->vars[i].name, var->u.name))
+			return &c->vars[i];
+	}
+	return NULL;
+}
+
+static struct cg_var *var_add(struct cg *c, const struct bc_expr *var)
+{
+	struct cg_var *v;
+
+	if (c->nr_vars == c->cap_vars) {
+		size_t cap = c->cap_vars ? c->cap_vars * 2 : 16;
+		struct cg_var *nv = realloc(c->vars, cap * sizeof(*nv));
+
+		if (!nv) {
+			cg_fail(c, -ENOMEM, NULL, "out of memory");
+			return NULL;
+		}
+		c->vars = nv;
+		c->cap_vars = cap;
+	}
+	v = &c->vars[c->nr_vars++];
+	memset(v, 0, sizeof(*v));
+	v->sv = bc_sema_expr_var(var);
+	v->name = var->u.name;
+	return v;
+}
+
+/* The variable's type: what semantic analysis settled on for it. */
+static const struct bc_stype *var_type(struct cg *c, const struct bc_expr *var)
+{
+	const struct bc_sema_var *sv = bc_sema_expr_var(var);
+
+	if (sv && sv->type && !cg_is_none(sv->type))
+		return sv->type;
+	return cg_etype(c, var);
+}
+
+/* AssignVarStatement. */
+static int assign_var(struct cg *c, const struct bc_expr *var, const struct bc_expr *value,
+		      const struct bc_span *stmt_span)
+{
+	const struct bc_stype *vt, *et;
+	struct cg_val v = { 0 };
+	struct cg_var *cv;
+	char name[256];
+	int err;
+
+	err = cg_expr(c, value, &v);
+	if (err)
+		return err;
+	vt = var_type(c, var);
+	et = cg_etype(c, value);
+	if (!vt || !et)
+		return c->err;
+	if (!v.v)
+		return cg_unsupported(c, &value->span, "assignment",
+				      "the assigned expression has no value");
+	cv = cg_var_find(c, var);
+	if (!cv) {
+		const struct bc_stype *at = vt;
+		struct bc_stype *ptr = NULL;
+		LLVMTypeRef ty;
+		struct bc_prov p;
+		uint32_t from = v.prov;
+
+		/* arrays and structs are kept by address */
+		if (vt->kind == BC_ST_ARRAY || vt->kind == BC_ST_CSTRUCT) {
+			ptr = bc_stype_pointer(bc_stype_int(8, false), vt->as);
+			if (!ptr)
+				return cg_fail(c, -ENOMEM, NULL, "out of memory");
+			at = ptr;
+		}
+		ty = cg_type(c, at, &var->span);
+		bc_stype_put(ptr);
+		if (!ty)
+			return c->err;
+		cv = var_add(c, var);
+		if (!cv)
+			return c->err;
+		snprintf(name, sizeof(name), "$%s", var->u.name);
+		p = cg_prov(BC_PROV_VARIABLE, name, &var->span, vt->script_dependent, &from, 1);
+		if (c->scratch)
+			cv->slot = bc_irb_alloc_init(c->irb, BC_SCRATCH_VAR, ty, name, &p,
+						     c->on_stack_limit);
+		else
+			cv->slot = bc_irb_alloca_init(c->irb, ty, name, &p);
+		if (!cv->slot)
+			return cg_irb_err(c);
+		cv->ty = ty;
+		cv->prov = cg_prov_id(c, cv->slot);
+	}
+	(void)stmt_span;
+	if (vt->kind == BC_ST_ARRAY || vt->kind == BC_ST_CSTRUCT) {
+		/* only the address is stored; the value lives on (disarmed) */
+		LLVMBuildStore(c->b, cg_int64(c, v.v, false), cv->slot);
+		cg_disarm(&v);
+		cv->origin = v.prov;
+		return 0;
+	}
+	if (cg_need_memcpy(vt)) {
+		bc_irb_memcpy(c->irb, cv->slot, v.v, cg_size(et), 1);
+		cv->origin = v.prov;
+	} else {
+		LLVMBuildStore(c->b, cg_intcast(c, v.v, cv->ty, et->is_signed, NULL), cv->slot);
+	}
+	cg_end(c, &v);
+	return cg_irb_err(c);
+}
+
+/* $x op= e: bpftrace's parser makes it $x = $x op e. */
+static int assign_var_compound(struct cg *c, const struct bc_stmt *st)
+{
+	struct bc_expr bin = {
+		.kind = BC_EXPR_BINOP,
+		.span = st->span,
+		.type = st->u.assign.target->type,
+	};
+
+	bin.u.binop.op = st->u.assign.op;
+	bin.u.binop.left = st->u.assign.target;
+	bin.u.binop.right = st->u.assign.value;
+	bin.u.binop.op_span = st->u.assign.op_span;
+	return assign_var(c, st->u.assign.target, &bin, &st->span);
+}
+
+/* ---- statements ---- */
+
+static int stmt_expr(struct cg *c, const struct bc_expr *e)
+{
+	struct cg_val v = { 0 };
+	int err = cg_expr(c, e, &v);
+
+	if (!err)
+		cg_end(c, &v);
+	return err;
+}
+
+static int stmt_if(struct cg *c, const struct bc_stmt *st)
+{
+	LLVMBasicBlockRef yes = cg_block(c, "if_body"), end = cg_block(c, "if_end"), no = NULL;
+	bool has_else = st->u.if_.else_if || st->u.if_.els;
+	struct cg_val cond = { 0 };
+	LLVMValueRef t;
+	int err;
+
+	err = cg_expr(c, st->u.if_.cond, &cond);
+	if (err)
+		return err;
+	if (!cond.v)
+		return cg_unsupported(c, &st->u.if_.cond->span, "if", "the condition has no value");
+	t = LLVMBuildICmp(c->b, LLVMIntNE, cond.v, LLVMConstNull(LLVMTypeOf(cond.v)), "true_cond");
+	if (has_else) {
+		no = cg_block(c, "else_body");
+		LLVMBuildCondBr(c->b, t, yes, no);
+	} else {
+		LLVMBuildCondBr(c->b, t, yes, end);
+	}
+	LLVMPositionBuilderAtEnd(c->b, yes);
+	err = cg_stmts(c, st->u.if_.then);
+	if (err)
+		return err;
+	LLVMBuildBr(c->b, end);
+	LLVMPositionBuilderAtEnd(c->b, end);
+	if (has_else) {
+		LLVMPositionBuilderAtEnd(c->b, no);
+		if (st->u.if_.else_if)
+			err = cg_stmt(c, st->u.if_.else_if);
+		else
+			err = cg_stmts(c, st->u.if_.els);
+		if (err)
+			return err;
+		LLVMBuildBr(c->b, end);
+		LLVMPositionBuilderAtEnd(c->b, end);
+	}
+	cg_end(c, &cond);
+	return 0;
+}
+
+static int stmt_unroll(struct cg *c, const struct bc_stmt *st)
+{
+	struct cg_ids start = c->ids;
+	int64_t n;
+	int err;
+
+	if (!cg_lit_int(c, st->u.loop.cond, &n) || n < 0)
+		return cg_unsupported(c, &st->u.loop.cond->span, "unroll",
+				      "unroll count is not a known integer");
+	for (int64_t i = 0; i < n; i++) {
+		err = cg_stmts(c, st->u.loop.body);
+		if (err)
+			return err;
+		/* each copy sends the same async ids */
+		if (i != n - 1)
+			c->ids = start;
+	}
+	return 0;
+}
+
+static LLVMMetadataRef loop_metadata(struct cg *c)
+{
+	/* !{!self, !{"llvm.loop.unroll.disable"}}: bpftrace disables unrolling */
+	LLVMMetadataRef str, dis, tmp, ops[2], node;
+
+	if (c->loop_md)
+		return c->loop_md;
+	str = LLVMMDStringInContext2(c->ctx, "llvm.loop.unroll.disable", 24);
+	dis = LLVMMDNodeInContext2(c->ctx, &str, 1);
+	tmp = LLVMTemporaryMDNode(c->ctx, NULL, 0);
+	ops[0] = tmp;
+	ops[1] = dis;
+	node = LLVMMDNodeInContext2(c->ctx, ops, 2);
+	LLVMMetadataReplaceAllUsesWith(tmp, node);
+	c->loop_md = node;
+	return node;
+}
+
+static int stmt_while(struct cg *c, const struct bc_stmt *st)
+{
+	LLVMBasicBlockRef cond_bb, body, end;
+	struct cg_val cond = { 0 };
+	LLVMValueRef t, br;
+	unsigned kind;
+	int err;
+
+	if (c->nr_loops >= CG_MAX_LOOPS)
+		return cg_unsupported(c, &st->span, "while", "loops nested too deeply");
+	loop_metadata(c);
+	cond_bb = cg_block(c, "while_cond");
+	body = cg_block(c, "while_body");
+	end = cg_block(c, "while_end");
+	c->loops[c->nr_loops].cont = cond_bb;
+	c->loops[c->nr_loops].brk = end;
+	c->nr_loops++;
+	LLVMBuildBr(c->b, cond_bb);
+	LLVMPositionBuilderAtEnd(c->b, cond_bb);
+	err = cg_expr(c, st->u.loop.cond, &cond);
+	if (err)
+		return err;
+	if (!cond.v)
+		return cg_unsupported(c, &st->u.loop.cond->span, "while",
+				      "the condition has no value");
+	t = LLVMBuildICmp(c->b, LLVMIntNE, cond.v, LLVMConstNull(LLVMTypeOf(cond.v)), "true_cond");
+	br = LLVMBuildCondBr(c->b, t, body, end);
+	kind = LLVMGetMDKindIDInContext(c->ctx, "llvm.loop", 9);
+	LLVMSetMetadata(br, kind, LLVMMetadataAsValue(c->ctx, c->loop_md));
+	LLVMPositionBuilderAtEnd(c->b, body);
+	err = cg_stmts(c, st->u.loop.body);
+	if (err)
+		return err;
+	LLVMBuildBr(c->b, cond_bb);
+	LLVMPositionBuilderAtEnd(c->b, end);
+	c->nr_loops--;
+	cg_end(c, &cond);
+	return 0;
+}
+
+static int stmt_jump(struct cg *c, const struct bc_stmt *st)
+{
+	switch (st->kind) {
+	case BC_STMT_RETURN:
+		if (st->u.expr)
+			return cg_unsupported(c, &st->span, "return value",
+					      "return with a value (subprograms) is not modelled");
+		cg_ret(c);
+		break;
+	case BC_STMT_BREAK:
+	case BC_STMT_CONTINUE:
+		if (!c->nr_loops)
+			return cg_fail(c, -EINVAL, &st->span, "break/continue outside a loop");
+		LLVMBuildBr(c->b, st->kind == BC_STMT_BREAK ? c->loops[c->nr_loops - 1].brk :
+							       c->loops[c->nr_loops - 1].cont);
+		break;
+	default:
+		break;
+	}
+	/* what follows an unconditional jump goes to a dead block */
+	LLVMPositionBuilderAtEnd(c->b, cg_block(c, "unreach"));
+	return 0;
+}
+
+int cg_stmt(struct cg *c, const struct bc_stmt *st)
+{
+	if (c->err)
+		return c->err;
+	switch (st->kind) {
+	case BC_STMT_EXPR:
+		return stmt_expr(c, st->u.expr);
+	case BC_STMT_ASSIGN:
+		if (st->u.assign.target->kind == BC_EXPR_VAR)
+			return st->u.assign.op == BC_OP_NONE ?
+				       assign_var(c, st->u.assign.target, st->u.assign.value,
+						  &st->span) :
+				       assign_var_compound(c, st);
+		if (st->u.assign.target->kind == BC_EXPR_MAP)
+			return cg_map_assign(c, st);
+		return cg_unsupported(c, &st->span, "assignment",
+				      "assignment to this kind of target is not modelled");
+	case BC_STMT_IF:
+		return stmt_if(c, st);
+	case BC_STMT_UNROLL:
+		return stmt_unroll(c, st);
+	case BC_STMT_WHILE:
+		return stmt_while(c, st);
+	case BC_STMT_BREAK:
+	case BC_STMT_CONTINUE:
+	case BC_STMT_RETURN:
+		return stmt_jump(c, st);
+	case BC_STMT_LET:
+		if (!st->u.let.value)
+			return cg_unsupported(c, &st->span, "let",
+					      "a declaration without a value is not modelled");
+		return assign_var(c, st->u.let.var, st->u.let.value, &st->span);
+	case BC_STMT_BLOCK:
+		return cg_stmts(c, st->u.block);
+	case BC_STMT_DISCARD:
+		return stmt_expr(c, st->u.expr);
+	case BC_STMT_FOR:
+		return cg_unsupported(c, &st->span, "for", "for loops are not modelled");
+	case BC_STMT_IMPORT:
+		return cg_unsupported(c, &st->span, "import", "imports are not modelled");
+	case BC_STMT_ERROR:
+	default:
+		return cg_fail(c, -EINVAL, &st->span, "statement with a syntax error");
+	}
+}
+
+int cg_stmts(struct cg *c, const struct bc_block *b)
+{
+	int err;
+
+	if (!b)
+		return 0;
+	for (size_t i = 0; i < b->n; i++) {
+		err = cg_stmt(c, b->stmts[i]);
+		if (err)
+			return err;
+	}
+	if (b->tail)
+		return stmt_expr(c, b->tail);
+	return 0;
+}
+
+/* ---- probes ---- */
+
+/* generateProbe: one function. NAME is its name, PNAME the probe's
+ * (section index counter). */
+static int gen_function(struct cg *c, const char *name, const char *pname)
+{
+	const struct bc_probe *p = c->probe;
+	int err;
+
+	if (!bc_irb_probe_begin(c->irb, name, pname))
+		return cg_irb_err(c);
+	c->nr_vars = 0;
+	c->nr_loops = 0;
+	if (p->pred) {
+		LLVMBasicBlockRef pf = cg_block(c, "pred_false"), pt = cg_block(c, "pred_true");
+		struct cg_val v = { 0 };
+		LLVMValueRef cond;
+
+		err = cg_expr(c, p->pred, &v);
+		if (err)
+			return err;
+		if (!v.v)
+			return cg_unsupported(c, &p->pred_span, "predicate",
+					      "the predicate has no value");
+		/* allow casts in predicates: widen to i64 first */
+		cond = cg_intcast(c, v.v, c->irb->i64, false, NULL);
+		cond = LLVMBuildICmp(c->b, LLVMIntEQ, cond, cg_i64(c, 0), "predcond");
+		LLVMBuildCondBr(c->b, cond, pf, pt);
+		LLVMPositionBuilderAtEnd(c->b, pf);
+		cg_ret(c);
+		LLVMPositionBuilderAtEnd(c->b, pt);
+		cg_end(c, &v);
+	}
+	err = cg_stmts(c, p->body);
+	if (err)
+		return err;
+	cg_ret(c);
+	return cg_irb_err(c);
+}
+
+int cg_probe(struct cg *c, size_t item)
+{
+	const struct bc_probe *p = c->s->items[item].u.probe;
+	char *pname;
+	int err = 0;
+
+	c->item = item;
+	c->probe = p;
+	c->sp = bc_sema_probe_of_item(c->sema, item);
+	if (!p->nr_aps)
+		return cg_fail(c, -EINVAL, &p->span, "probe without attach points");
+	pname = probe_name(c, p);
+	if (!pname)
+		return cg_fail(c, -ENOMEM, NULL, "out of memory");
+	c->ap = p->aps[0];
+	c->pt = ap_type(c, c->ap);
+	if (!need_expansion(c, p)) {
+		c->probe_full = pname;
+		err = gen_function(c, pname, pname);
+	} else {
+		struct cg_ids start = c->ids;
+
+		for (size_t i = 0; i < p->nr_aps && !err; i++) {
+			struct namebuf b = { 0 };
+
+			c->ap = p->aps[i];
+			c->pt = ap_type(c, c->ap);
+			if (c->pt == BC_PROBE_USDT) {
+				err = cg_unsupported(c, &c->ap->span, "usdt probe",
+						     "USDT argument locations come from the "
+						     "binary's notes, which are not read");
+				break;
+			}
+			nb_add(&b, "");
+			ap_name(c, c->ap, &b);
+			if (b.oom) {
+				err = cg_fail(c, -ENOMEM, NULL, "out of memory");
+				break;
+			}
+			/* each match starts from the same async ids */
+			c->ids = start;
+			c->probe_full = b.s;
+			err = gen_function(c, b.s, pname);
+			free(b.s);
+		}
+	}
+	c->probe_full = NULL;
+	free(pname);
+	return err;
+}

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Strings, tuples and ternaries: string literals, tuple literals
+ * (visit(Tuple)), string comparison (CreateStrncmp, unrolled byte by byte),
+ * strcontains (CreateStrcontains), and the ternary operator with both of its
+ * slots (`result` and `buf`).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen_impl.h"
+
+int cg_str_literal(struct cg *c, const struct bc_expr *e, struct cg_val *out)
+{
+	const struct bc_stype *t = cg_etype(c, e);
+	struct bc_prov p;
+	LLVMValueRef buf;
+
+	if (!t)
+		return c->err;
+	if (t->kind != BC_ST_STRING || !t->size)
+		return cg_fail(c, -EINVAL, &e->span, "string literal typed as %s",
+			       bc_stype_kind_name(t->kind));
+	p = cg_prov(BC_PROV_STR, "literal", &e->span, false, NULL, 0);
+	buf = bc_irb_str_literal(c->irb, e->u.str.data, t->size, &p);
+	if (!buf)
+		return cg_irb_err(c);
+	out->v = buf;
+	out->del = buf;
+	out->prov = cg_prov_id(c, buf);
+	return 0;
+}
+
+/* visit(Tuple): a non-packed struct on the stack, each element copied in. */
+int cg_tuple(struct cg *c, const struct bc_expr *e, struct cg_val *out)
+{
+	const struct bc_stype *t = cg_etype(c, e);
+	uint32_t from[64];
+	size_t nfrom = 0;
+	LLVMTypeRef ty;
+	LLVMValueRef buf;
+	struct bc_prov p;
+	int err;
+
+	if (!t)
+		return c->err;
+	if (t->kind != BC_ST_TUPLE || !t->layout || t->layout->nr_fields != e->u.list.n)
+		return cg_fail(c, -EINVAL, &e->span, "tuple typed as %s",
+			       bc_stype_kind_name(t->kind));
+	ty = cg_type(c, t, &e->span);
+	if (!ty)
+		return c->err;
+	/* the elements' origins are known only once they are evaluated;
+	 * the record is completed below */
+	p = cg_prov(BC_PROV_TUPLE, NULL, &e->span, t->script_dependent, NULL, 0);
+	buf = cg_alloc(c, BC_SCRATCH_ANON_STRUCT, ty, "tuple", &p);
+	if (!buf)
+		return c->err;
+	bc_irb_memset(c->irb, buf, 0, bc_irb_sizeof(c->irb, ty), 1);
+	for (size_t i = 0; i < e->u.list.n; i++) {
+		const struct bc_expr *el = e->u.list.v[i];
+		const struct bc_stype *et = cg_etype(c, el);
+		struct cg_val v = { 0 };
+		LLVMValueRef dst;
+
+		if (!et)
+			return c->err;
+		err = cg_expr(c, el, &v);
+		if (err)
+			return err;
+		if (!v.v)
+			return cg_unsupported(c, &el->span, "tuple", "element has no value");
+		dst = cg_gep32(c, ty, buf, (unsigned)i);
+		if (cg_on_stack(el)) {
+			bc_irb_memcpy(c->irb, dst, v.v, et->size, 1);
+			if (v.prov && nfrom < sizeof(from) / sizeof(from[0]))
+				from[nfrom++] = v.prov;
+		} else if (et->kind == BC_ST_ARRAY || et->kind == BC_ST_CSTRUCT) {
+			bc_irb_probe_read(c->irb, dst, cg_i32(c, et->size), v.v, et->as);
+		} else {
+			LLVMTypeRef fty = cg_type(c, t->layout->fields[i].type, &el->span);
+
+			if (!fty)
+				return c->err;
+			LLVMBuildStore(c->b, cg_intcast(c, v.v, fty, et->is_signed, NULL), dst);
+		}
+		cg_end(c, &v);
+	}
+	out->v = buf;
+	out->del = buf;
+	out->prov = cg_prov_id(c, buf);
+	if (nfrom && out->prov) {
+		struct bc_prov_rec *r = bc_prov_get_mut(c->irb->prov, out->prov);
+		uint32_t *nv = r ? calloc(nfrom, sizeof(*nv)) : NULL;
+
+		if (r && !nv)
+			return cg_fail(c, -ENOMEM, NULL, "out of memory");
+		if (r) {
+			memcpy(nv, from, nfrom * sizeof(*nv));
+			free(r->from);
+			r->from = nv;
+			r->nr_from = nfrom;
+		}
+	}
+	return 0;
+}
+
+/* ---- comparisons ---- */
+
+struct strop {
+	LLVMValueRef v;		/* the address, or NULL for a literal */
+	const char *lit;	/* literal bytes (NUL-terminated, size bytes) */
+	uint64_t size;
+	struct cg_val val;
+};
+
+/* getString: a literal stays a constant; anything else is evaluated (and
+ * its allocation outlives the comparison, as bpftrace's does). */
+static int get_string(struct cg *c, const struct bc_expr *e, struct strop *s)
+{
+	const struct bc_stype *t;
+	const char *str;
+	size_t len;
+
+	memset(s, 0, sizeof(*s));
+	if (e->kind == BC_EXPR_STRING && cg_lit_str(c, e, &str, &len)) {
+		s->lit = str;
+		s->size = len + 1;
+		return 0;
+	}
+	t = cg_etype(c, e);
+	if (!t)
+		return c->err;
+	if (cg_expr(c, e, &s->val))
+		return c->err;
+	if (!s->val.v)
+		return cg_unsupported(c, &e->span, "string comparison", "operand has no value");
+	s->v = s->val.v;
+	if (LLVMGetTypeKind(LLVMTypeOf(s->v)) == LLVMIntegerTypeKind)
+		s->v = LLVMBuildIntToPtr(c->b, s->v, c->irb->ptr, "");
+	s->size = t->size;
+	return 0;
+}
+
+static LLVMValueRef str_byte(struct cg *c, const struct strop *s, uint64_t i)
+{
+	LLVMValueRef ix[2], p;
+
+	if (s->lit)
+		return cg_i8(c, i < s->size ? (uint8_t)s->lit[i] : 0);
+	ix[0] = cg_i32(c, 0);
+	ix[1] = cg_i32(c, (uint32_t)i);
+	p = LLVMBuildGEP2(c->b, LLVMArrayType2(c->irb->i8, s->size), s->v, ix, 2, "");
+	return LLVMBuildLoad2(c->b, c->irb->i8, p, "");
+}
+
+int cg_strcmp(struct cg *c, const struct bc_expr *l, const struct bc_expr *r, uint64_t n,
+	      bool n_is_min, bool inverse, struct cg_val *out)
+{
+	struct strop a, b;
+	LLVMBasicBlockRef ne, done;
+	struct bc_prov p;
+	LLVMValueRef store, res;
+	int err;
+
+	err = get_string(c, l, &a);
+	if (!err)
+		err = get_string(c, r, &b);
+	if (err)
+		return err;
+	if (n_is_min)
+		n = a.size < b.size ? a.size : b.size;
+	/* the result slot, then the unrolled loop */
+	p = cg_prov("strcmp", "strcmp.result", &l->span, false, NULL, 0);
+	store = cg_alloca(c, c->irb->i1, "strcmp.result", &p);
+	if (!store)
+		return c->err;
+	ne = cg_block(c, "strcmp.false");
+	done = cg_block(c, "strcmp.done");
+	LLVMBuildStore(c->b, LLVMConstInt(c->irb->i1, !inverse, 0), store);
+	for (uint64_t i = 0; i < n; i++) {
+		LLVMBasicBlockRef eq = cg_block(c, "strcmp.loop");
+		LLVMBasicBlockRef nul = cg_block(c, "strcmp.loop_null_cmp");
+		LLVMValueRef x = str_byte(c, &a, i), y = str_byte(c, &b, i);
+
+		LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, x, y, "strcmp.cmp"), ne, nul);
+		LLVMPositionBuilderAtEnd(c->b, nul);
+		LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, x, cg_i8(c, 0),
+						    "strcmp.cmp_null"), done, eq);
+		LLVMPositionBuilderAtEnd(c->b, eq);
+	}
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, done);
+	LLVMBuildStore(c->b, LLVMConstInt(c->irb->i1, inverse, 0), store);
+	LLVMBuildBr(c->b, ne);
+	LLVMPositionBuilderAtEnd(c->b, ne);
+	res = LLVMBuildLoad2(c->b, c->irb->i1, store, "");
+	bc_irb_lifetime_end(c->irb, store);
+	out->v = LLVMBuildZExt(c->b, res, c->irb->i64, "");
+	/*
+	 * getString leaves the last non-literal operand's allocation to the
+	 * consumer; an earlier one is dropped by the second evaluation (its
+	 * lifetime never ends), as in bpftrace.
+	 */
+	if (b.val.del)
+		out->del = cg_disarm(&b.val);
+	else if (a.val.del)
+		out->del = cg_disarm(&a.val);
+	return 0;
+}
+
+int cg_strcontains(struct cg *c, const struct bc_expr *l, const struct bc_expr *r,
+		   struct cg_val *out)
+{
+	struct strop a, b;
+	LLVMBasicBlockRef t_bb, f_bb;
+	struct bc_prov p;
+	LLVMValueRef store, res, nul = NULL;
+	int err;
+
+	err = get_string(c, l, &a);
+	if (!err)
+		err = get_string(c, r, &b);
+	if (err)
+		return err;
+	if (a.lit && b.lit) {
+		out->v = cg_i64(c, strstr(a.lit, b.lit) != NULL);
+		return 0;
+	}
+	p = cg_prov("strcontains", "strcontains.result", &l->span, false, NULL, 0);
+	store = cg_alloca(c, c->irb->i1, "strcontains.result", &p);
+	if (!store)
+		return c->err;
+	t_bb = cg_block(c, "strcontains.true");
+	f_bb = cg_block(c, "strcontains.false");
+	LLVMBuildStore(c->b, LLVMConstInt(c->irb->i1, 1, 0), store);
+	nul = cg_i8(c, 0);
+	for (uint64_t j = 0; a.size >= b.size && j <= a.size - b.size; j++) {
+		LLVMBasicBlockRef first = cg_block(c, "strcontains.firstloop");
+		LLVMValueRef sc = str_byte(c, &a, j);
+
+		for (uint64_t i = 0; i < b.size; i++) {
+			LLVMBasicBlockRef second = cg_block(c, "strcontains.secondloop");
+			LLVMBasicBlockRef cmp = cg_block(c, "strcontains.cmp_char");
+			LLVMValueRef x = str_byte(c, &a, i + j), y = str_byte(c, &b, i);
+
+			LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, y, nul,
+							    "strcontains.cmp_null"), t_bb, cmp);
+			LLVMPositionBuilderAtEnd(c->b, cmp);
+			LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, x, y,
+							    "strcontains.cmp"), first, second);
+			LLVMPositionBuilderAtEnd(c->b, second);
+		}
+		LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, sc, nul,
+						    "strcontains.cmp_null"), f_bb, first);
+		LLVMPositionBuilderAtEnd(c->b, first);
+	}
+	LLVMBuildBr(c->b, f_bb);
+	LLVMPositionBuilderAtEnd(c->b, f_bb);
+	LLVMBuildStore(c->b, LLVMConstInt(c->irb->i1, 0, 0), store);
+	LLVMBuildBr(c->b, t_bb);
+	LLVMPositionBuilderAtEnd(c->b, t_bb);
+	res = LLVMBuildLoad2(c->b, c->irb->i1, store, "");
+	bc_irb_lifetime_end(c->irb, store);
+	out->v = LLVMBuildZExt(c->b, res, c->irb->i64, "");
+	if (b.val.del)
+		out->del = cg_disarm(&b.val);
+	else if (a.val.del)
+		out->del = cg_disarm(&a.val);
+	return 0;
+}
+
+/* ---- ternary ---- */
+
+int cg_ternary(struct cg *c, const struct bc_expr *e, struct cg_val *out)
+{
+	const struct bc_stype *t = cg_etype(c, e);
+	const struct bc_expr *then = e->u.ternary.then ? e->u.ternary.then : e->u.ternary.cond;
+	LLVMBasicBlockRef lb, rb, done;
+	struct cg_val cond = { 0 }, l = { 0 }, r = { 0 };
+	LLVMValueRef result = NULL, buf = NULL;
+	LLVMTypeRef ty = NULL;
+	bool none;
+	int err;
+
+	if (!t)
+		return c->err;
+	if (!e->u.ternary.then)
+		return cg_unsupported(c, &e->span, "elvis", "a ?: b is not modelled");
+	none = cg_is_none(t);
+	if (!none && !cg_is_int(t) && t->kind != BC_ST_STRING)
+		return cg_unsupported(c, &e->span, "ternary",
+				      "a ternary of type %s is not modelled",
+				      bc_stype_kind_name(t->kind));
+	lb = cg_block(c, "left");
+	rb = cg_block(c, "right");
+	done = cg_block(c, "done");
+	if (!none) {
+		struct bc_prov p = cg_prov(BC_PROV_TERNARY, "result", &e->span,
+					   t->kind == BC_ST_STRING, NULL, 0);
+
+		ty = cg_type(c, t, &e->span);
+		if (!ty)
+			return c->err;
+		/* both slots exist for every typed ternary (bpftrace 0.17) */
+		if (t->kind == BC_ST_STRING && c->scratch) {
+			result = cg_alloca(c, ty, "result", &p);
+			p.name = "buf";
+			buf = cg_alloc(c, BC_SCRATCH_GET_STR, ty, "buf", &p);
+		} else {
+			result = cg_alloca(c, ty, "result", &p);
+			p.name = "buf";
+			buf = result ? cg_alloca(c, ty, "buf", &p) : NULL;
+		}
+		if (!buf)
+			return c->err;
+	}
+	err = cg_expr(c, e->u.ternary.cond, &cond);
+	if (err)
+		return err;
+	if (!cond.v)
+		return cg_unsupported(c, &e->u.ternary.cond->span, "ternary",
+				      "the condition has no value");
+	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, cond.v,
+					    LLVMConstNull(LLVMTypeOf(cond.v)), "true_cond"),
+			lb, rb);
+	if (none) {
+		LLVMPositionBuilderAtEnd(c->b, lb);
+		if ((err = cg_expr(c, then, &l)))
+			return err;
+		cg_end(c, &l);
+		LLVMBuildBr(c->b, done);
+		LLVMPositionBuilderAtEnd(c->b, rb);
+		if ((err = cg_expr(c, e->u.ternary.els, &r)))
+			return err;
+		cg_end(c, &r);
+		LLVMBuildBr(c->b, done);
+		LLVMPositionBuilderAtEnd(c->b, done);
+		cg_end(c, &cond);
+		return 0;
+	}
+	if (cg_is_int(t)) {
+		LLVMPositionBuilderAtEnd(c->b, lb);
+		if ((err = cg_expr(c, then, &l)))
+			return err;
+		LLVMBuildStore(c->b, cg_intcast(c, l.v, ty, t->is_signed, NULL), result);
+		LLVMBuildBr(c->b, done);
+		LLVMPositionBuilderAtEnd(c->b, rb);
+		if ((err = cg_expr(c, e->u.ternary.els, &r)))
+			return err;
+		LLVMBuildStore(c->b, cg_intcast(c, r.v, ty, t->is_signed, NULL), result);
+		LLVMBuildBr(c->b, done);
+		LLVMPositionBuilderAtEnd(c->b, done);
+		out->v = LLVMBuildLoad2(c->b, ty, result, "");
+	} else {
+		uint32_t from[2];
+		size_t nfrom = 0;
+		struct bc_prov_rec *rec;
+
+		LLVMPositionBuilderAtEnd(c->b, lb);
+		if ((err = cg_expr(c, then, &l)))
+			return err;
+		bc_irb_memcpy(c->irb, buf, l.v, t->size, 1);
+		LLVMBuildBr(c->b, done);
+		LLVMPositionBuilderAtEnd(c->b, rb);
+		if ((err = cg_expr(c, e->u.ternary.els, &r)))
+			return err;
+		bc_irb_memcpy(c->irb, buf, r.v, t->size, 1);
+		LLVMBuildBr(c->b, done);
+		LLVMPositionBuilderAtEnd(c->b, done);
+		out->v = buf;
+		out->del = buf;
+		out->prov = cg_prov_id(c, buf);
+		if (l.prov)
+			from[nfrom++] = l.prov;
+		if (r.prov)
+			from[nfrom++] = r.prov;
+		rec = nfrom ? bc_prov_get_mut(c->irb->prov, out->prov) : NULL;
+		if (rec) {
+			uint32_t *nv = calloc(nfrom, sizeof(*nv));
+
+			if (!nv)
+				return cg_fail(c, -ENOMEM, NULL, "out of memory");
+			memcpy(nv, from, nfrom * sizeof(*nv));
+			free(rec->from);
+			rec->from = nv;
+			rec->nr_from = nfrom;
+		}
+	}
+	/* the branches' and the condition's scopes end here, in `done` */
+	cg_end(c, &r);
+	cg_end(c, &l);
+	cg_end(c, &cond);
+	return 0;
+}
