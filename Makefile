@@ -23,6 +23,8 @@ SANITIZE ?= 0
 FUZZ_SECONDS ?= 60
 
 VERSION := 0.1.0
+# Where the project lives (SARIF informationUri/helpUri); empty: none.
+PROJECT_URL ?=
 
 ifeq ($(SANITIZE),1)
 BUILD ?= build-san
@@ -51,7 +53,7 @@ endif
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS ?= -O2 -g
-BC_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DBC_VERSION='"$(VERSION)"' -I. -I$(BUILD) \
+BC_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DBC_VERSION='"$(VERSION)"' -DBC_PROJECT_URL='"$(PROJECT_URL)"' -I. -I$(BUILD) \
 	$(PKG_CFLAGS) $(LLVM_CFLAGS) $(SAN_FLAGS) -MMD -MP
 BC_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 BC_LIBS = $(PKG_LIBS) -lm

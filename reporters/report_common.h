@@ -11,9 +11,15 @@
 #include "../analyzer/diag.h"
 #include "../rules/registry.h"
 
-/* The project's home; rule pages are docs/rules/<CODE>.md under it. */
-#define BC_PROJECT_URL "https://github.com/bpfcheck/bpfcheck"
-#define BC_RULE_DOC_URL_FMT BC_PROJECT_URL "/blob/main/docs/rules/%s.md"
+/*
+ * The project's home, set at build time (make PROJECT_URL=https://...);
+ * rule pages are docs/rules/<CODE>.md under it. Empty: SARIF carries the
+ * rule pages inline (help.markdown) and no URIs.
+ */
+#ifndef BC_PROJECT_URL
+#define BC_PROJECT_URL ""
+#endif
+#define BC_RULE_DOC_URL_FMT "%s/blob/main/docs/rules/%s.md"
 
 /* Suppressed diagnostics and disabled rules are not reported. */
 static inline bool bc_diag_reported(const struct bc_diag *d)

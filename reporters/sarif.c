@@ -120,15 +120,18 @@ static json_t *rule_json(const struct bc_rule *r)
 {
 	const char *md = bc_rule_doc(r->code);
 	char *full = md ? bc_rule_doc_summary(md) : NULL;
-	char url[256];
+	char url[512];
 	json_t *j;
 
-	snprintf(url, sizeof(url), BC_RULE_DOC_URL_FMT, r->code);
-	j = json_pack("{s:s, s:s, s:o, s:o, s:{s:o, s:o}, s:s, s:{s:s}}", "id", r->code, "name",
+	j = json_pack("{s:s, s:s, s:o, s:o, s:{s:o, s:o}, s:{s:s}}", "id", r->code, "name",
 		      r->name, "shortDescription", text_json(r->summary), "fullDescription",
 		      text_json(full ? full : r->summary), "help", "text",
 		      bc_json_str(md ? md : r->summary), "markdown", bc_json_str(md ? md : r->summary),
-		      "helpUri", url, "defaultConfiguration", "level", level(r->severity));
+		      "defaultConfiguration", "level", level(r->severity));
+	if (j && *BC_PROJECT_URL) {
+		snprintf(url, sizeof(url), BC_RULE_DOC_URL_FMT, BC_PROJECT_URL, r->code);
+		json_object_set_new(j, "helpUri", json_string(url));
+	}
 	free(full);
 	return j;
 }
@@ -329,12 +332,18 @@ static json_t *sarif_json(struct sarif_ctx *c)
 			    bc_json_push(results, result_json(c, u, &u->diags.v[j])))
 				goto oom;
 	}
-	return json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:o}}, s:s, s:o, s:[{s:b, s:o}]}]}",
-			 "$schema", SARIF_SCHEMA, "version", "2.1.0", "runs", "tool", "driver",
-			 "name", "bpfcheck", "version", BC_VERSION, "informationUri",
-			 BC_PROJECT_URL, "rules", rules_json(), "columnKind", "utf16CodeUnits",
-			 "results", results, "invocations", "executionSuccessful", failed == 0,
-			 "toolExecutionNotifications", notes);
+	{
+		json_t *driver = json_pack("{s:s, s:s, s:o}", "name", "bpfcheck", "version",
+					   BC_VERSION, "rules", rules_json());
+
+		if (driver && *BC_PROJECT_URL)
+			json_object_set_new(driver, "informationUri", json_string(BC_PROJECT_URL));
+		return json_pack("{s:s, s:s, s:[{s:{s:o}, s:s, s:o, s:[{s:b, s:o}]}]}",
+				 "$schema", SARIF_SCHEMA, "version", "2.1.0", "runs", "tool",
+				 "driver", driver, "columnKind", "utf16CodeUnits", "results",
+				 results, "invocations", "executionSuccessful", failed == 0,
+				 "toolExecutionNotifications", notes);
+	}
 oom:
 	json_decref(results);
 	json_decref(notes);
