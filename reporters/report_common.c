@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "report_common.h"
+#include "../analyzer/paths.h"
 #include "../cli/options.h"
 #include "../rules/registry.h"
 
@@ -35,14 +36,5 @@ const struct bc_target *bc_run_target(const struct bc_run *run)
 
 const char *bc_report_relpath(const char *path, const char *cwd)
 {
-	size_t n = cwd ? strlen(cwd) : 0;
-
-	while (n > 1 && cwd[n - 1] == '/')
-		n--;
-	if (path[0] == '/' && n > 1 && !strncmp(path, cwd, n) && path[n] == '/')
-		path += n + 1;
-	while (path[0] == '.' && path[1] == '/')
-		for (path += 2; *path == '/'; path++)
-			;
-	return path;
+	return bc_path_relative(path, cwd);
 }

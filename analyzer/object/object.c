@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "object.h"
+#include "../paths.h"
 #include "obj_model.h"
 #include "prog_type.h"
 #include "src_lines.h"
@@ -75,7 +76,7 @@ static int fill_func(const struct bc_obj *o, const struct bc_obj_func *f,
 	}
 	loc = f->sym ? bc_src_index_find(src, f->sym->name) : NULL;
 	if (loc && loc->line) {
-		out->src_path = strdup(loc->file);
+		out->src_path = bc_path_display(loc->file);
 		if (!out->src_path)
 			return -ENOMEM;
 		out->src_span.line = loc->line;
