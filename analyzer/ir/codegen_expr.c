@@ -121,6 +121,8 @@ bool cg_lit_int(struct cg *c, const struct bc_expr *e, int64_t *out)
 	case BC_EXPR_PARAMCOUNT:
 		*out = (int64_t)c->o->nr_params;
 		return true;
+	case BC_EXPR_IDENT:
+		return bc_sema_expr_ident_value(e, out);
 	default:
 		return false;
 	}
@@ -190,6 +192,29 @@ static int expr_param(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 		out->del = buf;
 		out->prov = cg_prov_id(c, buf);
 	}
+	return 0;
+}
+
+/*
+ * An identifier: an enum value, or a macro from a header semantic analysis
+ * could only guess (it reported BC101). The guess gets CG_MACRO_VALUE, a
+ * constant with no algebraic shortcut (not 0, +-1 or a power of two), so
+ * the instructions around it keep the shape any real value gives them;
+ * only the immediate differs.
+ */
+#define CG_MACRO_VALUE 0x5a5a
+
+static int expr_ident(struct cg *c, const struct bc_expr *e, struct cg_val *out)
+{
+	int64_t v;
+
+	if (!bc_sema_expr_ident_value(e, &v)) {
+		if (!e->type || !cg_is_int(e->type))
+			return cg_unsupported(c, &e->span, "identifier",
+					      "the value of %s is not known", e->u.name);
+		v = CG_MACRO_VALUE;
+	}
+	out->v = cg_i64(c, (uint64_t)v);
 	return 0;
 }
 
@@ -641,6 +666,9 @@ static int field_of(struct cg *c, const struct bc_expr *e, const struct bc_stype
 			return cg_fail(c, -EINVAL, &e->span, "-> on a non-pointer");
 		bt = bt->elem;
 	}
+	/* semantic analysis resolved the struct (a pointee is kept by name) */
+	if ((!bt->layout || bt->kind == BC_ST_CSTRUCT) && bc_sema_expr_record(e))
+		bt = bc_sema_expr_record(e);
 	*rec = bt;
 	*fld = bc_stype_field(bt, e->u.field.name);
 	if (!*fld)
@@ -952,8 +980,7 @@ int cg_expr(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 		err = expr_sizeof(c, e, out);
 		break;
 	case BC_EXPR_IDENT:
-		err = cg_unsupported(c, &e->span, "identifier",
-				     "the value of %s is not known", e->u.name);
+		err = expr_ident(c, e, out);
 		break;
 	case BC_EXPR_ERROR:
 		err = cg_fail(c, -EINVAL, &e->span, "expression with a syntax error");

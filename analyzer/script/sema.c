@@ -775,6 +775,20 @@ const struct bc_sema_var *bc_sema_expr_var(const struct bc_expr *e)
 	return e && e->kind == BC_EXPR_VAR ? e->sema : NULL;
 }
 
+const struct bc_stype *bc_sema_expr_record(const struct bc_expr *e)
+{
+	return e && e->kind == BC_EXPR_FIELD ? e->sema : NULL;
+}
+
+bool bc_sema_expr_ident_value(const struct bc_expr *e, int64_t *v)
+{
+	const int64_t *p = e && e->kind == BC_EXPR_IDENT ? e->sema : NULL;
+
+	if (p)
+		*v = *p;
+	return p != NULL;
+}
+
 size_t bc_sema_nr_probes(const struct bc_sema *s)
 {
 	return s ? s->nr_probes : 0;

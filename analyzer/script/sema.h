@@ -176,6 +176,13 @@ const char *bc_map_use_kind_name(enum bc_map_use_kind k);
 size_t bc_sema_nr_vars(const struct bc_sema *s);
 const struct bc_sema_var *bc_sema_var_at(const struct bc_sema *s, size_t i);
 const struct bc_sema_var *bc_sema_expr_var(const struct bc_expr *e);
+/* The struct (layout resolved) a BC_EXPR_FIELD reads its field from; NULL
+ * when it is a tuple/record or the layout is unknown (code generation needs
+ * the field's offset). */
+const struct bc_stype *bc_sema_expr_record(const struct bc_expr *e);
+/* The value of a BC_EXPR_IDENT naming an enum value (script or BTF); false
+ * when it is not one (a guessed macro from a header). */
+bool bc_sema_expr_ident_value(const struct bc_expr *e, int64_t *v);
 
 size_t bc_sema_nr_probes(const struct bc_sema *s);
 const struct bc_sema_probe *bc_sema_probe_at(const struct bc_sema *s, size_t i);

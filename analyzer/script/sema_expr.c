@@ -214,8 +214,16 @@ static const struct bc_stype *ident(struct sema_ctx *c, struct bc_expr *e)
 {
 	int64_t v;
 
-	if (sema_enum_value(c, e->u.name, &v))
+	if (sema_enum_value(c, e->u.name, &v)) {
+		int64_t *pv = bc_arena_alloc(&c->r->arena, sizeof(*pv));
+
+		/* the value, for code generation (bc_sema_expr_ident_value) */
+		if (pv) {
+			*pv = v;
+			e->sema = pv;
+		}
 		return sema_keep(c, bc_stype_int(8, false));
+	}
 	if (c->has_includes) {
 		sema_guess(c, &e->span,
 			   "'%s' is not an enum value of the script or the kernel BTF; assumed to be "
@@ -236,9 +244,9 @@ static const struct bc_stype *param(struct sema_ctx *c, struct bc_expr *e)
 		return sema_keep(c, bc_stype_int(8, true));
 	}
 	if (c->in_str_call) {
-		uint32_t n = param_value(c, e->u.param, &p) ? (uint32_t)strlen(p) + 1 : 1;
-
-		return sema_keep(c, bc_stype_with_as(bc_stype_string(n), BC_AS_KERNEL));
+		/* str($N): still an integer expression, the string is str()'s result;
+		 * the parameter is copied to the BPF stack (kernel space) */
+		return sema_keep(c, bc_stype_with_as(bc_stype_int(8, true), BC_AS_KERNEL));
 	}
 	if (param_value(c, e->u.param, &p) && !parse_i64(p, &v))
 		sema_error(c, &e->span, "$%ld used numerically but given \"%s\". Try using str($%ld).",
@@ -618,6 +626,8 @@ static const struct bc_stype *field_of(struct sema_ctx *c, struct bc_expr *e,
 	const struct bc_field *f;
 	const struct bc_stype *full = sema_resolve(c, rec, &e->span);
 
+	/* the resolved struct, for code generation (bc_sema_expr_record) */
+	e->sema = full && full->layout ? (void *)full : NULL;
 	if (!full || !full->layout) {
 		/* the struct's layout is unknown (no BTF, a header type): a guess */
 		sema_guess(c, &e->u.field.name_span,
