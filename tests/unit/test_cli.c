@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,30 @@ static void spit(const char *path, const char *data)
 	fclose(f);
 }
 
+/* Output names files under the build dir, which differs between builds
+ * (build, build-san): it is compared as "$BUILD/". */
+static char *normalise_build(char *out, const char *build)
+{
+	size_t bl = strlen(build), n = 0, cap = strlen(out) * 2 + 16;
+	char *res = malloc(cap), *p = out;
+
+	assert_non_null(res);
+	while (*p) {
+		if (!strncmp(p, build, bl) && p[bl] == '/' && (p == out || p[-1] == ' ' ||
+							       p[-1] == '"' || p[-1] == '\n' ||
+							       p[-1] == '=')) {
+			memcpy(res + n, "$BUILD", 6);
+			n += 6;
+			p += bl;
+			continue;
+		}
+		res[n++] = *p++;
+	}
+	res[n] = 0;
+	free(out);
+	return res;
+}
+
 static void run_case(void **state)
 {
 	const char *name = *state, *build = getenv("BC_BUILD");
@@ -68,24 +93,26 @@ static void run_case(void **state)
 	assert_non_null(cmd);
 	args = cmd;
 	if (!strncmp(args, "# needs: ", 9)) {
-		char *nl = strchr(args, '\n'), need[1024];
+		char *nl = strchr(args, '\n'), *need = args + 9, *file;
+		bool missing;
 
 		assert_non_null(nl);
 		*nl = 0;
-		snprintf(need, sizeof(need), "%s", args + 9);
 		args = nl + 1;
-		if (!strncmp(need, "$BUILD/", 7)) {
-			snprintf(path, sizeof(path), "%s/%s", build ? build : "build", need + 7);
-			snprintf(need, sizeof(need), "%s", path);
-		}
-		if (access(need, F_OK)) {
+		if (!strncmp(need, "$BUILD/", 7))
+			assert_true(asprintf(&file, "%s/%s", build ? build : "build", need + 7) > 0);
+		else
+			file = strdup(need);
+		missing = access(file, F_OK) != 0;
+		free(file);
+		if (missing) {
 			free(cmd);
 			skip();
 		}
 	}
 	args[strcspn(args, "\n")] = 0;
-	assert_true(asprintf(&shell, "cd \"${BC_SRCDIR:-.}\" && BUILD=%s NO_COLOR=1 "
-				     "BPFCHECK_BPFTRACE=0.17 %s/bpfcheck %s 2>&1",
+	assert_true(asprintf(&shell, "cd \"${BC_SRCDIR:-.}\" && export BUILD=%s NO_COLOR=1 "
+				     "BPFCHECK_BPFTRACE=0.17 && %s/bpfcheck %s 2>&1",
 			     build ? build : "build", build ? build : "build", args) > 0);
 	p = popen(shell, "r");
 	assert_non_null(p);
@@ -104,6 +131,7 @@ static void run_case(void **state)
 		out[outlen] = 0;
 	}
 	status = pclose(p);
+	out = normalise_build(out, build ? build : "build");
 	assert_true(WIFEXITED(status));
 	code = WEXITSTATUS(status);
 

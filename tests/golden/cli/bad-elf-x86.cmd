@@ -1,0 +1,2 @@
+# needs: /bin/true
+/bin/true

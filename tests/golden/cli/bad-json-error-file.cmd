@@ -1,0 +1,1 @@
+-f json fixtures/bad/random.bin

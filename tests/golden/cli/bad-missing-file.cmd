@@ -1,0 +1,1 @@
+fixtures/bad/does-not-exist.bt

@@ -1,0 +1,1 @@
+fixtures/bad/random.bin

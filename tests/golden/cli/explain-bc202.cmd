@@ -1,0 +1,1 @@
+explain BC202

@@ -1,0 +1,1 @@
+--select BC999 examples
