@@ -12,7 +12,9 @@ Prints one row per probe (bpftrace's frame, bpfcheck's, the difference,
 the verdicts) and the summary against the bar: the same verdict on every
 probe, exact on at least 90%, within 16 bytes on all.
 """
+import fnmatch
 import json
+import os
 import sys
 
 LIMIT = 512
@@ -43,6 +45,24 @@ def programs(report):
     return out, None
 
 
+def ap_match(ours, theirs):
+    """Does bpfcheck's attach point OURS (as written: a wildcard, a library
+    name) stand for bpftrace's THEIRS (expanded, library path resolved)?"""
+    if fnmatch.fnmatchcase(theirs, ours):
+        return True
+    o, t = ours.split(":"), theirs.split(":")
+    if len(o) != len(t) or o[0] != t[0] or o[0] not in ("uprobe", "uretprobe", "usdt"):
+        return False
+    lib, path = o[1], t[1]
+    return (os.path.basename(path).startswith(lib) and
+            all(fnmatch.fnmatchcase(a, b) for a, b in zip(t[2:], o[2:])))
+
+
+def name_match(ours, theirs):
+    o, t = ours.split(","), theirs.split(",")
+    return len(o) == len(t) and all(ap_match(a, b) for a, b in zip(o, t))
+
+
 def verdict(frame, limit):
     return "OVER" if frame > limit else "ok"
 
@@ -50,9 +70,15 @@ def verdict(frame, limit):
 def main():
     rows = []
     notes = []
+    reasons = []
     for line in open(sys.argv[1]):
         label, status, obj_json, script_json = line.rstrip("\n").split("\t")
-        ours, why = programs(load(script_json))
+        report = load(script_json)
+        ours, why = programs(report)
+        for d in (report or {}).get("diagnostics", []):
+            if d.get("rule") == "BC205":
+                sp = d.get("span") or {}
+                reasons.append(f"{label}:{sp.get('line', 0)}: {d.get('message')}")
         if status == "ok":
             theirs, twhy = programs(load(obj_json))
             if theirs is None:
@@ -63,12 +89,26 @@ def main():
             # bpftrace would not load (the message names only the first)
             theirs = {name: ("refused", LIMIT) for name in (ours or {})} or \
                 {"(whole script)": ("refused", LIMIT)}
+        used = set()
         for name in theirs:
             b = theirs[name][0]
-            o = ours.get(name, (None,))[0] if ours is not None else None
-            rows.append((label, name, b, o, why if ours is None else None))
+            o = None
+            shown = name
+            if ours is not None and name in ours:
+                o = ours[name][0]
+                used.add(name)
+            elif ours:
+                # bpftrace expanded a wildcard or resolved a library path;
+                # bpfcheck's function is named as the script wrote it
+                for cand in ours:
+                    if cand not in theirs and name_match(cand, name):
+                        o = ours[cand][0]
+                        used.add(cand)
+                        shown = "~" + name
+                        break
+            rows.append((label, shown, b, o, why if ours is None else None))
         for name in (ours or {}):
-            if name not in theirs:
+            if name not in theirs and name not in used:
                 rows.append((label, name, None, ours[name][0], None))
 
     print(f"{'script':<24} {'probe':<52} {'bpftrace':>8} {'bpfcheck':>8} {'diff':>5}  verdict")
@@ -98,6 +138,8 @@ def main():
         v = f"{vb}/{vo}" if o is not None else vb
         print(f"{label:<24} {name[:52]:<52} {bs:>8} {os_:>8} {diff:>5}  {v}")
     print()
+    if any(r[1].startswith("~") for r in rows):
+        print("~: bpftrace expanded a wildcard or resolved a library path; bpfcheck names the probe as written")
     if not compared:
         print("bpfcheck frames for scripts: n/a (the script front end produced no programs)")
         for label, name, b, o, why in rows:
@@ -117,6 +159,8 @@ def main():
             print(f"probes without a bpfcheck frame: {missing}")
         for m in misses:
             print(f"  miss: {m}")
+        for m in reasons:
+            print(f"  no frame (BC205): {m}")
     for m in notes:
         print(f"  note: {m}")
 

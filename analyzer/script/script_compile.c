@@ -190,11 +190,16 @@ static int compile_one(struct bc_unit *u, const struct bc_target *t, const struc
 	o.item = item;
 	err = bc_codegen(u->script, sema, &o, &m, &prov);
 	r->codegen_ns += now_ns() - t0;
-	if (err == -EOPNOTSUPP)
-		return only ? add_uncompiled(r, &st, st.item) : err;
-	if (err)
-		return bc_unit_fail(u, err, st.span.line ? &st.span : NULL, "code generation: %s",
-				    st.message[0] ? st.message : strerror(-err));
+	if (err == -ENOMEM)
+		return bc_unit_fail(u, err, NULL, "out of memory");
+	/* not modelled (or not typed well enough to generate): the probes are
+	 * then compiled one by one, and those that fail are named */
+	if (err) {
+		if (!st.message[0])
+			snprintf(st.message, sizeof(st.message), "code generation failed (%s)",
+				 strerror(-err));
+		return only ? add_uncompiled(r, &st, item) : -EOPNOTSUPP;
+	}
 	t0 = now_ns();
 	err = bc_compile_module(u, t, m, prov, NULL, NULL);
 	r->compile_ns += now_ns() - t0;
