@@ -628,13 +628,21 @@ void bc_lex_raw(struct bc_lexer *lx, struct bc_token *t)
 			}
 			if (i == sizeof(ops) / sizeof(ops[0])) {
 				char msg[48];
+				uint32_t q = p + 1;
 
+				/* a UTF-8 sequence is one character */
+				if (c >= 0xc2 && c <= 0xf4)
+					while (q < p + 4 && (at(lx, q) & 0xc0) == 0x80)
+						q++;
 				if (c >= 0x20 && c < 0x7f)
 					snprintf(msg, sizeof(msg), "invalid character '%c'", c);
+				else if (q > p + 1)
+					snprintf(msg, sizeof(msg), "invalid character '%.*s'",
+						 (int)(q - p), lx->src + p);
 				else
 					snprintf(msg, sizeof(msg), "invalid character '\\x%02x'", c);
-				lex_error(lx, p, p + 1, msg);
-				lx->pos = p + 1;
+				lex_error(lx, p, q, msg);
+				lx->pos = q;
 				continue;
 			}
 			p += strlen(ops[i].text);
