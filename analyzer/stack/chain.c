@@ -163,7 +163,9 @@ static void visit(struct walk *w, size_t fn, uint32_t depth, uint32_t frame)
 	} else {
 		depth += d;
 	}
-	if (!w->best_n || depth > w->best_bytes) {
+	/* the deepest chain; on a tie the longer one, so that a chain whose
+	 * frames all run on private stacks still shows its calls */
+	if (!w->best_n || depth > w->best_bytes || (depth == w->best_bytes && n > w->best_n)) {
 		w->best_bytes = depth;
 		memcpy(w->best, w->path, n * sizeof(*w->path));
 		w->best_n = n;
