@@ -44,15 +44,18 @@ for script in "$@"; do
 	"$OUT/ir_fidelity" "$OUT/$n.o" "$OUT/$n.opt.ll" "$n" >> "$ROWS" || skipped="$skipped $n(bpfcheck)"
 done
 
-printf '%-14s %-58s %9s %8s %6s %6s %7s %8s\n' script probe bpftrace ir->obj delta peak unattr cg_ms
+printf '%-14s %-58s %9s %8s %6s %6s %7s %8s\n' script probe bpftrace ir-\>obj delta peak unattr cg_ms
 awk -F'\t' '{ printf "%-14s %-58s %9s %8s %6s %6s %7s %8s\n", $1, substr($2, 1, 58), $3, $4, $5, $6, $7, $8 }' "$ROWS"
 awk -F'\t' -v skipped="$skipped" '
 	$4 == "-" || $3 == "-" { missing++; next }
 	{ n++; d = $4 - $3; if (d == 0) same++; else if (d == 8) plus8++; else other++
+	  if ($6 == $4) peakeq++; unattr += $7
 	  if ($8 != "-" && !(($1) in ms)) { ms[$1] = $8; nm++; tot += $8 } }
 	END {
 		printf "\nprobes compared: %d   same frame: %d (%.1f%%)   +8 bytes: %d   other: %d   unmatched: %d\n",
 			n, same, n ? 100 * same / n : 0, plus8, other, missing
+		printf "IR slot peak equals the frame: %d of %d; unattributed bytes (spills, temporaries): %d\n",
+			peakeq, n, unattr
 		if (nm) printf "modules: %d   mean in-process codegen: %.2f ms per module\n", nm, tot / nm
 		if (skipped != "") printf "skipped (bpftrace could not compile them here):%s\n", skipped
 	}' "$ROWS"
