@@ -3,6 +3,7 @@
 #include <stddef.h>
 
 #include "frontends.h"
+#include "ir/ir_analyze.h"
 #include "object/object.h"
 #include "script/script_frontend.h"
 #include "../cli/options.h"
@@ -12,8 +13,15 @@ static int analyze_object(struct bc_unit *u, const struct bc_options *o)
 	return bc_object_analyze(u, u->data, u->size, &o->target);
 }
 
+static int analyze_ir(struct bc_unit *u, const struct bc_options *o)
+{
+	return bc_ir_analyze(u, &o->target);
+}
+
 static const struct bc_frontend frontends[] = {
 	{ BC_KIND_OBJECT, analyze_object },
+	{ BC_KIND_LLVM_IR, analyze_ir },
+	{ BC_KIND_LLVM_BC, analyze_ir },
 	{ BC_KIND_SCRIPT, bc_script_frontend },
 };
 
