@@ -209,13 +209,18 @@ static void describe(struct parser *p, const struct bc_token *t, char *buf, size
 void unexpected(struct parser *p, const struct bc_token *t, const char *expecting)
 {
 	char what[64];
+	uint32_t start = t->start, end = t->end;
 
+	/* "unexpected end of file" points just after the last token, on its
+	 * line, not at the empty end of the file */
+	if (t->kind == BC_TOK_EOF && p->prev.end > 0 && p->prev.end < start)
+		start = end = p->prev.end;
 	describe(p, t, what, sizeof(what));
 	if (expecting)
-		perror_at(p, t->start, t->end, "syntax error, unexpected %s, expecting %s", what,
+		perror_at(p, start, end, "syntax error, unexpected %s, expecting %s", what,
 			  expecting);
 	else
-		perror_at(p, t->start, t->end, "syntax error, unexpected %s", what);
+		perror_at(p, start, end, "syntax error, unexpected %s", what);
 }
 
 void feature(struct parser *p, enum bc_feature f, uint32_t start, uint32_t end)
@@ -799,8 +804,7 @@ static struct bc_probe *parse_probe(struct parser *p)
 	}
 	if (!p->panic) {
 		if (peek(p, 0)->kind == BC_TOK_EOF && p->v017)
-			perror_at(p, peek(p, 0)->start, peek(p, 0)->end,
-				  "unexpected end of file, expected {");
+			perror_at(p, p->prev.end, p->prev.end, "unexpected end of file, expected {");
 		pr->body = parse_block(p, false);
 	}
 	if (!pr->body) {
