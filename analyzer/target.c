@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -61,31 +64,57 @@ int bc_bpftrace_version_parse(const char *s, int *v)
 	return 0;
 }
 
-/* The installed bpftrace's version, from `bpftrace --version`; 0 when absent. */
+/*
+ * The version bpftrace was built as is a string of its own in the binary
+ * ("\0v0.17.0\0"): reading it takes a millisecond where running
+ * `bpftrace --version` takes 150. 0 when not found.
+ */
+static int version_in_binary(const char *path)
+{
+	const unsigned char *p, *end, *m;
+	struct stat st;
+	int v = 0, fd;
+	void *map;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) || st.st_size < 16 || st.st_size > (256 << 20)) {
+		close(fd);
+		return 0;
+	}
+	map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return 0;
+	p = map;
+	end = p + st.st_size;
+	while (!v && (m = memmem(p, end - p, "\0v0.", 4))) {
+		const unsigned char *q = m + 2;
+		char buf[32];
+		size_t n = 0;
+
+		while (q < end && *q && n < sizeof(buf) - 1 &&
+		       ((*q >= '0' && *q <= '9') || *q == '.'))
+			buf[n++] = *q++;
+		buf[n] = 0;
+		if (q < end && !*q && bc_bpftrace_version_parse(buf, &v))
+			v = 0;
+		p = m + 1;
+	}
+	munmap(map, st.st_size);
+	return v;
+}
+
+/* The installed bpftrace's version; 0 when absent. */
 static int installed_bpftrace(void)
 {
 	static const char *const paths[] = { "/usr/bin/bpftrace", "/usr/sbin/bpftrace",
 					     "/usr/local/bin/bpftrace" };
-	char line[128], cmd[160];
-	int v = 0;
-	FILE *p;
 
-	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		if (access(paths[i], X_OK))
-			continue;
-		snprintf(cmd, sizeof(cmd), "%s --version 2>/dev/null", paths[i]);
-		p = popen(cmd, "r");
-		if (!p)
-			return 0;
-		if (fgets(line, sizeof(line), p)) {
-			char *s = strstr(line, "v");
-
-			if (s)
-				bc_bpftrace_version_parse(s, &v);
-		}
-		pclose(p);
-		return v;
-	}
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		if (!access(paths[i], X_OK))
+			return version_in_binary(paths[i]);
 	return 0;
 }
 
