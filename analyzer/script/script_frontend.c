@@ -1,13 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The bpftrace script front end (see script_frontend.h). */
 #include <errno.h>
+#include <stdbool.h>
+#include <string.h>
 
 #include "analyzer/target.h"
 #include "analyzer/unit.h"
 #include "cli/options.h"
+#include "rules/registry.h"
 #include "parser.h"
+#include "script_compile.h"
 #include "script_frontend.h"
 #include "sema.h"
+
+/* Whether a rule that reads stack facts (BC2xx) is enabled: without one,
+ * code generation and the backend are skipped (`--select BC1*`). */
+static bool stack_rules_enabled(const struct bc_options *o)
+{
+	for (size_t i = 0; bc_rules[i]; i++)
+		if (!strncmp(bc_rules[i]->code, "BC2", 3) && bc_options_rule_enabled(o, bc_rules[i]))
+			return true;
+	return false;
+}
 
 int bc_script_frontend(struct bc_unit *u, const struct bc_options *o)
 {
@@ -37,5 +51,9 @@ int bc_script_frontend(struct bc_unit *u, const struct bc_options *o)
 	if (err)
 		return err;
 	bc_sema_attach(u, sema);
-	return 0;
+	/* code generation, the in-memory object and the stack facts, when the
+	 * script parsed and analysed cleanly (analyzer/script/script_compile.h) */
+	if (!stack_rules_enabled(o))
+		return 0;
+	return bc_script_compile_unit(u, t);
 }

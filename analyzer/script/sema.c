@@ -196,8 +196,10 @@ static void assign_stmt(struct sema_ctx *c, struct bc_stmt *st)
 		return;
 	if (target->kind == BC_EXPR_MAP) {
 		enum bc_map_use_kind kind = BC_MAP_USE_ASSIGN;
+		unsigned errs;
 
 		sema_map_keys(c, target, true);
+		errs = c->r->nr_errors;
 		t = sema_expr(c, value, is_call(value) ? ROLE_MAP_VALUE : ROLE_NONE);
 		if (st->u.assign.op != BC_OP_NONE) {
 			struct bc_expr tmp = {
@@ -213,19 +215,21 @@ static void assign_stmt(struct sema_ctx *c, struct bc_stmt *st)
 		} else if (bc_stype_is_aggregation(t)) {
 			kind = BC_MAP_USE_AGG;
 		}
-		if (value->kind == BC_EXPR_BUILTIN &&
+		if (value->kind == BC_EXPR_BUILTIN && !sema_is_none(t) &&
 		    (!strcmp(value->u.name, "ctx") ||
 		     (!strcmp(value->u.name, "args") && c->v < V(19))))
 			sema_error(c, &st->span, "context cannot be assigned to a map");
 		sema_map_assign(c, target, t, &st->span);
 		sema_map_use(c, target, kind, NULL, &st->span);
-		if (sema_is_none(t) && value->kind != BC_EXPR_ERROR &&
-		    !(is_call(value) && c->r->nr_errors))
+		/* a value that has no type without an error of its own (printf(), ...) */
+		if (sema_is_none(t) && value->kind != BC_EXPR_ERROR && c->r->nr_errors == errs)
 			sema_error(c, &value->span, "Invalid expression for assignment: %s",
 				   sema_kind_str(t));
 		return;
 	}
 	if (target->kind == BC_EXPR_VAR) {
+		unsigned errs = c->r->nr_errors;
+
 		t = sema_expr(c, value, is_call(value) ? ROLE_VAR_VALUE : ROLE_NONE);
 		if (st->u.assign.op != BC_OP_NONE) {
 			struct bc_expr tmp = {
@@ -241,6 +245,9 @@ static void assign_stmt(struct sema_ctx *c, struct bc_stmt *st)
 		    (c->pt == BC_PROBE_KFUNC || c->pt == BC_PROBE_KRETFUNC ||
 		     c->pt == BC_PROBE_UPROBE) && c->v < V(21))
 			sema_error(c, &st->span, "args cannot be assigned to a variable");
+		if (sema_is_none(t) && value->kind != BC_EXPR_ERROR && c->r->nr_errors == errs)
+			sema_error(c, &value->span, "Invalid expression for assignment: %s",
+				   sema_kind_str(t));
 		sema_var_assign(c, target, t, &st->span);
 		return;
 	}

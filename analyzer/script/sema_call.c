@@ -246,6 +246,8 @@ static bool want(struct sema_ctx *c, const struct bc_expr *e, size_t i, const ch
 
 	if (!a || sema_is_none(t))
 		return false;
+	if (sema_is_guess(t) && !literal)
+		return true;
 	if (literal && (!sema_is_literal(a) || !ok)) {
 		sema_error(c, &e->span, "%s() expects a%s %s literal (%s provided)", e->u.call.name,
 			   type[0] == 'i' ? "n" : "", type, have);
@@ -362,7 +364,7 @@ static void check_format(struct sema_ctx *c, const struct bc_expr *e)
 		const struct bc_stype *t = argt(c, e, i + 1);
 		const char *have;
 
-		if (sema_is_none(t))
+		if (sema_is_none(t) || sema_is_guess(t))
 			continue;
 		have = printf_arg_type(t);
 		if (!strcmp(tok_type[i], "none")) {
@@ -406,12 +408,13 @@ static void map_arg(struct sema_ctx *c, struct bc_expr *call, struct bc_expr *m,
 	bool validate = kind == BC_ARG_MAP;	/* delete(@m[k]) checks the key */
 	struct bc_sema_map *map = sema_map_get(c, m);
 
-	if (kind == BC_ARG_MAP_NOKEY && m->u.map.has_keys)
+	if ((kind == BC_ARG_MAP_NOKEY || (!strcmp(f, "print") && c->v < V(22))) &&
+	    m->u.map.has_keys)
 		sema_error(c, &call->span, "The map passed to %s() should not be indexed by a key", f);
 	sema_map_keys(c, m, validate && m->u.map.has_keys);
 	m->type = map && map->value ? map->value : sema_none(c);
 	if (map && sema_is_none(map->value) && !map->declared)
-		sema_error(c, &m->span, "Undefined map: %s", m->u.map.name);
+		sema_error(c, &m->span, "Undefined map: @%s", m->u.map.name);
 	sema_map_use(c, m, map_use_of(f), call, &call->span);
 }
 
@@ -419,8 +422,7 @@ static bool is_map_fn(const struct bc_builtin *b, size_t i)
 {
 	enum bc_arg_kind k = bc_builtin_arg_kind(b, i);
 
-	return k == BC_ARG_MAP || k == BC_ARG_MAP_NOKEY ||
-	       (!strcmp(b->name, "print") && i == 0) || (!strcmp(b->name, "len") && i == 0);
+	return k == BC_ARG_MAP || k == BC_ARG_MAP_NOKEY || (!strcmp(b->name, "len") && i == 0);
 }
 
 /* ---- per-function checks ---- */
@@ -571,6 +573,10 @@ static void specific_checks(struct sema_ctx *c, struct bc_expr *e, const struct 
 	const struct bc_stype *a0 = argt(c, e, 0);
 	int64_t v;
 	const char *s;
+
+	for (size_t i = 0; i < n; i++)
+		if (sema_is_guess(argt(c, e, i)))
+			return;	/* checks on a guessed type would be guesses too */
 
 	if (!strcmp(f, "lhist")) {
 		check_lhist(c, e);
@@ -845,8 +851,18 @@ static void visit_args(struct sema_ctx *c, struct bc_expr *e, const struct bc_bu
 
 		c->func_arg = (int)i;
 		c->in_str_call = b && !strcmp(b->name, "str") && i == 0;
-		if (b && a->kind == BC_EXPR_MAP && is_map_fn(b, i)) {
+		if (b && a->kind == BC_EXPR_MAP &&
+		    (is_map_fn(b, i) || (!strcmp(b->name, "print") && i == 0 &&
+					 (!a->u.map.has_keys || c->v < V(22))))) {
 			map_arg(c, e, a, bc_builtin_arg_kind(b, i));
+			continue;
+		}
+		if (!b && a->kind == BC_EXPR_MAP) {
+			/* an unknown function's map argument: typed, not key-checked */
+			struct bc_sema_map *m = sema_map_get(c, a);
+
+			sema_map_keys(c, a, false);
+			a->type = m && m->value ? m->value : sema_none(c);
 			continue;
 		}
 		if (b && a->kind == BC_EXPR_IDENT &&
@@ -994,6 +1010,10 @@ const struct bc_stype *sema_call(struct sema_ctx *c, struct bc_expr *e, enum sem
 			return sema_none(c);
 		return sema_none(c);
 	}
+	if (!strcmp(b->name, "reg") && c->v < V(25))
+		t = bc_stype_with_as(t, bc_probe_addrspace(c->pt));	/* the probe's space */
+	else if (!strcmp(b->name, "kaddr"))
+		t = bc_stype_with_as(t, BC_AS_KERNEL);
 	if (!strcmp(b->name, "str") && n >= 1) {
 		/* str() keeps the address space of its argument (strncmp(str($1), ...)) */
 		const struct bc_stype *a0 = argt(c, e, 0);

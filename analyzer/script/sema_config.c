@@ -36,8 +36,7 @@ static void config_block(struct sema_ctx *c, struct bc_bt_profile *p)
 				   strstr(p->error, "renamed") ? " (" : "",
 				   strstr(p->error, "renamed") ? "renamed to max_strlen)" : "");
 		else if (err)
-			sema_error(c, &e->value_span, "Invalid value for %s: %s", e->key,
-				   p->error[0] ? p->error : val);
+			sema_error(c, &e->value_span, "Invalid value for %s", p->error[0] ? p->error : val);
 	}
 }
 

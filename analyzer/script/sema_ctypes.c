@@ -49,6 +49,7 @@ struct cparse {
 	const struct bc_cdef *def;
 	bool failed;
 	bool base_char;		/* the last base type was plain "char" */
+	uint32_t member_off;	/* where the member declaration being parsed starts */
 };
 
 static void next(struct lex *lx)
@@ -123,6 +124,16 @@ static struct bc_span tok_span(struct cparse *cp)
 
 	sp.start = cp->def->span.start + cp->lx.off;
 	sp.end = sp.start + 1;
+	return sp;
+}
+
+/* The member declaration being parsed, up to the current token. */
+static struct bc_span member_span(struct cparse *cp)
+{
+	struct bc_span sp = { 0 };
+
+	sp.start = cp->def->span.start + cp->member_off;
+	sp.end = cp->def->span.start + (cp->lx.off > cp->member_off ? cp->lx.off : cp->member_off + 1);
 	return sp;
 }
 
@@ -282,7 +293,7 @@ static struct bc_stype *parse_base(struct cparse *cp, int nest, bool *ok)
 
 static void guess(struct cparse *cp, const char *member, const struct bc_stype *t)
 {
-	struct bc_span sp = tok_span(cp);
+	struct bc_span sp = member_span(cp);
 
 	sema_guess(cp->c, &sp, "%s: type of member '%s'%s%s%s is unknown; assumed to take 8 "
 		   "bytes", cp->def->name && cp->def->name[0] ? cp->def->name : "struct", member,
@@ -385,7 +396,10 @@ static struct bc_stype *parse_body(struct cparse *cp, const char *keyword, const
 	next(lx);	/* '{' */
 	while (lx->kind != T_END && !is_p(lx, '}') && !cp->failed) {
 		bool ok;
-		struct bc_stype *base = parse_base(cp, nest, &ok);
+		struct bc_stype *base;
+
+		cp->member_off = lx->off;
+		base = parse_base(cp, nest, &ok);
 
 		if (!base) {
 			cp->failed = true;

@@ -26,6 +26,22 @@ bool sema_is_none(const struct bc_stype *t)
 	return !t || t->kind == BC_ST_NONE;
 }
 
+const struct bc_stype *sema_guess_int(struct sema_ctx *c, enum bc_addrspace as)
+{
+	struct bc_stype *t = bc_stype_int(8, true);
+
+	if (t && !(t->name = strdup("?"))) {
+		bc_stype_put(t);
+		t = NULL;
+	}
+	return sema_keep(c, t ? bc_stype_with_as(t, as) : NULL);
+}
+
+bool sema_is_guess(const struct bc_stype *t)
+{
+	return t && t->kind == BC_ST_INT && t->name;
+}
+
 bool sema_is_int(const struct bc_stype *t)
 {
 	return t && (t->kind == BC_ST_INT || t->kind == BC_ST_ENUM);
@@ -227,8 +243,8 @@ static const struct bc_stype *ident(struct sema_ctx *c, struct bc_expr *e)
 	if (c->has_includes) {
 		sema_guess(c, &e->span,
 			   "'%s' is not an enum value of the script or the kernel BTF; assumed to be "
-			   "an integer macro from an included header (uint64)", e->u.name);
-		return sema_keep(c, bc_stype_int(8, false));
+			   "an integer macro from an included header (int64)", e->u.name);
+		return sema_guess_int(c, BC_AS_NONE);
 	}
 	sema_error(c, &e->span, "Unknown identifier: '%s'", e->u.name);
 	return sema_none(c);
@@ -345,6 +361,12 @@ static const struct bc_stype *binop_type(struct sema_ctx *c, struct bc_expr *e,
 
 	if (sema_is_none(l) || sema_is_none(r))
 		return sema_keep(c, bc_stype_int(8, true));
+	if (sema_is_guess(l) || sema_is_guess(r)) {
+		/* a guessed operand: type as integers, report nothing */
+		if (sema_is_ptr(l) || sema_is_ptr(r))
+			return sema_is_ptr(l) ? l : r;
+		return binop_int_type(c, op, is_intlike(l) ? l : r, is_intlike(r) ? r : l);
+	}
 	if (sema_is_ptr(l) || sema_is_ptr(r))
 		return binop_ptr(c, e, l, r);
 	if (is_intlike(l) && is_intlike(r)) {
@@ -493,6 +515,8 @@ static const struct bc_stype *unop(struct sema_ctx *c, struct bc_expr *e)
 	t = sema_expr(c, x, ROLE_NONE);
 	if (sema_is_none(t))
 		return sema_none(c);
+	if (sema_is_guess(t))
+		return op == BC_OP_DEREF ? t : sema_keep(c, bc_stype_int(8, true));
 	if (op == BC_OP_DEREF) {
 		if (!sema_is_int(t) && !sema_is_ptr(t) && !is_args_expr(x) &&
 		    t->kind != BC_ST_CSTRUCT)
@@ -531,7 +555,8 @@ static const struct bc_stype *ternary(struct sema_ctx *c, struct bc_expr *e)
 	}
 	l = sema_expr(c, e->u.ternary.then, ROLE_NONE);
 	r = sema_expr(c, e->u.ternary.els, ROLE_NONE);
-	if (!sema_is_none(l) && !sema_is_none(r) && type_class(l) != type_class(r))
+	if (!sema_is_none(l) && !sema_is_none(r) && type_class(l) != type_class(r) &&
+	    !sema_is_guess(l) && !sema_is_guess(r))
 		sema_error(c, &e->span, "Ternary operator must return the same type: have '%s' and '%s'",
 			   sema_kind_str(l), sema_kind_str(r));
 	if (!sema_is_none(ct) && !is_intlike(ct) && !(c->v >= V(19) && sema_is_ptr(ct)))
@@ -620,20 +645,24 @@ static const struct bc_stype *record(struct sema_ctx *c, struct bc_expr *e)
 /* ---- member access ---- */
 
 static const struct bc_stype *field_of(struct sema_ctx *c, struct bc_expr *e,
-				       const struct bc_stype *rec, enum bc_addrspace as, bool is_tp)
+				       const struct bc_stype *rec, enum bc_addrspace as, bool is_tp,
+				       bool is_args)
 {
 	const char *fname = e->u.field.name;
 	const struct bc_field *f;
-	const struct bc_stype *full = sema_resolve(c, rec, &e->span);
+	const struct bc_stype *full = is_args && c->probe && c->probe->args_guessed && !rec->layout
+				      ? rec : sema_resolve(c, rec, &e->span);
 
 	/* the resolved struct, for code generation (bc_sema_expr_record) */
 	e->sema = full && full->layout ? (void *)full : NULL;
 	if (!full || !full->layout) {
-		/* the struct's layout is unknown (no BTF, a header type): a guess */
-		sema_guess(c, &e->u.field.name_span,
-			   "layout of '%s' is unknown; field '%s' assumed to be an int64",
-			   rec->name ? rec->name : "?", fname);
-		return sema_keep(c, bc_stype_with_as(bc_stype_int(8, true), as));
+		/* the struct's layout is unknown (no BTF, a header type): a guess;
+		 * unresolved probe args were noted once, where they were resolved */
+		if (!(is_args && c->probe && c->probe->args_guessed))
+			sema_guess(c, &e->u.field.name_span,
+				   "layout of '%s' is unknown; field '%s' assumed to be an int64",
+				   rec->name ? rec->name : "?", fname);
+		return sema_guess_int(c, as);
 	}
 	f = bc_stype_field(full, fname);
 	if (!f) {
@@ -667,6 +696,8 @@ static const struct bc_stype *field(struct sema_ctx *c, struct bc_expr *e)
 
 	if (sema_is_none(t))
 		return sema_none(c);
+	if (sema_is_guess(t))
+		return t;	/* a member of a guessed value: a guess too (noted there) */
 	if (e->u.field.arrow) {
 		if (!sema_is_ptr(t) && !(args && t->kind == BC_ST_CSTRUCT)) {
 			if (t->kind == BC_ST_CSTRUCT) {
@@ -712,7 +743,7 @@ static const struct bc_stype *field(struct sema_ctx *c, struct bc_expr *e)
 			   e->u.field.name, sema_tname(c, t));
 		return sema_none(c);
 	}
-	return field_of(c, e, t, as, is_tp);
+	return field_of(c, e, t, as, is_tp, args);
 }
 
 static const struct bc_stype *tuple_index(struct sema_ctx *c, struct bc_expr *e)
@@ -743,6 +774,8 @@ static const struct bc_stype *index_expr(struct sema_ctx *c, struct bc_expr *e)
 
 	if (sema_is_none(t))
 		return sema_none(c);
+	if (sema_is_guess(t))
+		return t;
 	if (t->kind != BC_ST_ARRAY && !sema_is_ptr(t) &&
 	    !(c->v >= V(22) && t->kind == BC_ST_STRING)) {
 		sema_error(c, &e->span,

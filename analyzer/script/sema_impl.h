@@ -153,6 +153,13 @@ bool sema_same_type(const struct bc_stype *a, const struct bc_stype *b);
 bool sema_is_int(const struct bc_stype *t);
 bool sema_is_ptr(const struct bc_stype *t);
 bool sema_is_none(const struct bc_stype *t);
+/*
+ * A guessed integer (a field of an unknown struct, a header macro, ...): an
+ * int64 whose name records that it was assumed. Errors that would only
+ * follow from the guess are not reported.
+ */
+const struct bc_stype *sema_guess_int(struct sema_ctx *c, enum bc_addrspace as);
+bool sema_is_guess(const struct bc_stype *t);
 /* L op R for binop node E (its op and spans), with bpftrace's checks. */
 const struct bc_stype *sema_binop_result(struct sema_ctx *c, struct bc_expr *e,
 					 const struct bc_stype *l, const struct bc_stype *r);

@@ -274,7 +274,7 @@ void sema_map_assign(struct sema_ctx *c, struct bc_expr *e, const struct bc_styp
 		c->changed = true;
 		goto out;
 	}
-	if (sema_is_none(t))
+	if (sema_is_none(t) || sema_is_guess(t) || sema_is_guess(m->value))
 		goto out;
 	if (value_class(m->value) != value_class(t)) {
 		sema_error(c, stmt_span ? stmt_span : &e->span,

@@ -280,10 +280,9 @@ static void tp_args(struct sema_ctx *c, struct bc_sema_probe *p, const struct bc
 			} else if (errno == ENOMEM) {
 				sema_oom(c);
 			} else {
-				sema_guess(c, sp, "tracepoint %s:%s: no format in tracefs%s%s and no "
-					   "BTF trace_event_raw_%s; args assumed to have int64 fields",
-					   cat, e, err.msg[0] ? " (" : "", err.msg[0] ? err.msg : "",
-					   e);
+				sema_guess(c, sp, "tracepoint %s:%s: no format in tracefs and no BTF "
+					   "trace_event_raw_%s; args fields assumed to be int64",
+					   cat, e, e);
 				p->args_guessed = true;
 			}
 		}

@@ -21,7 +21,6 @@
 
 struct bc_btf *sema_btf(struct sema_ctx *c)
 {
-	int err;
 
 	if (c->btf_state > 0)
 		return c->btf;
@@ -37,11 +36,8 @@ struct bc_btf *sema_btf(struct sema_ctx *c)
 		c->btf_state = -ENOENT;
 		return NULL;
 	}
-	err = bc_btf_load(c->btf);
-	if (err) {
-		c->btf_state = err;
-		return NULL;
-	}
+	/* not loaded here: the bc_btf_* lookups load the (large) vmlinux BTF
+	 * on first use, so scripts that never need it do not pay for it */
 	c->btf_state = 1;
 	return c->btf;
 }
@@ -117,10 +113,14 @@ const struct bc_stype *sema_struct(struct sema_ctx *c, const char *name, const s
 	if (cs) {
 		struct bc_stype *st;
 
+		bool final = c->final;
+
 		if (cs->resolving)	/* struct X { struct X x; }: not a complete type */
 			return sema_keep(c, bc_stype_cstruct(name, 0, false, NULL));
 		cs->resolving = true;
+		c->final = true;	/* parsed once (cached): its notes are reported now */
 		st = sema_cdef_parse(c, cs);
+		c->final = final;
 		cs->resolving = false;
 		if (st)
 			return cache_add(c, name, st);
@@ -137,6 +137,9 @@ const struct bc_stype *sema_struct(struct sema_ctx *c, const char *name, const s
 		}
 	}
 	if (report) {
+		bool final = c->final;
+
+		c->final = true;	/* looked up once (cached): reported now */
 		if (btf && !c->has_includes)
 			sema_error(c, sp, "Unknown struct/union: '%s'", name);
 		else if (btf)
@@ -144,6 +147,7 @@ const struct bc_stype *sema_struct(struct sema_ctx *c, const char *name, const s
 				   "header's type?); its layout is unknown", name);
 		else
 			sema_guess(c, sp, "no kernel BTF: the layout of '%s' is unknown", name);
+		c->final = final;
 	}
 	return cache_add(c, name, bc_stype_cstruct(name, 0, !strncmp(name, "union ", 6), NULL));
 }

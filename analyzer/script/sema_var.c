@@ -17,6 +17,7 @@
 struct vis {
 	struct bc_sema_var *var;
 	bool assigned;
+	bool let;		/* declared with let in this pass */
 };
 
 static bool block_scopes(struct sema_ctx *c)
@@ -90,6 +91,7 @@ static struct vis *add_visible(struct sema_ctx *c, struct sema_scope *s, struct 
 	v = &((struct vis *)s->vis)[s->n++];
 	v->var = var;
 	v->assigned = assigned;
+	v->let = false;
 	return v;
 }
 
@@ -234,7 +236,8 @@ void sema_var_assign(struct sema_ctx *c, struct bc_expr *var, const struct bc_st
 			bc_stype_put(obj->type);
 			obj->type = g;
 			c->changed = true;
-		} else if (!sema_same_type(obj->type, t) &&
+		} else if (!sema_same_type(obj->type, t) && !sema_is_guess(t) &&
+			   !sema_is_guess(obj->type) &&
 			   !((obj->type->kind == BC_ST_STRING && t->kind == BC_ST_STRING) ||
 			     (obj->type->kind == BC_ST_TUPLE && t->kind == BC_ST_TUPLE))) {
 			sema_error(c, stmt_span, "Type mismatch for $%s: trying to assign value of type "
@@ -288,7 +291,7 @@ void sema_var_let(struct sema_ctx *c, struct bc_stmt *st)
 		decl = sema_type(c, st->u.let.type);
 	v = find_visible(c, var->u.name, &at);
 	if (v) {
-		if (v->var->is_let)
+		if (v->let)
 			sema_error(c, &st->span, "Variable $%s was already declared. Variable "
 				   "shadowing is not allowed.", var->u.name);
 		else
@@ -303,6 +306,8 @@ void sema_var_let(struct sema_ctx *c, struct bc_stmt *st)
 	if (decl && !sema_is_none(decl) && sema_is_none(obj->type))
 		set_type(c, obj, decl);
 	v = add_visible(c, s, obj, false);
+	if (v)
+		v->let = true;
 	var->sema = obj;
 	var->type = obj->type;
 	if (!st->u.let.value)

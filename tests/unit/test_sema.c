@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Semantic analysis: golden type dumps and diagnostics for the fixtures in
+ * fixtures/scripts/sema (each names its target with "// bpftrace: X.Y"; "//
+ * btf: system" uses this machine's kernel BTF and is skipped without it;
+ * "// env: NAME=VALUE" sets a BPFTRACE_* variable; tracepoint formats always
+ * come from fixtures/tracefs), and the map/variable/probe tables through the
+ * public accessors.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <linux/bpf.h>
+
+#include "analyzer/script/parser.h"
+#include "analyzer/script/sema.h"
+#include "analyzer/types/btf_types.h"
+#include "analyzer/unit.h"
+#include "rules/registry.h"
+#include "support/script_support.h"
+#include "support/sema_support.h"
+
+/* ---- golden fixtures ---- */
+
+static void run_dir(const char *rel_dir, const char *golden_dir)
+{
+	char *dir = bc_test_src_path(rel_dir);
+	char **names = bc_test_list_dir(dir, ".bt");
+	unsigned failed = 0, run = 0, skipped = 0;
+
+	assert_non_null(names);
+	for (size_t i = 0; names[i]; i++) {
+		char path[4096], golden[4096];
+		struct bc_test_sema ts;
+		char *text, *out;
+		size_t len;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		text = bc_test_read_file(path, &len);
+		assert_non_null(text);
+		if (bc_test_sema_run(&ts, names[i], text, NULL) == -ENOENT) {
+			skipped++;	/* needs kernel BTF this machine lacks */
+			free(text);
+			continue;
+		}
+		out = bc_test_sema_report(&ts);
+		assert_non_null(out);
+		snprintf(golden, sizeof(golden), "%s/%.*s.out", golden_dir,
+			 (int)(strlen(names[i]) - 3), names[i]);
+		if (!bc_test_golden(golden, out)) {
+			fprintf(stderr, "golden mismatch: %s\n", names[i]);
+			failed++;
+		}
+		run++;
+		free(out);
+		bc_test_sema_done(&ts);
+		free(text);
+	}
+	fprintf(stderr, "%s: %u fixtures, %u skipped\n", rel_dir, run, skipped);
+	bc_test_free_names(names);
+	free(dir);
+	assert_int_equal(failed, 0);
+	assert_true(run > 0);
+}
+
+static void test_golden_types(void **state)
+{
+	(void)state;
+	run_dir("fixtures/scripts/sema", "tests/golden/sema");
+}
+
+static void test_golden_errors(void **state)
+{
+	(void)state;
+	run_dir("fixtures/scripts/sema/errors", "tests/golden/sema/errors");
+}
+
+/* Every negative fixture reports at least one BC101 or BC102 and no BC100:
+ * the fixtures test semantic messages, not the parser. */
+static void test_error_fixtures_report(void **state)
+{
+	char *dir = bc_test_src_path("fixtures/scripts/sema/errors");
+	char **names = bc_test_list_dir(dir, ".bt");
+
+	(void)state;
+	for (size_t i = 0; names && names[i]; i++) {
+		char path[4096];
+		struct bc_test_sema ts;
+		char *text;
+		size_t len;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		text = bc_test_read_file(path, &len);
+		if (bc_test_sema_run(&ts, names[i], text, NULL) == 0) {
+			if (!bc_test_count(&ts.u, "BC102") && !bc_test_count(&ts.u, "BC101"))
+				fail_msg("%s reports nothing", names[i]);
+			if (bc_test_count(&ts.u, "BC100"))
+				fail_msg("%s does not parse", names[i]);
+			bc_test_sema_done(&ts);
+		}
+		free(text);
+	}
+	bc_test_free_names(names);
+	free(dir);
+}
+
+/* ---- the tables through the accessors ---- */
+
+static void test_map_table(void **state)
+{
+	struct bc_test_sema ts;
+	const struct bc_sema_map *m;
+	const struct bc_sema_map_use *u;
+
+	(void)state;
+	assert_int_equal(bc_test_sema_run(&ts, "maps.bt",
+		"// bpftrace: 0.17\n"
+		"BEGIN { @c = count(); @n = 5; @k[1, \"a\"] = 2; @s[comm] = sum(3); }\n"
+		"END { clear(@c); delete(@k[1, \"b\"]); print(@n); zero(@s); @n++; }\n", NULL), 0);
+	assert_int_equal(bc_sema_nr_errors(ts.sema), 0);
+	assert_int_equal(bc_sema_nr_maps(ts.sema), 4);
+
+	m = bc_sema_map_find(ts.sema, "@c");
+	assert_non_null(m);
+	assert_true(bc_sema_map_keyless(m));
+	assert_int_equal(m->agg, BC_ST_COUNT);
+	assert_int_equal(m->bpf_map_type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	assert_false(m->clearable);
+	assert_int_equal(bc_sema_map_uses(m, BC_MAP_USE_CLEAR, &u), 1);
+	assert_int_equal(u->span.line, 3);
+	assert_int_equal(u->span.col, 13);
+	assert_non_null(u->call);
+	assert_int_equal(bc_sema_map_uses(m, BC_MAP_USE_AGG, NULL), 1);
+	assert_false(bc_sema_map_is_read(m));
+
+	m = bc_sema_map_find(ts.sema, "k");
+	assert_int_equal(m->nr_keys, 2);
+	assert_int_equal(m->key_types[0]->kind, BC_ST_INT);
+	assert_int_equal(m->key_types[0]->size, 8);
+	assert_false(m->key_types[0]->is_signed);	/* 0.17 keys: uint64 */
+	assert_int_equal(m->key_types[1]->kind, BC_ST_STRING);
+	assert_int_equal(m->key_types[1]->size, 2);
+	assert_int_equal(m->key->kind, BC_ST_TUPLE);
+	assert_int_equal(m->bpf_map_type, BPF_MAP_TYPE_HASH);
+	assert_true(m->clearable);
+	assert_int_equal(bc_sema_map_uses(m, BC_MAP_USE_DELETE, &u), 1);
+	assert_true(u->keyed);
+	assert_int_equal(u->nr_keys, 2);
+
+	m = bc_sema_map_find(ts.sema, "n");
+	assert_int_equal(m->value->kind, BC_ST_INT);
+	assert_int_equal(m->value->size, 8);
+	assert_true(m->value->is_signed);
+	assert_int_equal(bc_sema_map_uses(m, BC_MAP_USE_PRINT, NULL), 1);
+	assert_int_equal(bc_sema_map_uses(m, BC_MAP_USE_INCDEC, NULL), 1);
+	assert_true(bc_sema_map_is_read(m));
+
+	m = bc_sema_map_find(ts.sema, "s");
+	assert_int_equal(m->agg, BC_ST_SUM);
+	assert_int_equal(m->bpf_map_type, BPF_MAP_TYPE_PERCPU_HASH);
+	assert_int_equal(m->key_types[0]->kind, BC_ST_STRING);
+	assert_int_equal(m->key_types[0]->size, 16);
+	assert_int_equal(bc_sema_map_uses(m, BC_MAP_USE_ZERO, NULL), 1);
+
+	/* the expression knows its map */
+	assert_ptr_equal(bc_sema_expr_map(ts.script->items[0].u.probe->body->stmts[0]->u.assign.target),
+			 bc_sema_map_find(ts.sema, "c"));
+	bc_test_sema_done(&ts);
+}
+
+/* Keyless count() maps are PERCPU_ARRAY up to 0.24 and PERCPU_HASH from 0.25 (#4835). */
+static void test_map_type_by_version(void **state)
+{
+	static const struct { const char *ver; int type; bool clearable; } cases[] = {
+		{ "0.17", BPF_MAP_TYPE_PERCPU_ARRAY, false },
+		{ "0.22", BPF_MAP_TYPE_PERCPU_ARRAY, false },
+		{ "0.24", BPF_MAP_TYPE_PERCPU_ARRAY, false },
+		{ "0.25", BPF_MAP_TYPE_PERCPU_HASH, true },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[128];
+		struct bc_test_sema ts;
+		const struct bc_sema_map *m;
+
+		snprintf(text, sizeof(text), "// bpftrace: %s\nbegin { @x = count(); }\n", cases[i].ver);
+		assert_int_equal(bc_test_sema_run(&ts, "t.bt", text, NULL), 0);
+		m = bc_sema_map_find(ts.sema, "x");
+		assert_non_null(m);
+		assert_int_equal(m->bpf_map_type, cases[i].type);
+		assert_int_equal(m->clearable, cases[i].clearable);
+		bc_test_sema_done(&ts);
+	}
+}
+
+static void test_var_table(void **state)
+{
+	struct bc_test_sema ts;
+	const struct bc_sema_var *v = NULL;
+
+	(void)state;
+	assert_int_equal(bc_test_sema_run(&ts, "vars.bt",
+		"// bpftrace: 0.17\n"
+		"kprobe:f { $a = 1; $s = comm; if ($a) { $b = $a + 1; } $c = $b; }\n", NULL), 0);
+	assert_int_equal(bc_sema_nr_errors(ts.sema), 0);	/* 0.17: probe-wide */
+	assert_int_equal(bc_sema_nr_vars(ts.sema), 4);
+	for (size_t i = 0; i < bc_sema_nr_vars(ts.sema); i++)
+		if (!strcmp(bc_sema_var_at(ts.sema, i)->name, "s"))
+			v = bc_sema_var_at(ts.sema, i);
+	assert_non_null(v);
+	assert_int_equal(v->type->kind, BC_ST_STRING);
+	assert_int_equal(v->type->size, 16);
+	assert_int_equal(v->first_assign.line, 2);
+	assert_int_equal(v->nr_assigns, 1);
+	assert_null(v->scope);
+	bc_test_sema_done(&ts);
+
+	/* 0.22: the if block is a scope; $b is gone after it */
+	assert_int_equal(bc_test_sema_run(&ts, "vars.bt",
+		"// bpftrace: 0.22\n"
+		"kprobe:f { $a = 1; if ($a) { $b = $a + 1; } $c = $b; }\n", NULL), 0);
+	assert_int_equal(bc_sema_nr_errors(ts.sema), 1);
+	assert_int_equal(bc_test_count(&ts.u, "BC102"), 1);
+	assert_non_null(strstr(ts.u.diags.v[0].message, "Undefined or undeclared variable: $b"));
+	bc_test_sema_done(&ts);
+}
+
+static void test_settings(void **state)
+{
+	char *const env[] = { "BPFTRACE_STRLEN=100", NULL };
+	char *const bad[] = { "BPFTRACE_STRLEN=300", NULL };
+	struct bc_test_sema ts;
+	const struct bc_stype *t;
+
+	(void)state;
+	assert_int_equal(bc_test_sema_run(&ts, "env.bt",
+		"// bpftrace: 0.17\nkprobe:f { $s = str(arg0); }\n", env), 0);
+	assert_int_equal(bc_sema_profile(ts.sema)->max_strlen, 100);
+	t = bc_sema_var_at(ts.sema, 0)->type;
+	assert_int_equal(t->kind, BC_ST_STRING);
+	assert_int_equal(t->size, 100);
+	assert_true(t->script_dependent);
+	bc_test_sema_done(&ts);
+
+	/* 0.17 refuses more than 200 */
+	assert_int_equal(bc_test_sema_run(&ts, "env.bt",
+		"// bpftrace: 0.17\nkprobe:f { $s = str(arg0); }\n", bad), 0);
+	assert_int_equal(bc_test_count(&ts.u, "BC102"), 1);
+	bc_test_sema_done(&ts);
+
+	/* the config block (0.20+); the environment wins over it */
+	assert_int_equal(bc_test_sema_run(&ts, "cfg.bt",
+		"// bpftrace: 0.22\nconfig = { max_strlen = 32; on_stack_limit = 0 }\n"
+		"kprobe:f { $s = str(arg0); }\n", NULL), 0);
+	assert_int_equal(bc_sema_profile(ts.sema)->max_strlen, 32);
+	assert_int_equal(bc_sema_profile(ts.sema)->on_stack_limit, 0);
+	assert_int_equal(bc_sema_nr_errors(ts.sema), 0);
+	bc_test_sema_done(&ts);
+}
+
+/* The front end attaches the analysis to the unit; check with no findings exits clean. */
+static void test_frontend(void **state)
+{
+	struct bc_test_sema ts;
+
+	(void)state;
+	assert_int_equal(bc_test_sema_run(&ts, "fe.bt",
+		"// bpftrace: 0.17\nBEGIN { printf(\"hi\\n\"); exit(); }\n", NULL), 0);
+	assert_int_equal(ts.u.diags.n, 0);
+	bc_sema_attach(&ts.u, ts.sema);
+	assert_ptr_equal(bc_sema_of(&ts.u), ts.sema);
+	ts.sema = NULL;		/* the unit frees it now */
+	bc_test_sema_done(&ts);
+}
+
+/* After syntax errors nothing semantic is reported (bpftrace stops at the parser). */
+static void test_after_syntax_errors(void **state)
+{
+	struct bc_test_sema ts;
+
+	(void)state;
+	bc_test_sema_run(&ts, "bad.bt", "// bpftrace: 0.17\nkprobe:f { $x = $y + ; @a[1] = @b }\n",
+			 NULL);
+	assert_true(bc_test_count(&ts.u, "BC100") > 0);
+	assert_int_equal(bc_test_count(&ts.u, "BC102"), 0);
+	assert_non_null(ts.sema);
+	bc_test_sema_done(&ts);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_golden_types),
+		cmocka_unit_test(test_golden_errors),
+		cmocka_unit_test(test_error_fixtures_report),
+		cmocka_unit_test(test_map_table),
+		cmocka_unit_test(test_map_type_by_version),
+		cmocka_unit_test(test_var_table),
+		cmocka_unit_test(test_settings),
+		cmocka_unit_test(test_frontend),
+		cmocka_unit_test(test_after_syntax_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
