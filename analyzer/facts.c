@@ -13,6 +13,7 @@ void bc_slot_free(struct bc_slot *s)
 	for (size_t i = 0; i < s->nr_origin; i++)
 		free(s->origin[i]);
 	free(s->origin);
+	free(s->sources);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -29,9 +29,12 @@ struct bc_slot {
 	bool script_dependent;
 	char **origin;		/* chain of copies, source first: "str() at 3:8", ... */
 	size_t nr_origin;
-	struct bc_span origin_span; /* the chain's source: its first script-sized record
-				     * that copies nothing (a str() call), else its
-				     * first record; line 0 = unknown */
+	/* where its script-sized bytes come from: the records of its chain of
+	 * copies that copy nothing themselves and whose size follows the script
+	 * (str() call sites, ...); else the chain's first record. Empty when
+	 * unknown (no provenance). */
+	struct bc_span *sources;
+	size_t nr_sources;
 	enum bc_placement placement;
 	uint64_t scratch_bytes;	/* memory cost when placed in scratch storage */
 };

@@ -70,8 +70,9 @@ static int saving_note(struct bc_rule_ctx *ctx, const struct bc_func *f,
 
 		if (!label)
 			return -ENOMEM;
-		err = bc_diag_note(d, s->path, &s->span, "%u bytes: %s%s", s->bytes, label,
-				   s->live_at_peak ? ", live at the peak" : "");
+		err = bc_diag_note(d, s->path, &s->span, "%u bytes: %s%s%s", s->bytes, label,
+				   s->live_at_peak ? ", live at the peak" : "",
+				   s->nr_sources > 1 ? ", shared with other sources" : "");
 		free(label);
 	}
 	if (err)

@@ -37,8 +37,14 @@ static int note_slot(struct bc_diag *d, const struct bc_slot *s, bool source)
 
 	if (!label)
 		return -ENOMEM;
-	err = bc_diag_note(d, s->path, &s->span, "%u bytes: %s%s%s", s->bytes, label,
-			   source ? " (the source)" : "", s->live_at_peak ? ", live at the peak" : "");
+	if (s->nr_sources > 1)
+		err = bc_diag_note(d, s->path, &s->span, "%u bytes: %s%s, shared with %zu other %s",
+				   s->bytes, label, s->live_at_peak ? ", live at the peak" : "",
+				   s->nr_sources - 1, s->nr_sources == 2 ? "source" : "sources");
+	else
+		err = bc_diag_note(d, s->path, &s->span, "%u bytes: %s%s%s", s->bytes, label,
+				   source ? " (the source)" : "",
+				   s->live_at_peak ? ", live at the peak" : "");
 	free(label);
 	return err;
 }

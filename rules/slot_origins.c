@@ -11,18 +11,15 @@
 /* Longest source text quoted in a message. */
 #define ORIGIN_TEXT_MAX 40
 
-/* Is S the source itself (it starts its own chain)? */
-static bool is_source(const struct bc_slot *s)
-{
-	if (!s->origin_span.line)
-		return true;
-	return s->span.start == s->origin_span.start && s->span.end == s->origin_span.end &&
-	       s->span.line == s->origin_span.line;
-}
-
-static bool same_source(const struct bc_span *a, const struct bc_span *b)
+static bool same_span(const struct bc_span *a, const struct bc_span *b)
 {
 	return a->line && a->start == b->start && a->end == b->end && a->line == b->line;
+}
+
+/* Is S the source of group G itself (it starts the chain)? */
+static bool is_source(const struct bc_slot *s, const struct bc_origin_group *g)
+{
+	return !s->nr_sources || same_span(&s->span, &g->span);
 }
 
 static int group_add(struct bc_origin_group *g, const struct bc_func *f, size_t i)
@@ -37,44 +34,70 @@ static int group_add(struct bc_origin_group *g, const struct bc_func *f, size_t 
 	g->bytes += s->bytes;
 	if (s->live_at_peak)
 		g->live_bytes += s->bytes;
-	if (is_source(s) && !g->source)
+	if (is_source(s, g) && !g->source)
 		g->source = s;
 	else
 		g->copy_bytes += s->bytes;
 	return 0;
 }
 
+/* The group of SPAN, created when new; NULL on ENOMEM. */
+static struct bc_origin_group *group_of(struct bc_origin_group **v, size_t *n, size_t *cap,
+					const struct bc_span *span, bool shared)
+{
+	struct bc_origin_group *nv;
+
+	for (size_t k = 0; shared && k < *n; k++)
+		if (same_span(&(*v)[k].span, span))
+			return &(*v)[k];
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 8;
+
+		nv = realloc(*v, ncap * sizeof(*nv));
+		if (!nv)
+			return NULL;
+		*v = nv;
+		*cap = ncap;
+	}
+	nv = &(*v)[(*n)++];
+	memset(nv, 0, sizeof(*nv));
+	nv->span = *span;
+	return nv;
+}
+
 int bc_origin_groups(const struct bc_func *f, bool (*want)(const struct bc_slot *),
 		     struct bc_origin_group **out, size_t *nr)
 {
-	struct bc_origin_group *v = calloc(f->nr_slots + 1, sizeof(*v));
-	size_t n = 0;
+	struct bc_origin_group *v = NULL, *g;
+	size_t n = 0, cap = 0;
 
 	*out = NULL;
 	*nr = 0;
-	if (!v)
-		return -ENOMEM;
 	for (size_t i = 0; i < f->nr_slots; i++) {
 		const struct bc_slot *s = &f->slots[i];
-		struct bc_origin_group *g = NULL;
 
 		if (want && !want(s))
 			continue;
-		for (size_t k = 0; s->origin_span.line && k < n && !g; k++)
-			if (same_source(&v[k].span, &s->origin_span))
-				g = &v[k];
-		if (!g) {
-			g = &v[n++];
-			g->span = s->origin_span.line ? s->origin_span : s->span;
+		/* a slot without a known source is a group of its own */
+		if (!s->nr_sources) {
+			g = group_of(&v, &n, &cap, &s->span, false);
+			if (!g || group_add(g, f, i))
+				goto nomem;
+			continue;
 		}
-		if (group_add(g, f, i)) {
-			bc_origin_groups_free(v, n);
-			return -ENOMEM;
+		/* one copy of several sources belongs to each of them */
+		for (size_t k = 0; k < s->nr_sources; k++) {
+			g = group_of(&v, &n, &cap, &s->sources[k], true);
+			if (!g || group_add(g, f, i))
+				goto nomem;
 		}
 	}
 	*out = v;
 	*nr = n;
 	return 0;
+nomem:
+	bc_origin_groups_free(v, n);
+	return -ENOMEM;
 }
 
 void bc_origin_groups_free(struct bc_origin_group *v, size_t n)
@@ -113,7 +136,8 @@ int64_t bc_peak_without(const struct bc_func *f, const bool *excluded)
 
 char *bc_slot_label(const struct bc_slot *s)
 {
-	bool named = s->name && *s->name;
+	/* an unnamed construct carries its IR name ("str"): not repeated */
+	bool named = s->name && *s->name && (!s->construct || strcmp(s->name, s->construct));
 
 	return bc_strdup_printf("%s%s%s", s->construct ? s->construct : "slot", named ? " " : "",
 				named ? s->name : "");

@@ -3,11 +3,10 @@
  * What BC210 and BC211 share: a function's slots grouped by the source of
  * their bytes, and the peak recomputed without some slots.
  *
- * Source: where a slot's chain of copies starts (bc_slot.origin_span: the
- * first script-sized record that copies nothing, a str() call site for
- * instance). A slot that copies several sources (a tuple of two strings) is
- * listed once, under the first; a slot without a known source is a group
- * of its own.
+ * Source: where a slot's script-sized bytes come from (bc_slot.sources, a
+ * str() call site for instance). A slot that copies several sources (a tuple
+ * or a map key of two strings) belongs to the group of each; a slot without
+ * a known source is a group of its own.
  */
 #ifndef BC_RULES_SLOT_ORIGINS_H
 #define BC_RULES_SLOT_ORIGINS_H
@@ -25,7 +24,7 @@ struct bc_origin_group {
 	const struct bc_slot *source;	/* the source's own slot, when still in the function */
 	size_t *slots;			/* indexes into the function's slots, in order */
 	size_t nr;
-	uint64_t bytes;			/* their stack bytes */
+	uint64_t bytes;			/* their stack bytes (shared slots in full) */
 	uint64_t copy_bytes;		/* of them, not the source's own slot */
 	uint64_t live_bytes;		/* of them, live at the peak */
 };

@@ -8,36 +8,35 @@
 #include "prov_slots.h"
 
 /*
- * Where the bytes of record ID come from: the first record of its chain of
- * copies that copies nothing itself and whose size follows the script (a
- * str() call rather than the comm beside it in a map key), else the chain's
- * first record. Line 0 when unknown.
+ * Where the bytes of record ID come from: the records of its chain of
+ * copies that copy nothing themselves and whose size follows the script
+ * (a str() call, not the comm beside it in a map key), else the chain's
+ * first record. 0 or -ENOMEM.
  */
-static struct bc_span source_span(const struct bc_prov_table *t, uint32_t id)
+static int source_spans(const struct bc_prov_table *t, uint32_t id, struct bc_slot *s)
 {
-	struct bc_span none = { 0 };
-	const struct bc_prov_rec *first = NULL;
 	uint32_t *ids;
 	int n = bc_prov_chain(t, id, NULL, 0);
 
 	if (n <= 0)
-		return none;
+		return 0;
 	ids = malloc((size_t)n * sizeof(*ids));
-	if (!ids)
-		return none;
+	s->sources = calloc((size_t)n, sizeof(*s->sources));
+	if (!ids || !s->sources) {
+		free(ids);
+		return -ENOMEM;
+	}
 	bc_prov_chain(t, id, ids, (size_t)n);
 	for (int i = 0; i < n; i++) {
 		const struct bc_prov_rec *r = bc_prov_get(t, ids[i]);
 
-		if (!first)
-			first = r;
-		if (!r->nr_from && r->script_dependent) {
-			first = r;
-			break;
-		}
+		if (!r->nr_from && r->script_dependent && r->span.line)
+			s->sources[s->nr_sources++] = r->span;
 	}
+	if (!s->nr_sources && bc_prov_get(t, ids[0])->span.line)
+		s->sources[s->nr_sources++] = bc_prov_get(t, ids[0])->span;
 	free(ids);
-	return first ? first->span : none;
+	return 0;
 }
 
 static int from_record(const struct bc_prov_table *t, const struct bc_prov_rec *r,
@@ -50,7 +49,8 @@ static int from_record(const struct bc_prov_table *t, const struct bc_prov_rec *
 	s->span = r->span;
 	s->script_dependent = r->script_dependent;
 	s->placement = r->placement;
-	s->origin_span = source_span(t, r->id);
+	if (source_spans(t, r->id, s))
+		return -ENOMEM;
 	return bc_prov_origin_strings(t, r->id, &s->origin, &s->nr_origin);
 }
 

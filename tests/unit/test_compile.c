@@ -257,13 +257,17 @@ static void test_small_probe(void **state)
 	assert_int_equal(s->nr_origin, 2);
 	assert_string_equal(s->origin[0], "str at 1:17");
 	assert_string_equal(s->origin[1], "variable $s at 1:12");
-	assert_int_equal(s->origin_span.start, at("str(arg1)").start);
+	assert_int_equal(s->nr_sources, 1);
+	assert_int_equal(s->sources[0].start, at("str(arg1)").start);
 	/* the key copies comm and $s: its chain names both, comm first */
 	key = slot(f, BC_PROV_MAP_KEY, "@k");
 	assert_non_null(key);
 	assert_int_equal(key->bytes, 80);
 	assert_string_equal(key->origin[0], "comm at 1:31");
 	assert_string_equal(key->origin[key->nr_origin - 1], "map-key @k at 1:30");
+	/* its source is the str(), not the comm beside it (not script-sized) */
+	assert_int_equal(key->nr_sources, 1);
+	assert_int_equal(key->sources[0].start, at("str(arg1)").start);
 	fmt = slot(f, BC_PROV_PRINTF_ARGS, "printf");
 	assert_non_null(fmt);
 	assert_int_equal(fmt->bytes, 8 + 64 + 16);

@@ -65,7 +65,9 @@ static void slot(struct bc_func *f, const char *construct, const char *name, uin
 	s->script_dependent = dep;
 	s->live_at_peak = live;
 	if (source) {
-		s->origin_span = at(source);
+		s->sources = calloc(1, sizeof(*s->sources));
+		s->sources[0] = at(source);
+		s->nr_sources = 1;
 		s->origin = calloc(1, sizeof(*s->origin));
 		s->origin[0] = strdup("str at 2:8");
 		s->nr_origin = 1;
@@ -180,6 +182,35 @@ static void test_groups(void **state)
 	assert_string_equal(label, "'comm' at 3:6");
 	free(label);
 	bc_origin_groups_free(g, n);
+	teardown(&x);
+}
+
+/* A key holding two sources belongs to both groups and says so. */
+static void test_shared_copy(void **state)
+{
+	struct fx x;
+	struct bc_origin_group *g;
+	struct bc_slot *key;
+	size_t n;
+
+	(void)state;
+	setup_facts(&x, 512, "0.17");
+	key = &x.u.facts.funcs[0].slots[3];
+	key->sources = realloc(key->sources, 2 * sizeof(*key->sources));
+	key->sources[1] = at("comm");
+	key->nr_sources = 2;
+	assert_int_equal(bc_origin_groups(&x.u.facts.funcs[0], NULL, &g, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(g[0].nr, 4);		/* str, $s, key, printf */
+	assert_int_equal(g[1].nr, 2);		/* comm (its source) and the key */
+	assert_ptr_equal(g[1].source, &x.u.facts.funcs[0].slots[2]);
+	assert_int_equal(g[1].copy_bytes, 80);
+	bc_origin_groups_free(g, n);
+	assert_int_equal(run_rule(&x, "BC210"), 0);
+	assert_int_equal(x.u.diags.n, 2);
+	assert_non_null(strstr(x.u.diags.v[1].message, "'comm' at 3:6 is copied into 1 stack slot"));
+	assert_string_equal(x.u.diags.v[0].notes[2].message,
+			    "80 bytes: map-key @a, live at the peak, shared with 1 other source");
 	teardown(&x);
 }
 
@@ -316,6 +347,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_peak_without),
 		cmocka_unit_test(test_groups),
+		cmocka_unit_test(test_shared_copy),
 		cmocka_unit_test(test_bc210_copies),
 		cmocka_unit_test(test_bc210_threshold),
 		cmocka_unit_test(test_bc211_saving),
