@@ -21,7 +21,6 @@
 
 struct bc_btf *sema_btf(struct sema_ctx *c)
 {
-
 	if (c->btf_state > 0)
 		return c->btf;
 	if (c->btf_state < 0)

@@ -404,15 +404,14 @@ static struct bc_stype *decl_type(const char *text, uint32_t file_size, bool fil
 
 	*resolved = true;
 	if (bc_ctype_split(text, base, sizeof(base), &ptrs, &user) == 0) {
-		if (btf) {
-			t = bc_btf_type_by_name(btf, text, v);
-			if (t)
-				return t;
-		}
+		/* C's own integer types and void need no BTF (loading the
+		 * kernel's BTF costs tens of milliseconds) */
 		if (!strcmp(base, "void")) {
 			t = v >= V(22) ? bc_stype_void() : bc_stype_none();
 		} else if (bc_ctype_int(base, &size, &sign)) {
 			t = bc_stype_int(size, sign);
+		} else if (btf && (t = bc_btf_type_by_name(btf, text, v))) {
+			return t;
 		} else if (!strncmp(base, "struct ", 7) || !strncmp(base, "union ", 6)) {
 			t = bc_stype_cstruct(base, 0, base[0] == 'u', NULL);
 		} else if (!strncmp(base, "enum ", 5)) {
