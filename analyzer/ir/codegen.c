@@ -285,6 +285,30 @@ static int check_args(const struct bc_script *s, const struct bc_sema *sema,
 	return 0;
 }
 
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* bpftrace numbers the script's maps first, in name order (its map table
+ * is a std::map), then its own (perf_event, ...) as they are needed. */
+static int number_maps(struct cg *c)
+{
+	size_t n = bc_sema_nr_maps(c->sema);
+	const char **names = calloc(n ? n : 1, sizeof(*names));
+
+	if (!names)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		names[i] = bc_sema_map_at(c->sema, i)->name;
+	qsort(names, n, sizeof(*names), cmp_names);
+	for (size_t i = 0; i < n; i++)
+		if (cg_map_id(c, names[i]) < 0)
+			break;
+	free(names);
+	return cg_irb_err(c);
+}
+
 static void free_vars(struct cg *c)
 {
 	free(c->vars);
@@ -333,12 +357,10 @@ int bc_codegen(const struct bc_script *s, const struct bc_sema *sema,
 	c.b = c.irb->b;
 	c.ctx = c.irb->ctx;
 
-	/* bpftrace numbers the script's maps first */
-	for (size_t i = 0; i < bc_sema_nr_maps(sema); i++) {
-		const struct bc_sema_map *m = bc_sema_map_at(sema, i);
-
-		if (cg_map_id(&c, m->name) < 0)
-			break;
+	err = number_maps(&c);
+	if (err) {
+		bc_irb_free(c.irb);
+		return err;
 	}
 	for (size_t i = 0; i < s->nr_items && !c.err; i++) {
 		if (s->items[i].kind != BC_ITEM_PROBE)
@@ -348,6 +370,7 @@ int bc_codegen(const struct bc_script *s, const struct bc_sema *sema,
 		cg_probe(&c, i);
 	}
 	free_vars(&c);
+	free(c.macros);
 	err = c.err ? c.err : cg_irb_err(&c);
 	if (!err) {
 		err = bc_irb_finish(c.irb, out, prov);

@@ -66,6 +66,9 @@ struct bc_codegen_opts {
 	 * a missing one is "" / 0, as bpftrace treats it. */
 	const char *const *params;
 	size_t nr_params;
+	/* tracefs for wildcard tracepoint matches; NULL: /sys/kernel/tracing,
+	 * then /sys/kernel/debug/tracing. */
+	const char *tracefs;
 	/* Only the probe at script->items[ITEM] (plus what it needs);
 	 * ONLY_ITEM false: every probe. */
 	bool only_item;

@@ -196,13 +196,40 @@ static int expr_param(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 }
 
 /*
- * An identifier: an enum value, or a macro from a header semantic analysis
- * could only guess (it reported BC101). The guess gets CG_MACRO_VALUE, a
- * constant with no algebraic shortcut (not 0, +-1 or a power of two), so
- * the instructions around it keep the shape any real value gives them;
- * only the immediate differs.
+ * An identifier: an enum value, or a macro from a header that semantic
+ * analysis could only guess (it reported BC101). bpftrace 0.17 gets macros
+ * from clang and expands them in its lexer; without their values, each
+ * guessed macro gets a small value of its own, in order of first use (17,
+ * 18, ...; powers of two skipped): distinct macros compare unequal (a test
+ * of AF_INET against AF_INET6 keeps both branches), the value fits the
+ * narrow fields they are compared with, and it has no algebraic shortcut,
+ * so the instructions around it keep the shape a real value gives them.
  */
-#define CG_MACRO_VALUE 0x5a5a
+#define CG_MACRO_BASE 17
+
+static int macro_value(struct cg *c, const char *name, int64_t *v)
+{
+	size_t i;
+	int64_t x = CG_MACRO_BASE;
+
+	for (i = 0; i < c->nr_macros && strcmp(c->macros[i], name); i++)
+		;
+	if (i == c->nr_macros) {
+		const char **nv = realloc(c->macros, (i + 1) * sizeof(*nv));
+
+		if (!nv)
+			return cg_fail(c, -ENOMEM, NULL, "out of memory");
+		c->macros = nv;
+		c->macros[c->nr_macros++] = name;
+	}
+	for (size_t k = 0; k < i; k++) {
+		x++;
+		if (!(x & (x - 1)))
+			x++;
+	}
+	*v = x;
+	return 0;
+}
 
 static int expr_ident(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 {
@@ -212,7 +239,8 @@ static int expr_ident(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 		if (!e->type || !cg_is_int(e->type))
 			return cg_unsupported(c, &e->span, "identifier",
 					      "the value of %s is not known", e->u.name);
-		v = CG_MACRO_VALUE;
+		if (macro_value(c, e->u.name, &v))
+			return c->err;
 	}
 	out->v = cg_i64(c, (uint64_t)v);
 	return 0;
@@ -666,8 +694,11 @@ static int field_of(struct cg *c, const struct bc_expr *e, const struct bc_stype
 			return cg_fail(c, -EINVAL, &e->span, "-> on a non-pointer");
 		bt = bt->elem;
 	}
-	/* semantic analysis resolved the struct (a pointee is kept by name) */
-	if ((!bt->layout || bt->kind == BC_ST_CSTRUCT) && bc_sema_expr_record(e))
+	/* semantic analysis resolved the struct (a pointee is kept by name);
+	 * an expanded tracepoint reads args through its own struct */
+	if (c->tp_args && is_args(e->u.field.base))
+		bt = c->tp_args;
+	else if ((!bt->layout || bt->kind == BC_ST_CSTRUCT) && bc_sema_expr_record(e))
 		bt = bc_sema_expr_record(e);
 	*rec = bt;
 	*fld = bc_stype_field(bt, e->u.field.name);
@@ -771,7 +802,7 @@ static int expr_field(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 					return c->err;
 				bc_irb_memset(c->irb, dst, 0, f->type->size, 1);
 				bc_irb_probe_read(c->irb, dst, cg_i32(c, read_bytes), src,
-						  bt && cg_is_ptr(bt) ? bt->as : rec->as);
+						  bt ? bt->as : BC_AS_NONE);
 				raw = LLVMBuildLoad2(c->b, fty, dst, "");
 				bc_irb_lifetime_end(c->irb, dst);
 			}
@@ -791,8 +822,10 @@ static int expr_field(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 		cg_end(c, &b);
 		return 0;
 	}
+	/* the address space is the base's: the pointer's, or the struct's
+	 * when it was reached through one (semantic analysis carries it) */
 	err = elem_probe_read(c, e, b.v, cg_i64(c, f->offset), rec, ctx,
-			      e->u.field.arrow && bt ? bt->as : rec->as, f->type, temp, &b, out);
+			      bt ? bt->as : BC_AS_NONE, f->type, temp, &b, out);
 	cg_end(c, &b);
 	return err;
 }

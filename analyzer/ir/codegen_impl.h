@@ -73,6 +73,8 @@ struct cg {
 	LLVMValueRef log2_fn, linear_fn;
 	struct cg_ids ids;
 	int probe_ids;			/* `probe` builtin ids handed out */
+	const char **macros;		/* guessed macros, in order of first use */
+	size_t nr_macros;
 
 	/* the function being generated */
 	size_t item;
@@ -81,6 +83,7 @@ struct cg {
 	const struct bc_attach_point *ap;	/* current attach point */
 	enum bc_probe_type pt;			/* of the current attach point */
 	const char *probe_full;			/* name `probe` reports */
+	const struct bc_stype *tp_args;		/* tracepoint args struct of this function */
 	struct cg_var *vars;
 	size_t nr_vars, cap_vars;
 	struct cg_loop loops[CG_MAX_LOOPS];

@@ -5,7 +5,9 @@
  * is expanded), predicates, variables (AssignVarStatement), if/else, unroll,
  * while and jumps.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -601,6 +603,137 @@ static int gen_function(struct cg *c, const char *name, const char *pname)
 	return cg_irb_err(c);
 }
 
+/* The args struct semantic analysis typed for tracepoint CAT:EVENT. */
+static const struct bc_stype *tp_args(const struct cg *c, const char *cat, const char *event)
+{
+	char name[512];
+
+	if (!c->sp)
+		return NULL;
+	snprintf(name, sizeof(name), "struct _tracepoint_%s_%s", cat, event);
+	for (size_t i = 0; i < c->sp->nr_all_args; i++) {
+		const struct bc_stype *t = c->sp->all_args[i];
+
+		if (t && cg_is_ptr(t))
+			t = t->elem;
+		if (t && t->name && !strcmp(t->name, name))
+			return t;
+	}
+	return NULL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Event names of CAT matching PATTERN in tracefs, sorted; NULL when the
+ * category cannot be listed. */
+static char **tracefs_matches(const struct cg *c, const char *cat, const char *pattern,
+			      size_t *n)
+{
+	const char *roots[] = { c->o->tracefs, "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	char **v = NULL;
+
+	*n = 0;
+	for (size_t r = 0; r < 3 && !v; r++) {
+		char dir[1024];
+		struct dirent *de;
+		DIR *d;
+
+		if (!roots[r])
+			continue;
+		snprintf(dir, sizeof(dir), "%s/events/%s", roots[r], cat);
+		d = opendir(dir);
+		if (!d)
+			continue;
+		v = calloc(1, sizeof(*v));
+		while (v && (de = readdir(d))) {
+			char **nv;
+
+			if (de->d_name[0] == '.' || fnmatch(pattern, de->d_name, 0))
+				continue;
+			nv = realloc(v, (*n + 2) * sizeof(*v));
+			if (!nv)
+				break;
+			v = nv;
+			v[(*n)++] = strdup(de->d_name);
+			v[*n] = NULL;
+		}
+		closedir(d);
+	}
+	if (v && *n)
+		qsort(v, *n, sizeof(*v), cmp_str);
+	return v;
+}
+
+/* Names of the args structs semantic analysis typed for CAT:PATTERN. */
+static char **args_matches(const struct cg *c, const char *cat, const char *pattern, size_t *n)
+{
+	char prefix[512], **v = calloc(1, sizeof(*v));
+	size_t plen;
+
+	*n = 0;
+	snprintf(prefix, sizeof(prefix), "struct _tracepoint_%s_", cat);
+	plen = strlen(prefix);
+	for (size_t i = 0; v && c->sp && i < c->sp->nr_all_args; i++) {
+		const struct bc_stype *t = c->sp->all_args[i];
+		char **nv;
+
+		if (t && cg_is_ptr(t))
+			t = t->elem;
+		if (!t || !t->name || strncmp(t->name, prefix, plen) ||
+		    fnmatch(pattern, t->name + plen, 0))
+			continue;
+		nv = realloc(v, (*n + 2) * sizeof(*v));
+		if (!nv)
+			break;
+		v = nv;
+		v[(*n)++] = strdup(t->name + plen);
+		v[*n] = NULL;
+	}
+	return v;
+}
+
+/*
+ * An expanded tracepoint attach point with a wildcard event: one function
+ * per match, in name order (bpftrace's std::set of tracefs matches), each
+ * reading `args` through its own struct.
+ */
+static int gen_tp_matches(struct cg *c, const char *pname)
+{
+	const struct bc_attach_point *ap = c->ap;
+	const char *cat = ap->parts[0], *ev = ap->parts[1];
+	size_t n = 0;
+	char **names = tracefs_matches(c, cat, ev, &n);
+	int err = 0;
+
+	if (!names || !n) {
+		for (size_t i = 0; names && i < n; i++)
+			free(names[i]);
+		free(names);
+		names = args_matches(c, cat, ev, &n);
+	}
+	if (!names)
+		return cg_fail(c, -ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < n && !err; i++) {
+		char fname[1024];
+
+		snprintf(fname, sizeof(fname), "tracepoint:%s:%s", cat, names[i]);
+		c->tp_args = tp_args(c, cat, names[i]);
+		c->probe_full = fname;
+		err = gen_function(c, fname, pname);
+	}
+	if (!err && !n)
+		err = cg_unsupported(c, &ap->span, "tracepoint wildcard",
+				     "no tracepoint matches %s:%s", cat, ev);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	c->probe_full = NULL;
+	return err;
+}
+
 int cg_probe(struct cg *c, size_t item)
 {
 	const struct bc_probe *p = c->s->items[item].u.probe;
@@ -609,6 +742,7 @@ int cg_probe(struct cg *c, size_t item)
 
 	c->item = item;
 	c->probe = p;
+	c->tp_args = NULL;
 	c->sp = bc_sema_probe_of_item(c->sema, item);
 	if (!p->nr_aps)
 		return cg_fail(c, -EINVAL, &p->span, "probe without attach points");
@@ -642,12 +776,21 @@ int cg_probe(struct cg *c, size_t item)
 			}
 			/* each match starts from the same async ids */
 			c->ids = start;
+			if (c->pt == BC_PROBE_TRACEPOINT && c->ap->nr_parts == 2 &&
+			    strpbrk(c->ap->parts[1], "*?[")) {
+				err = gen_tp_matches(c, pname);
+				free(b.s);
+				continue;
+			}
+			if (c->pt == BC_PROBE_TRACEPOINT && c->ap->nr_parts == 2)
+				c->tp_args = tp_args(c, c->ap->parts[0], c->ap->parts[1]);
 			c->probe_full = b.s;
 			err = gen_function(c, b.s, pname);
 			free(b.s);
 		}
 	}
 	c->probe_full = NULL;
+	c->tp_args = NULL;
 	free(pname);
 	return err;
 }
