@@ -358,7 +358,9 @@ static int call_buf(struct cg *c, const struct bc_expr *call, struct cg_val *out
 	if (!buf)
 		return cg_irb_err(c);
 	lenp = cg_gep32(c, sty, buf, 0);
-	LLVMBuildStore(c->b, cg_intcast(c, length, c->irb->i8, false, NULL), lenp);
+	/* the length is the u8 of the header from here on */
+	length = cg_intcast(c, length, c->irb->i8, false, NULL);
+	LLVMBuildStore(c->b, length, lenp);
 	data = cg_gep32(c, sty, buf, 1);
 	bc_irb_memset(c->irb, data, 0, fixed, 1);
 	if ((err = eval(c, a0, &v)))
