@@ -14,6 +14,10 @@
  *       bytes  construct  name  source
  *         256  map-key    @x    probe.bt:3:5
  *       unattributed 200 bytes
+ *
+ * Probes of a script that have no figure (BC205: a construct the code
+ * generation model does not cover) are listed under the file with the
+ * reason, and counted in the summary line.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -25,6 +29,7 @@
 #include "../analyzer/kernel_limits.h"
 #include "../analyzer/target.h"
 #include "../analyzer/unit.h"
+#include "../rules/registry.h"
 
 enum verdict { V_OK, V_NEAR, V_OVER };
 
@@ -36,6 +41,7 @@ struct table_ctx {
 	const struct bc_target *target;
 	int limit;
 	size_t programs, over, near;
+	size_t unfigured;	/* probes without a stack figure (BC205) */
 	bool private_frames;	/* some chain has frames on a private stack */
 	int err;
 };
@@ -292,6 +298,25 @@ static int file_table(struct table_ctx *c, const struct bc_unit *u)
 	return err;
 }
 
+/* Probes the script compile step could not give a figure (BC205), so
+ * that a table without them is not read as complete. */
+static size_t not_computed(struct table_ctx *c, const struct bc_unit *u)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < u->diags.n; i++) {
+		const struct bc_diag *d = &u->diags.v[i];
+
+		if (d->suppressed || !d->rule || strcmp(d->rule->code, "BC205"))
+			continue;
+		fprintf(c->out, "  line %u: ", d->span.line);
+		bc_put_safe_str(c->out, d->message);
+		fputc('\n', c->out);
+		n++;
+	}
+	return n;
+}
+
 static void target_line(struct table_ctx *c)
 {
 	const struct bc_target *t = c->target;
@@ -325,12 +350,17 @@ static int report(FILE *out, const struct bc_run *run)
 		}
 		fprintf(out, " (%s)\n", bc_kind_name(u->kind));
 		c.err = file_table(&c, u);
+		if (!c.err)
+			c.unfigured += not_computed(&c, u);
 	}
 	if (c.err)
 		return c.err;
 	fprintf(out, "\n%zu %s in %zu %s: %zu over the limit, %zu near it", c.programs,
 		c.programs == 1 ? "program" : "programs", run->nr_units - failed,
 		run->nr_units - failed == 1 ? "file" : "files", c.over, c.near);
+	if (c.unfigured)
+		fprintf(out, "; %zu %s without a stack figure", c.unfigured,
+			c.unfigured == 1 ? "probe" : "probes");
 	if (failed)
 		fprintf(out, "; %zu %s could not be checked", failed, failed == 1 ? "file" : "files");
 	fputc('\n', out);

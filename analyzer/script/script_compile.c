@@ -262,7 +262,8 @@ static int probe_note(struct bc_unit *u, const struct bc_script_uncompiled *x)
 			p && p->nr_aps ? "this probe" : "a probe", x->message);
 	if (!d)
 		return -errno;
-	if (x->span.line && where.line)
+	if (x->span.line && where.line &&
+	    (x->span.start != where.start || x->span.end != where.end))
 		return bc_diag_note(d, NULL, &where, "the probe");
 	return 0;
 }
