@@ -290,10 +290,38 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* bpftrace numbers the script's maps first, in name order (its map table
- * is a std::map), then its own (perf_event, ...) as they are needed. */
+struct internal_maps {
+	struct cg *c;
+	bool join, elapsed;
+};
+
+static bool internal_cb(const struct bc_expr *e, void *ctx)
+{
+	struct internal_maps *im = ctx;
+	bool stack = (e->kind == BC_EXPR_BUILTIN &&
+		      (!strcmp(e->u.name, "kstack") || !strcmp(e->u.name, "ustack"))) ||
+		     (e->kind == BC_EXPR_CALL &&
+		      (!strcmp(e->u.call.name, "kstack") || !strcmp(e->u.call.name, "ustack")));
+
+	if (stack && e->type) {
+		char name[64];
+
+		cg_stack_map_name(e->type, name, sizeof(name));
+		bc_irb_map_id(im->c->irb, name);
+	}
+	im->join |= e->kind == BC_EXPR_CALL && !strcmp(e->u.call.name, "join");
+	im->elapsed |= e->kind == BC_EXPR_BUILTIN && !strcmp(e->u.name, "elapsed");
+	return false;
+}
+
+/*
+ * bpftrace numbers the script's maps first, in name order (its map table is
+ * a std::map), then its own: the stack maps, join, elapsed, perf_event
+ * (RequiredResources::create_maps).
+ */
 static int number_maps(struct cg *c)
 {
+	struct internal_maps im = { .c = c };
 	size_t n = bc_sema_nr_maps(c->sema);
 	const char **names = calloc(n ? n : 1, sizeof(*names));
 
@@ -306,6 +334,14 @@ static int number_maps(struct cg *c)
 		if (cg_map_id(c, names[i]) < 0)
 			break;
 	free(names);
+	for (size_t i = 0; i < c->s->nr_items; i++)
+		if (c->s->items[i].kind == BC_ITEM_PROBE)
+			cg_walk_probe(c->s->items[i].u.probe, internal_cb, &im);
+	if (im.join)
+		bc_irb_map_id(c->irb, "join");
+	if (im.elapsed)
+		bc_irb_map_id(c->irb, "elapsed");
+	bc_irb_map_id(c->irb, "perf_event");
 	return cg_irb_err(c);
 }
 

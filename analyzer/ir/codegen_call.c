@@ -36,6 +36,12 @@ static int probe_id(struct cg *c)
 	return c->probe_ids++;
 }
 
+/* One stack map per stack type (mode and limit), kernel and user alike. */
+void cg_stack_map_name(const struct bc_stype *t, char *buf, size_t n)
+{
+	snprintf(buf, n, "stack_%d_%u", t ? (int)t->stack_mode : 0, t ? t->stack_limit : 0);
+}
+
 static int builtin_stack(struct cg *c, const struct bc_expr *e, bool ustack, struct cg_val *out)
 {
 	const struct bc_stype *t = e->type;
@@ -46,8 +52,7 @@ static int builtin_stack(struct cg *c, const struct bc_expr *e, bool ustack, str
 	if (c->ver >= BC_BTV(0, 21, 0))
 		return cg_unsupported(c, &e->span, ustack ? "ustack" : "kstack",
 				      "stacks read with bpf_get_stack (0.21+) are not modelled");
-	snprintf(name, sizeof(name), "stack_%s_%u", ustack ? "u" : "k",
-		 t ? t->stack_limit : 0);
+	cg_stack_map_name(t, name, sizeof(name));
 	map = bc_irb_map_id(c->irb, name);
 	if (map < 0)
 		return cg_irb_err(c);
@@ -538,11 +543,15 @@ static int call_join(struct cg *c, const struct bc_expr *call, struct cg_val *ou
 
 		if (i)
 			addr = v.v = LLVMBuildAdd(c->b, v.v, cg_i64(c, 8), "");
+		LLVMValueRef src;
+
 		bc_irb_probe_read(c->irb, arr, cg_i32(c, 8), addr, as);
+		/* bpftrace's compiler evaluates the call's arguments right to
+		 * left: the load, then the address */
+		src = LLVMBuildLoad2(c->b, c->irb->i64, arr, "");
 		ix = cg_i64(c, 16 + (uint64_t)i * ARGSIZE);
 		dst = LLVMBuildGEP2(c->b, c->irb->i8, data, &ix, 1, "");
-		bc_irb_probe_read_str(c->irb, dst, cg_i32(c, ARGSIZE),
-				      LLVMBuildLoad2(c->b, c->irb->i64, arr, ""), as);
+		bc_irb_probe_read_str(c->irb, dst, cg_i32(c, ARGSIZE), src, as);
 	}
 	perf = bc_irb_map_id(c->irb, "perf_event");
 	bc_irb_perf_event_output(c->irb, perf, data, 16 + ARGNUM * ARGSIZE);

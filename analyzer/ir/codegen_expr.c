@@ -181,7 +181,7 @@ static int expr_param(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 	}
 	cg_lit_str(c, e, &s, &len);
 	{
-		struct bc_prov p = cg_prov(BC_PROV_STR, NULL, &e->span, true, NULL, 0);
+		struct bc_prov p = cg_prov("param-string", NULL, &e->span, true, NULL, 0);
 		LLVMValueRef buf = cg_alloca(c, LLVMArrayType2(c->irb->i8, len + 1), "str", &p);
 
 		if (!buf)

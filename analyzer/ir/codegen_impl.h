@@ -229,6 +229,17 @@ int cg_strcontains(struct cg *c, const struct bc_expr *l, const struct bc_expr *
 int cg_str_literal(struct cg *c, const struct bc_expr *e, struct cg_val *out);
 int cg_ternary(struct cg *c, const struct bc_expr *e, struct cg_val *out);
 
+/* ---- codegen_walk.c ---- */
+
+/* Called for every expression (pre-order); true stops the walk. */
+typedef bool (*cg_walk_fn)(const struct bc_expr *e, void *ctx);
+/* Walks the predicate and body of P; true when FN stopped it. */
+bool cg_walk_probe(const struct bc_probe *p, cg_walk_fn fn, void *ctx);
+/* Whether P uses builtin NAME (CALL false) or calls function NAME. */
+bool cg_probe_uses(const struct bc_probe *p, const char *name, bool call);
+/* The name of bpftrace's stack map for a kstack/ustack type. */
+void cg_stack_map_name(const struct bc_stype *t, char *buf, size_t n);
+
 /* ---- codegen_hist.c ---- */
 
 LLVMValueRef cg_log2_fn(struct cg *c);

@@ -230,10 +230,16 @@ int cg_map_key(struct cg *c, const struct bc_expr *m, struct cg_key *k)
 				k->prov = cg_prov_id(c, key);
 				cg_end(c, &v);
 			} else {
-				/* the value is the key; its allocation ends with the key */
+				/*
+				 * The value is the key. bpftrace's key deleter ends the
+				 * key when it is an alloca, whatever it is: a variable
+				 * used as a key ends there (its slot may then be
+				 * shared), a value reached through a GEP never ends.
+				 */
 				k->key = v.v;
-				k->del = cg_disarm(&v);
+				k->del = LLVMIsAAllocaInst(v.v) ? v.v : NULL;
 				k->prov = v.prov;
+				cg_disarm(&v);
 			}
 			return 0;
 		}
@@ -581,7 +587,7 @@ static int agg_simple(struct cg *c, const struct bc_expr *m, const struct bc_exp
 		cg_end(c, &a);
 	} else {
 		bool is_min = !strcmp(fn, "min");
-		LLVMBasicBlockRef lt = cg_block(c, "min.lt"), ge = cg_block(c, "min.ge");
+		LLVMBasicBlockRef lt, ge;
 		LLVMValueRef cmpv;
 
 		err = agg_arg(c, call, 0, &a, &x);
@@ -590,6 +596,9 @@ static int agg_simple(struct cg *c, const struct bc_expr *m, const struct bc_exp
 		/* min stores 0xffffffff - value so one comparison serves both */
 		if (is_min)
 			x = LLVMBuildSub(c->b, cg_i64(c, 0xffffffffu), x, "");
+		/* max names its blocks min.* too */
+		lt = cg_block(c, "min.lt");
+		ge = cg_block(c, "min.ge");
 		cmpv = LLVMBuildICmp(c->b, LLVMIntSGE, x, old.v, "");
 		LLVMBuildCondBr(c->b, cmpv, ge, lt);
 		LLVMPositionBuilderAtEnd(c->b, ge);

@@ -88,108 +88,6 @@ static char *probe_name(const struct cg *c, const struct bc_probe *p)
 
 /* ---- expansion ---- */
 
-static bool uses_builtin_expr(const struct bc_expr *e, const char *name);
-
-static bool uses_builtin_list(const struct bc_expr_list *l, const char *name)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (uses_builtin_expr(l->v[i], name))
-			return true;
-	return false;
-}
-
-static bool uses_builtin_block(const struct bc_block *b, const char *name);
-
-static bool uses_builtin_stmt(const struct bc_stmt *st, const char *name)
-{
-	if (!st)
-		return false;
-	switch (st->kind) {
-	case BC_STMT_EXPR:
-	case BC_STMT_RETURN:
-	case BC_STMT_DISCARD:
-		return uses_builtin_expr(st->u.expr, name);
-	case BC_STMT_ASSIGN:
-		return uses_builtin_expr(st->u.assign.target, name) ||
-		       uses_builtin_expr(st->u.assign.value, name);
-	case BC_STMT_LET:
-		return uses_builtin_expr(st->u.let.value, name);
-	case BC_STMT_IF:
-		return uses_builtin_expr(st->u.if_.cond, name) ||
-		       uses_builtin_block(st->u.if_.then, name) ||
-		       uses_builtin_stmt(st->u.if_.else_if, name) ||
-		       uses_builtin_block(st->u.if_.els, name);
-	case BC_STMT_WHILE:
-	case BC_STMT_UNROLL:
-		return uses_builtin_expr(st->u.loop.cond, name) ||
-		       uses_builtin_block(st->u.loop.body, name);
-	case BC_STMT_FOR:
-		return uses_builtin_expr(st->u.for_.map, name) ||
-		       uses_builtin_expr(st->u.for_.lo, name) ||
-		       uses_builtin_expr(st->u.for_.hi, name) ||
-		       uses_builtin_block(st->u.for_.body, name);
-	case BC_STMT_BLOCK:
-		return uses_builtin_block(st->u.block, name);
-	default:
-		return false;
-	}
-}
-
-static bool uses_builtin_block(const struct bc_block *b, const char *name)
-{
-	if (!b)
-		return false;
-	for (size_t i = 0; i < b->n; i++)
-		if (uses_builtin_stmt(b->stmts[i], name))
-			return true;
-	return uses_builtin_expr(b->tail, name);
-}
-
-static bool uses_builtin_expr(const struct bc_expr *e, const char *name)
-{
-	if (!e)
-		return false;
-	switch (e->kind) {
-	case BC_EXPR_BUILTIN:
-		return !strcmp(e->u.name, name);
-	case BC_EXPR_MAP:
-		return uses_builtin_list(&e->u.map.keys, name);
-	case BC_EXPR_CALL:
-		return uses_builtin_list(&e->u.call.args, name);
-	case BC_EXPR_BINOP:
-		return uses_builtin_expr(e->u.binop.left, name) ||
-		       uses_builtin_expr(e->u.binop.right, name);
-	case BC_EXPR_UNOP:
-	case BC_EXPR_COMPTIME:
-		return uses_builtin_expr(e->u.unop.operand, name);
-	case BC_EXPR_TERNARY:
-		return uses_builtin_expr(e->u.ternary.cond, name) ||
-		       uses_builtin_expr(e->u.ternary.then, name) ||
-		       uses_builtin_expr(e->u.ternary.els, name);
-	case BC_EXPR_FIELD:
-		return uses_builtin_expr(e->u.field.base, name);
-	case BC_EXPR_TUPLE_INDEX:
-		return uses_builtin_expr(e->u.tindex.base, name);
-	case BC_EXPR_INDEX:
-		return uses_builtin_expr(e->u.index.base, name) ||
-		       uses_builtin_expr(e->u.index.index, name);
-	case BC_EXPR_CAST:
-		return uses_builtin_expr(e->u.cast.operand, name);
-	case BC_EXPR_TUPLE:
-		return uses_builtin_list(&e->u.list, name);
-	case BC_EXPR_RECORD:
-		return uses_builtin_list(&e->u.record.values, name);
-	case BC_EXPR_BLOCK:
-		return uses_builtin_block(e->u.block, name);
-	case BC_EXPR_IF:
-		return uses_builtin_expr(e->u.if_.cond, name) ||
-		       uses_builtin_block(e->u.if_.then, name) ||
-		       uses_builtin_expr(e->u.if_.els, name);
-	default:
-		return false;
-	}
-}
-
 /*
  * Whether bpftrace builds one program per attach point (need_expansion):
  * USDT probes, probes using the `probe` builtin, and tracepoint probes
@@ -206,9 +104,9 @@ static bool need_expansion(const struct cg *c, const struct bc_probe *p)
 			return true;
 		tp |= pt == BC_PROBE_TRACEPOINT;
 	}
-	if (uses_builtin_expr(p->pred, "probe") || uses_builtin_block(p->body, "probe"))
+	if (cg_probe_uses(p, "probe", false))
 		return true;
-	return tp && (uses_builtin_expr(p->pred, "args") || uses_builtin_block(p->body, "args"));
+	return tp && cg_probe_uses(p, "args", false);
 }
 
 /* ---- variables ---- */

@@ -23,7 +23,7 @@ int cg_str_literal(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 	if (t->kind != BC_ST_STRING || !t->size)
 		return cg_fail(c, -EINVAL, &e->span, "string literal typed as %s",
 			       bc_stype_kind_name(t->kind));
-	p = cg_prov(BC_PROV_STR, "literal", &e->span, false, NULL, 0);
+	p = cg_prov("string-literal", NULL, &e->span, false, NULL, 0);
 	buf = bc_irb_str_literal(c->irb, e->u.str.data, t->size, &p);
 	if (!buf)
 		return cg_irb_err(c);
