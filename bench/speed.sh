@@ -12,6 +12,8 @@
 # median and p90 over the scripts, the overall ratio (target: bpfcheck at
 # least 10x faster) and the largest peak RSS (wait4 rusage, bench/runstat.c).
 # Scripts bpftrace -d fails on here are timed but left out of the ratio.
+# Then where bpfcheck's time goes, phase by phase (bench/compile_phases.c,
+# one process per script), as medians over the scripts.
 set -u
 BUILD=${1:-build}
 [ $# -gt 0 ] && shift
@@ -96,4 +98,27 @@ END {
 	}
 	if (nfail) printf "bpftrace -d failed on %d scripts here (left out of the ratio)\n", nfail
 }' "$RAW"
+
+# where the time goes (one cold process per script, so the first-use costs
+# of BTF, tracefs and LLVM are in the phases that pay them)
+if [ $script_ok -eq 1 ] && [ -f "$BUILD/libbpfcheck.a" ]; then
+	LLVM_LIBDIR=$(llvm-config-19 --libdir)
+	if ${CC:-cc} -std=gnu11 -D_GNU_SOURCE -O2 -I. -I"$BUILD" $(llvm-config-19 --includedir | sed 's/^/-I/') \
+		bench/compile_phases.c "$BUILD/libbpfcheck.a" $(pkg-config --libs libbpf libelf libdw jansson) -lm \
+		-L"$LLVM_LIBDIR" -Wl,-rpath,"$LLVM_LIBDIR" -lLLVM-19 -o "$OUT/compile_phases" 2>/dev/null; then
+		: > "$OUT/phases.tsv"
+		for script in "$@"; do "$OUT/compile_phases" "$script" >> "$OUT/phases.tsv" 2>/dev/null; done
+		awk -F'\t' '
+		function med(col,   i, j, t, a) {
+			for (i = 1; i <= n; i++) a[i] = v[i, col]
+			for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+			return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+		}
+		{ n++; for (c = 2; c <= 9; c++) v[n, c] = $c }
+		END {
+			if (!n) exit
+			printf "\nbpfcheck phases, median ms over %d scripts (shared libLLVM, in-process): parse %.1f, semantic analysis %.1f (BTF/tracefs loading included), codegen %.1f, O3 %.1f, slots %.1f, BPF backend %.1f, object %.1f; total %.1f\n", n, med(2), med(3), med(4), med(5), med(6), med(7), med(8), med(9)
+		}' "$OUT/phases.tsv"
+	fi
+fi
 exit 0

@@ -179,6 +179,7 @@ static int compile_one(struct bc_unit *u, const struct bc_target *t, const struc
 		       bool only, size_t item, struct bc_script_compile_result *r)
 {
 	struct bc_codegen_status st = { 0 };
+	struct bc_compile_stats cs;
 	struct bc_codegen_opts o;
 	struct bc_ir_module *m = NULL;
 	struct bc_prov_table *prov = NULL;
@@ -201,8 +202,12 @@ static int compile_one(struct bc_unit *u, const struct bc_target *t, const struc
 		return only ? add_uncompiled(r, &st, item) : -EOPNOTSUPP;
 	}
 	t0 = now_ns();
-	err = bc_compile_module(u, t, m, prov, NULL, NULL);
+	err = bc_compile_module(u, t, m, prov, NULL, &cs);
 	r->compile_ns += now_ns() - t0;
+	r->opt_ns += cs.opt_ns;
+	r->slots_ns += cs.analyze_ns;
+	r->backend_ns += cs.codegen_ns;
+	r->object_ns += cs.object_ns;
 	bc_prov_table_free(prov);
 	bc_ir_module_free(m);
 	return err;

@@ -40,6 +40,9 @@ struct bc_script_compile_result {
 	struct bc_script_uncompiled *uncompiled;
 	size_t nr_uncompiled;
 	uint64_t codegen_ns, compile_ns;
+	/* compile_ns in parts: the optimiser, liveness and slots, the BPF
+	 * backend, the object analysis (the rest is setting the backend up) */
+	uint64_t opt_ns, slots_ns, backend_ns, object_ns;
 };
 
 /*
