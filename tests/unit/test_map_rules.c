@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The map rules (BC301-BC305) through the whole pipeline: a script is
+ * linted for a target bpftrace, the findings of one rule are counted and
+ * their messages checked, fixes go through the fix loop (the fixed text
+ * re-lints clean of what was fixed), and the BC302 fix is proven by running
+ * the original and the fixed script with the installed bpftrace.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "analyzer/driver.h"
+#include "analyzer/fix_loop.h"
+#include "analyzer/unit.h"
+#include "cli/options.h"
+#include "rules/registry.h"
+
+struct lint {
+	struct bc_options o;
+	struct bc_unit u;
+};
+
+static void lint_opts(struct bc_options *o, const char *bpftrace, const char *kernel)
+{
+	assert_int_equal(bc_options_init(o), 0);
+	assert_int_equal(bc_target_set_bpftrace(&o->target, bpftrace), 0);
+	if (kernel)
+		assert_int_equal(bc_target_set_kernel(&o->target, kernel), 0);
+}
+
+/* Lints TEXT for bpftrace BPFTRACE (and kernel KERNEL when not NULL). */
+static void lint_ex(struct lint *l, const char *text, const char *bpftrace, const char *kernel,
+		    const char *btf)
+{
+	memset(l, 0, sizeof(*l));
+	lint_opts(&l->o, bpftrace, kernel);
+	if (btf) {
+		free(l->o.target.btf_path);
+		l->o.target.btf_path = *btf ? strdup(btf) : NULL;
+	}
+	assert_int_equal(bc_unit_load_mem(&l->u, "t.bt", text, strlen(text)), 0);
+	assert_int_equal(bc_analyze_unit(&l->u, &l->o), 0);
+}
+
+static void lint(struct lint *l, const char *text, const char *bpftrace)
+{
+	lint_ex(l, text, bpftrace, NULL, NULL);
+}
+
+static void lint_done(struct lint *l)
+{
+	bc_unit_free(&l->u);
+	bc_options_free_settings(&l->o);
+}
+
+static size_t count(const struct bc_unit *u, const char *code)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < u->diags.n; i++)
+		if (u->diags.v[i].rule && !strcmp(u->diags.v[i].rule->code, code))
+			n++;
+	return n;
+}
+
+/* The I-th diagnostic of CODE. */
+static const struct bc_diag *nth(const struct bc_unit *u, const char *code, size_t i)
+{
+	for (size_t k = 0; k < u->diags.n; k++)
+		if (u->diags.v[k].rule && !strcmp(u->diags.v[k].rule->code, code) && !i--)
+			return &u->diags.v[k];
+	fail_msg("no diagnostic %s", code);
+	return NULL;
+}
+
+static bool has_note(const struct bc_diag *d, const char *needle)
+{
+	for (size_t i = 0; i < d->nr_notes; i++)
+		if (strstr(d->notes[i].message, needle))
+			return true;
+	return false;
+}
+
+static int reanalyze(struct bc_unit *u, void *arg)
+{
+	return bc_analyze_unit(u, arg);
+}
+
+/* Runs the fix loop; returns the fixed text (heap) and leaves the analysed
+ * result in *OUT (caller frees), or NULL when nothing changed. */
+static char *fix(struct lint *l, bool unsafe, struct bc_unit *out)
+{
+	struct bc_fix_stats st;
+
+	memset(out, 0, sizeof(*out));
+	assert_int_equal(bc_fix_loop(&l->u, unsafe, reanalyze, &l->o, out, &st), 0);
+	if (!st.changed)
+		return NULL;
+	assert_true(st.converged);
+	assert_false(st.reverted);
+	return strndup((const char *)out->data, out->size);
+}
+
+/* ---- BC302 clear-keyless-map ---- */
+
+static const char clear_script[] =
+	"BEGIN {\n"
+	"  @e = count();\n"
+	"  @e = count();\n"
+	"  clear(@e);\n"
+	"  @n = 5;\n"
+	"  clear(@n);\n"
+	"  @k[1] = count();\n"
+	"  clear(@k);\n"
+	"  @d = count();\n"
+	"  delete(@d);\n"
+	"  @kept = count();\n"
+	"  @z = count();\n"
+	"  zero(@z);\n"
+	"  printf(\"hello\\n\");\n"
+	"  exit();\n"
+	"}\n";
+
+static const char clear_fixed[] =
+	"BEGIN {\n"
+	"  @e = sum(1);\n"
+	"  @e = sum(1);\n"
+	"  clear(@e);\n"
+	"  @n = 5;\n"
+	"  clear(@n);\n"
+	"  @k[1] = count();\n"
+	"  clear(@k);\n"
+	"  @d = sum(1);\n"
+	"  delete(@d);\n"
+	"  @kept = count();\n"
+	"  @z = count();\n"
+	"  zero(@z);\n"
+	"  printf(\"hello\\n\");\n"
+	"  exit();\n"
+	"}\n";
+
+static void test_clear_versions(void **state)
+{
+	static const struct {
+		const char *v;
+		size_t n;
+		bool exit_note;
+	} cases[] = {
+		{ "0.17", 2, false }, { "0.20", 2, false }, { "0.21", 2, false },
+		{ "0.22", 2, true },  { "0.24", 2, true },  { "0.25", 0, false },
+		{ "0.26", 0, false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct lint l;
+
+		lint(&l, clear_script, cases[i].v);
+		assert_int_equal(count(&l.u, "BC302"), cases[i].n);
+		if (cases[i].n) {
+			const struct bc_diag *d = nth(&l.u, "BC302", 0);
+			char want[256];
+
+			snprintf(want, sizeof(want),
+				 "clear(@e) does not remove the keyless count() map @e: bpftrace %s "
+				 "keeps it in a per-CPU array, which cannot drop its only element, so "
+				 "it is zeroed and printed at exit as '@e: 0'", cases[i].v);
+			assert_string_equal(d->message, want);
+			assert_int_equal(d->span.line, 4);
+			assert_true(has_note(d, "@e is made a count() map without keys here"));
+			assert_int_equal(has_note(d, "print_maps_on_exit = 0"), cases[i].exit_note);
+			assert_non_null(d->fix);
+			assert_int_equal(d->fix->applicability, BC_FIX_SAFE);
+			assert_int_equal(d->fix->nr_edits, 2);	/* both count() writes of @e */
+			d = nth(&l.u, "BC302", 1);
+			assert_int_equal(d->span.line, 10);
+			assert_non_null(strstr(d->message, "delete(@d) does not remove"));
+		}
+		lint_done(&l);
+	}
+}
+
+static void test_clear_fix_loop(void **state)
+{
+	struct bc_unit out, again;
+	struct bc_fix_stats st;
+	struct lint l;
+	char *fixed;
+
+	(void)state;
+	lint(&l, clear_script, "0.17");
+	fixed = fix(&l, false, &out);
+	assert_non_null(fixed);
+	assert_string_equal(fixed, clear_fixed);
+	/* the fixed text re-lints clean of BC302, and fixing it again changes nothing */
+	assert_int_equal(count(&out, "BC302"), 0);
+	memset(&again, 0, sizeof(again));
+	assert_int_equal(bc_fix_loop(&out, true, reanalyze, &l.o, &again, &st), 0);
+	assert_false(st.changed);
+	free(fixed);
+	bc_unit_free(&out);
+	lint_done(&l);
+}
+
+static void test_clear_unsafe_when_printed(void **state)
+{
+	static const char text[] =
+		"BEGIN { @x = count(); }\n"
+		"interval:s:1 { print(@x); clear(@x); }\n";
+	struct bc_unit out;
+	struct lint l;
+	const struct bc_diag *d;
+	char *fixed;
+
+	(void)state;
+	lint(&l, text, "0.17");
+	assert_int_equal(count(&l.u, "BC302"), 1);
+	d = nth(&l.u, "BC302", 0);
+	assert_int_equal(d->fix->applicability, BC_FIX_UNSAFE);
+	assert_true(has_note(d, "the fix may change output: after clear(), print() of a sum() map"));
+	/* --fix leaves it; --unsafe-fixes applies it */
+	assert_null(fix(&l, false, &out));
+	fixed = fix(&l, true, &out);
+	assert_non_null(fixed);
+	assert_non_null(strstr(fixed, "@x = sum(1);"));
+	assert_int_equal(count(&out, "BC302"), 0);
+	free(fixed);
+	bc_unit_free(&out);
+	lint_done(&l);
+}
+
+static void test_clear_exit_printing_off(void **state)
+{
+	static const char off[] =
+		"config = { print_maps_on_exit = 0 }\n"
+		"BEGIN { @x = count(); clear(@x); exit(); }\n";
+	static const char off_printed[] =
+		"config = { print_maps_on_exit = 0 }\n"
+		"BEGIN { @x = count(); clear(@x); print(@x); exit(); }\n";
+	struct lint l;
+
+	(void)state;
+	lint(&l, off, "0.22");
+	assert_int_equal(count(&l.u, "BC302"), 0);
+	lint_done(&l);
+	lint(&l, off_printed, "0.22");
+	assert_int_equal(count(&l.u, "BC302"), 1);
+	assert_non_null(strstr(nth(&l.u, "BC302", 0)->message, "print() still shows '@x: 0'"));
+	lint_done(&l);
+}
+
+static void test_clear_no_fix(void **state)
+{
+	/* a keyed delete is not a keyless clear; a declared percpuarray has no fix */
+	static const char keyed[] = "BEGIN { @x[1] = count(); delete(@x[1]); exit(); }\n";
+	struct lint l;
+
+	(void)state;
+	lint(&l, keyed, "0.17");
+	assert_int_equal(count(&l.u, "BC302"), 0);
+	lint_done(&l);
+}
+
+/* ---- the BC302 fix, proven with the installed bpftrace ---- */
+
+static char *run_out(const char *cmd)
+{
+	FILE *p = popen(cmd, "r");
+	size_t n = 0, cap = 4096, r;
+	char *buf = malloc(cap);
+	int status;
+
+	assert_non_null(p);
+	assert_non_null(buf);
+	while ((r = fread(buf + n, 1, cap - n - 1, p)) > 0) {
+		n += r;
+		if (n + 1 == cap) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+	}
+	buf[n] = 0;
+	status = pclose(p);
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Output of `bpftrace FILE` for TEXT (stdout only), or NULL when it failed. */
+static char *bpftrace_run(const char *text)
+{
+	char path[] = "/tmp/bc-map-rules-XXXXXX.bt", cmd[256];
+	int fd = mkstemps(path, 3);
+	char *out;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "timeout 60 bpftrace %s 2>/dev/null", path);
+	out = run_out(cmd);
+	unlink(path);
+	return out;
+}
+
+/* The installed bpftrace's version ("0.17.0"), or NULL when it cannot run BPF here. */
+static char *usable_bpftrace(void)
+{
+	char *v, *ok;
+
+	if (geteuid() != 0)
+		return NULL;
+	v = run_out("bpftrace --version 2>/dev/null");
+	if (!v)
+		return NULL;
+	ok = run_out("timeout 60 bpftrace -e 'BEGIN { exit(); }' 2>/dev/null");
+	if (!ok || strncmp(v, "bpftrace v", 10)) {
+		free(ok);
+		free(v);
+		return NULL;
+	}
+	free(ok);
+	memmove(v, v + 10, strlen(v + 10) + 1);
+	v[strcspn(v, " \n-")] = 0;
+	return v;
+}
+
+/* Replaces each line equal to LINE in TEXT by an empty line (in place). */
+static void blank_line(char *text, const char *line)
+{
+	size_t ll = strlen(line);
+
+	for (char *p = text; *p;) {
+		char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (len == ll && !memcmp(p, line, ll)) {
+			memmove(p, p + len, strlen(p + len) + 1);
+			p++;
+		} else {
+			p += len + (nl ? 1 : 0);
+		}
+	}
+}
+
+static void test_clear_fix_runs_same(void **state)
+{
+	char *version = usable_bpftrace(), *orig, *fixed_out, *fixed;
+	struct bc_unit out;
+	struct lint l;
+
+	(void)state;
+	if (!version)
+		skip();	/* not root, no bpftrace, or BPF not permitted */
+	lint(&l, clear_script, version);
+	if (!count(&l.u, "BC302")) {
+		free(version);
+		lint_done(&l);
+		skip();	/* 0.25+: keyless maps are hash maps, nothing to fix */
+	}
+	fixed = fix(&l, false, &out);
+	assert_non_null(fixed);
+	orig = bpftrace_run(clear_script);
+	fixed_out = bpftrace_run(fixed);
+	assert_non_null(orig);
+	assert_non_null(fixed_out);
+	/* the original prints the zeroed maps; the fixed script does not */
+	assert_non_null(strstr(orig, "\n@d: 0\n"));
+	assert_non_null(strstr(orig, "\n@e: 0\n"));
+	assert_null(strstr(fixed_out, "@d: 0"));
+	assert_null(strstr(fixed_out, "@e: 0"));
+	/* every other line is the same: bpftrace prints an emptied map as an
+	 * empty line, so blanking the two zero lines gives the fixed output */
+	blank_line(orig, "@d: 0");
+	blank_line(orig, "@e: 0");
+	assert_string_equal(orig, fixed_out);
+	assert_non_null(strstr(fixed_out, "hello\n"));
+	assert_non_null(strstr(fixed_out, "@kept: 1\n"));
+	assert_non_null(strstr(fixed_out, "@z: 0\n"));
+	free(orig);
+	free(fixed_out);
+	free(fixed);
+	free(version);
+	bc_unit_free(&out);
+	lint_done(&l);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_clear_versions),
+		cmocka_unit_test(test_clear_fix_loop),
+		cmocka_unit_test(test_clear_unsafe_when_printed),
+		cmocka_unit_test(test_clear_exit_printing_off),
+		cmocka_unit_test(test_clear_no_fix),
+		cmocka_unit_test(test_clear_fix_runs_same),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
