@@ -55,5 +55,5 @@ int bc_script_frontend(struct bc_unit *u, const struct bc_options *o)
 	 * script parsed and analysed cleanly (analyzer/script/script_compile.h) */
 	if (!stack_rules_enabled(o))
 		return 0;
-	return bc_script_compile_unit(u, t);
+	return bc_script_compile_unit(u, t, o->tracefs);
 }
