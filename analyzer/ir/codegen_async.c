@@ -239,7 +239,7 @@ static int print_value(struct cg *c, const struct bc_expr *call, const struct bc
 	content = cg_gep32(c, sty, buf, 2);
 	bc_irb_memset(c->irb, content, 0, t->size, 1);
 	if (cg_need_memcpy(t)) {
-		if (cg_on_stack(a))
+		if (cg_on_stack(c, a))
 			bc_irb_memcpy(c->irb, content, v.v, t->size, 1);
 		else
 			bc_irb_probe_read(c->irb, content, cg_i32(c, t->size), v.v, t->as);

@@ -634,7 +634,7 @@ static int call_macaddr(struct cg *c, const struct bc_expr *call, struct cg_val 
 		return cg_irb_err(c);
 	if ((err = eval(c, a0, &v)))
 		return err;
-	if (cg_on_stack(a0))
+	if (cg_on_stack(c, a0))
 		bc_irb_memcpy(c->irb, buf, v.v, at->size, 1);
 	else
 		bc_irb_probe_read(c->irb, buf, cg_i32(c, at->size), v.v, at->as);

@@ -57,18 +57,23 @@ bool cg_is_ctx(struct cg *c, const struct bc_expr *e)
 	}
 }
 
-bool cg_is_internal(const struct bc_expr *e)
+bool cg_is_internal(struct cg *c, const struct bc_expr *e)
 {
 	const struct bc_stype *t = e->type;
+	const struct cg_var *v;
 
 	switch (e->kind) {
 	case BC_EXPR_MAP:
 		/* a record or array stored in a map is read into BPF memory */
 		return t && (t->kind == BC_ST_CSTRUCT || t->kind == BC_ST_ARRAY);
+	case BC_EXPR_VAR:
+		/* a variable keeps the type (and the flag) of its value */
+		v = cg_var_find(c, e);
+		return v && v->internal;
 	case BC_EXPR_FIELD:
-		return !e->u.field.arrow && cg_is_internal(e->u.field.base);
+		return !e->u.field.arrow && cg_is_internal(c, e->u.field.base);
 	case BC_EXPR_INDEX:
-		return cg_is_internal(e->u.index.base);
+		return cg_is_internal(c, e->u.index.base);
 	case BC_EXPR_CALL:
 		return !strcmp(e->u.call.name, "pton");
 	default:
@@ -76,9 +81,9 @@ bool cg_is_internal(const struct bc_expr *e)
 	}
 }
 
-bool cg_on_stack(const struct bc_expr *e)
+bool cg_on_stack(struct cg *c, const struct bc_expr *e)
 {
-	return cg_is_internal(e) || cg_on_stack_already(e->type);
+	return cg_is_internal(c, e) || cg_on_stack_already(e->type);
 }
 
 const char *cg_struct_name(const struct bc_stype *t)
@@ -767,7 +772,7 @@ static int expr_field(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 	/* `a->f` is `(*a).f`: the dereference of a ctx pointer is ctx */
 	ctx = cg_is_ctx(c, base) && (e->u.field.arrow || is_record(bt));
 	snprintf(temp, sizeof(temp), "%s.%s", cg_struct_name(rec), e->u.field.name);
-	if (!e->u.field.arrow && cg_is_internal(base)) {
+	if (!e->u.field.arrow && cg_is_internal(c, base)) {
 		LLVMTypeRef data_ty = cg_type(c, rec, &e->span);
 		LLVMTypeRef elem_ty = cg_type(c, f->type, &e->span);
 
@@ -888,7 +893,7 @@ static int expr_index(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 		return err;
 	if (!a.v || !ix.v)
 		return cg_unsupported(c, &e->span, "index", "operand has no value");
-	if (cg_is_internal(base)) {
+	if (cg_is_internal(c, base)) {
 		LLVMTypeRef data_ty = cg_type(c, t, &e->span), elem_ty = cg_type(c, elem, &e->span);
 
 		if (!data_ty || !elem_ty)

@@ -41,6 +41,7 @@ struct cg_var {
 	LLVMTypeRef ty;
 	uint32_t prov;			/* its record */
 	uint32_t origin;		/* record its bytes last came from */
+	bool internal;			/* holds the address of a map value (is_internal) */
 };
 
 struct cg_loop {
@@ -135,9 +136,9 @@ uint32_t cg_size(const struct bc_stype *t);
 const struct bc_stype *cg_etype(struct cg *c, const struct bc_expr *e);
 /* Whether E is a value bpftrace keeps in BPF memory already (is_internal:
  * a map value or a part of one, pton()). */
-bool cg_is_internal(const struct bc_expr *e);
+bool cg_is_internal(struct cg *c, const struct bc_expr *e);
 /* onStack(): internal or shouldBeOnStackAlready. */
-bool cg_on_stack(const struct bc_expr *e);
+bool cg_on_stack(struct cg *c, const struct bc_expr *e);
 /* Whether E is a context access (args, ctx, and fields/derefs of them). */
 bool cg_is_ctx(struct cg *c, const struct bc_expr *e);
 /* Casts an integer value to i64 (CreateIntCast(v, i64, sign)). */

@@ -134,7 +134,7 @@ static int multi_key(struct cg *c, const struct bc_expr *m, const struct bc_sema
 		if (err)
 			return err;
 		dst = cg_byte_gep(c, arr, key, off);
-		if (cg_on_stack(e)) {
+		if (cg_on_stack(c, e)) {
 			if (et->kind == BC_ST_STRING && et->size < ks)
 				bc_irb_memset(c->irb, dst, 0, ks, 1);
 			bc_irb_memcpy(c->irb, dst, v.v, et->size, 1);
@@ -215,7 +215,7 @@ int cg_map_key(struct cg *c, const struct bc_expr *m, struct cg_key *k)
 		err = key_expr(c, e, &v);
 		if (err)
 			return err;
-		if (cg_on_stack(e)) {
+		if (cg_on_stack(c, e)) {
 			if (et->kind == BC_ST_STRING && et->size != kt->size) {
 				/* a string of another size: padded into a key of the map's */
 				LLVMTypeRef ty = cg_type(c, kt, &e->span);
@@ -461,7 +461,7 @@ static int store_map(struct cg *c, const struct bc_stmt *st, const struct bc_exp
 			val = v->v;
 		}
 	} else if (mt->kind == BC_ST_CSTRUCT || mt->kind == BC_ST_ARRAY) {
-		if (cg_is_internal(value)) {
+		if (cg_is_internal(c, value)) {
 			val = v->v;
 			if (LLVMGetTypeKind(LLVMTypeOf(val)) == LLVMIntegerTypeKind)
 				val = LLVMBuildIntToPtr(c->b, val, c->irb->ptr, "");

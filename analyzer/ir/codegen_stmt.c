@@ -211,6 +211,7 @@ static int assign_var(struct cg *c, const struct bc_expr *var, const struct bc_e
 		cv->prov = cg_prov_id(c, cv->slot);
 	}
 	(void)stmt_span;
+	cv->internal = cg_is_internal(c, value);
 	if (vt->kind == BC_ST_ARRAY || vt->kind == BC_ST_CSTRUCT) {
 		/* only the address is stored; the value lives on (disarmed) */
 		LLVMBuildStore(c->b, cg_int64(c, v.v, false), cv->slot);

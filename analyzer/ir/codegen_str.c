@@ -73,7 +73,7 @@ int cg_tuple(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 		if (!v.v)
 			return cg_unsupported(c, &el->span, "tuple", "element has no value");
 		dst = cg_gep32(c, ty, buf, (unsigned)i);
-		if (cg_on_stack(el)) {
+		if (cg_on_stack(c, el)) {
 			bc_irb_memcpy(c->irb, dst, v.v, et->size, 1);
 			if (v.prov && nfrom < sizeof(from) / sizeof(from[0]))
 				from[nfrom++] = v.prov;

@@ -11,6 +11,12 @@
  *  - "unopt": bpftrace's unoptimised IR through our O3 and code generation
  *             (the same optimiser as ours: differences are code generation).
  *
+ * Then the construct scripts (tests/golden/codegen, fixtures/scripts/codegen)
+ * instruction by instruction: opcode, value name (LLVM's uniquing digits
+ * dropped), callee and constant arguments, alloca sizes, load/store types,
+ * comparison predicates, block labels; bitcasts, which opaque pointers no
+ * longer need, are skipped.
+ *
  * Needs root, bpftrace and the kernel's BTF; skipped otherwise. The IR
  * bpftrace prints is cached in $BC_BUILD/codegen-ref (delete to refresh).
  * Every difference must be listed in known_diffs[] with its reason, so a
@@ -32,6 +38,7 @@
 #include <cmocka.h>
 
 #include <llvm-c/Core.h>
+#include <llvm-c/Target.h>
 
 #include "analyzer/ir/backend.h"
 #include "analyzer/ir/codegen.h"
@@ -125,7 +132,9 @@ static bool run_bpftrace(const char *tool, const char *out)
 	char cmd[8192];
 	int st;
 
-	snprintf(cmd, sizeof(cmd), "timeout 120 bpftrace -dd '%s' >'%s' 2>/dev/null", tool, out);
+	/* --unsafe: the construct scripts call system(), signal(), ... */
+	snprintf(cmd, sizeof(cmd), "timeout 120 bpftrace --unsafe -dd '%s' >'%s' 2>/dev/null",
+		 tool, out);
 	st = system(cmd);
 	return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
@@ -180,7 +189,8 @@ static struct bc_ir_module *reference(const char *tool, const char *name, bool o
 
 /* ---- ours ---- */
 
-static int ours(const char *tool, struct frames *out, char *why, size_t whylen)
+/* Our module for TOOL (0.17, this machine's BTF and tracefs). */
+static struct bc_ir_module *our_module(const char *tool, char *why, size_t whylen, int *errp)
 {
 	struct bc_unit u;
 	struct bc_parse_opts po = { .bpftrace = 1700 };
@@ -194,26 +204,169 @@ static int ours(const char *tool, struct frames *out, char *why, size_t whylen)
 	char *text = bc_test_read_file(tool, &len);
 	int err;
 
-	memset(out, 0, sizeof(*out));
 	memset(&u, 0, sizeof(u));
-	if (!text)
-		return -ENOENT;
+	if (!text) {
+		*errp = -ENOENT;
+		return NULL;
+	}
 	bc_unit_load_mem(&u, tool, text, len);
 	err = bc_script_parse(&u, &po, &s);
 	if (!err)
 		err = bc_sema_run(&u, s, &so, &sema);
-	if (!err)
+	if (!err && bc_sema_nr_errors(sema)) {
+		snprintf(why, whylen, "semantic errors");
+		err = -EINVAL;
+	} else if (!err) {
 		err = bc_codegen(s, sema, &co, &m, NULL);
-	if (err)
-		snprintf(why, whylen, "%u:%u %s", st.span.line, st.span.col, st.message);
-	if (!err)
-		err = module_frames(m, true, out);
-	bc_ir_module_free(m);
+		if (err)
+			snprintf(why, whylen, "%u:%u %s", st.span.line, st.span.col, st.message);
+	}
 	bc_sema_free(sema);
 	bc_unit_free(&u);
 	bc_script_free(s);
 	free(text);
+	*errp = err;
+	return m;
+}
+
+static int ours(const char *tool, struct frames *out, char *why, size_t whylen)
+{
+	int err;
+	struct bc_ir_module *m = our_module(tool, why, whylen, &err);
+
+	memset(out, 0, sizeof(*out));
+	if (!err)
+		err = module_frames(m, true, out);
+	bc_ir_module_free(m);
 	return err;
+}
+
+/* ---- instruction signatures ---- */
+
+struct sig {
+	char *s;
+	size_t n, cap;
+};
+
+static void sig_add(struct sig *b, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	va_start(ap, fmt);
+	k = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (b->n + (size_t)k + 1 > b->cap) {
+		b->cap = (b->n + (size_t)k + 1) * 2;
+		b->s = realloc(b->s, b->cap);
+		assert_non_null(b->s);
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->n, (size_t)k + 1, fmt, ap);
+	va_end(ap);
+	b->n += (size_t)k;
+}
+
+/* NAME without LLVM's uniquing digits ("str5" -> "str"). A name the
+ * irbuilder moved from bpftrace's bitcast to its load ("cast") is dropped:
+ * opaque pointers have no cast to carry it. */
+static void sig_name(struct sig *b, LLVMValueRef v)
+{
+	size_t len;
+	const char *n = LLVMGetValueName2(v, &len);
+
+	while (len && n[len - 1] >= '0' && n[len - 1] <= '9')
+		len--;
+	if (LLVMIsALoadInst(v) && len == 4 && !strncmp(n, "cast", 4))
+		len = 0;
+	sig_add(b, " %.*s", (int)len, n);
+}
+
+static void sig_call(struct sig *b, LLVMValueRef call)
+{
+	static const char *const intrinsics[] = { "llvm.lifetime.start", "llvm.lifetime.end",
+						  "llvm.memset", "llvm.memcpy", "llvm.bpf.pseudo",
+						  "llvm.bswap" };
+	LLVMValueRef c = LLVMGetCalledValue(call);
+	size_t len;
+
+	if (LLVMIsAFunction(c)) {
+		const char *n = LLVMGetValueName2(c, &len);
+
+		for (size_t i = 0; i < sizeof(intrinsics) / sizeof(intrinsics[0]); i++)
+			if (!strncmp(n, intrinsics[i], strlen(intrinsics[i])))
+				n = intrinsics[i];
+		sig_add(b, " %s", n);
+	} else if (LLVMIsAConstantExpr(c)) {
+		sig_add(b, " helper#%llu", LLVMConstIntGetZExtValue(LLVMGetOperand(c, 0)));
+	}
+	for (unsigned i = 0; i + 1 < (unsigned)LLVMGetNumOperands(call); i++) {
+		LLVMValueRef a = LLVMGetOperand(call, i);
+
+		if (LLVMIsAConstantInt(a))
+			sig_add(b, " %lld", LLVMConstIntGetSExtValue(a));
+		else
+			sig_add(b, " v");
+	}
+}
+
+static char *type_str(LLVMTypeRef t)
+{
+	/* typed-pointer IR upgraded by LLVM 19 has opaque pointers too */
+	return LLVMPrintTypeToString(t);
+}
+
+static char *fn_sig(LLVMModuleRef mod, LLVMValueRef fn)
+{
+	LLVMTargetDataRef td = LLVMGetModuleDataLayout(mod);
+	struct sig b = { 0 };
+
+	sig_add(&b, "%s", "");
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb)) {
+		sig_add(&b, "%s:\n", LLVMGetBasicBlockName(bb));
+		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i)) {
+			LLVMOpcode op = LLVMGetInstructionOpcode(i);
+
+			if (op == LLVMBitCast)
+				continue;
+			sig_add(&b, "  op%d", (int)op);
+			sig_name(&b, i);
+			if (op == LLVMAlloca)
+				sig_add(&b, " %llu", LLVMABISizeOfType(td, LLVMGetAllocatedType(i)));
+			if (op == LLVMCall)
+				sig_call(&b, i);
+			if (op == LLVMICmp)
+				sig_add(&b, " p%d", (int)LLVMGetICmpPredicate(i));
+			if (op == LLVMLoad || op == LLVMStore) {
+				char *t = type_str(op == LLVMLoad ? LLVMTypeOf(i) :
+							 LLVMTypeOf(LLVMGetOperand(i, 0)));
+
+				sig_add(&b, " %s%s", t, LLVMGetVolatile(i) ? " volatile" : "");
+				LLVMDisposeMessage(t);
+			}
+			sig_add(&b, "\n");
+		}
+	}
+	return b.s;
+}
+
+/* The first line where A and B differ, for the failure message. */
+static void first_diff(const char *a, const char *b, char *out, size_t n)
+{
+	size_t line = 1;
+	const char *la = a, *lb = b;
+
+	while (*a && *a == *b) {
+		if (*a == '\n') {
+			line++;
+			la = a + 1;
+			lb = b + 1;
+		}
+		a++;
+		b++;
+	}
+	snprintf(out, n, "line %zu: ours \"%.*s\", bpftrace \"%.*s\"", line,
+		 (int)strcspn(la, "\n"), la, (int)strcspn(lb, "\n"), lb);
 }
 
 static const struct known_diff *known(const char *tool, const char *fn)
@@ -311,10 +464,86 @@ static void test_tools_frames(void **state)
 	assert_int_equal(unexplained, 0);
 }
 
+/* Every function of SCRIPT instruction by instruction; 0 when equal. */
+static int compare_ir(const char *script, const char *name)
+{
+	struct bc_ir_module *theirs = reference(script, name, false), *m;
+	char why[256] = "";
+	int err, bad = 0;
+
+	if (!theirs) {
+		fprintf(stderr, "%s: bpftrace cannot compile it here\n", name);
+		return 0;
+	}
+	m = our_module(script, why, sizeof(why), &err);
+	if (err) {
+		fprintf(stderr, "%s: our code generation failed (%s): %s\n", name, strerror(-err),
+			why);
+		bc_ir_module_free(theirs);
+		return 1;
+	}
+	for (LLVMValueRef fn = LLVMGetFirstFunction(theirs->mod); fn; fn = LLVMGetNextFunction(fn)) {
+		size_t len;
+		const char *fname = LLVMGetValueName2(fn, &len);
+		LLVMValueRef o;
+		char *a, *b, d[512];
+
+		if (LLVMIsDeclaration(fn))
+			continue;
+		o = LLVMGetNamedFunction(m->mod, fname);
+		if (!o) {
+			fprintf(stderr, "%s: no function %s\n", name, fname);
+			bad++;
+			continue;
+		}
+		a = fn_sig(m->mod, o);
+		b = fn_sig(theirs->mod, fn);
+		if (strcmp(a, b)) {
+			first_diff(a, b, d, sizeof(d));
+			fprintf(stderr, "%s: %s differs at %s\n", name, fname, d);
+			bad++;
+		}
+		free(a);
+		free(b);
+	}
+	bc_ir_module_free(m);
+	bc_ir_module_free(theirs);
+	return bad;
+}
+
+static void test_construct_scripts_ir(void **state)
+{
+	static const char *const dirs[] = { "tests/golden/codegen", "fixtures/scripts/codegen" };
+	int bad = 0, scripts = 0;
+
+	(void)state;
+	if (!can_run())
+		skip();
+	for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+		char *dir = bc_test_src_path(dirs[d]);
+		char **names = bc_test_list_dir(dir, ".bt");
+
+		for (size_t i = 0; names && names[i]; i++) {
+			char path[4096], name[512];
+
+			snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+			snprintf(name, sizeof(name), "%.*s", (int)(strlen(names[i]) - 3), names[i]);
+			bad += compare_ir(path, name);
+			scripts++;
+		}
+		bc_test_free_names(names);
+		free(dir);
+	}
+	fprintf(stderr, "construct scripts: %d compared, %d functions differ\n", scripts, bad);
+	assert_true(scripts > 0);
+	assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tools_frames),
+		cmocka_unit_test(test_construct_scripts_ir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
