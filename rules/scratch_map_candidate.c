@@ -35,6 +35,17 @@ static bool on_stack(const struct bc_slot *s)
 	return s->placement == BC_PLACE_STACK && s->bytes;
 }
 
+/* Notes in source order: the source, then each copy where it is made. */
+static int cmp_position(const void *a, const void *b)
+{
+	const struct bc_slot *x = *(const struct bc_slot *const *)a;
+	const struct bc_slot *y = *(const struct bc_slot *const *)b;
+
+	if (x->span.start != y->span.start)
+		return x->span.start < y->span.start ? -1 : 1;
+	return x->bytes > y->bytes ? -1 : x->bytes < y->bytes;
+}
+
 static int saving_note(struct bc_rule_ctx *ctx, const struct bc_func *f,
 		       const struct bc_origin_group *g, uint64_t peak, uint64_t saved)
 {
@@ -43,6 +54,7 @@ static int saving_note(struct bc_rule_ctx *ctx, const struct bc_func *f,
 	char *what = bc_origin_label(ctx->unit, f, g);
 	size_t copies = bc_origin_copies(g);
 	uint32_t after = f->frame_bytes > saved ? f->frame_bytes - (uint32_t)saved : 0;
+	const struct bc_slot **order;
 	struct bc_span span;
 	const char *path;
 	struct bc_diag *d;
@@ -64,17 +76,26 @@ static int saving_note(struct bc_rule_ctx *ctx, const struct bc_func *f,
 	free(what);
 	if (!d)
 		return -errno;
+	order = malloc(g->nr * sizeof(*order));
+	if (!order)
+		return -ENOMEM;
+	for (size_t k = 0; k < g->nr; k++)
+		order[k] = &f->slots[g->slots[k]];
+	qsort(order, g->nr, sizeof(*order), cmp_position);
 	for (size_t k = 0; k < g->nr && !err; k++) {
-		const struct bc_slot *s = &f->slots[g->slots[k]];
+		const struct bc_slot *s = order[k];
 		char *label = bc_slot_label(s);
 
-		if (!label)
+		if (!label) {
+			free(order);
 			return -ENOMEM;
+		}
 		err = bc_diag_note(d, s->path, &s->span, "%u bytes: %s%s%s", s->bytes, label,
 				   s->live_at_peak ? ", live at the peak" : "",
 				   s->nr_sources > 1 ? ", shared with other sources" : "");
 		free(label);
 	}
+	free(order);
 	if (err)
 		return err;
 	if (script)

@@ -49,12 +49,23 @@ static int note_slot(struct bc_diag *d, const struct bc_slot *s, bool source)
 	return err;
 }
 
+static int cmp_position(const void *a, const void *b)
+{
+	const struct bc_slot *x = *(const struct bc_slot *const *)a;
+	const struct bc_slot *y = *(const struct bc_slot *const *)b;
+
+	if (x->span.start != y->span.start)
+		return x->span.start < y->span.start ? -1 : 1;
+	return x->bytes > y->bytes ? -1 : x->bytes < y->bytes;
+}
+
 static int report(struct bc_rule_ctx *ctx, const struct bc_func *f,
 		  const struct bc_origin_group *g)
 {
 	const struct bc_slot *first = &f->slots[g->slots[0]];
 	size_t copies = bc_origin_copies(g);
 	char *what = bc_origin_label(ctx->unit, f, g);
+	const struct bc_slot **order;
 	struct bc_span span;
 	const char *path;
 	struct bc_diag *d;
@@ -80,11 +91,16 @@ static int report(struct bc_rule_ctx *ctx, const struct bc_func *f,
 	free(what);
 	if (!d)
 		return -errno;
-	for (size_t k = 0; k < g->nr && !err; k++) {
-		const struct bc_slot *s = &f->slots[g->slots[k]];
-
-		err = note_slot(d, s, s == g->source && copies);
-	}
+	/* in source order: the source, then each copy where it is made */
+	order = malloc(g->nr * sizeof(*order));
+	if (!order)
+		return -ENOMEM;
+	for (size_t k = 0; k < g->nr; k++)
+		order[k] = &f->slots[g->slots[k]];
+	qsort(order, g->nr, sizeof(*order), cmp_position);
+	for (size_t k = 0; k < g->nr && !err; k++)
+		err = note_slot(d, order[k], order[k] == g->source && copies);
+	free(order);
 	if (!err && copies)
 		err = bc_diag_note(d, NULL, NULL, "%llu bytes are copies of the source",
 				   (unsigned long long)g->copy_bytes);

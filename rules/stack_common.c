@@ -96,8 +96,11 @@ int bc_stack_slot_notes(struct bc_rule_ctx *ctx, struct bc_diag *d, const struct
 	for (size_t i = 0; i < n && !err; i++) {
 		const struct bc_slot *s = live[i];
 
+		/* an unnamed construct carries its IR name ("str"): not repeated */
+		bool named = s->name && *s->name && (!s->construct || strcmp(s->name, s->construct));
+
 		err = bc_diag_note(d, s->path, &s->span, "%u bytes: %s%s%s%s", s->bytes, s->construct,
-				   s->name ? " " : "", s->name ? s->name : "",
+				   named ? " " : "", named ? s->name : "",
 				   s->script_dependent ? " (size depends on the script)" : "");
 	}
 	if (!err && f->unattributed_bytes)

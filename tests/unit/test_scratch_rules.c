@@ -233,10 +233,11 @@ static void test_bc210_copies(void **state)
 			    "'str(arg1)' at 2:8 is copied into 3 stack slots in 'kprobe:f': "
 			    "296 bytes in all, 144 live at the peak");
 	assert_int_equal(d->nr_notes, 5);
-	assert_string_equal(d->notes[0].message, "64 bytes: str (the source)");
-	assert_string_equal(d->notes[1].message, "64 bytes: variable $s, live at the peak");
-	assert_int_equal(d->notes[1].span.line, 2);
-	assert_int_equal(d->notes[1].span.col, 3);
+	/* in source order */
+	assert_string_equal(d->notes[0].message, "64 bytes: variable $s, live at the peak");
+	assert_int_equal(d->notes[0].span.line, 2);
+	assert_int_equal(d->notes[0].span.col, 3);
+	assert_string_equal(d->notes[1].message, "64 bytes: str (the source)");
 	assert_string_equal(d->notes[2].message, "80 bytes: map-key @a, live at the peak");
 	assert_string_equal(d->notes[3].message, "88 bytes: printf-args printf");
 	assert_string_equal(d->notes[4].message, "232 bytes are copies of the source");
