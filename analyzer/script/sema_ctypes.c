@@ -302,14 +302,14 @@ static void guess(struct cparse *cp, const char *member, const struct bc_stype *
 
 struct layout_state {
 	struct bc_layout *l;
-	uint64_t off;		/* bytes, for non-bitfields */
-	uint64_t bitpos;	/* bits (bitfields) */
+	uint64_t bitpos;	/* the cursor, in bits from the start */
 	uint32_t align;
 	bool is_union;
 	uint64_t size;		/* union: the largest member */
 };
 
-static void place(struct layout_state *st, const char *name, struct bc_stype *t, uint32_t bits)
+static void place(struct layout_state *st, const char *name, struct bc_stype *t, uint32_t bits,
+		  bool bitfield)
 {
 	uint32_t a = align_of(t), unit = t->size * 8;
 	uint64_t at;
@@ -318,46 +318,44 @@ static void place(struct layout_state *st, const char *name, struct bc_stype *t,
 	if (a > st->align)
 		st->align = a;
 	if (st->is_union) {
-		at = 0;
 		if (t->size > st->size)
 			st->size = t->size;
 		f = name ? bc_layout_add(st->l, name, t, 0) : (bc_stype_put(t), NULL);
-		if (f && bits) {
+		if (f && bitfield) {
 			f->bit_offset = 0;
 			f->bit_width = (uint16_t)bits;
 		}
 		return;
 	}
-	if (bits && unit) {
-		/* a bitfield: continue in the current unit if it fits */
-		uint64_t pos = st->bitpos > st->off * 8 ? st->bitpos : st->off * 8;
+	if (bitfield && unit) {
+		/* continue in the current storage unit when the bits fit (SysV) */
+		uint64_t pos = st->bitpos;
 
-		if ((pos % unit) + bits > unit)
+		if (!bits || (pos % unit) + bits > unit)
 			pos = (pos + unit - 1) / unit * unit;
-		f = name ? bc_layout_add(st->l, name, t, (uint32_t)(pos / 8)) : (bc_stype_put(t), NULL);
+		f = name && bits ? bc_layout_add(st->l, name, t, (uint32_t)(pos / 8))
+				 : (bc_stype_put(t), NULL);
 		if (f) {
 			f->bit_offset = (uint16_t)(pos % 8);
 			f->bit_width = (uint16_t)bits;
 		}
 		st->bitpos = pos + bits;
-		st->off = (st->bitpos + 7) / 8;
 		return;
 	}
-	at = st->bitpos > st->off * 8 ? (st->bitpos + 7) / 8 : st->off;
+	at = (st->bitpos + 7) / 8;
 	at = (at + a - 1) / a * a;
+	st->bitpos = (at + t->size) * 8;	/* before T is handed over */
 	if (name)
 		bc_layout_add(st->l, name, t, (uint32_t)at);
 	else
 		bc_stype_put(t);
-	st->off = at + t->size;
-	st->bitpos = st->off * 8;
 }
 
 /* Members of an anonymous struct/union are the parent's, at its offset. */
 static void place_anon(struct layout_state *st, struct bc_stype *t)
 {
 	uint32_t a = align_of(t);
-	uint64_t at = st->is_union ? 0 : (st->off + a - 1) / a * a;
+	uint64_t at = st->is_union ? 0 : ((st->bitpos + 7) / 8 + a - 1) / a * a;
 
 	if (a > st->align)
 		st->align = a;
@@ -375,8 +373,7 @@ static void place_anon(struct layout_state *st, struct bc_stype *t)
 		if (t->size > st->size)
 			st->size = t->size;
 	} else {
-		st->off = at + t->size;
-		st->bitpos = st->off * 8;
+		st->bitpos = (at + t->size) * 8;
 	}
 	bc_stype_put(t);
 }
@@ -417,6 +414,7 @@ static struct bc_stype *parse_body(struct cparse *cp, const char *keyword, const
 			uint64_t dims[4];
 			size_t nd = 0;
 			uint32_t bits = 0;
+			bool bitfield = false;
 			struct bc_stype *t;
 
 			while (is_p(lx, '*') || is_id(lx, "const") || is_id(lx, "__user")) {
@@ -452,6 +450,7 @@ static struct bc_stype *parse_body(struct cparse *cp, const char *keyword, const
 			if (is_p(lx, ':')) {
 				next(lx);
 				bits = lx->kind == T_NUM ? (uint32_t)lx->num : 0;
+				bitfield = true;
 				next(lx);
 			}
 			t = bc_stype_get(base);
@@ -484,7 +483,7 @@ static struct bc_stype *parse_body(struct cparse *cp, const char *keyword, const
 				bc_stype_put(t);
 				t = bc_stype_int(8, false);
 			}
-			place(&st, mname[0] ? mname : NULL, t, bits);
+			place(&st, mname[0] ? mname : NULL, t, bits, bitfield);
 			if (is_p(lx, ',')) {
 				next(lx);
 				continue;
@@ -503,7 +502,7 @@ static struct bc_stype *parse_body(struct cparse *cp, const char *keyword, const
 		return NULL;
 	}
 	next(lx);	/* '}' */
-	size = st.is_union ? st.size : (st.bitpos + 7) / 8 > st.off ? (st.bitpos + 7) / 8 : st.off;
+	size = st.is_union ? st.size : (st.bitpos + 7) / 8;
 	size = (size + st.align - 1) / st.align * st.align;
 	st.l->size = (uint32_t)size;
 	st.l->align = st.align;

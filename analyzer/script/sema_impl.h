@@ -94,6 +94,8 @@ struct sema_ctx {
 	size_t nr_cstructs;
 	struct sema_enum_val *enums;	/* enums defined in the script */
 	size_t nr_enums;
+	struct sema_enum_val *btf_enums; /* the kernel BTF's, sorted by name */
+	size_t nr_btf_enums;
 	bool has_includes;		/* an active #include: types may come from headers */
 	bool btf_defined;		/* BPFTRACE_HAVE_BTF is defined for the C code */
 	/* resolved struct cache (by name) */
@@ -180,6 +182,13 @@ const struct bc_stype *sema_map_read(struct sema_ctx *c, struct bc_expr *e);
 void sema_map_use(struct sema_ctx *c, const struct bc_expr *e, enum bc_map_use_kind kind,
 		  const struct bc_expr *call, const struct bc_span *stmt_span);
 void sema_map_decl(struct sema_ctx *c, const struct bc_map_decl *d);
+/* Records what bpftrace refuses about map M (reporting pass only): the map
+ * rules report it. FIRST: see struct bc_sema_map_issue (NULL: none). */
+void sema_map_issue(struct sema_ctx *c, struct bc_sema_map *m, enum bc_map_issue_kind kind,
+		    const struct bc_span *sp, const char *first, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* A use of map M that needs a value it never got ("Undefined map: @m"). */
+void sema_map_undefined(struct sema_ctx *c, struct bc_sema_map *m, const struct bc_span *sp);
 void sema_maps_finish(struct sema_ctx *c);
 /* Key records are re-derived in every pass (the reporting pass sees the text order). */
 void sema_maps_pass_start(struct sema_ctx *c);

@@ -38,17 +38,18 @@ const char *sema_probe_provider(struct sema_ctx *c)
 
 static char *probe_name(struct sema_ctx *c, const struct bc_attach_point *ap, enum bc_probe_type pt)
 {
-	size_t len = 64;
-	char *s, *q;
+	const char *prov = pt ? bc_probe_type_name(pt, c->v) : ap->provider_text;
+	size_t len = strlen(prov ? prov : "") + 1, used;
+	char *s;
 
 	for (size_t i = 0; i < ap->nr_parts; i++)
 		len += strlen(ap->parts[i]) + 1;
 	s = malloc(len);
 	if (!s)
 		return NULL;
-	q = s + snprintf(s, len, "%s", pt ? bc_probe_type_name(pt, c->v) : ap->provider_text);
-	for (size_t i = 0; i < ap->nr_parts; i++)
-		q += snprintf(q, len - (size_t)(q - s), ":%s", ap->parts[i]);
+	used = (size_t)snprintf(s, len, "%s", prov ? prov : "");
+	for (size_t i = 0; i < ap->nr_parts && used < len; i++)
+		used += (size_t)snprintf(s + used, len - used, ":%s", ap->parts[i]);
 	return s;
 }
 
