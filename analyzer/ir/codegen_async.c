@@ -321,8 +321,34 @@ int cg_exit(struct cg *c, const struct bc_expr *call)
 	LLVMValueRef buf;
 	int err;
 
-	if (c->ver >= BC_BTV(0, 22, 0))
-		return cg_unsupported(c, &call->span, "exit", "exit() of 0.22+ is not modelled");
+	if (c->ver >= BC_BTV(0, 22, 0)) {
+		/* {u64 action, u8 code}, packed */
+		LLVMTypeRef elems[2] = { c->irb->i64, c->irb->i8 };
+		LLVMTypeRef sty = bc_irb_struct_type(c->irb, "exit_t", elems, 2, true);
+		struct cg_val v = { 0 };
+		LLVMValueRef code = cg_i8(c, 0);
+
+		p.name = "exit";
+		buf = sty ? cg_alloca(c, sty, "exit", &p) : NULL;
+		if (!buf)
+			return c->err ? c->err : cg_irb_err(c);
+		LLVMBuildStore(c->b, cg_i64(c, ACTION_EXIT),
+			       bc_irb_struct_field_ptr(c->irb, sty, buf, 0));
+		if (call->u.call.args.n == 1) {
+			if ((err = cg_expr(c, call->u.call.args.v[0], &v)))
+				return err;
+			if (!v.v)
+				return cg_unsupported(c, &call->span, "exit", "no exit code");
+			code = cg_intcast(c, v.v, c->irb->i8, false, NULL);
+		}
+		LLVMBuildStore(c->b, code, bc_irb_struct_field_ptr(c->irb, sty, buf, 1));
+		cg_end(c, &v);
+		err = cg_perf_output(c, buf, bc_irb_sizeof(c->irb, sty));
+		if (err)
+			return err;
+		bc_irb_lifetime_end(c->irb, buf);
+		return 0;
+	}
 	buf = cg_alloca(c, c->irb->i64, "perfdata", &p);
 	if (!buf)
 		return c->err;

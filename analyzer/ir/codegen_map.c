@@ -556,6 +556,150 @@ static int agg_arg(struct cg *c, const struct bc_expr *call, size_t i, struct cg
 	return 0;
 }
 
+/*
+ * 0.22+ count()/sum(): CreateMapElemAdd, an add in place in the map value,
+ * or the first value stored from an `initial_value` slot.
+ */
+static int elem_add_022(struct cg *c, const struct bc_expr *m, struct cg_key *k, LLVMValueRef x,
+			const struct bc_span *sp)
+{
+	LLVMBasicBlockRef ok, fail, merge;
+	LLVMValueRef look, val, init, args[4];
+	struct bc_prov p;
+	int id = cg_map_id(c, m->u.map.name);
+
+	look = id < 0 ? NULL : bc_irb_map_lookup(c->irb, id, k->key);
+	if (!look)
+		return cg_irb_err(c);
+	ok = cg_block(c, "lookup_success");
+	fail = cg_block(c, "lookup_failure");
+	merge = cg_block(c, "lookup_merge");
+	p = cg_prov(BC_PROV_LOOKUP_VALUE, "lookup_elem_val", sp, false, NULL, 0);
+	val = cg_alloca(c, c->irb->i64, "lookup_elem_val", &p);
+	if (!val)
+		return c->err;
+	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, look, LLVMConstNull(c->irb->ptr),
+					    "map_lookup_cond"), ok, fail);
+	LLVMPositionBuilderAtEnd(c->b, ok);
+	LLVMBuildStore(c->b, LLVMBuildAdd(c->b, LLVMBuildLoad2(c->b, c->irb->i64, look, "cast"), x,
+					  ""), look);
+	LLVMBuildBr(c->b, merge);
+	LLVMPositionBuilderAtEnd(c->b, fail);
+	p = cg_prov(BC_PROV_MAP_VALUE, "initial_value", sp, false, NULL, 0);
+	init = cg_alloca(c, c->irb->i64, "initial_value", &p);
+	if (!init)
+		return c->err;
+	LLVMBuildStore(c->b, x, init);
+	args[0] = bc_irb_map_fd(c->irb, id);
+	args[1] = k->key;
+	args[2] = init;
+	args[3] = cg_i64(c, 1);	/* BPF_NOEXIST */
+	bc_irb_helper(c->irb, 2, c->irb->i64, args, 4, "update_elem");
+	bc_irb_lifetime_end(c->irb, init);
+	LLVMBuildBr(c->b, merge);
+	LLVMPositionBuilderAtEnd(c->b, merge);
+	bc_irb_lifetime_end(c->irb, val);
+	return cg_irb_err(c);
+}
+
+static int agg_add_022(struct cg *c, const struct bc_expr *m, const struct bc_expr *call,
+		       bool count)
+{
+	struct cg_key k;
+	struct cg_val a = { 0 };
+	LLVMValueRef x;
+	int err;
+
+	err = cg_map_key(c, m, &k);
+	if (err)
+		return err;
+	if (count)
+		x = cg_i64(c, 1);
+	else if ((err = agg_arg(c, call, 0, &a, &x)))
+		return err;
+	err = elem_add_022(c, m, &k, x, &call->span);
+	cg_end(c, &a);
+	cg_key_end(c, &k);
+	return err;
+}
+
+/*
+ * 0.22+ min()/max()/avg()/stats(): the value is a {i64, i64} struct
+ * updated in place ({value, is_set} / {total, count}); a missing entry is
+ * created from an `mm_struct` / `avg_struct` slot.
+ */
+static int agg_struct_022(struct cg *c, const struct bc_expr *m, const struct bc_expr *call,
+			  const char *fn)
+{
+	bool avg = !strcmp(fn, "avg") || !strcmp(fn, "stats"), is_max = !strcmp(fn, "max");
+	LLVMTypeRef elems[2] = { c->irb->i64, c->irb->i64 }, sty;
+	LLVMBasicBlockRef ok, fail, merge;
+	struct cg_key k;
+	struct cg_val a = { 0 };
+	LLVMValueRef look, x, f0, f1, v0, v1, tmp;
+	struct bc_prov p;
+	bool sgn;
+	int err, id;
+
+	err = cg_map_key(c, m, &k);
+	if (err)
+		return err;
+	id = cg_map_id(c, m->u.map.name);
+	look = id < 0 ? NULL : bc_irb_map_lookup(c->irb, id, k.key);
+	if (!look)
+		return cg_irb_err(c);
+	if ((err = agg_arg(c, call, 0, &a, &x)))
+		return err;
+	sgn = call->u.call.args.v[0]->type && call->u.call.args.v[0]->type->is_signed;
+	sty = LLVMStructTypeInContext(c->ctx, elems, 2, 0);
+	ok = cg_block(c, "lookup_success");
+	fail = cg_block(c, "lookup_failure");
+	merge = cg_block(c, "lookup_merge");
+	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, look, LLVMConstNull(c->irb->ptr),
+					    "lookup_cond"), ok, fail);
+	LLVMPositionBuilderAtEnd(c->b, ok);
+	f0 = bc_irb_struct_field_ptr(c->irb, sty, look, 0);
+	v0 = LLVMBuildLoad2(c->b, c->irb->i64, f0, "");
+	f1 = bc_irb_struct_field_ptr(c->irb, sty, look, 1);
+	v1 = LLVMBuildLoad2(c->b, c->irb->i64, f1, "");
+	if (avg) {
+		LLVMBuildStore(c->b, LLVMBuildAdd(c->b, v0, x, ""),
+			       bc_irb_struct_field_ptr(c->irb, sty, look, 0));
+		LLVMBuildStore(c->b, LLVMBuildAdd(c->b, cg_i64(c, 1), v1, ""),
+			       bc_irb_struct_field_ptr(c->irb, sty, look, 1));
+		LLVMBuildBr(c->b, merge);
+	} else {
+		LLVMBasicBlockRef is_set = cg_block(c, "is_set"), mm = cg_block(c, "min_max");
+		LLVMValueRef cmp;
+
+		LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, v1, cg_i64(c, 1),
+						    "is_set_cond"), is_set, mm);
+		LLVMPositionBuilderAtEnd(c->b, is_set);
+		cmp = LLVMBuildICmp(c->b, sgn ? LLVMIntSGE : LLVMIntUGE, is_max ? x : v0,
+				    is_max ? v0 : x, "");
+		LLVMBuildCondBr(c->b, cmp, mm, merge);
+		LLVMPositionBuilderAtEnd(c->b, mm);
+		LLVMBuildStore(c->b, x, bc_irb_struct_field_ptr(c->irb, sty, look, 0));
+		LLVMBuildStore(c->b, cg_i64(c, 1), bc_irb_struct_field_ptr(c->irb, sty, look, 1));
+		LLVMBuildBr(c->b, merge);
+	}
+	LLVMPositionBuilderAtEnd(c->b, fail);
+	p = cg_prov(BC_PROV_MAP_VALUE, avg ? "avg_struct" : "mm_struct", &call->span, false,
+		    NULL, 0);
+	tmp = cg_alloca(c, sty, avg ? "avg_struct" : "mm_struct", &p);
+	if (!tmp)
+		return c->err;
+	LLVMBuildStore(c->b, x, bc_irb_struct_field_ptr(c->irb, sty, tmp, 0));
+	LLVMBuildStore(c->b, cg_i64(c, 1), bc_irb_struct_field_ptr(c->irb, sty, tmp, 1));
+	bc_irb_map_update(c->irb, id, k.key, tmp);
+	bc_irb_lifetime_end(c->irb, tmp);
+	LLVMBuildBr(c->b, merge);
+	LLVMPositionBuilderAtEnd(c->b, merge);
+	cg_end(c, &a);
+	cg_key_end(c, &k);
+	return cg_irb_err(c);
+}
+
 /* count/sum/min/max: lookup, compute, update (min/max under a condition). */
 static int agg_simple(struct cg *c, const struct bc_expr *m, const struct bc_expr *call,
 		      const char *fn)
@@ -691,6 +835,12 @@ static int agg_hist(struct cg *c, const struct bc_expr *m, const struct bc_expr 
 		bucket = LLVMBuildCall2(c->b, LLVMGlobalGetValueType(fn), fn, args, 4, "linear");
 	}
 	err = cg_hist_key(c, m, bucket, &k);
+	if (!err && c->ver >= BC_BTV(0, 22, 0)) {
+		/* 0.22+: an add in place (CreateMapElemAdd) */
+		err = elem_add_022(c, m, &k, cg_i64(c, 1), &call->span);
+		cg_key_end(c, &k);
+		goto done;
+	}
 	if (!err)
 		err = cg_map_lookup(c, m, k.key, &call->span, &old);
 	if (err)
@@ -702,6 +852,9 @@ static int agg_hist(struct cg *c, const struct bc_expr *m, const struct bc_expr 
 	cg_update(c, m->u.map.name, k.key, nv);
 	cg_key_end(c, &k);
 	bc_irb_lifetime_end(c->irb, nv);
+done:
+	if (err)
+		return err;
 	cg_end(c, &stp);
 	cg_end(c, &mx);
 	cg_end(c, &mn);
@@ -716,6 +869,11 @@ int cg_map_agg(struct cg *c, const struct bc_expr *m, const struct bc_expr *call
 
 	if (!cg_map(c, m))
 		return c->err;
+	if (c->ver >= BC_BTV(0, 22, 0) && (!strcmp(fn, "count") || !strcmp(fn, "sum")))
+		return agg_add_022(c, m, call, fn[0] == 'c');
+	if (c->ver >= BC_BTV(0, 22, 0) && (!strcmp(fn, "min") || !strcmp(fn, "max") ||
+					   !strcmp(fn, "avg") || !strcmp(fn, "stats")))
+		return agg_struct_022(c, m, call, fn);
 	if (!strcmp(fn, "count") || !strcmp(fn, "sum") || !strcmp(fn, "min") ||
 	    !strcmp(fn, "max"))
 		return agg_simple(c, m, call, fn);

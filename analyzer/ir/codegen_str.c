@@ -274,6 +274,78 @@ int cg_strcontains(struct cg *c, const struct bc_expr *l, const struct bc_expr *
 
 /* ---- ternary ---- */
 
+/* 0.22+: integers meet in a phi (no slot); a string goes to one buffer
+ * (CreateGetStrAllocation, scratch above on_stack_limit). */
+static int ternary_022(struct cg *c, const struct bc_expr *e, const struct bc_stype *t,
+		       struct cg_val *out)
+{
+	LLVMBasicBlockRef lb = cg_block(c, "left"), rb = cg_block(c, "right");
+	LLVMBasicBlockRef done = cg_block(c, "done"), lend, rend;
+	struct cg_val cond = { 0 }, l = { 0 }, r = { 0 };
+	LLVMValueRef buf = NULL, lv = NULL, rv = NULL;
+	LLVMTypeRef ty = NULL;
+	bool str = t->kind == BC_ST_STRING, none = cg_is_none(t);
+	int err;
+
+	if (!none && !(ty = cg_type(c, t, &e->span)))
+		return c->err;
+	if (str) {
+		struct bc_prov p = cg_prov(BC_PROV_TERNARY, "buf", &e->span, true, NULL, 0);
+
+		buf = cg_alloc(c, BC_SCRATCH_GET_STR, ty, "buf", &p);
+		if (!buf)
+			return c->err;
+		bc_irb_memset_bpf(c->irb, buf, t->size);
+	}
+	if ((err = cg_expr(c, e->u.ternary.cond, &cond)))
+		return err;
+	if (!cond.v)
+		return cg_unsupported(c, &e->u.ternary.cond->span, "ternary",
+				      "the condition has no value");
+	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, cond.v,
+					    LLVMConstNull(LLVMTypeOf(cond.v)), "true_cond"),
+			lb, rb);
+	LLVMPositionBuilderAtEnd(c->b, lb);
+	if ((err = cg_expr(c, e->u.ternary.then, &l)))
+		return err;
+	if (str)
+		bc_irb_memcpy(c->irb, buf, l.v, t->size, 1);
+	else if (!none)
+		lv = cg_intcast(c, l.v, ty, t->is_signed, NULL);
+	if (none)
+		cg_end(c, &l);
+	lend = LLVMGetInsertBlock(c->b);
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, rb);
+	if ((err = cg_expr(c, e->u.ternary.els, &r)))
+		return err;
+	if (str)
+		bc_irb_memcpy(c->irb, buf, r.v, t->size, 1);
+	else if (!none)
+		rv = cg_intcast(c, r.v, ty, t->is_signed, NULL);
+	if (none)
+		cg_end(c, &r);
+	rend = LLVMGetInsertBlock(c->b);
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, done);
+	if (str) {
+		out->v = buf;
+		out->del = LLVMIsAAllocaInst(buf) ? buf : NULL;
+		out->prov = cg_prov_id(c, buf);
+	} else if (!none) {
+		LLVMValueRef phi = LLVMBuildPhi(c->b, ty, "result");
+		LLVMValueRef vals[2] = { lv, rv };
+		LLVMBasicBlockRef bbs[2] = { lend, rend };
+
+		LLVMAddIncoming(phi, vals, bbs, 2);
+		out->v = phi;
+	}
+	cg_end(c, &r);
+	cg_end(c, &l);
+	cg_end(c, &cond);
+	return 0;
+}
+
 int cg_ternary(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 {
 	const struct bc_stype *t = cg_etype(c, e);
@@ -294,6 +366,8 @@ int cg_ternary(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 		return cg_unsupported(c, &e->span, "ternary",
 				      "a ternary of type %s is not modelled",
 				      bc_stype_kind_name(t->kind));
+	if (c->ver >= BC_BTV(0, 22, 0))
+		return ternary_022(c, e, t, out);
 	lb = cg_block(c, "left");
 	rb = cg_block(c, "right");
 	done = cg_block(c, "done");
