@@ -733,7 +733,7 @@ static const struct bc_stype *field(struct sema_ctx *c, struct bc_expr *e)
 		const struct bc_field *f = bc_stype_field(t, e->u.field.name);
 
 		if (f)
-			return f->type;
+			return as != BC_AS_NONE ? with_as(c, f->type, as) : f->type;
 		sema_error(c, &e->span, "Record does not contain a field named '%s'",
 			   e->u.field.name);
 		return sema_none(c);

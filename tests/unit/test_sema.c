@@ -112,6 +112,67 @@ static void test_error_fixtures_report(void **state)
 	free(dir);
 }
 
+/* ---- uprobe args from DWARF: this test binary is built with -g ---- */
+
+struct sema_test_pair {
+	int a;
+	long b;
+};
+
+/* The uprobe target (never called: only its debug info is read). */
+int sema_uprobe_target(int count, const char *name, struct sema_test_pair *pair);
+__attribute__((noinline, used)) int sema_uprobe_target(int count, const char *name,
+						       struct sema_test_pair *pair)
+{
+	return count + (name ? name[0] : 0) + (pair ? pair->a : 0);
+}
+
+static void test_uprobe_dwarf(void **state)
+{
+	char self[4096], text[8192];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	struct bc_test_sema ts;
+	const struct bc_sema_probe *p;
+	const struct bc_field *f;
+
+	(void)state;
+	if (n <= 0)
+		skip();
+	self[n] = 0;
+	snprintf(text, sizeof(text),
+		 "// bpftrace: 0.17\n"
+		 "uprobe:%s:sema_uprobe_target { $c = args->count; $n = str(args->name); "
+		 "$p = args->pair; }\n", self);
+	assert_int_equal(bc_test_sema_run(&ts, "u.bt", text, NULL), 0);
+	p = bc_sema_probe_at(ts.sema, 0);
+	assert_non_null(p);
+	if (!p->args) {
+		/* a build without debug info: the guess is reported instead */
+		assert_true(p->args_guessed);
+		assert_true(bc_sema_nr_guesses(ts.sema) > 0);
+		bc_test_sema_done(&ts);
+		skip();
+	}
+	assert_int_equal(bc_sema_nr_errors(ts.sema), 0);
+	f = bc_stype_field(p->args, "count");
+	assert_non_null(f);
+	assert_int_equal(f->type->kind, BC_ST_INT);
+	assert_int_equal(f->type->size, 4);
+	assert_true(f->type->is_signed);
+	f = bc_stype_field(p->args, "pair");
+	assert_non_null(f);
+	assert_int_equal(f->type->kind, BC_ST_POINTER);
+	for (size_t i = 0; i < bc_sema_nr_vars(ts.sema); i++) {
+		const struct bc_sema_var *v = bc_sema_var_at(ts.sema, i);
+
+		if (!strcmp(v->name, "c")) {
+			assert_int_equal(v->type->size, 4);
+			assert_int_equal(v->type->as, BC_AS_USER);
+		}
+	}
+	bc_test_sema_done(&ts);
+}
+
 /* ---- the tables through the accessors ---- */
 
 static void test_map_table(void **state)
@@ -302,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_golden_types),
 		cmocka_unit_test(test_golden_errors),
 		cmocka_unit_test(test_error_fixtures_report),
+		cmocka_unit_test(test_uprobe_dwarf),
 		cmocka_unit_test(test_map_table),
 		cmocka_unit_test(test_map_type_by_version),
 		cmocka_unit_test(test_var_table),
