@@ -566,6 +566,7 @@ static int elem_add_022(struct cg *c, const struct bc_expr *m, struct cg_key *k,
 	LLVMBasicBlockRef ok, fail, merge;
 	LLVMValueRef look, val, init, args[4];
 	struct bc_prov p;
+	char name[256];
 	int id = cg_map_id(c, m->u.map.name);
 
 	look = id < 0 ? NULL : bc_irb_map_lookup(c->irb, id, k->key);
@@ -574,7 +575,8 @@ static int elem_add_022(struct cg *c, const struct bc_expr *m, struct cg_key *k,
 	ok = cg_block(c, "lookup_success");
 	fail = cg_block(c, "lookup_failure");
 	merge = cg_block(c, "lookup_merge");
-	p = cg_prov(BC_PROV_LOOKUP_VALUE, "lookup_elem_val", sp, false, NULL, 0);
+	map_ident(m, "", name, sizeof(name));
+	p = cg_prov(BC_PROV_LOOKUP_VALUE, name, sp, false, NULL, 0);
 	val = cg_alloca(c, c->irb->i64, "lookup_elem_val", &p);
 	if (!val)
 		return c->err;
@@ -585,7 +587,8 @@ static int elem_add_022(struct cg *c, const struct bc_expr *m, struct cg_key *k,
 					  ""), look);
 	LLVMBuildBr(c->b, merge);
 	LLVMPositionBuilderAtEnd(c->b, fail);
-	p = cg_prov(BC_PROV_MAP_VALUE, "initial_value", sp, false, NULL, 0);
+	map_ident(m, "_val", name, sizeof(name));
+	p = cg_prov(BC_PROV_MAP_VALUE, name, sp, false, NULL, 0);
 	init = cg_alloca(c, c->irb->i64, "initial_value", &p);
 	if (!init)
 		return c->err;
@@ -684,9 +687,13 @@ static int agg_struct_022(struct cg *c, const struct bc_expr *m, const struct bc
 		LLVMBuildBr(c->b, merge);
 	}
 	LLVMPositionBuilderAtEnd(c->b, fail);
-	p = cg_prov(BC_PROV_MAP_VALUE, avg ? "avg_struct" : "mm_struct", &call->span, false,
-		    NULL, 0);
-	tmp = cg_alloca(c, sty, avg ? "avg_struct" : "mm_struct", &p);
+	{
+		char name[256];
+
+		map_ident(m, "_val", name, sizeof(name));
+		p = cg_prov(BC_PROV_MAP_VALUE, name, &call->span, false, NULL, 0);
+		tmp = cg_alloca(c, sty, avg ? "avg_struct" : "mm_struct", &p);
+	}
 	if (!tmp)
 		return c->err;
 	LLVMBuildStore(c->b, x, bc_irb_struct_field_ptr(c->irb, sty, tmp, 0));
