@@ -613,6 +613,11 @@ void bc_sema_free(struct bc_sema *r)
 		bc_stype_put(m->key);
 		bc_stype_put(m->value);
 		free(m->uses);
+		for (size_t k = 0; k < m->nr_issues; k++) {
+			free(m->issues[k].message);
+			free(m->issues[k].first);
+		}
+		free(m->issues);
 		free(m);
 	}
 	free(r->maps);

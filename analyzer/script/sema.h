@@ -87,9 +87,34 @@ struct bc_sema_map_use {
 	bool keyed;			/* written with [...] (or a key argument) */
 };
 
+/*
+ * What the target bpftrace refuses about one map. Semantic analysis finds
+ * these while it types the script and counts them in bc_sema_nr_errors; the
+ * map rules report them (BC303 map-never-written, BC304 map-key-mismatch,
+ * BC305 map-value-mismatch), so they are not BC102 findings.
+ */
+enum bc_map_issue_kind {
+	BC_MAP_ISSUE_UNDEFINED = 1,	/* read, never assigned: "Undefined map: @m" */
+	BC_MAP_ISSUE_KEYS,		/* "Argument mismatch for @m: ..." */
+	BC_MAP_ISSUE_VALUE,		/* "Type mismatch for @m: ...", buffer/array/tuple sizes */
+};
+
+struct bc_sema_map_issue {
+	enum bc_map_issue_kind kind;
+	struct bc_span span;		/* the use bpftrace points at */
+	char *message;			/* bpftrace's words */
+	/* KEYS: the keys the map was first used with ("[unsigned int64]");
+	 * VALUE: the value type it already holds ("int64"); else NULL */
+	char *first;
+};
+
 struct bc_sema_map {
 	const char *name;		/* without '@'; "" for @ */
 	struct bc_span first_span;	/* first use in the text */
+	struct bc_span key_span;	/* the use that fixed the keys (first in the text) */
+	struct bc_span value_span;	/* the assignment that first typed the value */
+	struct bc_sema_map_issue *issues;
+	size_t nr_issues;
 	/* keys: 0 = keyless (a scalar map, key 0 in BPF) */
 	size_t nr_keys;
 	struct bc_stype **key_types;	/* per position, as bpftrace stores them */
@@ -155,7 +180,8 @@ void bc_sema_attach(struct bc_unit *u, struct bc_sema *sema);
 const struct bc_script *bc_sema_script(const struct bc_sema *s);
 int bc_sema_version(const struct bc_sema *s);
 const struct bc_bt_profile *bc_sema_profile(const struct bc_sema *s);
-/* BC102 errors the analysis reported (0: the target bpftrace would accept it). */
+/* What the target bpftrace would refuse: BC102 errors and map issues
+ * (0: it would accept the script). */
 unsigned bc_sema_nr_errors(const struct bc_sema *s);
 unsigned bc_sema_nr_guesses(const struct bc_sema *s);	/* BC101 notes */
 bool bc_sema_has_btf(const struct bc_sema *s);

@@ -414,7 +414,7 @@ static void map_arg(struct sema_ctx *c, struct bc_expr *call, struct bc_expr *m,
 	sema_map_keys(c, m, validate && m->u.map.has_keys);
 	m->type = map && map->value ? map->value : sema_none(c);
 	if (map && sema_is_none(map->value) && !map->declared)
-		sema_error(c, &m->span, "Undefined map: @%s", m->u.map.name);
+		sema_map_undefined(c, map, &m->span);
 	sema_map_use(c, m, map_use_of(f), call, &call->span);
 }
 

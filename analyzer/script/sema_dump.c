@@ -251,6 +251,15 @@ static void maps(struct dumper *d)
 			bc_sbuf_printf(&d->b, " keys=%zu%s item=%zu\n", u->nr_keys,
 				       u->keyed ? " keyed" : "", u->item);
 		}
+		for (size_t k = 0; k < m->nr_issues; k++) {
+			const struct bc_sema_map_issue *is = &m->issues[k];
+			static const char *const kinds[] = { "?", "undefined", "keys", "value" };
+
+			bc_sbuf_printf(&d->b, "    issue %s ", kinds[is->kind <= 3 ? is->kind : 0]);
+			put_span(d, &is->span);
+			bc_sbuf_printf(&d->b, " %s%s%s\n", is->message, is->first ? " | first: " : "",
+				       is->first ? is->first : "");
+		}
 	}
 }
 

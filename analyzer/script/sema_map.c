@@ -11,10 +11,12 @@
  * reporting pass) fixes the key arity and types; later uses must agree.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <linux/bpf.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyzer/unit.h"
 #include "sema_impl.h"
 
 static struct bc_sema_map *map_new(struct sema_ctx *c, const char *name, const struct bc_span *sp)
@@ -166,6 +168,7 @@ void sema_map_keys(struct sema_ctx *c, struct bc_expr *e, bool validate)
 		m->nr_keys = n;
 		/* a marker that the key is fixed, even when keyless */
 		m->key = bc_stype_int(8, true);
+		m->key_span = e->span;
 		return;
 	}
 	if (m->nr_keys == n) {
@@ -189,9 +192,10 @@ void sema_map_keys(struct sema_ctx *c, struct bc_expr *e, bool validate)
 	if (c->final) {
 		char *have = key_list(c, ks, n), *want = key_list(c, m->key_types, m->nr_keys);
 
-		sema_error(c, &e->span, "Argument mismatch for @%s: trying to access with arguments: "
-			   "%s when map expects arguments: %s", m->name, have ? have : "?",
-			   want ? want : "?");
+		sema_map_issue(c, m, BC_MAP_ISSUE_KEYS, &e->span, want,
+			       "Argument mismatch for @%s: trying to access with arguments: "
+			       "%s when map expects arguments: %s", m->name, have ? have : "?",
+			       want ? want : "?");
 		free(have);
 		free(want);
 		m->key_mismatch = true;
@@ -254,7 +258,9 @@ void sema_map_assign(struct sema_ctx *c, struct bc_expr *e, const struct bc_styp
 		     const struct bc_span *stmt_span)
 {
 	struct bc_sema_map *m = sema_map_get(c, e);
+	const struct bc_span *sp = stmt_span ? stmt_span : &e->span;
 	struct bc_stype *g;
+	const char *have;
 	bool changed = false;
 
 	if (!m || !t)
@@ -271,46 +277,50 @@ void sema_map_assign(struct sema_ctx *c, struct bc_expr *e, const struct bc_styp
 			nt = bc_stype_get((struct bc_stype *)t);
 		bc_stype_put(m->value);
 		m->value = nt;
+		m->value_span = stmt_span ? *stmt_span : e->span;
 		c->changed = true;
 		goto out;
 	}
 	if (sema_is_none(t) || sema_is_guess(t) || sema_is_guess(m->value))
 		goto out;
+	have = sema_tname(c, m->value);
 	if (value_class(m->value) != value_class(t)) {
-		sema_error(c, stmt_span ? stmt_span : &e->span,
-			   "Type mismatch for @%s: trying to assign value of type '%s' when map "
-			   "already contains a value of type '%s'", m->name, sema_tname(c, t),
-			   sema_tname(c, m->value));
+		sema_map_issue(c, m, BC_MAP_ISSUE_VALUE, sp, have,
+			       "Type mismatch for @%s: trying to assign value of type '%s' when map "
+			       "already contains a value of type '%s'", m->name, sema_tname(c, t),
+			       have);
 		goto out;
 	}
 	switch (t->kind) {
 	case BC_ST_CSTRUCT:
 		if (m->value->name && t->name && strcmp(m->value->name, t->name))
-			sema_error(c, stmt_span, "Type mismatch for @%s: trying to assign value of type "
-				   "'%s' when map already contains a value of type '%s'", m->name,
-				   t->name, m->value->name);
+			sema_map_issue(c, m, BC_MAP_ISSUE_VALUE, sp, m->value->name,
+				       "Type mismatch for @%s: trying to assign value of type '%s' when "
+				       "map already contains a value of type '%s'", m->name, t->name,
+				       m->value->name);
 		break;
 	case BC_ST_BUFFER:
 		if (m->value->size > t->size)
-			sema_error(c, stmt_span, "Buffer size mismatch: %u != %u.", m->value->size,
-				   t->size);
+			sema_map_issue(c, m, BC_MAP_ISSUE_VALUE, sp, have,
+				       "Buffer size mismatch: %u != %u.", m->value->size, t->size);
 		break;
 	case BC_ST_ARRAY:
 		if (!bc_stype_equal(m->value, t))
-			sema_error(c, stmt_span, "Array type mismatch: %s != %s.",
-				   sema_tname(c, m->value), sema_tname(c, t));
+			sema_map_issue(c, m, BC_MAP_ISSUE_VALUE, sp, have,
+				       "Array type mismatch: %s != %s.", have, sema_tname(c, t));
 		break;
 	case BC_ST_TUPLE:
 		if (m->value->layout && t->layout &&
 		    m->value->layout->nr_fields != t->layout->nr_fields)
-			sema_error(c, stmt_span, "Tuple type mismatch: %s != %s.",
-				   sema_tname(c, m->value), sema_tname(c, t));
+			sema_map_issue(c, m, BC_MAP_ISSUE_VALUE, sp, have,
+				       "Tuple type mismatch: %s != %s.", have, sema_tname(c, t));
 		else if (m->value->layout && t->layout) {
 			for (size_t i = 0; i < t->layout->nr_fields; i++)
 				if (value_class(m->value->layout->fields[i].type) !=
 				    value_class(t->layout->fields[i].type)) {
-					sema_error(c, stmt_span, "Tuple type mismatch: %s != %s.",
-						   sema_tname(c, m->value), sema_tname(c, t));
+					sema_map_issue(c, m, BC_MAP_ISSUE_VALUE, sp, have,
+						       "Tuple type mismatch: %s != %s.", have,
+						       sema_tname(c, t));
 					break;
 				}
 		}
@@ -344,7 +354,7 @@ const struct bc_stype *sema_map_read(struct sema_ctx *c, struct bc_expr *e)
 		return sema_none(c);
 	if (!m->value || m->value->kind == BC_ST_NONE) {
 		if (!m->declared)
-			sema_error(c, &e->span, "Undefined map: @%s", m->name);
+			sema_map_undefined(c, m, &e->span);
 		e->type = sema_none(c);
 		return e->type;
 	}
@@ -436,6 +446,98 @@ void sema_map_decl(struct sema_ctx *c, const struct bc_map_decl *d)
 	}
 }
 
+void sema_map_issue(struct sema_ctx *c, struct bc_sema_map *m, enum bc_map_issue_kind kind,
+		    const struct bc_span *sp, const char *first, const char *fmt, ...)
+{
+	struct bc_sema_map_issue *v, *is;
+	struct bc_span span = { 0 };
+	va_list ap;
+
+	if (!c->final || c->o->no_diags || !m)
+		return;
+	if (sp) {
+		span = *sp;
+		if (!span.line && span.end > span.start)
+			bc_unit_locate(c->u, &span);
+	}
+	/* once per use, also when a macro body is analysed at each expansion */
+	for (size_t i = 0; i < m->nr_issues; i++)
+		if (m->issues[i].kind == kind && m->issues[i].span.start == span.start &&
+		    m->issues[i].span.end == span.end)
+			return;
+	v = realloc(m->issues, (m->nr_issues + 1) * sizeof(*v));
+	if (!v) {
+		sema_oom(c);
+		return;
+	}
+	m->issues = v;
+	is = &v[m->nr_issues];
+	memset(is, 0, sizeof(*is));
+	is->kind = kind;
+	is->span = span;
+	va_start(ap, fmt);
+	is->message = bc_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	is->first = first ? strdup(first) : NULL;
+	if (!is->message || (first && !is->first)) {
+		free(is->message);
+		free(is->first);
+		sema_oom(c);
+		return;
+	}
+	m->nr_issues++;
+	c->r->nr_errors++;
+}
+
+void sema_map_undefined(struct sema_ctx *c, struct bc_sema_map *m, const struct bc_span *sp)
+{
+	if (m)
+		sema_map_issue(c, m, BC_MAP_ISSUE_UNDEFINED, sp, NULL, "Undefined map: @%s",
+			       m->name);
+}
+
+static bool map_written(const struct bc_sema_map *m)
+{
+	for (size_t i = 0; i < m->nr_uses; i++) {
+		enum bc_map_use_kind k = m->uses[i].kind;
+
+		if (k == BC_MAP_USE_ASSIGN || k == BC_MAP_USE_COMPOUND || k == BC_MAP_USE_INCDEC ||
+		    k == BC_MAP_USE_AGG)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * "Undefined map" of a map that is written somewhere is a consequence of
+ * another error (the value written has no type): that stays a BC102 finding.
+ * Of a map never written it is the map lint BC303 reports.
+ */
+static void settle_undefined(struct sema_ctx *c, struct bc_sema_map *m)
+{
+	bool written = map_written(m);
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->nr_issues; i++) {
+		struct bc_sema_map_issue *is = &m->issues[i];
+
+		if (is->kind != BC_MAP_ISSUE_UNDEFINED) {
+			m->issues[n++] = *is;
+			continue;
+		}
+		if (written) {
+			/* counted once already, when it was recorded */
+			c->r->nr_errors--;
+			sema_error(c, &is->span, "%s", is->message);
+			free(is->message);
+			free(is->first);
+			continue;
+		}
+		m->issues[n++] = *is;
+	}
+	m->nr_issues = n;
+}
+
 /* Clears the per-pass key records (the final pass re-derives them in text order). */
 static void reset_keys(struct sema_ctx *c)
 {
@@ -450,6 +552,7 @@ static void reset_keys(struct sema_ctx *c)
 		bc_stype_put(m->key);
 		m->key = NULL;
 		m->key_mismatch = false;
+		memset(&m->key_span, 0, sizeof(m->key_span));
 	}
 }
 
@@ -467,6 +570,7 @@ void sema_maps_finish(struct sema_ctx *c)
 
 		if (!m->value)
 			m->value = bc_stype_none();
+		settle_undefined(c, m);
 		if (m->nr_keys == 0) {
 			key = bc_stype_int(8, true);	/* a keyless map's key: 0 */
 		} else if (m->nr_keys == 1) {
