@@ -229,6 +229,10 @@ static int attribution(struct table_ctx *c, const struct bc_unit *u, const struc
 	if (err)
 		return err;
 	fprintf(c->out, "    unattributed %u bytes\n", f->unattributed_bytes);
+	if (f->slot_peak_bytes > f->frame_bytes)
+		fprintf(c->out,
+			"    (the slots live at the peak add up to %u bytes, more than the frame: code generation shared or removed some)\n",
+			f->slot_peak_bytes);
 	for (size_t i = 0; i < f->nr_slots; i++)
 		if (f->slots[i].placement == BC_PLACE_STACK && !f->slots[i].live_at_peak) {
 			idle++;
