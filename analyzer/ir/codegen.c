@@ -407,6 +407,9 @@ int bc_codegen(const struct bc_script *s, const struct bc_sema *sema,
 	}
 	free_vars(&c);
 	free(c.macros);
+	for (size_t i = 0; i < c.nr_probe_names; i++)
+		free(c.probe_names[i]);
+	free(c.probe_names);
 	err = c.err ? c.err : cg_irb_err(&c);
 	if (!err) {
 		err = bc_irb_finish(c.irb, out, prov);

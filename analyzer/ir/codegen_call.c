@@ -29,11 +29,26 @@ static LLVMValueRef helper0(struct cg *c, int id, LLVMTypeRef ret, const char *n
 	return bc_irb_helper(c->irb, id, ret, NULL, 0, name);
 }
 
-/* bpftrace's `probe` ids: the full probe names in order of first use. */
+/* bpftrace's `probe` ids: the index of the full probe name in the list of
+ * names in order of first use. -ENOMEM. */
 static int probe_id(struct cg *c)
 {
-	/* one id per generated function using `probe` */
-	return c->probe_ids++;
+	const char *name = c->probe_full ? c->probe_full : "";
+	char **nv;
+	size_t i;
+
+	for (i = 0; i < c->nr_probe_names; i++)
+		if (!strcmp(c->probe_names[i], name))
+			return (int)i;
+	nv = realloc(c->probe_names, (i + 1) * sizeof(*nv));
+	if (!nv)
+		return cg_fail(c, -ENOMEM, NULL, "out of memory");
+	c->probe_names = nv;
+	nv[i] = strdup(name);
+	if (!nv[i])
+		return cg_fail(c, -ENOMEM, NULL, "out of memory");
+	c->nr_probe_names++;
+	return (int)i;
 }
 
 /* One stack map per stack type (mode and limit), kernel and user alike. */
@@ -220,7 +235,11 @@ int cg_builtin(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 	} else if (!strncmp(n, "sarg", 4) && n[4] >= '0' && n[4] <= '9') {
 		return builtin_sarg(c, e, out);
 	} else if (!strcmp(n, "probe")) {
-		out->v = cg_i64(c, (uint64_t)probe_id(c));
+		int id = probe_id(c);
+
+		if (id < 0)
+			return id;
+		out->v = cg_i64(c, (uint64_t)id);
 	} else if (!strcmp(n, "args") || !strcmp(n, "ctx")) {
 		/* the context as an integer; loads cast it back */
 		out->v = LLVMBuildPtrToInt(c->b, bc_irb_ctx(c->irb), c->irb->i64, "");

@@ -73,7 +73,8 @@ struct cg {
 	/* module */
 	LLVMValueRef log2_fn, linear_fn;
 	struct cg_ids ids;
-	int probe_ids;			/* `probe` builtin ids handed out */
+	char **probe_names;		/* `probe` ids: full probe names, first use first */
+	size_t nr_probe_names;
 	const char **macros;		/* guessed macros, in order of first use */
 	size_t nr_macros;
 
