@@ -105,8 +105,13 @@ static int builtin_reg(struct cg *c, const struct bc_expr *e, struct cg_val *out
 			return c->err;
 		if (a && cg_is_ptr(a))
 			a = a->elem;
-		if (!strcmp(n, "retval"))
-			idx = a && a->layout ? a->layout->nr_fields : 0;
+		if (!strcmp(n, "retval")) {
+			/* the return value follows the arguments ("$retval") */
+			const struct bc_field *f = a ? bc_stype_field(a, "$retval") : NULL;
+
+			idx = f ? (size_t)(f - a->layout->fields) :
+				  (a && a->layout ? a->layout->nr_fields : 0);
+		}
 		else if (!strncmp(n, "arg", 3))
 			idx = (size_t)atoi(n + 3);
 		else

@@ -695,9 +695,13 @@ static int field_of(struct cg *c, const struct bc_expr *e, const struct bc_stype
 	if (!bt)
 		return c->err;
 	if (e->u.field.arrow) {
-		if (!cg_is_ptr(bt) || !bt->elem)
+		/* args may be typed as the struct itself (args->x all the same) */
+		if (bt->kind == BC_ST_CSTRUCT && is_args(e->u.field.base))
+			;
+		else if (!cg_is_ptr(bt) || !bt->elem)
 			return cg_fail(c, -EINVAL, &e->span, "-> on a non-pointer");
-		bt = bt->elem;
+		else
+			bt = bt->elem;
 	}
 	/* semantic analysis resolved the struct (a pointee is kept by name);
 	 * an expanded tracepoint reads args through its own struct */
