@@ -63,6 +63,9 @@ static int check_script(struct bc_rule_ctx *ctx, const struct bc_sema *sema)
 
 		if (array_backed(m) || !bc_sema_map_uses(m, BC_MAP_USE_LEN, NULL))
 			continue;
+		/* 0.24+ refuse len() of a keyless map (map_sugar checkCall; stdlib is_scalar) */
+		if (v >= BC_BTV(0, 24, 0) && bc_sema_map_keyless(m))
+			continue;
 		if (!looked) {
 			int err = bc_map_sum_elem_count_avail(ctx->target, &a);
 

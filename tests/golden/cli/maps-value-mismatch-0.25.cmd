@@ -1,0 +1,1 @@
+check --no-config --select BC1*,BC3* --kernel 6.1 --bpftrace 0.25 tests/golden/cli/maps/value_mismatch.bt
