@@ -25,7 +25,21 @@
  *
  * A construct the model does not cover makes bc_codegen fail with
  * -EOPNOTSUPP and a description (construct and span) in opts->status, so a
- * caller reports "no stack figure for this probe" instead of a wrong number.
+ * caller reports "no stack figure for this probe" instead of a wrong number:
+ * USDT probes and arguments (their locations are in the binary's notes),
+ * kaddr()/uaddr()/cgroupid() and cpid (resolved by bpftrace at load time),
+ * printf in iter probes (seq_printf), comparison of integer arrays,
+ * ternaries of tuple/record type, `for` loops, imports, `&` of variables
+ * and maps, `return expr` and user functions (0.21+), `a ?: b`, and, for
+ * 0.21+, kstack/ustack (bpf_get_stack) and join(), for 0.22+ buf().
+ *
+ * What the model assumes: a header macro semantic analysis could only guess
+ * (BC101) gets a small value of its own (see codegen_expr.c); a uprobe
+ * library is named as written (bpftrace resolves it to a path); a wildcard
+ * kprobe/uprobe that bpftrace expands (the `probe` builtin) is one function;
+ * 0.22+ follows 0.17's shape except where §1.3 of the research moved
+ * things (scratch buffers, count/sum/hist added in place, {value, count}
+ * structs for min/max/avg/stats, phi ternaries, exit_t).
  */
 #ifndef BC_IR_CODEGEN_H
 #define BC_IR_CODEGEN_H
