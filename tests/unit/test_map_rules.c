@@ -25,6 +25,8 @@
 #include "analyzer/unit.h"
 #include "cli/options.h"
 #include "rules/registry.h"
+#include "analyzer/kernel_limits.h"
+#include "support/script_support.h"
 
 struct lint {
 	struct bc_options o;
@@ -398,6 +400,174 @@ static void test_clear_fix_runs_same(void **state)
 	lint_done(&l);
 }
 
+
+/* ---- BC303 map-never-written ---- */
+
+static void test_never_written(void **state)
+{
+	static const char text[] =
+		"kprobe:f { @w[comm] = count(); }\n"
+		"interval:s:1 { print(@r); clear(@r); printf(\"%d\\n\", @later); }\n"
+		"END { @later = 1; }\n";
+	const struct bc_diag *d;
+	struct lint l;
+
+	(void)state;
+	lint(&l, text, "0.17");
+	assert_int_equal(count(&l.u, "BC303"), 1);	/* @r only; @later is written by END */
+	assert_int_equal(count(&l.u, "BC102"), 0);	/* no duplicate "Undefined map" */
+	d = nth(&l.u, "BC303", 0);
+	assert_string_equal(d->message, "map @r is read but never written anywhere in the script; "
+					"bpftrace 0.17 refuses it: Undefined map: @r");
+	assert_int_equal(d->severity, BC_SEV_ERROR);
+	assert_int_equal(d->span.line, 2);
+	assert_int_equal(d->span.col, 22);
+	assert_true(has_note(d, "also clear() of @r here"));
+	lint_done(&l);
+}
+
+static void test_never_written_cascade_is_bc102(void **state)
+{
+	/* @y is written, but with a value that has no type: a BC102 consequence */
+	static const char text[] = "BEGIN { @y = @x; print(@y); }\n";
+	struct lint l;
+
+	(void)state;
+	lint(&l, text, "0.17");
+	assert_int_equal(count(&l.u, "BC303"), 1);	/* @x */
+	assert_non_null(strstr(nth(&l.u, "BC303", 0)->message, "map @x is read"));
+	assert_int_equal(count(&l.u, "BC102"), 1);	/* Undefined map: @y */
+	assert_non_null(strstr(nth(&l.u, "BC102", 0)->message, "Undefined map: @y"));
+	lint_done(&l);
+}
+
+/* ---- BC304 / BC305 ---- */
+
+static void test_key_mismatch(void **state)
+{
+	static const char text[] =
+		"kprobe:f { @b[pid] = sum(arg2); }\n"
+		"kretprobe:f { @b[pid, comm] = sum(retval); @ok[1] = 1; @ok[tid] = 2; }\n";
+	const struct bc_diag *d;
+	struct lint l;
+
+	(void)state;
+	lint(&l, text, "0.17");
+	assert_int_equal(count(&l.u, "BC304"), 1);
+	assert_int_equal(count(&l.u, "BC102"), 0);
+	d = nth(&l.u, "BC304", 0);
+	assert_string_equal(d->message, "Argument mismatch for @b: trying to access with arguments: "
+					"[unsigned int64, string[16]] when map expects arguments: "
+					"[unsigned int64]");
+	assert_int_equal(d->span.line, 2);
+	assert_int_equal(d->nr_notes, 1);
+	assert_int_equal(d->notes[0].span.line, 1);
+	assert_string_equal(d->notes[0].message, "@b is first used here, with keys [unsigned int64]");
+	lint_done(&l);
+}
+
+static void test_value_mismatch(void **state)
+{
+	static const char text[] =
+		"BEGIN { @last = 0; @s = \"a\"; @s = \"longer\"; }\n"
+		"kprobe:f { @last = str(arg1); }\n";
+	const struct bc_diag *d;
+	struct lint l;
+
+	(void)state;
+	lint(&l, text, "0.17");
+	assert_int_equal(count(&l.u, "BC305"), 1);	/* strings of two sizes are fine */
+	d = nth(&l.u, "BC305", 0);
+	assert_string_equal(d->message, "Type mismatch for @last: trying to assign value of type "
+					"'string[64]' when map already contains a value of type 'int64'");
+	assert_int_equal(d->span.line, 2);
+	assert_int_equal(d->notes[0].span.line, 1);
+	assert_string_equal(d->notes[0].message, "@last first gets a value here, of type 'int64'");
+	lint_done(&l);
+}
+
+/* ---- BC301 len-kfunc ---- */
+
+static const char len_script[] =
+	"kprobe:f { @m[pid] = 1; @c = count(); }\n"
+	"interval:s:1 { printf(\"%d %d\\n\", len(@m), len(@c)); }\n";
+
+static void test_len_matrix(void **state)
+{
+	static const struct {
+		const char *bt, *kernel;
+		size_t n;
+	} cases[] = {
+		{ "0.20", "6.6", 1 }, { "0.20", "6.1", 0 }, { "0.21", "6.8", 1 },
+		{ "0.22", "6.6", 0 }, { "0.22", "6.1", 1 }, { "0.24", "5.15", 1 },
+		{ "0.25", "6.1", 1 }, { "0.25", "6.6", 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct lint l;
+
+		/* --kernel without --btf: the version decides (the host BTF is not the target's) */
+		lint_ex(&l, len_script, cases[i].bt, cases[i].kernel, NULL);
+		if (count(&l.u, "BC301") != cases[i].n)
+			fail_msg("bpftrace %s kernel %s: %zu findings", cases[i].bt, cases[i].kernel,
+				 count(&l.u, "BC301"));
+		/* only the hash map @m: the keyless count() map is an array (or refused) */
+		if (cases[i].n)
+			assert_non_null(strstr(nth(&l.u, "BC301", 0)->message, "len(@m)"));
+		lint_done(&l);
+	}
+}
+
+static void test_len_btf_decides(void **state)
+{
+	static const char vmlinux[] = "/sys/kernel/btf/vmlinux";
+	struct lint l;
+
+	(void)state;
+	if (access(vmlinux, R_OK))
+		skip();
+	/* the running kernel with its BTF: the BTF has the kfunc from 6.6 */
+	lint_ex(&l, len_script, "0.20", NULL, vmlinux);
+	if (!l.o.target.kernel_from_host || l.o.target.kernel < BC_KV(6, 6)) {
+		lint_done(&l);
+		skip();
+	}
+	assert_int_equal(count(&l.u, "BC301"), 1);
+	assert_true(has_note(nth(&l.u, "BC301", 0), "BTF (/sys/kernel/btf/vmlinux) has"));
+	lint_done(&l);
+}
+
+static void test_len_object(void **state)
+{
+	char *path = NULL;
+	size_t size;
+	void *data;
+	struct bc_options o;
+	struct bc_unit u;
+
+	(void)state;
+	assert_true(asprintf(&path, "%s/fixtures/count_loops.bpf.o",
+			     getenv("BC_BUILD") ? getenv("BC_BUILD") : "build") > 0);
+	data = bc_test_read_file(path, &size);
+	free(path);
+	if (!data)
+		skip();	/* make fixtures */
+	lint_opts(&o, "0.17", "6.6");
+	memset(&u, 0, sizeof(u));
+	assert_int_equal(bc_unit_load_mem(&u, "count_loops.bpf.o", data, size), 0);
+	assert_int_equal(bc_analyze_unit(&u, &o), 0);
+	/* count_stub (result used) and count_ctx (counter); not the array map nor the sum */
+	assert_int_equal(count(&u, "BC301"), 2);
+	assert_non_null(strstr(nth(&u, "BC301", 0)->message, "'count_stub' counts the elements of "
+							     "map 'pids'"));
+	assert_non_null(strstr(nth(&u, "BC301", 1)->message, "'count_ctx'"));
+	assert_true(has_note(nth(&u, "BC301", 0), "__ksym __weak"));
+	bc_unit_free(&u);
+	bc_options_free_settings(&o);
+	free(data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -407,6 +577,13 @@ int main(void)
 		cmocka_unit_test(test_clear_exit_printing_off),
 		cmocka_unit_test(test_clear_no_fix),
 		cmocka_unit_test(test_clear_fix_runs_same),
+		cmocka_unit_test(test_never_written),
+		cmocka_unit_test(test_never_written_cascade_is_bc102),
+		cmocka_unit_test(test_key_mismatch),
+		cmocka_unit_test(test_value_mismatch),
+		cmocka_unit_test(test_len_matrix),
+		cmocka_unit_test(test_len_btf_decides),
+		cmocka_unit_test(test_len_object),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
