@@ -21,166 +21,6 @@ static const char *const x86_64_regs[] = {
 	"dx", "si", "di", "orig_ax", "ip", "cs", "flags", "sp", "ss",
 };
 
-static void version_str(int v, char *buf, size_t n)
-{
-	if (v >= BC_BT_HEAD)
-		snprintf(buf, n, "after %d.%d", v / 10000, v / 100 % 100);
-	else
-		snprintf(buf, n, "%d.%d", v / 10000, v / 100 % 100);
-}
-
-/* "len() needs bpftrace 0.20 or later" / "... was removed in bpftrace 0.25" */
-static void unavailable(struct sema_ctx *c, const struct bc_span *sp, const char *what,
-			const struct bc_builtin *any)
-{
-	char ver[32];
-
-	if (c->v < any->since) {
-		version_str(any->since, ver, sizeof(ver));
-		if (any->since >= BC_BT_HEAD)
-			sema_error(c, sp, "%s is only in bpftrace development builds (%s); "
-				   "bpftrace %d.%d does not have it", what, ver, c->v / 10000,
-				   c->v / 100 % 100);
-		else
-			sema_error(c, sp, "%s needs bpftrace %s or later", what, ver);
-	} else {
-		version_str(any->until, ver, sizeof(ver));
-		sema_error(c, sp, "%s was removed in bpftrace %s", what, ver);
-	}
-}
-
-static const char *ap_provider(const struct bc_attach_point *ap)
-{
-	return ap->provider_text ? ap->provider_text : "?";
-}
-
-/* ---- builtin variables ---- */
-
-static bool probe_types_ok(struct sema_ctx *c, uint32_t mask, const char **bad)
-{
-	const struct bc_probe *p = c->probe ? c->probe->probe : NULL;
-
-	if (!p)
-		return true;	/* fns: bpftrace checks at the call sites */
-	for (size_t i = 0; i < p->nr_aps; i++) {
-		const struct bc_attach_point *ap = p->aps[i];
-		enum bc_probe_type pt = bc_probe_type_parse(ap->provider_text, c->v);
-
-		if (pt == BC_PROBE_INVALID)
-			continue;	/* an unknown provider is reported once, elsewhere */
-		if (mask && !(mask & BC_PROBE_BIT(pt))) {
-			*bad = ap_provider(ap);
-			return false;
-		}
-	}
-	return true;
-}
-
-static const struct bc_stype *builtin_row(struct sema_ctx *c, struct bc_expr *e,
-					  const struct bc_builtin *b, const char *name)
-{
-	struct bc_builtin_use use = { .probe = c->pt };
-	const char *bad = NULL;
-	struct bc_stype *t;
-
-	if (!strcmp(name, "args")) {
-		if (!probe_types_ok(c, b->probes, &bad) || (c->probe && c->pt == BC_PROBE_INVALID)) {
-			sema_error(c, &e->span,
-				   "The args builtin can only be used with tracepoint/kfunc/uprobe "
-				   "probes (%s used here)", bad ? bad : "mixed probe types");
-			return sema_none(c);
-		}
-		return sema_probe_args(c, &e->span);
-	}
-	if (!strcmp(name, "retval")) {
-		if (c->fn)
-			return sema_keep(c, bc_stype_int(8, false));
-		if (!probe_types_ok(c, b->probes, &bad) || c->pt == BC_PROBE_INVALID) {
-			sema_error(c, &e->span,
-				   "The retval builtin can only be used with 'kretprobe' and "
-				   "'uretprobe' and 'kfunc' probes%s",
-				   c->pt == BC_PROBE_TRACEPOINT ? " (try to use args->ret instead)" : "");
-			return sema_none(c);
-		}
-		return sema_probe_retval(c, &e->span);
-	}
-	if (!strcmp(name, "ctx") && c->probe) {
-		if (c->pt == BC_PROBE_TRACEPOINT) {
-			sema_error(c, &e->span, "Use args instead of ctx in tracepoint");
-			return sema_none(c);
-		}
-		if (c->pt == BC_PROBE_ITER) {
-			const struct bc_attach_point *ap = c->probe->probe->aps[0];
-			char sname[128];
-
-			snprintf(sname, sizeof(sname), "struct bpf_iter__%s",
-				 ap->nr_parts ? ap->parts[0] : "");
-			return sema_keep(c, bc_stype_pointer(
-				bc_stype_get((struct bc_stype *)sema_struct(c, sname, &e->span, true)),
-				BC_AS_KERNEL));
-		}
-	}
-	if (b->flags & BC_BIF_NUMBERED) {
-		long n = strtol(name + strlen(b->name), NULL, 10);
-		bool is_sarg = !strcmp(b->name, "sarg");
-
-		if (!probe_types_ok(c, b->probes, &bad)) {
-			if (is_sarg)
-				sema_error(c, &e->span, "The %s builtin can only be used with 'kprobes' "
-					   "and 'uprobes' probes", name);
-			else
-				sema_error(c, &e->span, "The %s builtin can only be used with "
-					   "'kprobes', 'uprobes' and 'usdt' probes", name);
-			return sema_none(c);
-		}
-		if (!is_sarg && n > BT_X86_MAX_ARG && c->pt != BC_PROBE_USDT &&
-		    c->pt != BC_PROBE_RAWTRACEPOINT) {
-			sema_error(c, &e->span, "x86_64 doesn't support %s", name);
-			return sema_none(c);
-		}
-		use.ident_number = (uint32_t)n;
-	} else if (!strcmp(name, "func")) {
-		if (!probe_types_ok(c, b->probes, &bad)) {
-			sema_error(c, &e->span, "The func builtin can not be used with '%s' probes",
-				   bad);
-			return sema_none(c);
-		}
-	} else if (!probe_types_ok(c, b->probes, &bad)) {
-		sema_error(c, &e->span, "The %s builtin can not be used with '%s' probes", name,
-			   bad);
-		return sema_none(c);
-	}
-	if (c->probe && c->probe->name)
-		use.probe_name = c->probe->name;
-	t = bc_builtin_result(b, c->prof, &use);
-	if (!t) {
-		if (!strcmp(name, "ctx"))
-			sema_error(c, &e->span, "invalid program type");
-		return sema_none(c);
-	}
-	return sema_keep(c, t);
-}
-
-const struct bc_stype *sema_builtin(struct sema_ctx *c, struct bc_expr *e)
-{
-	const char *name = e->u.name;
-	const struct bc_builtin *b = bc_builtin_find(name, BC_BI_VAR, c->v);
-
-	if (!b) {
-		const struct bc_builtin *any = bc_builtin_find_any(name, BC_BI_VAR, c->v);
-		char what[80];
-
-		if (any) {
-			snprintf(what, sizeof(what), "builtin '%s'", name);
-			unavailable(c, &e->span, what, any);
-		} else {
-			sema_error(c, &e->span, "Unknown builtin variable: '%s'", name);
-		}
-		return sema_none(c);
-	}
-	return builtin_row(c, e, b, name);
-}
-
 /* ---- argument checks ---- */
 
 static bool is_int_or_ptr(const struct bc_stype *t)
@@ -262,123 +102,6 @@ static bool want(struct sema_ctx *c, const struct bc_expr *e, size_t i, const ch
 		return false;
 	}
 	return true;
-}
-
-/* ---- format strings ---- */
-
-static const char *fmt_token(const char *p, const char **end)
-{
-	static const char *const lengths[] = { "hh", "ll", "h", "l", "j", "z", "t", "" };
-	static const char specs[] = "duoxXp";
-
-	/* longest valid token first */
-	if (p[0] == 'r' && (p[1] == 'x' || p[1] == 'h')) {
-		*end = p + 2;
-		return "buffer";
-	}
-	if (p[0] == 'r') {
-		*end = p + 1;
-		return "buffer";
-	}
-	if (p[0] == 's') {
-		*end = p + 1;
-		return "string";
-	}
-	if (p[0] == 'c') {
-		*end = p + 1;
-		return "integer";
-	}
-	for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
-		size_t n = strlen(lengths[i]);
-
-		if (!strncmp(p, lengths[i], n) && p[n] && strchr(specs, p[n])) {
-			*end = p + n + 1;
-			return "integer";
-		}
-	}
-	return NULL;
-}
-
-static const char *printf_arg_type(const struct bc_stype *t)
-{
-	switch (t->kind) {
-	case BC_ST_KSYM: case BC_ST_USYM: case BC_ST_PROBE: case BC_ST_USERNAME:
-	case BC_ST_KSTACK: case BC_ST_USTACK: case BC_ST_INET: case BC_ST_TIMESTAMP:
-	case BC_ST_MACADDR: case BC_ST_CGROUP_PATH: case BC_ST_STRERROR:
-		return "string";
-	case BC_ST_POINTER: case BC_ST_BOOL:
-		return "integer";
-	default:
-		return sema_kind_str(t);
-	}
-}
-
-/* bpftrace validate_format_string(): counts and kinds of the specifiers. */
-static void check_format(struct sema_ctx *c, const struct bc_expr *e)
-{
-	const char *f = e->u.call.name, *fmt;
-	const char *tok_type[130];
-	char tok_text[130][8];
-	size_t ntok = 0, nargs_ = nargs(e) - 1;
-
-	if (!sema_lit_str(arg(e, 0), &fmt))
-		return;
-	for (const char *p = fmt; *p && ntok < 130; p++) {
-		const char *q = p + 1, *end, *ty;
-
-		if (*p != '%')
-			continue;
-		if (*q == '-')
-			q++;
-		while (isdigit((unsigned char)*q))
-			q++;
-		if (*q == '.' && isdigit((unsigned char)q[1])) {
-			q++;
-			while (isdigit((unsigned char)*q))
-				q++;
-		}
-		ty = fmt_token(q, &end);
-		if (!ty)
-			continue;
-		if (!strcmp(f, "debugf") && strcmp(ty, "string") && c->v < V(18))
-			ty = "none";
-		snprintf(tok_text[ntok], sizeof(tok_text[0]), "%.*s", (int)(end - q), q);
-		tok_type[ntok++] = ty;
-		p = end - 1;
-	}
-	if (nargs_ < ntok) {
-		sema_error(c, &e->span, "%s: Not enough arguments for format string (%zu supplied, "
-			   "%zu expected)", f, nargs_, ntok);
-		return;
-	}
-	if (nargs_ > ntok) {
-		sema_error(c, &e->span, "%s: Too many arguments for format string (%zu supplied, "
-			   "%zu expected)", f, nargs_, ntok);
-		return;
-	}
-	if (!strcmp(f, "debugf") && nargs_ > 3) {
-		sema_error(c, &e->span, "%s: Cannot use more than 3 conversion specifiers", f);
-		return;
-	}
-	for (size_t i = 0; i < ntok; i++) {
-		const struct bc_stype *t = argt(c, e, i + 1);
-		const char *have;
-
-		if (sema_is_none(t) || sema_is_guess(t))
-			continue;
-		have = printf_arg_type(t);
-		if (!strcmp(tok_type[i], "none")) {
-			sema_error(c, &e->span, "%s: Unknown format string token: %%%s", f, tok_text[i]);
-			return;
-		}
-		if (t->kind == BC_ST_ENUM && c->v >= V(22))
-			continue;	/* enums print as names or numbers */
-		if (strcmp(have, tok_type[i])) {
-			sema_error(c, &e->span, "%s: %%%s specifier expects a value of type %s (%s "
-				   "supplied)", f, tok_text[i], tok_type[i], have);
-			return;
-		}
-	}
 }
 
 /* ---- map arguments ---- */
@@ -748,7 +471,7 @@ static void kind_checks(struct sema_ctx *c, struct bc_expr *e, const struct bc_b
 			break;
 		case BC_ARG_FMT:
 			if (want(c, e, i, "string", true))
-				check_format(c, e);
+				sema_check_format(c, e);
 			break;
 		case BC_ARG_PTR:
 			want(c, e, i, "pointer", lit);
@@ -907,7 +630,7 @@ static void check_probes(struct sema_ctx *c, struct bc_expr *e, const struct bc_
 {
 	const char *f = b->name, *bad = NULL;
 
-	if (!b->probes || probe_types_ok(c, b->probes, &bad))
+	if (!b->probes || sema_probe_types_ok(c, b->probes, &bad))
 		return;
 	if (!strcmp(f, "path"))
 		sema_error(c, &e->span, "The path function can only be used with 'kfunc', "
@@ -951,10 +674,10 @@ const struct bc_stype *sema_call(struct sema_ctx *c, struct bc_expr *e, enum sem
 			any = bc_builtin_find_any(name, BC_BI_VAR, c->v);
 		if (any && any->kind == BC_BI_FUNC) {
 			snprintf(what, sizeof(what), "%s()", name);
-			unavailable(c, &e->u.call.name_span, what, any);
+			sema_unavailable(c, &e->u.call.name_span, what, any);
 		} else if (any && (any->flags & BC_BIF_ALSO_FUNC)) {
 			snprintf(what, sizeof(what), "calling %s as %s()", name, name);
-			unavailable(c, &e->u.call.name_span, what, any);
+			sema_unavailable(c, &e->u.call.name_span, what, any);
 		} else if (bc_builtin_find(name, BC_BI_VAR, c->v)) {
 			sema_error(c, &e->u.call.name_span, "%s is a builtin variable, not a function "
 				   "in bpftrace %d.%d", name, c->v / 10000, c->v / 100 % 100);
@@ -969,7 +692,7 @@ const struct bc_stype *sema_call(struct sema_ctx *c, struct bc_expr *e, enum sem
 
 		if (n)
 			nargs_error(c, e, b);
-		return builtin_row(c, &tmp, b, name);
+		return sema_builtin_row(c, &tmp, b, name);
 	}
 	check_probes(c, e, b);
 	check_role(c, e, b, role);

@@ -52,14 +52,14 @@ bool sema_is_ptr(const struct bc_stype *t)
 	return t && t->kind == BC_ST_POINTER;
 }
 
-static bool is_intlike(const struct bc_stype *t)
+bool sema_is_intlike(const struct bc_stype *t)
 {
 	return t && (t->kind == BC_ST_INT || t->kind == BC_ST_ENUM || t->kind == BC_ST_BOOL);
 }
 
 /* bpftrace's Type identity: ints of any width are one type, bool is its own
  * from 0.24, strings of any size are one type. */
-static int type_class(const struct bc_stype *t)
+int sema_type_class(const struct bc_stype *t)
 {
 	if (!t)
 		return BC_ST_NONE;
@@ -71,7 +71,7 @@ static int type_class(const struct bc_stype *t)
 /* SizedType::IsSameType: same Type; records by name; pointers by pointee. */
 bool sema_same_type(const struct bc_stype *a, const struct bc_stype *b)
 {
-	if (type_class(a) != type_class(b))
+	if (sema_type_class(a) != sema_type_class(b))
 		return false;
 	if (a->kind == BC_ST_CSTRUCT)
 		return a->name && b->name && !strcmp(a->name, b->name);
@@ -201,7 +201,7 @@ const struct bc_stype *sema_int_literal_type(struct sema_ctx *c, uint64_t v, boo
 	return sema_keep(c, bc_stype_int(8, true));
 }
 
-static const struct bc_stype *with_as(struct sema_ctx *c, const struct bc_stype *t,
+const struct bc_stype *sema_with_as(struct sema_ctx *c, const struct bc_stype *t,
 				      enum bc_addrspace as)
 {
 	if (!t || t->as == as || t->kind == BC_ST_NONE)
@@ -309,7 +309,7 @@ static const struct bc_stype *binop_ptr(struct sema_ctx *c, struct bc_expr *e,
 			return sema_keep(c, c->v >= V(24) ? bc_stype_bool() : bc_stype_int(8, false));
 		if (c->v >= V(24) && is_logical(op))
 			return sema_keep(c, bc_stype_bool());
-	} else if (is_intlike(other)) {
+	} else if (sema_is_intlike(other)) {
 		if (op == BC_OP_SUB && !left_ptr)
 			;
 		else if (op == BC_OP_ADD || op == BC_OP_SUB)
@@ -344,7 +344,7 @@ static const struct bc_stype *binop_int_type(struct sema_ctx *c, enum bc_op op,
 	if (c->v >= V(24) && (is_comparison(op) || is_logical(op) ||
 			       (l->kind == BC_ST_BOOL && r->kind == BC_ST_BOOL)))
 		return sema_keep(c, bc_stype_bool());
-	if (c->v >= V(22) && is_intlike(l) && is_intlike(r))
+	if (c->v >= V(22) && sema_is_intlike(l) && sema_is_intlike(r))
 		size = l->size > r->size ? l->size : r->size;
 	if (size != 1 && size != 2 && size != 4 && size != 8)
 		size = 8;
@@ -365,13 +365,13 @@ static const struct bc_stype *binop_type(struct sema_ctx *c, struct bc_expr *e,
 		/* a guessed operand: type as integers, report nothing */
 		if (sema_is_ptr(l) || sema_is_ptr(r))
 			return sema_is_ptr(l) ? l : r;
-		return binop_int_type(c, op, is_intlike(l) ? l : r, is_intlike(r) ? r : l);
+		return binop_int_type(c, op, sema_is_intlike(l) ? l : r, sema_is_intlike(r) ? r : l);
 	}
 	if (sema_is_ptr(l) || sema_is_ptr(r))
 		return binop_ptr(c, e, l, r);
-	if (is_intlike(l) && is_intlike(r)) {
+	if (sema_is_intlike(l) && sema_is_intlike(r)) {
 		t = binop_int_type(c, op, l, r);
-		return with_as(c, t, binop_as(l, r));
+		return sema_with_as(c, t, binop_as(l, r));
 	}
 	/* non-integer operands: int64 unless an error below */
 	t = sema_keep(c, (c->v >= V(24) && (is_comparison(op) || is_logical(op)))
@@ -388,7 +388,7 @@ static const struct bc_stype *binop_type(struct sema_ctx *c, struct bc_expr *e,
 				   "Only arrays of same sized integer support comparison operators.");
 		return t;
 	}
-	if (type_class(l) != type_class(r)) {
+	if (sema_type_class(l) != sema_type_class(r)) {
 		struct bc_span sp = le->span;
 
 		sp.end = re->span.end;
@@ -421,7 +421,7 @@ static const struct bc_stype *binop(struct sema_ctx *c, struct bc_expr *e)
 	return binop_type(c, e, l, r);
 }
 
-static bool is_args_expr(const struct bc_expr *e)
+bool sema_is_args_expr(const struct bc_expr *e)
 {
 	while (e && e->kind == BC_EXPR_UNOP && e->u.unop.op == BC_OP_DEREF)
 		e = e->u.unop.operand;
@@ -436,17 +436,17 @@ static const struct bc_stype *deref(struct sema_ctx *c, const struct bc_stype *t
 
 		if (!p || p->kind == BC_ST_NONE || p->kind == BC_ST_VOID)
 			return sema_keep(c, bc_stype_int(8, false));
-		return with_as(c, p, t->as);
+		return sema_with_as(c, p, t->as);
 	}
 	if (t->kind == BC_ST_CSTRUCT) {
 		/* dereferencing args is allowed (with no effect) for compatibility */
-		if (is_args_expr(operand))
+		if (sema_is_args_expr(operand))
 			return t;
 		sema_error(c, sp, "Can not dereference struct/union of type '%s'. It is not a pointer.",
 			   t->name ? t->name : "?");
 		return sema_none(c);
 	}
-	if (is_intlike(t))
+	if (sema_is_intlike(t))
 		return sema_keep(c, bc_stype_int(8, false));
 	return sema_none(c);
 }
@@ -518,14 +518,14 @@ static const struct bc_stype *unop(struct sema_ctx *c, struct bc_expr *e)
 	if (sema_is_guess(t))
 		return op == BC_OP_DEREF ? t : sema_keep(c, bc_stype_int(8, true));
 	if (op == BC_OP_DEREF) {
-		if (!sema_is_int(t) && !sema_is_ptr(t) && !is_args_expr(x) &&
+		if (!sema_is_int(t) && !sema_is_ptr(t) && !sema_is_args_expr(x) &&
 		    t->kind != BC_ST_CSTRUCT)
 			sema_error(c, &e->span,
 				   "The %s operator can not be used on expressions of type '%s'",
 				   bc_op_str(op), sema_tname(c, t));
 		return deref(c, t, x, &e->span);
 	}
-	if (!is_intlike(t) && !(op == BC_OP_LNOT && c->v >= V(24) && sema_is_ptr(t))) {
+	if (!sema_is_intlike(t) && !(op == BC_OP_LNOT && c->v >= V(24) && sema_is_ptr(t))) {
 		sema_error(c, &e->span, "The %s operator can not be used on expressions of type '%s'",
 			   bc_op_str(op), sema_tname(c, t));
 		return sema_none(c);
@@ -547,7 +547,7 @@ static const struct bc_stype *ternary(struct sema_ctx *c, struct bc_expr *e)
 	if (!e->u.ternary.then) {
 		/* Elvis a ?: b: the condition's value when it is true */
 		r = sema_expr(c, e->u.ternary.els, ROLE_NONE);
-		if (!sema_is_none(ct) && !sema_is_none(r) && type_class(ct) != type_class(r))
+		if (!sema_is_none(ct) && !sema_is_none(r) && sema_type_class(ct) != sema_type_class(r))
 			sema_error(c, &e->span,
 				   "Ternary operator must return the same type: have '%s' and '%s'",
 				   sema_kind_str(ct), sema_kind_str(r));
@@ -555,11 +555,11 @@ static const struct bc_stype *ternary(struct sema_ctx *c, struct bc_expr *e)
 	}
 	l = sema_expr(c, e->u.ternary.then, ROLE_NONE);
 	r = sema_expr(c, e->u.ternary.els, ROLE_NONE);
-	if (!sema_is_none(l) && !sema_is_none(r) && type_class(l) != type_class(r) &&
+	if (!sema_is_none(l) && !sema_is_none(r) && sema_type_class(l) != sema_type_class(r) &&
 	    !sema_is_guess(l) && !sema_is_guess(r))
 		sema_error(c, &e->span, "Ternary operator must return the same type: have '%s' and '%s'",
 			   sema_kind_str(l), sema_kind_str(r));
-	if (!sema_is_none(ct) && !is_intlike(ct) && !(c->v >= V(19) && sema_is_ptr(ct)))
+	if (!sema_is_none(ct) && !sema_is_intlike(ct) && !(c->v >= V(19) && sema_is_ptr(ct)))
 		sema_error(c, &e->span, "Invalid condition in ternary: %s", sema_kind_str(ct));
 	if (sema_is_none(l))
 		return sema_none(c);
@@ -642,305 +642,6 @@ static const struct bc_stype *record(struct sema_ctx *c, struct bc_expr *e)
 	return sema_keep(c, t);
 }
 
-/* ---- member access ---- */
-
-static const struct bc_stype *field_of(struct sema_ctx *c, struct bc_expr *e,
-				       const struct bc_stype *rec, enum bc_addrspace as, bool is_tp,
-				       bool is_args)
-{
-	const char *fname = e->u.field.name;
-	const struct bc_field *f;
-	const struct bc_stype *full = is_args && c->probe && c->probe->args_guessed && !rec->layout
-				      ? rec : sema_resolve(c, rec, &e->span);
-
-	/* the resolved struct, for code generation (bc_sema_expr_record) */
-	e->sema = full && full->layout ? (void *)full : NULL;
-	if (!full || !full->layout) {
-		/* the struct's layout is unknown (no BTF, a header type): a guess;
-		 * unresolved probe args were noted once, where they were resolved */
-		if (!(is_args && c->probe && c->probe->args_guessed))
-			sema_guess(c, &e->u.field.name_span,
-				   "layout of '%s' is unknown; field '%s' assumed to be an int64",
-				   rec->name ? rec->name : "?", fname);
-		return sema_guess_int(c, as);
-	}
-	f = bc_stype_field(full, fname);
-	if (!f) {
-		sema_error(c, &e->span, "Struct/union of type '%s' does not contain a field named '%s'",
-			   full->name ? full->name : "?", fname);
-		return sema_none(c);
-	}
-	if (is_tp && f->is_common && c->v < V(25))
-		sema_error(c, &e->span, "BPF does not support accessing common tracepoint fields");
-	if (is_tp && c->probe) {
-		/* a wildcarded tracepoint: every match must have the field */
-		for (size_t i = 1; i < c->probe->nr_all_args; i++) {
-			const struct bc_stype *o = c->probe->all_args[i];
-
-			if (o && o->layout && !bc_stype_field(o, fname))
-				sema_error(c, &e->span,
-					   "Struct/union of type '%s' does not contain a field named "
-					   "'%s'", o->name ? o->name : "?", fname);
-		}
-	}
-	return with_as(c, f->type, as);
-}
-
-static const struct bc_stype *field(struct sema_ctx *c, struct bc_expr *e)
-{
-	struct bc_expr *base = e->u.field.base;
-	const struct bc_stype *t = sema_expr(c, base, ROLE_NONE);
-	bool args = is_args_expr(base);
-	bool is_tp = args && c->pt == BC_PROBE_TRACEPOINT;
-	enum bc_addrspace as = t ? t->as : BC_AS_NONE;
-
-	if (sema_is_none(t))
-		return sema_none(c);
-	if (sema_is_guess(t))
-		return t;	/* a member of a guessed value: a guess too (noted there) */
-	if (e->u.field.arrow) {
-		if (!sema_is_ptr(t) && !(args && t->kind == BC_ST_CSTRUCT)) {
-			if (t->kind == BC_ST_CSTRUCT) {
-				sema_error(c, &e->span,
-					   "Can not dereference struct/union of type '%s'. It is not a "
-					   "pointer.", t->name ? t->name : "?");
-				return sema_none(c);
-			}
-			if (!sema_is_int(t) && t->kind != BC_ST_TUPLE && t->kind != BC_ST_RECORD) {
-				sema_error(c, &e->span,
-					   "The * operator can not be used on expressions of type '%s'",
-					   sema_tname(c, t));
-				return sema_none(c);
-			}
-			sema_error(c, &e->span, "Can not access field '%s' on expression of type '%s'",
-				   e->u.field.name, sema_tname(c, c->v >= V(22) ? t
-						: sema_keep(c, bc_stype_int(8, false))));
-			return sema_none(c);
-		}
-		if (sema_is_ptr(t)) {
-			as = t->as;
-			t = t->elem;
-		}
-	} else if (sema_is_ptr(t)) {
-		sema_error(c, &e->span,
-			   "Can not access field '%s' on type '%s'. Try dereferencing it first, or "
-			   "using '->'", e->u.field.name, sema_tname(c, t));
-		return sema_none(c);
-	}
-	if (!t)
-		return sema_none(c);
-	if (t->kind == BC_ST_RECORD || (t->kind == BC_ST_TUPLE && t->layout)) {
-		const struct bc_field *f = bc_stype_field(t, e->u.field.name);
-
-		if (f)
-			return as != BC_AS_NONE ? with_as(c, f->type, as) : f->type;
-		sema_error(c, &e->span, "Record does not contain a field named '%s'",
-			   e->u.field.name);
-		return sema_none(c);
-	}
-	if (t->kind != BC_ST_CSTRUCT) {
-		sema_error(c, &e->span, "Can not access field '%s' on expression of type '%s'",
-			   e->u.field.name, sema_tname(c, t));
-		return sema_none(c);
-	}
-	return field_of(c, e, t, as, is_tp, args);
-}
-
-static const struct bc_stype *tuple_index(struct sema_ctx *c, struct bc_expr *e)
-{
-	const struct bc_stype *t = sema_expr(c, e->u.tindex.base, ROLE_NONE);
-	uint64_t i = e->u.tindex.index;
-
-	if (sema_is_none(t))
-		return sema_none(c);
-	if (t->kind != BC_ST_TUPLE) {
-		sema_error(c, &e->span, "Can not access index %llu on expression of type '%s'",
-			   (unsigned long long)i, sema_tname(c, t));
-		return sema_none(c);
-	}
-	if (!t->layout || i >= t->layout->nr_fields) {
-		sema_error(c, &e->span, "Invalid tuple index: %llu. Found %zu elements in tuple.",
-			   (unsigned long long)i, t->layout ? t->layout->nr_fields : (size_t)0);
-		return sema_none(c);
-	}
-	return t->layout->fields[i].type;
-}
-
-static const struct bc_stype *index_expr(struct sema_ctx *c, struct bc_expr *e)
-{
-	const struct bc_stype *t = sema_expr(c, e->u.index.base, ROLE_NONE);
-	const struct bc_stype *it = sema_expr(c, e->u.index.index, ROLE_NONE);
-	int64_t idx;
-
-	if (sema_is_none(t))
-		return sema_none(c);
-	if (sema_is_guess(t))
-		return t;
-	if (t->kind != BC_ST_ARRAY && !sema_is_ptr(t) &&
-	    !(c->v >= V(22) && t->kind == BC_ST_STRING)) {
-		sema_error(c, &e->span,
-			   "The array index operator [] can only be used on arrays and pointers, "
-			   "found %s.", sema_kind_str(t));
-		return sema_none(c);
-	}
-	if (sema_is_ptr(t) && (!t->elem || t->elem->size == 0))
-		sema_error(c, &e->span,
-			   "The array index operator [] cannot be used on a pointer to an unsized "
-			   "type (void *).");
-	if (!sema_is_none(it) && !is_intlike(it))
-		sema_error(c, &e->span, "The array index operator [] only accepts integer indices.");
-	if (sema_lit_int(c, e->u.index.index, &idx)) {
-		if (t->kind == BC_ST_ARRAY && (idx < 0 || (uint64_t)idx >= t->nelems))
-			sema_error(c, &e->span, "the index %lld is out of bounds for array of size %u",
-				   (long long)idx, t->nelems);
-	} else if (c->v < V(18) && !sema_is_none(it)) {
-		sema_error(c, &e->span,
-			   "The array index operator [] only accepts literal integer indices.");
-	}
-	if (t->kind == BC_ST_STRING)
-		return sema_keep(c, bc_stype_int(1, true));
-	if (t->kind == BC_ST_ARRAY)
-		return with_as(c, t->elem, t->as);
-	return with_as(c, t->elem && t->elem->kind != BC_ST_VOID ? t->elem : sema_none(c), t->as);
-}
-
-/* ---- casts, sizeof, offsetof ---- */
-
-static bool is_int_name(const struct bc_type *t)
-{
-	static const char *const names[] = {
-		"uint8", "int8", "uint16", "int16", "uint32", "int32", "uint64", "int64",
-	};
-
-	if (!t || t->kind != BC_TYPE_NAME)
-		return false;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(t->name, names[i]))
-			return true;
-	return false;
-}
-
-static const struct bc_type *pointee_type(const struct bc_type *t, unsigned *depth)
-{
-	*depth = 0;
-	while (t && t->kind == BC_TYPE_POINTER) {
-		(*depth)++;
-		t = t->inner;
-	}
-	return t;
-}
-
-static const struct bc_stype *cast(struct sema_ctx *c, struct bc_expr *e)
-{
-	struct bc_type *ty = e->u.cast.type;
-	const struct bc_stype *from = sema_expr(c, e->u.cast.operand, ROLE_NONE);
-	const struct bc_stype *to;
-	const struct bc_type *base;
-	unsigned ptrs;
-	enum bc_addrspace as;
-
-	if (!ty)
-		return sema_none(c);
-	if (from->kind == BC_ST_CSTRUCT && !is_args_expr(e->u.cast.operand)) {
-		sema_error(c, &e->span, "Cannot cast from struct type \"%s\"", sema_tname(c, from));
-		return sema_none(c);
-	}
-	if (sema_is_none(from))
-		return sema_none(c);
-	base = pointee_type(ty, &ptrs);
-	to = sema_type(c, ty);
-	if (sema_is_none(to))
-		return sema_none(c);	/* sema_type reported it */
-	as = from->as;
-	if (is_int_name(base) || (base && base->kind == BC_TYPE_NAME && to->kind == BC_ST_INT)) {
-		if (!ptrs && !is_intlike(from) && !sema_is_ptr(from) && from->kind != BC_ST_CSTRUCT &&
-		    !(c->v >= V(19) && from->kind == BC_ST_ARRAY && from->size == to->size)) {
-			sema_error(c, &e->span, "Casts are not supported for type: \"%s\"",
-				   sema_tname(c, from));
-			return sema_none(c);
-		}
-		return with_as(c, to, as);
-	}
-	if (base && (base->kind == BC_TYPE_STRUCT || base->kind == BC_TYPE_UNION) && !ptrs) {
-		sema_error(c, &e->span, "Cannot cast to struct type \"%s\"", sema_tname(c, to));
-		return sema_none(c);
-	}
-	if (to->kind == BC_ST_ARRAY && !(is_intlike(from) || from->kind == BC_ST_ARRAY)) {
-		sema_error(c, &e->span, "Cannot cast from \"%s\" to \"%s\"", sema_tname(c, from),
-			   sema_tname(c, to));
-		return sema_none(c);
-	}
-	if (as == BC_AS_NONE && sema_is_ptr(to)) {
-		/* (struct Foo *)0 in BEGIN, (struct task_struct *)curtask in profile */
-		as = bc_probe_addrspace(c->pt);
-	}
-	return with_as(c, to, as);
-}
-
-static const struct bc_stype *sizeof_expr(struct sema_ctx *c, struct bc_expr *e)
-{
-	if (e->u.sizeof_.type) {
-		const struct bc_stype *t = sema_type(c, e->u.sizeof_.type);
-
-		if (t->kind == BC_ST_CSTRUCT)
-			sema_resolve(c, t, &e->u.sizeof_.type->span);
-	} else if (e->u.sizeof_.expr) {
-		struct bc_expr *x = e->u.sizeof_.expr;
-
-		/* sizeof(X) with a bare name: a type (struct, typedef) or a variable */
-		if (x->kind == BC_EXPR_IDENT) {
-			int64_t v;
-
-			if (sema_enum_value(c, x->u.name, &v)) {
-				x->type = sema_keep(c, bc_stype_int(8, false));
-			} else {
-				char name[256];
-
-				snprintf(name, sizeof(name), "%s", x->u.name);
-				x->type = sema_struct(c, name, &x->span, true);
-			}
-		} else {
-			sema_expr(c, x, ROLE_NONE);
-		}
-	}
-	return sema_keep(c, bc_stype_int(8, false));
-}
-
-static const struct bc_stype *offsetof_expr(struct sema_ctx *c, struct bc_expr *e)
-{
-	const struct bc_stype *t;
-
-	if (e->u.offsetof_.type)
-		t = sema_type(c, e->u.offsetof_.type);
-	else if (e->u.offsetof_.expr)
-		t = sema_expr(c, e->u.offsetof_.expr, ROLE_NONE);
-	else
-		t = sema_none(c);
-	for (size_t i = 0; i < e->u.offsetof_.nr_fields && !sema_is_none(t); i++) {
-		const struct bc_stype *full;
-		const struct bc_field *f;
-
-		if (t->kind != BC_ST_CSTRUCT && t->kind != BC_ST_RECORD && t->kind != BC_ST_TUPLE) {
-			sema_error(c, &e->span, "'%s' is not a struct or union type.", sema_tname(c, t));
-			break;
-		}
-		full = t->kind == BC_ST_CSTRUCT ? sema_resolve(c, t, &e->span) : t;
-		if (!full || !full->layout) {
-			sema_guess(c, &e->span, "layout of '%s' is unknown; offsetof() assumed 0",
-				   t->name ? t->name : "?");
-			break;
-		}
-		f = bc_stype_field(full, e->u.offsetof_.fields[i]);
-		if (!f) {
-			sema_error(c, &e->span, "'%s' has no field named '%s'", sema_tname(c, full),
-				   e->u.offsetof_.fields[i]);
-			break;
-		}
-		t = f->type;
-	}
-	return sema_keep(c, bc_stype_int(8, false));
-}
-
 static const struct bc_stype *block_expr(struct sema_ctx *c, struct bc_expr *e)
 {
 	struct bc_block *b = e->u.block;
@@ -964,12 +665,12 @@ static const struct bc_stype *if_expr(struct sema_ctx *c, struct bc_expr *e)
 	const struct bc_stype *ct = sema_expr(c, e->u.if_.cond, ROLE_NONE), *a, *b = NULL;
 	struct bc_expr tmp = { .kind = BC_EXPR_BLOCK, .span = e->span, .u.block = e->u.if_.then };
 
-	if (!sema_is_none(ct) && !is_intlike(ct) && !sema_is_ptr(ct))
+	if (!sema_is_none(ct) && !sema_is_intlike(ct) && !sema_is_ptr(ct))
 		sema_error(c, &e->span, "Invalid condition in if(): %s", sema_kind_str(ct));
 	a = block_expr(c, &tmp);
 	if (e->u.if_.els)
 		b = sema_expr(c, e->u.if_.els, ROLE_NONE);
-	if (b && !sema_is_none(a) && !sema_is_none(b) && type_class(a) != type_class(b))
+	if (b && !sema_is_none(a) && !sema_is_none(b) && sema_type_class(a) != sema_type_class(b))
 		sema_error(c, &e->span, "Branches must return the same type: have '%s' and '%s'",
 			   sema_tname(c, a), sema_tname(c, b));
 	return a;
@@ -1055,16 +756,16 @@ const struct bc_stype *sema_expr(struct sema_ctx *c, struct bc_expr *e, enum sem
 		t = ternary(c, e);
 		break;
 	case BC_EXPR_FIELD:
-		t = field(c, e);
+		t = sema_field(c, e);
 		break;
 	case BC_EXPR_TUPLE_INDEX:
-		t = tuple_index(c, e);
+		t = sema_tuple_index(c, e);
 		break;
 	case BC_EXPR_INDEX:
-		t = index_expr(c, e);
+		t = sema_index_expr(c, e);
 		break;
 	case BC_EXPR_CAST:
-		t = cast(c, e);
+		t = sema_cast(c, e);
 		break;
 	case BC_EXPR_TUPLE:
 		t = tuple(c, e);
@@ -1073,10 +774,10 @@ const struct bc_stype *sema_expr(struct sema_ctx *c, struct bc_expr *e, enum sem
 		t = record(c, e);
 		break;
 	case BC_EXPR_SIZEOF:
-		t = sizeof_expr(c, e);
+		t = sema_sizeof_expr(c, e);
 		break;
 	case BC_EXPR_OFFSETOF:
-		t = offsetof_expr(c, e);
+		t = sema_offsetof_expr(c, e);
 		break;
 	case BC_EXPR_TYPEINFO:
 		t = typeinfo(c, e);

@@ -166,9 +166,38 @@ bool sema_is_guess(const struct bc_stype *t);
 const struct bc_stype *sema_binop_result(struct sema_ctx *c, struct bc_expr *e,
 					 const struct bc_stype *l, const struct bc_stype *r);
 
+bool sema_is_intlike(const struct bc_stype *t);	/* int, enum, bool */
+/* bpftrace's Type identity (ints of any width are one type). */
+int sema_type_class(const struct bc_stype *t);
+/* T in address space AS (a kept copy when it differs). */
+const struct bc_stype *sema_with_as(struct sema_ctx *c, const struct bc_stype *t,
+				    enum bc_addrspace as);
+bool sema_is_args_expr(const struct bc_expr *e);	/* args, *args, **args */
+
+/* sema_member.c */
+const struct bc_stype *sema_field(struct sema_ctx *c, struct bc_expr *e);
+const struct bc_stype *sema_tuple_index(struct sema_ctx *c, struct bc_expr *e);
+const struct bc_stype *sema_index_expr(struct sema_ctx *c, struct bc_expr *e);
+const struct bc_stype *sema_cast(struct sema_ctx *c, struct bc_expr *e);
+const struct bc_stype *sema_sizeof_expr(struct sema_ctx *c, struct bc_expr *e);
+const struct bc_stype *sema_offsetof_expr(struct sema_ctx *c, struct bc_expr *e);
+
 /* sema_call.c */
 const struct bc_stype *sema_call(struct sema_ctx *c, struct bc_expr *e, enum sema_role role);
+
+/* sema_builtin.c */
 const struct bc_stype *sema_builtin(struct sema_ctx *c, struct bc_expr *e);
+/* The builtin variable row B used as expression E (NAME as written). */
+const struct bc_stype *sema_builtin_row(struct sema_ctx *c, struct bc_expr *e,
+					const struct bc_builtin *b, const char *name);
+/* Every attach point's probe type is in MASK (0: any); *BAD names the first that is not. */
+bool sema_probe_types_ok(struct sema_ctx *c, uint32_t mask, const char **bad);
+/* "X needs bpftrace 0.20 or later" / "X was removed in bpftrace 0.25" for ANY. */
+void sema_unavailable(struct sema_ctx *c, const struct bc_span *sp, const char *what,
+		      const struct bc_builtin *any);
+
+/* sema_format.c */
+void sema_check_format(struct sema_ctx *c, const struct bc_expr *e);
 
 /* sema_map.c */
 struct bc_sema_map *sema_map_get(struct sema_ctx *c, const struct bc_expr *m);

@@ -338,7 +338,7 @@ out:
 	e->type = m->value ? m->value : sema_none(c);
 }
 
-/* Aggregations whose value reads as an integer (IsCastableMapTy, 0.22+). */
+/* Aggregations whose value reads as an integer (IsCastableMapTy, 0.21+). */
 static bool castable(enum bc_stype_kind k)
 {
 	return k == BC_ST_COUNT || k == BC_ST_SUM || k == BC_ST_MIN || k == BC_ST_MAX ||
@@ -359,7 +359,7 @@ const struct bc_stype *sema_map_read(struct sema_ctx *c, struct bc_expr *e)
 		return e->type;
 	}
 	t = m->value;
-	if (c->v >= V(22) && castable(t->kind))
+	if (c->v >= V(21) && castable(t->kind))
 		t = sema_keep(c, bc_stype_int(8, t->is_signed));
 	e->type = t;
 	return t;

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Member access and type operations: `.field` and `->field` through C
+ * structs (script, BTF, DWARF) and records, tuple indexes, array indexing,
+ * casts, sizeof() and offsetof(), with bpftrace's checks. A member of a
+ * struct whose layout is unknown is a guessed int64 (BC101).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sema_impl.h"
+
+static const struct bc_stype *field_of(struct sema_ctx *c, struct bc_expr *e,
+				       const struct bc_stype *rec, enum bc_addrspace as, bool is_tp,
+				       bool is_args)
+{
+	const char *fname = e->u.field.name;
+	const struct bc_field *f;
+	const struct bc_stype *full = is_args && c->probe && c->probe->args_guessed && !rec->layout
+				      ? rec : sema_resolve(c, rec, &e->span);
+
+	/* the resolved struct, for code generation (bc_sema_expr_record) */
+	e->sema = full && full->layout ? (void *)full : NULL;
+	if (!full || !full->layout) {
+		/* the struct's layout is unknown (no BTF, a header type): a guess;
+		 * unresolved probe args were noted once, where they were resolved */
+		if (!(is_args && c->probe && c->probe->args_guessed))
+			sema_guess(c, &e->u.field.name_span,
+				   "layout of '%s' is unknown; field '%s' assumed to be an int64",
+				   rec->name ? rec->name : "?", fname);
+		return sema_guess_int(c, as);
+	}
+	f = bc_stype_field(full, fname);
+	if (!f) {
+		sema_error(c, &e->span, "Struct/union of type '%s' does not contain a field named '%s'",
+			   full->name ? full->name : "?", fname);
+		return sema_none(c);
+	}
+	if (is_tp && f->is_common && c->v < V(25))
+		sema_error(c, &e->span, "BPF does not support accessing common tracepoint fields");
+	if (is_tp && c->probe) {
+		/* a wildcarded tracepoint: every match must have the field */
+		for (size_t i = 1; i < c->probe->nr_all_args; i++) {
+			const struct bc_stype *o = c->probe->all_args[i];
+
+			if (o && o->layout && !bc_stype_field(o, fname))
+				sema_error(c, &e->span,
+					   "Struct/union of type '%s' does not contain a field named "
+					   "'%s'", o->name ? o->name : "?", fname);
+		}
+	}
+	return sema_with_as(c, f->type, as);
+}
+
+const struct bc_stype *sema_field(struct sema_ctx *c, struct bc_expr *e)
+{
+	struct bc_expr *base = e->u.field.base;
+	const struct bc_stype *t = sema_expr(c, base, ROLE_NONE);
+	bool args = sema_is_args_expr(base);
+	bool is_tp = args && c->pt == BC_PROBE_TRACEPOINT;
+	enum bc_addrspace as = t ? t->as : BC_AS_NONE;
+
+	if (sema_is_none(t))
+		return sema_none(c);
+	if (sema_is_guess(t))
+		return t;	/* a member of a guessed value: a guess too (noted there) */
+	if (e->u.field.arrow) {
+		if (!sema_is_ptr(t) && !(args && t->kind == BC_ST_CSTRUCT)) {
+			if (t->kind == BC_ST_CSTRUCT) {
+				sema_error(c, &e->span,
+					   "Can not dereference struct/union of type '%s'. It is not a "
+					   "pointer.", t->name ? t->name : "?");
+				return sema_none(c);
+			}
+			if (!sema_is_int(t) && t->kind != BC_ST_TUPLE && t->kind != BC_ST_RECORD) {
+				sema_error(c, &e->span,
+					   "The * operator can not be used on expressions of type '%s'",
+					   sema_tname(c, t));
+				return sema_none(c);
+			}
+			sema_error(c, &e->span, "Can not access field '%s' on expression of type '%s'",
+				   e->u.field.name, sema_tname(c, c->v >= V(22) ? t
+						: sema_keep(c, bc_stype_int(8, false))));
+			return sema_none(c);
+		}
+		if (sema_is_ptr(t)) {
+			as = t->as;
+			t = t->elem;
+		}
+	} else if (sema_is_ptr(t)) {
+		sema_error(c, &e->span,
+			   "Can not access field '%s' on type '%s'. Try dereferencing it first, or "
+			   "using '->'", e->u.field.name, sema_tname(c, t));
+		return sema_none(c);
+	}
+	if (!t)
+		return sema_none(c);
+	if (t->kind == BC_ST_RECORD || (t->kind == BC_ST_TUPLE && t->layout)) {
+		const struct bc_field *f = bc_stype_field(t, e->u.field.name);
+
+		if (f)
+			return as != BC_AS_NONE ? sema_with_as(c, f->type, as) : f->type;
+		sema_error(c, &e->span, "Record does not contain a field named '%s'",
+			   e->u.field.name);
+		return sema_none(c);
+	}
+	if (t->kind != BC_ST_CSTRUCT) {
+		sema_error(c, &e->span, "Can not access field '%s' on expression of type '%s'",
+			   e->u.field.name, sema_tname(c, t));
+		return sema_none(c);
+	}
+	return field_of(c, e, t, as, is_tp, args);
+}
+
+const struct bc_stype *sema_tuple_index(struct sema_ctx *c, struct bc_expr *e)
+{
+	const struct bc_stype *t = sema_expr(c, e->u.tindex.base, ROLE_NONE);
+	uint64_t i = e->u.tindex.index;
+
+	if (sema_is_none(t))
+		return sema_none(c);
+	if (t->kind != BC_ST_TUPLE) {
+		sema_error(c, &e->span, "Can not access index %llu on expression of type '%s'",
+			   (unsigned long long)i, sema_tname(c, t));
+		return sema_none(c);
+	}
+	if (!t->layout || i >= t->layout->nr_fields) {
+		sema_error(c, &e->span, "Invalid tuple index: %llu. Found %zu elements in tuple.",
+			   (unsigned long long)i, t->layout ? t->layout->nr_fields : (size_t)0);
+		return sema_none(c);
+	}
+	return t->layout->fields[i].type;
+}
+
+const struct bc_stype *sema_index_expr(struct sema_ctx *c, struct bc_expr *e)
+{
+	const struct bc_stype *t = sema_expr(c, e->u.index.base, ROLE_NONE);
+	const struct bc_stype *it = sema_expr(c, e->u.index.index, ROLE_NONE);
+	int64_t idx;
+
+	if (sema_is_none(t))
+		return sema_none(c);
+	if (sema_is_guess(t))
+		return t;
+	if (t->kind != BC_ST_ARRAY && !sema_is_ptr(t) &&
+	    !(c->v >= V(22) && t->kind == BC_ST_STRING)) {
+		sema_error(c, &e->span,
+			   "The array index operator [] can only be used on arrays and pointers, "
+			   "found %s.", sema_kind_str(t));
+		return sema_none(c);
+	}
+	if (sema_is_ptr(t) && (!t->elem || t->elem->size == 0))
+		sema_error(c, &e->span,
+			   "The array index operator [] cannot be used on a pointer to an unsized "
+			   "type (void *).");
+	if (!sema_is_none(it) && !sema_is_intlike(it))
+		sema_error(c, &e->span, "The array index operator [] only accepts integer indices.");
+	if (sema_lit_int(c, e->u.index.index, &idx)) {
+		if (t->kind == BC_ST_ARRAY && (idx < 0 || (uint64_t)idx >= t->nelems))
+			sema_error(c, &e->span, "the index %lld is out of bounds for array of size %u",
+				   (long long)idx, t->nelems);
+	} else if (c->v < V(18) && !sema_is_none(it)) {
+		sema_error(c, &e->span,
+			   "The array index operator [] only accepts literal integer indices.");
+	}
+	if (t->kind == BC_ST_STRING)
+		return sema_keep(c, bc_stype_int(1, true));
+	if (t->kind == BC_ST_ARRAY)
+		return sema_with_as(c, t->elem, t->as);
+	return sema_with_as(c, t->elem && t->elem->kind != BC_ST_VOID ? t->elem : sema_none(c), t->as);
+}
+
+/* ---- casts, sizeof, offsetof ---- */
+
+static bool is_int_name(const struct bc_type *t)
+{
+	static const char *const names[] = {
+		"uint8", "int8", "uint16", "int16", "uint32", "int32", "uint64", "int64",
+	};
+
+	if (!t || t->kind != BC_TYPE_NAME)
+		return false;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(t->name, names[i]))
+			return true;
+	return false;
+}
+
+static const struct bc_type *pointee_type(const struct bc_type *t, unsigned *depth)
+{
+	*depth = 0;
+	while (t && t->kind == BC_TYPE_POINTER) {
+		(*depth)++;
+		t = t->inner;
+	}
+	return t;
+}
+
+const struct bc_stype *sema_cast(struct sema_ctx *c, struct bc_expr *e)
+{
+	struct bc_type *ty = e->u.cast.type;
+	const struct bc_stype *from = sema_expr(c, e->u.cast.operand, ROLE_NONE);
+	const struct bc_stype *to;
+	const struct bc_type *base;
+	unsigned ptrs;
+	enum bc_addrspace as;
+
+	if (!ty)
+		return sema_none(c);
+	if (from->kind == BC_ST_CSTRUCT && !sema_is_args_expr(e->u.cast.operand)) {
+		sema_error(c, &e->span, "Cannot cast from struct type \"%s\"", sema_tname(c, from));
+		return sema_none(c);
+	}
+	if (sema_is_none(from))
+		return sema_none(c);
+	base = pointee_type(ty, &ptrs);
+	to = sema_type(c, ty);
+	if (sema_is_none(to))
+		return sema_none(c);	/* sema_type reported it */
+	as = from->as;
+	if (is_int_name(base) || (base && base->kind == BC_TYPE_NAME && to->kind == BC_ST_INT)) {
+		if (!ptrs && !sema_is_intlike(from) && !sema_is_ptr(from) && from->kind != BC_ST_CSTRUCT &&
+		    !(c->v >= V(19) && from->kind == BC_ST_ARRAY && from->size == to->size)) {
+			sema_error(c, &e->span, "Casts are not supported for type: \"%s\"",
+				   sema_tname(c, from));
+			return sema_none(c);
+		}
+		return sema_with_as(c, to, as);
+	}
+	if (base && (base->kind == BC_TYPE_STRUCT || base->kind == BC_TYPE_UNION) && !ptrs) {
+		sema_error(c, &e->span, "Cannot cast to struct type \"%s\"", sema_tname(c, to));
+		return sema_none(c);
+	}
+	if (to->kind == BC_ST_ARRAY && !(sema_is_intlike(from) || from->kind == BC_ST_ARRAY)) {
+		sema_error(c, &e->span, "Cannot cast from \"%s\" to \"%s\"", sema_tname(c, from),
+			   sema_tname(c, to));
+		return sema_none(c);
+	}
+	if (as == BC_AS_NONE && sema_is_ptr(to)) {
+		/* (struct Foo *)0 in BEGIN, (struct task_struct *)curtask in profile */
+		as = bc_probe_addrspace(c->pt);
+	}
+	return sema_with_as(c, to, as);
+}
+
+const struct bc_stype *sema_sizeof_expr(struct sema_ctx *c, struct bc_expr *e)
+{
+	if (e->u.sizeof_.type) {
+		const struct bc_stype *t = sema_type(c, e->u.sizeof_.type);
+
+		if (t->kind == BC_ST_CSTRUCT)
+			sema_resolve(c, t, &e->u.sizeof_.type->span);
+	} else if (e->u.sizeof_.expr) {
+		struct bc_expr *x = e->u.sizeof_.expr;
+
+		/* sizeof(X) with a bare name: a type (struct, typedef) or a variable */
+		if (x->kind == BC_EXPR_IDENT) {
+			int64_t v;
+
+			if (sema_enum_value(c, x->u.name, &v)) {
+				x->type = sema_keep(c, bc_stype_int(8, false));
+			} else {
+				char name[256];
+
+				snprintf(name, sizeof(name), "%s", x->u.name);
+				x->type = sema_struct(c, name, &x->span, true);
+			}
+		} else {
+			sema_expr(c, x, ROLE_NONE);
+		}
+	}
+	return sema_keep(c, bc_stype_int(8, false));
+}
+
+const struct bc_stype *sema_offsetof_expr(struct sema_ctx *c, struct bc_expr *e)
+{
+	const struct bc_stype *t;
+
+	if (e->u.offsetof_.type)
+		t = sema_type(c, e->u.offsetof_.type);
+	else if (e->u.offsetof_.expr)
+		t = sema_expr(c, e->u.offsetof_.expr, ROLE_NONE);
+	else
+		t = sema_none(c);
+	for (size_t i = 0; i < e->u.offsetof_.nr_fields && !sema_is_none(t); i++) {
+		const struct bc_stype *full;
+		const struct bc_field *f;
+
+		if (t->kind != BC_ST_CSTRUCT && t->kind != BC_ST_RECORD && t->kind != BC_ST_TUPLE) {
+			sema_error(c, &e->span, "'%s' is not a struct or union type.", sema_tname(c, t));
+			break;
+		}
+		full = t->kind == BC_ST_CSTRUCT ? sema_resolve(c, t, &e->span) : t;
+		if (!full || !full->layout) {
+			sema_guess(c, &e->span, "layout of '%s' is unknown; offsetof() assumed 0",
+				   t->name ? t->name : "?");
+			break;
+		}
+		f = bc_stype_field(full, e->u.offsetof_.fields[i]);
+		if (!f) {
+			sema_error(c, &e->span, "'%s' has no field named '%s'", sema_tname(c, full),
+				   e->u.offsetof_.fields[i]);
+			break;
+		}
+		t = f->type;
+	}
+	return sema_keep(c, bc_stype_int(8, false));
+}
