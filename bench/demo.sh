@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# make demo: bpfcheck on the bundled examples (objects built from
-# examples/*.bpf.c; scripts in examples/*.bt), as a new user would run it.
+# make demo: bpfcheck on the bundled examples as a new user would run it —
+# BPF objects built from examples/*.bpf.c and the scripts in examples/*.bt.
 set -u
 build="${1:-build}"
 bin="$build/bpfcheck"
@@ -10,9 +10,11 @@ run() {
 	printf '[exit %d]\n' $?
 }
 objs=$(ls "$build"/examples/*.bpf.o 2>/dev/null)
-scripts=$(ls examples/*.bt 2>/dev/null)
-run check $objs $scripts
-run stack $objs $scripts
-run check --kernel 6.1 --select BC202 "$build/examples/chain.bpf.o"
-run check -f gcc $objs
+run check --bpftrace 0.17 examples/big-strings.bt examples/clear-count.bt
+run stack --bpftrace 0.17 examples/big-strings.bt
+run stack --bpftrace 0.22 examples/big-strings.bt
+run check --bpftrace 0.17 --unsafe-fixes --diff examples/clear-count.bt
+run check $objs
+run stack --kernel 6.1 $objs
+run check -f gcc --kernel 6.1 $objs
 exit 0
