@@ -98,6 +98,11 @@ static void test_priv_stack_and_kfunc(void **state)
 	assert_false(bc_target_has_map_sum_elem_count(&t65));
 	t613.jit = false;
 	assert_false(bc_target_priv_stack(&t613, "kprobe"));
+	bc_target_free(&t613);
+	bc_target_free(&arm);
+	bc_target_free(&t612);
+	bc_target_free(&t66);
+	bc_target_free(&t65);
 }
 
 static void test_defaults(void **state)
