@@ -50,6 +50,14 @@ LLVM_LIBS = $(LLVM_SHARED_LIBS)
 else
 LLVM_LIBS = $(LLVM_STATIC_LIBS)
 endif
+# A position-dependent executable skips the ~60,000 relocations the dynamic
+# loader applies to a PIE with LLVM inside (about 4 ms of every run);
+# PIE=1 builds a PIE (ASLR for the executable itself) instead.
+ifeq ($(PIE),1)
+BIN_LDFLAGS :=
+else
+BIN_LDFLAGS := -no-pie
+endif
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS ?= -O2 -g
@@ -98,7 +106,7 @@ $(BUILD)/libbpfcheck.a: $(LIB_OBJS)
 	ar rcs $@ $^
 
 $(BUILD)/bpfcheck: $(MAIN_OBJ) $(BUILD)/libbpfcheck.a
-	$(CC) $(BC_LDFLAGS) -o $@ $(MAIN_OBJ) $(BUILD)/libbpfcheck.a $(BC_LIBS) $(LLVM_LIBS)
+	$(CC) $(BC_LDFLAGS) $(BIN_LDFLAGS) -o $@ $(MAIN_OBJ) $(BUILD)/libbpfcheck.a $(BC_LIBS) $(LLVM_LIBS)
 
 # Unit tests link the shared libLLVM: same code, much faster links.
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libbpfcheck.a $(TEST_SUPPORT_OBJS)

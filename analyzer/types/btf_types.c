@@ -7,10 +7,14 @@
 #include <bpf/libbpf.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define V(minor)		BC_BTV(0, minor, 0)
 #define MAX_TYPE_CHAIN		64	/* modifier/typedef hops before giving up */
@@ -95,6 +99,46 @@ const char *bc_btf_path(const struct bc_btf *b)
 	return b && b->path ? b->path : BC_BTF_VMLINUX;
 }
 
+/*
+ * Raw BTF (the kernel's /sys/kernel/btf/vmlinux) through a private mapping:
+ * read(2) on that sysfs file returns one page per call, about 1,300 calls
+ * for the kernel's 5 MB; btf__new() copies from the mapping at once.
+ * NULL with errno ENOTSUP when the file is not raw BTF or cannot be mapped.
+ */
+static struct btf *parse_raw_mapped(const char *path)
+{
+	struct stat st;
+	struct btf *btf;
+	void *map;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < 24 ||
+	    st.st_size > (1 << 30)) {
+		close(fd);
+		errno = ENOTSUP;
+		return NULL;
+	}
+	map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED) {
+		errno = ENOTSUP;
+		return NULL;
+	}
+	if (((const uint16_t *)map)[0] != BTF_MAGIC) {
+		munmap(map, st.st_size);
+		errno = ENOTSUP;
+		return NULL;
+	}
+	btf = btf__new(map, st.st_size);
+	err = errno;
+	munmap(map, st.st_size);
+	errno = err;
+	return btf;
+}
+
 int bc_btf_load(struct bc_btf *b)
 {
 	struct btf *btf;
@@ -110,7 +154,11 @@ int bc_btf_load(struct bc_btf *b)
 	libbpf_print_fn_t old = libbpf_set_print(NULL);
 
 	errno = 0;
-	btf = btf__parse(bc_btf_path(b), NULL);
+	btf = parse_raw_mapped(bc_btf_path(b));
+	if (!btf && errno == ENOTSUP) {
+		errno = 0;
+		btf = btf__parse(bc_btf_path(b), NULL);	/* ELF files, or no mmap */
+	}
 	err = errno;
 	libbpf_set_print(old);
 	if (!btf) {
