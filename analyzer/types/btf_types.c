@@ -179,6 +179,11 @@ static uint64_t hash_str(const char *s, uint64_t h)
 {
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	/* FNV-1a's low bits cluster on names that share a prefix; the
+	 * table is indexed by them, so mix the high bits in (murmur3 fmix) */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
 	return h;
 }
 
@@ -188,7 +193,6 @@ static bool indexed_kind(uint16_t k)
 	case BTF_KIND_STRUCT:
 	case BTF_KIND_UNION:
 	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_FUNC:
 	case BTF_KIND_ENUM:
 	case BTF_KIND_ENUM64:
 	case BTF_KIND_INT:
@@ -249,6 +253,13 @@ static int32_t find_id(struct bc_btf *b, const char *name, uint16_t kind)
 
 	if ((err = bc_btf_load(b)))
 		return err;
+	/* Functions (half of vmlinux's named types) are looked up rarely
+	 * (kfunc probes, kfunc availability): a scan, not the index. */
+	if (kind == BTF_KIND_FUNC) {
+		int32_t id = btf__find_by_name_kind(b->btf, name, kind);
+
+		return id > 0 ? id : -ENOENT;
+	}
 	if (!b->names_cap && (err = build_index(b)))
 		return err;
 	i = hash_str(name, 1469598103934665603ull ^ kind) & (b->names_cap - 1);
