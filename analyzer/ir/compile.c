@@ -93,12 +93,42 @@ static int function_slots(LLVMModuleRef mod, const struct bc_prov_table *prov,
 	return err;
 }
 
+int bc_compile_emit(struct bc_unit *u, const struct bc_target *t, struct bc_backend *b,
+		    struct bc_ir_module *m, struct bc_fn_slots *fs, size_t nr_fs,
+		    uint64_t *codegen_ns, uint64_t *object_ns, size_t *nr_attached)
+{
+	struct bc_backend_result res = { 0 };
+	uint64_t t0;
+	int err;
+
+	err = bc_backend_emit(b, m, &res);
+	*codegen_ns = res.codegen_ns;
+	if (err) {
+		bc_unit_fail(u, err, NULL, "%s",
+			     err == -ENOMEM ? "out of memory" :
+			     b->error ? b->error : "BPF code generation failed");
+		goto out;
+	}
+	t0 = now_ns();
+	err = bc_object_analyze(u, res.obj, res.obj_size, t);
+	*object_ns = now_ns() - t0;
+	if (err)
+		goto out;	/* bc_object_analyze failed the unit */
+	*nr_attached = bc_fn_slots_attach(u, fs, nr_fs);
+	/* The object exists, but LLVM refused something in it: what bpftrace
+	 * would report as a compile error. The facts stay for the reporters. */
+	if (res.nr_errors)
+		err = bc_unit_fail(u, -EINVAL, NULL, "BPF backend: %s", res.errors[0]);
+out:
+	bc_backend_result_free(&res);
+	return err;
+}
+
 int bc_compile_module(struct bc_unit *u, const struct bc_target *t, struct bc_ir_module *m,
 		      const struct bc_prov_table *prov, const struct bc_compile_opts *o,
 		      struct bc_compile_stats *stats)
 {
 	struct bc_backend_opts bo = { .cpu = o ? o->cpu : NULL };
-	struct bc_backend_result res = { 0 };
 	struct bc_compile_stats st = { 0 };
 	struct bc_backend b = { 0 };
 	struct bc_fn_slots *fs = NULL;
@@ -126,27 +156,12 @@ int bc_compile_module(struct bc_unit *u, const struct bc_target *t, struct bc_ir
 		bc_unit_fail(u, err, NULL, "out of memory while analysing the generated IR");
 		goto out;
 	}
-	err = bc_backend_emit(&b, m, &res);
-	st.codegen_ns = res.codegen_ns;
-	if (err) {
-		bc_unit_fail(u, err, NULL, "%s",
-			     err == -ENOMEM ? "out of memory" :
-			     b.error ? b.error : "BPF code generation failed");
-		goto out;
-	}
-	t0 = now_ns();
-	err = bc_object_analyze(u, res.obj, res.obj_size, t);
-	st.object_ns = now_ns() - t0;
-	if (err)
-		goto out;	/* bc_object_analyze failed the unit */
-	st.nr_attached = bc_fn_slots_attach(u, fs, nr_fs);
-	if (res.nr_errors)
-		err = bc_unit_fail(u, -EINVAL, NULL, "BPF backend: %s", res.errors[0]);
+	err = bc_compile_emit(u, t, &b, m, fs, nr_fs, &st.codegen_ns, &st.object_ns,
+			      &st.nr_attached);
 out:
 	if (stats)
 		*stats = st;
 	bc_fn_slots_free(fs, nr_fs);
-	bc_backend_result_free(&res);
 	bc_backend_fini(&b);
 	return err;
 }

@@ -24,6 +24,8 @@ struct bc_unit;
 struct bc_target;
 struct bc_ir_module;
 struct bc_prov_table;
+struct bc_backend;
+struct bc_fn_slots;
 
 struct bc_compile_opts {
 	const char *cpu;	/* BPF cpu; NULL = "generic", as bpftrace */
@@ -47,5 +49,16 @@ struct bc_compile_stats {
 int bc_compile_module(struct bc_unit *u, const struct bc_target *t, struct bc_ir_module *m,
 		      const struct bc_prov_table *prov, const struct bc_compile_opts *o,
 		      struct bc_compile_stats *stats);
+
+/*
+ * What the IR input and the script paths share after optimisation and slot
+ * analysis: emit M's object with backend B, analyse it into U's facts
+ * (bc_object_analyze), attach each function's slots (FS). A backend error
+ * (LLVM refused something) fails U after the facts are kept, as bpftrace
+ * reports a compile error. 0 or a negative errno (U failed).
+ */
+int bc_compile_emit(struct bc_unit *u, const struct bc_target *t, struct bc_backend *b,
+		    struct bc_ir_module *m, struct bc_fn_slots *fs, size_t nr_fs,
+		    uint64_t *codegen_ns, uint64_t *object_ns, size_t *nr_attached);
 
 #endif

@@ -16,6 +16,7 @@
 #include "backend.h"
 #include "fn_slots.h"
 #include "ir_analyze.h"
+#include "compile.h"
 #include "ir_load.h"
 #include "ir_locate.h"
 #include "opt_state.h"
@@ -193,7 +194,7 @@ int bc_ir_analyze_ex(struct bc_unit *u, const struct bc_target *t,
 {
 	struct bc_backend_opts bo = { .cpu = o ? o->cpu : NULL };
 	struct bc_ir_stats st = { 0 };
-	struct bc_backend_result res = { 0 };
+	size_t attached = 0;
 	struct bc_backend b = { 0 };
 	struct fn_infos fi = { 0 };
 	struct bc_ir_module *m;
@@ -229,29 +230,11 @@ int bc_ir_analyze_ex(struct bc_unit *u, const struct bc_target *t,
 		bc_unit_fail(u, err, NULL, "out of memory while analysing LLVM IR");
 		goto out;
 	}
-	err = bc_backend_emit(&b, m, &res);
-	st.codegen_ns = res.codegen_ns;
-	if (err) {
-		bc_unit_fail(u, err, NULL, "%s",
-			     err == -ENOMEM ? "out of memory" :
-			     b.error ? b.error : "BPF code generation failed");
-		goto out;
-	}
-	t0 = now_ns();
-	err = bc_object_analyze(u, res.obj, res.obj_size, t);
-	st.object_ns = now_ns() - t0;
-	if (err)
-		goto out;	/* bc_object_analyze failed the unit */
-	bc_fn_slots_attach(u, fi.v, fi.n);
-	/* The object exists, but LLVM refused something in it: what bpftrace
-	 * would report as a compile error. The facts stay for the reporters. */
-	if (res.nr_errors)
-		err = bc_unit_fail(u, -EINVAL, NULL, "BPF backend: %s", res.errors[0]);
+	err = bc_compile_emit(u, t, &b, m, fi.v, fi.n, &st.codegen_ns, &st.object_ns, &attached);
 out:
 	if (stats)
 		*stats = st;
 	infos_free(&fi);
-	bc_backend_result_free(&res);
 	bc_backend_fini(&b);
 	bc_ir_module_free(m);
 	return err;
