@@ -586,24 +586,30 @@ static int call_join(struct cg *c, const struct bc_expr *call, struct cg_val *ou
 	return cg_irb_err(c);
 }
 
-/* strftime(fmt, nsecs): {u64 id, u64 nsecs}, packed, never ended. */
-static int call_strftime(struct cg *c, const struct bc_expr *call, struct cg_val *out)
+/*
+ * The async-id pair bpftrace builds for strftime() and cgroup_path(): a
+ * packed {u64 id, u64 value} in an alloca whose lifetime is never ended.
+ * VALUE_ARG is the argument stored after the id, NARGS how many there are.
+ */
+static int id_value_pair(struct cg *c, const struct bc_expr *call, struct cg_val *out,
+			 const char *construct, const char *name, const char *type_name,
+			 size_t nargs, size_t value_arg, int *id)
 {
 	LLVMTypeRef elems[2] = { c->irb->i64, c->irb->i64 }, sty;
-	struct bc_prov p = cg_prov("strftime", "strftime_args", &call->span, false, NULL, 0);
+	struct bc_prov p = cg_prov(construct, name, &call->span, false, NULL, 0);
 	struct cg_val v = { 0 };
 	LLVMValueRef buf;
 	int err;
 
-	if ((err = need_args(c, call, 2)))
+	if ((err = need_args(c, call, nargs)))
 		return err;
-	sty = bc_irb_struct_type(c->irb, "strftime_t", elems, 2, true);
-	buf = sty ? cg_alloca(c, sty, "strftime_args", &p) : NULL;
+	sty = bc_irb_struct_type(c->irb, type_name, elems, 2, true);
+	buf = sty ? cg_alloca(c, sty, name, &p) : NULL;
 	if (!buf)
 		return cg_irb_err(c);
-	LLVMBuildStore(c->b, cg_i64(c, (uint64_t)c->ids.strftime_id++),
+	LLVMBuildStore(c->b, cg_i64(c, (uint64_t)(*id)++),
 		       bc_irb_struct_field_ptr(c->irb, sty, buf, 0));
-	if ((err = eval(c, arg(call, 1), &v)))
+	if ((err = eval(c, arg(call, value_arg), &v)))
 		return err;
 	LLVMBuildStore(c->b, v.v, bc_irb_struct_field_ptr(c->irb, sty, buf, 1));
 	cg_end(c, &v);
@@ -612,29 +618,18 @@ static int call_strftime(struct cg *c, const struct bc_expr *call, struct cg_val
 	return cg_irb_err(c);
 }
 
+/* strftime(fmt, nsecs): {u64 id, u64 nsecs} */
+static int call_strftime(struct cg *c, const struct bc_expr *call, struct cg_val *out)
+{
+	return id_value_pair(c, call, out, "strftime", "strftime_args", "strftime_t", 2, 1,
+			     &c->ids.strftime_id);
+}
+
+/* cgroup_path(id): {u64 id, u64 cgroup id} */
 static int call_cgroup_path(struct cg *c, const struct bc_expr *call, struct cg_val *out)
 {
-	LLVMTypeRef elems[2] = { c->irb->i64, c->irb->i64 }, sty;
-	struct bc_prov p = cg_prov("cgroup_path", "cgroup_path_args", &call->span, false, NULL, 0);
-	struct cg_val v = { 0 };
-	LLVMValueRef buf;
-	int err;
-
-	if ((err = need_args(c, call, 1)))
-		return err;
-	sty = bc_irb_struct_type(c->irb, "cgroup_path_t", elems, 2, true);
-	buf = sty ? cg_alloca(c, sty, "cgroup_path_args", &p) : NULL;
-	if (!buf)
-		return cg_irb_err(c);
-	LLVMBuildStore(c->b, cg_i64(c, (uint64_t)c->ids.cgroup_path_id++),
-		       bc_irb_struct_field_ptr(c->irb, sty, buf, 0));
-	if ((err = eval(c, arg(call, 0), &v)))
-		return err;
-	LLVMBuildStore(c->b, v.v, bc_irb_struct_field_ptr(c->irb, sty, buf, 1));
-	cg_end(c, &v);
-	out->v = buf;
-	out->prov = cg_prov_id(c, buf);
-	return cg_irb_err(c);
+	return id_value_pair(c, call, out, "cgroup_path", "cgroup_path_args", "cgroup_path_t", 1,
+			     0, &c->ids.cgroup_path_id);
 }
 
 static int call_macaddr(struct cg *c, const struct bc_expr *call, struct cg_val *out)
