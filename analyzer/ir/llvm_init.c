@@ -20,7 +20,7 @@ static void init_llvm(void)
 {
 	static const char *const argv[] = {
 		"bpfcheck",
-		"-bpf-stack-size=" STR(BC_BACKEND_STACK_CEILING),
+		("-bpf-stack-size=" STR(BC_BACKEND_STACK_CEILING)),
 		"-pass-remarks-analysis=prologepilog",
 		"-disable-auto-upgrade-debug-info",
 	};
