@@ -49,7 +49,6 @@ static int cmp_position(const void *a, const void *b)
 static int saving_note(struct bc_rule_ctx *ctx, const struct bc_func *f,
 		       const struct bc_origin_group *g, uint64_t peak, uint64_t saved)
 {
-	const struct bc_slot *first = &f->slots[g->slots[0]];
 	bool script = ctx->unit->kind == BC_KIND_SCRIPT;
 	char *what = bc_origin_label(ctx->unit, f, g);
 	size_t copies = bc_origin_copies(g);
@@ -62,12 +61,7 @@ static int saving_note(struct bc_rule_ctx *ctx, const struct bc_func *f,
 
 	if (!what)
 		return -ENOMEM;
-	if (g->span.line) {
-		span = g->span;
-		path = first->path ? first->path : ctx->unit->display_path;
-	} else {
-		bc_stack_func_location(ctx, f, &path, &span);
-	}
+	bc_origin_location(ctx, f, g, &path, &span);
 	d = bc_diag_add(ctx->diags, ctx->rule->code, path, &span,
 			"moving %s%s to scratch storage would save %llu of the %llu slot bytes at the peak of '%s' (frame %u, about %u after)",
 			what, copies ? (copies == 1 ? " and its copy" : " and its copies") : "",

@@ -62,7 +62,6 @@ static int cmp_position(const void *a, const void *b)
 static int report(struct bc_rule_ctx *ctx, const struct bc_func *f,
 		  const struct bc_origin_group *g)
 {
-	const struct bc_slot *first = &f->slots[g->slots[0]];
 	size_t copies = bc_origin_copies(g);
 	char *what = bc_origin_label(ctx->unit, f, g);
 	const struct bc_slot **order;
@@ -73,12 +72,7 @@ static int report(struct bc_rule_ctx *ctx, const struct bc_func *f,
 
 	if (!what)
 		return -ENOMEM;
-	if (g->span.line) {
-		span = g->span;
-		path = first->path ? first->path : ctx->unit->display_path;
-	} else {
-		bc_stack_func_location(ctx, f, &path, &span);
-	}
+	bc_origin_location(ctx, f, g, &path, &span);
 	if (copies)
 		d = bc_diag_add(ctx->diags, ctx->rule->code, path, &span,
 				"%s is copied into %zu stack %s in '%s': %llu bytes in all, %llu live at the peak",

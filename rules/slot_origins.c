@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "slot_origins.h"
+#include "stack_common.h"
 #include "../analyzer/diag.h"
 #include "../analyzer/unit.h"
 
@@ -175,4 +176,17 @@ char *bc_origin_label(const struct bc_unit *u, const struct bc_func *f,
 	out = bc_strdup_printf("%s at %u:%u", label, sp->line, sp->col);
 	free(label);
 	return out;
+}
+
+void bc_origin_location(const struct bc_rule_ctx *ctx, const struct bc_func *f,
+			const struct bc_origin_group *g, const char **path, struct bc_span *span)
+{
+	const struct bc_slot *first = &f->slots[g->slots[0]];
+
+	if (g->span.line) {
+		*span = g->span;
+		*path = first->path ? first->path : ctx->unit->display_path;
+	} else {
+		bc_stack_func_location(ctx, f, path, span);
+	}
 }

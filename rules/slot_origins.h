@@ -44,6 +44,12 @@ int64_t bc_peak_without(const struct bc_func *f, const bool *excluded);
 
 /* "variable $s", "str", "map-key @k": construct and name; heap string. */
 char *bc_slot_label(const struct bc_slot *s);
+struct bc_rule_ctx;
+
+/* Where a finding about group G of F points: the source's span, else the
+ * function's location. */
+void bc_origin_location(const struct bc_rule_ctx *ctx, const struct bc_func *f,
+			const struct bc_origin_group *g, const char **path, struct bc_span *span);
 /* How findings name group G of F: "'str(arg1)' at 2:8" from the unit's
  * text when the source is a short one-line span, else the label of its
  * first slot with the location. Heap string. */
