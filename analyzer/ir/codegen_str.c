@@ -156,13 +156,40 @@ static LLVMValueRef str_byte(struct cg *c, const struct strop *s, uint64_t i)
 	return LLVMBuildLoad2(c->b, c->irb->i8, p, "");
 }
 
+/*
+ * The end both string comparisons share, as bpftrace emits it: fall into
+ * OTHER, which stores VALUE in the i1 result slot STORE, then join at END,
+ * load the result, end the slot and widen it to i64. getString leaves the
+ * last non-literal operand's allocation to the consumer; an earlier one is
+ * dropped by the second evaluation (its lifetime never ends), as in bpftrace.
+ */
+static void bool_result_tail(struct cg *c, LLVMBasicBlockRef other, LLVMBasicBlockRef end,
+			     LLVMValueRef store, bool value, struct strop *a, struct strop *b,
+			     struct cg_val *out)
+{
+	LLVMValueRef res;
+
+	LLVMBuildBr(c->b, other);
+	LLVMPositionBuilderAtEnd(c->b, other);
+	LLVMBuildStore(c->b, LLVMConstInt(c->irb->i1, value, 0), store);
+	LLVMBuildBr(c->b, end);
+	LLVMPositionBuilderAtEnd(c->b, end);
+	res = LLVMBuildLoad2(c->b, c->irb->i1, store, "");
+	bc_irb_lifetime_end(c->irb, store);
+	out->v = LLVMBuildZExt(c->b, res, c->irb->i64, "");
+	if (b->val.del)
+		out->del = cg_disarm(&b->val);
+	else if (a->val.del)
+		out->del = cg_disarm(&a->val);
+}
+
 int cg_strcmp(struct cg *c, const struct bc_expr *l, const struct bc_expr *r, uint64_t n,
 	      bool n_is_min, bool inverse, struct cg_val *out)
 {
 	struct strop a, b;
 	LLVMBasicBlockRef ne, done;
 	struct bc_prov p;
-	LLVMValueRef store, res;
+	LLVMValueRef store;
 	int err;
 
 	err = get_string(c, l, &a);
@@ -191,23 +218,7 @@ int cg_strcmp(struct cg *c, const struct bc_expr *l, const struct bc_expr *r, ui
 						    "strcmp.cmp_null"), done, eq);
 		LLVMPositionBuilderAtEnd(c->b, eq);
 	}
-	LLVMBuildBr(c->b, done);
-	LLVMPositionBuilderAtEnd(c->b, done);
-	LLVMBuildStore(c->b, LLVMConstInt(c->irb->i1, inverse, 0), store);
-	LLVMBuildBr(c->b, ne);
-	LLVMPositionBuilderAtEnd(c->b, ne);
-	res = LLVMBuildLoad2(c->b, c->irb->i1, store, "");
-	bc_irb_lifetime_end(c->irb, store);
-	out->v = LLVMBuildZExt(c->b, res, c->irb->i64, "");
-	/*
-	 * getString leaves the last non-literal operand's allocation to the
-	 * consumer; an earlier one is dropped by the second evaluation (its
-	 * lifetime never ends), as in bpftrace.
-	 */
-	if (b.val.del)
-		out->del = cg_disarm(&b.val);
-	else if (a.val.del)
-		out->del = cg_disarm(&a.val);
+	bool_result_tail(c, done, ne, store, inverse, &a, &b, out);
 	return 0;
 }
 
@@ -217,7 +228,7 @@ int cg_strcontains(struct cg *c, const struct bc_expr *l, const struct bc_expr *
 	struct strop a, b;
 	LLVMBasicBlockRef t_bb, f_bb;
 	struct bc_prov p;
-	LLVMValueRef store, res, nul = NULL;
+	LLVMValueRef store, nul = NULL;
 	int err;
 
 	err = get_string(c, l, &a);
@@ -257,18 +268,7 @@ int cg_strcontains(struct cg *c, const struct bc_expr *l, const struct bc_expr *
 						    "strcontains.cmp_null"), f_bb, first);
 		LLVMPositionBuilderAtEnd(c->b, first);
 	}
-	LLVMBuildBr(c->b, f_bb);
-	LLVMPositionBuilderAtEnd(c->b, f_bb);
-	LLVMBuildStore(c->b, LLVMConstInt(c->irb->i1, 0, 0), store);
-	LLVMBuildBr(c->b, t_bb);
-	LLVMPositionBuilderAtEnd(c->b, t_bb);
-	res = LLVMBuildLoad2(c->b, c->irb->i1, store, "");
-	bc_irb_lifetime_end(c->irb, store);
-	out->v = LLVMBuildZExt(c->b, res, c->irb->i64, "");
-	if (b.val.del)
-		out->del = cg_disarm(&b.val);
-	else if (a.val.del)
-		out->del = cg_disarm(&a.val);
+	bool_result_tail(c, f_bb, t_bb, store, false, &a, &b, out);
 	return 0;
 }
 
