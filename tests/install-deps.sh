@@ -3,7 +3,7 @@
 # missing (make deps). Non-interactive; needs root (or sudo).
 set -eu
 pkgs="make gcc pkg-config llvm-19-dev clang-19 libclang-rt-19-dev libbpf-dev libelf-dev
-libdw-dev libjansson-dev libcmocka-dev libzstd-dev zlib1g-dev libxml2-dev libz3-dev
+libdw-dev libjansson-dev libcmocka-dev libzstd-dev zlib1g-dev liblzma-dev libbz2-dev libxml2-dev libz3-dev
 bpftrace bpftool libbpf-tools python3 pre-commit"
 missing=""
 for p in $pkgs; do
