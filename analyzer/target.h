@@ -20,6 +20,10 @@ struct bc_target {
 	char bpftrace_str[32];
 	char *btf_path;		/* --btf, or /sys/kernel/btf/vmlinux when present; NULL = none */
 	bool bpftrace_explicit;	/* --bpftrace given (or already resolved) */
+	/* -j: threads that may compile one script's probes (0: one per online
+	 * CPU). Not a property of the target, but carried with it to the
+	 * compile; the figures do not depend on it. */
+	int jobs;
 };
 
 /* Fills defaults: the running kernel, JIT on, the host arch, 512, the

@@ -109,7 +109,7 @@ void bc_usage(FILE *out)
 		"      --stack-limit N    stack limit in bytes (default: %d)\n"
 		"      --jit, --no-jit    assume the JIT is (not) used (default: --jit)\n"
 		"      --color[=WHEN]     auto, always or never (NO_COLOR is honoured)\n"
-		"  -j, --jobs N           accepted for compatibility; inputs are analysed in order\n"
+		"  -j, --jobs N           threads compiling a script's probes (default 0: one per CPU)\n"
 		"      --fix              apply the safe fixes to the files (stdin: print the text)\n"
 		"      --unsafe-fixes     also apply fixes that may change what the script does\n"
 		"      --diff             print the fixes as a unified diff instead (-f diff)\n"

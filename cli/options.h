@@ -55,7 +55,6 @@ struct bc_options {
 	enum bc_color color;
 	bool fix, unsafe_fixes, diff;
 	bool exit_non_zero_on_fix;	/* after --fix, exit 1 when a file was changed */
-	int jobs;
 	struct bc_target target;
 	const char *tracefs;		/* --tracefs DIR: tracepoint formats (NULL = the system's) */
 	char **paths;

@@ -55,7 +55,6 @@ int bc_options_init(struct bc_options *o)
 	memset(o, 0, sizeof(*o));
 	o->format = "text";
 	o->fail_on = BC_SEV_WARNING;
-	o->jobs = 1;
 	return bc_target_init(&o->target);
 }
 
@@ -258,8 +257,8 @@ static int set_value(struct bc_options *o, enum bc_setting id, const char *value
 			return bad(err, "%s takes auto, always or never, not '%s'", name, value);
 		return 0;
 	case BC_SET_JOBS:
-		if (parse_int(value, 1, 1024, &o->jobs))
-			return bad(err, "%s takes a number from 1 to 1024, not '%s'", name, value);
+		if (parse_int(value, 0, 1024, &o->target.jobs))
+			return bad(err, "%s takes a number from 0 to 1024, not '%s'", name, value);
 		return 0;
 	case BC_NR_SETTINGS:
 		break;
@@ -434,7 +433,7 @@ void bc_options_print(FILE *out, const struct bc_options *o)
 			fputs(o->exit_non_zero_on_fix ? "true" : "false", m);
 			break;
 		case BC_SET_JOBS:
-			fprintf(m, "%d", o->jobs);
+			fprintf(m, "%d", o->target.jobs);
 			break;
 		case BC_SET_SEVERITY:
 		case BC_NR_SETTINGS:

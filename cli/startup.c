@@ -47,13 +47,21 @@ __attribute__((constructor(101))) static void bc_heap_setup(void)
 
 	if (off && *off && *off != '0')
 		return;
-	if (!mallopt(M_MMAP_THRESHOLD, 512 << 20) || !mallopt(M_TRIM_THRESHOLD, 1 << 30) ||
-	    !mallopt(M_TOP_PAD, HEAP_RESERVE))
+	/* one arena: the compile threads (analyzer/ir/compile_split.h) share
+	 * the huge-page heap instead of faulting in arenas of their own */
+	if (!mallopt(M_ARENA_MAX, 1) || !mallopt(M_MMAP_THRESHOLD, 512 << 20) ||
+	    !mallopt(M_TRIM_THRESHOLD, 1 << 30) || !mallopt(M_TOP_PAD, HEAP_RESERVE))
+		return;
+	/* start the heap on a huge-page boundary, so that it is huge pages
+	 * from its first byte (the gap below is address space, never touched) */
+	start = ((uintptr_t)sbrk(0) + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	if (start != (uintptr_t)sbrk(0) && sbrk(start - (uintptr_t)sbrk(0)) == (void *)-1)
 		return;
 	p = malloc(1);		/* grows the heap by HEAP_RESERVE */
 	if (!p)
 		return;
-	start = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	if ((uintptr_t)p > start + HUGE_PAGE)	/* the heap was elsewhere already */
+		start = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
 	end = (uintptr_t)sbrk(0) & ~(HUGE_PAGE - 1);
 	if (end > start)
 		madvise((void *)start, end - start, MADV_HUGEPAGE);

@@ -11,6 +11,8 @@
 #include "attribution.h"
 #include "backend.h"
 #include "compile.h"
+#include "compile_split.h"
+#include "compile_steps.h"
 #include "fn_slots.h"
 #include "ir_load.h"
 #include "prov_slots.h"
@@ -93,34 +95,103 @@ static int function_slots(LLVMModuleRef mod, const struct bc_prov_table *prov,
 	return err;
 }
 
+static int fail_out(struct bc_compile_out *out, int err, const char *message)
+{
+	out->err = err;
+	out->message = strdup(err == -ENOMEM || !message ? "out of memory" : message);
+	return err;
+}
+
+int bc_compile_to_object(struct bc_ir_module *m, const struct bc_prov_table *prov,
+			 const struct bc_compile_opts *o, struct bc_compile_out *out)
+{
+	struct bc_backend_opts bo = { .cpu = o ? o->cpu : NULL };
+	struct bc_backend b;
+	uint64_t t0;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = bc_backend_init(&b, m, &bo);
+	if (err) {
+		fail_out(out, err, b.error ? b.error : "cannot set up the BPF backend");
+		goto out;
+	}
+	if (!o || !o->no_optimize) {
+		err = bc_backend_optimize(&b, m, &out->st.opt_ns);
+		if (err) {
+			fail_out(out, err, b.error ? b.error : "optimisation failed");
+			goto out;
+		}
+	}
+	t0 = now_ns();
+	err = function_slots(m->mod, prov, &out->fs, &out->nr_fs);
+	out->st.analyze_ns = now_ns() - t0;
+	out->st.nr_functions = out->nr_fs;
+	if (err) {
+		fail_out(out, err, "out of memory while analysing the generated IR");
+		goto out;
+	}
+	err = bc_backend_emit(&b, m, &out->res);
+	out->st.codegen_ns = out->res.codegen_ns;
+	if (err)
+		fail_out(out, err, b.error ? b.error : "BPF code generation failed");
+out:
+	bc_backend_fini(&b);
+	return err;
+}
+
+int bc_compile_absorb(struct bc_unit *u, const struct bc_target *t, struct bc_compile_out *out)
+{
+	uint64_t t0 = now_ns();
+	int err;
+
+	err = bc_object_analyze(u, out->res.obj, out->res.obj_size, t);
+	out->st.object_ns += now_ns() - t0;
+	if (err)
+		return err;	/* bc_object_analyze failed the unit */
+	out->st.nr_attached += bc_fn_slots_attach(u, out->fs, out->nr_fs);
+	return 0;
+}
+
+int bc_compile_backend_error(struct bc_unit *u, const struct bc_backend_result *res)
+{
+	if (!res->nr_errors)
+		return 0;
+	return bc_unit_fail(u, -EINVAL, NULL, "BPF backend: %s", res->errors[0]);
+}
+
+void bc_compile_out_free(struct bc_compile_out *out)
+{
+	bc_backend_result_free(&out->res);
+	bc_fn_slots_free(out->fs, out->nr_fs);
+	free(out->message);
+	memset(out, 0, sizeof(*out));
+}
+
 int bc_compile_emit(struct bc_unit *u, const struct bc_target *t, struct bc_backend *b,
 		    struct bc_ir_module *m, struct bc_fn_slots *fs, size_t nr_fs,
 		    uint64_t *codegen_ns, uint64_t *object_ns, size_t *nr_attached)
 {
-	struct bc_backend_result res = { 0 };
-	uint64_t t0;
+	struct bc_compile_out out = { .fs = fs, .nr_fs = nr_fs };
 	int err;
 
-	err = bc_backend_emit(b, m, &res);
-	*codegen_ns = res.codegen_ns;
+	err = bc_backend_emit(b, m, &out.res);
+	*codegen_ns = out.res.codegen_ns;
 	if (err) {
 		bc_unit_fail(u, err, NULL, "%s",
 			     err == -ENOMEM ? "out of memory" :
 			     b->error ? b->error : "BPF code generation failed");
 		goto out;
 	}
-	t0 = now_ns();
-	err = bc_object_analyze(u, res.obj, res.obj_size, t);
-	*object_ns = now_ns() - t0;
-	if (err)
-		goto out;	/* bc_object_analyze failed the unit */
-	*nr_attached = bc_fn_slots_attach(u, fs, nr_fs);
+	err = bc_compile_absorb(u, t, &out);
+	*object_ns = out.st.object_ns;
+	*nr_attached = out.st.nr_attached;
 	/* The object exists, but LLVM refused something in it: what bpftrace
 	 * would report as a compile error. The facts stay for the reporters. */
-	if (res.nr_errors)
-		err = bc_unit_fail(u, -EINVAL, NULL, "BPF backend: %s", res.errors[0]);
+	if (!err)
+		err = bc_compile_backend_error(u, &out.res);
 out:
-	bc_backend_result_free(&res);
+	bc_backend_result_free(&out.res);	/* FS stays the caller's */
 	return err;
 }
 
@@ -128,40 +199,20 @@ int bc_compile_module(struct bc_unit *u, const struct bc_target *t, struct bc_ir
 		      const struct bc_prov_table *prov, const struct bc_compile_opts *o,
 		      struct bc_compile_stats *stats)
 {
-	struct bc_backend_opts bo = { .cpu = o ? o->cpu : NULL };
-	struct bc_compile_stats st = { 0 };
-	struct bc_backend b = { 0 };
-	struct bc_fn_slots *fs = NULL;
-	size_t nr_fs = 0;
-	uint64_t t0;
+	struct bc_compile_out out;
 	int err;
 
-	err = bc_backend_init(&b, m, &bo);
-	if (err) {
-		bc_unit_fail(u, err, NULL, "%s", b.error ? b.error : "cannot set up the BPF backend");
-		goto out;
-	}
-	if (!o || !o->no_optimize) {
-		err = bc_backend_optimize(&b, m, &st.opt_ns);
-		if (err) {
-			bc_unit_fail(u, err, NULL, "%s", b.error ? b.error : "optimisation failed");
-			goto out;
-		}
-	}
-	t0 = now_ns();
-	err = function_slots(m->mod, prov, &fs, &nr_fs);
-	st.analyze_ns = now_ns() - t0;
-	st.nr_functions = nr_fs;
-	if (err) {
-		bc_unit_fail(u, err, NULL, "out of memory while analysing the generated IR");
-		goto out;
-	}
-	err = bc_compile_emit(u, t, &b, m, fs, nr_fs, &st.codegen_ns, &st.object_ns,
-			      &st.nr_attached);
-out:
+	err = bc_compile_split(u, t, m, prov, o, stats);
+	if (err != -EAGAIN)
+		return err;
+	err = bc_compile_to_object(m, prov, o, &out);
+	if (err)
+		bc_unit_fail(u, err, NULL, "%s", out.message ? out.message : "out of memory");
+	else if (!(err = bc_compile_absorb(u, t, &out)))
+		err = bc_compile_backend_error(u, &out.res);
+	out.st.threads = 1;
 	if (stats)
-		*stats = st;
-	bc_fn_slots_free(fs, nr_fs);
-	bc_backend_fini(&b);
+		*stats = out.st;
+	bc_compile_out_free(&out);
 	return err;
 }

@@ -36,6 +36,7 @@ struct bc_compile_stats {
 	uint64_t opt_ns, analyze_ns, codegen_ns, object_ns;
 	size_t nr_functions;	/* defined functions given slots */
 	size_t nr_attached;	/* of those, found in the object */
+	unsigned threads;	/* threads that compiled the module (compile_split.h) */
 };
 
 /*

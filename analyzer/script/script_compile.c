@@ -210,6 +210,8 @@ static int compile_one(struct bc_unit *u, const struct bc_target *t, const char 
 	r->slots_ns += cs.analyze_ns;
 	r->backend_ns += cs.codegen_ns;
 	r->object_ns += cs.object_ns;
+	if (cs.threads > r->threads)
+		r->threads = cs.threads;
 	bc_prov_table_free(prov);
 	bc_ir_module_free(m);
 	return err;

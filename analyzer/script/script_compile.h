@@ -43,6 +43,7 @@ struct bc_script_compile_result {
 	/* compile_ns in parts: the optimiser, liveness and slots, the BPF
 	 * backend, the object analysis (the rest is setting the backend up) */
 	uint64_t opt_ns, slots_ns, backend_ns, object_ns;
+	unsigned threads;	/* most threads one compile used (-j) */
 };
 
 /*
