@@ -118,6 +118,24 @@ static int installed_bpftrace(void)
 	return 0;
 }
 
+/* $BPFCHECK_CACHE_DIR ("" = none), else $XDG_CACHE_HOME/bpfcheck, else
+ * ~/.cache/bpfcheck (the XDG base directory rules). */
+static char *default_cache_dir(void)
+{
+	const char *env = getenv("BPFCHECK_CACHE_DIR"), *xdg, *home;
+	char *dir;
+
+	if (env)
+		return *env ? strdup(env) : NULL;
+	xdg = getenv("XDG_CACHE_HOME");
+	home = getenv("HOME");
+	if (xdg && *xdg == '/')
+		return asprintf(&dir, "%s/bpfcheck", xdg) < 0 ? NULL : dir;
+	if (home && *home == '/')
+		return asprintf(&dir, "%s/.cache/bpfcheck", home) < 0 ? NULL : dir;
+	return NULL;
+}
+
 static void bpftrace_str(struct bc_target *t)
 {
 	snprintf(t->bpftrace_str, sizeof(t->bpftrace_str), "%d.%d.%d", t->bpftrace / 10000,
@@ -147,6 +165,7 @@ int bc_target_init(struct bc_target *t)
 	else
 		t->bpftrace = 0;
 	t->btf_path = access(BC_VMLINUX_BTF, R_OK) == 0 ? strdup(BC_VMLINUX_BTF) : NULL;
+	t->cache_dir = default_cache_dir();
 	if (!t->bpftrace)
 		t->bpftrace = BC_DEFAULT_BPFTRACE;
 	bpftrace_str(t);
@@ -196,6 +215,8 @@ void bc_target_free(struct bc_target *t)
 {
 	free(t->btf_path);
 	t->btf_path = NULL;
+	free(t->cache_dir);
+	t->cache_dir = NULL;
 }
 
 int bc_target_round(const struct bc_target *t, unsigned depth)

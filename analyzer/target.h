@@ -24,6 +24,10 @@ struct bc_target {
 	 * CPU). Not a property of the target, but carried with it to the
 	 * compile; the figures do not depend on it. */
 	int jobs;
+	/* where answers about the BTF are kept across runs (types/btf_cache.h):
+	 * $BPFCHECK_CACHE_DIR, else $XDG_CACHE_HOME/bpfcheck, else
+	 * ~/.cache/bpfcheck; NULL (--no-cache, or BPFCHECK_CACHE_DIR="") = none */
+	char *cache_dir;
 };
 
 /* Fills defaults: the running kernel, JIT on, the host arch, 512, the

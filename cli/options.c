@@ -19,7 +19,7 @@ enum {
 	OPT_SELECT = 256, OPT_IGNORE, OPT_SEVERITY, OPT_FAIL_ON, OPT_KERNEL, OPT_BTF, OPT_BPFTRACE,
 	OPT_STACK_LIMIT, OPT_JIT, OPT_NO_JIT, OPT_COLOR, OPT_VERSION, OPT_FIX, OPT_UNSAFE_FIXES,
 	OPT_DIFF, OPT_EXIT_NON_ZERO_ON_FIX, OPT_CONFIG, OPT_NO_CONFIG, OPT_PRINT_CONFIG,
-	OPT_TRACEFS,
+	OPT_TRACEFS, OPT_NO_CACHE,
 };
 
 static const struct option long_opts[] = {
@@ -46,6 +46,7 @@ static const struct option long_opts[] = {
 	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 	{ "print-config", no_argument, NULL, OPT_PRINT_CONFIG },
 	{ "tracefs", required_argument, NULL, OPT_TRACEFS },
+	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -116,6 +117,8 @@ void bc_usage(FILE *out)
 		"      --exit-non-zero-on-fix  exit 1 when --fix changed a file\n"
 		"      --config FILE      read settings from FILE instead of the nearest .bpfcheckrc\n"
 		"      --no-config        read no configuration file\n"
+		"      --no-cache         neither read nor write the kernel type cache\n"
+		"                         (default: $BPFCHECK_CACHE_DIR, else ~/.cache/bpfcheck)\n"
 		"      --print-config     show the effective settings and where they come from\n"
 		"      --version          print the version\n"
 		"  -h, --help             this help\n"
@@ -263,6 +266,10 @@ int bc_options_parse(struct bc_options *o, int argc, char **argv, const struct b
 			break;
 		case OPT_TRACEFS:
 			o->tracefs = optarg;
+			break;
+		case OPT_NO_CACHE:
+			free(o->target.cache_dir);
+			o->target.cache_dir = NULL;
 			break;
 		case OPT_VERSION:
 			printf("bpfcheck %s\n", BC_VERSION);

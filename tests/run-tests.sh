@@ -5,6 +5,12 @@
 set -u
 export BC_BUILD="${BUILD:-build}"
 export BC_SRCDIR="$(cd "$(dirname "$0")/.." && pwd)"
+# the kernel type cache of the tests: fresh each run, never the user's
+case "$BC_BUILD" in
+/*) export BPFCHECK_CACHE_DIR="$BC_BUILD/test-cache" ;;
+*) export BPFCHECK_CACHE_DIR="$BC_SRCDIR/$BC_BUILD/test-cache" ;;
+esac
+rm -rf "$BPFCHECK_CACHE_DIR"
 passed=0 failed=0 skipped=0 crashed=""
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

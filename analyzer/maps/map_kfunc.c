@@ -20,11 +20,14 @@ int bc_map_sum_elem_count_avail(const struct bc_target *t, struct bc_kfunc_avail
 	memset(out, 0, sizeof(*out));
 	if (btf_is_target(t)) {
 		struct bc_btf *b = bc_btf_open(t->btf_path);
+		int has;
 
 		if (!b)
 			return -ENOMEM;
-		if (!bc_btf_load(b)) {
-			out->has = bc_btf_has_func(b, BC_KFUNC_MAP_SUM_ELEM_COUNT);
+		bc_btf_set_cache(b, t->cache_dir);
+		has = bc_btf_find_func(b, BC_KFUNC_MAP_SUM_ELEM_COUNT);
+		if (has >= 0) {
+			out->has = has;
 			out->from_btf = true;
 			out->btf_path = t->btf_path;
 			bc_btf_close(b);

@@ -23,6 +23,7 @@ void bc_sema_opts_from_target(struct bc_sema_opts *o, const struct bc_target *t)
 		return;
 	o->bpftrace = t->bpftrace;
 	o->btf_path = t->btf_path;
+	o->cache_dir = t->cache_dir;
 }
 
 /* ---- type pool and diagnostics ---- */

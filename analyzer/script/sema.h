@@ -42,6 +42,7 @@ struct bc_target;
 struct bc_sema_opts {
 	int bpftrace;			/* target version, BC_BTV(); 0 = 0.17 */
 	const char *btf_path;		/* kernel BTF; NULL = none (types are guessed) */
+	const char *cache_dir;		/* persistent BTF answers (btf_cache.h); NULL = none */
 	struct bc_btf *btf;		/* an open handle to use instead (not owned) */
 	const char *tracefs;		/* NULL: /sys/kernel/tracing, then debugfs */
 	char *const *envp;		/* BPFTRACE_* variables; NULL = environ */

@@ -94,8 +94,6 @@ struct sema_ctx {
 	size_t nr_cstructs;
 	struct sema_enum_val *enums;	/* enums defined in the script */
 	size_t nr_enums;
-	struct sema_enum_val *btf_enums; /* the kernel BTF's, sorted by name */
-	size_t nr_btf_enums;
 	bool has_includes;		/* an active #include: types may come from headers */
 	bool btf_defined;		/* BPFTRACE_HAVE_BTF is defined for the C code */
 	/* resolved struct cache (by name) */

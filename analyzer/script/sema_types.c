@@ -30,6 +30,8 @@ struct bc_btf *sema_btf(struct sema_ctx *c)
 	} else if (c->o->btf_path) {
 		c->btf = bc_btf_open(c->o->btf_path);
 		c->btf_owned = true;
+		if (c->btf)
+			bc_btf_set_cache(c->btf, c->o->cache_dir);
 	}
 	if (!c->btf) {
 		c->btf_state = -ENOENT;
@@ -274,67 +276,8 @@ const struct bc_stype *sema_type(struct sema_ctx *c, struct bc_type *t)
 
 /* ---- enums ---- */
 
-static int cmp_enum(const void *a, const void *b)
-{
-	return strcmp(((const struct sema_enum_val *)a)->name, ((const struct sema_enum_val *)b)->name);
-}
-
-/* Every enum constant of the kernel BTF, sorted by name (built on first use:
- * one pass over the BTF instead of one per identifier). */
-static int btf_enum_index(struct sema_ctx *c, struct bc_btf *b)
-{
-	const struct btf *btf = bc_btf_raw(b);
-	size_t n = 0, cap = 0;
-	uint32_t nt;
-
-	if (c->btf_enums || !btf)
-		return c->btf_enums ? 0 : -ENOENT;
-	nt = btf__type_cnt(btf);
-	for (uint32_t id = 1; id < nt; id++) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
-		bool e64 = btf_is_enum64(t);
-
-		if (!btf_is_enum(t) && !e64)
-			continue;
-		for (uint16_t i = 0; i < btf_vlen(t); i++) {
-			if (n == cap) {
-				void *v = realloc(c->btf_enums, (cap = cap ? cap * 2 : 4096) *
-							       sizeof(*c->btf_enums));
-
-				if (!v) {
-					sema_oom(c);
-					return -ENOMEM;
-				}
-				c->btf_enums = v;
-			}
-			if (e64) {
-				const struct btf_enum64 *e = &btf_enum64(t)[i];
-
-				c->btf_enums[n].name = btf__name_by_offset(btf, e->name_off);
-				c->btf_enums[n].value = (int64_t)btf_enum64_value(e);
-			} else {
-				const struct btf_enum *e = &btf_enum(t)[i];
-
-				c->btf_enums[n].name = btf__name_by_offset(btf, e->name_off);
-				c->btf_enums[n].value = e->val;
-			}
-			n++;
-		}
-	}
-	if (!c->btf_enums)
-		c->btf_enums = calloc(1, sizeof(*c->btf_enums));
-	if (!c->btf_enums) {
-		sema_oom(c);
-		return -ENOMEM;
-	}
-	qsort(c->btf_enums, n, sizeof(*c->btf_enums), cmp_enum);
-	c->nr_btf_enums = n;
-	return 0;
-}
-
 bool sema_enum_value(struct sema_ctx *c, const char *name, int64_t *value)
 {
-	struct sema_enum_val key = { .name = name }, *hit;
 	struct bc_btf *b;
 
 	for (size_t i = 0; i < c->nr_enums; i++)
@@ -343,13 +286,7 @@ bool sema_enum_value(struct sema_ctx *c, const char *name, int64_t *value)
 			return true;
 		}
 	b = sema_btf(c);
-	if (!b || btf_enum_index(c, b))
-		return false;
-	hit = bsearch(&key, c->btf_enums, c->nr_btf_enums, sizeof(*c->btf_enums), cmp_enum);
-	if (!hit)
-		return false;
-	*value = hit->value;
-	return true;
+	return b && bc_btf_enum_value(b, name, value) == 1;
 }
 
 /* ---- the C definitions' preprocessor state ---- */
@@ -517,8 +454,6 @@ void sema_types_free(struct sema_ctx *c)
 	c->cstructs = NULL;
 	free(c->enums);
 	c->enums = NULL;
-	free(c->btf_enums);
-	c->btf_enums = NULL;
 	if (c->btf_owned)
 		bc_btf_close(c->btf);
 	c->btf = NULL;

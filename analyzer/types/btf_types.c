@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Kernel types from BTF through libbpf (see btf_types.h). */
 #include "btf_types.h"
+#include "btf_cache.h"
 #include "ctype.h"
+#include "stype_json.h"
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -57,6 +59,20 @@ struct type_slot {
 	struct bc_stype *type;
 };
 
+/* ---- enum constants: every enumerator of the BTF, sorted by name ---- */
+
+struct enum_val {
+	const char *name;	/* points into the BTF string section */
+	int64_t value;
+};
+
+/* ---- answers served from the persistent cache (btf_cache.h) ---- */
+
+struct memo_hit {
+	char *key;
+	struct bc_stype *type;
+};
+
 struct bc_btf {
 	char *path;
 	struct btf *btf;
@@ -66,7 +82,16 @@ struct bc_btf {
 	size_t names_cap;	/* power of two; 0 = index not built */
 	struct type_slot *types;
 	size_t types_cap, types_len;
+	struct enum_val *enums;
+	size_t nr_enums;
+	bool enums_built;
+	struct bc_btf_cache *cache;	/* NULL: no persistent cache */
+	struct memo_hit *hits;		/* types this run took from the cache */
+	size_t nr_hits;
 };
+
+static char *memo_key(char kind, int version, const char *name);
+static bool lasting_error(int err);
 
 struct bc_btf *bc_btf_open(const char *path)
 {
@@ -88,6 +113,13 @@ void bc_btf_close(struct bc_btf *b)
 	for (size_t i = 0; i < b->types_cap; i++)
 		bc_stype_put(b->types[i].type);
 	free(b->types);
+	for (size_t i = 0; i < b->nr_hits; i++) {
+		free(b->hits[i].key);
+		bc_stype_put(b->hits[i].type);
+	}
+	free(b->hits);
+	free(b->enums);
+	bc_btf_cache_close(b->cache);
 	free(b->names);
 	btf__free(b->btf);
 	free(b->path);
@@ -269,11 +301,6 @@ static int32_t find_id(struct bc_btf *b, const char *name, uint16_t kind)
 		i = (i + 1) & (b->names_cap - 1);
 	}
 	return -ENOENT;
-}
-
-bool bc_btf_has_func(struct bc_btf *b, const char *name)
-{
-	return b && name && find_id(b, name, BTF_KIND_FUNC) > 0;
 }
 
 /* ---- cache ---- */
@@ -602,7 +629,7 @@ static int64_t composite_id(struct bc_btf *b, const char *name)
 	return id;
 }
 
-struct bc_stype *bc_btf_struct(struct bc_btf *b, const char *name, int bt_version)
+static struct bc_stype *struct_uncached(struct bc_btf *b, const char *name, int bt_version)
 {
 	int64_t id;
 	int err;
@@ -658,7 +685,7 @@ static const char *btf_int_name(const char *base)
 	return base;
 }
 
-struct bc_stype *bc_btf_type_by_name(struct bc_btf *b, const char *c_type, int bt_version)
+static struct bc_stype *type_by_name_uncached(struct bc_btf *b, const char *c_type, int bt_version)
 {
 	char base[256];
 	unsigned ptrs;
@@ -736,7 +763,7 @@ void bc_btf_func_free(struct bc_btf_func *f)
 	memset(f, 0, sizeof(*f));
 }
 
-int bc_btf_func(struct bc_btf *b, const char *name, int bt_version, struct bc_btf_func *out)
+static int func_uncached(struct bc_btf *b, const char *name, int bt_version, struct bc_btf_func *out)
 {
 	const struct btf_type *fn, *proto;
 	const struct btf_param *p;
@@ -894,4 +921,280 @@ fail:
 	bc_stype_put(raw);
 	errno = ENOMEM;
 	return NULL;
+}
+
+/* ---- enum constants ---- */
+
+static int cmp_enum(const void *a, const void *b)
+{
+	return strcmp(((const struct enum_val *)a)->name, ((const struct enum_val *)b)->name);
+}
+
+/* Every enum constant of the BTF, sorted by name (built on first use: one
+ * pass over the BTF instead of one per identifier). */
+static int build_enum_index(struct bc_btf *b)
+{
+	size_t n = 0, cap = 0;
+	uint32_t nt;
+	int err;
+
+	if (b->enums_built)
+		return 0;
+	if ((err = bc_btf_load(b)))
+		return err;
+	nt = btf__type_cnt(b->btf);
+	for (uint32_t id = 1; id < nt; id++) {
+		const struct btf_type *t = btf__type_by_id(b->btf, id);
+		bool e64 = btf_is_enum64(t);
+
+		if (!btf_is_enum(t) && !e64)
+			continue;
+		for (uint16_t i = 0; i < btf_vlen(t); i++) {
+			if (n == cap) {
+				void *v = realloc(b->enums, (cap = cap ? cap * 2 : 4096) *
+							   sizeof(*b->enums));
+
+				if (!v)
+					return -ENOMEM;
+				b->enums = v;
+			}
+			if (e64) {
+				const struct btf_enum64 *e = &btf_enum64(t)[i];
+
+				b->enums[n].name = btf__name_by_offset(b->btf, e->name_off);
+				b->enums[n].value = (int64_t)btf_enum64_value(e);
+			} else {
+				const struct btf_enum *e = &btf_enum(t)[i];
+
+				b->enums[n].name = btf__name_by_offset(b->btf, e->name_off);
+				b->enums[n].value = e->val;
+			}
+			if (!b->enums[n].name)
+				b->enums[n].name = "";
+			n++;
+		}
+	}
+	if (n)
+		qsort(b->enums, n, sizeof(*b->enums), cmp_enum);
+	b->nr_enums = n;
+	b->enums_built = true;
+	return 0;
+}
+
+/* ---- the persistent cache ---- */
+
+int bc_btf_set_cache(struct bc_btf *b, const char *dir)
+{
+	if (!b)
+		return -EINVAL;
+	bc_btf_cache_close(b->cache);
+	b->cache = dir && *dir ? bc_btf_cache_open(dir, bc_btf_path(b)) : NULL;
+	return 0;
+}
+
+bool bc_btf_is_loaded(const struct bc_btf *b)
+{
+	return b && b->loaded;
+}
+
+static char *memo_key(char kind, int version, const char *name)
+{
+	return fmt_dup("%c|%d|%s", kind, version, name);
+}
+
+/* Answers worth keeping: the BTF's own, not the machine's state. */
+static bool lasting_error(int err)
+{
+	return err == ENOENT || err == EINVAL || err == ELOOP || err == E2BIG;
+}
+
+/* A type answer recorded under KEY: 1 (*OUT set, or NULL with *ERR), or 0. */
+static int memo_type_get(struct bc_btf *b, const char *key, struct bc_stype **out, int *err)
+{
+	struct memo_hit *v;
+	struct bc_stype *t;
+	json_t *j, *e;
+
+	for (size_t i = 0; i < b->nr_hits; i++)
+		if (!strcmp(b->hits[i].key, key)) {
+			*out = bc_stype_get(b->hits[i].type);
+			return 1;
+		}
+	j = bc_btf_cache_get(b->cache, key);
+	if (!j)
+		return 0;
+	e = json_object_get(j, "e");
+	if (json_is_integer(e) && lasting_error((int)json_integer_value(e))) {
+		*out = NULL;
+		*err = (int)json_integer_value(e);
+		return 1;
+	}
+	t = bc_stype_from_json(json_object_get(j, "t"));
+	if (!t)
+		return 0;	/* a damaged record: ask the BTF */
+	v = realloc(b->hits, (b->nr_hits + 1) * sizeof(*v));
+	if (v) {
+		b->hits = v;
+		v[b->nr_hits].key = strdup(key);
+		if (v[b->nr_hits].key)
+			v[b->nr_hits++].type = bc_stype_get(t);
+	}
+	*out = t;
+	return 1;
+}
+
+static void memo_type_put(struct bc_btf *b, const char *key, const struct bc_stype *t, int err)
+{
+	json_t *j;
+
+	if (t) {
+		j = bc_stype_to_json(t);
+		if (j)
+			bc_btf_cache_put(b->cache, key, json_pack("{s:o}", "t", j));
+	} else if (lasting_error(err)) {
+		bc_btf_cache_put(b->cache, key, json_pack("{s:i}", "e", err));
+	}
+}
+
+/* The answer to a type query: recorded, else computed by FN and recorded. */
+static struct bc_stype *type_query(struct bc_btf *b, char kind, const char *name, int v,
+				   struct bc_stype *(*fn)(struct bc_btf *, const char *, int))
+{
+	struct bc_stype *t;
+	char *key;
+	int err = 0;
+
+	if (!b || !name) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (!b->cache)
+		return fn(b, name, v);
+	key = memo_key(kind, v, name);
+	if (key && memo_type_get(b, key, &t, &err)) {
+		free(key);
+		if (!t)
+			errno = err;
+		return t;
+	}
+	errno = 0;
+	t = fn(b, name, v);
+	err = errno;
+	/* a load failure is the machine's state, not an answer about the BTF */
+	if (key && b->loaded)
+		memo_type_put(b, key, t, err);
+	free(key);
+	errno = err;
+	return t;
+}
+
+struct bc_stype *bc_btf_struct(struct bc_btf *b, const char *name, int bt_version)
+{
+	return type_query(b, 'S', name, bt_version, struct_uncached);
+}
+
+struct bc_stype *bc_btf_type_by_name(struct bc_btf *b, const char *c_type, int bt_version)
+{
+	return type_query(b, 'T', c_type, bt_version, type_by_name_uncached);
+}
+
+int bc_btf_func(struct bc_btf *b, const char *name, int bt_version, struct bc_btf_func *out)
+{
+	json_t *j, *e;
+	char *key;
+	int err;
+
+	if (!b || !name || !out)
+		return -EINVAL;
+	if (!b->cache)
+		return func_uncached(b, name, bt_version, out);
+	key = memo_key('F', bt_version, name);
+	j = key ? bc_btf_cache_get(b->cache, key) : NULL;
+	e = json_object_get(j, "e");
+	if (json_is_integer(e) && lasting_error((int)json_integer_value(e))) {
+		free(key);
+		memset(out, 0, sizeof(*out));
+		return -(int)json_integer_value(e);
+	}
+	if (j && !bc_stype_func_from_json(json_object_get(j, "f"), out)) {
+		free(key);
+		return 0;
+	}
+	err = func_uncached(b, name, bt_version, out);
+	if (key && b->loaded) {
+		if (!err)
+			j = bc_stype_func_to_json(out->name, out->params, out->nr_params, out->ret);
+		if (!err && j)
+			bc_btf_cache_put(b->cache, key, json_pack("{s:o}", "f", j));
+		else if (err && lasting_error(-err))
+			bc_btf_cache_put(b->cache, key, json_pack("{s:i}", "e", -err));
+	}
+	free(key);
+	return err;
+}
+
+/* A yes/no/number answer recorded under KEY: 1 (*VALUE set), 0 none. */
+static int memo_int_get(struct bc_btf *b, const char *key, json_int_t *value)
+{
+	json_t *j = bc_btf_cache_get(b->cache, key), *x = json_object_get(j, "v");
+
+	if (!json_is_integer(x) && !json_is_null(x))
+		return 0;
+	*value = json_is_integer(x) ? json_integer_value(x) : 0;
+	return json_is_integer(x) ? 1 : 2;	/* 2: recorded as absent */
+}
+
+int bc_btf_find_func(struct bc_btf *b, const char *name)
+{
+	json_int_t v;
+	char *key;
+	int r;
+
+	if (!b || !name)
+		return -EINVAL;
+	key = b->cache ? memo_key('H', 0, name) : NULL;
+	if (key && memo_int_get(b, key, &v) == 1) {
+		free(key);
+		return v != 0;
+	}
+	r = find_id(b, name, BTF_KIND_FUNC);
+	r = r > 0 ? 1 : r == -ENOENT ? 0 : r;
+	if (key && r >= 0)
+		bc_btf_cache_put(b->cache, key, json_pack("{s:i}", "v", r));
+	free(key);
+	return r;
+}
+
+bool bc_btf_has_func(struct bc_btf *b, const char *name)
+{
+	return bc_btf_find_func(b, name) > 0;
+}
+
+int bc_btf_enum_value(struct bc_btf *b, const char *name, int64_t *value)
+{
+	struct enum_val k = { .name = name }, *hit;
+	json_int_t v;
+	char *key;
+	int r;
+
+	if (!b || !name || !value)
+		return -EINVAL;
+	key = b->cache ? memo_key('E', 0, name) : NULL;
+	if (key && (r = memo_int_get(b, key, &v))) {
+		free(key);
+		*value = v;
+		return r == 1;
+	}
+	r = build_enum_index(b);
+	if (!r) {
+		hit = bsearch(&k, b->enums, b->nr_enums, sizeof(*b->enums), cmp_enum);
+		r = hit != NULL;
+		if (hit)
+			*value = hit->value;
+		if (key)
+			bc_btf_cache_put(b->cache, key, hit ? json_pack("{s:I}", "v", (json_int_t)hit->value) :
+							       json_pack("{s:n}", "v"));
+	}
+	free(key);
+	return r;
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Kernel types from BTF (libbpf btf__*): struct/union layouts, C type names,
- * function prototypes (fentry/fexit args), trace_event_raw_<name> structs and
- * "does the kernel have FUNC N". A handle is cheap to open: the BTF is parsed
- * on the first query, once (the vmlinux BTF is several MB). Results are
- * cached per handle.
+ * function prototypes (fentry/fexit args), trace_event_raw_<name> structs,
+ * enum constants and "does the kernel have FUNC N". A handle is cheap to
+ * open: the BTF is parsed on the first query, once (the vmlinux BTF is
+ * several MB). Results are cached per handle, and across runs when a
+ * persistent cache is set (bc_btf_set_cache).
  *
  * Conversion to sized types follows bpftrace's BTF::get_stype and
  * resolve_fields: modifiers and typedefs are skipped; ints keep their width
@@ -85,6 +86,25 @@ struct bc_stype *bc_btf_func_args(struct bc_btf *b, const char *name, bool with_
 
 /* Whether BTF has a function (BTF_KIND_FUNC) NAME, e.g. bpf_map_sum_elem_count. */
 bool bc_btf_has_func(struct bc_btf *b, const char *name);
+/* The same: 1 it has, 0 it has not, or the negative errno of loading the BTF. */
+int bc_btf_find_func(struct bc_btf *b, const char *name);
+
+/*
+ * The value of the enum constant NAME (the first in name order when two
+ * enums define it): 1 and *VALUE set, 0 when no enum of the BTF has it, or
+ * the negative errno of loading the BTF.
+ */
+int bc_btf_enum_value(struct bc_btf *b, const char *name, int64_t *value);
+
+/*
+ * Keeps the answers of B's lookups in the persistent cache in DIR
+ * (btf_cache.h; NULL or "": none), and answers from it what earlier runs
+ * asked of the same BTF file, without reading the BTF. Results are the same
+ * with and without the cache. Written when B is closed. 0 or -EINVAL.
+ */
+int bc_btf_set_cache(struct bc_btf *b, const char *dir);
+/* Whether B has read its BTF file (answers from the cache do not). */
+bool bc_btf_is_loaded(const struct bc_btf *b);
 
 /*
  * struct trace_event_raw_<EVENT> as a tracepoint args struct: the `ent`

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The persistent record of answers about one BTF file (see btf_cache.h). */
+#include "btf_cache.h"
+#include "btf_types.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#define FORMAT "bpfcheck-btf-cache/1"
+
+struct bc_btf_cache {
+	char *file;		/* DIR/btf-<hash>.json */
+	char *dir;
+	char *identity;
+	json_t *entries;	/* key -> answer */
+	bool warm;
+	bool dirty;
+};
+
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* What makes two BTF files the same file with the same content. */
+static char *identity_of(const char *btf_path, const struct stat *st)
+{
+	char *id, *real = realpath(btf_path, NULL);
+	struct utsname u = { 0 };
+	bool kernel = !strcmp(real ? real : btf_path, BC_BTF_VMLINUX);
+	int n;
+
+	/* sysfs times say nothing of the kernel: its own strings do */
+	if (kernel && uname(&u))
+		memset(&u, 0, sizeof(u));
+	n = asprintf(&id, "%s %s %s dev=%ju ino=%ju size=%jd mtime=%jd.%09ld ctime=%jd.%09ld %s %s",
+		     FORMAT, BC_VERSION, real ? real : btf_path, (uintmax_t)st->st_dev,
+		     (uintmax_t)st->st_ino, (intmax_t)st->st_size, (intmax_t)st->st_mtim.tv_sec,
+		     st->st_mtim.tv_nsec, (intmax_t)st->st_ctim.tv_sec, st->st_ctim.tv_nsec,
+		     u.release, u.version);
+	free(real);
+	return n < 0 ? NULL : id;
+}
+
+/* The record's entries when FILE holds a valid record for IDENTITY. */
+static json_t *read_record(const char *file, const char *identity)
+{
+	json_t *root, *entries = NULL;
+	json_error_t jerr;
+	struct stat st;
+	int fd;
+	FILE *f;
+
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > BC_BTF_CACHE_MAX_BYTES ||
+	    !(f = fdopen(fd, "r"))) {
+		close(fd);
+		return NULL;
+	}
+	root = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
+	fclose(f);
+	if (json_is_object(root) &&
+	    json_is_string(json_object_get(root, "identity")) &&
+	    !strcmp(json_string_value(json_object_get(root, "identity")), identity) &&
+	    json_is_object(json_object_get(root, "entries")) &&
+	    json_object_size(json_object_get(root, "entries")) <= BC_BTF_CACHE_MAX_ENTRIES)
+		entries = json_incref(json_object_get(root, "entries"));
+	json_decref(root);
+	return entries;
+}
+
+struct bc_btf_cache *bc_btf_cache_open(const char *dir, const char *btf_path)
+{
+	struct bc_btf_cache *c;
+	struct stat st;
+
+	if (!dir || !*dir || !btf_path) {
+		errno = ENOENT;
+		return NULL;
+	}
+	if (stat(btf_path, &st))
+		return NULL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->dir = strdup(dir);
+	c->identity = identity_of(btf_path, &st);
+	if (!c->dir || !c->identity ||
+	    asprintf(&c->file, "%s/btf-%016" PRIx64 ".json", dir, fnv1a(c->identity)) < 0) {
+		c->file = NULL;
+		goto nomem;
+	}
+	c->entries = read_record(c->file, c->identity);
+	c->warm = c->entries != NULL;
+	if (!c->entries && !(c->entries = json_object()))
+		goto nomem;
+	return c;
+nomem:
+	free(c->file);
+	free(c->dir);
+	free(c->identity);
+	free(c);
+	errno = ENOMEM;
+	return NULL;
+}
+
+json_t *bc_btf_cache_get(struct bc_btf_cache *c, const char *key)
+{
+	return c && key ? json_object_get(c->entries, key) : NULL;
+}
+
+void bc_btf_cache_put(struct bc_btf_cache *c, const char *key, json_t *value)
+{
+	if (!c || !key || !value || json_object_size(c->entries) >= BC_BTF_CACHE_MAX_ENTRIES) {
+		json_decref(value);
+		return;
+	}
+	if (!json_object_set_new(c->entries, key, value))
+		c->dirty = true;
+}
+
+bool bc_btf_cache_warm(const struct bc_btf_cache *c)
+{
+	return c && c->warm;
+}
+
+/* mkdir -p DIR, private to the user. */
+static int make_dir(const char *dir)
+{
+	char path[PATH_MAX];
+	size_t n = strlen(dir);
+
+	if (n >= sizeof(path))
+		return -ENAMETOOLONG;
+	memcpy(path, dir, n + 1);
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(path, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int write_record(struct bc_btf_cache *c)
+{
+	json_t *root = json_pack("{s:s, s:O}", "identity", c->identity, "entries", c->entries);
+	char *tmp = NULL;
+	int fd = -1, err;
+	FILE *f = NULL;
+
+	if (!root)
+		return -ENOMEM;
+	err = make_dir(c->dir);
+	if (!err && asprintf(&tmp, "%s/.btf-XXXXXX", c->dir) < 0) {
+		tmp = NULL;
+		err = -ENOMEM;
+	}
+	if (!err && (fd = mkstemp(tmp)) < 0)
+		err = -errno;
+	if (!err && !(f = fdopen(fd, "w")))
+		err = -errno;
+	if (!err) {
+		fd = -1;	/* owned by F */
+		if (json_dumpf(root, f, JSON_COMPACT) || fflush(f))
+			err = -EIO;
+		if (fclose(f) && !err)
+			err = -errno;
+		if (!err && rename(tmp, c->file))
+			err = -errno;
+		if (err)
+			unlink(tmp);
+	} else if (fd >= 0) {
+		close(fd);
+		unlink(tmp);
+	}
+	free(tmp);
+	json_decref(root);
+	return err;
+}
+
+int bc_btf_cache_close(struct bc_btf_cache *c)
+{
+	int err = 0;
+
+	if (!c)
+		return 0;
+	if (c->dirty)
+		err = write_record(c);
+	json_decref(c->entries);
+	free(c->file);
+	free(c->dir);
+	free(c->identity);
+	free(c);
+	return err;
+}
