@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Sized types to JSON and back (stype_json.h): every kind round-trips to a
  * type equal field by field (a deep comparison of this file, stricter than
