@@ -20,7 +20,8 @@ struct bc_btf_cache {
 	char *file;		/* DIR/btf-<hash>.json */
 	char *dir;
 	char *identity;
-	json_t *entries;	/* key -> answer */
+	json_t *entries;	/* key -> answer as JSON text; NULL until read */
+	json_t *parsed;		/* key -> answer, for the keys asked so far */
 	bool warm;
 	bool dirty;
 };
@@ -83,6 +84,18 @@ static json_t *read_record(const char *file, const char *identity)
 	return entries;
 }
 
+/* Reads the record on first use: a run that asks nothing pays nothing. */
+static json_t *entries_of(struct bc_btf_cache *c)
+{
+	if (c->entries)
+		return c->entries;
+	c->entries = read_record(c->file, c->identity);
+	c->warm = c->entries != NULL;
+	if (!c->entries)
+		c->entries = json_object();
+	return c->entries;
+}
+
 struct bc_btf_cache *bc_btf_cache_open(const char *dir, const char *btf_path)
 {
 	struct bc_btf_cache *c;
@@ -104,9 +117,8 @@ struct bc_btf_cache *bc_btf_cache_open(const char *dir, const char *btf_path)
 		c->file = NULL;
 		goto nomem;
 	}
-	c->entries = read_record(c->file, c->identity);
-	c->warm = c->entries != NULL;
-	if (!c->entries && !(c->entries = json_object()))
+	c->parsed = json_object();
+	if (!c->parsed)
 		goto nomem;
 	return c;
 nomem:
@@ -118,24 +130,48 @@ nomem:
 	return NULL;
 }
 
+/* Answers are kept as JSON text in the record and parsed when asked for:
+ * a run reads the record whole but parses only its own few answers. */
 json_t *bc_btf_cache_get(struct bc_btf_cache *c, const char *key)
 {
-	return c && key ? json_object_get(c->entries, key) : NULL;
+	json_t *v, *text;
+
+	if (!c || !key)
+		return NULL;
+	v = json_object_get(c->parsed, key);
+	if (v)
+		return v;
+	text = json_object_get(entries_of(c), key);
+	if (!json_is_string(text))
+		return NULL;
+	v = json_loadb(json_string_value(text), json_string_length(text), JSON_REJECT_DUPLICATES,
+		       NULL);
+	if (!v || json_object_set_new(c->parsed, key, v))
+		return NULL;
+	return v;
 }
 
 void bc_btf_cache_put(struct bc_btf_cache *c, const char *key, json_t *value)
 {
-	if (!c || !key || !value || json_object_size(c->entries) >= BC_BTF_CACHE_MAX_ENTRIES) {
+	char *text;
+
+	if (!c || !key || !value || !entries_of(c) ||
+	    json_object_size(c->entries) >= BC_BTF_CACHE_MAX_ENTRIES) {
 		json_decref(value);
 		return;
 	}
-	if (!json_object_set_new(c->entries, key, value))
+	text = json_dumps(value, JSON_COMPACT);
+	if (text && !json_object_set_new(c->entries, key, json_string(text))) {
 		c->dirty = true;
+		json_object_set(c->parsed, key, value);
+	}
+	free(text);
+	json_decref(value);
 }
 
-bool bc_btf_cache_warm(const struct bc_btf_cache *c)
+bool bc_btf_cache_warm(struct bc_btf_cache *c)
 {
-	return c && c->warm;
+	return c && entries_of(c) && c->warm;
 }
 
 /* mkdir -p DIR, private to the user. */
@@ -162,7 +198,7 @@ static int make_dir(const char *dir)
 
 static int write_record(struct bc_btf_cache *c)
 {
-	json_t *root = json_pack("{s:s, s:O}", "identity", c->identity, "entries", c->entries);
+	json_t *root = json_pack("{s:s, s:O}", "identity", c->identity, "entries", entries_of(c));
 	char *tmp = NULL;
 	int fd = -1, err;
 	FILE *f = NULL;
@@ -206,6 +242,7 @@ int bc_btf_cache_close(struct bc_btf_cache *c)
 	if (c->dirty)
 		err = write_record(c);
 	json_decref(c->entries);
+	json_decref(c->parsed);
 	free(c->file);
 	free(c->dir);
 	free(c->identity);

@@ -38,7 +38,8 @@
 struct bc_btf_cache;
 
 /*
- * The record of BTF_PATH in DIR, read when it exists and matches. NULL when
+ * The record of BTF_PATH in DIR, read on the first get or put when it
+ * exists and matches (a run that asks nothing reads nothing). NULL when
  * DIR is NULL or empty, or BTF_PATH cannot be stat'ed (errno says why):
  * the caller then simply works without a cache.
  */
@@ -47,8 +48,8 @@ struct bc_btf_cache *bc_btf_cache_open(const char *dir, const char *btf_path);
 json_t *bc_btf_cache_get(struct bc_btf_cache *c, const char *key);
 /* Records VALUE under KEY (the reference is taken, also on failure). */
 void bc_btf_cache_put(struct bc_btf_cache *c, const char *key, json_t *value);
-/* Whether the record was read from disk (a warm cache). */
-bool bc_btf_cache_warm(const struct bc_btf_cache *c);
+/* Whether a record was read from disk (a warm cache); reads it if not yet. */
+bool bc_btf_cache_warm(struct bc_btf_cache *c);
 /* Writes the record when answers were added, then frees C. 0, or the
  * negative errno of a failed write (the old record stays). */
 int bc_btf_cache_close(struct bc_btf_cache *c);
