@@ -539,19 +539,6 @@ struct bc_stype *bc_stype_from_json(const json_t *j)
 	return t;
 }
 
-/* Frees what F holds (F's params may be partly filled: NR_PARAMS counts the filled ones). */
-static void func_release(struct bc_btf_func *f)
-{
-	for (size_t i = 0; i < f->nr_params; i++) {
-		free(f->params[i].name);
-		bc_stype_put(f->params[i].type);
-	}
-	free(f->params);
-	free(f->name);
-	bc_stype_put(f->ret);
-	memset(f, 0, sizeof(*f));
-}
-
 static int param_from(const json_t *j, struct bc_btf_param *p)
 {
 	const char *name;
@@ -602,6 +589,6 @@ int bc_stype_func_from_json(const json_t *j, struct bc_btf_func *out)
 	*out = f;
 	return 0;
 fail:
-	func_release(&f);
+	bc_btf_func_free(&f);	/* NR_PARAMS counts the parameters filled so far */
 	return err;
 }
