@@ -90,9 +90,9 @@ bool bc_btf_has_func(struct bc_btf *b, const char *name);
 int bc_btf_find_func(struct bc_btf *b, const char *name);
 
 /*
- * The value of the enum constant NAME (the first in name order when two
- * enums define it): 1 and *VALUE set, 0 when no enum of the BTF has it, or
- * the negative errno of loading the BTF.
+ * The value of the enum constant NAME (when several enums define it, one of
+ * them, the same on every run): 1 and *VALUE set, 0 when no enum of the BTF
+ * has it, or the negative errno of loading the BTF.
  */
 int bc_btf_enum_value(struct bc_btf *b, const char *name, int64_t *value);
 
