@@ -198,7 +198,15 @@ static int make_dir(const char *dir)
 
 static int write_record(struct bc_btf_cache *c)
 {
-	json_t *root = json_pack("{s:s, s:O}", "identity", c->identity, "entries", entries_of(c));
+	/* what other handles and processes recorded since this one read the
+	 * record is kept: the record only ever grows (to the cap) */
+	json_t *disk = read_record(c->file, c->identity), *root;
+
+	if (disk && json_object_size(disk) + json_object_size(entries_of(c)) <=
+			    BC_BTF_CACHE_MAX_ENTRIES)
+		json_object_update_missing(c->entries, disk);
+	json_decref(disk);
+	root = json_pack("{s:s, s:O}", "identity", c->identity, "entries", entries_of(c));
 	char *tmp = NULL;
 	int fd = -1, err;
 	FILE *f = NULL;

@@ -107,6 +107,34 @@ static void test_record_round_trip(void **state)
 	free(dir);
 }
 
+/* Two handles on one record (sema's and the kfunc check's, or two runs at
+ * once): what each adds survives the other's write. */
+static void test_two_writers(void **state)
+{
+	char *dir = temp_dir(), *cache, *btf = write_file(dir, "k.btf", "x");
+	struct bc_btf_cache *a, *b, *c;
+
+	(void)state;
+	assert_true(asprintf(&cache, "%s/cache", dir) > 0);
+	a = bc_btf_cache_open(cache, btf);
+	b = bc_btf_cache_open(cache, btf);
+	assert_null(bc_btf_cache_get(a, "H|0|x"));
+	assert_null(bc_btf_cache_get(b, "H|0|x"));
+	bc_btf_cache_put(a, "H|0|a", json_pack("{s:i}", "v", 1));
+	bc_btf_cache_put(b, "H|0|b", json_pack("{s:i}", "v", 0));
+	assert_int_equal(bc_btf_cache_close(b), 0);
+	assert_int_equal(bc_btf_cache_close(a), 0);
+	c = bc_btf_cache_open(cache, btf);
+	assert_true(bc_btf_cache_warm(c));
+	assert_non_null(bc_btf_cache_get(c, "H|0|a"));
+	assert_non_null(bc_btf_cache_get(c, "H|0|b"));
+	bc_btf_cache_close(c);
+	free(btf);
+	free(cache);
+	remove_tree(dir);
+	free(dir);
+}
+
 /* Another BTF file, or the same file changed: the record is not used. */
 static void test_identity(void **state)
 {
@@ -422,6 +450,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_record_round_trip),
+		cmocka_unit_test(test_two_writers),
 		cmocka_unit_test(test_identity),
 		cmocka_unit_test(test_damaged_records),
 		cmocka_unit_test(test_unwritable),
