@@ -44,6 +44,7 @@
 #include "analyzer/ir/codegen.h"
 #include "analyzer/ir/ir_load.h"
 #include "analyzer/script/parser.h"
+#include "analyzer/script/sbuf.h"
 #include "analyzer/script/sema.h"
 #include "analyzer/types/btf_types.h"
 #include "analyzer/unit.h"
@@ -243,34 +244,10 @@ static int ours(const char *tool, struct frames *out, char *why, size_t whylen)
 
 /* ---- instruction signatures ---- */
 
-struct sig {
-	char *s;
-	size_t n, cap;
-};
-
-static void sig_add(struct sig *b, const char *fmt, ...)
-{
-	va_list ap;
-	int k;
-
-	va_start(ap, fmt);
-	k = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (b->n + (size_t)k + 1 > b->cap) {
-		b->cap = (b->n + (size_t)k + 1) * 2;
-		b->s = realloc(b->s, b->cap);
-		assert_non_null(b->s);
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->n, (size_t)k + 1, fmt, ap);
-	va_end(ap);
-	b->n += (size_t)k;
-}
-
 /* NAME without LLVM's uniquing digits ("str5" -> "str"). A name the
  * irbuilder moved from bpftrace's bitcast to its load ("cast") is dropped:
  * opaque pointers have no cast to carry it. */
-static void sig_name(struct sig *b, LLVMValueRef v)
+static void sig_name(struct bc_sbuf *b, LLVMValueRef v)
 {
 	size_t len;
 	const char *n = LLVMGetValueName2(v, &len);
@@ -279,10 +256,10 @@ static void sig_name(struct sig *b, LLVMValueRef v)
 		len--;
 	if (LLVMIsALoadInst(v) && len == 4 && !strncmp(n, "cast", 4))
 		len = 0;
-	sig_add(b, " %.*s", (int)len, n);
+	bc_sbuf_printf(b, " %.*s", (int)len, n);
 }
 
-static void sig_call(struct sig *b, LLVMValueRef call)
+static void sig_call(struct bc_sbuf *b, LLVMValueRef call)
 {
 	static const char *const intrinsics[] = { "llvm.lifetime.start", "llvm.lifetime.end",
 						  "llvm.memset", "llvm.memcpy", "llvm.bpf.pseudo",
@@ -296,17 +273,17 @@ static void sig_call(struct sig *b, LLVMValueRef call)
 		for (size_t i = 0; i < sizeof(intrinsics) / sizeof(intrinsics[0]); i++)
 			if (!strncmp(n, intrinsics[i], strlen(intrinsics[i])))
 				n = intrinsics[i];
-		sig_add(b, " %s", n);
+		bc_sbuf_printf(b, " %s", n);
 	} else if (LLVMIsAConstantExpr(c)) {
-		sig_add(b, " helper#%llu", LLVMConstIntGetZExtValue(LLVMGetOperand(c, 0)));
+		bc_sbuf_printf(b, " helper#%llu", LLVMConstIntGetZExtValue(LLVMGetOperand(c, 0)));
 	}
 	for (unsigned i = 0; i + 1 < (unsigned)LLVMGetNumOperands(call); i++) {
 		LLVMValueRef a = LLVMGetOperand(call, i);
 
 		if (LLVMIsAConstantInt(a))
-			sig_add(b, " %lld", LLVMConstIntGetSExtValue(a));
+			bc_sbuf_printf(b, " %lld", LLVMConstIntGetSExtValue(a));
 		else
-			sig_add(b, " v");
+			bc_sbuf_printf(b, " v");
 	}
 }
 
@@ -319,35 +296,34 @@ static char *type_str(LLVMTypeRef t)
 static char *fn_sig(LLVMModuleRef mod, LLVMValueRef fn)
 {
 	LLVMTargetDataRef td = LLVMGetModuleDataLayout(mod);
-	struct sig b = { 0 };
+	struct bc_sbuf b = { 0 };
 
-	sig_add(&b, "%s", "");
 	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb)) {
-		sig_add(&b, "%s:\n", LLVMGetBasicBlockName(bb));
+		bc_sbuf_printf(&b, "%s:\n", LLVMGetBasicBlockName(bb));
 		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i)) {
 			LLVMOpcode op = LLVMGetInstructionOpcode(i);
 
 			if (op == LLVMBitCast)
 				continue;
-			sig_add(&b, "  op%d", (int)op);
+			bc_sbuf_printf(&b, "  op%d", (int)op);
 			sig_name(&b, i);
 			if (op == LLVMAlloca)
-				sig_add(&b, " %llu", LLVMABISizeOfType(td, LLVMGetAllocatedType(i)));
+				bc_sbuf_printf(&b, " %llu", LLVMABISizeOfType(td, LLVMGetAllocatedType(i)));
 			if (op == LLVMCall)
 				sig_call(&b, i);
 			if (op == LLVMICmp)
-				sig_add(&b, " p%d", (int)LLVMGetICmpPredicate(i));
+				bc_sbuf_printf(&b, " p%d", (int)LLVMGetICmpPredicate(i));
 			if (op == LLVMLoad || op == LLVMStore) {
 				char *t = type_str(op == LLVMLoad ? LLVMTypeOf(i) :
 							 LLVMTypeOf(LLVMGetOperand(i, 0)));
 
-				sig_add(&b, " %s%s", t, LLVMGetVolatile(i) ? " volatile" : "");
+				bc_sbuf_printf(&b, " %s%s", t, LLVMGetVolatile(i) ? " volatile" : "");
 				LLVMDisposeMessage(t);
 			}
-			sig_add(&b, "\n");
+			bc_sbuf_printf(&b, "\n");
 		}
 	}
-	return b.s;
+	return bc_sbuf_finish(&b);
 }
 
 /* The first line where A and B differ, for the failure message. */

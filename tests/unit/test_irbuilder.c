@@ -30,6 +30,7 @@
 #include "analyzer/ir/prov.h"
 #include "analyzer/ir/prov_slots.h"
 #include "analyzer/ir/scratch.h"
+#include "analyzer/script/sbuf.h"
 #include "analyzer/stack/liveness.h"
 #include "analyzer/types/stype.h"
 
@@ -77,30 +78,6 @@ static struct bc_ir_module *load_fixture(const char *rel)
 
 /* ---- instruction signatures ---- */
 
-struct sbuf {
-	char *s;
-	size_t n, cap;
-};
-
-static void sb_add(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int k;
-
-	va_start(ap, fmt);
-	k = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (b->n + (size_t)k + 1 > b->cap) {
-		b->cap = (b->n + (size_t)k + 1) * 2;
-		b->s = realloc(b->s, b->cap);
-		assert_non_null(b->s);
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->n, (size_t)k + 1, fmt, ap);
-	va_end(ap);
-	b->n += (size_t)k;
-}
-
 static const char *intrinsic_base(const char *name)
 {
 	static const char *const known[] = {
@@ -114,27 +91,27 @@ static const char *intrinsic_base(const char *name)
 	return name;
 }
 
-static void callee_sig(struct sbuf *b, LLVMValueRef call)
+static void callee_sig(struct bc_sbuf *b, LLVMValueRef call)
 {
 	LLVMValueRef c = LLVMGetCalledValue(call);
 	size_t len;
 
 	if (LLVMIsAFunction(c)) {
-		sb_add(b, " %s", intrinsic_base(LLVMGetValueName2(c, &len)));
+		bc_sbuf_printf(b, " %s", intrinsic_base(LLVMGetValueName2(c, &len)));
 	} else if (LLVMIsAConstantExpr(c) && LLVMGetConstOpcode(c) == LLVMIntToPtr) {
-		sb_add(b, " helper#%llu", LLVMConstIntGetZExtValue(LLVMGetOperand(c, 0)));
+		bc_sbuf_printf(b, " helper#%llu", LLVMConstIntGetZExtValue(LLVMGetOperand(c, 0)));
 	} else {
-		sb_add(b, " ?");
+		bc_sbuf_printf(b, " ?");
 	}
 	for (unsigned i = 0; i + 1 < (unsigned)LLVMGetNumOperands(call); i++) {
 		LLVMValueRef a = LLVMGetOperand(call, i);
 
 		if (LLVMIsAConstantInt(a))
-			sb_add(b, " %lld", LLVMConstIntGetSExtValue(a));
+			bc_sbuf_printf(b, " %lld", LLVMConstIntGetSExtValue(a));
 		else if (LLVMIsAConstantPointerNull(a))
-			sb_add(b, " null");
+			bc_sbuf_printf(b, " null");
 		else
-			sb_add(b, " v");
+			bc_sbuf_printf(b, " v");
 	}
 }
 
@@ -155,12 +132,12 @@ static const char *cast_name(LLVMValueRef i, LLVMValueRef cast)
 /* One line per instruction of FN, block labels included, bitcasts skipped. */
 static char *fn_sig(LLVMValueRef fn)
 {
-	struct sbuf b = { 0 };
+	struct bc_sbuf b = { 0 };
 	LLVMValueRef cast = NULL;
 	size_t len;
 
 	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb)) {
-		sb_add(&b, "%s:\n", LLVMGetBasicBlockName(bb));
+		bc_sbuf_printf(&b, "%s:\n", LLVMGetBasicBlockName(bb));
 		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i)) {
 			LLVMOpcode op = LLVMGetInstructionOpcode(i);
 			const char *name = LLVMGetValueName2(i, &len);
@@ -172,19 +149,19 @@ static char *fn_sig(LLVMValueRef fn)
 			}
 			if (!len && cast_name(i, cast))
 				name = cast_name(i, cast), len = 1;
-			sb_add(&b, "  op%d %s", (int)op, len ? name : "-");
+			bc_sbuf_printf(&b, "  op%d %s", (int)op, len ? name : "-");
 			if (op == LLVMAlloca)
-				sb_add(&b, " %llu", LLVMABISizeOfType(
+				bc_sbuf_printf(&b, " %llu", LLVMABISizeOfType(
 					LLVMGetModuleDataLayout(LLVMGetGlobalParent(fn)),
 					LLVMGetAllocatedType(i)));
 			if (op == LLVMCall)
 				callee_sig(&b, i);
 			if (op == LLVMLoad || op == LLVMStore)
-				sb_add(&b, "%s", LLVMGetVolatile(i) ? " volatile" : "");
-			sb_add(&b, "\n");
+				bc_sbuf_printf(&b, "%s", LLVMGetVolatile(i) ? " volatile" : "");
+			bc_sbuf_printf(&b, "\n");
 		}
 	}
-	return b.s;
+	return bc_sbuf_finish(&b);
 }
 
 static LLVMValueRef function(struct bc_ir_module *m, const char *name)
@@ -211,15 +188,14 @@ static void assert_same_ir(struct bc_ir_module *ours, struct bc_ir_module *their
 /* Entry-block alloca names in order, comma separated. */
 static char *entry_allocas(LLVMValueRef fn)
 {
-	struct sbuf b = { 0 };
+	struct bc_sbuf b = { 0 };
 	size_t len;
 
-	sb_add(&b, "%s", "");
 	for (LLVMValueRef i = LLVMGetFirstInstruction(LLVMGetEntryBasicBlock(fn)); i;
 	     i = LLVMGetNextInstruction(i))
 		if (LLVMIsAAllocaInst(i))
-			sb_add(&b, "%s%s", b.n ? "," : "", LLVMGetValueName2(i, &len));
-	return b.s;
+			bc_sbuf_printf(&b, "%s%s", b.len ? "," : "", LLVMGetValueName2(i, &len));
+	return bc_sbuf_finish(&b);
 }
 
 /* The frame after bpftrace's O3 pipeline and LLVM 19's BPF backend. */
