@@ -80,8 +80,9 @@ BC_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DBC_VERSION='"$(VERSION)"' -DBC_PR
 BC_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 BC_LIBS = $(PKG_LIBS) -lm
 
-SRC_DIRS := analyzer analyzer/script analyzer/ir analyzer/object analyzer/stack \
-	analyzer/maps analyzer/types rules reporters cli
+SRC_DIRS := analyzer/base analyzer/core analyzer/script analyzer/types analyzer/object \
+	analyzer/stack analyzer/maps analyzer/codegen analyzer/llvm analyzer/frontend \
+	analyzer/driver analyzer/fix rules reporters cli
 # main.c and startup.c belong to the executable only (startup.c tunes the
 # allocator before LLVM's static constructors run; tests keep the default).
 MAIN_SRCS := cli/main.c cli/startup.c

@@ -13,10 +13,10 @@
 #include <time.h>
 
 #include "analyzer/script/parser.h"
-#include "analyzer/script/script_compile.h"
+#include "analyzer/frontend/script_compile.h"
 #include "analyzer/script/sema.h"
-#include "analyzer/target.h"
-#include "analyzer/unit.h"
+#include "analyzer/core/target.h"
+#include "analyzer/core/unit.h"
 
 static double now_ms(void)
 {

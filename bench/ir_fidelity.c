@@ -10,10 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "analyzer/ir/ir_analyze.h"
+#include "analyzer/frontend/ir_analyze.h"
 #include "analyzer/object/object.h"
-#include "analyzer/target.h"
-#include "analyzer/unit.h"
+#include "analyzer/core/target.h"
+#include "analyzer/core/unit.h"
 
 int main(int argc, char **argv)
 {

@@ -20,10 +20,10 @@
 
 #include <bpf/libbpf.h>
 
-#include "analyzer/facts.h"
+#include "analyzer/core/facts.h"
 #include "analyzer/object/object.h"
-#include "analyzer/target.h"
-#include "analyzer/unit.h"
+#include "analyzer/core/target.h"
+#include "analyzer/core/unit.h"
 
 #define LOG_SIZE (16 << 20)
 

@@ -11,7 +11,7 @@
 
 #include "cli.h"
 #include "config.h"
-#include "../analyzer/kernel_limits.h"
+#include "../analyzer/core/kernel_limits.h"
 #include "../reporters/reporter.h"
 #include "../rules/registry.h"
 

@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "../analyzer/diag.h"
-#include "../analyzer/target.h"
+#include "../analyzer/core/diag.h"
+#include "../analyzer/core/target.h"
 
 enum bc_color { BC_COLOR_AUTO = 0, BC_COLOR_ALWAYS, BC_COLOR_NEVER };
 

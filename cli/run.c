@@ -8,10 +8,10 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "../analyzer/driver.h"
-#include "../analyzer/fix_loop.h"
-#include "../analyzer/fix_write.h"
-#include "../analyzer/unit.h"
+#include "../analyzer/driver/driver.h"
+#include "../analyzer/fix/fix_loop.h"
+#include "../analyzer/fix/fix_write.h"
+#include "../analyzer/core/unit.h"
 #include "../reporters/reporter.h"
 #include "../reporters/udiff.h"
 

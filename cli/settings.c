@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "options.h"
-#include "../analyzer/kernel_limits.h"
+#include "../analyzer/core/kernel_limits.h"
 #include "../reporters/reporter.h"
 #include "../rules/registry.h"
 

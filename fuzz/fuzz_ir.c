@@ -20,11 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer/ir/attribution.h"
-#include "analyzer/ir/backend.h"
-#include "analyzer/ir/ir_load.h"
-#include "analyzer/ir/opt_state.h"
-#include "analyzer/ir/scratch.h"
+#include "analyzer/stack/attribution.h"
+#include "analyzer/llvm/backend.h"
+#include "analyzer/llvm/ir_load.h"
+#include "analyzer/llvm/opt_state.h"
+#include "analyzer/stack/scratch.h"
 #include "analyzer/stack/liveness.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

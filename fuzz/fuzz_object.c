@@ -11,8 +11,8 @@
 
 #include "analyzer/object/object.h"
 #include "analyzer/stack/chain.h"
-#include "analyzer/target.h"
-#include "analyzer/unit.h"
+#include "analyzer/core/target.h"
+#include "analyzer/core/unit.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

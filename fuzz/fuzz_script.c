@@ -14,7 +14,7 @@
 
 #include "analyzer/script/parser.h"
 #include "analyzer/script/printer.h"
-#include "analyzer/unit.h"
+#include "analyzer/core/unit.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -20,7 +20,7 @@
 #include "analyzer/script/parser.h"
 #include "analyzer/script/sema.h"
 #include "analyzer/types/btf_types.h"
-#include "analyzer/unit.h"
+#include "analyzer/core/unit.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,7 +7,7 @@
 
 #include "columns.h"
 #include "utf8.h"
-#include "../analyzer/diag.h"
+#include "../analyzer/core/diag.h"
 
 void bc_columns_init(struct bc_columns *t, const char *align)
 {

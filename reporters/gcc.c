@@ -11,7 +11,7 @@
 
 #include "report_common.h"
 #include "utf8.h"
-#include "../analyzer/unit.h"
+#include "../analyzer/core/unit.h"
 
 static void line(FILE *out, const char *path, const struct bc_span *span, const char *sev,
 		 const char *message, const char *code)

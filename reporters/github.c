@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "report_common.h"
-#include "../analyzer/unit.h"
+#include "../analyzer/core/unit.h"
 
 static void escape(FILE *out, const char *s, bool property)
 {

@@ -8,8 +8,8 @@
 
 #include "json_util.h"
 #include "report_common.h"
-#include "../analyzer/target.h"
-#include "../analyzer/unit.h"
+#include "../analyzer/core/target.h"
+#include "../analyzer/core/unit.h"
 #include "../rules/registry.h"
 
 #define BC_REPORT_SCHEMA "bpfcheck-report/1"

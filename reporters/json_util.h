@@ -6,7 +6,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "../analyzer/diag.h"
+#include "../analyzer/core/diag.h"
 
 /* A JSON string from text that may not be valid UTF-8 (invalid bytes become
  * U+FFFD); json null for NULL. NULL on ENOMEM. */

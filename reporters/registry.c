@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "reporter.h"
-#include "../analyzer/unit.h"
+#include "../analyzer/core/unit.h"
 
 #define BC_REPORTER(name, sym) extern const struct bc_reporter sym;
 #include "reporters.def"

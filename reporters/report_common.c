@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "report_common.h"
-#include "../analyzer/paths.h"
+#include "../analyzer/core/paths.h"
 #include "../cli/options.h"
 #include "../rules/registry.h"
 

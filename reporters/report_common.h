@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "reporter.h"
-#include "../analyzer/diag.h"
+#include "../analyzer/core/diag.h"
 #include "../rules/registry.h"
 
 /*

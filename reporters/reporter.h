@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../analyzer/diag.h"
+#include "../analyzer/core/diag.h"
 
 struct bc_unit;
 struct bc_target;

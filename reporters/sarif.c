@@ -22,7 +22,7 @@
 #include "rule_docs.h"
 #include "source.h"
 #include "utf8.h"
-#include "../analyzer/unit.h"
+#include "../analyzer/core/unit.h"
 #include "../rules/registry.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"

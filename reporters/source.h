@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "reporter.h"
-#include "../analyzer/unit.h"
+#include "../analyzer/core/unit.h"
 
 struct bc_source_file {
 	char *path;

@@ -26,9 +26,9 @@
 #include "columns.h"
 #include "report_common.h"
 #include "utf8.h"
-#include "../analyzer/kernel_limits.h"
-#include "../analyzer/target.h"
-#include "../analyzer/unit.h"
+#include "../analyzer/core/kernel_limits.h"
+#include "../analyzer/core/target.h"
+#include "../analyzer/core/unit.h"
 #include "../rules/registry.h"
 
 enum verdict { V_OK, V_NEAR, V_OVER };

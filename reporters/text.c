@@ -14,7 +14,7 @@
 #include "report_common.h"
 #include "source.h"
 #include "utf8.h"
-#include "../analyzer/unit.h"
+#include "../analyzer/core/unit.h"
 #include "../cli/options.h"
 
 #define SGR_RESET	"\033[0m"

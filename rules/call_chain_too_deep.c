@@ -5,9 +5,9 @@
 #include <stdlib.h>
 
 #include "stack_common.h"
-#include "../analyzer/kernel_limits.h"
-#include "../analyzer/target.h"
-#include "../analyzer/unit.h"
+#include "../analyzer/core/kernel_limits.h"
+#include "../analyzer/core/target.h"
+#include "../analyzer/core/unit.h"
 
 /* A chain whose own frames are each over the limit is BC201's finding. */
 static bool has_oversized_frame(const struct bc_facts *facts, const struct bc_chain_issue *is,

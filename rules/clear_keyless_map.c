@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "map_common.h"
-#include "../analyzer/unit.h"
+#include "../analyzer/core/unit.h"
 
 static const char *backing(int bpf_map_type)
 {

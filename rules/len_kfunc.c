@@ -24,11 +24,11 @@
 #include <string.h>
 
 #include "map_common.h"
-#include "../analyzer/ir/ir_count_loops.h"
+#include "../analyzer/llvm/ir_count_loops.h"
 #include "../analyzer/maps/map_kfunc.h"
 #include "../analyzer/object/count_loops.h"
-#include "../analyzer/target.h"
-#include "../analyzer/unit.h"
+#include "../analyzer/core/target.h"
+#include "../analyzer/core/unit.h"
 
 static bool array_backed(const struct bc_sema_map *m)
 {

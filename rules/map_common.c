@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "map_common.h"
-#include "../analyzer/unit.h"
+#include "../analyzer/core/unit.h"
 
 const struct bc_sema *bc_map_rule_sema(const struct bc_rule_ctx *ctx)
 {

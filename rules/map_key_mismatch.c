@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "map_common.h"
-#include "../analyzer/unit.h"
+#include "../analyzer/core/unit.h"
 
 static int check(struct bc_rule_ctx *ctx)
 {

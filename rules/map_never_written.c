@@ -13,7 +13,7 @@
 #include <errno.h>
 
 #include "map_common.h"
-#include "../analyzer/unit.h"
+#include "../analyzer/core/unit.h"
 
 static bool is_read(enum bc_map_use_kind k)
 {

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "map_common.h"
-#include "../analyzer/unit.h"
+#include "../analyzer/core/unit.h"
 
 /* Whether MSG names map NAME ("@name" followed by a non-name character). */
 static bool names_map(const char *msg, const char *name)

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../analyzer/diag.h"
+#include "../analyzer/core/diag.h"
 
 struct bc_unit;
 struct bc_target;

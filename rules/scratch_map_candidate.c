@@ -21,10 +21,10 @@
 
 #include "slot_origins.h"
 #include "stack_common.h"
-#include "../analyzer/kernel_limits.h"
+#include "../analyzer/core/kernel_limits.h"
 #include "../analyzer/script/profile.h"
-#include "../analyzer/target.h"
-#include "../analyzer/unit.h"
+#include "../analyzer/core/target.h"
+#include "../analyzer/core/unit.h"
 
 /* bpftrace's default on_stack_limit: smaller temporaries stay on the stack
  * even with scratch buffers, so smaller savings are not worth a map. */

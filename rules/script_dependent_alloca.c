@@ -18,9 +18,9 @@
 
 #include "slot_origins.h"
 #include "stack_common.h"
-#include "../analyzer/kernel_limits.h"
-#include "../analyzer/target.h"
-#include "../analyzer/unit.h"
+#include "../analyzer/core/kernel_limits.h"
+#include "../analyzer/core/target.h"
+#include "../analyzer/core/unit.h"
 
 /* One default-size (64-byte) string copied once more. */
 #define BC210_MIN_COPY_BYTES 64

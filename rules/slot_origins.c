@@ -6,8 +6,8 @@
 
 #include "slot_origins.h"
 #include "stack_common.h"
-#include "../analyzer/diag.h"
-#include "../analyzer/unit.h"
+#include "../analyzer/core/diag.h"
+#include "../analyzer/core/unit.h"
 
 /* Longest source text quoted in a message. */
 #define ORIGIN_TEXT_MAX 40

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../analyzer/facts.h"
+#include "../analyzer/core/facts.h"
 
 struct bc_unit;
 

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "stack_common.h"
-#include "../analyzer/target.h"
-#include "../analyzer/unit.h"
+#include "../analyzer/core/target.h"
+#include "../analyzer/core/unit.h"
 
 void bc_stack_func_location(const struct bc_rule_ctx *ctx, const struct bc_func *f,
 			    const char **path, struct bc_span *span)

@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 #include "registry.h"
-#include "../analyzer/facts.h"
+#include "../analyzer/core/facts.h"
 
 /* Where a finding about function F points: its source line when line info
  * exists, else the input file with no line (reporters say "section, insn"). */

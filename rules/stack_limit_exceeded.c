@@ -3,8 +3,8 @@
 #include <errno.h>
 
 #include "stack_common.h"
-#include "../analyzer/target.h"
-#include "../analyzer/unit.h"
+#include "../analyzer/core/target.h"
+#include "../analyzer/core/unit.h"
 
 static int check(struct bc_rule_ctx *ctx)
 {

@@ -3,7 +3,7 @@
  * BC205 stack-not-computed: a probe of a script has no stack figure because
  * its code uses a construct bpfcheck's model of bpftrace's code generation
  * does not cover. Reported by the script compile step
- * (analyzer/script/script_compile.c), never guessed: the other probes still
+ * (analyzer/frontend/script_compile.c), never guessed: the other probes still
  * get their figures.
  */
 #include "registry.h"

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 
 #include "stack_common.h"
-#include "../analyzer/kernel_limits.h"
-#include "../analyzer/target.h"
-#include "../analyzer/unit.h"
+#include "../analyzer/core/kernel_limits.h"
+#include "../analyzer/core/target.h"
+#include "../analyzer/core/unit.h"
 
 static int check(struct bc_rule_ctx *ctx)
 {

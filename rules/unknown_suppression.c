@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* BC104 unknown-suppression: a suppression comment that names no known rule,
  * or a malformed `// bpfcheck:` directive. Reported by the suppression pass
- * (analyzer/suppress.c), so the rule has no check of its own. */
+ * (analyzer/driver/suppress.c), so the rule has no check of its own. */
 #include <stddef.h>
 
 #include "registry.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* BC103 unused-suppression: a `// bpfcheck: disable...` comment that
- * suppressed nothing. Reported by the suppression pass (analyzer/suppress.c)
+ * suppressed nothing. Reported by the suppression pass (analyzer/driver/suppress.c)
  * after the other rules ran, so the rule has no check of its own. */
 #include <stddef.h>
 

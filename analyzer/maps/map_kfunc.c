@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "map_kfunc.h"
-#include "../target.h"
+#include "../core/target.h"
 #include "../types/btf_types.h"
 
 /* Whether T's BTF describes T's kernel (not the host's under --kernel X.Y). */

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "obj_model.h"
-#include "../unit.h"
+#include "../core/unit.h"
 
 struct ref_vec {
 	struct bc_ref *v;

@@ -8,7 +8,7 @@
  * for hash maps.
  *
  * Found in BPF objects (count_loops.c: instructions) and LLVM IR
- * (analyzer/ir/ir_count_loops.c: calls through `inttoptr (i64 164 to ptr)`).
+ * (analyzer/llvm/ir_count_loops.c: calls through `inttoptr (i64 164 to ptr)`).
  */
 #ifndef BC_OBJECT_COUNT_LOOPS_H
 #define BC_OBJECT_COUNT_LOOPS_H
@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../diag.h"
+#include "../core/diag.h"
 
 struct bc_unit;
 

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "elf_image.h"
-#include "../unit.h"
+#include "../core/unit.h"
 
 static int elf_fail(struct bc_unit *u, const char *what)
 {

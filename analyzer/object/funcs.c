@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "obj_model.h"
-#include "../unit.h"
+#include "../core/unit.h"
 
 struct start {
 	uint32_t sec, insn;

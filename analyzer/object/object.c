@@ -11,12 +11,12 @@
 #include <string.h>
 
 #include "object.h"
-#include "../paths.h"
+#include "../core/paths.h"
 #include "obj_model.h"
 #include "prog_type.h"
 #include "src_lines.h"
 #include "../stack/chain.h"
-#include "../unit.h"
+#include "../core/unit.h"
 
 void bc_obj_free(struct bc_obj *o)
 {

@@ -15,8 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../diag.h"
-#include "arena.h"
+#include "../core/diag.h"
+#include "../base/arena.h"
 
 struct bc_stype;	/* a resolved type, defined by semantic analysis */
 struct bc_unit;

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "printer.h"
-#include "sbuf.h"
+#include "../base/sbuf.h"
 
 struct dumper {
 	struct bc_sbuf b;

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arena.h"
+#include "../base/arena.h"
 #include "ast.h"
 
 enum bc_tok {

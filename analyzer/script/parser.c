@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../unit.h"
+#include "../core/unit.h"
 #include "parse_impl.h"
 
 /* --- memory --- */

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "printer.h"
-#include "sbuf.h"
+#include "../base/sbuf.h"
 
 /* Binding levels: a child below its slot's level gets parentheses. */
 enum {

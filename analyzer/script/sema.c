@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer/diag.h"
-#include "analyzer/target.h"
-#include "analyzer/unit.h"
+#include "../core/diag.h"
+#include "../core/target.h"
+#include "../core/unit.h"
 #include "sema_impl.h"
 
 void bc_sema_opts_from_target(struct bc_sema_opts *o, const struct bc_target *t)

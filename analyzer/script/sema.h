@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "analyzer/diag.h"
+#include "../core/diag.h"
 #include "analyzer/script/ast.h"
 #include "analyzer/script/builtins.h"
 #include "analyzer/script/profile.h"

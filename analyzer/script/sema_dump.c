@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer/unit.h"
-#include "sbuf.h"
+#include "../core/unit.h"
+#include "../base/sbuf.h"
 #include "sema_impl.h"
 
 #define DUMP_TEXT_MAX	48

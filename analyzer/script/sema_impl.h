@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "analyzer/script/arena.h"
+#include "../base/arena.h"
 #include "analyzer/script/sema.h"
 
 #define V(minor)	BC_BTV(0, minor, 0)

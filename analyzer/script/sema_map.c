@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer/unit.h"
+#include "../core/unit.h"
 #include "sema_impl.h"
 
 static struct bc_sema_map *map_new(struct sema_ctx *c, const char *name, const struct bc_span *sp)

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer/unit.h"
+#include "../core/unit.h"
 #include "sema_impl.h"
 
 void bc_sema_free(struct bc_sema *r)

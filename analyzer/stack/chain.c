@@ -23,9 +23,9 @@
 #include <string.h>
 
 #include "chain.h"
-#include "../facts.h"
-#include "../kernel_limits.h"
-#include "../target.h"
+#include "../core/facts.h"
+#include "../core/kernel_limits.h"
+#include "../core/target.h"
 
 #define MAX_ISSUES 64	/* per root: more chains than this say nothing new */
 #define MAX_PATH (BC_MAX_CALL_FRAMES + 1)

@@ -31,7 +31,7 @@
 #include <llvm-c/Core.h>
 #include <llvm-c/Target.h>
 
-#include "../facts.h"
+#include "../core/facts.h"
 
 /* BPF frames are 8-byte aligned (the verifier rounds depths the same way). */
 #define BC_STACK_FRAME_ALIGN 8

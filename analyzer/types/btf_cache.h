@@ -17,7 +17,7 @@
  * kernel's release and build strings; a record whose identity differs is
  * ignored and replaced. Records are files "btf-<hash>.json" in the cache
  * directory (BPFCHECK_CACHE_DIR, else $XDG_CACHE_HOME/bpfcheck, else
- * ~/.cache/bpfcheck; see analyzer/target.h), written whole to a temporary
+ * ~/.cache/bpfcheck; see analyzer/core/target.h), written whole to a temporary
  * file and renamed over the old one, so a reader sees an old record or a
  * new one, never a torn one. A record that cannot be read or parsed, is
  * too large or has the wrong shape is ignored: the cache is an

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "analyzer/ir/attribution.h"
+#include "analyzer/stack/attribution.h"
 
 struct row {
 	const char *ir;

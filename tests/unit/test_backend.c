@@ -16,14 +16,14 @@
 
 #include <llvm-c/Object.h>
 
-#include "analyzer/ir/backend.h"
-#include "analyzer/ir/ir_load.h"
-#include "analyzer/ir/llvm_init.h"
-#include "analyzer/ir/opt_state.h"
-#include "analyzer/kernel_limits.h"
+#include "analyzer/llvm/backend.h"
+#include "analyzer/llvm/ir_load.h"
+#include "analyzer/llvm/llvm_init.h"
+#include "analyzer/llvm/opt_state.h"
+#include "analyzer/core/kernel_limits.h"
 #include "analyzer/object/object.h"
-#include "analyzer/target.h"
-#include "analyzer/unit.h"
+#include "analyzer/core/target.h"
+#include "analyzer/core/unit.h"
 
 static const char big_frame[] =
 	"target triple = \"bpfel\"\n"

@@ -15,10 +15,10 @@
 
 #include <cmocka.h>
 
-#include "analyzer/facts.h"
-#include "analyzer/kernel_limits.h"
+#include "analyzer/core/facts.h"
+#include "analyzer/core/kernel_limits.h"
 #include "analyzer/stack/chain.h"
-#include "analyzer/target.h"
+#include "analyzer/core/target.h"
 #include "support/object_fixtures.h"
 
 static size_t add(struct bc_facts *f, const char *name, uint32_t frame, bool entry,

@@ -28,18 +28,18 @@
 #include <llvm-c/Core.h>
 #include <llvm-c/Target.h>
 
-#include "analyzer/facts.h"
-#include "analyzer/ir/backend.h"
-#include "analyzer/ir/codegen.h"
-#include "analyzer/ir/ir_load.h"
-#include "analyzer/ir/prov.h"
-#include "analyzer/ir/prov_slots.h"
+#include "analyzer/core/facts.h"
+#include "analyzer/llvm/backend.h"
+#include "analyzer/codegen/codegen.h"
+#include "analyzer/llvm/ir_load.h"
+#include "analyzer/stack/prov.h"
+#include "analyzer/stack/prov_slots.h"
 #include "analyzer/script/parser.h"
-#include "analyzer/script/sbuf.h"
+#include "analyzer/base/sbuf.h"
 #include "analyzer/script/sema.h"
 #include "analyzer/stack/liveness.h"
 #include "analyzer/types/btf_types.h"
-#include "analyzer/unit.h"
+#include "analyzer/core/unit.h"
 #include "support/script_support.h"
 
 /* ---- running the pipeline ---- */

@@ -40,14 +40,14 @@
 #include <llvm-c/Core.h>
 #include <llvm-c/Target.h>
 
-#include "analyzer/ir/backend.h"
-#include "analyzer/ir/codegen.h"
-#include "analyzer/ir/ir_load.h"
+#include "analyzer/llvm/backend.h"
+#include "analyzer/codegen/codegen.h"
+#include "analyzer/llvm/ir_load.h"
 #include "analyzer/script/parser.h"
-#include "analyzer/script/sbuf.h"
+#include "analyzer/base/sbuf.h"
 #include "analyzer/script/sema.h"
 #include "analyzer/types/btf_types.h"
-#include "analyzer/unit.h"
+#include "analyzer/core/unit.h"
 #include "support/script_support.h"
 
 #define TOOLS_DIR "/usr/sbin"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The compile step (analyzer/ir/compile.h): a module built with the IR
+ * The compile step (analyzer/llvm/compile.h): a module built with the IR
  * builder the way the script code generator builds one, with provenance,
  * through O3, the BPF backend and the object analysis into facts whose
  * functions carry the slots of their LLVM functions. Frames come from the
@@ -21,14 +21,14 @@
 
 #include <llvm-c/Core.h>
 
-#include "analyzer/ir/backend.h"
-#include "analyzer/ir/compile.h"
-#include "analyzer/ir/fn_slots.h"
-#include "analyzer/ir/ir_load.h"
-#include "analyzer/ir/irbuilder.h"
-#include "analyzer/ir/prov.h"
-#include "analyzer/target.h"
-#include "analyzer/unit.h"
+#include "analyzer/llvm/backend.h"
+#include "analyzer/llvm/compile.h"
+#include "analyzer/llvm/fn_slots.h"
+#include "analyzer/llvm/ir_load.h"
+#include "analyzer/codegen/irbuilder.h"
+#include "analyzer/stack/prov.h"
+#include "analyzer/core/target.h"
+#include "analyzer/core/unit.h"
 
 #define PROBE "kprobe:f"
 #define X86_64_ARG1 13	/* pt_regs word of %rsi */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The parallel compile (analyzer/ir/compile_split.h): a script's probes
+ * The parallel compile (analyzer/llvm/compile_split.h): a script's probes
  * compiled on several threads give exactly the facts of the serial compile
  * (functions in the same order, frames, chains, slots with their spans,
  * live sets, unattributed bytes, findings), checked on scripts written here
@@ -20,12 +20,12 @@
 
 #include <cmocka.h>
 
-#include "analyzer/ir/compile_split.h"
+#include "analyzer/llvm/compile_split.h"
 #include "analyzer/script/parser.h"
-#include "analyzer/script/script_compile.h"
+#include "analyzer/frontend/script_compile.h"
 #include "analyzer/script/sema.h"
-#include "analyzer/target.h"
-#include "analyzer/unit.h"
+#include "analyzer/core/target.h"
+#include "analyzer/core/unit.h"
 #include "rules/registry.h"
 #include "tests/unit/support/script_support.h"
 

@@ -20,7 +20,7 @@
 /* paths here are short temporary folders; snprintf truncation cannot happen */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
-#include "analyzer/diag.h"
+#include "analyzer/core/diag.h"
 #include "cli/config.h"
 #include "cli/options.h"
 #include "rules/registry.h"

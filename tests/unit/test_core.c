@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "analyzer/diag.h"
-#include "analyzer/unit.h"
+#include "analyzer/core/diag.h"
+#include "analyzer/core/unit.h"
 #include "rules/registry.h"
 
 static void test_diag_add_note_fix(void **state)

@@ -18,11 +18,11 @@
 
 #include <cmocka.h>
 
-#include "analyzer/diag.h"
-#include "analyzer/fix_apply.h"
-#include "analyzer/fix_loop.h"
-#include "analyzer/fix_write.h"
-#include "analyzer/unit.h"
+#include "analyzer/core/diag.h"
+#include "analyzer/fix/fix_apply.h"
+#include "analyzer/fix/fix_loop.h"
+#include "analyzer/fix/fix_write.h"
+#include "analyzer/core/unit.h"
 #include "reporters/udiff.h"
 #include "rules/registry.h"
 

@@ -16,11 +16,11 @@
 
 #include <llvm-c/BitWriter.h>
 
-#include "analyzer/ir/ir_analyze.h"
-#include "analyzer/ir/ir_load.h"
-#include "analyzer/kernel_limits.h"
-#include "analyzer/target.h"
-#include "analyzer/unit.h"
+#include "analyzer/frontend/ir_analyze.h"
+#include "analyzer/llvm/ir_load.h"
+#include "analyzer/core/kernel_limits.h"
+#include "analyzer/core/target.h"
+#include "analyzer/core/unit.h"
 #include "support/script_support.h"
 
 struct run {

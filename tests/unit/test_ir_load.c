@@ -16,8 +16,8 @@
 #include <llvm-c/BitWriter.h>
 #include <llvm-c/Core.h>
 
-#include "analyzer/ir/ir_load.h"
-#include "analyzer/unit.h"
+#include "analyzer/llvm/ir_load.h"
+#include "analyzer/core/unit.h"
 #include "support/script_support.h"
 
 static const char good_ir[] =

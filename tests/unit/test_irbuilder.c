@@ -24,13 +24,13 @@
 
 #include <llvm-c/Core.h>
 
-#include "analyzer/ir/backend.h"
-#include "analyzer/ir/ir_load.h"
-#include "analyzer/ir/irbuilder.h"
-#include "analyzer/ir/prov.h"
-#include "analyzer/ir/prov_slots.h"
-#include "analyzer/ir/scratch.h"
-#include "analyzer/script/sbuf.h"
+#include "analyzer/llvm/backend.h"
+#include "analyzer/llvm/ir_load.h"
+#include "analyzer/codegen/irbuilder.h"
+#include "analyzer/stack/prov.h"
+#include "analyzer/stack/prov_slots.h"
+#include "analyzer/stack/scratch.h"
+#include "analyzer/base/sbuf.h"
 #include "analyzer/stack/liveness.h"
 #include "analyzer/types/stype.h"
 

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "analyzer/ir/ir_load.h"
+#include "analyzer/llvm/ir_load.h"
 #include "analyzer/stack/liveness.h"
 
 struct lv {

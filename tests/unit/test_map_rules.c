@@ -20,12 +20,12 @@
 
 #include <cmocka.h>
 
-#include "analyzer/driver.h"
-#include "analyzer/fix_loop.h"
-#include "analyzer/unit.h"
+#include "analyzer/driver/driver.h"
+#include "analyzer/fix/fix_loop.h"
+#include "analyzer/core/unit.h"
 #include "cli/options.h"
 #include "rules/registry.h"
-#include "analyzer/kernel_limits.h"
+#include "analyzer/core/kernel_limits.h"
 #include "support/script_support.h"
 
 struct lint {

@@ -22,8 +22,8 @@
 #include <linux/bpf.h>
 
 #include "analyzer/object/object.h"
-#include "analyzer/target.h"
-#include "analyzer/unit.h"
+#include "analyzer/core/target.h"
+#include "analyzer/core/unit.h"
 #include "support/object_fixtures.h"
 
 static struct bc_target target;

@@ -14,7 +14,7 @@
 
 #include "analyzer/script/parser.h"
 #include "analyzer/script/printer.h"
-#include "analyzer/unit.h"
+#include "analyzer/core/unit.h"
 #include "rules/registry.h"
 #include "support/script_support.h"
 

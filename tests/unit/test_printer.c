@@ -13,7 +13,7 @@
 
 #include "analyzer/script/parser.h"
 #include "analyzer/script/printer.h"
-#include "analyzer/unit.h"
+#include "analyzer/core/unit.h"
 #include "support/script_support.h"
 
 /* Parses TEXT, prints it, parses the print: both ASTs (no spans) must be

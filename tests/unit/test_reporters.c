@@ -22,9 +22,9 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "analyzer/kernel_limits.h"
-#include "analyzer/target.h"
-#include "analyzer/unit.h"
+#include "analyzer/core/kernel_limits.h"
+#include "analyzer/core/target.h"
+#include "analyzer/core/unit.h"
 #include "cli/options.h"
 #include "reporters/fingerprint.h"
 #include "reporters/report_common.h"

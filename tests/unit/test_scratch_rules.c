@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "analyzer/target.h"
-#include "analyzer/unit.h"
+#include "analyzer/core/target.h"
+#include "analyzer/core/unit.h"
 #include "rules/registry.h"
 #include "rules/slot_origins.h"
 

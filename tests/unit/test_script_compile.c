@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The script compile step (analyzer/script/script_compile.h) on real
+ * The script compile step (analyzer/frontend/script_compile.h) on real
  * scripts: parse, semantic analysis, code generation, the in-process
  * backend and the object analysis. Each function is mapped back to its
  * probe's attach points; a probe whose constructs are not modelled gets a
@@ -19,10 +19,10 @@
 #include <cmocka.h>
 
 #include "analyzer/script/parser.h"
-#include "analyzer/script/script_compile.h"
+#include "analyzer/frontend/script_compile.h"
 #include "analyzer/script/sema.h"
-#include "analyzer/target.h"
-#include "analyzer/unit.h"
+#include "analyzer/core/target.h"
+#include "analyzer/core/unit.h"
 #include "rules/registry.h"
 
 struct fx {

@@ -23,7 +23,7 @@
 #include "analyzer/script/parser.h"
 #include "analyzer/script/sema.h"
 #include "analyzer/types/btf_types.h"
-#include "analyzer/unit.h"
+#include "analyzer/core/unit.h"
 #include "rules/registry.h"
 #include "support/script_support.h"
 #include "support/sema_support.h"

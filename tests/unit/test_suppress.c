@@ -15,10 +15,10 @@
 
 #include <cmocka.h>
 
-#include "analyzer/diag.h"
-#include "analyzer/fix_apply.h"
-#include "analyzer/suppress.h"
-#include "analyzer/unit.h"
+#include "analyzer/core/diag.h"
+#include "analyzer/fix/fix_apply.h"
+#include "analyzer/driver/suppress.h"
+#include "analyzer/core/unit.h"
 #include "cli/options.h"
 #include "rules/registry.h"
 

@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "analyzer/kernel_limits.h"
-#include "analyzer/target.h"
+#include "analyzer/core/kernel_limits.h"
+#include "analyzer/core/target.h"
 
 static void test_kernel_versions(void **state)
 {

@@ -23,10 +23,10 @@
 #include <cmocka.h>
 #include <bpf/libbpf.h>
 
-#include "analyzer/facts.h"
+#include "analyzer/core/facts.h"
 #include "analyzer/object/object.h"
-#include "analyzer/target.h"
-#include "analyzer/unit.h"
+#include "analyzer/core/target.h"
+#include "analyzer/core/unit.h"
 #include "support/object_fixtures.h"
 
 #define LOG_SIZE (1 << 20)

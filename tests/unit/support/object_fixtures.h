@@ -5,9 +5,9 @@
 
 #include <stdbool.h>
 
-#include "analyzer/facts.h"
-#include "analyzer/target.h"
-#include "analyzer/unit.h"
+#include "analyzer/core/facts.h"
+#include "analyzer/core/target.h"
+#include "analyzer/core/unit.h"
 
 /* "$BC_SRCDIR/$BC_BUILD/fixtures/NAME.bpf.o" (defaults: ".", "build"); heap string. */
 char *bc_test_fixture_object(const char *name);

@@ -9,7 +9,7 @@
 
 #include "script_support.h"
 #include "analyzer/script/parser.h"
-#include "analyzer/script/sbuf.h"
+#include "analyzer/base/sbuf.h"
 
 char *bc_test_src_path(const char *rel)
 {

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "analyzer/unit.h"
+#include "analyzer/core/unit.h"
 #include "analyzer/script/ast.h"
 
 /* "$BC_SRCDIR/REL" (default "./REL"); heap string. */

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "analyzer/script/parser.h"
-#include "analyzer/script/sbuf.h"
+#include "analyzer/base/sbuf.h"
 #include "analyzer/types/btf_types.h"
 #include "rules/registry.h"
 #include "sema_support.h"

@@ -8,7 +8,7 @@
 
 #include "analyzer/script/ast.h"
 #include "analyzer/script/sema.h"
-#include "analyzer/unit.h"
+#include "analyzer/core/unit.h"
 
 struct bc_test_sema {
 	struct bc_unit u;

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The driver: runs the front end for a unit's kind, then the rules. */
+#include <errno.h>
+#include <string.h>
+
+#include "driver.h"
+#include "../frontend/frontends.h"
+#include "suppress.h"
+#include "../core/unit.h"
+#include "../../cli/options.h"
+#include "../../rules/registry.h"
+
+static unsigned kind_mask(enum bc_kind k)
+{
+	switch (k) {
+	case BC_KIND_SCRIPT:
+		return BC_RULE_ON_SCRIPT;
+	case BC_KIND_LLVM_IR:
+	case BC_KIND_LLVM_BC:
+		return BC_RULE_ON_IR;
+	case BC_KIND_OBJECT:
+		return BC_RULE_ON_OBJECT;
+	case BC_KIND_MANIFEST:
+		return BC_RULE_ON_MANIFEST;
+	default:
+		return 0;
+	}
+}
+
+/* Drops diagnostics of rules the options disable (front ends report
+ * syntax errors and the like without asking). */
+static void drop_disabled(struct bc_unit *u, const struct bc_options *o)
+{
+	struct bc_diags *d = &u->diags;
+	size_t k = 0;
+
+	for (size_t i = 0; i < d->n; i++) {
+		if (bc_options_rule_enabled(o, d->v[i].rule))
+			d->v[k++] = d->v[i];
+		else
+			bc_diag_clear(&d->v[i]);
+	}
+	d->n = k;
+}
+
+static int run_rules(struct bc_unit *u, const struct bc_options *o)
+{
+	unsigned mask = kind_mask(u->kind);
+
+	for (size_t i = 0; bc_rules[i]; i++) {
+		const struct bc_rule *r = bc_rules[i];
+		struct bc_rule_ctx ctx = {
+			.rule = r, .unit = u, .target = &o->target, .opts = o, .diags = &u->diags,
+		};
+		int err;
+
+		if (!r->check || !(r->kinds & mask) || !bc_options_rule_enabled(o, r))
+			continue;
+		err = r->check(&ctx);
+		if (err)
+			return bc_unit_fail(u, err, NULL, "rule %s failed: %s", r->code, strerror(-err));
+	}
+	return 0;
+}
+
+int bc_analyze_unit(struct bc_unit *u, const struct bc_options *o)
+{
+	const struct bc_frontend *fe;
+	int err;
+
+	if (u->status)
+		return u->status;
+	fe = bc_frontend_for(u->kind);
+	if (!fe || !fe->analyze)
+		return bc_unit_fail(u, -EOPNOTSUPP, NULL, "%s input is not supported yet",
+				    bc_kind_name(u->kind));
+	err = fe->analyze(u, o);
+	if (err)
+		return u->status ? u->status : bc_unit_fail(u, err, NULL, "%s", strerror(-err));
+	err = run_rules(u, o);
+	if (!err && u->kind == BC_KIND_SCRIPT && bc_suppress_apply(u, o))
+		err = bc_unit_fail(u, -ENOMEM, NULL, "out of memory");
+	drop_disabled(u, o);
+	bc_diags_sort(&u->diags);
+	return err;
+}

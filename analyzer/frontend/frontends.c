@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The front-end table: which analysis each input kind goes through. */
+#include <stddef.h>
+
+#include "frontends.h"
+#include "ir_analyze.h"
+#include "../object/object.h"
+#include "script_frontend.h"
+#include "../../cli/options.h"
+
+static int analyze_object(struct bc_unit *u, const struct bc_options *o)
+{
+	return bc_object_analyze(u, u->data, u->size, &o->target);
+}
+
+static int analyze_ir(struct bc_unit *u, const struct bc_options *o)
+{
+	return bc_ir_analyze(u, &o->target);
+}
+
+static const struct bc_frontend frontends[] = {
+	{ BC_KIND_OBJECT, analyze_object },
+	{ BC_KIND_LLVM_IR, analyze_ir },
+	{ BC_KIND_LLVM_BC, analyze_ir },
+	{ BC_KIND_SCRIPT, bc_script_frontend },
+};
+
+const struct bc_frontend *bc_frontend_for(enum bc_kind kind)
+{
+	for (size_t i = 0; i < sizeof(frontends) / sizeof(frontends[0]); i++)
+		if (frontends[i].kind == kind)
+			return &frontends[i];
+	return NULL;
+}

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: Apache-2.0
+/* LLVM IR units: slots and liveness from the IR, frames from the object. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <llvm-c/Target.h>
+
+#include "../object/object.h"
+#include "../stack/liveness.h"
+#include "../core/target.h"
+#include "../core/unit.h"
+#include "../stack/attribution.h"
+#include "../llvm/backend.h"
+#include "../llvm/fn_slots.h"
+#include "ir_analyze.h"
+#include "../llvm/compile.h"
+#include "../llvm/ir_load.h"
+#include "../llvm/ir_locate.h"
+#include "../llvm/opt_state.h"
+#include "../stack/scratch.h"
+
+struct fn_infos {
+	struct bc_fn_slots *v;
+	size_t n;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void infos_free(struct fn_infos *fi)
+{
+	bc_fn_slots_free(fi->v, fi->n);
+	memset(fi, 0, sizeof(*fi));
+}
+
+/* bpftrace names its module "bpftrace" (Module("bpftrace", ctx)), which
+ * becomes the source file name. */
+static bool from_bpftrace(LLVMModuleRef m)
+{
+	size_t len;
+	const char *src = LLVMGetSourceFileName(m, &len);
+
+	return src && len == 8 && !memcmp(src, "bpftrace", 8);
+}
+
+static int attr_to_slot(struct bc_ir_attr *a, uint32_t bytes, struct bc_slot *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->construct = strdup(a->construct);
+	if (!s->construct)
+		return -ENOMEM;
+	s->name = a->name;	/* moved */
+	a->name = NULL;
+	s->bytes = bytes;
+	s->script_dependent = a->script_dependent;
+	s->placement = a->placement;
+	return 0;
+}
+
+static int stack_slots(struct bc_unit *u, struct bc_fn_slots *fi, const struct bc_liveness *L,
+		       bool bpftrace)
+{
+	const char **names = calloc(L->nr_slots ? L->nr_slots : 1, sizeof(*names));
+	int err = 0;
+
+	if (!names)
+		return -ENOMEM;
+	for (size_t i = 0; i < L->nr_slots; i++)
+		names[i] = L->slots[i].name;
+	for (size_t i = 0; i < L->nr_slots && !err; i++) {
+		const struct bc_live_slot *ls = &L->slots[i];
+		struct bc_slot *s = &fi->slots[fi->nr_slots];
+		struct bc_ir_attr a;
+
+		err = bpftrace ? bc_ir_attribute(ls->name, ls->bytes, names, L->nr_slots, &a) :
+				 bc_ir_attribute_plain(ls->name, ls->bytes, &a);
+		if (!err)
+			err = attr_to_slot(&a, ls->bytes, s);
+		bc_ir_attr_free(&a);
+		if (err)
+			break;
+		fi->nr_slots++;
+		s->live_at_peak = ls->live_at_peak;
+		if (fi->span.line && bc_ir_locate_alloca(u, &fi->span, ls->name, &s->span) == -ENOMEM)
+			err = -ENOMEM;
+	}
+	free(names);
+	return err;
+}
+
+static int scratch_slots(struct bc_fn_slots *fi, LLVMValueRef fn, LLVMTargetDataRef td)
+{
+	struct bc_scratch_use *uses;
+	size_t nr;
+	int err = bc_ir_scratch_uses(fn, td, &uses, &nr);
+
+	for (size_t i = 0; i < nr && !err; i++) {
+		struct bc_slot *s = &fi->slots[fi->nr_slots];
+		struct bc_ir_attr a;
+		char *name;
+
+		err = bc_ir_attribute_scratch(uses[i].global, uses[i].slot_bytes, &a);
+		if (err == -ENOENT) {	/* cannot happen: uses are scratch globals */
+			err = 0;
+			continue;
+		}
+		if (err)
+			break;
+		err = attr_to_slot(&a, 0, s);
+		bc_ir_attr_free(&a);
+		if (err)
+			break;
+		fi->nr_slots++;
+		s->scratch_bytes = uses[i].slot_bytes;
+		if (uses[i].slot >= 0) {
+			if (asprintf(&name, "%s[%lld]", s->name, (long long)uses[i].slot) < 0) {
+				err = -ENOMEM;
+				break;
+			}
+			free(s->name);
+			s->name = name;
+		}
+	}
+	free(uses);
+	return err;
+}
+
+/* Liveness and attribution for every defined function of the module as it
+ * goes into code generation. */
+static int analyze_functions(struct bc_unit *u, LLVMModuleRef m, bool bpftrace,
+			     struct fn_infos *out)
+{
+	LLVMTargetDataRef td = LLVMGetModuleDataLayout(m);
+	size_t cap = 0;
+	int err = 0;
+
+	for (LLVMValueRef fn = LLVMGetFirstFunction(m); fn && !err; fn = LLVMGetNextFunction(fn)) {
+		struct bc_liveness L;
+		struct bc_scratch_use *uses;
+		struct bc_fn_slots *fi;
+		size_t len, nr_uses;
+		const char *name;
+
+		if (LLVMIsDeclaration(fn))
+			continue;
+		if (out->n == cap) {
+			size_t ncap = cap ? cap * 2 : 8;
+			struct bc_fn_slots *nv = realloc(out->v, ncap * sizeof(*nv));
+
+			if (!nv)
+				return -ENOMEM;
+			out->v = nv;
+			cap = ncap;
+		}
+		fi = &out->v[out->n];
+		memset(fi, 0, sizeof(*fi));
+		name = LLVMGetValueName2(fn, &len);
+		fi->name = strndup(name, len);
+		if (!fi->name)
+			return -ENOMEM;
+		out->n++;
+		if (bc_ir_locate_function(u, fi->name, &fi->span) == -ENOMEM)
+			return -ENOMEM;
+		err = bc_liveness_compute(fn, td, &L);
+		if (err)
+			return err;
+		err = bc_ir_scratch_uses(fn, td, &uses, &nr_uses);
+		free(uses);
+		if (!err) {
+			fi->slots = calloc(L.nr_slots + nr_uses + 1, sizeof(*fi->slots));
+			if (!fi->slots)
+				err = -ENOMEM;
+		}
+		if (!err)
+			err = stack_slots(u, fi, &L, bpftrace);
+		if (!err)
+			err = scratch_slots(fi, fn, td);
+		bc_fn_slots_take_liveness(fi, &L);
+		bc_liveness_free(&L);
+	}
+	return err;
+}
+
+int bc_ir_analyze_ex(struct bc_unit *u, const struct bc_target *t,
+		     const struct bc_ir_options *o, struct bc_ir_stats *stats)
+{
+	struct bc_backend_opts bo = { .cpu = o ? o->cpu : NULL };
+	struct bc_ir_stats st = { 0 };
+	size_t attached = 0;
+	struct bc_backend b = { 0 };
+	struct fn_infos fi = { 0 };
+	struct bc_ir_module *m;
+	uint64_t t0 = now_ns();
+	bool optimize;
+	int err;
+
+	m = bc_ir_load(u);
+	st.load_ns = now_ns() - t0;
+	if (!m) {
+		err = -errno;
+		goto out;
+	}
+	st.bpftrace = from_bpftrace(m->mod);
+	err = bc_backend_init(&b, m, &bo);
+	if (err) {
+		bc_unit_fail(u, err, NULL, "%s", b.error ? b.error : "cannot set up the BPF backend");
+		goto out;
+	}
+	optimize = o && o->optimize >= 0 ? o->optimize > 0 : bc_ir_needs_optimization(m->mod);
+	if (optimize) {
+		err = bc_backend_optimize(&b, m, &st.opt_ns);
+		if (err) {
+			bc_unit_fail(u, err, NULL, "%s", b.error ? b.error : "optimisation failed");
+			goto out;
+		}
+		st.optimized = true;
+	}
+	t0 = now_ns();
+	err = analyze_functions(u, m->mod, st.bpftrace, &fi);
+	st.analyze_ns = now_ns() - t0;
+	if (err) {
+		bc_unit_fail(u, err, NULL, "out of memory while analysing LLVM IR");
+		goto out;
+	}
+	err = bc_compile_emit(u, t, &b, m, fi.v, fi.n, &st.codegen_ns, &st.object_ns, &attached);
+out:
+	if (stats)
+		*stats = st;
+	infos_free(&fi);
+	bc_backend_fini(&b);
+	bc_ir_module_free(m);
+	return err;
+}
+
+int bc_ir_analyze(struct bc_unit *u, const struct bc_target *t)
+{
+	return bc_ir_analyze_ex(u, t, NULL, NULL);
+}

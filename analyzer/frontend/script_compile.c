@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Script -> code generation -> object -> facts mapped to probes. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../codegen/codegen.h"
+#include "../llvm/compile.h"
+#include "../llvm/ir_load.h"
+#include "../stack/prov.h"
+#include "../core/kernel_limits.h"
+#include "../core/target.h"
+#include "../core/unit.h"
+#include "../script/ast.h"
+#include "../script/builtins.h"
+#include "script_compile.h"
+#include "../script/sema.h"
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- probe names ---- */
+
+/* bpftrace's AttachPoint::name() as code generation names functions: the
+ * canonical provider of VERSION, the parts as written, an offset as "+N". */
+static void ap_name(FILE *m, const struct bc_attach_point *ap, int version)
+{
+	enum bc_probe_type pt = bc_probe_type_parse(ap->provider_text, version);
+
+	fputs(pt != BC_PROBE_INVALID ? bc_probe_type_name(pt, version) : ap->provider_text, m);
+	for (size_t i = 0; i < ap->nr_parts; i++)
+		fprintf(m, ":%s", ap->parts[i]);
+	if (ap->has_offset && ap->offset)
+		fprintf(m, "+%llu", (unsigned long long)ap->offset);
+}
+
+static char *names_of(const struct bc_probe *p, size_t only, int version)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m)
+		return NULL;
+	for (size_t i = 0; i < p->nr_aps; i++) {
+		if (only != SIZE_MAX && i != only)
+			continue;
+		if (only == SIZE_MAX && i)
+			fputc(',', m);
+		ap_name(m, p->aps[i], version);
+	}
+	if (fclose(m)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static struct bc_span join_spans(const struct bc_span *a, const struct bc_span *b)
+{
+	struct bc_span s = *a;
+
+	s.end = b->end;
+	s.end_line = b->end_line ? b->end_line : b->line;
+	s.end_col = b->end_col;
+	return s;
+}
+
+/* Does F belong to probe P? Sets *SPAN to the probe's attach points, or
+ * the one attach point F was expanded from. -ENOMEM, 0 no, 1 yes. */
+static int probe_match(const struct bc_func *f, const struct bc_probe *p, int version,
+		       struct bc_span *span)
+{
+	char *all;
+	int hit;
+
+	if (!p->nr_aps)
+		return 0;
+	all = names_of(p, SIZE_MAX, version);
+	if (!all)
+		return -ENOMEM;
+	hit = !strcmp(all, f->name);
+	free(all);
+	if (hit) {
+		*span = join_spans(&p->aps[0]->span, &p->aps[p->nr_aps - 1]->span);
+		return 1;
+	}
+	for (size_t i = 0; i < p->nr_aps; i++) {
+		char *one = names_of(p, i, version);
+
+		if (!one)
+			return -ENOMEM;
+		hit = !strcmp(one, f->name);
+		free(one);
+		if (hit) {
+			*span = p->aps[i]->span;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+size_t bc_script_map_probes(struct bc_unit *u, int bpftrace)
+{
+	const struct bc_script *s = u->script;
+	size_t mapped = 0;
+
+	if (!s)
+		return 0;
+	for (size_t i = 0; i < u->facts.nr_funcs; i++) {
+		struct bc_func *f = &u->facts.funcs[i];
+		bool done = false;
+
+		if (!f->name || !f->is_entry)
+			continue;
+		for (size_t k = 0; k < s->nr_items && !done; k++) {
+			struct bc_span span;
+			int r;
+
+			if (s->items[k].kind != BC_ITEM_PROBE)
+				continue;
+			r = probe_match(f, s->items[k].u.probe, bpftrace, &span);
+			if (r < 0)
+				return mapped;
+			if (!r)
+				continue;
+			free(f->src_path);
+			f->src_path = NULL;
+			f->src_span = span;
+			mapped++;
+			done = true;
+		}
+	}
+	return mapped;
+}
+
+/* ---- compiling ---- */
+
+static void codegen_opts(struct bc_codegen_opts *o, const struct bc_target *t,
+			 const char *tracefs, struct bc_codegen_status *st)
+{
+	memset(o, 0, sizeof(*o));
+	o->tracefs = tracefs;
+	o->bpftrace = t->bpftrace;
+	o->no_probe_read_kernel = t->kernel && t->kernel < BC_KV_PROBE_READ_KERNEL;
+	o->no_ktime_get_boot_ns = t->kernel && t->kernel < BC_KV_KTIME_GET_BOOT_NS;
+	o->status = st;
+}
+
+static int add_uncompiled(struct bc_script_compile_result *r, const struct bc_codegen_status *st,
+			  size_t item)
+{
+	struct bc_script_uncompiled *nv = realloc(r->uncompiled,
+						  (r->nr_uncompiled + 1) * sizeof(*nv));
+	struct bc_script_uncompiled *x;
+
+	if (!nv)
+		return -ENOMEM;
+	r->uncompiled = nv;
+	x = &nv[r->nr_uncompiled];
+	memset(x, 0, sizeof(*x));
+	x->item = item;
+	x->span = st->span;
+	x->message = strdup(st->message[0] ? st->message : "construct not modelled");
+	if (!x->message)
+		return -ENOMEM;
+	r->nr_uncompiled++;
+	return 0;
+}
+
+/* Code generation for ITEM (ONLY) or the whole script, then the compile. */
+static int compile_one(struct bc_unit *u, const struct bc_target *t, const char *tracefs,
+		       const struct bc_sema *sema, bool only, size_t item,
+		       struct bc_script_compile_result *r)
+{
+	struct bc_codegen_status st = { 0 };
+	struct bc_compile_stats cs;
+	struct bc_codegen_opts o;
+	struct bc_ir_module *m = NULL;
+	struct bc_prov_table *prov = NULL;
+	uint64_t t0 = now_ns();
+	int err;
+
+	codegen_opts(&o, t, tracefs, &st);
+	o.only_item = only;
+	o.item = item;
+	err = bc_codegen(u->script, sema, &o, &m, &prov);
+	r->codegen_ns += now_ns() - t0;
+	if (err == -ENOMEM)
+		return bc_unit_fail(u, err, NULL, "out of memory");
+	/* not modelled (or not typed well enough to generate): the probes are
+	 * then compiled one by one, and those that fail are named */
+	if (err) {
+		if (!st.message[0])
+			snprintf(st.message, sizeof(st.message), "code generation failed (%s)",
+				 strerror(-err));
+		return only ? add_uncompiled(r, &st, item) : -EOPNOTSUPP;
+	}
+	t0 = now_ns();
+	err = bc_compile_module(u, t, m, prov, NULL, &cs);
+	r->compile_ns += now_ns() - t0;
+	r->opt_ns += cs.opt_ns;
+	r->slots_ns += cs.analyze_ns;
+	r->backend_ns += cs.codegen_ns;
+	r->object_ns += cs.object_ns;
+	if (cs.threads > r->threads)
+		r->threads = cs.threads;
+	bc_prov_table_free(prov);
+	bc_ir_module_free(m);
+	return err;
+}
+
+int bc_script_compile(struct bc_unit *u, const struct bc_target *t,
+		      struct bc_script_compile_result *res)
+{
+	return bc_script_compile_ex(u, t, NULL, res);
+}
+
+int bc_script_compile_ex(struct bc_unit *u, const struct bc_target *t, const char *tracefs,
+			 struct bc_script_compile_result *res)
+{
+	struct bc_script_compile_result local = { 0 }, *r = res ? res : &local;
+	const struct bc_sema *sema = bc_sema_of(u);
+	const struct bc_script *s = u->script;
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	if (!s || !sema)
+		return -EINVAL;
+	for (size_t i = 0; i < s->nr_items; i++)
+		r->nr_probes += s->items[i].kind == BC_ITEM_PROBE;
+	err = compile_one(u, t, tracefs, sema, false, 0, r);
+	if (err == -EOPNOTSUPP) {
+		/* the probes one by one: only the unsupported ones go without */
+		err = 0;
+		for (size_t i = 0; i < s->nr_items && !err; i++)
+			if (s->items[i].kind == BC_ITEM_PROBE)
+				err = compile_one(u, t, tracefs, sema, true, i, r);
+	}
+	if (!err || u->facts.nr_funcs)
+		bc_script_map_probes(u, bc_sema_version(sema));
+	for (size_t i = 0; i < u->facts.nr_funcs; i++)
+		r->nr_functions += u->facts.funcs[i].is_entry;
+	if (r == &local)
+		bc_script_compile_result_free(&local);
+	return err;
+}
+
+void bc_script_compile_result_free(struct bc_script_compile_result *r)
+{
+	for (size_t i = 0; i < r->nr_uncompiled; i++)
+		free(r->uncompiled[i].message);
+	free(r->uncompiled);
+	memset(r, 0, sizeof(*r));
+}
+
+/* The probe's name for messages: its attach points as written. */
+static int probe_note(struct bc_unit *u, const struct bc_script_uncompiled *x)
+{
+	const struct bc_script *s = u->script;
+	const struct bc_probe *p = x->item < s->nr_items && s->items[x->item].kind == BC_ITEM_PROBE ?
+				   s->items[x->item].u.probe : NULL;
+	struct bc_span where = { 0 };
+	struct bc_diag *d;
+
+	if (p && p->nr_aps)
+		where = join_spans(&p->aps[0]->span, &p->aps[p->nr_aps - 1]->span);
+	d = bc_diag_add(&u->diags, "BC205", u->display_path, x->span.line ? &x->span : &where,
+			"no stack figure for %s: %s",
+			p && p->nr_aps ? "this probe" : "a probe", x->message);
+	if (!d)
+		return -errno;
+	if (x->span.line && where.line &&
+	    (x->span.start != where.start || x->span.end != where.end))
+		return bc_diag_note(d, NULL, &where, "the probe");
+	return 0;
+}
+
+int bc_script_compile_unit(struct bc_unit *u, const struct bc_target *t, const char *tracefs)
+{
+	const struct bc_script *s = u->script;
+	const struct bc_sema *sema = bc_sema_of(u);
+	struct bc_script_compile_result r;
+	int err;
+
+	if (!s || !sema || s->nr_errors || bc_sema_nr_errors(sema))
+		return 0;
+	err = bc_script_compile_ex(u, t, tracefs, &r);
+	for (size_t i = 0; i < r.nr_uncompiled && !err; i++)
+		err = probe_note(u, &r.uncompiled[i]);
+	bc_script_compile_result_free(&r);
+	if (err && !u->status)
+		err = bc_unit_fail(u, err, NULL, "%s", strerror(-err));
+	return err;
+}
