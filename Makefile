@@ -2,7 +2,8 @@
 #
 #   make            build build/bpfcheck
 #   make deps       install the Debian packages the build and tests need
-#   make test       unit + end-to-end tests (SANITIZE=1: ASan + UBSan build)
+#   make test       unit + end-to-end tests (SANITIZE=1: ASan + UBSan build;
+#                   BC_UPDATE_GOLDEN=1 rewrites expectations: tests/rules/README.md)
 #   make demo       run bpfcheck on the bundled examples
 #   make bench      speed, memory and fidelity measurements
 #   make fuzz       build the libFuzzer targets (clang-19)
@@ -101,6 +102,10 @@ BPF_CFLAGS = -target bpf -O2 -g -I/usr/include/$(shell $(CC) -dumpmachine)
 FIXTURE_SRCS := $(wildcard fixtures/objects/*.bpf.c)
 FIXTURE_OBJS := $(FIXTURE_SRCS:fixtures/objects/%.bpf.c=$(BUILD)/fixtures/%.bpf.o)
 
+# The BPF C rule cases (tests/rules/BCnnn/*.bpf.c) may include the fixtures.
+RULE_CASE_SRCS := $(wildcard tests/rules/*/*.bpf.c)
+RULE_CASE_OBJS := $(RULE_CASE_SRCS:tests/rules/%.bpf.c=$(BUILD)/rules/%.bpf.o)
+
 FUZZ_SRCS := $(wildcard fuzz/fuzz_*.c)
 
 .PHONY: all deps test unit-test golden-test fixtures demo bench fuzz fuzz-run install clean check-docs
@@ -139,6 +144,11 @@ $(BUILD)/fixtures/%.bpf.o: fixtures/objects/%.bpf.c
 	$(CLANG) $(BPF_CFLAGS) -Ifixtures/objects \
 		$$(sed -n 's|^// CFLAGS: ||p' $<) -c $< -o $@
 
+$(BUILD)/rules/%.bpf.o: tests/rules/%.bpf.c $(wildcard fixtures/objects/*.h) $(FIXTURE_SRCS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -Ifixtures/objects \
+		$$(sed -n 's|^// CFLAGS: ||p' $<) -c $< -o $@
+
 EXAMPLE_SRCS := $(wildcard examples/*.bpf.c)
 EXAMPLE_OBJS := $(EXAMPLE_SRCS:examples/%.bpf.c=$(BUILD)/examples/%.bpf.o)
 
@@ -146,7 +156,7 @@ $(BUILD)/examples/%.bpf.o: examples/%.bpf.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) $$(sed -n 's|^// CFLAGS: ||p' $<) -c $< -o $@
 
-fixtures: $(FIXTURE_OBJS) $(EXAMPLE_OBJS)
+fixtures: $(FIXTURE_OBJS) $(EXAMPLE_OBJS) $(RULE_CASE_OBJS)
 
 test: all $(TEST_BINS) fixtures check-docs
 	@BUILD=$(BUILD) ./tests/run-tests.sh $(TEST_BINS)
@@ -193,4 +203,4 @@ install: all
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(LIB_OBJS:.o=.d) $(MAIN_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJS:.o=.d) $(TEST_SUPPORT_OBJS:.o=.d)

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Runs every cmocka test binary given on the command line and prints one
-# closing summary line ("tests: N passed, N failed, N skipped").
+# closing summary line ("tests: N passed, N failed, N skipped"). The rule
+# cases (tests/rules) and CLI goldens (tests/golden/cli) are the two groups
+# of test_cli, counted like every other test; BC_UPDATE_GOLDEN=1 in the
+# environment makes every golden test rewrite its expectations
+# (tests/rules/README.md).
 # BUILD names the build dir (the tests find bpfcheck and fixtures there).
 set -u
 export BC_BUILD="${BUILD:-build}"
@@ -32,6 +36,12 @@ for t in "$@"; do
 		cat "$log"
 	else
 		printf '%-28s %4d passed %3d skipped\n' "$name" "$p" "$s"
+		# a binary that runs several groups names each ("# group: NAME")
+		awk '/^# group: / { if (g != "") printf "  %-26s %4d passed %3d skipped\n", g, p, s;
+				     g = substr($0, 10); p = s = 0 }
+		     /^\[  PASSED  \] [0-9]+/ { p += $4 }
+		     /^\[  SKIPPED \] [0-9]+/ { s += $4 }
+		     END { if (g != "") printf "  %-26s %4d passed %3d skipped\n", g, p, s }' "$log"
 	fi
 done
 [ -n "$crashed" ] && echo "crashed or aborted:$crashed"

@@ -40,6 +40,7 @@
 #include "analyzer/stack/liveness.h"
 #include "analyzer/types/btf_types.h"
 #include "analyzer/core/unit.h"
+#include "support/golden.h"
 #include "support/script_support.h"
 
 /* ---- running the pipeline ---- */

@@ -16,6 +16,7 @@
 #include "analyzer/script/printer.h"
 #include "analyzer/core/unit.h"
 #include "rules/registry.h"
+#include "support/golden.h"
 #include "support/script_support.h"
 
 /* Parses TEXT (latest syntax unless BPFTRACE); the caller frees. */
@@ -52,11 +53,11 @@ static void assert_span(const struct bc_unit *u, const struct bc_span *sp, const
 	assert_int_equal(sp->end_col, end_col);
 }
 
-/* ---- golden ASTs: fixtures/scripts/syntax/NAME.bt -> tests/golden/parser/NAME.ast ---- */
+/* ---- golden ASTs: tests/golden/parser/NAME.bt -> NAME.ast beside it ---- */
 
 static void test_golden_syntax(void **state)
 {
-	char *dir = bc_test_src_path("fixtures/scripts/syntax");
+	char *dir = bc_test_src_path("tests/golden/parser");
 	char **names = bc_test_list_dir(dir, ".bt");
 	int count = 0, bad = 0;
 
@@ -96,11 +97,11 @@ static void test_golden_syntax(void **state)
 	free(dir);
 }
 
-/* ---- golden errors: fixtures/scripts/syntax-errors/NAME.bt -> .../errors/NAME.err ---- */
+/* ---- golden errors: tests/golden/parser/errors/NAME.bt -> NAME.err beside it ---- */
 
 static void test_golden_errors(void **state)
 {
-	char *dir = bc_test_src_path("fixtures/scripts/syntax-errors");
+	char *dir = bc_test_src_path("tests/golden/parser/errors");
 	char **names = bc_test_list_dir(dir, ".bt");
 	int count = 0, bad = 0;
 

@@ -58,7 +58,7 @@ static char *roundtrip(const char *name, const char *text, int bpftrace)
 
 static void test_fixtures_roundtrip(void **state)
 {
-	char *dir = bc_test_src_path("fixtures/scripts/syntax");
+	char *dir = bc_test_src_path("tests/golden/parser");
 	char **names = bc_test_list_dir(dir, ".bt");
 	int n = 0;
 

@@ -32,6 +32,7 @@
 #include "reporters/rule_docs.h"
 #include "reporters/utf8.h"
 #include "rules/registry.h"
+#include "support/golden.h"
 
 #define GOLDEN_DIR "tests/golden/reporters/"
 #define C_SOURCE GOLDEN_DIR "src/probe.bpf.c"
@@ -350,25 +351,6 @@ static char *render(const char *format, const struct bc_run *run)
 	return buf;
 }
 
-static char *read_all(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc(n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, n, f), (size_t)n);
-	buf[n] = 0;
-	fclose(f);
-	return buf;
-}
-
 static json_t *parse(const char *text)
 {
 	json_error_t err;
@@ -382,26 +364,9 @@ static json_t *parse(const char *text)
 static void check_golden(const char *name, const char *got)
 {
 	char path[256];
-	char *want;
 
 	snprintf(path, sizeof(path), GOLDEN_DIR "%s", name);
-	if (getenv("BC_UPDATE_GOLDEN")) {
-		FILE *f = fopen(path, "wb");
-
-		assert_non_null(f);
-		fputs(got, f);
-		assert_int_equal(fclose(f), 0);
-		return;
-	}
-	want = read_all(path);
-	if (!want)
-		fail_msg("%s is missing (BC_UPDATE_GOLDEN=1 creates it)", path);
-	if (strcmp(want, got)) {
-		fprintf(stderr, "--- %s\n+++ output\n%s", path, got);
-		free(want);
-		fail_msg("%s differs from the output (BC_UPDATE_GOLDEN=1 rewrites it)", path);
-	}
-	free(want);
+	assert_true(bc_test_golden(path, got));
 }
 
 static void golden(void **state, const char *format, bool color, const char *file)

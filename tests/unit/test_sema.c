@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Semantic analysis: golden type dumps and diagnostics for the fixtures in
- * fixtures/scripts/sema (each names its target with "// bpftrace: X.Y"; "//
- * btf: system" uses this machine's kernel BTF and is skipped without it;
+ * Semantic analysis: golden type dumps and diagnostics for the scripts of
+ * tests/golden/sema and tests/golden/sema/errors, each compared with the
+ * NAME.out beside it (each script names its target with "// bpftrace: X.Y";
+ * "// btf: system" uses this machine's kernel BTF and is skipped without it;
  * "// env: NAME=VALUE" sets a BPFTRACE_* variable; tracepoint formats always
  * come from fixtures/tracefs), and the map/variable/probe tables through the
  * public accessors.
@@ -25,12 +26,13 @@
 #include "analyzer/types/btf_types.h"
 #include "analyzer/core/unit.h"
 #include "rules/registry.h"
+#include "support/golden.h"
 #include "support/script_support.h"
 #include "support/sema_support.h"
 
 /* ---- golden fixtures ---- */
 
-static void run_dir(const char *rel_dir, const char *golden_dir)
+static void run_dir(const char *rel_dir)
 {
 	char *dir = bc_test_src_path(rel_dir);
 	char **names = bc_test_list_dir(dir, ".bt");
@@ -53,12 +55,10 @@ static void run_dir(const char *rel_dir, const char *golden_dir)
 		}
 		out = bc_test_sema_report(&ts);
 		assert_non_null(out);
-		snprintf(golden, sizeof(golden), "%s/%.*s.out", golden_dir,
+		snprintf(golden, sizeof(golden), "%s/%.*s.out", rel_dir,
 			 (int)(strlen(names[i]) - 3), names[i]);
-		if (!bc_test_golden(golden, out)) {
-			fprintf(stderr, "golden mismatch: %s\n", names[i]);
+		if (!bc_test_golden(golden, out))
 			failed++;
-		}
 		run++;
 		free(out);
 		bc_test_sema_done(&ts);
@@ -74,20 +74,20 @@ static void run_dir(const char *rel_dir, const char *golden_dir)
 static void test_golden_types(void **state)
 {
 	(void)state;
-	run_dir("fixtures/scripts/sema", "tests/golden/sema");
+	run_dir("tests/golden/sema");
 }
 
 static void test_golden_errors(void **state)
 {
 	(void)state;
-	run_dir("fixtures/scripts/sema/errors", "tests/golden/sema/errors");
+	run_dir("tests/golden/sema/errors");
 }
 
 /* Every negative fixture reports at least one BC101 or BC102 and no BC100:
  * the fixtures test semantic messages, not the parser. */
 static void test_error_fixtures_report(void **state)
 {
-	char *dir = bc_test_src_path("fixtures/scripts/sema/errors");
+	char *dir = bc_test_src_path("tests/golden/sema/errors");
 	char **names = bc_test_list_dir(dir, ".bt");
 
 	(void)state;

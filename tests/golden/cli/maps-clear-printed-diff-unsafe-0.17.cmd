@@ -1,1 +1,1 @@
-check --no-config --select BC1*,BC3* --kernel 6.1 --bpftrace 0.17 --diff --unsafe-fixes tests/golden/cli/maps/clear_printed.bt
+check --no-config --select BC1*,BC3* --kernel 6.1 --bpftrace 0.17 --diff --unsafe-fixes tests/golden/cli/fix/clear_printed.bt

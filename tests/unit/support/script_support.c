@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "script_support.h"
 #include "analyzer/script/parser.h"
@@ -136,37 +135,4 @@ char *bc_test_diags_text(const struct bc_unit *u)
 		bc_sbuf_printf(&b, "%u:%u: %s\n", u->diags.v[i].span.line, u->diags.v[i].span.col,
 			       u->diags.v[i].message);
 	return bc_sbuf_finish(&b);
-}
-
-bool bc_test_golden(const char *rel, const char *actual)
-{
-	char *path = bc_test_src_path(rel);
-	const char *upd = getenv("BC_UPDATE_GOLDEN");
-	char *expected;
-	bool ok;
-
-	if (upd && !strcmp(upd, "1")) {
-		FILE *f;
-		char *slash = strrchr(path, '/');
-
-		if (slash) {
-			*slash = 0;
-			mkdir(path, 0755);
-			*slash = '/';
-		}
-		f = fopen(path, "w");
-		ok = f && fputs(actual, f) >= 0;
-		if (f)
-			fclose(f);
-		free(path);
-		return ok;
-	}
-	expected = bc_test_read_file(path, NULL);
-	ok = expected && !strcmp(expected, actual);
-	if (!ok)
-		fprintf(stderr, "golden mismatch: %s (%s)\n--- actual ---\n%s--- end ---\n", rel,
-			expected ? "differs" : "missing", actual);
-	free(expected);
-	free(path);
-	return ok;
 }

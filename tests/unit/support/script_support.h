@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Test support for the script front end: fixture files, parsing from
- * memory, diagnostics as text, golden files. */
+ * memory, diagnostics as text (golden files: golden.h). */
 #ifndef BC_TEST_SCRIPT_SUPPORT_H
 #define BC_TEST_SCRIPT_SUPPORT_H
 
@@ -26,9 +26,5 @@ struct bc_script *bc_test_parse(struct bc_unit *u, const char *path, const char 
 				int bpftrace, int *ret);
 /* "LINE:COL: message\n" for each diagnostic of U; heap string. */
 char *bc_test_diags_text(const struct bc_unit *u);
-/* Compares ACTUAL with the golden file REL (under $BC_SRCDIR); with
- * BC_UPDATE_GOLDEN=1 in the environment, writes it instead. Returns true
- * when they match (or were written); prints a diff hint otherwise. */
-bool bc_test_golden(const char *rel, const char *actual);
 
 #endif

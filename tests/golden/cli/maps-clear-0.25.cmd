@@ -1,1 +1,0 @@
-check --no-config --select BC1*,BC3* --kernel 6.1 --bpftrace 0.25 tests/golden/cli/maps/clear.bt
