@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 
+#include "baseline.h"
 #include "fingerprint.h"
 #include "json_util.h"
 #include "report_common.h"
@@ -13,8 +14,6 @@
 #include "../analyzer/core/target.h"
 #include "../analyzer/core/unit.h"
 #include "../rules/registry.h"
-
-#define BC_REPORT_SCHEMA "bpfcheck-report/1"
 
 static json_t *target_json(const struct bc_target *t)
 {
@@ -211,12 +210,13 @@ static json_t *report_json(const struct bc_run *run, struct bc_sources *src)
 				goto oom;
 	}
 	bc_run_summary(run, &s);
-	return json_pack("{s:s, s:{s:s, s:s}, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}}",
+	return json_pack("{s:s, s:{s:s, s:s}, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}, s:o}",
 			 "schema", BC_REPORT_SCHEMA, "tool", "name", "bpfcheck", "version",
 			 BC_VERSION, "target", target_json(t), "files", files, "diagnostics", diags,
 			 "summary", "files", (json_int_t)s.files, "errors", (json_int_t)s.errors,
 			 "warnings", (json_int_t)s.warnings, "notes", (json_int_t)s.notes,
-			 "failed_files", (json_int_t)s.failed_files);
+			 "failed_files", (json_int_t)s.failed_files, "baseline",
+			 run->baseline ? bc_baseline_json(run->baseline) : json_null());
 oom:
 	json_decref(files);
 	json_decref(diags);

@@ -481,12 +481,12 @@ static void test_registry(void **state)
 	int n = 0;
 
 	(void)state;
-	assert_string_equal(names, "text, gcc, json, sarif, github, table");
+	assert_string_equal(names, "text, gcc, json, sarif, github, gitlab, table");
 	for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save), n++) {
 		assert_non_null(bc_reporter_find(t));
 		assert_string_equal(bc_reporter_find(t)->name, t);
 	}
-	assert_int_equal(n, 6);
+	assert_int_equal(n, 7);
 	assert_null(bc_reporter_find("xml"));
 	assert_null(bc_reporter_find(NULL));
 	assert_null(bc_reporter_find("TEXT"));
@@ -612,13 +612,14 @@ static void test_json_structure(void **state)
 	struct fixture *fx = *state;
 	char *out = render("json", &fx->run);
 	json_t *root = parse(out), *files, *diags, *f, *p, *d, *sum, *slot;
-	const char *keys[] = { "schema", "tool", "target", "files", "diagnostics", "summary" };
+	const char *keys[] = { "schema", "tool", "target", "files", "diagnostics", "summary",
+			       "baseline" };
 	void *it = json_object_iter(root);
 	size_t i;
 
 	assert_true(strlen(out) > 2 && out[strlen(out) - 1] == '\n' && out[strlen(out) - 2] == '}');
 	assert_non_null(strstr(out, "\n  \"tool\": {\n    \"name\": \"bpfcheck\""));
-	for (i = 0; i < 6; i++, it = json_object_iter_next(root, it))
+	for (i = 0; i < 7; i++, it = json_object_iter_next(root, it))
 		assert_string_equal(json_object_iter_key(it), keys[i]);
 	assert_null(it);
 	assert_string_equal(json_string_value(json_object_get(root, "schema")), "bpfcheck-report/1");
