@@ -11,6 +11,7 @@ const struct bc_cmd bc_cmds[] = {
 	{ "stack", bc_cmd_stack, "[OPTIONS] PATH...", "per-program, per-construct stack table" },
 	{ "explain", bc_cmd_explain, "RULE", "show a rule's documentation" },
 	{ "rules", bc_cmd_rules, "[-f json]", "list the rules" },
+	{ "compare", bc_cmd_compare, "OLD.json NEW.json", "stack and findings between two JSON reports" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -19,7 +19,8 @@ enum {
 	OPT_SELECT = 256, OPT_IGNORE, OPT_SEVERITY, OPT_FAIL_ON, OPT_KERNEL, OPT_BTF, OPT_BPFTRACE,
 	OPT_STACK_LIMIT, OPT_JIT, OPT_NO_JIT, OPT_COLOR, OPT_VERSION, OPT_FIX, OPT_UNSAFE_FIXES,
 	OPT_DIFF, OPT_EXIT_NON_ZERO_ON_FIX, OPT_CONFIG, OPT_NO_CONFIG, OPT_PRINT_CONFIG,
-	OPT_TRACEFS, OPT_NO_CACHE,
+	OPT_TRACEFS, OPT_NO_CACHE, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_PRUNE_BASELINE,
+	OPT_FAIL_ON_GROWTH,
 };
 
 static const struct option long_opts[] = {
@@ -47,6 +48,10 @@ static const struct option long_opts[] = {
 	{ "print-config", no_argument, NULL, OPT_PRINT_CONFIG },
 	{ "tracefs", required_argument, NULL, OPT_TRACEFS },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+	{ "baseline", required_argument, NULL, OPT_BASELINE },
+	{ "write-baseline", required_argument, NULL, OPT_WRITE_BASELINE },
+	{ "prune-baseline", no_argument, NULL, OPT_PRUNE_BASELINE },
+	{ "fail-on-growth", required_argument, NULL, OPT_FAIL_ON_GROWTH },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -115,6 +120,10 @@ void bc_usage(FILE *out)
 		"      --unsafe-fixes     also apply fixes that may change what the script does\n"
 		"      --diff             print the fixes as a unified diff instead (-f diff)\n"
 		"      --exit-non-zero-on-fix  exit 1 when --fix changed a file\n"
+		"      --baseline FILE    report only findings not in FILE (a JSON report)\n"
+		"      --write-baseline FILE  write the current findings to FILE, then use it\n"
+		"      --prune-baseline   drop the baseline's entries that no longer occur\n"
+		"      --fail-on-growth N compare: exit 1 when a program's stack grows by more than N\n"
 		"      --config FILE      read settings from FILE instead of the nearest .bpfcheckrc\n"
 		"      --no-config        read no configuration file\n"
 		"      --no-cache         neither read nor write the kernel type cache\n"
@@ -267,6 +276,27 @@ int bc_options_parse(struct bc_options *o, int argc, char **argv, const struct b
 		case OPT_TRACEFS:
 			o->tracefs = optarg;
 			break;
+		case OPT_BASELINE:
+			SETTING(BC_SET_BASELINE, optarg, "--baseline");
+			break;
+		case OPT_WRITE_BASELINE:
+			o->write_baseline = optarg;
+			break;
+		case OPT_PRUNE_BASELINE:
+			o->prune_baseline = true;
+			break;
+		case OPT_FAIL_ON_GROWTH: {
+			char *end;
+
+			errno = 0;
+			o->fail_on_growth = strtoll(optarg, &end, 10);
+			if (errno || end == optarg || *end || o->fail_on_growth < 0) {
+				bc_err(o, "--fail-on-growth takes a byte count (0 or more), not '%s'",
+				       optarg);
+				ret = BC_EXIT_USAGE;
+			}
+			break;
+		}
 		case OPT_NO_CACHE:
 			free(o->target.cache_dir);
 			o->target.cache_dir = NULL;

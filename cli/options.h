@@ -34,6 +34,7 @@ enum bc_setting {
 	BC_SET_UNSAFE_FIXES,
 	BC_SET_EXIT_NON_ZERO_ON_FIX,
 	BC_SET_JOBS,
+	BC_SET_BASELINE,	/* --baseline FILE (docs/ci.md#baselines) */
 	BC_NR_SETTINGS,
 };
 
@@ -57,6 +58,10 @@ struct bc_options {
 	bool exit_non_zero_on_fix;	/* after --fix, exit 1 when a file was changed */
 	struct bc_target target;
 	const char *tracefs;		/* --tracefs DIR: tracepoint formats (NULL = the system's) */
+	char *baseline;			/* --baseline FILE: report only findings not in it */
+	const char *write_baseline;	/* --write-baseline FILE */
+	bool prune_baseline;		/* --prune-baseline: drop entries that no longer occur */
+	long long fail_on_growth;	/* compare --fail-on-growth N; -1 = not given */
 	char **paths;
 	size_t nr_paths;
 	/* configuration */

@@ -12,6 +12,7 @@
 #include "../analyzer/fix/fix_loop.h"
 #include "../analyzer/fix/fix_write.h"
 #include "../analyzer/core/unit.h"
+#include "../reporters/baseline.h"
 #include "../reporters/reporter.h"
 #include "../reporters/udiff.h"
 
@@ -247,6 +248,50 @@ static int fix_all(struct bc_options *o, struct unit_list *l, FILE *out, struct 
 	return err;
 }
 
+/* --write-baseline / --baseline / --prune-baseline (reporters/baseline.h):
+ * 0 or an exit code. */
+static int apply_baseline(struct bc_options *o, struct bc_run *run, struct bc_baseline *b)
+{
+	const char *file = o->write_baseline ? o->write_baseline : o->baseline;
+	char *why = NULL;
+	int err;
+
+	if (o->write_baseline && (err = bc_baseline_write(file, run, &why))) {
+		bc_err(o, "cannot write baseline '%s': %s", file, why ? why : strerror(-err));
+		free(why);
+		return BC_EXIT_INPUT;
+	}
+	if ((err = bc_baseline_load(b, file, &why))) {
+		bc_err(o, "%s", why ? why : strerror(-err));
+		free(why);
+		return BC_EXIT_USAGE;
+	}
+	if ((err = bc_baseline_apply(b, run))) {
+		bc_err(o, "matching the baseline failed: %s", strerror(-err));
+		return BC_EXIT_INPUT;
+	}
+	if (o->prune_baseline && b->absent && (err = bc_baseline_prune(b, &why))) {
+		bc_err(o, "cannot prune baseline '%s': %s; it is unchanged", file,
+		       why ? why : strerror(-err));
+		free(why);
+		return BC_EXIT_INPUT;
+	}
+	run->baseline = b;
+	if (o->write_baseline)
+		fprintf(stderr, "bpfcheck: wrote %zu finding%s to baseline '%s'\n", b->entries.n,
+			b->entries.n == 1 ? "" : "s", file);
+	else if (b->pruned)
+		fprintf(stderr, "bpfcheck: baseline '%s': %zu matched, %zu new; removed %zu "
+				"entr%s that no longer occur%s\n", file, b->matched, b->fresh, b->absent,
+			b->absent == 1 ? "y" : "ies", b->absent == 1 ? "s" : "");
+	else
+		fprintf(stderr, "bpfcheck: baseline '%s': %zu matched, %zu new, %zu entr%s no "
+				"longer occur%s%s\n", file, b->matched, b->fresh, b->absent,
+			b->absent == 1 ? "y" : "ies", b->absent == 1 ? "s" : "",
+			b->absent ? " (--prune-baseline removes them)" : "");
+	return 0;
+}
+
 static bool reads_stdin(const struct unit_list *l)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -261,12 +306,18 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 	const struct bc_reporter *rep = NULL;
 	struct fix_totals totals = { 0 };
 	struct bc_run run = { 0 };
+	struct bc_baseline baseline = { 0 };
 	bool fixing = o->fix || diff_mode(o);
 	FILE *out = stdout;
 	int ret, err = 0;
 
 	if (!o->nr_paths) {
 		bc_err(o, "no input: give one or more paths, or '-' for standard input");
+		return BC_EXIT_USAGE;
+	}
+	if (o->prune_baseline && !o->baseline) {
+		bc_err(o, "--prune-baseline needs a baseline (--baseline FILE or 'baseline =' in %s)",
+		       ".bpfcheckrc");
 		return BC_EXIT_USAGE;
 	}
 	if (!diff_mode(o)) {
@@ -311,6 +362,9 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 	run.opts = o;
 	run.command = command;
 	run.color = use_color(o, out);
+	if (!diff_mode(o) && (o->baseline || o->write_baseline) &&
+	    (ret = apply_baseline(o, &run, &baseline)))
+		goto close;
 	ret = exit_code(&run, o);
 	if (diff_mode(o)) {
 		/* the patch is the output; say why an input is missing from it */
@@ -339,6 +393,7 @@ close:
 		ret = BC_EXIT_INPUT;
 	}
 out:
+	bc_baseline_free(&baseline);
 	for (size_t i = 0; i < l.n; i++) {
 		bc_unit_free(l.v[i]);
 		free(l.v[i]);

@@ -27,6 +27,7 @@ static const char *const keys[BC_NR_SETTINGS] = {
 	[BC_SET_UNSAFE_FIXES] = "unsafe-fixes",
 	[BC_SET_EXIT_NON_ZERO_ON_FIX] = "exit-non-zero-on-fix",
 	[BC_SET_JOBS] = "jobs",
+	[BC_SET_BASELINE] = "baseline",
 };
 
 const char *bc_setting_key(enum bc_setting id)
@@ -55,6 +56,7 @@ int bc_options_init(struct bc_options *o)
 	memset(o, 0, sizeof(*o));
 	o->format = "text";
 	o->fail_on = BC_SEV_WARNING;
+	o->fail_on_growth = -1;
 	return bc_target_init(&o->target);
 }
 
@@ -260,6 +262,12 @@ static int set_value(struct bc_options *o, enum bc_setting id, const char *value
 		if (parse_int(value, 0, 1024, &o->target.jobs))
 			return bad(err, "%s takes a number from 0 to 1024, not '%s'", name, value);
 		return 0;
+	case BC_SET_BASELINE:
+		if (!*value)
+			return bad(err, "%s takes a file name", name);
+		free(o->baseline);
+		o->baseline = strdup(value);
+		return o->baseline ? 0 : -ENOMEM;
 	case BC_NR_SETTINGS:
 		break;
 	}
@@ -328,6 +336,8 @@ void bc_options_free_settings(struct bc_options *o)
 	}
 	free(o->config_path);
 	o->config_path = NULL;
+	free(o->baseline);
+	o->baseline = NULL;
 	bc_target_free(&o->target);
 }
 
@@ -434,6 +444,9 @@ void bc_options_print(FILE *out, const struct bc_options *o)
 			break;
 		case BC_SET_JOBS:
 			fprintf(m, "%d", o->target.jobs);
+			break;
+		case BC_SET_BASELINE:
+			fputs(o->baseline ? o->baseline : "none", m);
 			break;
 		case BC_SET_SEVERITY:
 		case BC_NR_SETTINGS:

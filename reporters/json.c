@@ -6,13 +6,14 @@
  */
 #include <errno.h>
 
+#include "baseline.h"
+#include "fingerprint.h"
 #include "json_util.h"
 #include "report_common.h"
+#include "source.h"
 #include "../analyzer/core/target.h"
 #include "../analyzer/core/unit.h"
 #include "../rules/registry.h"
-
-#define BC_REPORT_SCHEMA "bpfcheck-report/1"
 
 static json_t *target_json(const struct bc_target *t)
 {
@@ -167,10 +168,13 @@ static json_t *fix_json(const struct bc_unit *u, const struct bc_fix *fix)
 			 bc_json_str(fix->title), "edits", edits);
 }
 
-static json_t *diag_json(const struct bc_unit *u, const struct bc_diag *d)
+static json_t *diag_json(struct bc_sources *src, const struct bc_unit *u, const struct bc_diag *d)
 {
 	const char *path = d->path ? d->path : u->display_path;
 	json_t *notes = json_array();
+	char fp[24];
+
+	bc_fingerprint_hex(fp, sizeof(fp), bc_diag_fingerprint(src, u, d));
 
 	for (size_t i = 0; notes && i < d->nr_notes; i++) {
 		const struct bc_note *n = &d->notes[i];
@@ -182,13 +186,14 @@ static json_t *diag_json(const struct bc_unit *u, const struct bc_diag *d)
 			return NULL;
 		}
 	}
-	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "rule", d->rule->code, "name",
-			 d->rule->name, "severity", bc_report_severity(d->severity), "message",
+	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:o}", "rule", d->rule->code,
+			 "name", d->rule->name, "severity", bc_report_severity(d->severity), "message",
 			 bc_json_str(d->message), "path", bc_json_str(path), "span",
-			 bc_json_span(&d->span), "notes", notes, "fix", fix_json(u, d->fix));
+			 bc_json_span(&d->span), "fingerprint", fp, "notes", notes, "fix",
+			 fix_json(u, d->fix));
 }
 
-static json_t *report_json(const struct bc_run *run)
+static json_t *report_json(const struct bc_run *run, struct bc_sources *src)
 {
 	const struct bc_target *t = bc_run_target(run);
 	json_t *files = json_array(), *diags = json_array();
@@ -201,16 +206,17 @@ static json_t *report_json(const struct bc_run *run)
 			goto oom;
 		for (size_t j = 0; j < u->diags.n; j++)
 			if (bc_diag_reported(&u->diags.v[j]) &&
-			    bc_json_push(diags, diag_json(u, &u->diags.v[j])))
+			    bc_json_push(diags, diag_json(src, u, &u->diags.v[j])))
 				goto oom;
 	}
 	bc_run_summary(run, &s);
-	return json_pack("{s:s, s:{s:s, s:s}, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}}",
+	return json_pack("{s:s, s:{s:s, s:s}, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}, s:o}",
 			 "schema", BC_REPORT_SCHEMA, "tool", "name", "bpfcheck", "version",
 			 BC_VERSION, "target", target_json(t), "files", files, "diagnostics", diags,
 			 "summary", "files", (json_int_t)s.files, "errors", (json_int_t)s.errors,
 			 "warnings", (json_int_t)s.warnings, "notes", (json_int_t)s.notes,
-			 "failed_files", (json_int_t)s.failed_files);
+			 "failed_files", (json_int_t)s.failed_files, "baseline",
+			 run->baseline ? bc_baseline_json(run->baseline) : json_null());
 oom:
 	json_decref(files);
 	json_decref(diags);
@@ -219,9 +225,13 @@ oom:
 
 static int report(FILE *out, const struct bc_run *run)
 {
-	json_t *root = report_json(run);
+	struct bc_sources src;
+	json_t *root;
 	int err;
 
+	bc_sources_init(&src, run);
+	root = report_json(run, &src);
+	bc_sources_free(&src);
 	if (!root)
 		return -ENOMEM;
 	err = bc_json_write(out, root);

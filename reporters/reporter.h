@@ -11,6 +11,7 @@
 struct bc_unit;
 struct bc_target;
 struct bc_options;
+struct bc_baseline;
 
 /* Everything one invocation produced. */
 struct bc_run {
@@ -20,6 +21,7 @@ struct bc_run {
 	const struct bc_options *opts;
 	const char *command;	/* "check", "stack", "fix" */
 	bool color;		/* text output may use ANSI colour */
+	const struct bc_baseline *baseline;	/* --baseline applied; NULL = none */
 };
 
 struct bc_summary {

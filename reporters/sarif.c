@@ -3,7 +3,8 @@
  * SARIF 2.1.0 for GitHub code scanning: one run; tool.driver.rules[] is the
  * whole registry (with the embedded rule pages as help); every result has
  * a location with startLine >= 1, a stable ruleId/ruleIndex and
- * partialFingerprints; fixes carry our edits; inputs that could not be
+ * partialFingerprints (the shared finding fingerprint, reporters/fingerprint.h);
+ * fixes carry our edits; inputs that could not be
  * processed are toolExecutionNotifications of invocations[0].
  *
  * Columns are UTF-16 code units (SARIF's default columnKind) when the
@@ -26,6 +27,9 @@
 #include "../rules/registry.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
+/* a versioned hierarchical name (SARIF 3.27.17); github/codeql-action's
+ * upload adds its own primaryLocationLineHash next to it */
+#define SARIF_FINGERPRINT_KEY "bpfcheck/v1"
 
 struct sarif_ctx {
 	const struct bc_run *run;
@@ -194,22 +198,16 @@ static json_t *related_json(struct sarif_ctx *c, const struct bc_unit *u, const 
 	return a;
 }
 
+/* partialFingerprints: the finding's fingerprint (reporters/fingerprint.h)
+ * and its occurrence in the file, unique within the log. */
 static json_t *fingerprints_json(struct sarif_ctx *c, const struct bc_unit *u, const char *path,
 				 const struct bc_diag *d)
 {
-	const char *text = NULL;
+	uint64_t h = bc_diag_fingerprint(&c->src, u, d);
 	char buf[48], *uri_text;
 	unsigned occurrence;
 	json_t *uri;
-	uint64_t h;
-	size_t len;
 
-	if (d->span.line)
-		text = bc_sources_line(&c->src, u, path, d->span.line, &len);
-	if (text)
-		h = bc_fingerprint_hash(d->rule->code, text, len, 0);
-	else
-		h = bc_fingerprint_hash(d->rule->code, d->message, strlen(d->message), 1);
 	uri = uri_json(c, path);
 	if (!uri)
 		return NULL;
@@ -222,7 +220,7 @@ static json_t *fingerprints_json(struct sarif_ctx *c, const struct bc_unit *u, c
 	if (!occurrence)
 		return NULL;
 	bc_fingerprint_format(buf, sizeof(buf), h, occurrence);
-	return json_pack("{s:s}", "primaryLocationLineHash", buf);
+	return json_pack("{s:s}", SARIF_FINGERPRINT_KEY, buf);
 }
 
 /* Line and (UTF-16) column of byte offset OFF in U. */

@@ -4,7 +4,7 @@
 set -eu
 pkgs="make gcc pkg-config llvm-19-dev clang-19 libclang-rt-19-dev libbpf-dev libelf-dev
 libdw-dev libjansson-dev libcmocka-dev libzstd-dev zlib1g-dev liblzma-dev libbz2-dev libxml2-dev libz3-dev
-bpftrace bpftool libbpf-tools python3 pre-commit"
+bpftrace bpftool libbpf-tools python3 python3-jsonschema pre-commit"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -446,12 +446,12 @@ static void test_registry(void **state)
 	int n = 0;
 
 	(void)state;
-	assert_string_equal(names, "text, gcc, json, sarif, github, table");
+	assert_string_equal(names, "text, gcc, json, sarif, github, gitlab, table");
 	for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save), n++) {
 		assert_non_null(bc_reporter_find(t));
 		assert_string_equal(bc_reporter_find(t)->name, t);
 	}
-	assert_int_equal(n, 6);
+	assert_int_equal(n, 7);
 	assert_null(bc_reporter_find("xml"));
 	assert_null(bc_reporter_find(NULL));
 	assert_null(bc_reporter_find("TEXT"));
@@ -577,13 +577,14 @@ static void test_json_structure(void **state)
 	struct fixture *fx = *state;
 	char *out = render("json", &fx->run);
 	json_t *root = parse(out), *files, *diags, *f, *p, *d, *sum, *slot;
-	const char *keys[] = { "schema", "tool", "target", "files", "diagnostics", "summary" };
+	const char *keys[] = { "schema", "tool", "target", "files", "diagnostics", "summary",
+			       "baseline" };
 	void *it = json_object_iter(root);
 	size_t i;
 
 	assert_true(strlen(out) > 2 && out[strlen(out) - 1] == '\n' && out[strlen(out) - 2] == '}');
 	assert_non_null(strstr(out, "\n  \"tool\": {\n    \"name\": \"bpfcheck\""));
-	for (i = 0; i < 6; i++, it = json_object_iter_next(root, it))
+	for (i = 0; i < 7; i++, it = json_object_iter_next(root, it))
 		assert_string_equal(json_object_iter_key(it), keys[i]);
 	assert_null(it);
 	assert_string_equal(json_string_value(json_object_get(root, "schema")), "bpfcheck-report/1");
@@ -638,15 +639,36 @@ static void test_json_structure(void **state)
 	diags = json_object_get(root, "diagnostics");
 	assert_int_equal(json_array_size(diags), 7);
 	json_array_foreach(diags, i, d) {
-		const char *keys_d[] = { "rule", "name", "severity", "message", "path", "span", "notes", "fix" };
+		const char *keys_d[] = { "rule", "name", "severity", "message", "path", "span",
+					 "fingerprint", "notes", "fix" };
 		const struct bc_rule *r = bc_rule_find(json_string_value(json_object_get(d, "rule")));
 
 		it = json_object_iter(d);
-		for (size_t k = 0; k < 8; k++, it = json_object_iter_next(d, it))
+		for (size_t k = 0; k < 9; k++, it = json_object_iter_next(d, it))
 			assert_string_equal(json_object_iter_key(it), keys_d[k]);
 		assert_non_null(r);
 		assert_string_equal(json_string_value(json_object_get(d, "name")), r->name);
 		assert_string_not_equal(json_string_value(json_object_get(d, "message")), "suppressed finding");
+	}
+	/* one fingerprint mechanism: SARIF's is the JSON one plus ":occurrence" */
+	{
+		char *sarif = render("sarif", &fx->run);
+		json_t *sroot = parse(sarif), *results, *r;
+
+		results = json_object_get(json_array_get(json_object_get(sroot, "runs"), 0), "results");
+		json_array_foreach(results, i, r) {
+			const char *fp = json_string_value(json_object_get(json_array_get(diags, i),
+									   "fingerprint"));
+			const char *sfp = json_string_value(json_object_get(
+				json_object_get(r, "partialFingerprints"), "bpfcheck/v1"));
+
+			assert_non_null(fp);
+			assert_non_null(sfp);
+			assert_int_equal(strlen(fp), 16);
+			assert_memory_equal(sfp, fp, 16);
+		}
+		json_decref(sroot);
+		free(sarif);
 	}
 	d = json_array_get(diags, 0);
 	assert_string_equal(json_string_value(json_object_get(d, "rule")), "BC201");
@@ -783,11 +805,11 @@ static void test_sarif_structure(void **state)
 		assert_true(uri[0] && strncmp(uri, "./", 2) && !strchr(uri, '\\') && uri[0] != '/');
 		region = json_object_get(json_object_get(loc, "physicalLocation"), "region");
 		assert_true(json_integer_value(json_object_get(region, "startLine")) >= 1);
-		assert_true(fingerprint_format_ok(jstr(r, "partialFingerprints.primaryLocationLineHash")));
+		assert_true(fingerprint_format_ok(jstr(r, "partialFingerprints.bpfcheck/v1")));
 		for (j = 0; j < i; j++)
 			assert_string_not_equal(
-				jstr(r, "partialFingerprints.primaryLocationLineHash"),
-				jstr(json_array_get(results, j), "partialFingerprints.primaryLocationLineHash"));
+				jstr(r, "partialFingerprints.bpfcheck/v1"),
+				jstr(json_array_get(results, j), "partialFingerprints.bpfcheck/v1"));
 	}
 	assert_true(check_regions(root) >= 10);
 
@@ -855,7 +877,7 @@ static json_t *fingerprints(const struct bc_run *run)
 	results = json_object_get(json_array_get(json_object_get(root, "runs"), 0), "results");
 	json_array_foreach(results, i, r)
 		json_array_append(list, json_object_get(json_object_get(r, "partialFingerprints"),
-							"primaryLocationLineHash"));
+							"bpfcheck/v1"));
 	json_decref(root);
 	free(out);
 	return list;
