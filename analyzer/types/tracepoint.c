@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ctype.h"
+#include "../base/array.h"
 
 #define V(minor)		BC_BTV(0, minor, 0)
 #define TP_MAX_FILE		(1u << 20)	/* format files are a few KB */
@@ -301,21 +302,16 @@ static int read_small_file(const char *path, char **data, size_t *len)
 			return -ENOMEM;
 		}
 		if (n == cap) {
-			char *nb;
-
 			if (cap >= TP_MAX_FILE) {
 				free(buf);
 				close(fd);
 				return -EFBIG;
 			}
-			nb = realloc(buf, cap * 2);
-			if (!nb) {
+			if (BC_GROW(buf, cap, n + 1)) {
 				free(buf);
 				close(fd);
 				return -ENOMEM;
 			}
-			buf = nb;
-			cap *= 2;
 		}
 		/* tracefs reports size 0: read until EOF */
 		r = read(fd, buf + n, cap - n);
