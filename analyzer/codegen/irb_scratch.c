@@ -17,6 +17,7 @@
 
 
 #include "irb_internal.h"
+#include "../base/array.h"
 
 static const struct {
 	const char *global, *section;
@@ -97,15 +98,8 @@ LLVMValueRef bc_irb_scratch(struct bc_irb *irb, enum bc_scratch_cat cat, LLVMTyp
 
 	if ((unsigned)cat >= BC_SCRATCH__COUNT || !ty || !prov || !irb->fn)
 		return bc_irb_fail_null(irb, -EINVAL);
-	if (irb->nr_scratch == irb->cap_scratch) {
-		size_t cap = irb->cap_scratch ? irb->cap_scratch * 2 : 8;
-		struct bc_irb_scratch_use *nv = realloc(irb->scratch, cap * sizeof(*nv));
-
-		if (!nv)
-			return bc_irb_fail_null(irb, -ENOMEM);
-		irb->scratch = nv;
-		irb->cap_scratch = cap;
-	}
+	if (BC_GROW(irb->scratch, irb->cap_scratch, irb->nr_scratch + 1))
+		return bc_irb_fail_null(irb, -ENOMEM);
 	size = bc_irb_sizeof(irb, ty);
 	if (!size)
 		size = 1;
