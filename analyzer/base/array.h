@@ -24,8 +24,9 @@
 int bc_grow(void **v, size_t *cap, size_t need, size_t elem_size);
 
 /*
- * BC_GROW(arr, cap, need): bc_grow for a typed pointer ARR and its size_t
- * CAP (lvalues, evaluated more than once); elements are sizeof(*arr).
+ * BC_GROW(arr, cap, need): bc_grow for a typed pointer ARR (a void * is
+ * refused at compile time) and its size_t CAP (lvalues, evaluated more than
+ * once); elements are sizeof(*arr).
  * BC_GROW_SIZED: the same with elements of ELEM_SIZE bytes, for arrays of
  * rows (ARR holds ELEM_SIZE / sizeof(*arr) items per element).
  */
@@ -35,6 +36,10 @@ int bc_grow(void **v, size_t *cap, size_t need, size_t elem_size);
 	(arr) = bc_grow_v_;							\
 	bc_grow_err_;								\
 })
-#define BC_GROW(arr, cap, need)	BC_GROW_SIZED(arr, cap, need, sizeof(*(arr)))
+#define BC_GROW(arr, cap, need) __extension__ ({				\
+	_Static_assert(!__builtin_types_compatible_p(__typeof__(arr), void *),	\
+		       "BC_GROW needs a typed pointer: use BC_GROW_SIZED");	\
+	BC_GROW_SIZED(arr, cap, need, sizeof(*(arr)));				\
+})
 
 #endif

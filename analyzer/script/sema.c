@@ -15,6 +15,7 @@
 #include "../core/target.h"
 #include "../core/unit.h"
 #include "sema_impl.h"
+#include "../base/array.h"
 
 void bc_sema_opts_from_target(struct bc_sema_opts *o, const struct bc_target *t)
 {
@@ -36,17 +37,10 @@ const struct bc_stype *sema_keep(struct sema_ctx *c, struct bc_stype *t)
 		sema_oom(c);
 		return sema_none(c);
 	}
-	if (r->nr_pool == r->cap_pool) {
-		size_t cap = r->cap_pool ? r->cap_pool * 2 : 256;
-		struct bc_stype **v = realloc(r->pool, cap * sizeof(*v));
-
-		if (!v) {
-			bc_stype_put(t);
-			sema_oom(c);
-			return sema_none(c);
-		}
-		r->pool = v;
-		r->cap_pool = cap;
+	if (BC_GROW(r->pool, r->cap_pool, r->nr_pool + 1)) {
+		bc_stype_put(t);
+		sema_oom(c);
+		return sema_none(c);
 	}
 	r->pool[r->nr_pool++] = t;
 	return t;
@@ -78,15 +72,8 @@ static bool seen(struct sema_ctx *c, const struct bc_span *sp, char code)
 	for (size_t i = 0; i < c->nr_seen; i++)
 		if (c->seen[i].start == a && c->seen[i].end == b && c->seen[i].code == code)
 			return true;
-	if (c->nr_seen == c->cap_seen) {
-		size_t cap = c->cap_seen ? c->cap_seen * 2 : 32;
-		void *v = realloc(c->seen, cap * sizeof(*c->seen));
-
-		if (!v)
-			return false;
-		c->seen = v;
-		c->cap_seen = cap;
-	}
+	if (BC_GROW(c->seen, c->cap_seen, c->nr_seen + 1))
+		return false;
 	c->seen[c->nr_seen].start = a;
 	c->seen[c->nr_seen].end = b;
 	c->seen[c->nr_seen].code = code;

@@ -18,21 +18,16 @@
 
 #include "../core/unit.h"
 #include "sema_impl.h"
+#include "../base/array.h"
+#include "../base/sbuf.h"
 
 static struct bc_sema_map *map_new(struct sema_ctx *c, const char *name, const struct bc_span *sp)
 {
 	struct bc_sema *r = c->r;
 	struct bc_sema_map *m;
 
-	if (r->nr_maps == r->cap_maps) {
-		size_t cap = r->cap_maps ? r->cap_maps * 2 : 16;
-		struct bc_sema_map **v = realloc(r->maps, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		r->maps = v;
-		r->cap_maps = cap;
-	}
+	if (BC_GROW(r->maps, r->cap_maps, r->nr_maps + 1))
+		return NULL;
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return NULL;
@@ -82,36 +77,16 @@ static struct bc_stype *key_type(struct sema_ctx *c, const struct bc_stype *t)
 
 static char *key_list(struct sema_ctx *c, struct bc_stype *const *ks, size_t n)
 {
-	size_t cap = 256, len = 0;
-	char *s = malloc(cap);
+	struct bc_sbuf b = { 0 };
 
-	if (!s)
-		return NULL;
-	s[len++] = '[';
+	bc_sbuf_putc(&b, '[');
 	for (size_t i = 0; i < n; i++) {
-		const char *t = sema_tname(c, ks[i]);
-		size_t tl = strlen(t);
-
-		if (len + tl + 4 >= cap) {
-			char *ns = realloc(s, cap * 2 + tl);
-
-			if (!ns) {
-				free(s);
-				return NULL;
-			}
-			s = ns;
-			cap = cap * 2 + tl;
-		}
-		if (i) {
-			s[len++] = ',';
-			s[len++] = ' ';
-		}
-		memcpy(s + len, t, tl);
-		len += tl;
+		if (i)
+			bc_sbuf_puts(&b, ", ");
+		bc_sbuf_puts(&b, sema_tname(c, ks[i]));
 	}
-	s[len++] = ']';
-	s[len] = 0;
-	return s;
+	bc_sbuf_putc(&b, ']');
+	return bc_sbuf_finish(&b);
 }
 
 static bool keys_equal(struct bc_stype *a, const struct bc_stype *b)

@@ -25,6 +25,7 @@
 #include "analyzer/types/dwarf_types.h"
 #include "analyzer/types/tracepoint.h"
 #include "sema_impl.h"
+#include "../base/array.h"
 
 /* Wildcard tracepoints: at most this many matches are typed (the first is args). */
 #define SEMA_MAX_TP_MATCHES	64
@@ -223,13 +224,8 @@ static char **tp_matches(struct sema_ctx *c, const char *cat, const char *patter
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.' || fnmatch(pattern, de->d_name, 0))
 			continue;
-		if (*n == cap) {
-			char **nv = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof(*v));
-
-			if (!nv)
-				break;
-			v = nv;
-		}
+		if (BC_GROW(v, cap, *n + 1))
+			break;
 		if (!(v[*n] = strdup(de->d_name)))
 			break;
 		(*n)++;

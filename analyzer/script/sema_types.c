@@ -18,6 +18,7 @@
 #include "analyzer/types/ctype.h"
 #include "analyzer/types/dwarf_types.h"
 #include "sema_impl.h"
+#include "../base/array.h"
 
 struct bc_btf *sema_btf(struct sema_ctx *c)
 {
@@ -59,17 +60,10 @@ static const struct bc_stype *cache_add(struct sema_ctx *c, const char *name, st
 		sema_oom(c);
 		return sema_none(c);
 	}
-	if (c->nr_scache == c->cap_scache) {
-		size_t cap = c->cap_scache ? c->cap_scache * 2 : 32;
-		void *v = realloc(c->scache, cap * sizeof(*c->scache));
-
-		if (!v) {
-			bc_stype_put(t);
-			sema_oom(c);
-			return sema_none(c);
-		}
-		c->scache = v;
-		c->cap_scache = cap;
+	if (BC_GROW(c->scache, c->cap_scache, c->nr_scache + 1)) {
+		bc_stype_put(t);
+		sema_oom(c);
+		return sema_none(c);
 	}
 	c->scache[c->nr_scache].name = strdup(name);
 	if (!c->scache[c->nr_scache].name) {
