@@ -170,7 +170,7 @@ static void cond_check(struct sema_ctx *c, const struct bc_stype *t, const struc
 	if (sema_is_int(t) || t->kind == BC_ST_BOOL || sema_is_none(t))
 		return;
 	/* pointers are accepted as conditions from 0.19 (IsPtrTy in visit(If)) */
-	if (t->kind == BC_ST_POINTER && c->v >= V(19))
+	if (t->kind == BC_ST_POINTER && c->v >= BC_BT(19))
 		return;
 	sema_error(c, sp, "Invalid condition in %s: %s", what, sema_kind_str(t));
 }
@@ -205,7 +205,7 @@ static void assign_stmt(struct sema_ctx *c, struct bc_stmt *st)
 		}
 		if (value->kind == BC_EXPR_BUILTIN && !sema_is_none(t) &&
 		    (!strcmp(value->u.name, "ctx") ||
-		     (!strcmp(value->u.name, "args") && c->v < V(19))))
+		     (!strcmp(value->u.name, "args") && c->v < BC_BT(19))))
 			sema_error(c, &st->span, "context cannot be assigned to a map");
 		sema_map_assign(c, target, t, &st->span);
 		sema_map_use(c, target, kind, NULL, &st->span);
@@ -231,7 +231,7 @@ static void assign_stmt(struct sema_ctx *c, struct bc_stmt *st)
 		}
 		if (value->kind == BC_EXPR_BUILTIN && !strcmp(value->u.name, "args") &&
 		    (c->pt == BC_PROBE_KFUNC || c->pt == BC_PROBE_KRETFUNC ||
-		     c->pt == BC_PROBE_UPROBE) && c->v < V(21))
+		     c->pt == BC_PROBE_UPROBE) && c->v < BC_BT(21))
 			sema_error(c, &st->span, "args cannot be assigned to a variable");
 		if (sema_is_none(t) && value->kind != BC_EXPR_ERROR && c->r->nr_errors == errs)
 			sema_error(c, &value->span, "Invalid expression for assignment: %s",
@@ -393,7 +393,7 @@ void sema_stmt(struct sema_ctx *c, struct bc_stmt *st)
 		if (st->u.expr) {
 			const struct bc_stype *t = sema_expr(c, st->u.expr, ROLE_NONE);
 
-			if (!c->fn && c->v < V(25))
+			if (!c->fn && c->v < BC_BT(25))
 				sema_error(c, &st->span,
 					   "Return value is only allowed in a subprogram");
 			else if (c->fn && c->fn->ret && c->fn->ret->resolved &&
@@ -539,7 +539,7 @@ int bc_sema_run(struct bc_unit *u, struct bc_script *s, const struct bc_sema_opt
 	if (!r)
 		return -ENOMEM;
 	r->script = s;
-	r->version = opts->bpftrace ? opts->bpftrace : V(17);
+	r->version = opts->bpftrace ? opts->bpftrace : BC_BT(17);
 	c.r = r;
 	c.u = u;
 	c.s = s;

@@ -68,7 +68,7 @@ struct bc_sema_map *sema_map_get(struct sema_ctx *c, const struct bc_expr *e)
 static struct bc_stype *key_type(struct sema_ctx *c, const struct bc_stype *t)
 {
 	if (sema_is_int(t) || t->kind == BC_ST_BOOL) {
-		if (c->v >= V(25))
+		if (c->v >= BC_BT(25))
 			return bc_stype_int(t->size ? t->size : 8, t->is_signed);
 		return bc_stype_int(8, false);
 	}
@@ -112,13 +112,13 @@ void sema_map_keys(struct sema_ctx *c, struct bc_expr *e, bool validate)
 		const struct bc_stype *t = sema_expr(c, k, k->kind == BC_EXPR_CALL ? ROLE_MAP_KEY
 									     : ROLE_NONE);
 
-		if (t->kind == BC_ST_TUPLE && c->v < V(22))
+		if (t->kind == BC_ST_TUPLE && c->v < BC_BT(22))
 			sema_error(c, &e->span, "tuple cannot be used as a map key. Try a multi-key "
 				   "associative array instead (eg `@map[$1, $2] = ...)`.");
 		if (bc_stype_is_aggregation(t) || t->kind == BC_ST_STACK_MODE)
 			sema_error(c, &k->span, "%s cannot be used as a map key", sema_tname(c, t));
 		if (k->kind == BC_EXPR_BUILTIN && (!strcmp(k->u.name, "ctx") ||
-						   (!strcmp(k->u.name, "args") && c->v < V(19))))
+						   (!strcmp(k->u.name, "args") && c->v < BC_BT(19))))
 			sema_error(c, &e->span, "context cannot be used as a map key");
 		if (sema_is_none(t))
 			ok = false;
@@ -246,7 +246,7 @@ void sema_map_assign(struct sema_ctx *c, struct bc_expr *e, const struct bc_styp
 		if (t->kind == BC_ST_NONE)
 			return;
 		/* integers are stored as 64-bit so later assignments fit (<= 0.24) */
-		if ((sema_is_int(t) || t->kind == BC_ST_BOOL) && c->v < V(25) && t->size != 8)
+		if ((sema_is_int(t) || t->kind == BC_ST_BOOL) && c->v < BC_BT(25) && t->size != 8)
 			nt = bc_stype_int(8, t->is_signed);
 		else
 			nt = bc_stype_get((struct bc_stype *)t);
@@ -334,7 +334,7 @@ const struct bc_stype *sema_map_read(struct sema_ctx *c, struct bc_expr *e)
 		return e->type;
 	}
 	t = m->value;
-	if (c->v >= V(21) && castable(t->kind))
+	if (c->v >= BC_BT(21) && castable(t->kind))
 		t = sema_keep(c, bc_stype_int(8, t->is_signed));
 	e->type = t;
 	return t;

@@ -181,7 +181,7 @@ static const struct bc_stype *named(struct sema_ctx *c, struct bc_type *t)
 		if (!strcmp(n, ints[i].name))
 			return sema_keep(c, bc_stype_int(ints[i].size, ints[i].sign));
 	if (!strcmp(n, "bool"))
-		return sema_keep(c, c->v >= V(24) ? bc_stype_bool() : bc_stype_int(1, false));
+		return sema_keep(c, c->v >= BC_BT(24) ? bc_stype_bool() : bc_stype_int(1, false));
 	if (!strcmp(n, "void"))
 		return sema_keep(c, bc_stype_void());
 	if (!strcmp(n, "string"))
@@ -202,10 +202,10 @@ static const struct bc_stype *named(struct sema_ctx *c, struct bc_type *t)
 		return sema_keep(c, bc_stype_cgroup_path());
 	if (!strcmp(n, "kstack_t") || !strcmp(n, "ustack_t"))
 		return sema_keep(c, bc_stype_stack(n[0] == 'k', c->v, 0, BC_STACK_BPFTRACE));
-	if (c->v >= V(19) && bc_ctype_int(n, &size, &sign))
+	if (c->v >= BC_BT(19) && bc_ctype_int(n, &size, &sign))
 		return sema_keep(c, bc_stype_int(size, sign));
 	btf = sema_btf(c);
-	if (btf && c->v >= V(19)) {
+	if (btf && c->v >= BC_BT(19)) {
 		struct bc_stype *bt = bc_btf_type_by_name(btf, n, c->v);
 
 		if (bt)
@@ -246,7 +246,7 @@ const struct bc_stype *sema_type(struct sema_ctx *c, struct bc_type *t)
 		} else if (t->inner && t->inner->kind == BC_TYPE_NAME &&
 			   !strcmp(t->inner->name, "buffer")) {
 			r = sema_keep(c, bc_stype_buffer((uint32_t)t->size +
-							 (c->v >= V(22) ? 4 : 1)));
+							 (c->v >= BC_BT(22) ? 4 : 1)));
 			t->inner->resolved = r;
 		} else if (t->inner && t->inner->kind == BC_TYPE_NAME &&
 			   !strcmp(t->inner->name, "inet")) {

@@ -23,7 +23,7 @@ struct vis {
 
 static bool block_scopes(struct sema_ctx *c)
 {
-	return c->v >= V(22);
+	return c->v >= BC_BT(22);
 }
 
 void sema_scope_push(struct sema_ctx *c, const struct bc_block *b)

@@ -6,6 +6,7 @@
 #include "stype_json.h"
 #include "../base/array.h"
 #include "../base/str.h"
+#include "../base/version.h"
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -19,7 +20,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define V(minor)		BC_BTV(0, minor, 0)
 #define MAX_TYPE_CHAIN		64	/* modifier/typedef hops before giving up */
 #define MAX_NEST		32	/* array/pointer/anonymous-member nesting */
 #define BT_MAX_FUNC_PARAMS	6	/* bpftrace 0.17: arch::max_arg() + 1 on x86-64 */
@@ -399,7 +399,7 @@ static struct bc_stype *conv(struct bc_btf *b, uint32_t id0, int v, int depth)
 	if (id < 0)
 		return bc_stype_none();
 	if (id == 0)
-		return v >= V(22) ? bc_stype_void() : bc_stype_none();
+		return v >= BC_BT(22) ? bc_stype_void() : bc_stype_none();
 	t = btf__type_by_id(b->btf, (uint32_t)id);
 	switch (btf_kind(t)) {
 	case BTF_KIND_INT: {
@@ -407,7 +407,7 @@ static struct bc_stype *conv(struct bc_btf *b, uint32_t id0, int v, int depth)
 		uint32_t bits = btf_int_bits(t), bytes = t->size;
 
 		if (enc & BTF_INT_BOOL)
-			return v >= V(24) ? bc_stype_bool() : bc_stype_int(1, false);
+			return v >= BC_BT(24) ? bc_stype_bool() : bc_stype_int(1, false);
 		if (bits == 8 || bits == 16 || bits == 32 || bits == 64 || bits == 128)
 			bytes = bits / 8;
 		if (bytes != 1 && bytes != 2 && bytes != 4 && bytes != 8 && bytes != 16)
@@ -454,7 +454,7 @@ static struct bc_stype *conv(struct bc_btf *b, uint32_t id0, int v, int depth)
 		et = eid > 0 ? btf__type_by_id(b->btf, (uint32_t)eid) : NULL;
 		/* char arrays read as strings; 0.25+ any 1-byte integer (btf.cpp) */
 		if (bc_stype_is_int_like(elem) && elem->size == 1 && elem->kind != BC_ST_BOOL &&
-		    (v >= V(25) || (et && !strcmp(name_of(b, et), "char")))) {
+		    (v >= BC_BT(25) || (et && !strcmp(name_of(b, et), "char")))) {
 			bc_stype_put(elem);
 			return bc_stype_string(a->nelems);
 		}
@@ -462,7 +462,7 @@ static struct bc_stype *conv(struct bc_btf *b, uint32_t id0, int v, int depth)
 	}
 	case BTF_KIND_FUNC_PROTO:
 	case BTF_KIND_FUNC:
-		return v >= V(22) ? bc_stype_void() : bc_stype_none();
+		return v >= BC_BT(22) ? bc_stype_void() : bc_stype_none();
 	default:
 		return bc_stype_none();	/* float, var, datasec, ...: no bpftrace type */
 	}
@@ -690,7 +690,7 @@ static struct bc_stype *type_by_name_uncached(struct bc_btf *b, const char *c_ty
 		return NULL;
 	}
 	if (!strcmp(base, "void")) {
-		t = bt_version >= V(22) ? bc_stype_void() : bc_stype_none();
+		t = bt_version >= BC_BT(22) ? bc_stype_void() : bc_stype_none();
 	} else if (!strncmp(base, "struct ", 7) || !strncmp(base, "union ", 6)) {
 		int64_t cid = composite_id(b, base);
 

@@ -14,8 +14,8 @@
 
 #include "ctype.h"
 #include "../base/array.h"
+#include "../base/version.h"
 
-#define V(minor)		BC_BTV(0, minor, 0)
 #define TP_MAX_FILE		(1u << 20)	/* format files are a few KB */
 #define TP_MAX_NUMBER		(1u << 24)	/* offsets/sizes beyond this are corrupt */
 #define TP_MAX_FIELDS		4096
@@ -403,7 +403,7 @@ static struct bc_stype *decl_type(const char *text, uint32_t file_size, bool fil
 		/* C's own integer types and void need no BTF (loading the
 		 * kernel's BTF costs tens of milliseconds) */
 		if (!strcmp(base, "void")) {
-			t = v >= V(22) ? bc_stype_void() : bc_stype_none();
+			t = v >= BC_BT(22) ? bc_stype_void() : bc_stype_none();
 		} else if (bc_ctype_int(base, &size, &sign)) {
 			t = bc_stype_int(size, sign);
 		} else if (btf && (t = bc_btf_type_by_name(btf, text, v))) {
@@ -464,7 +464,7 @@ static struct bc_stype *field_type(const struct bc_tp_decl *d, int v, struct bc_
 			n = d->size / elem->size;
 		return bc_stype_array(elem, n);
 	}
-	if (v < V(25)) {
+	if (v < BC_BT(25)) {
 		t = decl_type(adjust_integer_type(d->type, d->size), d->size, d->is_signed, v, btf,
 			      &ok);
 	} else {
