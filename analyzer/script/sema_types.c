@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "analyzer/types/btf_types.h"
-#include "analyzer/types/ctype.h"
+#include "analyzer/types/c_type_name.h"
 #include "analyzer/types/dwarf_types.h"
 #include "sema_impl.h"
 #include "../base/array.h"

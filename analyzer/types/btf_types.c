@@ -2,7 +2,7 @@
 /* Kernel types from BTF through libbpf (see btf_types.h). */
 #include "btf_types.h"
 #include "btf_cache.h"
-#include "ctype.h"
+#include "c_type_name.h"
 #include "stype_json.h"
 #include "../base/array.h"
 #include "../base/str.h"

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ctype.h"
+#include "c_type_name.h"
 #include "../base/array.h"
 #include "../base/version.h"
 
