@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Scratch buffers of bpftrace 0.22+ (research/bpftrace.md §1.1, §2.2): each
+ * Scratch buffers of bpftrace 0.22+ (docs/bpftrace-codegen.md §1.1, §2.2): each
  * category is a read-write global `[1 x [N x [S x i8]]] @__bt__<cat>` in its
  * own `.data.<cat>` section; the outer 1 is resized to the CPU count at load
  * time. A use is a GEP indexed by the CPU id masked with @__bt__max_cpu_id.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Kernel facts the stack model rests on, in one place
- * (shared/research/anchors.md §5). Nothing else in the tree spells these out.
+ * (docs/kernel-stack.md). Nothing else in the tree spells these out.
  */
 #ifndef BC_KERNEL_LIMITS_H
 #define BC_KERNEL_LIMITS_H

@@ -492,7 +492,7 @@ static void test_aggregation_results(void **state)
 	bc_stype_put(a.type);
 }
 
-/* ---- map types (research §4) ---- */
+/* ---- map types (docs/bpftrace-codegen.md §4) ---- */
 
 static void test_map_types(void **state)
 {
