@@ -3,7 +3,7 @@
 #
 # IR fidelity: for each bpftrace script, bpftrace 0.17's own object frames
 # against the frames bpfcheck gets from the same script's optimised IR
-# through the in-process LLVM 19 backend (DESIGN.md "Stack facts": LLVM 19
+# through the in-process LLVM 19 backend (docs/bpftrace-codegen.md §5.3: LLVM 19
 # gives the same frame on about 98% of probes, 8 bytes more on the rest).
 #
 #   bench/ir-fidelity.sh [BUILD] [SCRIPT.bt ...]     (default: /usr/sbin/*.bt)

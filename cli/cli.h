@@ -7,7 +7,7 @@
 
 #include "options.h"
 
-/* Exit codes (DESIGN.md): stable, documented in README and bpfcheck(1). */
+/* Exit codes: stable, documented in README and bpfcheck(1). */
 enum {
 	BC_EXIT_OK = 0,
 	BC_EXIT_FINDINGS = 1,

@@ -12,6 +12,7 @@
 #include "../analyzer/fix/fix_loop.h"
 #include "../analyzer/fix/fix_write.h"
 #include "../analyzer/core/unit.h"
+#include "../analyzer/base/array.h"
 #include "../reporters/baseline.h"
 #include "../reporters/reporter.h"
 #include "../reporters/udiff.h"
@@ -19,27 +20,15 @@
 struct unit_list {
 	struct bc_unit **v;
 	struct bc_file_snap *snaps;	/* what each file looked like before it was read */
-	size_t n, cap;
+	size_t n, cap, cap_snaps;
 };
 
 static struct bc_unit *new_unit(struct unit_list *l)
 {
-	struct bc_file_snap *ns;
-	struct bc_unit **nv, *u;
+	struct bc_unit *u;
 
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 16;
-
-		nv = realloc(l->v, ncap * sizeof(*nv));
-		if (!nv)
-			return NULL;
-		l->v = nv;
-		ns = realloc(l->snaps, ncap * sizeof(*ns));
-		if (!ns)
-			return NULL;
-		l->snaps = ns;
-		l->cap = ncap;
-	}
+	if (BC_GROW(l->v, l->cap, l->n + 1) || BC_GROW(l->snaps, l->cap_snaps, l->n + 1))
+		return NULL;
 	u = calloc(1, sizeof(*u));
 	if (u)
 		l->v[l->n++] = u;

@@ -8,6 +8,7 @@
 #include "columns.h"
 #include "utf8.h"
 #include "../analyzer/core/diag.h"
+#include "../analyzer/base/array.h"
 
 void bc_columns_init(struct bc_columns *t, const char *align)
 {
@@ -22,15 +23,9 @@ int bc_columns_add(struct bc_columns *t, const char *const *cells)
 {
 	char **row;
 
-	if (t->nrows == t->cap) {
-		size_t ncap = t->cap ? t->cap * 2 : 8;
-		char **nv = realloc(t->cells, ncap * t->ncol * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		t->cells = nv;
-		t->cap = ncap;
-	}
+	/* an element is a row of NCOL cells */
+	if (BC_GROW_SIZED(t->cells, t->cap, t->nrows + 1, t->ncol * sizeof(*t->cells)))
+		return -ENOMEM;
 	row = t->cells + t->nrows * t->ncol;
 	for (size_t i = 0; i < t->ncol; i++) {
 		row[i] = strdup(cells[i] ? cells[i] : "");

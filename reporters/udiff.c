@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "udiff.h"
+#include "../analyzer/base/array.h"
 
 struct line {
 	const unsigned char *p;
@@ -38,7 +39,7 @@ static uint64_t fnv1a(const unsigned char *p, size_t n)
 static int split_lines(const unsigned char *d, size_t len, struct line **out, size_t *n)
 {
 	size_t cap = 16, k = 0, pos = 0;
-	struct line *v = malloc(cap * sizeof(*v)), *nv;
+	struct line *v = malloc(cap * sizeof(*v));
 
 	if (!v)
 		return -ENOMEM;
@@ -46,14 +47,9 @@ static int split_lines(const unsigned char *d, size_t len, struct line **out, si
 		const unsigned char *nl = memchr(d + pos, '\n', len - pos);
 		size_t l = nl ? (size_t)(nl - (d + pos)) + 1 : len - pos;
 
-		if (k == cap) {
-			cap *= 2;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv) {
-				free(v);
-				return -ENOMEM;
-			}
-			v = nv;
+		if (BC_GROW(v, cap, k + 1)) {
+			free(v);
+			return -ENOMEM;
 		}
 		v[k].p = d + pos;
 		v[k].len = l;
@@ -73,15 +69,8 @@ static bool same(const struct line *x, const struct line *y)
 
 static int push(struct ops *o, char kind, size_t a, size_t b)
 {
-	if (o->n == o->cap) {
-		size_t ncap = o->cap ? o->cap * 2 : 64;
-		struct op *nv = realloc(o->v, ncap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		o->v = nv;
-		o->cap = ncap;
-	}
+	if (BC_GROW(o->v, o->cap, o->n + 1))
+		return -ENOMEM;
 	o->v[o->n++] = (struct op){ kind, a, b };
 	return 0;
 }

@@ -4,7 +4,7 @@
  * can do it in O(1) with bpf_map_sum_elem_count (Linux 6.6), or where it
  * cannot and the count falls back to visiting every element.
  *
- * Scripts, per target bpftrace (research §3):
+ * Scripts, per target bpftrace (docs/bpftrace-codegen.md §3):
  *   - before 0.20 there is no len() (the parser or sema refuse it);
  *   - 0.20-0.21 always iterate (bpf_for_each_map_elem with a counting
  *     callback): reported when the target kernel has the kfunc;

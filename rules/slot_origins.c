@@ -8,6 +8,7 @@
 #include "stack_common.h"
 #include "../analyzer/core/diag.h"
 #include "../analyzer/core/unit.h"
+#include "../analyzer/base/array.h"
 
 /* Longest source text quoted in a message. */
 #define ORIGIN_TEXT_MAX 40
@@ -51,15 +52,8 @@ static struct bc_origin_group *group_of(struct bc_origin_group **v, size_t *n, s
 	for (size_t k = 0; shared && k < *n; k++)
 		if (same_span(&(*v)[k].span, span))
 			return &(*v)[k];
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 8;
-
-		nv = realloc(*v, ncap * sizeof(*nv));
-		if (!nv)
-			return NULL;
-		*v = nv;
-		*cap = ncap;
-	}
+	if (BC_GROW(*v, *cap, *n + 1))
+		return NULL;
 	nv = &(*v)[(*n)++];
 	memset(nv, 0, sizeof(*nv));
 	nv->span = *span;

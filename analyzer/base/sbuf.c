@@ -6,27 +6,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "sbuf.h"
 
 static bool grow(struct bc_sbuf *b, size_t extra)
 {
-	size_t cap;
-	char *n;
+	size_t need = b->len + extra + 1;
 
 	if (b->oom)
 		return false;
-	if (b->len + extra + 1 <= b->cap)
-		return true;
-	cap = b->cap ? b->cap : 256;
-	while (cap < b->len + extra + 1)
-		cap *= 2;
-	n = realloc(b->s, cap);
-	if (!n) {
+	if (need <= b->len || BC_GROW(b->s, b->cap, need < 256 ? 256 : need)) {
 		b->oom = true;
 		return false;
 	}
-	b->s = n;
-	b->cap = cap;
 	return true;
 }
 

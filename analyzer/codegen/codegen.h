@@ -9,7 +9,7 @@
  * types and lifetime markers in the same places, the same helper calls, map
  * lookups and control flow, because spills and slot sharing in the BPF
  * backend decide the final frame and they follow from all of it
- * (research/bpftrace.md §1.2, §8):
+ * (docs/bpftrace-codegen.md §1.2, §5):
  *
  *  - one function per probe, or, when bpftrace expands the probe (tracepoint
  *    `args`, the `probe` builtin, USDT), one per attach point; a wildcard
@@ -37,8 +37,8 @@
  * (BC101) gets a small value of its own (see codegen_expr.c); a uprobe
  * library is named as written (bpftrace resolves it to a path); a wildcard
  * kprobe/uprobe that bpftrace expands (the `probe` builtin) is one function;
- * 0.22+ follows 0.17's shape except where §1.3 of the research moved
- * things (scratch buffers, count/sum/hist added in place, {value, count}
+ * 0.22+ follows 0.17's shape except where bpftrace moved
+ * things (§1.3: scratch buffers, count/sum/hist added in place, {value, count}
  * structs for min/max/avg/stats, phi ternaries, exit_t).
  */
 #ifndef BC_IR_CODEGEN_H

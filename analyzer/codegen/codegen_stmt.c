@@ -15,35 +15,10 @@
 #include <llvm-c/DebugInfo.h>
 
 #include "codegen_impl.h"
+#include "../base/array.h"
+#include "../base/sbuf.h"
 
 /* ---- probe names ---- */
-
-struct namebuf {
-	char *s;
-	size_t n, cap;
-	bool oom;
-};
-
-static void nb_add(struct namebuf *b, const char *t)
-{
-	size_t k = strlen(t);
-
-	if (b->oom)
-		return;
-	if (b->n + k + 1 > b->cap) {
-		size_t cap = (b->n + k + 1) * 2;
-		char *ns = realloc(b->s, cap);
-
-		if (!ns) {
-			b->oom = true;
-			return;
-		}
-		b->s = ns;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->n, t, k + 1);
-	b->n += k;
-}
 
 static enum bc_probe_type ap_type(const struct cg *c, const struct bc_attach_point *ap)
 {
@@ -52,38 +27,30 @@ static enum bc_probe_type ap_type(const struct cg *c, const struct bc_attach_poi
 
 /* AttachPoint::name(): the canonical provider, then the parts as written
  * (a function offset as "+N"). */
-static void ap_name(const struct cg *c, const struct bc_attach_point *ap, struct namebuf *b)
+static void ap_name(const struct cg *c, const struct bc_attach_point *ap, struct bc_sbuf *b)
 {
 	enum bc_probe_type pt = ap_type(c, ap);
-	char off[32];
 
-	nb_add(b, pt != BC_PROBE_INVALID ? bc_probe_type_name(pt, c->ver) : ap->provider_text);
+	bc_sbuf_puts(b, pt != BC_PROBE_INVALID ? bc_probe_type_name(pt, c->ver) : ap->provider_text);
 	for (size_t i = 0; i < ap->nr_parts; i++) {
-		nb_add(b, ":");
-		nb_add(b, ap->parts[i]);
+		bc_sbuf_putc(b, ':');
+		bc_sbuf_puts(b, ap->parts[i]);
 	}
-	if (ap->has_offset && ap->offset) {
-		snprintf(off, sizeof(off), "+%llu", (unsigned long long)ap->offset);
-		nb_add(b, off);
-	}
+	if (ap->has_offset && ap->offset)
+		bc_sbuf_printf(b, "+%llu", (unsigned long long)ap->offset);
 }
 
 /* Probe::name(): the attach points joined by ','. */
 static char *probe_name(const struct cg *c, const struct bc_probe *p)
 {
-	struct namebuf b = { 0 };
+	struct bc_sbuf b = { 0 };
 
-	nb_add(&b, "");
 	for (size_t i = 0; i < p->nr_aps; i++) {
 		if (i)
-			nb_add(&b, ",");
+			bc_sbuf_putc(&b, ',');
 		ap_name(c, p->aps[i], &b);
 	}
-	if (b.oom) {
-		free(b.s);
-		return NULL;
-	}
-	return b.s;
+	return bc_sbuf_finish(&b);
 }
 
 /* ---- expansion ---- */
@@ -128,16 +95,9 @@ static struct cg_var *var_add(struct cg *c, const struct bc_expr *var)
 {
 	struct cg_var *v;
 
-	if (c->nr_vars == c->cap_vars) {
-		size_t cap = c->cap_vars ? c->cap_vars * 2 : 16;
-		struct cg_var *nv = realloc(c->vars, cap * sizeof(*nv));
-
-		if (!nv) {
-			cg_fail(c, -ENOMEM, NULL, "out of memory");
-			return NULL;
-		}
-		c->vars = nv;
-		c->cap_vars = cap;
+	if (BC_GROW(c->vars, c->cap_vars, c->nr_vars + 1)) {
+		cg_fail(c, -ENOMEM, NULL, "out of memory");
+		return NULL;
 	}
 	v = &c->vars[c->nr_vars++];
 	memset(v, 0, sizeof(*v));
@@ -657,7 +617,8 @@ int cg_probe(struct cg *c, size_t item)
 		struct cg_ids start = c->ids;
 
 		for (size_t i = 0; i < p->nr_aps && !err; i++) {
-			struct namebuf b = { 0 };
+			struct bc_sbuf b = { 0 };
+			char *name;
 
 			c->ap = p->aps[i];
 			c->pt = ap_type(c, c->ap);
@@ -667,9 +628,9 @@ int cg_probe(struct cg *c, size_t item)
 						     "binary's notes, which are not read");
 				break;
 			}
-			nb_add(&b, "");
 			ap_name(c, c->ap, &b);
-			if (b.oom) {
+			name = bc_sbuf_finish(&b);
+			if (!name) {
 				err = cg_fail(c, -ENOMEM, NULL, "out of memory");
 				break;
 			}
@@ -678,14 +639,14 @@ int cg_probe(struct cg *c, size_t item)
 			if (c->pt == BC_PROBE_TRACEPOINT && c->ap->nr_parts == 2 &&
 			    strpbrk(c->ap->parts[1], "*?[")) {
 				err = gen_tp_matches(c, pname);
-				free(b.s);
+				free(name);
 				continue;
 			}
 			if (c->pt == BC_PROBE_TRACEPOINT && c->ap->nr_parts == 2)
 				c->tp_args = tp_args(c, c->ap->parts[0], c->ap->parts[1]);
-			c->probe_full = b.s;
-			err = gen_function(c, b.s, pname);
-			free(b.s);
+			c->probe_full = name;
+			err = gen_function(c, name, pname);
+			free(name);
 		}
 	}
 	c->probe_full = NULL;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Scratch buffers of bpftrace 0.22+ (research/bpftrace.md §1.1, §2.2): each
+ * Scratch buffers of bpftrace 0.22+ (docs/bpftrace-codegen.md §1.1, §2.2): each
  * category is a read-write global `[1 x [N x [S x i8]]] @__bt__<cat>` in its
  * own `.data.<cat>` section; the outer 1 is resized to the CPU count at load
  * time. A use is a GEP indexed by the CPU id masked with @__bt__max_cpu_id.
@@ -17,6 +17,7 @@
 
 
 #include "irb_internal.h"
+#include "../base/array.h"
 
 static const struct {
 	const char *global, *section;
@@ -97,15 +98,8 @@ LLVMValueRef bc_irb_scratch(struct bc_irb *irb, enum bc_scratch_cat cat, LLVMTyp
 
 	if ((unsigned)cat >= BC_SCRATCH__COUNT || !ty || !prov || !irb->fn)
 		return bc_irb_fail_null(irb, -EINVAL);
-	if (irb->nr_scratch == irb->cap_scratch) {
-		size_t cap = irb->cap_scratch ? irb->cap_scratch * 2 : 8;
-		struct bc_irb_scratch_use *nv = realloc(irb->scratch, cap * sizeof(*nv));
-
-		if (!nv)
-			return bc_irb_fail_null(irb, -ENOMEM);
-		irb->scratch = nv;
-		irb->cap_scratch = cap;
-	}
+	if (BC_GROW(irb->scratch, irb->cap_scratch, irb->nr_scratch + 1))
+		return bc_irb_fail_null(irb, -ENOMEM);
 	size = bc_irb_sizeof(irb, ty);
 	if (!size)
 		size = 1;

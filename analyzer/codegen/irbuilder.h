@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The IR builder bpfcheck's script code generation stands on: LLVM IR in the
- * shape bpftrace generates (research/bpftrace.md §1, §8), built with the
+ * shape bpftrace generates (docs/bpftrace-codegen.md §1, §5), built with the
  * LLVM-C API, with the provenance of every allocation recorded (prov.h).
  *
  * One builder makes one module (one script). Its idioms follow bpftrace's

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "../base/array.h"
 #include "../../rules/registry.h"
 
 static const char *const severity_names[] = {
@@ -37,43 +38,6 @@ int bc_severity_parse(const char *s, enum bc_severity *out)
 	return 0;
 }
 
-char *bc_strdup_vprintf(const char *fmt, va_list ap)
-{
-	char *s = NULL;
-
-	if (vasprintf(&s, fmt, ap) < 0)
-		return NULL;
-	return s;
-}
-
-char *bc_strdup_printf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = bc_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	return s;
-}
-
-/* Grows *V (of element size SZ) to hold at least N+1 elements. */
-static int grow(void **v, size_t *cap, size_t n, size_t sz)
-{
-	size_t ncap;
-	void *nv;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 8;
-	nv = realloc(*v, ncap * sz);
-	if (!nv)
-		return -ENOMEM;
-	*v = nv;
-	*cap = ncap;
-	return 0;
-}
-
 struct bc_diag *bc_diag_addv(struct bc_diags *d, const char *code, const char *path,
 			     const struct bc_span *span, const char *fmt, va_list ap)
 {
@@ -84,7 +48,7 @@ struct bc_diag *bc_diag_addv(struct bc_diags *d, const char *code, const char *p
 		errno = ENOENT;
 		return NULL;
 	}
-	if (grow((void **)&d->v, &d->cap, d->n, sizeof(*d->v))) {
+	if (BC_GROW(d->v, d->cap, d->n + 1)) {
 		errno = ENOMEM;
 		return NULL;
 	}

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../base/str.h"	/* bc_strdup_printf, for callers composing messages */
+
 /*
  * A source range. Byte offsets are into the unit's data (end exclusive);
  * lines and columns are 1-based, columns count bytes. line == 0 means "no
@@ -103,9 +105,5 @@ void bc_diags_sort(struct bc_diags *d);
 /* Frees what one diagnostic owns (not the diagnostic itself). */
 void bc_diag_clear(struct bc_diag *diag);
 void bc_diags_free(struct bc_diags *d);
-
-/* printf into a fresh heap string; NULL on ENOMEM. */
-char *bc_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-char *bc_strdup_vprintf(const char *fmt, va_list ap);
 
 #endif

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Kernel facts the stack model rests on, in one place
- * (shared/research/anchors.md §5). Nothing else in the tree spells these out.
+ * (docs/kernel-stack.md). Nothing else in the tree spells these out.
  */
 #ifndef BC_KERNEL_LIMITS_H
 #define BC_KERNEL_LIMITS_H
+
+#include "../base/version.h"
 
 #define BC_MAX_BPF_STACK		512	/* include/linux/filter.h */
 #define BC_MAX_CALL_FRAMES		8	/* include/linux/bpf_verifier.h */
@@ -16,8 +18,7 @@
 #define BC_ROUND_INTERP			32	/* interpreter, and every kernel < 6.9 */
 #define BC_ROUND_JIT			16	/* JIT requested, kernel >= 6.9 */
 
-/* Kernel versions (major * 256 + minor) where behaviour changes. */
-#define BC_KV(maj, min)			((maj) * 256 + (min))
+/* Kernel versions (BC_KV: major * 256 + minor) where behaviour changes. */
 #define BC_KV_JIT_ROUND16		BC_KV(6, 9)	/* "Fix ... failure due to llvm19" */
 #define BC_KV_PRIV_STACK		BC_KV(6, 13)	/* private stacks, x86-64 JIT */
 #define BC_KV_MAP_SUM_ELEM_COUNT	BC_KV(6, 6)	/* bpf_map_sum_elem_count kfunc */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "../base/array.h"
 
 /* Inputs larger than this are refused rather than read into memory. */
 #define BC_MAX_INPUT_BYTES (256u << 20)
@@ -173,7 +174,7 @@ int bc_unit_load_mem(struct bc_unit *u, const char *path, const void *data, size
 static int read_fd(struct bc_unit *u, int fd)
 {
 	size_t cap = 64 << 10, n = 0;
-	unsigned char *buf = malloc(cap + 1), *nb;
+	unsigned char *buf = malloc(cap);
 	ssize_t r;
 
 	if (!buf)
@@ -184,13 +185,10 @@ static int read_fd(struct bc_unit *u, int fd)
 				free(buf);
 				return -EFBIG;
 			}
-			cap *= 2;
-			nb = realloc(buf, cap + 1);
-			if (!nb) {
+			if (BC_GROW(buf, cap, n + 1)) {
 				free(buf);
 				return -ENOMEM;
 			}
-			buf = nb;
 		}
 		r = read(fd, buf + n, cap - n);
 		if (r < 0) {
@@ -203,6 +201,10 @@ static int read_fd(struct bc_unit *u, int fd)
 		if (!r)
 			break;
 		n += r;
+	}
+	if (BC_GROW(buf, cap, n + 1)) {	/* room for the NUL */
+		free(buf);
+		return -ENOMEM;
 	}
 	buf[n] = 0;
 	u->data = buf;

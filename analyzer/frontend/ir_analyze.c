@@ -21,6 +21,7 @@
 #include "../llvm/ir_locate.h"
 #include "../llvm/opt_state.h"
 #include "../stack/scratch.h"
+#include "../base/array.h"
 
 struct fn_infos {
 	struct bc_fn_slots *v;
@@ -151,15 +152,8 @@ static int analyze_functions(struct bc_unit *u, LLVMModuleRef m, bool bpftrace,
 
 		if (LLVMIsDeclaration(fn))
 			continue;
-		if (out->n == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			struct bc_fn_slots *nv = realloc(out->v, ncap * sizeof(*nv));
-
-			if (!nv)
-				return -ENOMEM;
-			out->v = nv;
-			cap = ncap;
-		}
+		if (BC_GROW(out->v, cap, out->n + 1))
+			return -ENOMEM;
 		fi = &out->v[out->n];
 		memset(fi, 0, sizeof(*fi));
 		name = LLVMGetValueName2(fn, &len);

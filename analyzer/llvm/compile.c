@@ -16,6 +16,7 @@
 #include "fn_slots.h"
 #include "ir_load.h"
 #include "../stack/prov_slots.h"
+#include "../base/array.h"
 
 static uint64_t now_ns(void)
 {
@@ -63,16 +64,9 @@ static int function_slots(LLVMModuleRef mod, const struct bc_prov_table *prov,
 
 		if (LLVMIsDeclaration(fn))
 			continue;
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			struct bc_fn_slots *nv = realloc(v, ncap * sizeof(*nv));
-
-			if (!nv) {
-				err = -ENOMEM;
-				break;
-			}
-			v = nv;
-			cap = ncap;
+		if (BC_GROW(v, cap, n + 1)) {
+			err = -ENOMEM;
+			break;
 		}
 		fs = &v[n++];
 		memset(fs, 0, sizeof(*fs));

@@ -18,6 +18,7 @@
 #include "compile_split.h"
 #include "compile_steps.h"
 #include "ir_load.h"
+#include "../base/array.h"
 
 #define THREAD_STACK	(8u << 20)	/* LLVM's code generation recurses deeply */
 #define MIN_PART_WEIGHT	150		/* instructions; see bc_compile_split */
@@ -92,7 +93,7 @@ static void split_free(struct split *s)
  */
 static int collect_functions(struct split *s, LLVMModuleRef mod)
 {
-	size_t cap = 0;
+	size_t cap_names = 0, cap_weights = 0;
 
 	for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn)) {
 		const char *name;
@@ -102,20 +103,9 @@ static int collect_functions(struct split *s, LLVMModuleRef mod)
 			continue;
 		if (LLVMGetFirstUse(fn))
 			return -EAGAIN;
-		if (s->nr_fns == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			char **nn = realloc(s->names, ncap * sizeof(*nn));
-			uint64_t *nw;
-
-			if (!nn)
-				return -ENOMEM;
-			s->names = nn;
-			nw = realloc(s->weights, ncap * sizeof(*nw));
-			if (!nw)
-				return -ENOMEM;
-			s->weights = nw;
-			cap = ncap;
-		}
+		if (BC_GROW(s->names, cap_names, s->nr_fns + 1) ||
+		    BC_GROW(s->weights, cap_weights, s->nr_fns + 1))
+			return -ENOMEM;
 		name = LLVMGetValueName2(fn, &len);
 		s->names[s->nr_fns] = strndup(name, len);
 		if (!s->names[s->nr_fns])

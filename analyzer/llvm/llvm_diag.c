@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "llvm_diag.h"
+#include "../base/array.h"
 
 static void handle(LLVMDiagnosticInfoRef info, void *opaque)
 {
@@ -26,17 +27,10 @@ static void handle(LLVMDiagnosticInfoRef info, void *opaque)
 		d->lost = true;
 		return;
 	}
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 8;
-		struct bc_llvm_diag *v = realloc(d->v, cap * sizeof(*v));
-
-		if (!v) {
-			free(copy);
-			d->lost = true;
-			return;
-		}
-		d->v = v;
-		d->cap = cap;
+	if (BC_GROW(d->v, d->cap, d->n + 1)) {
+		free(copy);
+		d->lost = true;
+		return;
 	}
 	d->v[d->n].severity = LLVMGetDiagInfoSeverity(info);
 	d->v[d->n].message = copy;

@@ -12,6 +12,7 @@
 
 #include "obj_model.h"
 #include "../core/unit.h"
+#include "../base/array.h"
 
 struct ref_vec {
 	struct bc_ref *v;
@@ -20,15 +21,8 @@ struct ref_vec {
 
 static int push(struct ref_vec *r, const struct bc_ref *ref)
 {
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 64;
-		struct bc_ref *v = realloc(r->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		r->v = v;
-		r->cap = cap;
-	}
+	if (BC_GROW(r->v, r->cap, r->n + 1))
+		return -ENOMEM;
 	r->v[r->n++] = *ref;
 	return 0;
 }

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "src_lines.h"
+#include "../base/array.h"
 
 #define MAX_DIES 1000000	/* bounds the walk over corrupt debug info */
 
@@ -33,15 +34,8 @@ static int add(struct builder *b, const char *name, const char *dir, const char 
 {
 	struct bc_src_fn *e;
 
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 16;
-		struct bc_src_fn *v = realloc(b->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		b->v = v;
-		b->cap = cap;
-	}
+	if (BC_GROW(b->v, b->cap, b->n + 1))
+		return -ENOMEM;
 	e = &b->v[b->n];
 	memset(e, 0, sizeof(*e));
 	e->name = strdup(name);

@@ -10,8 +10,8 @@
 #include <strings.h>
 
 #include "builtins_table.h"
+#include "../base/version.h"
 
-#define V(minor)		BC_BTV(0, minor, 0)
 #define BT_MAX_STACK_LIMIT	1024	/* bpftrace MAX_STACK_SIZE */
 #define BT_COMM_SIZE		16	/* COMM_SIZE */
 #define BT_INET_SIZE		24	/* ntop(): {i64 af, [16 x i8]} */
@@ -26,33 +26,33 @@ static const struct provider {
 	enum bc_probe_type pt;
 	int since, until;
 } providers[] = {
-	{ "kprobe", { "k" }, BC_PROBE_KPROBE, V(17), 0 },
-	{ "kretprobe", { "kr" }, BC_PROBE_KRETPROBE, V(17), 0 },
-	{ "uprobe", { "u" }, BC_PROBE_UPROBE, V(17), 0 },
-	{ "uretprobe", { "ur" }, BC_PROBE_URETPROBE, V(17), 0 },
-	{ "usdt", { "U" }, BC_PROBE_USDT, V(17), 0 },
-	{ "BEGIN", { 0 }, BC_PROBE_BEGIN, V(17), V(24) },
-	{ "END", { 0 }, BC_PROBE_END, V(17), V(24) },
-	{ "begin", { 0 }, BC_PROBE_BEGIN, V(24), 0 },
-	{ "end", { 0 }, BC_PROBE_END, V(24), 0 },
-	{ "self", { 0 }, BC_PROBE_SELF, V(22), 0 },
-	{ "test", { 0 }, BC_PROBE_TEST, V(25), 0 },
-	{ "bench", { 0 }, BC_PROBE_BENCH, V(24), 0 },
-	{ "tracepoint", { "t" }, BC_PROBE_TRACEPOINT, V(17), 0 },
-	{ "rawtracepoint", { "rt" }, BC_PROBE_RAWTRACEPOINT, V(18), 0 },
-	{ "profile", { "p" }, BC_PROBE_PROFILE, V(17), 0 },
-	{ "interval", { "i" }, BC_PROBE_INTERVAL, V(17), 0 },
-	{ "software", { "s" }, BC_PROBE_SOFTWARE, V(17), 0 },
-	{ "hardware", { "h" }, BC_PROBE_HARDWARE, V(17), 0 },
-	{ "watchpoint", { "w" }, BC_PROBE_WATCHPOINT, V(17), 0 },
-	{ "asyncwatchpoint", { "aw" }, BC_PROBE_ASYNCWATCHPOINT, V(17), V(25) },
-	{ "kfunc", { "f" }, BC_PROBE_KFUNC, V(17), V(20) },
-	{ "kretfunc", { "fr" }, BC_PROBE_KRETFUNC, V(17), V(20) },
-	{ "kfunc", { "f", "fentry" }, BC_PROBE_KFUNC, V(20), V(22) },
-	{ "kretfunc", { "fr", "fexit" }, BC_PROBE_KRETFUNC, V(20), V(22) },
-	{ "fentry", { "f", "kfunc" }, BC_PROBE_KFUNC, V(22), 0 },
-	{ "fexit", { "fr", "kretfunc" }, BC_PROBE_KRETFUNC, V(22), 0 },
-	{ "iter", { "it" }, BC_PROBE_ITER, V(17), 0 },
+	{ "kprobe", { "k" }, BC_PROBE_KPROBE, BC_BT(17), 0 },
+	{ "kretprobe", { "kr" }, BC_PROBE_KRETPROBE, BC_BT(17), 0 },
+	{ "uprobe", { "u" }, BC_PROBE_UPROBE, BC_BT(17), 0 },
+	{ "uretprobe", { "ur" }, BC_PROBE_URETPROBE, BC_BT(17), 0 },
+	{ "usdt", { "U" }, BC_PROBE_USDT, BC_BT(17), 0 },
+	{ "BEGIN", { 0 }, BC_PROBE_BEGIN, BC_BT(17), BC_BT(24) },
+	{ "END", { 0 }, BC_PROBE_END, BC_BT(17), BC_BT(24) },
+	{ "begin", { 0 }, BC_PROBE_BEGIN, BC_BT(24), 0 },
+	{ "end", { 0 }, BC_PROBE_END, BC_BT(24), 0 },
+	{ "self", { 0 }, BC_PROBE_SELF, BC_BT(22), 0 },
+	{ "test", { 0 }, BC_PROBE_TEST, BC_BT(25), 0 },
+	{ "bench", { 0 }, BC_PROBE_BENCH, BC_BT(24), 0 },
+	{ "tracepoint", { "t" }, BC_PROBE_TRACEPOINT, BC_BT(17), 0 },
+	{ "rawtracepoint", { "rt" }, BC_PROBE_RAWTRACEPOINT, BC_BT(18), 0 },
+	{ "profile", { "p" }, BC_PROBE_PROFILE, BC_BT(17), 0 },
+	{ "interval", { "i" }, BC_PROBE_INTERVAL, BC_BT(17), 0 },
+	{ "software", { "s" }, BC_PROBE_SOFTWARE, BC_BT(17), 0 },
+	{ "hardware", { "h" }, BC_PROBE_HARDWARE, BC_BT(17), 0 },
+	{ "watchpoint", { "w" }, BC_PROBE_WATCHPOINT, BC_BT(17), 0 },
+	{ "asyncwatchpoint", { "aw" }, BC_PROBE_ASYNCWATCHPOINT, BC_BT(17), BC_BT(25) },
+	{ "kfunc", { "f" }, BC_PROBE_KFUNC, BC_BT(17), BC_BT(20) },
+	{ "kretfunc", { "fr" }, BC_PROBE_KRETFUNC, BC_BT(17), BC_BT(20) },
+	{ "kfunc", { "f", "fentry" }, BC_PROBE_KFUNC, BC_BT(20), BC_BT(22) },
+	{ "kretfunc", { "fr", "fexit" }, BC_PROBE_KRETFUNC, BC_BT(20), BC_BT(22) },
+	{ "fentry", { "f", "kfunc" }, BC_PROBE_KFUNC, BC_BT(22), 0 },
+	{ "fexit", { "fr", "kretfunc" }, BC_PROBE_KRETFUNC, BC_BT(22), 0 },
+	{ "iter", { "it" }, BC_PROBE_ITER, BC_BT(17), 0 },
 };
 
 #define NPROVIDERS (sizeof(providers) / sizeof(providers[0]))
@@ -83,7 +83,7 @@ enum bc_probe_type bc_probe_type_parse(const char *provider, int version)
 		if (in_range(version, providers[i].since, providers[i].until) &&
 		    provider_matches(&providers[i], provider, false))
 			return providers[i].pt;
-	if (version >= V(24))
+	if (version >= BC_BT(24))
 		for (size_t i = 0; i < NPROVIDERS; i++)
 			if (in_range(version, providers[i].since, providers[i].until) &&
 			    provider_matches(&providers[i], provider, true))
@@ -132,7 +132,7 @@ static bool numbered_match(const char *name, const char *base, int version)
 	if (!digits || name[n + digits])
 		return false;
 	/* arg[0-9] before 0.24; arg[0-9]+ from 0.24 (sarg stays one digit) */
-	if (digits > 1 && !(version >= V(24) && !strcmp(base, "arg")))
+	if (digits > 1 && !(version >= BC_BT(24) && !strcmp(base, "arg")))
 		return false;
 	return true;
 }
@@ -263,9 +263,9 @@ static struct bc_stype *stack_result(bool kernel, const struct bc_bt_profile *p,
 				mode = BC_STACK_BPFTRACE;
 			else if (!strcmp(a->sval, "perf"))
 				mode = BC_STACK_PERF;
-			else if (!strcmp(a->sval, "raw") && p->version >= V(21))
+			else if (!strcmp(a->sval, "raw") && p->version >= BC_BT(21))
 				mode = BC_STACK_RAW;
-			else if (!strcmp(a->sval, "build_id") && p->version >= V(25))
+			else if (!strcmp(a->sval, "build_id") && p->version >= BC_BT(25))
 				mode = BC_STACK_BUILD_ID;
 			else
 				return fail(EINVAL);
@@ -284,7 +284,7 @@ static struct bc_stype *str_result(const struct bc_bt_profile *p, const struct b
 	uint32_t size = bc_bt_profile_str_size(p);
 
 	/* 0.22+: a literal length no larger than max_strlen sizes the string */
-	if (p->version >= V(22) && len && len->has_int && len->ival >= 0 &&
+	if (p->version >= BC_BT(22) && len && len->has_int && len->ival >= 0 &&
 	    (uint64_t)len->ival <= p->max_strlen)
 		size = (uint32_t)len->ival;
 	return bc_stype_with_script_dependent(
@@ -294,7 +294,7 @@ static struct bc_stype *str_result(const struct bc_bt_profile *p, const struct b
 static struct bc_stype *buf_result(const struct bc_bt_profile *p, const struct bc_builtin_use *u)
 {
 	const struct bc_builtin_arg *data = use_arg(u, 0), *len = use_arg(u, 1);
-	bool new_header = p->version >= V(22);
+	bool new_header = p->version >= BC_BT(22);
 	uint32_t header = new_header ? BT_BUF_HEADER : BT_BUF_HEADER_OLD;
 	uint64_t max = new_header ? (p->max_strlen > header ? p->max_strlen - header : 0)
 				  : p->max_strlen;
@@ -328,7 +328,7 @@ static struct bc_stype *pton_result(const struct bc_bt_profile *p, const struct 
 		n = 16;
 	else
 		return fail(EINVAL);
-	return bc_stype_with_as(bc_stype_array(bc_stype_int(1, p->version >= V(25)), n),
+	return bc_stype_with_as(bc_stype_array(bc_stype_int(1, p->version >= BC_BT(25)), n),
 				BC_AS_KERNEL);
 }
 
@@ -376,7 +376,7 @@ static struct bc_stype *agg_result(const struct bc_builtin *b, const struct bc_b
 
 	switch (b->agg) {
 	case BC_ST_COUNT:
-		sign = p->version < V(24);	/* CreateCount(true) until 0.24 */
+		sign = p->version < BC_BT(24);	/* CreateCount(true) until 0.24 */
 		break;
 	case BC_ST_SUM:
 	case BC_ST_MIN:
@@ -385,7 +385,7 @@ static struct bc_stype *agg_result(const struct bc_builtin *b, const struct bc_b
 		break;
 	case BC_ST_AVG:
 	case BC_ST_STATS:
-		sign = p->version < V(24) ? true : arg_signed(u, 0);
+		sign = p->version < BC_BT(24) ? true : arg_signed(u, 0);
 		break;
 	default:
 		break;
@@ -413,7 +413,7 @@ struct bc_stype *bc_builtin_result(const struct bc_builtin *b, const struct bc_b
 	case BC_RES_I64:
 		return bc_stype_int(8, true);
 	case BC_RES_BOOL:
-		return p->version >= V(24) ? bc_stype_bool() : bc_stype_int(1, false);
+		return p->version >= BC_BT(24) ? bc_stype_bool() : bc_stype_int(1, false);
 	case BC_RES_COMM:
 		return bc_stype_with_as(bc_stype_string(BT_COMM_SIZE), BC_AS_KERNEL);
 	case BC_RES_STR:
@@ -446,7 +446,7 @@ struct bc_stype *bc_builtin_result(const struct bc_builtin *b, const struct bc_b
 	case BC_RES_MACADDR:
 		return bc_stype_macaddr();
 	case BC_RES_PROBE:
-		if (p->version < V(23))
+		if (p->version < BC_BT(23))
 			return bc_stype_probe();
 		if (!u || !u->probe_name)
 			return fail(ENODATA);
@@ -498,7 +498,7 @@ static bool is_agg_kind(enum bc_stype_kind k)
 
 int bc_bpftrace_map_type(int version, bool keyless, enum bc_stype_kind value)
 {
-	if (value == BC_ST_COUNT && keyless && version < V(25))
+	if (value == BC_ST_COUNT && keyless && version < BC_BT(25))
 		return BPF_MAP_TYPE_PERCPU_ARRAY;
 	if (is_agg_kind(value))
 		return BPF_MAP_TYPE_PERCPU_HASH;

@@ -4,7 +4,7 @@
  * string length, on-stack limit, exit printing. Built from the version, then
  * the environment (BPFTRACE_* variables, as that version names them), then
  * the script's `config = { ... }` block. Environment variables beat the
- * config block in every version that has one (0.20+, research §2.2):
+ * config block in every version that has one (0.20+, docs/bpftrace-codegen.md §2.2):
  * bpftrace applies the block only to settings still at their default or set
  * by an earlier script value.
  *

@@ -15,6 +15,7 @@
 #include "../core/target.h"
 #include "../core/unit.h"
 #include "sema_impl.h"
+#include "../base/array.h"
 
 void bc_sema_opts_from_target(struct bc_sema_opts *o, const struct bc_target *t)
 {
@@ -36,17 +37,10 @@ const struct bc_stype *sema_keep(struct sema_ctx *c, struct bc_stype *t)
 		sema_oom(c);
 		return sema_none(c);
 	}
-	if (r->nr_pool == r->cap_pool) {
-		size_t cap = r->cap_pool ? r->cap_pool * 2 : 256;
-		struct bc_stype **v = realloc(r->pool, cap * sizeof(*v));
-
-		if (!v) {
-			bc_stype_put(t);
-			sema_oom(c);
-			return sema_none(c);
-		}
-		r->pool = v;
-		r->cap_pool = cap;
+	if (BC_GROW(r->pool, r->cap_pool, r->nr_pool + 1)) {
+		bc_stype_put(t);
+		sema_oom(c);
+		return sema_none(c);
 	}
 	r->pool[r->nr_pool++] = t;
 	return t;
@@ -78,15 +72,8 @@ static bool seen(struct sema_ctx *c, const struct bc_span *sp, char code)
 	for (size_t i = 0; i < c->nr_seen; i++)
 		if (c->seen[i].start == a && c->seen[i].end == b && c->seen[i].code == code)
 			return true;
-	if (c->nr_seen == c->cap_seen) {
-		size_t cap = c->cap_seen ? c->cap_seen * 2 : 32;
-		void *v = realloc(c->seen, cap * sizeof(*c->seen));
-
-		if (!v)
-			return false;
-		c->seen = v;
-		c->cap_seen = cap;
-	}
+	if (BC_GROW(c->seen, c->cap_seen, c->nr_seen + 1))
+		return false;
 	c->seen[c->nr_seen].start = a;
 	c->seen[c->nr_seen].end = b;
 	c->seen[c->nr_seen].code = code;
@@ -183,7 +170,7 @@ static void cond_check(struct sema_ctx *c, const struct bc_stype *t, const struc
 	if (sema_is_int(t) || t->kind == BC_ST_BOOL || sema_is_none(t))
 		return;
 	/* pointers are accepted as conditions from 0.19 (IsPtrTy in visit(If)) */
-	if (t->kind == BC_ST_POINTER && c->v >= V(19))
+	if (t->kind == BC_ST_POINTER && c->v >= BC_BT(19))
 		return;
 	sema_error(c, sp, "Invalid condition in %s: %s", what, sema_kind_str(t));
 }
@@ -218,7 +205,7 @@ static void assign_stmt(struct sema_ctx *c, struct bc_stmt *st)
 		}
 		if (value->kind == BC_EXPR_BUILTIN && !sema_is_none(t) &&
 		    (!strcmp(value->u.name, "ctx") ||
-		     (!strcmp(value->u.name, "args") && c->v < V(19))))
+		     (!strcmp(value->u.name, "args") && c->v < BC_BT(19))))
 			sema_error(c, &st->span, "context cannot be assigned to a map");
 		sema_map_assign(c, target, t, &st->span);
 		sema_map_use(c, target, kind, NULL, &st->span);
@@ -244,7 +231,7 @@ static void assign_stmt(struct sema_ctx *c, struct bc_stmt *st)
 		}
 		if (value->kind == BC_EXPR_BUILTIN && !strcmp(value->u.name, "args") &&
 		    (c->pt == BC_PROBE_KFUNC || c->pt == BC_PROBE_KRETFUNC ||
-		     c->pt == BC_PROBE_UPROBE) && c->v < V(21))
+		     c->pt == BC_PROBE_UPROBE) && c->v < BC_BT(21))
 			sema_error(c, &st->span, "args cannot be assigned to a variable");
 		if (sema_is_none(t) && value->kind != BC_EXPR_ERROR && c->r->nr_errors == errs)
 			sema_error(c, &value->span, "Invalid expression for assignment: %s",
@@ -406,7 +393,7 @@ void sema_stmt(struct sema_ctx *c, struct bc_stmt *st)
 		if (st->u.expr) {
 			const struct bc_stype *t = sema_expr(c, st->u.expr, ROLE_NONE);
 
-			if (!c->fn && c->v < V(25))
+			if (!c->fn && c->v < BC_BT(25))
 				sema_error(c, &st->span,
 					   "Return value is only allowed in a subprogram");
 			else if (c->fn && c->fn->ret && c->fn->ret->resolved &&
@@ -552,7 +539,7 @@ int bc_sema_run(struct bc_unit *u, struct bc_script *s, const struct bc_sema_opt
 	if (!r)
 		return -ENOMEM;
 	r->script = s;
-	r->version = opts->bpftrace ? opts->bpftrace : V(17);
+	r->version = opts->bpftrace ? opts->bpftrace : BC_BT(17);
 	c.r = r;
 	c.u = u;
 	c.s = s;

@@ -131,7 +131,7 @@ static void map_arg(struct sema_ctx *c, struct bc_expr *call, struct bc_expr *m,
 	bool validate = kind == BC_ARG_MAP;	/* delete(@m[k]) checks the key */
 	struct bc_sema_map *map = sema_map_get(c, m);
 
-	if ((kind == BC_ARG_MAP_NOKEY || (!strcmp(f, "print") && c->v < V(22))) &&
+	if ((kind == BC_ARG_MAP_NOKEY || (!strcmp(f, "print") && c->v < BC_BT(22))) &&
 	    m->u.map.has_keys)
 		sema_error(c, &call->span, "The map passed to %s() should not be indexed by a key", f);
 	sema_map_keys(c, m, validate && m->u.map.has_keys);
@@ -217,8 +217,8 @@ static void check_stack(struct sema_ctx *c, struct bc_expr *e, struct bc_builtin
 			const char *m = a->u.name;
 
 			if (strcmp(m, "bpftrace") && strcmp(m, "perf") &&
-			    !(c->v >= V(21) && !strcmp(m, "raw")) &&
-			    !(c->v >= V(25) && !strcmp(m, "build_id")))
+			    !(c->v >= BC_BT(21) && !strcmp(m, "raw")) &&
+			    !(c->v >= BC_BT(25) && !strcmp(m, "build_id")))
 				sema_error(c, &a->span, "Unknown stack mode: '%s'", m);
 			ua[i].sval = m;
 			continue;
@@ -576,7 +576,7 @@ static void visit_args(struct sema_ctx *c, struct bc_expr *e, const struct bc_bu
 		c->in_str_call = b && !strcmp(b->name, "str") && i == 0;
 		if (b && a->kind == BC_EXPR_MAP &&
 		    (is_map_fn(b, i) || (!strcmp(b->name, "print") && i == 0 &&
-					 (!a->u.map.has_keys || c->v < V(22))))) {
+					 (!a->u.map.has_keys || c->v < BC_BT(22))))) {
 			map_arg(c, e, a, bc_builtin_arg_kind(b, i));
 			continue;
 		}
@@ -617,7 +617,7 @@ static void check_role(struct sema_ctx *c, struct bc_expr *e, const struct bc_bu
 		return;
 	}
 	if (!strcmp(f, "skboutput")) {
-		if (role != ROLE_VAR_VALUE && c->v < V(24))
+		if (role != ROLE_VAR_VALUE && c->v < BC_BT(24))
 			sema_error(c, &e->span, "skboutput() should be assigned to a variable");
 		return;
 	}
@@ -652,13 +652,13 @@ const struct bc_stype *sema_call(struct sema_ctx *c, struct bc_expr *e, enum sem
 
 	if (!name)
 		return sema_none(c);
-	if (c->v >= V(21)) {
+	if (c->v >= BC_BT(21)) {
 		const struct bc_fn *fn = find_fn(c, name);
 
 		if (fn)
 			return fn_call(c, e, fn);
 	}
-	if (c->v >= V(24)) {
+	if (c->v >= BC_BT(24)) {
 		const struct bc_macro *m = find_macro(c, name);
 
 		if (m)
@@ -733,7 +733,7 @@ const struct bc_stype *sema_call(struct sema_ctx *c, struct bc_expr *e, enum sem
 			return sema_none(c);
 		return sema_none(c);
 	}
-	if (!strcmp(b->name, "reg") && c->v < V(25))
+	if (!strcmp(b->name, "reg") && c->v < BC_BT(25))
 		t = bc_stype_with_as(t, bc_probe_addrspace(c->pt));	/* the probe's space */
 	else if (!strcmp(b->name, "kaddr"))
 		t = bc_stype_with_as(t, BC_AS_KERNEL);

@@ -46,7 +46,7 @@ int sema_profile(struct sema_ctx *c, struct bc_bt_profile *p)
 
 	if (err) {
 		/* a version before 0.17: analyse as 0.17 */
-		c->v = V(17);
+		c->v = BC_BT(17);
 		c->r->version = c->v;
 		err = bc_bt_profile_init(p, c->v);
 		if (err)

@@ -7,7 +7,7 @@
  * bitfields packed into their declared type's storage unit):
  *
  *   scalars        char, short, int, long, long long, unsigned/signed, _Bool,
- *                  u8..u64, __u32, uint32_t, pid_t, size_t, ... (ctype.h)
+ *                  u8..u64, __u32, uint32_t, pid_t, size_t, ... (c_type_name.h)
  *   pointers       T *p, T **pp, void *p
  *   arrays         T a[N], char comm[16] (a string[16], as bpftrace reads it)
  *   structs        struct Y y (by name: the script, then BTF), nested
@@ -25,7 +25,7 @@
 #include <string.h>
 
 #include "analyzer/types/btf_types.h"
-#include "analyzer/types/ctype.h"
+#include "analyzer/types/c_type_name.h"
 #include "sema_impl.h"
 
 #define CT_MAX_TOK	128

@@ -187,16 +187,16 @@ static uint32_t smallest_signed_neg(uint64_t mag)
 
 const struct bc_stype *sema_int_literal_type(struct sema_ctx *c, uint64_t v, bool negative)
 {
-	if (c->v >= V(25)) {
+	if (c->v >= BC_BT(25)) {
 		if (negative)
 			return sema_keep(c, bc_stype_int(smallest_signed_neg(v), true));
 		return sema_keep(c, bc_stype_int(smallest_unsigned(v), false));
 	}
 	if (negative)
 		return sema_keep(c, bc_stype_int(8, true));
-	if (c->v >= V(24))
+	if (c->v >= BC_BT(24))
 		return sema_keep(c, bc_stype_int(8, v <= INT64_MAX));
-	if (c->v >= V(22))
+	if (c->v >= BC_BT(22))
 		return sema_keep(c, bc_stype_int(8, v <= INT32_MAX));
 	return sema_keep(c, bc_stype_int(8, true));
 }
@@ -214,12 +214,12 @@ const struct bc_stype *sema_with_as(struct sema_ctx *c, const struct bc_stype *t
 static const struct bc_stype *string_lit(struct sema_ctx *c, struct bc_expr *e)
 {
 	size_t len = e->u.str.len;
-	uint32_t max = c->v >= V(19) ? c->prof->max_strlen : BT_STRING_SIZE;
+	uint32_t max = c->v >= BC_BT(19) ? c->prof->max_strlen : BT_STRING_SIZE;
 
 	/* printf's format string is not part of the program; cgroupid() is
 	 * resolved at compile time */
 	if (!(c->func && !strcmp(c->func, "printf") && c->func_arg == 0) &&
-	    !(c->func && !strcmp(c->func, "cgroupid")) && c->v < V(25) && max &&
+	    !(c->func && !strcmp(c->func, "cgroupid")) && c->v < BC_BT(25) && max &&
 	    len > max - 1)
 		sema_error(c, &e->span, "String is too long (over %u bytes): %s", max,
 			   e->u.str.data);
@@ -306,16 +306,16 @@ static const struct bc_stype *binop_ptr(struct sema_ctx *c, struct bc_expr *e,
 
 	if (sema_is_ptr(other)) {
 		if (cmp)
-			return sema_keep(c, c->v >= V(24) ? bc_stype_bool() : bc_stype_int(8, false));
-		if (c->v >= V(24) && is_logical(op))
+			return sema_keep(c, c->v >= BC_BT(24) ? bc_stype_bool() : bc_stype_int(8, false));
+		if (c->v >= BC_BT(24) && is_logical(op))
 			return sema_keep(c, bc_stype_bool());
 	} else if (sema_is_intlike(other)) {
 		if (op == BC_OP_SUB && !left_ptr)
 			;
 		else if (op == BC_OP_ADD || op == BC_OP_SUB)
 			return sema_keep(c, bc_stype_pointer(bc_stype_get(ptr->elem), ptr->as));
-		else if (cmp || (is_logical(op) && c->v >= V(24)))
-			return sema_keep(c, c->v >= V(24) ? bc_stype_bool() : bc_stype_int(8, true));
+		else if (cmp || (is_logical(op) && c->v >= BC_BT(24)))
+			return sema_keep(c, c->v >= BC_BT(24) ? bc_stype_bool() : bc_stype_int(8, true));
 		else if (is_logical(op))
 			return sema_keep(c, bc_stype_int(8, true));
 	} else if (sema_is_none(other)) {
@@ -335,16 +335,16 @@ static const struct bc_stype *binop_int_type(struct sema_ctx *c, enum bc_op op,
 
 	if (op == BC_OP_SHL || op == BC_OP_SHR)
 		sign = ls;
-	if (c->v >= V(25)) {
+	if (c->v >= BC_BT(25)) {
 		if (is_comparison(op) || is_logical(op) ||
 		    (l->kind == BC_ST_BOOL && r->kind == BC_ST_BOOL))
 			return sema_keep(c, bc_stype_bool());
 		return sema_keep(c, bc_stype_int(8, ls || rs));
 	}
-	if (c->v >= V(24) && (is_comparison(op) || is_logical(op) ||
+	if (c->v >= BC_BT(24) && (is_comparison(op) || is_logical(op) ||
 			       (l->kind == BC_ST_BOOL && r->kind == BC_ST_BOOL)))
 		return sema_keep(c, bc_stype_bool());
-	if (c->v >= V(22) && sema_is_intlike(l) && sema_is_intlike(r))
+	if (c->v >= BC_BT(22) && sema_is_intlike(l) && sema_is_intlike(r))
 		size = l->size > r->size ? l->size : r->size;
 	if (size != 1 && size != 2 && size != 4 && size != 8)
 		size = 8;
@@ -374,7 +374,7 @@ static const struct bc_stype *binop_type(struct sema_ctx *c, struct bc_expr *e,
 		return sema_with_as(c, t, binop_as(l, r));
 	}
 	/* non-integer operands: int64 unless an error below */
-	t = sema_keep(c, (c->v >= V(24) && (is_comparison(op) || is_logical(op)))
+	t = sema_keep(c, (c->v >= BC_BT(24) && (is_comparison(op) || is_logical(op)))
 			 ? bc_stype_bool() : bc_stype_int(8, l->is_signed && r->is_signed));
 	if (l->kind == BC_ST_ARRAY && r->kind == BC_ST_ARRAY) {
 		if (op != BC_OP_EQ && op != BC_OP_NE)
@@ -525,13 +525,13 @@ static const struct bc_stype *unop(struct sema_ctx *c, struct bc_expr *e)
 				   bc_op_str(op), sema_tname(c, t));
 		return deref(c, t, x, &e->span);
 	}
-	if (!sema_is_intlike(t) && !(op == BC_OP_LNOT && c->v >= V(24) && sema_is_ptr(t))) {
+	if (!sema_is_intlike(t) && !(op == BC_OP_LNOT && c->v >= BC_BT(24) && sema_is_ptr(t))) {
 		sema_error(c, &e->span, "The %s operator can not be used on expressions of type '%s'",
 			   bc_op_str(op), sema_tname(c, t));
 		return sema_none(c);
 	}
 	if (op == BC_OP_LNOT) {
-		if (c->v >= V(24))
+		if (c->v >= BC_BT(24))
 			return sema_keep(c, bc_stype_bool());
 		return sema_keep(c, bc_stype_int(t->size ? t->size : 8, false));
 	}
@@ -559,15 +559,15 @@ static const struct bc_stype *ternary(struct sema_ctx *c, struct bc_expr *e)
 	    !sema_is_guess(l) && !sema_is_guess(r))
 		sema_error(c, &e->span, "Ternary operator must return the same type: have '%s' and '%s'",
 			   sema_kind_str(l), sema_kind_str(r));
-	if (!sema_is_none(ct) && !sema_is_intlike(ct) && !(c->v >= V(19) && sema_is_ptr(ct)))
+	if (!sema_is_none(ct) && !sema_is_intlike(ct) && !(c->v >= BC_BT(19) && sema_is_ptr(ct)))
 		sema_error(c, &e->span, "Invalid condition in ternary: %s", sema_kind_str(ct));
 	if (sema_is_none(l))
 		return sema_none(c);
 	switch (l->kind) {
 	case BC_ST_STRING:
-		if (c->v < V(18))
+		if (c->v < BC_BT(18))
 			size = BT_STRING_SIZE;
-		else if (c->v < V(22))
+		else if (c->v < BC_BT(22))
 			size = c->prof->max_strlen;
 		else
 			size = l->size > r->size ? l->size : r->size;
@@ -578,7 +578,7 @@ static const struct bc_stype *ternary(struct sema_ctx *c, struct bc_expr *e)
 	case BC_ST_BOOL:
 		return l;
 	default:
-		if (c->v < V(22)) {
+		if (c->v < BC_BT(22)) {
 			sema_error(c, &e->span, "Ternary return type unsupported %s", sema_kind_str(l));
 			return sema_none(c);
 		}
@@ -716,7 +716,7 @@ const struct bc_stype *sema_expr(struct sema_ctx *c, struct bc_expr *e, enum sem
 		t = sema_int_literal_type(c, e->u.num.value, false);
 		break;
 	case BC_EXPR_BOOL:
-		t = sema_keep(c, c->v >= V(24) ? bc_stype_bool() : bc_stype_int(1, false));
+		t = sema_keep(c, c->v >= BC_BT(24) ? bc_stype_bool() : bc_stype_int(1, false));
 		break;
 	case BC_EXPR_STRING:
 		t = string_lit(c, e);

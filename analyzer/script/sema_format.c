@@ -101,7 +101,7 @@ void sema_check_format(struct sema_ctx *c, const struct bc_expr *e)
 		ty = fmt_token(q, &end);
 		if (!ty)
 			continue;
-		if (!strcmp(f, "debugf") && strcmp(ty, "string") && c->v < V(18))
+		if (!strcmp(f, "debugf") && strcmp(ty, "string") && c->v < BC_BT(18))
 			ty = "none";
 		snprintf(tok_text[ntok], sizeof(tok_text[0]), "%.*s", (int)(end - q), q);
 		tok_type[ntok++] = ty;
@@ -132,7 +132,7 @@ void sema_check_format(struct sema_ctx *c, const struct bc_expr *e)
 			sema_error(c, &e->span, "%s: Unknown format string token: %%%s", f, tok_text[i]);
 			return;
 		}
-		if (t->kind == BC_ST_ENUM && c->v >= V(22))
+		if (t->kind == BC_ST_ENUM && c->v >= BC_BT(22))
 			continue;	/* enums print as names or numbers */
 		if (strcmp(have, tok_type[i])) {
 			sema_error(c, &e->span, "%s: %%%s specifier expects a value of type %s (%s "

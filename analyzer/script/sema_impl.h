@@ -9,9 +9,9 @@
 #include <stdint.h>
 
 #include "../base/arena.h"
+#include "../base/version.h"
 #include "analyzer/script/sema.h"
 
-#define V(minor)	BC_BTV(0, minor, 0)
 
 /* bpftrace runs its analyser up to 10 times before giving up (num_passes_). */
 #define SEMA_MAX_PASSES		10

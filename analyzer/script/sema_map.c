@@ -18,21 +18,16 @@
 
 #include "../core/unit.h"
 #include "sema_impl.h"
+#include "../base/array.h"
+#include "../base/sbuf.h"
 
 static struct bc_sema_map *map_new(struct sema_ctx *c, const char *name, const struct bc_span *sp)
 {
 	struct bc_sema *r = c->r;
 	struct bc_sema_map *m;
 
-	if (r->nr_maps == r->cap_maps) {
-		size_t cap = r->cap_maps ? r->cap_maps * 2 : 16;
-		struct bc_sema_map **v = realloc(r->maps, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		r->maps = v;
-		r->cap_maps = cap;
-	}
+	if (BC_GROW(r->maps, r->cap_maps, r->nr_maps + 1))
+		return NULL;
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return NULL;
@@ -73,7 +68,7 @@ struct bc_sema_map *sema_map_get(struct sema_ctx *c, const struct bc_expr *e)
 static struct bc_stype *key_type(struct sema_ctx *c, const struct bc_stype *t)
 {
 	if (sema_is_int(t) || t->kind == BC_ST_BOOL) {
-		if (c->v >= V(25))
+		if (c->v >= BC_BT(25))
 			return bc_stype_int(t->size ? t->size : 8, t->is_signed);
 		return bc_stype_int(8, false);
 	}
@@ -82,36 +77,16 @@ static struct bc_stype *key_type(struct sema_ctx *c, const struct bc_stype *t)
 
 static char *key_list(struct sema_ctx *c, struct bc_stype *const *ks, size_t n)
 {
-	size_t cap = 256, len = 0;
-	char *s = malloc(cap);
+	struct bc_sbuf b = { 0 };
 
-	if (!s)
-		return NULL;
-	s[len++] = '[';
+	bc_sbuf_putc(&b, '[');
 	for (size_t i = 0; i < n; i++) {
-		const char *t = sema_tname(c, ks[i]);
-		size_t tl = strlen(t);
-
-		if (len + tl + 4 >= cap) {
-			char *ns = realloc(s, cap * 2 + tl);
-
-			if (!ns) {
-				free(s);
-				return NULL;
-			}
-			s = ns;
-			cap = cap * 2 + tl;
-		}
-		if (i) {
-			s[len++] = ',';
-			s[len++] = ' ';
-		}
-		memcpy(s + len, t, tl);
-		len += tl;
+		if (i)
+			bc_sbuf_puts(&b, ", ");
+		bc_sbuf_puts(&b, sema_tname(c, ks[i]));
 	}
-	s[len++] = ']';
-	s[len] = 0;
-	return s;
+	bc_sbuf_putc(&b, ']');
+	return bc_sbuf_finish(&b);
 }
 
 static bool keys_equal(struct bc_stype *a, const struct bc_stype *b)
@@ -137,13 +112,13 @@ void sema_map_keys(struct sema_ctx *c, struct bc_expr *e, bool validate)
 		const struct bc_stype *t = sema_expr(c, k, k->kind == BC_EXPR_CALL ? ROLE_MAP_KEY
 									     : ROLE_NONE);
 
-		if (t->kind == BC_ST_TUPLE && c->v < V(22))
+		if (t->kind == BC_ST_TUPLE && c->v < BC_BT(22))
 			sema_error(c, &e->span, "tuple cannot be used as a map key. Try a multi-key "
 				   "associative array instead (eg `@map[$1, $2] = ...)`.");
 		if (bc_stype_is_aggregation(t) || t->kind == BC_ST_STACK_MODE)
 			sema_error(c, &k->span, "%s cannot be used as a map key", sema_tname(c, t));
 		if (k->kind == BC_EXPR_BUILTIN && (!strcmp(k->u.name, "ctx") ||
-						   (!strcmp(k->u.name, "args") && c->v < V(19))))
+						   (!strcmp(k->u.name, "args") && c->v < BC_BT(19))))
 			sema_error(c, &e->span, "context cannot be used as a map key");
 		if (sema_is_none(t))
 			ok = false;
@@ -271,7 +246,7 @@ void sema_map_assign(struct sema_ctx *c, struct bc_expr *e, const struct bc_styp
 		if (t->kind == BC_ST_NONE)
 			return;
 		/* integers are stored as 64-bit so later assignments fit (<= 0.24) */
-		if ((sema_is_int(t) || t->kind == BC_ST_BOOL) && c->v < V(25) && t->size != 8)
+		if ((sema_is_int(t) || t->kind == BC_ST_BOOL) && c->v < BC_BT(25) && t->size != 8)
 			nt = bc_stype_int(8, t->is_signed);
 		else
 			nt = bc_stype_get((struct bc_stype *)t);
@@ -359,7 +334,7 @@ const struct bc_stype *sema_map_read(struct sema_ctx *c, struct bc_expr *e)
 		return e->type;
 	}
 	t = m->value;
-	if (c->v >= V(21) && castable(t->kind))
+	if (c->v >= BC_BT(21) && castable(t->kind))
 		t = sema_keep(c, bc_stype_int(8, t->is_signed));
 	e->type = t;
 	return t;

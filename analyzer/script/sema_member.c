@@ -37,7 +37,7 @@ static const struct bc_stype *field_of(struct sema_ctx *c, struct bc_expr *e,
 			   full->name ? full->name : "?", fname);
 		return sema_none(c);
 	}
-	if (is_tp && f->is_common && c->v < V(25))
+	if (is_tp && f->is_common && c->v < BC_BT(25))
 		sema_error(c, &e->span, "BPF does not support accessing common tracepoint fields");
 	if (is_tp && c->probe) {
 		/* a wildcarded tracepoint: every match must have the field */
@@ -80,7 +80,7 @@ const struct bc_stype *sema_field(struct sema_ctx *c, struct bc_expr *e)
 				return sema_none(c);
 			}
 			sema_error(c, &e->span, "Can not access field '%s' on expression of type '%s'",
-				   e->u.field.name, sema_tname(c, c->v >= V(22) ? t
+				   e->u.field.name, sema_tname(c, c->v >= BC_BT(22) ? t
 						: sema_keep(c, bc_stype_int(8, false))));
 			return sema_none(c);
 		}
@@ -144,7 +144,7 @@ const struct bc_stype *sema_index_expr(struct sema_ctx *c, struct bc_expr *e)
 	if (sema_is_guess(t))
 		return t;
 	if (t->kind != BC_ST_ARRAY && !sema_is_ptr(t) &&
-	    !(c->v >= V(22) && t->kind == BC_ST_STRING)) {
+	    !(c->v >= BC_BT(22) && t->kind == BC_ST_STRING)) {
 		sema_error(c, &e->span,
 			   "The array index operator [] can only be used on arrays and pointers, "
 			   "found %s.", sema_kind_str(t));
@@ -160,7 +160,7 @@ const struct bc_stype *sema_index_expr(struct sema_ctx *c, struct bc_expr *e)
 		if (t->kind == BC_ST_ARRAY && (idx < 0 || (uint64_t)idx >= t->nelems))
 			sema_error(c, &e->span, "the index %lld is out of bounds for array of size %u",
 				   (long long)idx, t->nelems);
-	} else if (c->v < V(18) && !sema_is_none(it)) {
+	} else if (c->v < BC_BT(18) && !sema_is_none(it)) {
 		sema_error(c, &e->span,
 			   "The array index operator [] only accepts literal integer indices.");
 	}
@@ -221,7 +221,7 @@ const struct bc_stype *sema_cast(struct sema_ctx *c, struct bc_expr *e)
 	as = from->as;
 	if (is_int_name(base) || (base && base->kind == BC_TYPE_NAME && to->kind == BC_ST_INT)) {
 		if (!ptrs && !sema_is_intlike(from) && !sema_is_ptr(from) && from->kind != BC_ST_CSTRUCT &&
-		    !(c->v >= V(19) && from->kind == BC_ST_ARRAY && from->size == to->size)) {
+		    !(c->v >= BC_BT(19) && from->kind == BC_ST_ARRAY && from->size == to->size)) {
 			sema_error(c, &e->span, "Casts are not supported for type: \"%s\"",
 				   sema_tname(c, from));
 			return sema_none(c);

@@ -25,6 +25,7 @@
 #include "analyzer/types/dwarf_types.h"
 #include "analyzer/types/tracepoint.h"
 #include "sema_impl.h"
+#include "../base/array.h"
 
 /* Wildcard tracepoints: at most this many matches are typed (the first is args). */
 #define SEMA_MAX_TP_MATCHES	64
@@ -106,13 +107,13 @@ static void check_ap(struct sema_ctx *c, const struct bc_attach_point *ap, enum 
 	case BC_PROBE_INTERVAL: {
 		const char *what = pt == BC_PROBE_PROFILE ? "profile" : "interval";
 
-		if (ap->nr_parts == 1 && c->v >= V(24))
+		if (ap->nr_parts == 1 && c->v >= BC_BT(24))
 			break;	/* interval:1s / profile:99 (0.24 units in the value) */
 		if (part_empty(ap, 0)) {
 			sema_error(c, sp, "%s probe must have unit of time", what);
 		} else if (strcmp(ap->parts[0], "hz") && strcmp(ap->parts[0], "us") &&
 			   strcmp(ap->parts[0], "ms") && strcmp(ap->parts[0], "s") &&
-			   !(c->v >= V(22) && !strcmp(ap->parts[0], "ns"))) {
+			   !(c->v >= BC_BT(22) && !strcmp(ap->parts[0], "ns"))) {
 			sema_error(c, sp, "%s is not an accepted unit of time", ap->parts[0]);
 		} else if (ap->nr_parts < 2 || part_empty(ap, 1) ||
 			   strspn(ap->parts[1], "0123456789") != strlen(ap->parts[1])) {
@@ -223,13 +224,8 @@ static char **tp_matches(struct sema_ctx *c, const char *cat, const char *patter
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.' || fnmatch(pattern, de->d_name, 0))
 			continue;
-		if (*n == cap) {
-			char **nv = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof(*v));
-
-			if (!nv)
-				break;
-			v = nv;
-		}
+		if (BC_GROW(v, cap, *n + 1))
+			break;
 		if (!(v[*n] = strdup(de->d_name)))
 			break;
 		(*n)++;
@@ -444,7 +440,7 @@ const struct bc_stype *sema_probe_args(struct sema_ctx *c, const struct bc_span 
 			 ap->nr_parts > 1 ? ap->parts[1] : "");
 		rec = sema_keep(c, bc_stype_with_as(bc_stype_cstruct(name, 0, false, NULL), as));
 	}
-	if (c->v < V(19))
+	if (c->v < BC_BT(19))
 		return sema_keep(c, bc_stype_pointer(bc_stype_get((struct bc_stype *)rec), as));
 	return rec;
 }

@@ -15,9 +15,10 @@
 #include <unistd.h>
 
 #include "analyzer/types/btf_types.h"
-#include "analyzer/types/ctype.h"
+#include "analyzer/types/c_type_name.h"
 #include "analyzer/types/dwarf_types.h"
 #include "sema_impl.h"
+#include "../base/array.h"
 
 struct bc_btf *sema_btf(struct sema_ctx *c)
 {
@@ -59,17 +60,10 @@ static const struct bc_stype *cache_add(struct sema_ctx *c, const char *name, st
 		sema_oom(c);
 		return sema_none(c);
 	}
-	if (c->nr_scache == c->cap_scache) {
-		size_t cap = c->cap_scache ? c->cap_scache * 2 : 32;
-		void *v = realloc(c->scache, cap * sizeof(*c->scache));
-
-		if (!v) {
-			bc_stype_put(t);
-			sema_oom(c);
-			return sema_none(c);
-		}
-		c->scache = v;
-		c->cap_scache = cap;
+	if (BC_GROW(c->scache, c->cap_scache, c->nr_scache + 1)) {
+		bc_stype_put(t);
+		sema_oom(c);
+		return sema_none(c);
 	}
 	c->scache[c->nr_scache].name = strdup(name);
 	if (!c->scache[c->nr_scache].name) {
@@ -187,7 +181,7 @@ static const struct bc_stype *named(struct sema_ctx *c, struct bc_type *t)
 		if (!strcmp(n, ints[i].name))
 			return sema_keep(c, bc_stype_int(ints[i].size, ints[i].sign));
 	if (!strcmp(n, "bool"))
-		return sema_keep(c, c->v >= V(24) ? bc_stype_bool() : bc_stype_int(1, false));
+		return sema_keep(c, c->v >= BC_BT(24) ? bc_stype_bool() : bc_stype_int(1, false));
 	if (!strcmp(n, "void"))
 		return sema_keep(c, bc_stype_void());
 	if (!strcmp(n, "string"))
@@ -208,10 +202,10 @@ static const struct bc_stype *named(struct sema_ctx *c, struct bc_type *t)
 		return sema_keep(c, bc_stype_cgroup_path());
 	if (!strcmp(n, "kstack_t") || !strcmp(n, "ustack_t"))
 		return sema_keep(c, bc_stype_stack(n[0] == 'k', c->v, 0, BC_STACK_BPFTRACE));
-	if (c->v >= V(19) && bc_ctype_int(n, &size, &sign))
+	if (c->v >= BC_BT(19) && bc_ctype_int(n, &size, &sign))
 		return sema_keep(c, bc_stype_int(size, sign));
 	btf = sema_btf(c);
-	if (btf && c->v >= V(19)) {
+	if (btf && c->v >= BC_BT(19)) {
 		struct bc_stype *bt = bc_btf_type_by_name(btf, n, c->v);
 
 		if (bt)
@@ -252,7 +246,7 @@ const struct bc_stype *sema_type(struct sema_ctx *c, struct bc_type *t)
 		} else if (t->inner && t->inner->kind == BC_TYPE_NAME &&
 			   !strcmp(t->inner->name, "buffer")) {
 			r = sema_keep(c, bc_stype_buffer((uint32_t)t->size +
-							 (c->v >= V(22) ? 4 : 1)));
+							 (c->v >= BC_BT(22) ? 4 : 1)));
 			t->inner->resolved = r;
 		} else if (t->inner && t->inner->kind == BC_TYPE_NAME &&
 			   !strcmp(t->inner->name, "inet")) {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sema_impl.h"
+#include "../base/array.h"
 
 struct vis {
 	struct bc_sema_var *var;
@@ -22,7 +23,7 @@ struct vis {
 
 static bool block_scopes(struct sema_ctx *c)
 {
-	return c->v >= V(22);
+	return c->v >= BC_BT(22);
 }
 
 void sema_scope_push(struct sema_ctx *c, const struct bc_block *b)
@@ -77,16 +78,9 @@ static struct vis *add_visible(struct sema_ctx *c, struct sema_scope *s, struct 
 {
 	struct vis *v;
 
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 8;
-		void *nv = realloc(s->vis, cap * sizeof(struct vis));
-
-		if (!nv) {
-			sema_oom(c);
-			return NULL;
-		}
-		s->vis = nv;
-		s->cap = cap;
+	if (BC_GROW_SIZED(s->vis, s->cap, s->n + 1, sizeof(struct vis))) {
+		sema_oom(c);
+		return NULL;
 	}
 	v = &((struct vis *)s->vis)[s->n++];
 	v->var = var;
@@ -107,16 +101,9 @@ static struct bc_sema_var *var_obj(struct sema_ctx *c, const char *name, const s
 		if (v->item == c->item && v->scope == b && !strcmp(v->name, name))
 			return v;
 	}
-	if (r->nr_vars == r->cap_vars) {
-		size_t cap = r->cap_vars ? r->cap_vars * 2 : 16;
-		struct bc_sema_var **nv = realloc(r->vars, cap * sizeof(*nv));
-
-		if (!nv) {
-			sema_oom(c);
-			return NULL;
-		}
-		r->vars = nv;
-		r->cap_vars = cap;
+	if (BC_GROW(r->vars, r->cap_vars, r->nr_vars + 1)) {
+		sema_oom(c);
+		return NULL;
 	}
 	v = calloc(1, sizeof(*v));
 	if (!v) {

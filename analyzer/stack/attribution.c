@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* bpftrace alloca names -> constructs (research/bpftrace.md §1.2, §1.3, §8). */
+/* bpftrace alloca names -> constructs (docs/bpftrace-codegen.md §1.2, §1.3, §5.2). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

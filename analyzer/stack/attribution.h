@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Naming the bpftrace construct behind an IR stack slot, from the names
- * bpftrace gives its allocas (research/bpftrace.md §1.2, §1.3, §8):
+ * bpftrace gives its allocas (docs/bpftrace-codegen.md §1.2, §1.3, §5.2):
  * "@m_key" is the key of map @m, "$x" variable $x, "str" a str() buffer,
  * "struct T.f" a field read, "clear_@m" a clear() event, ... For IR from
  * other compilers the construct is "alloca" and the name is the IR name.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * The kernel's combined stack-depth model (check_max_stack_depth(),
- * anchors.md §5.3-5.4) over the call graph in bc_facts.
+ * docs/kernel-stack.md §3-§4) over the call graph in bc_facts.
  *
  * Roots are the programs and the asynchronous callbacks. From each root the
  * walk follows bpf-to-bpf calls and synchronous callbacks (bpf_loop, ...) the

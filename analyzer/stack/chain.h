@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The kernel's combined stack-depth model over a call graph (anchors.md §5). */
+/* The kernel's combined stack-depth model over a call graph (docs/kernel-stack.md §3). */
 #ifndef BC_STACK_CHAIN_H
 #define BC_STACK_CHAIN_H
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "liveness.h"
+#include "../base/array.h"
 
 typedef uint64_t word_t;
 #define WORD_BITS 64
@@ -101,15 +102,8 @@ static int collect_slots(LLVMValueRef fn, LLVMTargetDataRef td, struct bc_livene
 
 			if (!LLVMIsAAllocaInst(in))
 				continue;
-			if (out->nr_slots == cap) {
-				size_t ncap = cap ? cap * 2 : 16;
-
-				s = realloc(out->slots, ncap * sizeof(*s));
-				if (!s)
-					return -ENOMEM;
-				out->slots = s;
-				cap = ncap;
-			}
+			if (BC_GROW(out->slots, cap, out->nr_slots + 1))
+				return -ENOMEM;
 			s = &out->slots[out->nr_slots];
 			memset(s, 0, sizeof(*s));
 			name = LLVMGetValueName2(in, &len);
@@ -261,15 +255,9 @@ static int acc_add(struct set_acc *a, const word_t *s)
 		k++;
 	}
 	a->n = k;
-	if (a->n == a->cap) {
-		size_t ncap = a->cap ? a->cap * 2 : 8;
-		word_t *nv = realloc(a->v, ncap * a->nw * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		a->v = nv;
-		a->cap = ncap;
-	}
+	/* an element is a set of NW words */
+	if (BC_GROW_SIZED(a->v, a->cap, a->n + 1, a->nw * sizeof(*a->v)))
+		return -ENOMEM;
 	memcpy(a->v + a->n * a->nw, s, a->nw * sizeof(*s));
 	a->n++;
 	return 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "prov.h"
+#include "../base/array.h"
 
 /*
  * Records live in one array indexed by id - 1. Lookups scan it: a script
@@ -66,15 +67,8 @@ struct bc_prov_rec *bc_prov_add(struct bc_prov_table *t, const struct bc_prov *p
 		errno = EINVAL;
 		return NULL;
 	}
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 32;
-		struct bc_prov_rec **nv = realloc(t->v, cap * sizeof(*nv));
-
-		if (!nv)
-			goto nomem;
-		t->v = nv;
-		t->cap = cap;
-	}
+	if (BC_GROW(t->v, t->cap, t->n + 1))
+		goto nomem;
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		goto nomem;
@@ -249,16 +243,9 @@ int bc_prov_collect(const struct bc_prov_table *t, LLVMModuleRef mod,
 			     i = LLVMGetNextInstruction(i)) {
 				if (!LLVMIsAAllocaInst(i))
 					continue;
-				if (n == cap) {
-					size_t nc = cap ? cap * 2 : 16;
-					struct bc_prov_slot *nv = realloc(v, nc * sizeof(*nv));
-
-					if (!nv) {
-						free(v);
-						return -ENOMEM;
-					}
-					v = nv;
-					cap = nc;
+				if (BC_GROW(v, cap, n + 1)) {
+					free(v);
+					return -ENOMEM;
 				}
 				v[n].function = fn;
 				v[n].alloca = i;

@@ -39,7 +39,7 @@
 /* Metadata kind name of the record id on allocas. */
 #define BC_PROV_MD_KIND "bpfcheck.prov"
 
-/* Construct kinds (DESIGN.md slot "construct"); callers may use others. */
+/* Construct kinds (a slot's "construct" in docs/report-schema.md); callers may use others. */
 #define BC_PROV_MAP_KEY		"map-key"
 #define BC_PROV_MAP_VALUE	"map-value"
 #define BC_PROV_LOOKUP_VALUE	"lookup-value"

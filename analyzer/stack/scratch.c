@@ -6,6 +6,7 @@
 
 #include "attribution.h"
 #include "scratch.h"
+#include "../base/array.h"
 
 /* SIZE of [1 x [NSLOTS x [SIZE x i8]]]: the type two array levels down. */
 static uint64_t slot_bytes(LLVMValueRef g, LLVMTargetDataRef td)
@@ -60,15 +61,8 @@ static int add_use(struct bc_scratch_use **v, size_t *n, size_t *cap, LLVMValueR
 				(*v)[i].slot = slot;
 				return 0;
 			}
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 8;
-		struct bc_scratch_use *nv = realloc(*v, ncap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		*v = nv;
-		*cap = ncap;
-	}
+	if (BC_GROW(*v, *cap, *n + 1))
+		return -ENOMEM;
 	(*v)[(*n)++] = (struct bc_scratch_use){ name, slot, slot_bytes(g, td) };
 	return 0;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Scratch buffers of recent bpftrace (v0.22+, research/bpftrace.md §1.3):
+ * Scratch buffers of recent bpftrace (v0.22+, docs/bpftrace-codegen.md §2.2):
  * temporaries larger than on_stack_limit live in per-CPU slots of the
  * globals @__bt__get_str_buf, @__bt__fmt_str_buf, ... of type
  * [1 x [NSLOTS x [SIZE x i8]]] (resized to one row per CPU at load time),

@@ -2,15 +2,17 @@
 /* Kernel types from BTF through libbpf (see btf_types.h). */
 #include "btf_types.h"
 #include "btf_cache.h"
-#include "ctype.h"
+#include "c_type_name.h"
 #include "stype_json.h"
+#include "../base/array.h"
+#include "../base/str.h"
+#include "../base/version.h"
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,29 +20,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define V(minor)		BC_BTV(0, minor, 0)
 #define MAX_TYPE_CHAIN		64	/* modifier/typedef hops before giving up */
 #define MAX_NEST		32	/* array/pointer/anonymous-member nesting */
 #define BT_MAX_FUNC_PARAMS	6	/* bpftrace 0.17: arch::max_arg() + 1 on x86-64 */
 #define ANON_PREFIX		"__anon_"
-
-static char *fmt_dup(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *fmt_dup(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	return s;
-}
 
 /* ---- name index: (name, kind) -> type id, built once on the first name query ---- */
 
@@ -398,8 +381,8 @@ static char *composite_name(struct bc_btf *b, uint32_t id, const struct btf_type
 	const char *kw = btf_is_union(t) || (btf_is_fwd(t) && btf_kflag(t)) ? "union" : "struct";
 
 	if (*n)
-		return fmt_dup("%s %s", kw, n);
-	return fmt_dup("%s " ANON_PREFIX "%u", kw, id);
+		return bc_strdup_printf("%s %s", kw, n);
+	return bc_strdup_printf("%s " ANON_PREFIX "%u", kw, id);
 }
 
 static struct bc_stype *conv(struct bc_btf *b, uint32_t id0, int v, int depth)
@@ -416,7 +399,7 @@ static struct bc_stype *conv(struct bc_btf *b, uint32_t id0, int v, int depth)
 	if (id < 0)
 		return bc_stype_none();
 	if (id == 0)
-		return v >= V(22) ? bc_stype_void() : bc_stype_none();
+		return v >= BC_BT(22) ? bc_stype_void() : bc_stype_none();
 	t = btf__type_by_id(b->btf, (uint32_t)id);
 	switch (btf_kind(t)) {
 	case BTF_KIND_INT: {
@@ -424,7 +407,7 @@ static struct bc_stype *conv(struct bc_btf *b, uint32_t id0, int v, int depth)
 		uint32_t bits = btf_int_bits(t), bytes = t->size;
 
 		if (enc & BTF_INT_BOOL)
-			return v >= V(24) ? bc_stype_bool() : bc_stype_int(1, false);
+			return v >= BC_BT(24) ? bc_stype_bool() : bc_stype_int(1, false);
 		if (bits == 8 || bits == 16 || bits == 32 || bits == 64 || bits == 128)
 			bytes = bits / 8;
 		if (bytes != 1 && bytes != 2 && bytes != 4 && bytes != 8 && bytes != 16)
@@ -471,7 +454,7 @@ static struct bc_stype *conv(struct bc_btf *b, uint32_t id0, int v, int depth)
 		et = eid > 0 ? btf__type_by_id(b->btf, (uint32_t)eid) : NULL;
 		/* char arrays read as strings; 0.25+ any 1-byte integer (btf.cpp) */
 		if (bc_stype_is_int_like(elem) && elem->size == 1 && elem->kind != BC_ST_BOOL &&
-		    (v >= V(25) || (et && !strcmp(name_of(b, et), "char")))) {
+		    (v >= BC_BT(25) || (et && !strcmp(name_of(b, et), "char")))) {
 			bc_stype_put(elem);
 			return bc_stype_string(a->nelems);
 		}
@@ -479,7 +462,7 @@ static struct bc_stype *conv(struct bc_btf *b, uint32_t id0, int v, int depth)
 	}
 	case BTF_KIND_FUNC_PROTO:
 	case BTF_KIND_FUNC:
-		return v >= V(22) ? bc_stype_void() : bc_stype_none();
+		return v >= BC_BT(22) ? bc_stype_void() : bc_stype_none();
 	default:
 		return bc_stype_none();	/* float, var, datasec, ...: no bpftrace type */
 	}
@@ -707,7 +690,7 @@ static struct bc_stype *type_by_name_uncached(struct bc_btf *b, const char *c_ty
 		return NULL;
 	}
 	if (!strcmp(base, "void")) {
-		t = bt_version >= V(22) ? bc_stype_void() : bc_stype_none();
+		t = bt_version >= BC_BT(22) ? bc_stype_void() : bc_stype_none();
 	} else if (!strncmp(base, "struct ", 7) || !strncmp(base, "union ", 6)) {
 		int64_t cid = composite_id(b, base);
 
@@ -832,7 +815,7 @@ struct bc_stype *bc_btf_func_args(struct bc_btf *b, const char *name, bool with_
 	if (l && with_retval &&
 	    !bc_layout_add(l, "$retval", bc_stype_get(f.ret), (uint32_t)f.nr_params * 8))
 		goto fail;
-	if (!l || !(sname = fmt_dup("struct _args_%s", name)))
+	if (!l || !(sname = bc_strdup_printf("struct _args_%s", name)))
 		goto fail;
 	bc_btf_func_free(&f);
 	s = bc_stype_cstruct(sname, l->size, false, l);
@@ -862,7 +845,7 @@ struct bc_stype *bc_btf_tracepoint_struct(struct bc_btf *b, const char *category
 		errno = ENOENT;	/* syscall tracepoints share trace_event_raw_sys_enter/exit */
 		return NULL;
 	}
-	if (!(rname = fmt_dup("struct trace_event_raw_%s", event)))
+	if (!(rname = bc_strdup_printf("struct trace_event_raw_%s", event)))
 		return NULL;
 	raw = bc_btf_struct(b, rname, bt_version);
 	free(rname);
@@ -878,7 +861,7 @@ struct bc_stype *bc_btf_tracepoint_struct(struct bc_btf *b, const char *category
 
 			for (size_t k = 0; ent && k < ent->layout->nr_fields; k++) {
 				const struct bc_field *ef = &ent->layout->fields[k];
-				char *cn = fmt_dup("common_%s", ef->name);
+				char *cn = bc_strdup_printf("common_%s", ef->name);
 
 				nf = cn ? bc_layout_add(l, cn, bc_stype_get(ef->type),
 							f->offset + ef->offset) : NULL;
@@ -910,7 +893,7 @@ fail_ent:
 		nf->bit_offset = f->bit_offset;
 		nf->bit_width = f->bit_width;
 	}
-	if (!l || !(sname = fmt_dup("struct _tracepoint_%s_%s", category, event)))
+	if (!l || !(sname = bc_strdup_printf("struct _tracepoint_%s_%s", category, event)))
 		goto fail;
 	s = bc_stype_cstruct(sname, raw->size, false, l);
 	free(sname);
@@ -950,14 +933,8 @@ static int build_enum_index(struct bc_btf *b)
 		if (!btf_is_enum(t) && !e64)
 			continue;
 		for (uint16_t i = 0; i < btf_vlen(t); i++) {
-			if (n == cap) {
-				void *v = realloc(b->enums, (cap = cap ? cap * 2 : 4096) *
-							   sizeof(*b->enums));
-
-				if (!v)
-					return -ENOMEM;
-				b->enums = v;
-			}
+			if (BC_GROW(b->enums, cap, n + 1))
+				return -ENOMEM;
 			if (e64) {
 				const struct btf_enum64 *e = &btf_enum64(t)[i];
 
@@ -999,7 +976,7 @@ bool bc_btf_is_loaded(const struct bc_btf *b)
 
 static char *memo_key(char kind, int version, const char *name)
 {
-	return fmt_dup("%c|%d|%s", kind, version, name);
+	return bc_strdup_printf("%c|%d|%s", kind, version, name);
 }
 
 /* Answers worth keeping: the BTF's own, not the machine's state. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* uprobe args and struct layouts from DWARF through libdw (see dwarf_types.h). */
 #include "dwarf_types.h"
+#include "../base/version.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -13,7 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define V(minor)	BC_BTV(0, minor, 0)
 #define MAX_NEST	32
 
 struct bc_dwarf {
@@ -167,7 +167,7 @@ static struct bc_stype *conv(Dwarf_Die *die, int v, int depth, bool *unresolved)
 			break;
 		switch (enc) {
 		case DW_ATE_boolean:
-			return v >= V(24) ? bc_stype_bool() : bc_stype_int((uint32_t)bytes, false);
+			return v >= BC_BT(24) ? bc_stype_bool() : bc_stype_int((uint32_t)bytes, false);
 		case DW_ATE_unsigned:
 		case DW_ATE_unsigned_char:
 			return bc_stype_int((uint32_t)bytes, false);
@@ -189,7 +189,7 @@ static struct bc_stype *conv(Dwarf_Die *die, int v, int depth, bool *unresolved)
 		struct bc_stype *p;
 
 		if (!type_of(&t, &inner))
-			p = v >= V(22) ? bc_stype_void() : bc_stype_none();	/* void * */
+			p = v >= BC_BT(22) ? bc_stype_void() : bc_stype_none();	/* void * */
 		else
 			p = conv(&inner, v, depth + 1, &inner_unres);
 		/* a pointer to something unknown is still a usable pointer */
@@ -311,7 +311,7 @@ int bc_dwarf_func(struct bc_dwarf *d, const char *name, int bt_version, struct b
 	if (type_of(&fn, &rt))
 		out->ret = conv(&rt, bt_version, 0, &unres);
 	else
-		out->ret = bt_version >= V(22) ? bc_stype_void() : bc_stype_none();
+		out->ret = bt_version >= BC_BT(22) ? bc_stype_void() : bc_stype_none();
 	if (!out->ret)
 		goto nomem;
 	return 0;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Sized types: constructors, layout, equality and names (see stype.h). */
 #include "stype.h"
+#include "../base/sbuf.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -544,60 +545,6 @@ bool bc_stype_equal(const struct bc_stype *a, const struct bc_stype *b)
 	}
 }
 
-/* A small growable string for names. */
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (b->oom)
-		return;
-	for (;;) {
-		size_t room = b->cap - b->len;
-
-		va_start(ap, fmt);
-		n = vsnprintf(b->s ? b->s + b->len : NULL, room, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->oom = true;
-			return;
-		}
-		if ((size_t)n < room) {
-			b->len += (size_t)n;
-			return;
-		}
-		size_t cap = (b->cap ? b->cap * 2 : 64) + (size_t)n;
-		char *s = realloc(b->s, cap);
-
-		if (!s) {
-			b->oom = true;
-			return;
-		}
-		b->s = s;
-		b->cap = cap;
-	}
-}
-
-static char *sb_finish(struct sbuf *b)
-{
-	if (b->oom) {
-		free(b->s);
-		errno = ENOMEM;
-		return NULL;
-	}
-	if (!b->s)
-		return strdup("");
-	return b->s;
-}
-
 const char *bc_stype_kind_name(enum bc_stype_kind k)
 {
 	static const char *const names[BC_ST__COUNT] = {
@@ -649,105 +596,105 @@ static const char *kind_word(enum bc_stype_kind k, int v)
 	}
 }
 
-static void name_into(struct sbuf *b, const struct bc_stype *t, int v)
+static void name_into(struct bc_sbuf *b, const struct bc_stype *t, int v)
 {
 	bool t22 = v >= BC_BTV(0, 22, 0);
 
 	switch (t->kind) {
 	case BC_ST_INT:
 		if (t22)
-			sb_printf(b, "%sint%u", t->is_signed ? "" : "u", t->size * 8);
+			bc_sbuf_printf(b, "%sint%u", t->is_signed ? "" : "u", t->size * 8);
 		else
-			sb_printf(b, "%sint%u", t->is_signed ? "" : "unsigned ", t->size * 8);
+			bc_sbuf_printf(b, "%sint%u", t->is_signed ? "" : "unsigned ", t->size * 8);
 		break;
 	case BC_ST_ENUM:
 		if (v >= BC_BT_HEAD && t->name)
-			sb_printf(b, "enum %s", t->name);
+			bc_sbuf_printf(b, "enum %s", t->name);
 		else if (t22)
-			sb_printf(b, "uint%u", t->size * 8);
+			bc_sbuf_printf(b, "uint%u", t->size * 8);
 		else
-			sb_printf(b, "unsigned int%u", t->size * 8);
+			bc_sbuf_printf(b, "unsigned int%u", t->size * 8);
 		break;
 	case BC_ST_BOOL:
 		/* bpftrace before 0.24 has no bool type: its bool is a uint8 */
 		if (v >= BC_BTV(0, 24, 0))
-			sb_printf(b, "bool");
+			bc_sbuf_printf(b, "bool");
 		else
-			sb_printf(b, t22 ? "uint8" : "unsigned int8");
+			bc_sbuf_printf(b, t22 ? "uint8" : "unsigned int8");
 		break;
 	case BC_ST_STRING:
 	case BC_ST_BUFFER:
-		sb_printf(b, "%s[%u]", bc_stype_kind_name(t->kind), t->size);
+		bc_sbuf_printf(b, "%s[%u]", bc_stype_kind_name(t->kind), t->size);
 		break;
 	case BC_ST_INET:
 		if (t22)
-			sb_printf(b, "inet[%u]", t->size);
+			bc_sbuf_printf(b, "inet[%u]", t->size);
 		else
-			sb_printf(b, "inet");
+			bc_sbuf_printf(b, "inet");
 		break;
 	case BC_ST_POINTER:
 		name_into(b, t->elem, v);
-		sb_printf(b, " *");
+		bc_sbuf_printf(b, " *");
 		break;
 	case BC_ST_ARRAY:
 		name_into(b, t->elem, v);
-		sb_printf(b, "[%u]", t->nelems);
+		bc_sbuf_printf(b, "[%u]", t->nelems);
 		break;
 	case BC_ST_CSTRUCT:
-		sb_printf(b, "%s", t->name);
+		bc_sbuf_printf(b, "%s", t->name);
 		break;
 	case BC_ST_TUPLE:
-		sb_printf(b, "(");
+		bc_sbuf_printf(b, "(");
 		for (size_t i = 0; i < t->layout->nr_fields; i++) {
 			if (i)
-				sb_printf(b, ",");
+				bc_sbuf_printf(b, ",");
 			name_into(b, t->layout->fields[i].type, v);
 		}
-		sb_printf(b, ")");
+		bc_sbuf_printf(b, ")");
 		break;
 	case BC_ST_RECORD:
-		sb_printf(b, "record { ");
+		bc_sbuf_printf(b, "record { ");
 		for (size_t i = 0; i < t->layout->nr_fields; i++) {
 			if (i)
-				sb_printf(b, ", ");
-			sb_printf(b, ".%s = ", t->layout->fields[i].name);
+				bc_sbuf_printf(b, ", ");
+			bc_sbuf_printf(b, ".%s = ", t->layout->fields[i].name);
 			name_into(b, t->layout->fields[i].type, v);
 		}
-		sb_printf(b, " }");
+		bc_sbuf_printf(b, " }");
 		break;
 	case BC_ST_SUM:
 	case BC_ST_MIN:
 	case BC_ST_MAX:
 	case BC_ST_AVG:
 	case BC_ST_STATS:
-		sb_printf(b, "%s%s", t22 && !t->is_signed ? "u" : "", kind_word(t->kind, v));
+		bc_sbuf_printf(b, "%s%s", t22 && !t->is_signed ? "u" : "", kind_word(t->kind, v));
 		break;
 	case BC_ST_COUNT:
 		/* 0.22-0.23 print count_t with the sign prefix; count() is signed there */
-		sb_printf(b, "%s%s", t22 && v < BC_BTV(0, 24, 0) && !t->is_signed ? "u" : "",
+		bc_sbuf_printf(b, "%s%s", t22 && v < BC_BTV(0, 24, 0) && !t->is_signed ? "u" : "",
 			  kind_word(t->kind, v));
 		break;
 	default:
-		sb_printf(b, "%s", kind_word(t->kind, v));
+		bc_sbuf_printf(b, "%s", kind_word(t->kind, v));
 		break;
 	}
 }
 
 char *bc_stype_name(const struct bc_stype *t, int bt_version)
 {
-	struct sbuf b = { 0 };
+	struct bc_sbuf b = { 0 };
 
 	if (!t) {
 		errno = EINVAL;
 		return NULL;
 	}
 	name_into(&b, t, bt_version);
-	return sb_finish(&b);
+	return bc_sbuf_finish(&b);
 }
 
 char *bc_stype_llvm_name(const struct bc_stype *t, int bt_version)
 {
-	struct sbuf b = { 0 };
+	struct bc_sbuf b = { 0 };
 
 	if (!t || (t->kind != BC_ST_TUPLE && t->kind != BC_ST_RECORD)) {
 		errno = EINVAL;
@@ -755,8 +702,8 @@ char *bc_stype_llvm_name(const struct bc_stype *t, int bt_version)
 	}
 	for (size_t i = 0; i < t->layout->nr_fields; i++) {
 		name_into(&b, t->layout->fields[i].type, bt_version);
-		sb_printf(&b, "_");
+		bc_sbuf_printf(&b, "_");
 	}
-	sb_printf(&b, "%s", t->kind == BC_ST_TUPLE ? "_tuple_t" : "_record_t");
-	return sb_finish(&b);
+	bc_sbuf_printf(&b, "%s", t->kind == BC_ST_TUPLE ? "_tuple_t" : "_record_t");
+	return bc_sbuf_finish(&b);
 }

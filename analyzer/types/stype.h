@@ -30,10 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* bpftrace versions as in struct bc_target: major * 10000 + minor * 100 + patch. */
-#define BC_BTV(maj, min, patch)	((maj) * 10000 + (min) * 100 + (patch))
-/* bpftrace master after v0.26.1 (research: HEAD e1b7c393). */
-#define BC_BT_HEAD		BC_BTV(0, 26, 99)
+#include "../base/version.h"
 
 enum bc_stype_kind {
 	BC_ST_NONE = 0,		/* no value / unresolved */

@@ -12,9 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ctype.h"
+#include "c_type_name.h"
+#include "../base/array.h"
+#include "../base/version.h"
 
-#define V(minor)		BC_BTV(0, minor, 0)
 #define TP_MAX_FILE		(1u << 20)	/* format files are a few KB */
 #define TP_MAX_NUMBER		(1u << 24)	/* offsets/sizes beyond this are corrupt */
 #define TP_MAX_FIELDS		4096
@@ -301,21 +302,16 @@ static int read_small_file(const char *path, char **data, size_t *len)
 			return -ENOMEM;
 		}
 		if (n == cap) {
-			char *nb;
-
 			if (cap >= TP_MAX_FILE) {
 				free(buf);
 				close(fd);
 				return -EFBIG;
 			}
-			nb = realloc(buf, cap * 2);
-			if (!nb) {
+			if (BC_GROW(buf, cap, n + 1)) {
 				free(buf);
 				close(fd);
 				return -ENOMEM;
 			}
-			buf = nb;
-			cap *= 2;
 		}
 		/* tracefs reports size 0: read until EOF */
 		r = read(fd, buf + n, cap - n);
@@ -407,7 +403,7 @@ static struct bc_stype *decl_type(const char *text, uint32_t file_size, bool fil
 		/* C's own integer types and void need no BTF (loading the
 		 * kernel's BTF costs tens of milliseconds) */
 		if (!strcmp(base, "void")) {
-			t = v >= V(22) ? bc_stype_void() : bc_stype_none();
+			t = v >= BC_BT(22) ? bc_stype_void() : bc_stype_none();
 		} else if (bc_ctype_int(base, &size, &sign)) {
 			t = bc_stype_int(size, sign);
 		} else if (btf && (t = bc_btf_type_by_name(btf, text, v))) {
@@ -468,7 +464,7 @@ static struct bc_stype *field_type(const struct bc_tp_decl *d, int v, struct bc_
 			n = d->size / elem->size;
 		return bc_stype_array(elem, n);
 	}
-	if (v < V(25)) {
+	if (v < BC_BT(25)) {
 		t = decl_type(adjust_integer_type(d->type, d->size), d->size, d->is_signed, v, btf,
 			      &ok);
 	} else {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * bpftrace alloca names -> constructs (research/bpftrace.md §1.2, §1.3, §8):
+ * bpftrace alloca names -> constructs (docs/bpftrace-codegen.md §1.2, §1.3, §5.2):
  * map keys/values with LLVM's uniquing counters, variables, field reads,
  * bases that end in digits, optimiser suffixes, async map events, unknown
  * names, script dependence, and the scratch globals of recent bpftrace.

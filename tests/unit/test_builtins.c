@@ -10,13 +10,13 @@
 
 #include <cmocka.h>
 
+#include "analyzer/base/version.h"
 #include "analyzer/script/builtins.h"
 #include "analyzer/script/profile.h"
 
-#define V(m) BC_BTV(0, m, 0)
 
-static const int versions[] = { V(17), V(18), V(19), V(20), V(21), V(22), V(23),
-				V(24), V(25), V(26), BC_BT_HEAD };
+static const int versions[] = { BC_BT(17), BC_BT(18), BC_BT(19), BC_BT(20), BC_BT(21), BC_BT(22), BC_BT(23),
+				BC_BT(24), BC_BT(25), BC_BT(26), BC_BT_HEAD };
 #define NVERSIONS (sizeof(versions) / sizeof(versions[0]))
 
 static struct bc_bt_profile prof(int v)
@@ -43,12 +43,12 @@ static void test_len_added_in_020(void **state)
 	const struct bc_builtin *b;
 
 	(void)state;
-	assert_null(bc_builtin_find("len", BC_BI_FUNC, V(17)));
+	assert_null(bc_builtin_find("len", BC_BI_FUNC, BC_BT(17)));
 	assert_null(bc_builtin_find("len", BC_BI_FUNC, BC_BTV(0, 19, 1)));
-	b = bc_builtin_find_any("len", BC_BI_FUNC, V(17));
+	b = bc_builtin_find_any("len", BC_BI_FUNC, BC_BT(17));
 	assert_non_null(b);
-	assert_int_equal(b->since, V(20));
-	for (int v = V(20); v <= V(26); v += 100)
+	assert_int_equal(b->since, BC_BT(20));
+	for (int v = BC_BT(20); v <= BC_BT(26); v += 100)
 		assert_non_null(bc_builtin_find("len", BC_BI_FUNC, v));
 }
 
@@ -60,8 +60,8 @@ static void test_keywords_are_not_builtins(void **state)
 		assert_null(bc_builtin_find("for", BC_BI_VAR, versions[i]));
 		assert_null(bc_builtin_find("if", BC_BI_FUNC, versions[i]));
 	}
-	assert_null(bc_builtin_find_any("for", BC_BI_FUNC, V(17)));
-	assert_null(bc_builtin_find("nosuchfn", BC_BI_FUNC, V(24)));
+	assert_null(bc_builtin_find_any("for", BC_BI_FUNC, BC_BT(17)));
+	assert_null(bc_builtin_find("nosuchfn", BC_BI_FUNC, BC_BT(24)));
 }
 
 static void test_core_set_in_every_version(void **state)
@@ -86,41 +86,41 @@ static void test_version_gates(void **state)
 	const struct bc_builtin *b;
 
 	(void)state;
-	assert_null(bc_builtin_find("has_key", BC_BI_FUNC, V(21)));
-	assert_non_null(bc_builtin_find("has_key", BC_BI_FUNC, V(22)));
-	assert_null(bc_builtin_find("jiffies", BC_BI_VAR, V(19)));
-	assert_non_null(bc_builtin_find("jiffies", BC_BI_VAR, V(20)));
-	assert_null(bc_builtin_find("offsetof", BC_BI_FUNC, V(17)));
-	assert_non_null(bc_builtin_find("offsetof", BC_BI_FUNC, V(18)));
-	assert_null(bc_builtin_find("errorf", BC_BI_FUNC, V(23)));
-	assert_non_null(bc_builtin_find("errorf", BC_BI_FUNC, V(24)));
-	assert_null(bc_builtin_find("nsecs", BC_BI_FUNC, V(18)));
-	assert_non_null(bc_builtin_find("nsecs", BC_BI_FUNC, V(19)));
+	assert_null(bc_builtin_find("has_key", BC_BI_FUNC, BC_BT(21)));
+	assert_non_null(bc_builtin_find("has_key", BC_BI_FUNC, BC_BT(22)));
+	assert_null(bc_builtin_find("jiffies", BC_BI_VAR, BC_BT(19)));
+	assert_non_null(bc_builtin_find("jiffies", BC_BI_VAR, BC_BT(20)));
+	assert_null(bc_builtin_find("offsetof", BC_BI_FUNC, BC_BT(17)));
+	assert_non_null(bc_builtin_find("offsetof", BC_BI_FUNC, BC_BT(18)));
+	assert_null(bc_builtin_find("errorf", BC_BI_FUNC, BC_BT(23)));
+	assert_non_null(bc_builtin_find("errorf", BC_BI_FUNC, BC_BT(24)));
+	assert_null(bc_builtin_find("nsecs", BC_BI_FUNC, BC_BT(18)));
+	assert_non_null(bc_builtin_find("nsecs", BC_BI_FUNC, BC_BT(19)));
 	/* sizeof: a call in 0.17, a keyword from 0.18 */
-	b = bc_builtin_find("sizeof", BC_BI_FUNC, V(17));
+	b = bc_builtin_find("sizeof", BC_BI_FUNC, BC_BT(17));
 	assert_false(b->flags & BC_BIF_KEYWORD);
-	b = bc_builtin_find("sizeof", BC_BI_FUNC, V(18));
+	b = bc_builtin_find("sizeof", BC_BI_FUNC, BC_BT(18));
 	assert_true(b->flags & BC_BIF_KEYWORD);
 	/* sarg: deprecated in 0.21, gone in 0.25 */
-	b = bc_builtin_find("sarg3", BC_BI_VAR, V(24));
+	b = bc_builtin_find("sarg3", BC_BI_VAR, BC_BT(24));
 	assert_non_null(b);
-	assert_int_equal(b->deprecated_since, V(21));
-	assert_null(bc_builtin_find("sarg3", BC_BI_VAR, V(25)));
-	b = bc_builtin_find_any("sarg3", BC_BI_VAR, V(25));
+	assert_int_equal(b->deprecated_since, BC_BT(21));
+	assert_null(bc_builtin_find("sarg3", BC_BI_VAR, BC_BT(25)));
+	b = bc_builtin_find_any("sarg3", BC_BI_VAR, BC_BT(25));
 	assert_non_null(b);
-	assert_int_equal(b->until, V(25));
+	assert_int_equal(b->until, BC_BT(25));
 }
 
 static void test_numbered_args(void **state)
 {
 	(void)state;
-	assert_non_null(bc_builtin_find("arg0", BC_BI_VAR, V(17)));
-	assert_non_null(bc_builtin_find("arg9", BC_BI_VAR, V(17)));
-	assert_null(bc_builtin_find("arg10", BC_BI_VAR, V(17)));
-	assert_non_null(bc_builtin_find("arg10", BC_BI_VAR, V(24)));
-	assert_null(bc_builtin_find("arg", BC_BI_VAR, V(24)));
-	assert_null(bc_builtin_find("arg1x", BC_BI_VAR, V(24)));
-	assert_null(bc_builtin_find("sarg10", BC_BI_VAR, V(24)));
+	assert_non_null(bc_builtin_find("arg0", BC_BI_VAR, BC_BT(17)));
+	assert_non_null(bc_builtin_find("arg9", BC_BI_VAR, BC_BT(17)));
+	assert_null(bc_builtin_find("arg10", BC_BI_VAR, BC_BT(17)));
+	assert_non_null(bc_builtin_find("arg10", BC_BI_VAR, BC_BT(24)));
+	assert_null(bc_builtin_find("arg", BC_BI_VAR, BC_BT(24)));
+	assert_null(bc_builtin_find("arg1x", BC_BI_VAR, BC_BT(24)));
+	assert_null(bc_builtin_find("sarg10", BC_BI_VAR, BC_BT(24)));
 }
 
 static void test_vars_callable_from_024(void **state)
@@ -128,12 +128,12 @@ static void test_vars_callable_from_024(void **state)
 	const struct bc_builtin *b;
 
 	(void)state;
-	assert_null(bc_builtin_find("cpu", BC_BI_FUNC, V(17)));
-	b = bc_builtin_find("cpu", BC_BI_FUNC, V(24));
+	assert_null(bc_builtin_find("cpu", BC_BI_FUNC, BC_BT(17)));
+	b = bc_builtin_find("cpu", BC_BI_FUNC, BC_BT(24));
 	assert_non_null(b);
 	assert_int_equal(b->kind, BC_BI_VAR);
 	/* pid(curr_ns) has its own row with an argument */
-	b = bc_builtin_find("pid", BC_BI_FUNC, V(24));
+	b = bc_builtin_find("pid", BC_BI_FUNC, BC_BT(24));
 	assert_int_equal(b->kind, BC_BI_FUNC);
 	assert_int_equal(bc_builtin_check_nargs(b, 1), 0);
 }
@@ -149,7 +149,7 @@ static void test_table_consistent(void **state)
 
 		assert_non_null(a->name);
 		assert_true(a->name[0]);
-		assert_true(a->since >= V(17));
+		assert_true(a->since >= BC_BT(17));
 		if (a->until)
 			assert_true(a->until > a->since);
 		assert_true(a->min_args <= a->max_args);
@@ -174,10 +174,10 @@ static void test_table_consistent(void **state)
 
 static void test_nargs_and_arg_kinds(void **state)
 {
-	const struct bc_builtin *p = bc_builtin_find("printf", BC_BI_FUNC, V(17));
-	const struct bc_builtin *l = bc_builtin_find("lhist", BC_BI_FUNC, V(17));
-	const struct bc_builtin *d17 = bc_builtin_find("delete", BC_BI_FUNC, V(17));
-	const struct bc_builtin *d24 = bc_builtin_find("delete", BC_BI_FUNC, V(24));
+	const struct bc_builtin *p = bc_builtin_find("printf", BC_BI_FUNC, BC_BT(17));
+	const struct bc_builtin *l = bc_builtin_find("lhist", BC_BI_FUNC, BC_BT(17));
+	const struct bc_builtin *d17 = bc_builtin_find("delete", BC_BI_FUNC, BC_BT(17));
+	const struct bc_builtin *d24 = bc_builtin_find("delete", BC_BI_FUNC, BC_BT(24));
 
 	(void)state;
 	assert_int_equal(bc_builtin_check_nargs(p, 0), -EINVAL);
@@ -195,21 +195,21 @@ static void test_nargs_and_arg_kinds(void **state)
 	assert_int_equal(bc_builtin_check_nargs(d17, 2), -EINVAL);
 	assert_int_equal(bc_builtin_check_nargs(d24, 2), 0);
 	assert_int_equal(bc_builtin_arg_kind(d24, 1), BC_ARG_MAP_KEY);
-	assert_true(bc_builtin_find("count", BC_BI_FUNC, V(17))->flags & BC_BIF_AGGREGATION);
+	assert_true(bc_builtin_find("count", BC_BI_FUNC, BC_BT(17))->flags & BC_BIF_AGGREGATION);
 	assert_true(p->flags & BC_BIF_ASYNC);
-	assert_true(bc_builtin_find("system", BC_BI_FUNC, V(17))->flags & BC_BIF_UNSAFE);
-	assert_false(bc_builtin_find("str", BC_BI_FUNC, V(17))->flags & BC_BIF_ASYNC);
+	assert_true(bc_builtin_find("system", BC_BI_FUNC, BC_BT(17))->flags & BC_BIF_UNSAFE);
+	assert_false(bc_builtin_find("str", BC_BI_FUNC, BC_BT(17))->flags & BC_BIF_ASYNC);
 }
 
 /* ---- probes ---- */
 
 static void test_probe_restrictions(void **state)
 {
-	const struct bc_builtin *retval = bc_builtin_find("retval", BC_BI_VAR, V(17));
-	const struct bc_builtin *ovr = bc_builtin_find("override", BC_BI_FUNC, V(17));
-	const struct bc_builtin *reg = bc_builtin_find("reg", BC_BI_FUNC, V(17));
-	const struct bc_builtin *f17 = bc_builtin_find("func", BC_BI_VAR, V(17));
-	const struct bc_builtin *f19 = bc_builtin_find("func", BC_BI_VAR, V(19));
+	const struct bc_builtin *retval = bc_builtin_find("retval", BC_BI_VAR, BC_BT(17));
+	const struct bc_builtin *ovr = bc_builtin_find("override", BC_BI_FUNC, BC_BT(17));
+	const struct bc_builtin *reg = bc_builtin_find("reg", BC_BI_FUNC, BC_BT(17));
+	const struct bc_builtin *f17 = bc_builtin_find("func", BC_BI_VAR, BC_BT(17));
+	const struct bc_builtin *f19 = bc_builtin_find("func", BC_BI_VAR, BC_BT(19));
 
 	(void)state;
 	assert_true(bc_builtin_probe_allowed(retval, BC_PROBE_KRETPROBE));
@@ -225,38 +225,38 @@ static void test_probe_restrictions(void **state)
 	assert_false(bc_builtin_probe_allowed(f17, BC_PROBE_KFUNC));
 	assert_true(bc_builtin_probe_allowed(f19, BC_PROBE_KFUNC));
 	/* unrestricted rows accept any valid probe, never an invalid one */
-	assert_true(bc_builtin_probe_allowed(bc_builtin_find("pid", BC_BI_VAR, V(17)),
+	assert_true(bc_builtin_probe_allowed(bc_builtin_find("pid", BC_BI_VAR, BC_BT(17)),
 					     BC_PROBE_ITER));
-	assert_false(bc_builtin_probe_allowed(bc_builtin_find("pid", BC_BI_VAR, V(17)),
+	assert_false(bc_builtin_probe_allowed(bc_builtin_find("pid", BC_BI_VAR, BC_BT(17)),
 					      BC_PROBE_INVALID));
 }
 
 static void test_probe_providers(void **state)
 {
 	(void)state;
-	assert_int_equal(bc_probe_type_parse("kprobe", V(17)), BC_PROBE_KPROBE);
-	assert_int_equal(bc_probe_type_parse("k", V(17)), BC_PROBE_KPROBE);
-	assert_int_equal(bc_probe_type_parse("f", V(17)), BC_PROBE_KFUNC);
-	assert_int_equal(bc_probe_type_parse("fentry", V(17)), BC_PROBE_INVALID);
-	assert_int_equal(bc_probe_type_parse("fentry", V(20)), BC_PROBE_KFUNC);
-	assert_int_equal(bc_probe_type_parse("kretfunc", V(24)), BC_PROBE_KRETFUNC);
-	assert_int_equal(bc_probe_type_parse("rt", V(17)), BC_PROBE_INVALID);
-	assert_int_equal(bc_probe_type_parse("rt", V(18)), BC_PROBE_RAWTRACEPOINT);
-	assert_int_equal(bc_probe_type_parse("BEGIN", V(17)), BC_PROBE_BEGIN);
-	assert_int_equal(bc_probe_type_parse("begin", V(17)), BC_PROBE_INVALID);
-	assert_int_equal(bc_probe_type_parse("begin", V(24)), BC_PROBE_BEGIN);
-	assert_int_equal(bc_probe_type_parse("BEGIN", V(24)), BC_PROBE_BEGIN);
-	assert_int_equal(bc_probe_type_parse("KPROBE", V(17)), BC_PROBE_INVALID);
-	assert_int_equal(bc_probe_type_parse("KPROBE", V(24)), BC_PROBE_KPROBE);
-	assert_int_equal(bc_probe_type_parse("U", V(24)), BC_PROBE_USDT);
-	assert_int_equal(bc_probe_type_parse("u", V(24)), BC_PROBE_UPROBE);
-	assert_int_equal(bc_probe_type_parse("aw", V(24)), BC_PROBE_ASYNCWATCHPOINT);
-	assert_int_equal(bc_probe_type_parse("aw", V(25)), BC_PROBE_INVALID);
-	assert_int_equal(bc_probe_type_parse("self", V(21)), BC_PROBE_INVALID);
-	assert_int_equal(bc_probe_type_parse(NULL, V(21)), BC_PROBE_INVALID);
-	assert_string_equal(bc_probe_type_name(BC_PROBE_KFUNC, V(17)), "kfunc");
-	assert_string_equal(bc_probe_type_name(BC_PROBE_KFUNC, V(22)), "fentry");
-	assert_string_equal(bc_probe_type_name(BC_PROBE_END, V(26)), "end");
+	assert_int_equal(bc_probe_type_parse("kprobe", BC_BT(17)), BC_PROBE_KPROBE);
+	assert_int_equal(bc_probe_type_parse("k", BC_BT(17)), BC_PROBE_KPROBE);
+	assert_int_equal(bc_probe_type_parse("f", BC_BT(17)), BC_PROBE_KFUNC);
+	assert_int_equal(bc_probe_type_parse("fentry", BC_BT(17)), BC_PROBE_INVALID);
+	assert_int_equal(bc_probe_type_parse("fentry", BC_BT(20)), BC_PROBE_KFUNC);
+	assert_int_equal(bc_probe_type_parse("kretfunc", BC_BT(24)), BC_PROBE_KRETFUNC);
+	assert_int_equal(bc_probe_type_parse("rt", BC_BT(17)), BC_PROBE_INVALID);
+	assert_int_equal(bc_probe_type_parse("rt", BC_BT(18)), BC_PROBE_RAWTRACEPOINT);
+	assert_int_equal(bc_probe_type_parse("BEGIN", BC_BT(17)), BC_PROBE_BEGIN);
+	assert_int_equal(bc_probe_type_parse("begin", BC_BT(17)), BC_PROBE_INVALID);
+	assert_int_equal(bc_probe_type_parse("begin", BC_BT(24)), BC_PROBE_BEGIN);
+	assert_int_equal(bc_probe_type_parse("BEGIN", BC_BT(24)), BC_PROBE_BEGIN);
+	assert_int_equal(bc_probe_type_parse("KPROBE", BC_BT(17)), BC_PROBE_INVALID);
+	assert_int_equal(bc_probe_type_parse("KPROBE", BC_BT(24)), BC_PROBE_KPROBE);
+	assert_int_equal(bc_probe_type_parse("U", BC_BT(24)), BC_PROBE_USDT);
+	assert_int_equal(bc_probe_type_parse("u", BC_BT(24)), BC_PROBE_UPROBE);
+	assert_int_equal(bc_probe_type_parse("aw", BC_BT(24)), BC_PROBE_ASYNCWATCHPOINT);
+	assert_int_equal(bc_probe_type_parse("aw", BC_BT(25)), BC_PROBE_INVALID);
+	assert_int_equal(bc_probe_type_parse("self", BC_BT(21)), BC_PROBE_INVALID);
+	assert_int_equal(bc_probe_type_parse(NULL, BC_BT(21)), BC_PROBE_INVALID);
+	assert_string_equal(bc_probe_type_name(BC_PROBE_KFUNC, BC_BT(17)), "kfunc");
+	assert_string_equal(bc_probe_type_name(BC_PROBE_KFUNC, BC_BT(22)), "fentry");
+	assert_string_equal(bc_probe_type_name(BC_PROBE_END, BC_BT(26)), "end");
 }
 
 /* ---- result types ---- */
@@ -266,7 +266,7 @@ static void test_str_sizes(void **state)
 	struct bc_builtin_arg args[2] = { { 0 }, { .is_literal = true, .has_int = true, .ival = 16 } };
 	struct bc_builtin_use one = { .probe = BC_PROBE_KPROBE, .args = args, .nargs = 1 };
 	struct bc_builtin_use two = { .probe = BC_PROBE_KPROBE, .args = args, .nargs = 2 };
-	struct bc_bt_profile p17 = prof(V(17)), p22 = prof(V(22)), p23 = prof(V(23));
+	struct bc_bt_profile p17 = prof(BC_BT(17)), p22 = prof(BC_BT(22)), p23 = prof(BC_BT(23));
 	struct bc_bt_profile head = prof(BC_BT_HEAD);
 	struct bc_stype *t;
 
@@ -300,7 +300,7 @@ static void test_buf_sizes(void **state)
 {
 	struct bc_builtin_arg args[2] = { { 0 }, { .is_literal = true, .has_int = true, .ival = 8 } };
 	struct bc_builtin_use u = { .probe = BC_PROBE_KPROBE, .args = args, .nargs = 2 };
-	struct bc_bt_profile p17 = prof(V(17)), p22 = prof(V(22));
+	struct bc_bt_profile p17 = prof(BC_BT(17)), p22 = prof(BC_BT(22));
 	struct bc_stype *t;
 
 	(void)state;
@@ -333,7 +333,7 @@ static void test_stacks(void **state)
 	struct bc_builtin_arg args[2] = { { .is_literal = true, .sval = "perf" },
 					  { .is_literal = true, .has_int = true, .ival = 10 } };
 	struct bc_builtin_use u = { .probe = BC_PROBE_KPROBE, .args = args, .nargs = 2 };
-	struct bc_bt_profile p17 = prof(V(17)), p20 = prof(V(20)), p25 = prof(V(25));
+	struct bc_bt_profile p17 = prof(BC_BT(17)), p20 = prof(BC_BT(20)), p25 = prof(BC_BT(25));
 	struct bc_stype *t;
 
 	(void)state;
@@ -359,7 +359,7 @@ static void test_stacks(void **state)
 
 static void test_fixed_and_probe_dependent_results(void **state)
 {
-	struct bc_bt_profile p17 = prof(V(17)), p22 = prof(V(22)), p23 = prof(V(23));
+	struct bc_bt_profile p17 = prof(BC_BT(17)), p22 = prof(BC_BT(22)), p23 = prof(BC_BT(23));
 	struct bc_builtin_use kp = { .probe = BC_PROBE_KPROBE };
 	struct bc_builtin_use kr = { .probe = BC_PROBE_KRETPROBE };
 	struct bc_builtin_use up = { .probe = BC_PROBE_UPROBE };
@@ -399,13 +399,13 @@ static void test_fixed_and_probe_dependent_results(void **state)
 	assert_null(result("args", BC_BI_VAR, &p17, &tp));
 	assert_int_equal(errno, ENODATA);
 	t = result("ctx", BC_BI_VAR, &p17, &kp);
-	n = bc_stype_name(t, V(17));
+	n = bc_stype_name(t, BC_BT(17));
 	assert_string_equal(n, "struct pt_regs *");
 	free(n);
 	bc_stype_put(t);
 	assert_null(result("ctx", BC_BI_VAR, &p17, &tp));
 	t = result("curtask", BC_BI_VAR, &p17, &kp);
-	n = bc_stype_name(t, V(17));
+	n = bc_stype_name(t, BC_BT(17));
 	assert_string_equal(n, "struct task_struct *");
 	free(n);
 	bc_stype_put(t);
@@ -429,7 +429,7 @@ static void test_fixed_and_probe_dependent_results(void **state)
 
 static void test_pton_bswap_kptr(void **state)
 {
-	struct bc_bt_profile p17 = prof(V(17));
+	struct bc_bt_profile p17 = prof(BC_BT(17));
 	struct bc_builtin_arg a = { .is_literal = true, .sval = "127.0.0.1" };
 	struct bc_builtin_use u = { .probe = BC_PROBE_KPROBE, .args = &a, .nargs = 1 };
 	struct bc_stype *t;
@@ -460,7 +460,7 @@ static void test_pton_bswap_kptr(void **state)
 
 static void test_aggregation_results(void **state)
 {
-	struct bc_bt_profile p17 = prof(V(17)), p24 = prof(V(24));
+	struct bc_bt_profile p17 = prof(BC_BT(17)), p24 = prof(BC_BT(24));
 	struct bc_builtin_arg a = { .type = NULL };
 	struct bc_builtin_use u = { .probe = BC_PROBE_KPROBE, .args = &a, .nargs = 1 };
 	struct bc_stype *t;
@@ -492,14 +492,14 @@ static void test_aggregation_results(void **state)
 	bc_stype_put(a.type);
 }
 
-/* ---- map types (research §4) ---- */
+/* ---- map types (docs/bpftrace-codegen.md §4) ---- */
 
 static void test_map_types(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < NVERSIONS; i++) {
 		int v = versions[i];
-		int want = v < V(25) ? BPF_MAP_TYPE_PERCPU_ARRAY : BPF_MAP_TYPE_PERCPU_HASH;
+		int want = v < BC_BT(25) ? BPF_MAP_TYPE_PERCPU_ARRAY : BPF_MAP_TYPE_PERCPU_HASH;
 
 		assert_int_equal(bc_bpftrace_map_type(v, true, BC_ST_COUNT), want);
 		assert_int_equal(bc_bpftrace_map_type(v, false, BC_ST_COUNT),
@@ -509,7 +509,7 @@ static void test_map_types(void **state)
 				 BPF_MAP_TYPE_PERCPU_HASH);
 		assert_int_equal(bc_bpftrace_map_type(v, true, BC_ST_INT), BPF_MAP_TYPE_HASH);
 		assert_int_equal(bc_bpftrace_map_type(v, false, BC_ST_STRING), BPF_MAP_TYPE_HASH);
-		assert_int_equal(bc_bpftrace_map_clearable(v, true, BC_ST_COUNT), v >= V(25));
+		assert_int_equal(bc_bpftrace_map_clearable(v, true, BC_ST_COUNT), v >= BC_BT(25));
 		assert_true(bc_bpftrace_map_clearable(v, true, BC_ST_INT));
 	}
 }
@@ -521,30 +521,30 @@ static void test_profile_defaults(void **state)
 	struct bc_bt_profile p;
 
 	(void)state;
-	assert_int_equal(bc_bt_profile_init(&p, V(16)), -EINVAL);
-	p = prof(V(17));
+	assert_int_equal(bc_bt_profile_init(&p, BC_BT(16)), -EINVAL);
+	p = prof(BC_BT(17));
 	assert_int_equal(p.max_strlen, 64);
 	assert_int_equal(p.max_strlen_limit, 200);
 	assert_false(p.has_scratch);
 	assert_false(p.has_config_block);
 	assert_string_equal(p.strlen_env, "BPFTRACE_STRLEN");
 	assert_true(bc_bt_profile_on_stack(&p, 100000));
-	p = prof(V(20));
+	p = prof(BC_BT(20));
 	assert_string_equal(p.strlen_env, "BPFTRACE_MAX_STRLEN");
 	assert_string_equal(p.strlen_env_old, "BPFTRACE_STRLEN");
 	assert_int_equal(p.max_strlen_limit, 200);
-	p = prof(V(21));
+	p = prof(BC_BT(21));
 	assert_int_equal(p.max_strlen_limit, 0);
-	p = prof(V(22));
+	p = prof(BC_BT(22));
 	assert_int_equal(p.max_strlen, 64);
 	assert_true(p.has_scratch);
 	assert_int_equal(p.on_stack_limit, 32);
 	assert_null(p.on_stack_env);
 	assert_true(bc_bt_profile_on_stack(&p, 32));
 	assert_false(bc_bt_profile_on_stack(&p, 33));
-	p = prof(V(23));
+	p = prof(BC_BT(23));
 	assert_int_equal(p.max_strlen, 1024);
-	p = prof(V(24));
+	p = prof(BC_BT(24));
 	assert_null(p.strlen_env_old);
 	assert_string_equal(p.on_stack_env, "BPFTRACE_ON_STACK_LIMIT");
 }
@@ -560,31 +560,31 @@ static void test_profile_env(void **state)
 	struct bc_bt_profile p;
 
 	(void)state;
-	p = prof(V(17));	/* 0.17 reads only BPFTRACE_STRLEN */
+	p = prof(BC_BT(17));	/* 0.17 reads only BPFTRACE_STRLEN */
 	assert_int_equal(bc_bt_profile_apply_env(&p, env17), 0);
 	assert_int_equal(p.max_strlen, 100);
 	assert_int_equal(p.max_strlen_source, BC_SET_ENV);
-	p = prof(V(17));
+	p = prof(BC_BT(17));
 	assert_int_equal(bc_bt_profile_apply_env(&p, env_big), -ERANGE);
 	assert_non_null(strstr(p.error, "200"));
-	p = prof(V(21));	/* no upper bound from 0.21 */
+	p = prof(BC_BT(21));	/* no upper bound from 0.21 */
 	assert_int_equal(bc_bt_profile_apply_env(&p, env_big), 0);
 	assert_int_equal(p.max_strlen, 300);
-	p = prof(V(17));
+	p = prof(BC_BT(17));
 	assert_int_equal(bc_bt_profile_apply_env(&p, env_bad), -EINVAL);
-	p = prof(V(20));	/* the new name wins over the deprecated one */
+	p = prof(BC_BT(20));	/* the new name wins over the deprecated one */
 	assert_int_equal(bc_bt_profile_apply_env(&p, env20), 0);
 	assert_int_equal(p.max_strlen, 150);
-	p = prof(V(22));	/* no env var for on_stack_limit before 0.24 */
+	p = prof(BC_BT(22));	/* no env var for on_stack_limit before 0.24 */
 	assert_int_equal(bc_bt_profile_apply_env(&p, env_stack), 0);
 	assert_int_equal(p.on_stack_limit, 32);
 	assert_int_equal(p.max_strlen, 99);
-	p = prof(V(24));	/* 0.24 reads ON_STACK_LIMIT, no longer STRLEN */
+	p = prof(BC_BT(24));	/* 0.24 reads ON_STACK_LIMIT, no longer STRLEN */
 	assert_int_equal(bc_bt_profile_apply_env(&p, env_stack), 0);
 	assert_int_equal(p.on_stack_limit, 0);
 	assert_int_equal(p.max_strlen, 1024);
 	assert_false(bc_bt_profile_on_stack(&p, 8));
-	p = prof(V(24));
+	p = prof(BC_BT(24));
 	assert_int_equal(bc_bt_profile_apply_env(&p, env_empty), 0);
 	assert_int_equal(p.max_strlen_source, BC_SET_DEFAULT);
 }
@@ -595,19 +595,19 @@ static void test_profile_env_beats_config(void **state)
 	struct bc_bt_profile p;
 
 	(void)state;
-	p = prof(V(22));
+	p = prof(BC_BT(22));
 	assert_int_equal(bc_bt_profile_apply_env(&p, env), 0);
 	assert_int_equal(bc_bt_profile_set_config(&p, "max_strlen", "256"), 0);
 	assert_int_equal(p.max_strlen, 128);
 	/* and in the other order */
-	p = prof(V(22));
+	p = prof(BC_BT(22));
 	assert_int_equal(bc_bt_profile_set_config(&p, "max_strlen", "256"), 0);
 	assert_int_equal(p.max_strlen, 256);
 	assert_int_equal(p.max_strlen_source, BC_SET_CONFIG);
 	assert_int_equal(bc_bt_profile_apply_env(&p, env), 0);
 	assert_int_equal(p.max_strlen, 128);
 	/* config block keys */
-	p = prof(V(22));
+	p = prof(BC_BT(22));
 	assert_int_equal(bc_bt_profile_set_config(&p, "on_stack_limit", "64"), 0);
 	assert_int_equal(p.on_stack_limit, 64);
 	assert_int_equal(bc_bt_profile_set_config(&p, "BPFTRACE_PRINT_MAPS_ON_EXIT", "false"), 0);
@@ -615,13 +615,13 @@ static void test_profile_env_beats_config(void **state)
 	assert_int_equal(bc_bt_profile_set_config(&p, "perf_rb_pages", "64"), 0);
 	assert_int_equal(bc_bt_profile_set_config(&p, "no_such_key", "1"), -ENOENT);
 	assert_int_equal(bc_bt_profile_set_config(&p, "max_strlen", "x"), -EINVAL);
-	p = prof(V(21));
+	p = prof(BC_BT(21));
 	assert_int_equal(bc_bt_profile_set_config(&p, "on_stack_limit", "64"), -ENOENT);
-	p = prof(V(17));
+	p = prof(BC_BT(17));
 	assert_int_equal(bc_bt_profile_set_config(&p, "max_strlen", "64"), -ENOENT);
-	p = prof(V(20));
+	p = prof(BC_BT(20));
 	assert_int_equal(bc_bt_profile_set_config(&p, "max_strlen", "201"), -ERANGE);
-	p = prof(V(24));
+	p = prof(BC_BT(24));
 	assert_int_equal(bc_bt_profile_set_config(&p, "strlen", "64"), -ENOENT);
 	assert_non_null(strstr(p.error, "max_strlen"));
 }

@@ -39,7 +39,7 @@ static void test_ints(void **state)
 	bc_stype_put(u);
 }
 
-/* research §1.1: (int64, string[6], string[64]) = {i64,[6 x i8],[64 x i8]} = 80 B */
+/* docs/bpftrace-codegen.md §1.1: (int64, string[6], string[64]) = {i64,[6 x i8],[64 x i8]} = 80 B */
 static void test_tuple_layout_and_llvm_name(void **state)
 {
 	struct bc_stype *e[3] = { bc_stype_int(8, true), bc_stype_string(6), bc_stype_string(64) };

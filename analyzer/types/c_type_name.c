@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* C type text helpers (see ctype.h). */
-#include "ctype.h"
+/* C type text helpers (see c_type_name.h). */
+#include "c_type_name.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -4,8 +4,8 @@
  * "struct sock *", "u32"): split into base words and pointer depth, and the
  * integer types C and the kernel headers define without needing BTF.
  */
-#ifndef BC_TYPES_CTYPE_H
-#define BC_TYPES_CTYPE_H
+#ifndef BC_TYPES_C_TYPE_NAME_H
+#define BC_TYPES_C_TYPE_NAME_H
 
 #include <stdbool.h>
 #include <stddef.h>
