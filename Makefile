@@ -103,7 +103,7 @@ FIXTURE_OBJS := $(FIXTURE_SRCS:fixtures/objects/%.bpf.c=$(BUILD)/fixtures/%.bpf.
 
 FUZZ_SRCS := $(wildcard fuzz/fuzz_*.c)
 
-.PHONY: all deps test unit-test golden-test fixtures demo bench fuzz fuzz-run install clean check-docs
+.PHONY: all deps test unit-test golden-test fixtures demo bench fuzz fuzz-run install clean check-docs check-layers
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/bpfcheck
@@ -153,6 +153,10 @@ test: all $(TEST_BINS) fixtures check-docs
 
 check-docs:
 	@./tests/check-docs.sh
+
+# Include and symbol arrows between folders follow the layers (see the script).
+check-layers: all
+	@./tools/check-layers.sh $(BUILD)
 
 deps:
 	@./tests/install-deps.sh
