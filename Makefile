@@ -146,7 +146,13 @@ $(BUILD)/examples/%.bpf.o: examples/%.bpf.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) $$(sed -n 's|^// CFLAGS: ||p' $<) -c $< -o $@
 
-fixtures: $(FIXTURE_OBJS) $(EXAMPLE_OBJS)
+# A fixture as LLVM IR, for the IR front end's tests.
+FIXTURE_IRS := $(BUILD)/fixtures/count_loops.ll
+$(BUILD)/fixtures/%.ll: fixtures/objects/%.bpf.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -Ifixtures/objects -S -emit-llvm -c $< -o $@
+
+fixtures: $(FIXTURE_OBJS) $(EXAMPLE_OBJS) $(FIXTURE_IRS)
 
 test: all $(TEST_BINS) fixtures check-docs
 	@BUILD=$(BUILD) ./tests/run-tests.sh $(TEST_BINS)
