@@ -119,6 +119,11 @@ $(BUILD)/gen/rule_docs.c: $(RULE_DOCS) tools/embed-docs.sh
 	./tools/embed-docs.sh $@ $(RULE_DOCS)
 $(BUILD)/obj/reporters/rule_docs.o: $(BUILD)/gen/rule_docs.c
 
+# The rule ids of analyzer/core, from rules/rules.def (see analyzer/core/rule_id.h).
+$(BUILD)/gen/rule_ids.h: rules/rules.def tools/gen-rule-ids.sh
+	./tools/gen-rule-ids.sh rules/rules.def $@
+$(LIB_OBJS) $(MAIN_OBJS) $(TEST_SUPPORT_OBJS) $(TEST_BINS): | $(BUILD)/gen/rule_ids.h
+
 $(BUILD)/libbpfcheck.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^

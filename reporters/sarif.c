@@ -127,7 +127,7 @@ static json_t *rule_json(const struct bc_rule *r)
 		      r->name, "shortDescription", text_json(r->summary), "fullDescription",
 		      text_json(full ? full : r->summary), "help", "text",
 		      bc_json_str(md ? md : r->summary), "markdown", bc_json_str(md ? md : r->summary),
-		      "defaultConfiguration", "level", level(r->severity));
+		      "defaultConfiguration", "level", level(bc_rule_severity(r)));
 	if (j && *BC_PROJECT_URL) {
 		snprintf(url, sizeof(url), BC_RULE_DOC_URL_FMT, BC_PROJECT_URL, r->code);
 		json_object_set_new(j, "helpUri", json_string(url));
@@ -207,9 +207,10 @@ static json_t *fingerprints_json(struct sarif_ctx *c, const struct bc_unit *u, c
 	if (d->span.line)
 		text = bc_sources_line(&c->src, u, path, d->span.line, &len);
 	if (text)
-		h = bc_fingerprint_hash(d->rule->code, text, len, 0);
+		h = bc_fingerprint_hash(bc_rule_get(d->rule_id)->code, text, len, 0);
 	else
-		h = bc_fingerprint_hash(d->rule->code, d->message, strlen(d->message), 1);
+		h = bc_fingerprint_hash(bc_rule_get(d->rule_id)->code, d->message,
+					strlen(d->message), 1);
 	uri = uri_json(c, path);
 	if (!uri)
 		return NULL;
@@ -274,10 +275,11 @@ static json_t *fixes_json(struct sarif_ctx *c, const struct bc_unit *u, const st
 static json_t *result_json(struct sarif_ctx *c, const struct bc_unit *u, const struct bc_diag *d)
 {
 	const char *path = d->path ? d->path : u->display_path;
+	const struct bc_rule *rule = bc_rule_get(d->rule_id);
 	json_t *r, *related;
 
-	r = json_pack("{s:s, s:i, s:s, s:o, s:[o]}", "ruleId", d->rule->code, "ruleIndex",
-		      bc_rule_index(d->rule), "level", level(d->severity), "message", message_json(d),
+	r = json_pack("{s:s, s:i, s:s, s:o, s:[o]}", "ruleId", rule->code, "ruleIndex",
+		      bc_rule_index(rule), "level", level(d->severity), "message", message_json(d),
 		      "locations", physical_json(c, u, path, region_json(c, u, path, &d->span)));
 	if (!r)
 		return NULL;

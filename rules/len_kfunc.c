@@ -82,14 +82,14 @@ static int check_script(struct bc_rule_ctx *ctx, const struct bc_sema *sema)
 			if (u->kind != BC_MAP_USE_LEN)
 				continue;
 			if (v >= BC_BTV(0, 22, 0))
-				d = bc_diag_add(ctx->diags, ctx->rule->code, ctx->unit->display_path,
+				d = bc_diag_add(ctx->diags, ctx->rule->id, ctx->unit->display_path,
 						&u->stmt_span,
 						"len(@%s) will count @%s by visiting every element "
 						"(bpf_for_each_map_elem): the target kernel lacks the "
 						BC_KFUNC_MAP_SUM_ELEM_COUNT " kfunc (Linux 6.6+) that "
 						"bpftrace %s calls to count in O(1)", m->name, m->name, ver);
 			else
-				d = bc_diag_add(ctx->diags, ctx->rule->code, ctx->unit->display_path,
+				d = bc_diag_add(ctx->diags, ctx->rule->id, ctx->unit->display_path,
 						&u->stmt_span,
 						"len(@%s) counts @%s by visiting every element "
 						"(bpf_for_each_map_elem) in bpftrace %s; the target kernel "
@@ -132,7 +132,7 @@ static int report_loop(struct bc_rule_ctx *ctx, const struct bc_count_loop *l,
 	struct bc_diag *d;
 
 	loop_location(ctx, l, &path, &span);
-	d = bc_diag_add(ctx->diags, ctx->rule->code, path, &span,
+	d = bc_diag_add(ctx->diags, ctx->rule->id, path, &span,
 			"'%s' counts the elements of map '%s' by visiting each one "
 			"(bpf_for_each_map_elem with the counting callback '%s'); "
 			BC_KFUNC_MAP_SUM_ELEM_COUNT " returns the count in O(1)%s",
@@ -175,9 +175,9 @@ static int check(struct bc_rule_ctx *ctx)
 }
 
 const struct bc_rule bc_rule_len_kfunc = {
+	.id = BC_RULE_LEN_KFUNC,
 	.code = "BC301",
 	.name = "len-kfunc",
-	.severity = BC_SEV_NOTE,
 	.summary = "len() or a counting loop visits every map element where "
 		   "bpf_map_sum_elem_count counts in O(1), or will on a kernel without it",
 	.kinds = BC_RULE_ON_SCRIPT | BC_RULE_ON_IR | BC_RULE_ON_OBJECT,

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "diag.h"
-#include "../../rules/registry.h"
 
 static const char *const severity_names[] = {
 	[BC_SEV_NONE] = "none",
@@ -14,6 +13,13 @@ static const char *const severity_names[] = {
 	[BC_SEV_WARNING] = "warning",
 	[BC_SEV_ERROR] = "error",
 };
+
+static const enum bc_severity default_severity[BC_NR_RULE_IDS] = BC_RULE_ID_SEVERITIES;
+
+enum bc_severity bc_rule_default_severity(enum bc_rule_id id)
+{
+	return (unsigned)id < BC_NR_RULE_IDS ? default_severity[id] : BC_SEV_NONE;
+}
 
 const char *bc_severity_name(enum bc_severity s)
 {
@@ -74,14 +80,13 @@ static int grow(void **v, size_t *cap, size_t n, size_t sz)
 	return 0;
 }
 
-struct bc_diag *bc_diag_addv(struct bc_diags *d, const char *code, const char *path,
+struct bc_diag *bc_diag_addv(struct bc_diags *d, enum bc_rule_id rule, const char *path,
 			     const struct bc_span *span, const char *fmt, va_list ap)
 {
-	const struct bc_rule *rule = bc_rule_find(code);
 	struct bc_diag *diag;
 
-	if (!rule) {
-		errno = ENOENT;
+	if ((unsigned)rule >= BC_NR_RULE_IDS) {
+		errno = EINVAL;
 		return NULL;
 	}
 	if (grow((void **)&d->v, &d->cap, d->n, sizeof(*d->v))) {
@@ -90,8 +95,8 @@ struct bc_diag *bc_diag_addv(struct bc_diags *d, const char *code, const char *p
 	}
 	diag = &d->v[d->n];
 	memset(diag, 0, sizeof(*diag));
-	diag->rule = rule;
-	diag->severity = rule->severity;
+	diag->rule_id = rule;
+	diag->severity = default_severity[rule];
 	diag->message = bc_strdup_vprintf(fmt, ap);
 	diag->path = path ? strdup(path) : NULL;
 	if (span)
@@ -106,14 +111,14 @@ struct bc_diag *bc_diag_addv(struct bc_diags *d, const char *code, const char *p
 	return diag;
 }
 
-struct bc_diag *bc_diag_add(struct bc_diags *d, const char *code, const char *path,
+struct bc_diag *bc_diag_add(struct bc_diags *d, enum bc_rule_id rule, const char *path,
 			    const struct bc_span *span, const char *fmt, ...)
 {
 	struct bc_diag *diag;
 	va_list ap;
 
 	va_start(ap, fmt);
-	diag = bc_diag_addv(d, code, path, span, fmt, ap);
+	diag = bc_diag_addv(d, rule, path, span, fmt, ap);
 	va_end(ap);
 	return diag;
 }
@@ -197,8 +202,8 @@ static int cmp_diag(const void *pa, const void *pb)
 		return a->span.line < b->span.line ? -1 : 1;
 	if (a->span.col != b->span.col)
 		return a->span.col < b->span.col ? -1 : 1;
-	if ((c = strcmp(a->rule->code, b->rule->code)))
-		return c;
+	if (a->rule_id != b->rule_id)	/* rules/rules.def lists them in code order */
+		return a->rule_id < b->rule_id ? -1 : 1;
 	return cmp_str(a->message, b->message);
 }
 

@@ -71,7 +71,7 @@ static size_t count(const struct bc_unit *u, const char *code)
 	size_t n = 0;
 
 	for (size_t i = 0; i < u->diags.n; i++)
-		if (u->diags.v[i].rule && !strcmp(u->diags.v[i].rule->code, code))
+		if (!strcmp(bc_rule_get(u->diags.v[i].rule_id)->code, code))
 			n++;
 	return n;
 }
@@ -80,7 +80,7 @@ static size_t count(const struct bc_unit *u, const char *code)
 static const struct bc_diag *nth(const struct bc_unit *u, const char *code, size_t i)
 {
 	for (size_t k = 0; k < u->diags.n; k++)
-		if (u->diags.v[k].rule && !strcmp(u->diags.v[k].rule->code, code) && !i--)
+		if (!strcmp(bc_rule_get(u->diags.v[k].rule_id)->code, code) && !i--)
 			return &u->diags.v[k];
 	fail_msg("no diagnostic %s", code);
 	return NULL;
