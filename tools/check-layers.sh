@@ -3,23 +3,21 @@
 #
 #   input -> front end -> facts -> rules -> reporters -> cli
 #
-# Bottom to top (a folder may use the ones before it, never one after it):
+# Bottom to top; a folder may include and call only the folders before it
+# (the same order as docs/architecture.md, and LAYERS below):
 #
 #   analyzer/base      string builder, arena
-#   analyzer/core      diagnostics (rule ids: build/gen/rule_ids.h, made from
-#                      rules/rules.def), unit, facts, target, paths
+#   analyzer/core      units, diagnostics (rule ids: build/gen/rule_ids.h,
+#                      made from rules/rules.def), facts, target, paths
 #   analyzer/types     C/BTF/DWARF types, tracepoint formats
 #   analyzer/script    bpftrace lexer, parser, semantic analysis
 #   analyzer/stack     liveness, call chains, slot provenance/attribution
 #   analyzer/object    BPF ELF objects -> facts (frames, calls, counting loops)
-#   analyzer/maps      what the target kernel offers for maps
+#   analyzer/maps      map facts, what the target kernel offers for maps
 #   analyzer/llvm      IR loading, optimiser, BPF backend, compile -> facts
 #   analyzer/codegen   model of bpftrace's code generation (LLVM-C IR builder)
-#   rules              one file per rule; reads the facts (core, stack, the
-#                      script's semantic analysis, maps), nothing that opens
-#                      an input again
-#   analyzer/frontend  per-kind front ends and their table; they ask the rule
-#                      table which facts are wanted (bc_rule.needs_stack_facts)
+#   analyzer/frontend  per-kind front ends and their table
+#   rules              one file per rule; reads the facts, never the input
 #   analyzer/driver    runs front ends and rules, suppressions
 #   analyzer/fix       applies fixes
 #   reporters          one file per output format
@@ -33,7 +31,9 @@
 #       comments are not looked at);
 #   (c) the folder graph (quoted #includes, plus undefined symbols of one
 #       folder's objects that another folder's objects define, from nm) has
-#       a cycle; each cycle is printed with one example per arrow.
+#       a cycle; each cycle is printed with one example per arrow;
+#   (d) an arrow of that graph points up the order above, or a folder is
+#       missing from it.
 # The symbol checks read BUILD/obj/**/*.o, so run it after `make`.
 #
 #   tools/check-layers.sh [BUILD]      (default: $BUILD or build)
@@ -48,6 +48,10 @@ exec python3 - "$build" <<'EOF'
 import os, re, subprocess, sys
 
 build = sys.argv[1]
+LAYERS = ["analyzer/base", "analyzer/core", "analyzer/types", "analyzer/script",
+          "analyzer/stack", "analyzer/object", "analyzer/maps", "analyzer/llvm",
+          "analyzer/codegen", "analyzer/frontend", "rules", "analyzer/driver",
+          "analyzer/fix", "reporters", "cli"]
 TOP = ["analyzer", "rules", "reporters", "cli"]
 LOWER = ("analyzer/", "rules/", "reporters/")
 
@@ -236,6 +240,15 @@ for comp in sccs:
         errors.append("folder cycle: " + " -> ".join(cyc))
         for a, b in zip(cyc, cyc[1:]):
             errors.append(f"    {a} -> {b}: {edges[(a, b)]}")
+
+# arrows up the layers
+rank = {f: i for i, f in enumerate(LAYERS)}
+for f in folders:
+    if f not in rank:
+        errors.append(f"{f}/: not in the layer order (add it to LAYERS and the header)")
+for (a, b), why in sorted(edges.items()):
+    if a in rank and b in rank and rank[a] < rank[b] and not (b == "cli" and a != "cli"):
+        errors.append(f"{a} -> {b} points up the layers: {why}")
 
 for e in errors:
     print("check-layers: " + e)
