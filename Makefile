@@ -108,7 +108,7 @@ RULE_CASE_OBJS := $(RULE_CASE_SRCS:tests/rules/%.bpf.c=$(BUILD)/rules/%.bpf.o)
 
 FUZZ_SRCS := $(wildcard fuzz/fuzz_*.c)
 
-.PHONY: all deps test unit-test golden-test fixtures demo bench fuzz fuzz-run install clean check-docs
+.PHONY: all deps test unit-test golden-test fixtures demo bench fuzz fuzz-run install clean check-docs check-layers
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/bpfcheck
@@ -123,6 +123,11 @@ $(BUILD)/gen/rule_docs.c: $(RULE_DOCS) tools/embed-docs.sh
 	@mkdir -p $(dir $@)
 	./tools/embed-docs.sh $@ $(RULE_DOCS)
 $(BUILD)/obj/reporters/rule_docs.o: $(BUILD)/gen/rule_docs.c
+
+# The rule ids of analyzer/core, from rules/rules.def (see analyzer/core/rule_id.h).
+$(BUILD)/gen/rule_ids.h: rules/rules.def tools/gen-rule-ids.sh
+	./tools/gen-rule-ids.sh rules/rules.def $@
+$(LIB_OBJS) $(MAIN_OBJS) $(TEST_SUPPORT_OBJS) $(TEST_BINS): | $(BUILD)/gen/rule_ids.h
 
 $(BUILD)/libbpfcheck.a: $(LIB_OBJS)
 	@rm -f $@
@@ -156,13 +161,23 @@ $(BUILD)/examples/%.bpf.o: examples/%.bpf.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) $$(sed -n 's|^// CFLAGS: ||p' $<) -c $< -o $@
 
-fixtures: $(FIXTURE_OBJS) $(EXAMPLE_OBJS) $(RULE_CASE_OBJS)
+# A fixture as LLVM IR, for the IR front end's tests.
+FIXTURE_IRS := $(BUILD)/fixtures/count_loops.ll
+$(BUILD)/fixtures/%.ll: fixtures/objects/%.bpf.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -Ifixtures/objects -S -emit-llvm -c $< -o $@
+
+fixtures: $(FIXTURE_OBJS) $(EXAMPLE_OBJS) $(RULE_CASE_OBJS) $(FIXTURE_IRS)
 
 test: all $(TEST_BINS) fixtures check-docs
 	@BUILD=$(BUILD) ./tests/run-tests.sh $(TEST_BINS)
 
 check-docs:
 	@./tests/check-docs.sh
+
+# Include and symbol arrows between folders follow the layers (see the script).
+check-layers: all
+	@./tools/check-layers.sh $(BUILD)
 
 deps:
 	@./tests/install-deps.sh

@@ -18,7 +18,7 @@ bench/extract-libbpf-tools.sh "$objs" >/dev/null
 mkdir -p "$build/bench"
 if [ ! -x "$tool" ] || [ bench/verifier_depths.c -nt "$tool" ] || [ "$build/libbpfcheck.a" -nt "$tool" ]; then
 	llvm_lib="$(llvm-config-19 --libdir)"
-	${CC:-cc} -std=gnu11 -D_GNU_SOURCE -O2 -g -I. -o "$tool" bench/verifier_depths.c \
+	${CC:-cc} -std=gnu11 -D_GNU_SOURCE -O2 -g -I. -I"$build" -o "$tool" bench/verifier_depths.c \
 		"$build/libbpfcheck.a" $(pkg-config --libs libbpf libelf libdw jansson 2>/dev/null || echo -lbpf -lelf -ldw -ljansson) -lm \
 		-L"$llvm_lib" -Wl,-rpath,"$llvm_lib" -lLLVM-19
 fi

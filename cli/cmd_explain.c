@@ -30,7 +30,8 @@ int bc_cmd_explain(struct bc_options *o)
 	}
 	if (!strcmp(o->format, "json")) {
 		json_t *j = json_pack("{s:s,s:s,s:s,s:s}", "code", r->code, "name", r->name,
-				      "severity", bc_severity_name(r->severity), "markdown", page);
+				      "severity", bc_severity_name(bc_rule_severity(r)),
+				      "markdown", page);
 
 		json_dumpf(j, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);

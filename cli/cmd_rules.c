@@ -18,7 +18,7 @@ int bc_cmd_rules(struct bc_options *o)
 
 			json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:b}", "code", r->code,
 							     "name", r->name, "severity",
-							     bc_severity_name(r->severity), "summary",
+							     bc_severity_name(bc_rule_severity(r)), "summary",
 							     r->summary, "fixable", r->fixable));
 		}
 		json_dumpf(arr, stdout, JSON_INDENT(2));
@@ -34,8 +34,9 @@ int bc_cmd_rules(struct bc_options *o)
 	for (size_t i = 0; bc_rules[i]; i++) {
 		const struct bc_rule *r = bc_rules[i];
 
-		printf("%-6s %-28s %-8s %s%s\n", r->code, r->name, bc_severity_name(r->severity),
-		       r->summary, r->fixable ? " (fixable)" : "");
+		printf("%-6s %-28s %-8s %s%s\n", r->code, r->name,
+		       bc_severity_name(bc_rule_severity(r)), r->summary,
+		       r->fixable ? " (fixable)" : "");
 	}
 	return BC_EXIT_OK;
 }

@@ -356,7 +356,7 @@ void bc_options_apply_severity(const struct bc_options *o, struct bc_diags *d)
 {
 	for (size_t i = 0; i < d->n; i++)
 		for (size_t k = 0; k < o->nr_severity; k++)
-			if (d->v[i].rule && bc_rule_matches(d->v[i].rule, o->severity[k].pattern))
+			if (bc_rule_matches(bc_rule_get(d->v[i].rule_id), o->severity[k].pattern))
 				d->v[i].severity = o->severity[k].severity;
 }
 

@@ -16,6 +16,7 @@
 #include "source.h"
 #include "../analyzer/core/unit.h"
 #include "../analyzer/fix/fix_write.h"
+#include "../rules/registry.h"
 
 /* ---- findings ---- */
 
@@ -340,7 +341,7 @@ int bc_baseline_apply(struct bc_baseline *b, const struct bc_run *run)
 		for (size_t j = 0; j < u->diags.n && !err; j++) {
 			struct bc_diag *d = &u->diags.v[j], **nl;
 
-			if (!bc_diag_reported(d) || !d->rule)
+			if (!bc_diag_reported(d))
 				continue;
 			nl = realloc(diags, (nd + 1) * sizeof(*nl));
 			if (!nl) {
@@ -349,7 +350,7 @@ int bc_baseline_apply(struct bc_baseline *b, const struct bc_run *run)
 			}
 			diags = nl;
 			diags[nd] = d;
-			err = bc_findings_add(&cur, d->rule->code, d->path ? d->path : u->display_path,
+			err = bc_findings_add(&cur, bc_rule_get(d->rule_id)->code, d->path ? d->path : u->display_path,
 					      bc_diag_fingerprint(&src, u, d), nd, cwd);
 			nd++;
 		}

@@ -142,7 +142,7 @@ uint64_t bc_diag_fingerprint(struct bc_sources *src, const struct bc_unit *u,
 			     const struct bc_diag *d)
 {
 	const char *path = d->path ? d->path : u->display_path;
-	const char *text = NULL, *rule = d->rule ? d->rule->code : "";
+	const char *text = NULL, *rule = bc_rule_get(d->rule_id)->code;
 	bool own = !d->path || same_path(u, d->path, NULL) || (u->path && !strcmp(d->path, u->path));
 	size_t len = 0;
 	uint64_t h;

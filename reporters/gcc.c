@@ -44,7 +44,7 @@ static int report(FILE *out, const struct bc_run *run)
 			if (!bc_diag_reported(d))
 				continue;
 			line(out, path, &d->span, bc_report_severity(d->severity), d->message,
-			     d->rule ? d->rule->code : NULL);
+			     bc_rule_get(d->rule_id)->code);
 			for (size_t k = 0; k < d->nr_notes; k++)
 				line(out, d->notes[k].path ? d->notes[k].path : path, &d->notes[k].span,
 				     "note", d->notes[k].message, NULL);

@@ -84,9 +84,9 @@ static void annotation(FILE *out, const char *cwd, const struct bc_unit *u,
 	fprintf(out, "::%s ", command(d->severity));
 	position(out, cwd, path, &d->span);
 	fputs(",title=", out);
-	escape(out, d->rule->code, true);
+	escape(out, bc_rule_get(d->rule_id)->code, true);
 	fputc(' ', out);
-	escape(out, d->rule->name, true);
+	escape(out, bc_rule_get(d->rule_id)->name, true);
 	fputs("::", out);
 	escape(out, d->message, false);
 	for (size_t i = 0; i < d->nr_notes; i++) {

@@ -22,6 +22,7 @@
 #include "fingerprint.h"
 #include "json_util.h"
 #include "report_common.h"
+#include "../rules/registry.h"
 #include "source.h"
 #include "../analyzer/core/unit.h"
 
@@ -43,11 +44,11 @@ static json_t *issue_json(struct bc_sources *src, struct bc_fingerprints *fps, c
 		return NULL;
 	/* unique across files too: the path goes into the hash */
 	bc_fingerprint_format(fp, sizeof(fp), bc_fingerprint_extend(h, path, strlen(path)), occ);
-	desc = bc_strdup_printf("%s: %s", d->rule->code, d->message ? d->message : "");
+	desc = bc_strdup_printf("%s: %s", bc_rule_get(d->rule_id)->code, d->message ? d->message : "");
 	if (!desc)
 		return NULL;
 	j = json_pack("{s:o, s:s, s:s, s:s, s:{s:o, s:{s:I}}}", "description", bc_json_str(desc),
-		      "check_name", d->rule->code, "fingerprint", fp, "severity",
+		      "check_name", bc_rule_get(d->rule_id)->code, "fingerprint", fp, "severity",
 		      gitlab_severity(d->severity), "location", "path", bc_json_str(path), "lines",
 		      "begin", (json_int_t)(d->span.line ? d->span.line : 1));
 	free(desc);

@@ -186,8 +186,10 @@ static json_t *diag_json(struct bc_sources *src, const struct bc_unit *u, const 
 			return NULL;
 		}
 	}
-	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:o}", "rule", d->rule->code,
-			 "name", d->rule->name, "severity", bc_report_severity(d->severity), "message",
+	const struct bc_rule *rule = bc_rule_get(d->rule_id);
+
+	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:o}", "rule", rule->code, "name",
+			 rule->name, "severity", bc_report_severity(d->severity), "message",
 			 bc_json_str(d->message), "path", bc_json_str(path), "span",
 			 bc_json_span(&d->span), "fingerprint", fp, "notes", notes, "fix",
 			 fix_json(u, d->fix));

@@ -131,7 +131,7 @@ static json_t *rule_json(const struct bc_rule *r)
 		      r->name, "shortDescription", text_json(r->summary), "fullDescription",
 		      text_json(full ? full : r->summary), "help", "text",
 		      bc_json_str(md ? md : r->summary), "markdown", bc_json_str(md ? md : r->summary),
-		      "defaultConfiguration", "level", level(r->severity));
+		      "defaultConfiguration", "level", level(bc_rule_severity(r)));
 	if (j && *BC_PROJECT_URL) {
 		snprintf(url, sizeof(url), BC_RULE_DOC_URL_FMT, BC_PROJECT_URL, r->code);
 		json_object_set_new(j, "helpUri", json_string(url));
@@ -272,10 +272,11 @@ static json_t *fixes_json(struct sarif_ctx *c, const struct bc_unit *u, const st
 static json_t *result_json(struct sarif_ctx *c, const struct bc_unit *u, const struct bc_diag *d)
 {
 	const char *path = d->path ? d->path : u->display_path;
+	const struct bc_rule *rule = bc_rule_get(d->rule_id);
 	json_t *r, *related;
 
-	r = json_pack("{s:s, s:i, s:s, s:o, s:[o]}", "ruleId", d->rule->code, "ruleIndex",
-		      bc_rule_index(d->rule), "level", level(d->severity), "message", message_json(d),
+	r = json_pack("{s:s, s:i, s:s, s:o, s:[o]}", "ruleId", rule->code, "ruleIndex",
+		      bc_rule_index(rule), "level", level(d->severity), "message", message_json(d),
 		      "locations", physical_json(c, u, path, region_json(c, u, path, &d->span)));
 	if (!r)
 		return NULL;

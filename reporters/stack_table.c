@@ -311,7 +311,7 @@ static size_t not_computed(struct table_ctx *c, const struct bc_unit *u)
 	for (size_t i = 0; i < u->diags.n; i++) {
 		const struct bc_diag *d = &u->diags.v[i];
 
-		if (d->suppressed || !d->rule || strcmp(d->rule->code, "BC205"))
+		if (d->suppressed || d->rule_id != BC_RULE_STACK_NOT_COMPUTED)
 			continue;
 		fprintf(c->out, "  line %u: ", d->span.line);
 		bc_put_safe_str(c->out, d->message);

@@ -132,7 +132,7 @@ static void diagnostic(struct text_ctx *c, const struct bc_unit *u, const struct
 {
 	const char *path = d->path ? d->path : u->display_path;
 
-	headline(c, path, &d->span, d->severity, d->message, d->rule ? d->rule->code : NULL);
+	headline(c, path, &d->span, d->severity, d->message, bc_rule_get(d->rule_id)->code);
 	excerpt(c, u, path, &d->span);
 	for (size_t i = 0; i < d->nr_notes; i++) {
 		const struct bc_note *n = &d->notes[i];

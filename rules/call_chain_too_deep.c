@@ -63,9 +63,10 @@ static int check(struct bc_rule_ctx *ctx)
 }
 
 const struct bc_rule bc_rule_call_chain_too_deep = {
+	.id = BC_RULE_CALL_CHAIN_TOO_DEEP,
 	.code = "BC202",
 	.name = "call-chain-too-deep",
-	.severity = BC_SEV_ERROR,
+	.needs_stack_facts = true,
 	.summary = "combined stack depth along a BPF-to-BPF call chain exceeds the limit",
 	.kinds = BC_RULE_ON_ALL & ~BC_RULE_ON_MANIFEST,
 	.check = check,

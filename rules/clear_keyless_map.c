@@ -120,7 +120,7 @@ static int report(const struct bc_rule_ctx *ctx, const struct bc_sema *sema,
 	struct bc_diag *d;
 
 	bc_btv_str(v, ver);
-	d = bc_diag_add(ctx->diags, ctx->rule->code, ctx->unit->display_path, &span,
+	d = bc_diag_add(ctx->diags, ctx->rule->id, ctx->unit->display_path, &span,
 			"%s(@%s) does not remove the %s @%s: bpftrace %s keeps it in %s, which "
 			"cannot drop its only element, so it is zeroed and %s '@%s: 0'",
 			fn, m->name, what, m->name, ver, backing(m->bpf_map_type),
@@ -172,9 +172,9 @@ static int check(struct bc_rule_ctx *ctx)
 }
 
 const struct bc_rule bc_rule_clear_keyless_map = {
+	.id = BC_RULE_CLEAR_KEYLESS_MAP,
 	.code = "BC302",
 	.name = "clear-keyless-map",
-	.severity = BC_SEV_WARNING,
 	.summary = "clear()/delete() on a keyless map that bpftrace keeps in an array: it is "
 		   "zeroed, not removed, and still printed at exit",
 	.kinds = BC_RULE_ON_SCRIPT,

@@ -14,19 +14,18 @@
  * Only hash-backed maps count: the kfunc returns 0 for array maps (they keep
  * no element counter), and bpftrace never uses it for them.
  *
- * Objects and IR: bpf_for_each_map_elem calls whose callback only counts
- * and whose result is the count (analyzer/object/count_loops.h), on hash
- * maps, are reported with the weak-ksym rewrite: a kernel without the kfunc
- * keeps the loop as the fallback.
+ * Objects and IR: the counting loops of the facts (bpf_for_each_map_elem
+ * calls whose callback only counts and whose result is the count; the
+ * front ends find them, analyzer/object/count_loops.h), on hash maps, are
+ * reported with the weak-ksym rewrite: a kernel without the kfunc keeps the
+ * loop as the fallback.
  */
 #include <errno.h>
 #include <linux/bpf.h>
 #include <string.h>
 
 #include "map_common.h"
-#include "../analyzer/llvm/ir_count_loops.h"
 #include "../analyzer/maps/map_kfunc.h"
-#include "../analyzer/object/count_loops.h"
 #include "../analyzer/core/target.h"
 #include "../analyzer/core/unit.h"
 
@@ -83,14 +82,14 @@ static int check_script(struct bc_rule_ctx *ctx, const struct bc_sema *sema)
 			if (u->kind != BC_MAP_USE_LEN)
 				continue;
 			if (v >= BC_BTV(0, 22, 0))
-				d = bc_diag_add(ctx->diags, ctx->rule->code, ctx->unit->display_path,
+				d = bc_diag_add(ctx->diags, ctx->rule->id, ctx->unit->display_path,
 						&u->stmt_span,
 						"len(@%s) will count @%s by visiting every element "
 						"(bpf_for_each_map_elem): the target kernel lacks the "
 						BC_KFUNC_MAP_SUM_ELEM_COUNT " kfunc (Linux 6.6+) that "
 						"bpftrace %s calls to count in O(1)", m->name, m->name, ver);
 			else
-				d = bc_diag_add(ctx->diags, ctx->rule->code, ctx->unit->display_path,
+				d = bc_diag_add(ctx->diags, ctx->rule->id, ctx->unit->display_path,
 						&u->stmt_span,
 						"len(@%s) counts @%s by visiting every element "
 						"(bpf_for_each_map_elem) in bpftrace %s; the target kernel "
@@ -133,7 +132,7 @@ static int report_loop(struct bc_rule_ctx *ctx, const struct bc_count_loop *l,
 	struct bc_diag *d;
 
 	loop_location(ctx, l, &path, &span);
-	d = bc_diag_add(ctx->diags, ctx->rule->code, path, &span,
+	d = bc_diag_add(ctx->diags, ctx->rule->id, path, &span,
 			"'%s' counts the elements of map '%s' by visiting each one "
 			"(bpf_for_each_map_elem with the counting callback '%s'); "
 			BC_KFUNC_MAP_SUM_ELEM_COUNT " returns the count in O(1)%s",
@@ -153,22 +152,15 @@ static int report_loop(struct bc_rule_ctx *ctx, const struct bc_count_loop *l,
 
 static int check_loops(struct bc_rule_ctx *ctx)
 {
-	struct bc_count_loop *v = NULL;
+	const struct bc_count_loop *v = ctx->unit->facts.count_loops;
+	size_t n = ctx->unit->facts.nr_count_loops;
 	struct bc_kfunc_avail a;
-	size_t n = 0;
 	int err;
 
-	if (ctx->unit->kind == BC_KIND_OBJECT)
-		err = bc_object_count_loops(ctx->unit, ctx->unit->data, ctx->unit->size, &v, &n);
-	else
-		err = bc_ir_count_loops(ctx->unit, &v, &n);
-	if (err)
-		return err == -ENOMEM ? err : 0;	/* the front end reported bad input */
 	err = n ? bc_map_sum_elem_count_avail(ctx->target, &a) : 0;
 	for (size_t i = 0; i < n && !err; i++)
 		if (v[i].map && bc_map_type_has_elem_count(v[i].map_type))
 			err = report_loop(ctx, &v[i], &a);
-	bc_count_loops_free(v, n);
 	return err;
 }
 
@@ -183,9 +175,9 @@ static int check(struct bc_rule_ctx *ctx)
 }
 
 const struct bc_rule bc_rule_len_kfunc = {
+	.id = BC_RULE_LEN_KFUNC,
 	.code = "BC301",
 	.name = "len-kfunc",
-	.severity = BC_SEV_NOTE,
 	.summary = "len() or a counting loop visits every map element where "
 		   "bpf_map_sum_elem_count counts in O(1), or will on a kernel without it",
 	.kinds = BC_RULE_ON_SCRIPT | BC_RULE_ON_IR | BC_RULE_ON_OBJECT,

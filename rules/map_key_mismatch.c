@@ -30,7 +30,7 @@ static int check(struct bc_rule_ctx *ctx)
 
 			if (is->kind != BC_MAP_ISSUE_KEYS)
 				continue;
-			d = bc_diag_add(ctx->diags, ctx->rule->code, ctx->unit->display_path,
+			d = bc_diag_add(ctx->diags, ctx->rule->id, ctx->unit->display_path,
 					&is->span, "%s", is->message);
 			if (!d)
 				return -errno;
@@ -51,9 +51,9 @@ static int check(struct bc_rule_ctx *ctx)
 }
 
 const struct bc_rule bc_rule_map_key_mismatch = {
+	.id = BC_RULE_MAP_KEY_MISMATCH,
 	.code = "BC304",
 	.name = "map-key-mismatch",
-	.severity = BC_SEV_ERROR,
 	.summary = "a map is used with a different number of keys or different key types",
 	.kinds = BC_RULE_ON_SCRIPT,
 	.check = check,

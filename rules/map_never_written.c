@@ -59,11 +59,11 @@ static int report(struct bc_rule_ctx *ctx, const struct bc_sema *sema, const str
 		return 0;
 	bc_btv_str(bc_sema_version(sema), ver);
 	if (refused)
-		d = bc_diag_add(ctx->diags, ctx->rule->code, ctx->unit->display_path, &first->span,
+		d = bc_diag_add(ctx->diags, ctx->rule->id, ctx->unit->display_path, &first->span,
 				"map @%s is read but never written anywhere in the script; "
 				"bpftrace %s refuses it: %s", m->name, ver, refused->message);
 	else
-		d = bc_diag_add(ctx->diags, ctx->rule->code, ctx->unit->display_path, &first->span,
+		d = bc_diag_add(ctx->diags, ctx->rule->id, ctx->unit->display_path, &first->span,
 				"map @%s is read but never written anywhere in the script: "
 				"it is always empty", m->name);
 	if (!d)
@@ -108,9 +108,9 @@ static int check(struct bc_rule_ctx *ctx)
 }
 
 const struct bc_rule bc_rule_map_never_written = {
+	.id = BC_RULE_MAP_NEVER_WRITTEN,
 	.code = "BC303",
 	.name = "map-never-written",
-	.severity = BC_SEV_WARNING,
 	.summary = "a map is read, printed or cleared but never written anywhere in the script",
 	.kinds = BC_RULE_ON_SCRIPT,
 	.check = check,

@@ -41,10 +41,10 @@ static int check(struct bc_rule_ctx *ctx)
 			if (is->kind != BC_MAP_ISSUE_VALUE)
 				continue;
 			if (names_map(is->message, m->name))
-				d = bc_diag_add(ctx->diags, ctx->rule->code, ctx->unit->display_path,
+				d = bc_diag_add(ctx->diags, ctx->rule->id, ctx->unit->display_path,
 						&is->span, "%s", is->message);
 			else
-				d = bc_diag_add(ctx->diags, ctx->rule->code, ctx->unit->display_path,
+				d = bc_diag_add(ctx->diags, ctx->rule->id, ctx->unit->display_path,
 						&is->span, "@%s: %s", m->name, is->message);
 			if (!d)
 				return -errno;
@@ -59,9 +59,9 @@ static int check(struct bc_rule_ctx *ctx)
 }
 
 const struct bc_rule bc_rule_map_value_mismatch = {
+	.id = BC_RULE_MAP_VALUE_MISMATCH,
 	.code = "BC305",
 	.name = "map-value-mismatch",
-	.severity = BC_SEV_ERROR,
 	.summary = "a map is written with a value whose type does not match what it already holds",
 	.kinds = BC_RULE_ON_SCRIPT,
 	.check = check,

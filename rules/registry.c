@@ -6,11 +6,11 @@
 
 #include "registry.h"
 
-const struct bc_rule *const bc_rules[] = {
-#define BC_RULE(sym) &sym,
+const struct bc_rule *const bc_rules[BC_NR_RULE_IDS + 1] = {
+#define BC_RULE(id, sym, severity) [BC_RULE_##id] = &sym,
 #include "rules.def"
 #undef BC_RULE
-	NULL,
+	[BC_NR_RULE_IDS] = NULL,
 };
 
 size_t bc_rules_count(void)

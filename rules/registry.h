@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The rule registry. Each rule lives in its own file (rules/<name>.c) and
- * defines one `const struct bc_rule`; rules/rules.def lists them, and
- * docs/rules/<CODE>.md is the page `bpfcheck explain` shows.
+ * defines one `const struct bc_rule`; rules/rules.def lists them with their
+ * ids (enum bc_rule_id, analyzer/core/rule_id.h) and default severities,
+ * and docs/rules/<CODE>.md is the page `bpfcheck explain` shows.
  */
 #ifndef BC_RULES_REGISTRY_H
 #define BC_RULES_REGISTRY_H
@@ -35,24 +36,39 @@ enum {
 };
 
 struct bc_rule {
+	enum bc_rule_id id;		/* its line in rules.def */
 	const char *code;		/* "BC201": stable forever */
 	const char *name;		/* "stack-limit-exceeded" */
-	enum bc_severity severity;	/* default */
 	const char *summary;		/* one line, for `rules`, SARIF shortDescription */
 	unsigned kinds;			/* BC_RULE_ON_* */
 	bool fixable;
+	/* reads the stack facts of scripts: without such a rule enabled, the
+	 * script front end skips code generation and the backend */
+	bool needs_stack_facts;
 	/* Runs the check; NULL for rules reported by an analysis pass itself
 	 * (syntax errors, ...). 0 or a negative errno (an internal failure). */
 	int (*check)(struct bc_rule_ctx *ctx);
 };
 
-#define BC_RULE(sym) extern const struct bc_rule sym;
+#define BC_RULE(id, sym, severity) extern const struct bc_rule sym;
 #include "rules.def"
 #undef BC_RULE
 
-/* All rules in code order; NULL-terminated. */
+/* All rules in code order, indexed by enum bc_rule_id; NULL-terminated. */
 extern const struct bc_rule *const bc_rules[];
 size_t bc_rules_count(void);
+
+/* The rule with id ID (a finding's diag->rule_id). */
+static inline const struct bc_rule *bc_rule_get(enum bc_rule_id id)
+{
+	return bc_rules[id];
+}
+
+/* Its severity unless the configuration changes it (from rules.def). */
+static inline enum bc_severity bc_rule_severity(const struct bc_rule *r)
+{
+	return bc_rule_default_severity(r->id);
+}
 /* By code ("BC201", case-insensitive) or name. NULL when unknown. */
 const struct bc_rule *bc_rule_find(const char *code_or_name);
 /* Code, name or glob ("BC2*", "stack-*", "all") matches the rule. */

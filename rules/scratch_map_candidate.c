@@ -62,7 +62,7 @@ static int saving_note(struct bc_rule_ctx *ctx, const struct bc_func *f,
 	if (!what)
 		return -ENOMEM;
 	bc_origin_location(ctx, f, g, &path, &span);
-	d = bc_diag_add(ctx->diags, ctx->rule->code, path, &span,
+	d = bc_diag_add(ctx->diags, ctx->rule->id, path, &span,
 			"moving %s%s to scratch storage would save %llu of the %llu slot bytes at the peak of '%s' (frame %u, about %u after)",
 			what, copies ? (copies == 1 ? " and its copy" : " and its copies") : "",
 			(unsigned long long)saved, (unsigned long long)peak, f->name, f->frame_bytes,
@@ -199,9 +199,10 @@ static int check(struct bc_rule_ctx *ctx)
 }
 
 const struct bc_rule bc_rule_scratch_map_candidate = {
+	.id = BC_RULE_SCRATCH_MAP_CANDIDATE,
 	.code = "BC211",
 	.name = "scratch-map-candidate",
-	.severity = BC_SEV_NOTE,
+	.needs_stack_facts = true,
 	.summary = "stack slots that scratch storage would remove, with the bytes saved at the peak",
 	.kinds = BC_RULE_ON_SCRIPT | BC_RULE_ON_IR | BC_RULE_ON_OBJECT,
 	.check = check,

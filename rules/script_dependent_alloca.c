@@ -74,12 +74,12 @@ static int report(struct bc_rule_ctx *ctx, const struct bc_func *f,
 		return -ENOMEM;
 	bc_origin_location(ctx, f, g, &path, &span);
 	if (copies)
-		d = bc_diag_add(ctx->diags, ctx->rule->code, path, &span,
+		d = bc_diag_add(ctx->diags, ctx->rule->id, path, &span,
 				"%s is copied into %zu stack %s in '%s': %llu bytes in all, %llu live at the peak",
 				what, copies, copies == 1 ? "slot" : "slots", f->name,
 				(unsigned long long)g->bytes, (unsigned long long)g->live_bytes);
 	else
-		d = bc_diag_add(ctx->diags, ctx->rule->code, path, &span,
+		d = bc_diag_add(ctx->diags, ctx->rule->id, path, &span,
 				"%s takes %llu bytes of stack in '%s' at the peak, and its size depends on the script",
 				what, (unsigned long long)g->bytes, f->name);
 	free(what);
@@ -130,9 +130,10 @@ static int check(struct bc_rule_ctx *ctx)
 }
 
 const struct bc_rule bc_rule_script_dependent_alloca = {
+	.id = BC_RULE_SCRIPT_DEPENDENT_ALLOCA,
 	.code = "BC210",
 	.name = "script-dependent-alloca",
-	.severity = BC_SEV_WARNING,
+	.needs_stack_facts = true,
 	.summary = "bytes whose size follows the script are copied into several stack slots",
 	.kinds = BC_RULE_ON_SCRIPT | BC_RULE_ON_IR,
 	.check = check,

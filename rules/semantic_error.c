@@ -8,9 +8,9 @@
 #include "registry.h"
 
 const struct bc_rule bc_rule_semantic_error = {
+	.id = BC_RULE_SEMANTIC_ERROR,
 	.code = "BC102",
 	.name = "semantic-error",
-	.severity = BC_SEV_ERROR,
 	.summary = "what the target bpftrace would refuse: unknown function, wrong arguments, "
 		   "undefined variable",
 	.kinds = BC_RULE_ON_SCRIPT,

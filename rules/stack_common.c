@@ -53,7 +53,7 @@ struct bc_diag *bc_stack_report(struct bc_rule_ctx *ctx, const struct bc_func *f
 
 	bc_stack_func_location(ctx, f, &path, &span);
 	va_start(ap, fmt);
-	d = bc_diag_addv(ctx->diags, ctx->rule->code, path, &span, fmt, ap);
+	d = bc_diag_addv(ctx->diags, ctx->rule->id, path, &span, fmt, ap);
 	va_end(ap);
 	return d;
 }

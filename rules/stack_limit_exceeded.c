@@ -46,9 +46,10 @@ static int check(struct bc_rule_ctx *ctx)
 }
 
 const struct bc_rule bc_rule_stack_limit_exceeded = {
+	.id = BC_RULE_STACK_LIMIT_EXCEEDED,
 	.code = "BC201",
 	.name = "stack-limit-exceeded",
-	.severity = BC_SEV_ERROR,
+	.needs_stack_facts = true,
 	.summary = "a program's stack frame exceeds the limit",
 	.kinds = BC_RULE_ON_ALL & ~BC_RULE_ON_MANIFEST,
 	.check = check,

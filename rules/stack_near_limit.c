@@ -35,9 +35,10 @@ static int check(struct bc_rule_ctx *ctx)
 }
 
 const struct bc_rule bc_rule_stack_near_limit = {
+	.id = BC_RULE_STACK_NEAR_LIMIT,
 	.code = "BC204",
 	.name = "stack-near-limit",
-	.severity = BC_SEV_WARNING,
+	.needs_stack_facts = true,
 	.summary = "a program's stack use is above 80% of the limit",
 	.kinds = BC_RULE_ON_ALL & ~BC_RULE_ON_MANIFEST,
 	.check = check,

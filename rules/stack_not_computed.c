@@ -9,9 +9,10 @@
 #include "registry.h"
 
 const struct bc_rule bc_rule_stack_not_computed = {
+	.id = BC_RULE_STACK_NOT_COMPUTED,
 	.code = "BC205",
 	.name = "stack-not-computed",
-	.severity = BC_SEV_NOTE,
+	.needs_stack_facts = true,
 	.summary = "a probe has no stack figure: a construct in it is not modelled",
 	.kinds = BC_RULE_ON_SCRIPT,
 	.check = NULL,

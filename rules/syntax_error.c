@@ -7,9 +7,9 @@
 #include "registry.h"
 
 const struct bc_rule bc_rule_syntax_error = {
+	.id = BC_RULE_SYNTAX_ERROR,
 	.code = "BC100",
 	.name = "syntax-error",
-	.severity = BC_SEV_ERROR,
 	.summary = "the script does not parse",
 	.kinds = BC_RULE_ON_SCRIPT,
 	.fixable = false,

@@ -42,9 +42,10 @@ static int check(struct bc_rule_ctx *ctx)
 }
 
 const struct bc_rule bc_rule_tail_call_frame = {
+	.id = BC_RULE_TAIL_CALL_FRAME,
 	.code = "BC203",
 	.name = "tail-call-frame",
-	.severity = BC_SEV_ERROR,
+	.needs_stack_facts = true,
 	.summary = "a tail call is reached with 256 bytes or more of caller stack frames",
 	.kinds = BC_RULE_ON_ALL & ~BC_RULE_ON_MANIFEST,
 	.check = check,

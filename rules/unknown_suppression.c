@@ -7,9 +7,9 @@
 #include "registry.h"
 
 const struct bc_rule bc_rule_unknown_suppression = {
+	.id = BC_RULE_UNKNOWN_SUPPRESSION,
 	.code = "BC104",
 	.name = "unknown-suppression",
-	.severity = BC_SEV_WARNING,
 	.summary = "a suppression comment names an unknown rule or is malformed",
 	.kinds = BC_RULE_ON_SCRIPT,
 	.fixable = false,

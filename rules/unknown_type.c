@@ -7,9 +7,9 @@
 #include "registry.h"
 
 const struct bc_rule bc_rule_unknown_type = {
+	.id = BC_RULE_UNKNOWN_TYPE,
 	.code = "BC101",
 	.name = "unknown-type",
-	.severity = BC_SEV_NOTE,
 	.summary = "a type could not be resolved (no BTF/DWARF); sizes are estimates",
 	.kinds = BC_RULE_ON_SCRIPT,
 	.fixable = false,

@@ -7,9 +7,9 @@
 #include "registry.h"
 
 const struct bc_rule bc_rule_unused_suppression = {
+	.id = BC_RULE_UNUSED_SUPPRESSION,
 	.code = "BC103",
 	.name = "unused-suppression",
-	.severity = BC_SEV_WARNING,
 	.summary = "a suppression comment suppresses nothing",
 	.kinds = BC_RULE_ON_SCRIPT,
 	.fixable = true,

@@ -16,7 +16,7 @@ for f in rules/*.c; do
 		echo "check-docs: $page must start with '# $code $name'"; bad=1
 	fi
 	sym=$(grep -oE 'const struct bc_rule bc_rule_[a-z0-9_]+' "$f" | awk '{print $4}')
-	if ! grep -qx "BC_RULE($sym)" rules/rules.def; then
+	if ! grep -qE "^BC_RULE\([A-Z0-9_]+, $sym, [A-Z]+\)$" rules/rules.def; then
 		echo "check-docs: $sym ($f) is not listed in rules/rules.def"; bad=1
 	fi
 done

@@ -7,7 +7,6 @@
 
 #include "diag.h"
 #include "../base/array.h"
-#include "../../rules/registry.h"
 
 static const char *const severity_names[] = {
 	[BC_SEV_NONE] = "none",
@@ -15,6 +14,13 @@ static const char *const severity_names[] = {
 	[BC_SEV_WARNING] = "warning",
 	[BC_SEV_ERROR] = "error",
 };
+
+static const enum bc_severity default_severity[BC_NR_RULE_IDS] = BC_RULE_ID_SEVERITIES;
+
+enum bc_severity bc_rule_default_severity(enum bc_rule_id id)
+{
+	return (unsigned)id < BC_NR_RULE_IDS ? default_severity[id] : BC_SEV_NONE;
+}
 
 const char *bc_severity_name(enum bc_severity s)
 {
@@ -38,14 +44,13 @@ int bc_severity_parse(const char *s, enum bc_severity *out)
 	return 0;
 }
 
-struct bc_diag *bc_diag_addv(struct bc_diags *d, const char *code, const char *path,
+struct bc_diag *bc_diag_addv(struct bc_diags *d, enum bc_rule_id rule, const char *path,
 			     const struct bc_span *span, const char *fmt, va_list ap)
 {
-	const struct bc_rule *rule = bc_rule_find(code);
 	struct bc_diag *diag;
 
-	if (!rule) {
-		errno = ENOENT;
+	if ((unsigned)rule >= BC_NR_RULE_IDS) {
+		errno = EINVAL;
 		return NULL;
 	}
 	if (BC_GROW(d->v, d->cap, d->n + 1)) {
@@ -54,8 +59,8 @@ struct bc_diag *bc_diag_addv(struct bc_diags *d, const char *code, const char *p
 	}
 	diag = &d->v[d->n];
 	memset(diag, 0, sizeof(*diag));
-	diag->rule = rule;
-	diag->severity = rule->severity;
+	diag->rule_id = rule;
+	diag->severity = default_severity[rule];
 	diag->message = bc_strdup_vprintf(fmt, ap);
 	diag->path = path ? strdup(path) : NULL;
 	if (span)
@@ -70,14 +75,14 @@ struct bc_diag *bc_diag_addv(struct bc_diags *d, const char *code, const char *p
 	return diag;
 }
 
-struct bc_diag *bc_diag_add(struct bc_diags *d, const char *code, const char *path,
+struct bc_diag *bc_diag_add(struct bc_diags *d, enum bc_rule_id rule, const char *path,
 			    const struct bc_span *span, const char *fmt, ...)
 {
 	struct bc_diag *diag;
 	va_list ap;
 
 	va_start(ap, fmt);
-	diag = bc_diag_addv(d, code, path, span, fmt, ap);
+	diag = bc_diag_addv(d, rule, path, span, fmt, ap);
 	va_end(ap);
 	return diag;
 }
@@ -161,8 +166,8 @@ static int cmp_diag(const void *pa, const void *pb)
 		return a->span.line < b->span.line ? -1 : 1;
 	if (a->span.col != b->span.col)
 		return a->span.col < b->span.col ? -1 : 1;
-	if ((c = strcmp(a->rule->code, b->rule->code)))
-		return c;
+	if (a->rule_id != b->rule_id)	/* rules/rules.def lists them in code order */
+		return a->rule_id < b->rule_id ? -1 : 1;
 	return cmp_str(a->message, b->message);
 }
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "../base/str.h"	/* bc_strdup_printf, for callers composing messages */
+#include "rule_id.h"
 
 /*
  * A source range. Byte offsets are into the unit's data (end exclusive);
@@ -35,6 +36,8 @@ enum bc_severity {
 };
 
 const char *bc_severity_name(enum bc_severity s);
+/* Rule ID's severity unless the configuration changes it (rules/rules.def). */
+enum bc_severity bc_rule_default_severity(enum bc_rule_id id);
 /* Parses "error", "warning", "note", "never"/"none"; -EINVAL otherwise. */
 int bc_severity_parse(const char *s, enum bc_severity *out);
 
@@ -61,10 +64,8 @@ struct bc_fix {
 	size_t nr_edits;
 };
 
-struct bc_rule;
-
 struct bc_diag {
-	const struct bc_rule *rule;
+	enum bc_rule_id rule_id;	/* rules/registry.h: bc_rule_get() */
 	enum bc_severity severity;
 	char *message;
 	char *path;		/* file the span refers to */
@@ -82,15 +83,14 @@ struct bc_diags {
 };
 
 /*
- * Adds a diagnostic for rule CODE (a code such as "BC201" or a rule name).
- * The severity is the rule's default. Returns the new diagnostic, valid until
- * the next bc_diag_add on the same sink, or NULL with errno set (ENOMEM,
- * or ENOENT for an unknown rule).
+ * Adds a diagnostic for rule RULE. The severity is the rule's default.
+ * Returns the new diagnostic, valid until the next bc_diag_add on the same
+ * sink, or NULL with errno set (ENOMEM, or EINVAL for an id out of range).
  */
-struct bc_diag *bc_diag_add(struct bc_diags *d, const char *code, const char *path,
+struct bc_diag *bc_diag_add(struct bc_diags *d, enum bc_rule_id rule, const char *path,
 			    const struct bc_span *span, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
-struct bc_diag *bc_diag_addv(struct bc_diags *d, const char *code, const char *path,
+struct bc_diag *bc_diag_addv(struct bc_diags *d, enum bc_rule_id rule, const char *path,
 			     const struct bc_span *span, const char *fmt, va_list ap);
 /* Adds a note; path NULL = the diagnostic's file. 0 or -ENOMEM. */
 int bc_diag_note(struct bc_diag *diag, const char *path, const struct bc_span *span,
@@ -100,7 +100,8 @@ struct bc_fix *bc_diag_fix(struct bc_diag *diag, enum bc_fix_applicability app,
 			   const char *title);
 int bc_fix_edit(struct bc_fix *fix, const struct bc_span *span, const char *replacement);
 
-/* Stable order: path, line, column, rule code, message. */
+/* Stable order: path, line, column, rule code (ids are in code order),
+ * message. */
 void bc_diags_sort(struct bc_diags *d);
 /* Frees what one diagnostic owns (not the diagnostic itself). */
 void bc_diag_clear(struct bc_diag *diag);

@@ -44,5 +44,11 @@ void bc_facts_free(struct bc_facts *f)
 		bc_live_sets_free(fn->live_sets, fn->nr_live_sets);
 	}
 	free(f->funcs);
+	for (size_t i = 0; i < f->nr_count_loops; i++) {
+		free(f->count_loops[i].func);
+		free(f->count_loops[i].callback);
+		free(f->count_loops[i].map);
+	}
+	free(f->count_loops);
 	memset(f, 0, sizeof(*f));
 }

@@ -101,9 +101,27 @@ struct bc_func {
 	size_t nr_live_sets;
 };
 
+/*
+ * A counting loop: a bpf_for_each_map_elem call whose callback only counts,
+ * so that the call computes the number of elements of the map, as
+ * bpftrace's len() does. Found in the BPF objects of every input kind
+ * (analyzer/object/count_loops.c); the IR front end places each at its
+ * function's `define` line.
+ */
+struct bc_count_loop {
+	char *func;		/* the function that makes the call */
+	char *callback;		/* the counting callback */
+	char *map;		/* the map's name; NULL when not known */
+	int map_type;		/* enum bpf_map_type; -1 when not known */
+	bool counter;		/* the callback increments *ctx (else: the result is used) */
+	struct bc_span span;	/* in the unit's file; line 0: unknown */
+};
+
 struct bc_facts {
 	struct bc_func *funcs;
 	size_t nr_funcs;
+	struct bc_count_loop *count_loops;
+	size_t nr_count_loops;
 };
 
 void bc_facts_free(struct bc_facts *f);

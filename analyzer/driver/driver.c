@@ -35,7 +35,7 @@ static void drop_disabled(struct bc_unit *u, const struct bc_options *o)
 	size_t k = 0;
 
 	for (size_t i = 0; i < d->n; i++) {
-		if (bc_options_rule_enabled(o, d->v[i].rule))
+		if (bc_options_rule_enabled(o, bc_rule_get(d->v[i].rule_id)))
 			d->v[k++] = d->v[i];
 		else
 			bc_diag_clear(&d->v[i]);

@@ -264,16 +264,15 @@ void bc_supps_free(struct bc_supps *s)
 
 /* ---- applying ---- */
 
-static bool is_self_rule(const struct bc_rule *r)
+static bool is_self_rule(enum bc_rule_id id)
 {
-	return r && (!strcmp(r->code, "BC103") || !strcmp(r->code, "BC104"));
+	return id == BC_RULE_UNUSED_SUPPRESSION || id == BC_RULE_UNKNOWN_SUPPRESSION;
 }
 
 static bool pattern_matches_self(const char *pattern)
 {
-	const struct bc_rule *a = bc_rule_find("BC103"), *b = bc_rule_find("BC104");
-
-	return (a && bc_rule_matches(a, pattern)) || (b && bc_rule_matches(b, pattern));
+	return bc_rule_matches(bc_rule_get(BC_RULE_UNUSED_SUPPRESSION), pattern) ||
+	       bc_rule_matches(bc_rule_get(BC_RULE_UNKNOWN_SUPPRESSION), pattern);
 }
 
 /* First directive code covering RULE on LINE (line directives first). */
@@ -313,10 +312,8 @@ static bool pattern_checkable(const char *pattern, const struct bc_options *o)
 
 static bool has_syntax_error(const struct bc_unit *u)
 {
-	const struct bc_rule *r = bc_rule_find("syntax-error");
-
-	for (size_t i = 0; r && i < u->diags.n; i++)
-		if (u->diags.v[i].rule == r)
+	for (size_t i = 0; i < u->diags.n; i++)
+		if (u->diags.v[i].rule_id == BC_RULE_SYNTAX_ERROR)
 			return true;
 	return false;
 }
@@ -408,13 +405,13 @@ static int report_unused(struct bc_unit *u, const struct bc_supp *sp, const bool
 	if (err)
 		goto out;
 	if (sp->scope == BC_SUPP_FILE)
-		d = bc_diag_add(&u->diags, "BC103", u->display_path, &span,
+		d = bc_diag_add(&u->diags, BC_RULE_UNUSED_SUPPRESSION, u->display_path, &span,
 				"unused suppression: no %s finding in this file", list);
 	else if (!sp->target)
-		d = bc_diag_add(&u->diags, "BC103", u->display_path, &span,
+		d = bc_diag_add(&u->diags, BC_RULE_UNUSED_SUPPRESSION, u->display_path, &span,
 				"unused suppression: no code line follows it");
 	else
-		d = bc_diag_add(&u->diags, "BC103", u->display_path, &span,
+		d = bc_diag_add(&u->diags, BC_RULE_UNUSED_SUPPRESSION, u->display_path, &span,
 				"unused suppression: no %s finding on line %u", list, sp->target);
 	if (!d) {
 		err = -ENOMEM;
@@ -451,7 +448,8 @@ static int report_findings(struct bc_unit *u, struct bc_supps *s, const struct b
 			if (!c->known) {
 				struct bc_span span = located(u, c->start, c->end);
 
-				if (!bc_diag_add(&u->diags, "BC104", u->display_path, &span,
+				if (!bc_diag_add(&u->diags, BC_RULE_UNKNOWN_SUPPRESSION,
+						 u->display_path, &span,
 						 "unknown rule '%s' in suppression (see 'bpfcheck rules')",
 						 c->pattern))
 					return -ENOMEM;
@@ -470,8 +468,8 @@ static int report_findings(struct bc_unit *u, struct bc_supps *s, const struct b
 	for (size_t i = 0; i < s->nr_bad; i++) {
 		struct bc_span span = located(u, s->bad[i].start, s->bad[i].end);
 
-		if (!bc_diag_add(&u->diags, "BC104", u->display_path, &span, "%s",
-				 s->bad[i].message))
+		if (!bc_diag_add(&u->diags, BC_RULE_UNKNOWN_SUPPRESSION, u->display_path, &span,
+				 "%s", s->bad[i].message))
 			return -ENOMEM;
 	}
 	return 0;
@@ -492,9 +490,9 @@ int bc_suppress_apply(struct bc_unit *u, const struct bc_options *o)
 		struct bc_diag *d = &u->diags.v[i];
 		struct bc_supp_code *c;
 
-		if (d->suppressed || is_self_rule(d->rule) || !belongs_to_unit(d, u))
+		if (d->suppressed || is_self_rule(d->rule_id) || !belongs_to_unit(d, u))
 			continue;
-		c = find_cover(&s, d->rule, d->span.line, false);
+		c = find_cover(&s, bc_rule_get(d->rule_id), d->span.line, false);
 		if (c) {
 			d->suppressed = true;
 			c->used = true;
@@ -505,8 +503,9 @@ int bc_suppress_apply(struct bc_unit *u, const struct bc_options *o)
 	/* the reports about directives yield only to file directives */
 	for (size_t i = first_new; !err && i < u->diags.n; i++) {
 		struct bc_diag *d = &u->diags.v[i];
-		struct bc_supp_code *c = find_cover(&s, d->rule, d->span.line, true);
+		struct bc_supp_code *c;
 
+		c = find_cover(&s, bc_rule_get(d->rule_id), d->span.line, true);
 		if (c) {
 			d->suppressed = true;
 			c->used = true;

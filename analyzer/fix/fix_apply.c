@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "fix_apply.h"
-#include "../../rules/registry.h"
 
 /* One edit, flattened, with the fix it belongs to. */
 struct flat_edit {
@@ -30,14 +29,11 @@ bool bc_fix_eligible(const struct bc_diag *d, bool unsafe)
 static int cmp_candidate(const void *pa, const void *pb)
 {
 	const struct candidate *a = pa, *b = pb;
-	int c;
 
 	if (a->first != b->first)
 		return a->first < b->first ? -1 : 1;
-	c = strcmp(a->diag->rule ? a->diag->rule->code : "",
-		   b->diag->rule ? b->diag->rule->code : "");
-	if (c)
-		return c;
+	if (a->diag->rule_id != b->diag->rule_id)	/* ids are in code order */
+		return a->diag->rule_id < b->diag->rule_id ? -1 : 1;
 	return a->index < b->index ? -1 : a->index > b->index;
 }
 

@@ -5,15 +5,13 @@
 
 #include "fix_apply.h"
 #include "fix_loop.h"
-#include "../../rules/registry.h"
 
 static size_t count_syntax_errors(const struct bc_unit *u)
 {
-	const struct bc_rule *syntax = bc_rule_find("syntax-error");
 	size_t n = 0;
 
-	for (size_t i = 0; syntax && i < u->diags.n; i++)
-		n += u->diags.v[i].rule == syntax;
+	for (size_t i = 0; i < u->diags.n; i++)
+		n += u->diags.v[i].rule_id == BC_RULE_SYNTAX_ERROR;
 	return n;
 }
 

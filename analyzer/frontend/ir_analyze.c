@@ -183,6 +183,19 @@ static int analyze_functions(struct bc_unit *u, LLVMModuleRef m, bool bpftrace,
 	return err;
 }
 
+/* The counting loops found in the object, at their function's `define`
+ * line (when the IR is textual). */
+static void locate_count_loops(struct bc_unit *u)
+{
+	for (size_t i = 0; i < u->facts.nr_count_loops; i++) {
+		struct bc_count_loop *l = &u->facts.count_loops[i];
+		struct bc_span sp;
+
+		if (!bc_ir_locate_function(u, l->func, &sp))
+			l->span = sp;
+	}
+}
+
 int bc_ir_analyze_ex(struct bc_unit *u, const struct bc_target *t,
 		     const struct bc_ir_options *o, struct bc_ir_stats *stats)
 {
@@ -225,6 +238,7 @@ int bc_ir_analyze_ex(struct bc_unit *u, const struct bc_target *t,
 		goto out;
 	}
 	err = bc_compile_emit(u, t, &b, m, fi.v, fi.n, &st.codegen_ns, &st.object_ns, &attached);
+	locate_count_loops(u);
 out:
 	if (stats)
 		*stats = st;

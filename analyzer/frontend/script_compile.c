@@ -272,8 +272,8 @@ static int probe_note(struct bc_unit *u, const struct bc_script_uncompiled *x)
 
 	if (p && p->nr_aps)
 		where = join_spans(&p->aps[0]->span, &p->aps[p->nr_aps - 1]->span);
-	d = bc_diag_add(&u->diags, "BC205", u->display_path, x->span.line ? &x->span : &where,
-			"no stack figure for %s: %s",
+	d = bc_diag_add(&u->diags, BC_RULE_STACK_NOT_COMPUTED, u->display_path,
+			x->span.line ? &x->span : &where, "no stack figure for %s: %s",
 			p && p->nr_aps ? "this probe" : "a probe", x->message);
 	if (!d)
 		return -errno;

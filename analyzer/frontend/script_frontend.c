@@ -13,12 +13,12 @@
 #include "script_frontend.h"
 #include "../script/sema.h"
 
-/* Whether a rule that reads stack facts (BC2xx) is enabled: without one,
- * code generation and the backend are skipped (`--select BC1*`). */
+/* Whether a rule that reads stack facts is enabled: without one, code
+ * generation and the backend are skipped (`--select BC1*`). */
 static bool stack_rules_enabled(const struct bc_options *o)
 {
 	for (size_t i = 0; bc_rules[i]; i++)
-		if (!strncmp(bc_rules[i]->code, "BC2", 3) && bc_options_rule_enabled(o, bc_rules[i]))
+		if (bc_rules[i]->needs_stack_facts && bc_options_rule_enabled(o, bc_rules[i]))
 			return true;
 	return false;
 }

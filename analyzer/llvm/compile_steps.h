@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The two halves of bc_compile_module (compile.h), for the parallel
- * compile (compile_split.h):
+ * The two halves of bc_compile_module (compile.h), in compile_steps.c:
+ * the serial compile (compile.c) and the parallel one (compile_split.h)
+ * are both made of them, and neither calls the other back.
  *
  *   bc_compile_to_object: one module -> optimised -> slots per function ->
  *     object. It touches nothing but the module, its context and the

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Whether the target kernel has bpf_map_sum_elem_count (see map_kfunc.h). */
 #include <errno.h>
+#include <linux/bpf.h>
 #include <string.h>
 
 #include "map_kfunc.h"
@@ -37,4 +38,10 @@ int bc_map_sum_elem_count_avail(const struct bc_target *t, struct bc_kfunc_avail
 	}
 	out->has = bc_target_has_map_sum_elem_count(t);
 	return 0;
+}
+
+bool bc_map_type_has_elem_count(int t)
+{
+	return t == BPF_MAP_TYPE_HASH || t == BPF_MAP_TYPE_PERCPU_HASH ||
+	       t == BPF_MAP_TYPE_LRU_HASH || t == BPF_MAP_TYPE_LRU_PERCPU_HASH;
 }

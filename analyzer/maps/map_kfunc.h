@@ -29,4 +29,8 @@ struct bc_kfunc_avail {
  */
 int bc_map_sum_elem_count_avail(const struct bc_target *t, struct bc_kfunc_avail *out);
 
+/* Whether bpf_map_sum_elem_count counts maps of TYPE (enum bpf_map_type):
+ * hash maps keep counters. */
+bool bc_map_type_has_elem_count(int map_type);
+
 #endif

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Counting loops in BPF objects (see count_loops.h). A call of helper 164
+ * Counting loops in BPF objects (see count_loops.h), into the facts. A call of helper 164
  * whose r2 is loaded with a callback address (ld_imm64 of a function) and
  * whose r1 with a map (a relocation against a symbol of ".maps"); the
  * callback, straight-line code, may only load *(ctx + off), add 1, store it
@@ -17,23 +17,7 @@
 
 #include "count_loops.h"
 #include "obj_model.h"
-
-bool bc_map_type_has_elem_count(int t)
-{
-	return t == BPF_MAP_TYPE_HASH || t == BPF_MAP_TYPE_PERCPU_HASH ||
-	       t == BPF_MAP_TYPE_LRU_HASH || t == BPF_MAP_TYPE_LRU_PERCPU_HASH;
-}
-
-void bc_count_loops_free(struct bc_count_loop *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].func);
-		free(v[i].callback);
-		free(v[i].map);
-		free(v[i].path);
-	}
-	free(v);
-}
+#include "../core/facts.h"
 
 /* ---- the callback ---- */
 
@@ -220,9 +204,13 @@ static struct btf *object_btf(const struct bc_obj *o)
 	return NULL;
 }
 
-static int scan(struct bc_obj *o, struct btf *btf, struct bc_count_loop **out, size_t *nr)
+int bc_obj_count_loops(const struct bc_obj *o, struct bc_facts *facts)
 {
-	for (size_t fi = 0; fi < o->nr_funcs; fi++) {
+	struct btf *btf = NULL;
+	bool btf_read = false;
+	int err = 0;
+
+	for (size_t fi = 0; fi < o->nr_funcs && !err; fi++) {
 		const struct bc_obj_func *f = &o->funcs[fi];
 
 		for (uint32_t i = f->start; i < f->end; i++) {
@@ -247,50 +235,30 @@ static int scan(struct bc_obj *o, struct btf *btf, struct bc_count_loop **out, s
 			cb = &o->funcs[ci];
 			if (!counting_callback(o, cb, &counter) || (!counter && !result_used(o, f, i)))
 				continue;
-			v = realloc(*out, (*nr + 1) * sizeof(*v));
-			if (!v)
-				return -ENOMEM;
-			*out = v;
-			l = &v[*nr];
+			if (!btf_read) {	/* the map types: read once, when needed */
+				btf = object_btf(o);
+				btf_read = true;
+			}
+			v = realloc(facts->count_loops, (facts->nr_count_loops + 1) * sizeof(*v));
+			if (!v) {
+				err = -ENOMEM;
+				break;
+			}
+			facts->count_loops = v;
+			l = &v[facts->nr_count_loops];
 			memset(l, 0, sizeof(*l));
 			l->func = func_name(o, f);
 			l->callback = func_name(o, cb);
 			l->map = map_name(o, f, i) ? strdup(map_name(o, f, i)) : NULL;
 			l->map_type = map_type(btf, l->map);
 			l->counter = counter;
-			(*nr)++;
-			if (!l->func || !l->callback)
-				return -ENOMEM;
+			facts->nr_count_loops++;
+			if (!l->func || !l->callback) {
+				err = -ENOMEM;
+				break;
+			}
 		}
 	}
-	return 0;
-}
-
-int bc_object_count_loops(struct bc_unit *u, const void *data, size_t size,
-			  struct bc_count_loop **out, size_t *nr)
-{
-	struct btf *btf = NULL;
-	struct bc_obj o;
-	int err;
-
-	*out = NULL;
-	*nr = 0;
-	memset(&o, 0, sizeof(o));
-	err = bc_elf_image_open(&o.img, u, data, size);
-	if (!err)
-		err = bc_obj_scan_refs(&o, u);
-	if (!err)
-		err = bc_obj_find_funcs(&o, u);
-	if (!err) {
-		btf = object_btf(&o);
-		err = scan(&o, btf, out, nr);
-	}
 	btf__free(btf);
-	bc_obj_free(&o);
-	if (err) {
-		bc_count_loops_free(*out, *nr);
-		*out = NULL;
-		*nr = 0;
-	}
 	return err;
 }

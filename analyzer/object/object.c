@@ -2,8 +2,9 @@
 /*
  * BPF ELF object analysis: ELF (elf_image.c) -> references between
  * instructions (code_refs.c) -> functions (funcs.c) -> per-function stack
- * depth (frame_depth.c) -> source locations (src_lines.c) -> bc_facts, then
- * the kernel's call-chain model (analyzer/stack/chain.c).
+ * depth (frame_depth.c) -> source locations (src_lines.c) -> bc_facts, with
+ * the counting loops (count_loops.c), then the kernel's call-chain model
+ * (analyzer/stack/chain.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "object.h"
+#include "count_loops.h"
 #include "../core/paths.h"
 #include "obj_model.h"
 #include "prog_type.h"
@@ -133,6 +135,8 @@ int bc_object_analyze(struct bc_unit *u, const void *data, size_t size,
 	if (!err && bc_src_index_build(&src, o.img.elf))
 		err = bc_unit_fail(u, -ENOMEM, NULL, "out of memory");
 	if (!err && append_facts(u, &o, &src))
+		err = bc_unit_fail(u, -ENOMEM, NULL, "out of memory");
+	if (!err && bc_obj_count_loops(&o, &u->facts))
 		err = bc_unit_fail(u, -ENOMEM, NULL, "out of memory");
 	if (!err && bc_stack_chains(&u->facts, t))
 		err = bc_unit_fail(u, -ENOMEM, NULL, "out of memory");

@@ -109,13 +109,13 @@ static void report(struct parser *p, uint32_t start, uint32_t end, const char *m
 	p->nr_seen++;
 
 	sp = mkspan(p, start, end);
-	if (!bc_diag_add(&p->u->diags, "BC100", p->u->display_path, &sp, "%s", msg) &&
+	if (!bc_diag_add(&p->u->diags, BC_RULE_SYNTAX_ERROR, p->u->display_path, &sp, "%s", msg) &&
 	    errno == ENOMEM)
 		longjmp(p->oom, 1);
 	p->s->nr_errors++;
 	if (p->s->nr_errors >= p->max_errors) {
 		sp = mkspan(p, end, end);
-		bc_diag_add(&p->u->diags, "BC100", p->u->display_path, &sp,
+		bc_diag_add(&p->u->diags, BC_RULE_SYNTAX_ERROR, p->u->display_path, &sp,
 			    "too many errors (%u), stopping", p->s->nr_errors);
 		p->s->nr_errors++;
 		p->fatal = true;
@@ -1139,7 +1139,7 @@ int bc_script_parse(struct bc_unit *u, const struct bc_parse_opts *opts, struct 
 		struct bc_span sp = { 0 };
 
 		bc_unit_locate(u, &sp);
-		bc_diag_add(&u->diags, "BC100", u->display_path, &sp,
+		bc_diag_add(&u->diags, BC_RULE_SYNTAX_ERROR, u->display_path, &sp,
 			    "script too large (%zu bytes; the limit is %zu)", u->size, max_size);
 		s->nr_errors = 1;
 		s->arena = a;

@@ -65,23 +65,23 @@ void sema_oom(struct sema_ctx *c)
 }
 
 /* One diagnostic per (span, rule): a construct analysed twice reports once. */
-static bool seen(struct sema_ctx *c, const struct bc_span *sp, char code)
+static bool seen(struct sema_ctx *c, const struct bc_span *sp, enum bc_rule_id rule)
 {
 	uint32_t a = sp ? sp->start : 0, b = sp ? sp->end : 0;
 
 	for (size_t i = 0; i < c->nr_seen; i++)
-		if (c->seen[i].start == a && c->seen[i].end == b && c->seen[i].code == code)
+		if (c->seen[i].start == a && c->seen[i].end == b && c->seen[i].rule == rule)
 			return true;
 	if (BC_GROW(c->seen, c->cap_seen, c->nr_seen + 1))
 		return false;
 	c->seen[c->nr_seen].start = a;
 	c->seen[c->nr_seen].end = b;
-	c->seen[c->nr_seen].code = code;
+	c->seen[c->nr_seen].rule = rule;
 	c->nr_seen++;
 	return false;
 }
 
-static void report(struct sema_ctx *c, const char *code, const struct bc_span *sp,
+static void report(struct sema_ctx *c, enum bc_rule_id rule, const struct bc_span *sp,
 		   const char *fmt, va_list ap)
 {
 	struct bc_span span = { 0 };
@@ -91,11 +91,11 @@ static void report(struct sema_ctx *c, const char *code, const struct bc_span *s
 		if (!span.line && span.end > span.start)
 			bc_unit_locate(c->u, &span);
 	}
-	if (c->o->no_diags || seen(c, sp, code[4]))
+	if (c->o->no_diags || seen(c, sp, rule))
 		return;
-	if (!bc_diag_addv(&c->u->diags, code, c->u->display_path, &span, fmt, ap))
+	if (!bc_diag_addv(&c->u->diags, rule, c->u->display_path, &span, fmt, ap))
 		sema_oom(c);
-	if (code[4] == '2')
+	if (rule == BC_RULE_SEMANTIC_ERROR)
 		c->r->nr_errors++;
 	else
 		c->r->nr_guesses++;
@@ -108,7 +108,7 @@ void sema_error(struct sema_ctx *c, const struct bc_span *sp, const char *fmt, .
 	if (!c->final)
 		return;
 	va_start(ap, fmt);
-	report(c, "BC102", sp, fmt, ap);
+	report(c, BC_RULE_SEMANTIC_ERROR, sp, fmt, ap);
 	va_end(ap);
 }
 
@@ -119,7 +119,7 @@ void sema_guess(struct sema_ctx *c, const struct bc_span *sp, const char *fmt, .
 	if (!c->final)
 		return;
 	va_start(ap, fmt);
-	report(c, "BC101", sp, fmt, ap);
+	report(c, BC_RULE_UNKNOWN_TYPE, sp, fmt, ap);
 	va_end(ap);
 }
 

@@ -122,8 +122,8 @@ struct sema_ctx {
 	const char *func;
 	int func_arg;
 	bool in_str_call;		/* inside str(): $N is a string */
-	/* spans already reported (one diagnostic per span and code) */
-	struct { uint32_t start, end; char code; } *seen;
+	/* spans already reported (one diagnostic per span and rule) */
+	struct { uint32_t start, end; enum bc_rule_id rule; } *seen;
 	size_t nr_seen, cap_seen;
 	int err;			/* first internal failure (-ENOMEM) */
 };

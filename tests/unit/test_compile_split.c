@@ -120,7 +120,7 @@ static bool same_facts(const char *what, const struct fx *a, const struct fx *b)
 		}
 	}
 	for (size_t i = 0; i < a->u.diags.n; i++)
-		if (strcmp(a->u.diags.v[i].rule->code, b->u.diags.v[i].rule->code) ||
+		if (a->u.diags.v[i].rule_id != b->u.diags.v[i].rule_id ||
 		    !same_str(a->u.diags.v[i].message, b->u.diags.v[i].message)) {
 			print_error("%s: finding %zu: %s vs %s\n", what, i, a->u.diags.v[i].message,
 				    b->u.diags.v[i].message);

@@ -231,9 +231,9 @@ static void test_parse_values_and_origins(void **state)
 	{
 		struct bc_diags d = { 0 };
 
-		bc_diag_add(&d, "BC201", "x", NULL, "a");
-		bc_diag_add(&d, "BC204", "x", NULL, "b");
-		bc_diag_add(&d, "BC103", "x", NULL, "c");
+		bc_diag_add(&d, BC_RULE_STACK_LIMIT_EXCEEDED, "x", NULL, "a");
+		bc_diag_add(&d, BC_RULE_STACK_NEAR_LIMIT, "x", NULL, "b");
+		bc_diag_add(&d, BC_RULE_UNUSED_SUPPRESSION, "x", NULL, "c");
 		bc_options_apply_severity(&o, &d);
 		assert_int_equal(d.v[0].severity, BC_SEV_ERROR);
 		assert_int_equal(d.v[1].severity, BC_SEV_NOTE);

@@ -23,10 +23,10 @@ static void test_diag_add_note_fix(void **state)
 	struct bc_diag *diag;
 	struct bc_fix *fix;
 
-	diag = bc_diag_add(&d, "BC201", "a.bt", &sp, "needs %d bytes", 600);
+	diag = bc_diag_add(&d, BC_RULE_STACK_LIMIT_EXCEEDED, "a.bt", &sp, "needs %d bytes", 600);
 	assert_non_null(diag);
 	assert_string_equal(diag->message, "needs 600 bytes");
-	assert_string_equal(diag->rule->code, "BC201");
+	assert_string_equal(bc_rule_get(diag->rule_id)->code, "BC201");
 	assert_int_equal(diag->severity, BC_SEV_ERROR);
 	assert_int_equal(bc_diag_note(diag, NULL, &sp, "slot %s", "@a_key"), 0);
 	assert_int_equal(diag->nr_notes, 1);
@@ -35,11 +35,13 @@ static void test_diag_add_note_fix(void **state)
 	assert_ptr_equal(bc_diag_fix(diag, BC_FIX_SAFE, "other"), fix);
 	assert_int_equal(bc_fix_edit(fix, &sp, "x"), 0);
 	assert_int_equal(fix->nr_edits, 1);
-	/* by name works too; unknown rules are refused */
-	assert_non_null(bc_diag_add(&d, "stack-near-limit", "a.bt", NULL, "m"));
+	/* each rule's default severity; ids out of range are refused */
+	diag = bc_diag_add(&d, BC_RULE_STACK_NEAR_LIMIT, "a.bt", NULL, "m");
+	assert_non_null(diag);
+	assert_int_equal(diag->severity, BC_SEV_WARNING);
 	errno = 0;
-	assert_null(bc_diag_add(&d, "BC999", "a.bt", NULL, "m"));
-	assert_int_equal(errno, ENOENT);
+	assert_null(bc_diag_add(&d, BC_NR_RULE_IDS, "a.bt", NULL, "m"));
+	assert_int_equal(errno, EINVAL);
 	assert_int_equal(d.n, 2);
 	bc_diags_free(&d);
 	assert_int_equal(d.n, 0);
@@ -51,10 +53,10 @@ static void test_diag_sort(void **state)
 	struct bc_span l5 = { .line = 5, .col = 1 }, l2 = { .line = 2, .col = 9 },
 		       l2b = { .line = 2, .col = 3 };
 
-	bc_diag_add(&d, "BC204", "b.bt", &l2, "x");
-	bc_diag_add(&d, "BC201", "a.bt", &l5, "y");
-	bc_diag_add(&d, "BC202", "a.bt", &l2, "z");
-	bc_diag_add(&d, "BC201", "a.bt", &l2b, "w");
+	bc_diag_add(&d, BC_RULE_STACK_NEAR_LIMIT, "b.bt", &l2, "x");
+	bc_diag_add(&d, BC_RULE_STACK_LIMIT_EXCEEDED, "a.bt", &l5, "y");
+	bc_diag_add(&d, BC_RULE_CALL_CHAIN_TOO_DEEP, "a.bt", &l2, "z");
+	bc_diag_add(&d, BC_RULE_STACK_LIMIT_EXCEEDED, "a.bt", &l2b, "w");
 	bc_diags_sort(&d);
 	assert_string_equal(d.v[0].message, "w");
 	assert_string_equal(d.v[1].message, "z");
@@ -191,6 +193,31 @@ static void test_unit_fail_keeps_first(void **state)
 	bc_unit_free(&u);
 }
 
+/* rules.def, the rule files and the ids agree: bc_rules[] is indexed by
+ * id, in code order (diagnostics sort by id), and a finding added by id
+ * gets that rule's default severity. */
+static void test_rule_ids(void **state)
+{
+	(void)state;
+	assert_int_equal(bc_rules_count(), BC_NR_RULE_IDS);
+	for (size_t i = 0; i < BC_NR_RULE_IDS; i++) {
+		const struct bc_rule *r = bc_rule_get((enum bc_rule_id)i);
+		struct bc_diags d = { 0 };
+		struct bc_diag *diag;
+
+		assert_non_null(r);
+		assert_int_equal(r->id, i);
+		if (i)
+			assert_true(strcmp(bc_rules[i - 1]->code, r->code) < 0);
+		assert_int_not_equal(bc_rule_severity(r), BC_SEV_NONE);
+		diag = bc_diag_add(&d, r->id, "a.bt", NULL, "m");
+		assert_non_null(diag);
+		assert_int_equal(diag->severity, bc_rule_severity(r));
+		bc_diags_free(&d);
+	}
+	assert_null(bc_rules[BC_NR_RULE_IDS]);
+}
+
 static void test_registry(void **state)
 {
 	const struct bc_rule *r = bc_rule_find("bc201");
@@ -229,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_unit_mem_and_lines),
 		cmocka_unit_test(test_unit_failures),
 		cmocka_unit_test(test_unit_fail_keeps_first),
+		cmocka_unit_test(test_rule_ids),
 		cmocka_unit_test(test_registry),
 	};
 

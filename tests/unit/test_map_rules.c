@@ -71,7 +71,7 @@ static size_t count(const struct bc_unit *u, const char *code)
 	size_t n = 0;
 
 	for (size_t i = 0; i < u->diags.n; i++)
-		if (u->diags.v[i].rule && !strcmp(u->diags.v[i].rule->code, code))
+		if (!strcmp(bc_rule_get(u->diags.v[i].rule_id)->code, code))
 			n++;
 	return n;
 }
@@ -80,7 +80,7 @@ static size_t count(const struct bc_unit *u, const char *code)
 static const struct bc_diag *nth(const struct bc_unit *u, const char *code, size_t i)
 {
 	for (size_t k = 0; k < u->diags.n; k++)
-		if (u->diags.v[k].rule && !strcmp(u->diags.v[k].rule->code, code) && !i--)
+		if (!strcmp(bc_rule_get(u->diags.v[k].rule_id)->code, code) && !i--)
 			return &u->diags.v[k];
 	fail_msg("no diagnostic %s", code);
 	return NULL;
@@ -568,6 +568,42 @@ static void test_len_object(void **state)
 	free(data);
 }
 
+/* The same loops in LLVM IR: the IR front end finds them in the object it
+ * compiles and places each at its function's `define` line. */
+static void test_len_ir(void **state)
+{
+	const struct bc_diag *d;
+	char *path = NULL;
+	struct bc_options o;
+	struct bc_unit u;
+	const char *line;
+	size_t size;
+	void *data;
+
+	(void)state;
+	assert_true(asprintf(&path, "%s/fixtures/count_loops.ll",
+			     getenv("BC_BUILD") ? getenv("BC_BUILD") : "build") > 0);
+	data = bc_test_read_file(path, &size);
+	free(path);
+	if (!data)
+		skip();	/* make fixtures */
+	lint_opts(&o, "0.17", "6.6");
+	memset(&u, 0, sizeof(u));
+	assert_int_equal(bc_unit_load_mem(&u, "count_loops.ll", data, size), 0);
+	assert_int_equal(u.kind, BC_KIND_LLVM_IR);
+	assert_int_equal(bc_analyze_unit(&u, &o), 0);
+	assert_int_equal(count(&u, "BC301"), 2);
+	d = nth(&u, "BC301", 0);
+	assert_non_null(strstr(d->message, "'count_stub' counts the elements of map 'pids'"));
+	assert_string_equal(d->path, "count_loops.ll");
+	assert_true(d->span.line > 0 && d->span.line <= u.nr_lines);
+	line = (const char *)u.data + u.line_starts[d->span.line - 1];
+	assert_true(!strncmp(line, "define ", 7) && strstr(line, "@count_stub("));
+	bc_unit_free(&u);
+	bc_options_free_settings(&o);
+	free(data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -584,6 +620,7 @@ int main(void)
 		cmocka_unit_test(test_len_matrix),
 		cmocka_unit_test(test_len_btf_decides),
 		cmocka_unit_test(test_len_object),
+		cmocka_unit_test(test_len_ir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

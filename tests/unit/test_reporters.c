@@ -205,7 +205,7 @@ static void build_script(struct bc_unit *u, const char *lead)
 
 	/* BC201 on the probe, with slot notes, a note without a span and an
 	 * unsafe fix */
-	d = bc_diag_add(&u->diags, "BC201", u->display_path, &probe,
+	d = bc_diag_add(&u->diags, BC_RULE_STACK_LIMIT_EXCEEDED, u->display_path, &probe,
 			"program '%s' needs %u bytes of stack, more than the %d-byte limit",
 			"kprobe:do_sys_openat2", 520, 512);
 	assert_non_null(d);
@@ -218,7 +218,7 @@ static void build_script(struct bc_unit *u, const char *lead)
 	assert_int_equal(bc_fix_edit(fix, &str1, "str(arg1, 32)"), 0);
 
 	/* BC204 after the non-ASCII text and the tab, with a safe insertion */
-	d = bc_diag_add(&u->diags, "BC204", u->display_path, &dollar_s,
+	d = bc_diag_add(&u->diags, BC_RULE_STACK_NEAR_LIMIT, u->display_path, &dollar_s,
 			"program '%s' uses %u of %d bytes of stack (%u%%); little room is left",
 			"kprobe:vfs_read", 440, 512, 85);
 	assert_non_null(d);
@@ -233,21 +233,21 @@ static void build_script(struct bc_unit *u, const char *lead)
 	sp.end = lastline.end;
 	bc_unit_locate(u, &sp);
 	assert_int_equal(sp.end_line, 7 + nl);
-	d = bc_diag_add(&u->diags, "BC202", u->display_path, &sp,
+	d = bc_diag_add(&u->diags, BC_RULE_CALL_CHAIN_TOO_DEEP, u->display_path, &sp,
 			"combined stack size of %u calls is %u bytes, more than the %d-byte limit", 2, 528, 512);
 	assert_non_null(d);
 	assert_int_equal(bc_diag_note(d, NULL, NULL, "chain: kprobe:do_sys_openat2 -> helper (256+272) (kernel 6.18, JIT)"), 0);
 
 	/* two findings of one rule on one line: distinct fingerprints */
 	sp = span_of(u, "count()", 0);
-	d = bc_diag_add(&u->diags, "BC204", u->display_path, &sp, "first finding on this line");
+	d = bc_diag_add(&u->diags, BC_RULE_STACK_NEAR_LIMIT, u->display_path, &sp, "first finding on this line");
 	assert_non_null(d);
 	sp = span_of(u, "comm", 0);
-	d = bc_diag_add(&u->diags, "BC204", u->display_path, &sp, "second finding on this line");
+	d = bc_diag_add(&u->diags, BC_RULE_STACK_NEAR_LIMIT, u->display_path, &sp, "second finding on this line");
 	assert_non_null(d);
 
 	/* suppressed: reported nowhere */
-	d = bc_diag_add(&u->diags, "BC203", u->display_path, &probe, "suppressed finding");
+	d = bc_diag_add(&u->diags, BC_RULE_TAIL_CALL_FRAME, u->display_path, &probe, "suppressed finding");
 	assert_non_null(d);
 	d->suppressed = true;
 }
@@ -279,12 +279,12 @@ static void build_object(struct bc_unit *u)
 	f = add_func(&u->facts, "noline", "tc", true, 24);
 
 	sp = line_span(12, 5, 12, 9);
-	d = bc_diag_add(&u->diags, "BC202", C_SOURCE, &sp,
+	d = bc_diag_add(&u->diags, BC_RULE_CALL_CHAIN_TOO_DEEP, C_SOURCE, &sp,
 			"combined stack size of %u calls is %u bytes, more than the %d-byte limit", 2, 528, 512);
 	assert_non_null(d);
 	sp = line_span(17, 9, 17, 13);
 	assert_int_equal(bc_diag_note(d, C_SOURCE, &sp, "calls 'inner' (264 bytes, 272 rounded)"), 0);
-	d = bc_diag_add(&u->diags, "BC201", u->display_path, NULL,
+	d = bc_diag_add(&u->diags, BC_RULE_STACK_LIMIT_EXCEEDED, u->display_path, NULL,
 			"program '%s' needs %u bytes of stack, more than the %d-byte limit", "noline", 600, 512);
 	assert_non_null(d);
 	assert_int_equal(bc_diag_note(d, NULL, NULL, "in section 'tc', instruction 7 reaches the deepest offset"), 0);
@@ -524,9 +524,9 @@ static void test_text_wide_characters(void **state)
 	(void)state;
 	assert_int_equal(bc_unit_load_mem(&u, "w.bt", src, strlen(src)), 0);
 	sp = span_of(&u, "$x", 0);
-	assert_non_null(bc_diag_add(&u.diags, "BC204", u.display_path, &sp, "m"));
+	assert_non_null(bc_diag_add(&u.diags, BC_RULE_STACK_NEAR_LIMIT, u.display_path, &sp, "m"));
 	sp = span_of(&u, "e\xcc\x81", 0);
-	assert_non_null(bc_diag_add(&u.diags, "BC204", u.display_path, &sp, "n"));
+	assert_non_null(bc_diag_add(&u.diags, BC_RULE_STACK_NEAR_LIMIT, u.display_path, &sp, "n"));
 	out = render("text", &run);
 	/* 'BEGIN { printf("' is 16 columns, the two CJK characters 4, a space
 	 * 1, e + U+0301 1, '"); ' 4: $x at (1-based) display column 27 */
@@ -545,7 +545,7 @@ static void test_text_terminal_safety(void **state)
 	struct bc_diag *d;
 	char *out;
 
-	d = bc_diag_add(&fx->units[0].diags, "BC204", fx->units[0].display_path, &sp,
+	d = bc_diag_add(&fx->units[0].diags, BC_RULE_STACK_NEAR_LIMIT, fx->units[0].display_path, &sp,
 			"message with \x1b]0;title\x07 in it");
 	assert_non_null(d);
 	out = render("text", &fx->run);
@@ -785,7 +785,7 @@ static void test_sarif_structure(void **state)
 			assert_non_null(strstr(jstr(r, "helpUri"), rule->code));
 		else
 			assert_null(json_object_get(r, "helpUri"));
-		assert_string_equal(jstr(r, "defaultConfiguration.level"), bc_severity_name(rule->severity));
+		assert_string_equal(jstr(r, "defaultConfiguration.level"), bc_severity_name(bc_rule_severity(rule)));
 		if (bc_rule_docs_embedded())
 			assert_true(!strncmp(jstr(r, "help.markdown"), "# ", 2));
 	}
@@ -934,7 +934,7 @@ static void test_sarif_uris(void **state)
 	paths[1] = abs_path;
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(bc_unit_load_mem(&units[i], paths[i], "BEGIN { }\n", 10), 0);
-		assert_non_null(bc_diag_add(&units[i].diags, "BC204", units[i].display_path, NULL, "m"));
+		assert_non_null(bc_diag_add(&units[i].diags, BC_RULE_STACK_NEAR_LIMIT, units[i].display_path, NULL, "m"));
 	}
 	out = render("sarif", &run);
 	root = parse(out);
@@ -967,11 +967,11 @@ static void test_github_escaping(void **state)
 
 	(void)state;
 	assert_int_equal(bc_unit_load_mem(&u, "dir,1/a:b%.bt", "x\ny\n", 4), 0);
-	d = bc_diag_add(&u.diags, "BC204", u.display_path, &sp, "50%% used: a,b\r\nnext");
+	d = bc_diag_add(&u.diags, BC_RULE_STACK_NEAR_LIMIT, u.display_path, &sp, "50%% used: a,b\r\nnext");
 	assert_non_null(d);
 	assert_int_equal(bc_diag_note(d, NULL, NULL, "chain: a -> b"), 0);
 	sp = line_span(1, 1, 2, 1);
-	assert_non_null(bc_diag_add(&u.diags, "BC201", u.display_path, &sp, "two lines"));
+	assert_non_null(bc_diag_add(&u.diags, BC_RULE_STACK_LIMIT_EXCEEDED, u.display_path, &sp, "two lines"));
 	out = render("github", &run);
 	assert_string_equal(out,
 			    "::warning file=dir%2C1/a%3Ab%25.bt,line=2,col=3,endLine=2,endColumn=7,"

@@ -226,7 +226,7 @@ static void test_bc210_copies(void **state)
 	 * not script-sized */
 	assert_int_equal(x.u.diags.n, 1);
 	d = &x.u.diags.v[0];
-	assert_string_equal(d->rule->code, "BC210");
+	assert_string_equal(bc_rule_get(d->rule_id)->code, "BC210");
 	assert_int_equal(d->span.line, 2);
 	assert_int_equal(d->span.col, 8);
 	assert_string_equal(d->message,

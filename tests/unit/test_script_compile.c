@@ -70,7 +70,7 @@ static size_t count_rule(const struct fx *x, const char *code)
 	size_t n = 0;
 
 	for (size_t i = 0; i < x->u.diags.n; i++)
-		n += !strcmp(x->u.diags.v[i].rule->code, code);
+		n += !strcmp(bc_rule_get(x->u.diags.v[i].rule_id)->code, code);
 	return n;
 }
 
@@ -130,7 +130,7 @@ static void test_unmodelled_probe(void **state)
 		assert_null(strstr(x.u.facts.funcs[i].name, "usdt"));
 	assert_int_equal(count_rule(&x, "BC205"), 1);
 	for (size_t i = 0; i < x.u.diags.n; i++)
-		if (!strcmp(x.u.diags.v[i].rule->code, "BC205"))
+		if (!strcmp(bc_rule_get(x.u.diags.v[i].rule_id)->code, "BC205"))
 			d = &x.u.diags.v[i];
 	assert_int_equal(d->span.line, 2);
 	assert_non_null(strstr(d->message, "no stack figure"));

@@ -95,7 +95,7 @@ static void test_tools_017(void **state)
 		assert_int_equal(bc_sema_run(&u, s, &so, &sema), 0);
 		for (size_t k = 0; k < u.diags.n; k++) {
 			const struct bc_diag *d = &u.diags.v[k];
-			const char *code = d->rule ? d->rule->code : "?";
+			const char *code = bc_rule_get(d->rule_id)->code;
 
 			if (!strcmp(code, "BC101")) {
 				n101++;

@@ -36,13 +36,15 @@ static void finding(struct bc_unit *u, const char *code, uint32_t line)
 	sp.end = sp.start + 1;
 	bc_unit_locate(u, &sp);
 	assert_int_equal(sp.line, line);
-	assert_non_null(bc_diag_add(&u->diags, code, u->display_path, &sp, "finding"));
+	assert_non_null(bc_rule_find(code));
+	assert_non_null(bc_diag_add(&u->diags, bc_rule_find(code)->id, u->display_path, &sp,
+				    "finding"));
 }
 
 static const struct bc_diag *diag_of(const struct bc_unit *u, const char *code, size_t nth)
 {
 	for (size_t i = 0; i < u->diags.n; i++)
-		if (!strcmp(u->diags.v[i].rule->code, code) && !nth--)
+		if (!strcmp(bc_rule_get(u->diags.v[i].rule_id)->code, code) && !nth--)
 			return &u->diags.v[i];
 	return NULL;
 }
@@ -52,7 +54,8 @@ static size_t count(const struct bc_unit *u, const char *code, bool suppressed)
 	size_t n = 0;
 
 	for (size_t i = 0; i < u->diags.n; i++)
-		n += !strcmp(u->diags.v[i].rule->code, code) && u->diags.v[i].suppressed == suppressed;
+		n += !strcmp(bc_rule_get(u->diags.v[i].rule_id)->code, code) &&
+		     u->diags.v[i].suppressed == suppressed;
 	return n;
 }
 
@@ -175,7 +178,7 @@ static void test_scope_file_and_all(void **state)
 	finding(&u, "BC204", 1);
 	finding(&u, "BC201", 1);
 	finding(&u, "BC203", 2);
-	assert_non_null(bc_diag_add(&u.diags, "BC204", u.display_path, &nowhere, "no line"));
+	assert_non_null(bc_diag_add(&u.diags, BC_RULE_STACK_NEAR_LIMIT, u.display_path, &nowhere, "no line"));
 	apply(&u);
 	assert_true(u.diags.v[0].suppressed);
 	assert_false(u.diags.v[1].suppressed);

@@ -68,7 +68,7 @@ char *bc_test_sema_report(struct bc_test_sema *ts)
 		const struct bc_diag *d = &ts->u.diags.v[i];
 
 		bc_sbuf_printf(&b, "  %u:%u %s %s\n", d->span.line, d->span.col,
-			       d->rule ? d->rule->code : "?", d->message);
+			       bc_rule_get(d->rule_id)->code, d->message);
 	}
 	dump = ts->sema ? bc_sema_dump(ts->sema, &ts->u) : NULL;
 	if (dump)
@@ -90,7 +90,7 @@ size_t bc_test_count(const struct bc_unit *u, const char *code)
 	size_t n = 0;
 
 	for (size_t i = 0; i < u->diags.n; i++)
-		if (u->diags.v[i].rule && !strcmp(u->diags.v[i].rule->code, code))
+		if (!strcmp(bc_rule_get(u->diags.v[i].rule_id)->code, code))
 			n++;
 	return n;
 }
