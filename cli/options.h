@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "../analyzer/core/analysis.h"
 #include "../analyzer/core/diag.h"
 #include "../analyzer/core/target.h"
 
@@ -69,10 +70,6 @@ struct bc_options {
 	char *origin[BC_NR_SETTINGS];	/* "FILE:LINE" or "command line"; NULL = default */
 };
 
-/* Is RULE enabled by --select/--ignore? */
-struct bc_rule;
-bool bc_options_rule_enabled(const struct bc_options *o, const struct bc_rule *r);
-
 /* Defaults: text, fail on warnings, the target's defaults. 0 or -errno. */
 int bc_options_init(struct bc_options *o);
 /* Frees what the options own (not PATHS, which point into argv). */
@@ -94,8 +91,12 @@ int bc_setting_set(struct bc_options *o, enum bc_setting id, const char *value,
 /* Empties a list setting (select, ignore, severity) before a new list. */
 void bc_setting_clear(struct bc_options *o, enum bc_setting id);
 
-/* Applies the severity overrides to the diagnostics (last match wins). */
-void bc_options_apply_severity(const struct bc_options *o, struct bc_diags *d);
+/*
+ * What the options ask of the analysis: their target (borrowed: O outlives
+ * A) and tracefs, and --select/--ignore/--severity resolved for every rule
+ * (the last matching override wins). 0 or -ENOMEM; bc_analysis_free(A).
+ */
+int bc_options_analysis(const struct bc_options *o, struct bc_analysis *a);
 
 /* --print-config: every setting, its value and where it came from, in
  * .bpfcheckrc syntax. */

@@ -149,14 +149,10 @@ static int exit_code(const struct bc_run *run, const struct bc_options *o)
 	return findings ? BC_EXIT_FINDINGS : BC_EXIT_OK;
 }
 
-/* What every analysis of a unit is: the driver, then the severity overrides. */
+/* The fix loop's re-analysis: the driver, with the run's analysis. */
 static int analyze(struct bc_unit *u, void *arg)
 {
-	const struct bc_options *o = arg;
-	int err = bc_analyze_unit(u, o);
-
-	bc_options_apply_severity(o, &u->diags);
-	return err;
+	return bc_analyze_unit(u, arg);
 }
 
 struct fix_totals {
@@ -175,8 +171,8 @@ static bool diff_mode(const struct bc_options *o)
  * stdout) and replaces the unit by the re-analysed one, so the report shows
  * what remains. A refused write leaves the unit (and the file) as they were.
  */
-static int fix_unit(struct bc_options *o, struct bc_unit *u, const struct bc_file_snap *snap,
-		    FILE *out, struct fix_totals *t)
+static int fix_unit(struct bc_options *o, const struct bc_analysis *a, struct bc_unit *u,
+		    const struct bc_file_snap *snap, FILE *out, struct fix_totals *t)
 {
 	struct bc_fix_stats st;
 	struct bc_unit fixed;
@@ -185,7 +181,7 @@ static int fix_unit(struct bc_options *o, struct bc_unit *u, const struct bc_fil
 
 	if (u->status || !u->line_starts)
 		return 0;	/* failed, or binary: fixes are text edits */
-	err = bc_fix_loop(u, o->unsafe_fixes, analyze, o, &fixed, &st);
+	err = bc_fix_loop(u, o->unsafe_fixes, analyze, (void *)a, &fixed, &st);
 	if (err)
 		return err;
 	t->unsafe_hidden += st.unsafe_hidden;
@@ -223,12 +219,13 @@ static int fix_unit(struct bc_options *o, struct bc_unit *u, const struct bc_fil
 	return 0;
 }
 
-static int fix_all(struct bc_options *o, struct unit_list *l, FILE *out, struct fix_totals *t)
+static int fix_all(struct bc_options *o, const struct bc_analysis *a, struct unit_list *l,
+		   FILE *out, struct fix_totals *t)
 {
 	int err = 0;
 
 	for (size_t i = 0; i < l->n && !err; i++)
-		err = fix_unit(o, l->v[i], &l->snaps[i], out, t);
+		err = fix_unit(o, a, l->v[i], &l->snaps[i], out, t);
 	if (!err && !diff_mode(o)) {
 		/* stdin: the (fixed) text is the output, as a filter */
 		for (size_t i = 0; i < l->n; i++)
@@ -255,12 +252,22 @@ static bool reads_stdin(const struct unit_list *l)
 	return false;
 }
 
+/* Is there a script to analyse (one that loaded)? */
+static bool has_script(const struct unit_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!l->v[i]->status && l->v[i]->kind == BC_KIND_SCRIPT)
+			return true;
+	return false;
+}
+
 int bc_run_paths(struct bc_options *o, const char *command, const char *text_format)
 {
 	struct unit_list l = { 0 };
 	const struct bc_reporter *rep = NULL;
 	struct fix_totals totals = { 0 };
 	struct bc_run run = { 0 };
+	struct bc_analysis a = { 0 };
 	bool fixing = o->fix || diff_mode(o);
 	FILE *out = stdout;
 	int ret, err = 0;
@@ -283,8 +290,14 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 		else
 			err = load_path(&l, o->paths[i]);
 	}
+	/* without --bpftrace, scripts are checked against the installed
+	 * bpftrace: asked once, and only when there is a script */
+	if (!err && has_script(&l))
+		bc_target_resolve_bpftrace(&o->target);
+	if (!err)
+		err = bc_options_analysis(o, &a);
 	for (size_t i = 0; i < l.n && !err; i++)
-		analyze(l.v[i], o);
+		bc_analyze_unit(l.v[i], &a);
 	if (err) {
 		bc_err(o, "%s", strerror(-err));
 		ret = BC_EXIT_INPUT;
@@ -300,7 +313,7 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 	} else if (o->fix && !diff_mode(o) && reads_stdin(&l)) {
 		out = stderr;	/* stdout carries the fixed text */
 	}
-	if (fixing && (err = fix_all(o, &l, out, &totals))) {
+	if (fixing && (err = fix_all(o, &a, &l, out, &totals))) {
 		bc_err(o, "fixing failed: %s", strerror(-err));
 		ret = BC_EXIT_INPUT;
 		goto close;
@@ -308,9 +321,9 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 	run.units = l.v;
 	run.nr_units = l.n;
 	run.target = &o->target;
-	run.opts = o;
 	run.command = command;
-	run.color = use_color(o, out);
+	run.opts.color = use_color(o, out);
+	run.opts.unsafe_fixes = o->unsafe_fixes;
 	ret = exit_code(&run, o);
 	if (diff_mode(o)) {
 		/* the patch is the output; say why an input is missing from it */
@@ -345,5 +358,6 @@ out:
 	}
 	free(l.v);
 	free(l.snaps);
+	bc_analysis_free(&a);
 	return ret;
 }

@@ -331,7 +331,8 @@ void bc_options_free_settings(struct bc_options *o)
 	bc_target_free(&o->target);
 }
 
-bool bc_options_rule_enabled(const struct bc_options *o, const struct bc_rule *r)
+/* Is R selected (--select, or every rule) and not ignored? */
+static bool rule_selected(const struct bc_options *o, const struct bc_rule *r)
 {
 	bool on = !o->nr_select;
 
@@ -342,12 +343,27 @@ bool bc_options_rule_enabled(const struct bc_options *o, const struct bc_rule *r
 	return on;
 }
 
-void bc_options_apply_severity(const struct bc_options *o, struct bc_diags *d)
+int bc_options_analysis(const struct bc_options *o, struct bc_analysis *a)
 {
-	for (size_t i = 0; i < d->n; i++)
+	size_t n = bc_rules_count();
+
+	bc_analysis_init(a, &o->target);
+	a->tracefs = o->tracefs;
+	a->rules = calloc(n ? n : 1, sizeof(*a->rules));
+	if (!a->rules)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct bc_rule_choice *c = &a->rules[i];
+
+		c->rule = bc_rules[i];
+		c->enabled = rule_selected(o, c->rule);
+		/* the last override that matches wins */
 		for (size_t k = 0; k < o->nr_severity; k++)
-			if (d->v[i].rule && bc_rule_matches(d->v[i].rule, o->severity[k].pattern))
-				d->v[i].severity = o->severity[k].severity;
+			if (bc_rule_matches(c->rule, o->severity[k].pattern))
+				c->severity = o->severity[k].severity;
+	}
+	a->nr_rules = n;
+	return 0;
 }
 
 /* ---- --print-config ---- */

@@ -10,16 +10,20 @@
 
 struct bc_unit;
 struct bc_target;
-struct bc_options;
+
+/* What the command line asks of the reporters (the command line fills it in). */
+struct bc_report_opts {
+	bool color;		/* text output may use ANSI colour */
+	bool unsafe_fixes;	/* unsafe fixes are applied (--unsafe-fixes), not only offered */
+};
 
 /* Everything one invocation produced. */
 struct bc_run {
 	struct bc_unit **units;
 	size_t nr_units;
 	const struct bc_target *target;
-	const struct bc_options *opts;
 	const char *command;	/* "check", "stack", "fix" */
-	bool color;		/* text output may use ANSI colour */
+	struct bc_report_opts opts;
 };
 
 struct bc_summary {

@@ -230,11 +230,14 @@ static void test_parse_values_and_origins(void **state)
 	/* the overrides: last match wins */
 	{
 		struct bc_diags d = { 0 };
+		struct bc_analysis a;
 
 		bc_diag_add(&d, "BC201", "x", NULL, "a");
 		bc_diag_add(&d, "BC204", "x", NULL, "b");
 		bc_diag_add(&d, "BC103", "x", NULL, "c");
-		bc_options_apply_severity(&o, &d);
+		assert_int_equal(bc_options_analysis(&o, &a), 0);
+		bc_analysis_apply_severity(&a, &d);
+		bc_analysis_free(&a);
 		assert_int_equal(d.v[0].severity, BC_SEV_ERROR);
 		assert_int_equal(d.v[1].severity, BC_SEV_NOTE);
 		assert_int_equal(d.v[2].severity, BC_SEV_WARNING);	/* untouched */

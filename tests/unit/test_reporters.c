@@ -25,7 +25,6 @@
 #include "analyzer/core/kernel_limits.h"
 #include "analyzer/core/target.h"
 #include "analyzer/core/unit.h"
-#include "cli/options.h"
 #include "reporters/fingerprint.h"
 #include "reporters/report_common.h"
 #include "reporters/reporter.h"
@@ -51,7 +50,6 @@ struct fixture {
 	struct bc_unit units[3];
 	struct bc_unit *uv[3];
 	struct bc_target target;
-	struct bc_options opts;
 	struct bc_run run;
 };
 
@@ -313,12 +311,9 @@ static int setup(void **state)
 	for (int i = 0; i < 3; i++)
 		fx->uv[i] = &fx->units[i];
 	set_target(&fx->target);
-	fx->opts.format = "text";
-	fx->opts.target = fx->target;
 	fx->run.units = fx->uv;
 	fx->run.nr_units = 3;
 	fx->run.target = &fx->target;
-	fx->run.opts = &fx->opts;
 	fx->run.command = "check";
 	*state = fx;
 	return 0;
@@ -409,9 +404,9 @@ static void golden(void **state, const char *format, bool color, const char *fil
 	struct fixture *fx = *state;
 	char *out;
 
-	fx->run.color = color;
+	fx->run.opts.color = color;
 	out = render(format, &fx->run);
-	fx->run.color = false;
+	fx->run.opts.color = false;
 	check_golden(file, out);
 	free(out);
 }
@@ -592,9 +587,9 @@ static void test_text_terminal_safety(void **state)
 	out = render("gcc", &fx->run);
 	assert_null(strchr(out, '\x1b'));
 	free(out);
-	fx->run.color = true;
+	fx->run.opts.color = true;
 	out = render("text", &fx->run);
-	fx->run.color = false;
+	fx->run.opts.color = false;
 	assert_non_null(strstr(out, "\x1b[1;31merror:\x1b[0m"));
 	assert_non_null(strstr(out, "\x1b[1;35mwarning:\x1b[0m"));
 	assert_non_null(strstr(out, "\x1b[1;36mnote:\x1b[0m"));
