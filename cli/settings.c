@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-/* The settings table: what --options and .bpfcheckrc keys set, their
- * defaults, their validation, and --print-config. */
+/* The settings table (cli/settings.def): what --options and .bpfcheckrc
+ * keys set, their defaults, their validation, and --print-config. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,42 +13,79 @@
 #include "../reporters/reporter.h"
 #include "../rules/registry.h"
 
-static const char *const keys[BC_NR_SETTINGS] = {
-	[BC_SET_FORMAT] = "format",
-	[BC_SET_SELECT] = "select",
-	[BC_SET_IGNORE] = "ignore",
-	[BC_SET_SEVERITY] = "severity",
-	[BC_SET_FAIL_ON] = "fail-on",
-	[BC_SET_KERNEL] = "kernel",
-	[BC_SET_BTF] = "btf",
-	[BC_SET_BPFTRACE] = "bpftrace",
-	[BC_SET_STACK_LIMIT] = "stack-limit",
-	[BC_SET_JIT] = "jit",
-	[BC_SET_COLOR] = "color",
-	[BC_SET_UNSAFE_FIXES] = "unsafe-fixes",
-	[BC_SET_EXIT_NON_ZERO_ON_FIX] = "exit-non-zero-on-fix",
-	[BC_SET_JOBS] = "jobs",
+const struct bc_option_desc bc_option_descs[BC_NR_SETTINGS] = {
+#define BC_OPTION(id, name, short_opt, arg, value, kind, section, metavar, help) \
+	[BC_SET_##id] = { name, "--" name, short_opt, arg, value, BC_OPT_##kind, \
+			  BC_SECTION_##section, metavar, help },
+#include "settings.def"
 };
+
+const struct bc_option_alias bc_option_aliases[BC_NR_OPTION_ALIASES] = {
+#define BC_OPTION(...)
+#define BC_ALIAS(name, id, value, shown) { name, "--" name, BC_SET_##id, value, shown },
+#include "settings.def"
+};
+
+bool bc_setting_in_file(enum bc_setting id)
+{
+	return (unsigned)id < BC_NR_SETTINGS && bc_option_descs[id].kind != BC_OPT_CLI;
+}
+
+bool bc_setting_is_list(enum bc_setting id)
+{
+	return bc_setting_in_file(id) && bc_option_descs[id].kind != BC_OPT_SETTING;
+}
 
 const char *bc_setting_key(enum bc_setting id)
 {
-	return (unsigned)id < BC_NR_SETTINGS ? keys[id] : NULL;
+	return bc_setting_in_file(id) ? bc_option_descs[id].name : NULL;
 }
 
 int bc_setting_find(const char *key, enum bc_setting *id, const char **arg)
 {
 	*arg = NULL;
-	if (!strncmp(key, "severity.", 9) && key[9]) {
-		*id = BC_SET_SEVERITY;
-		*arg = key + 9;
-		return 0;
-	}
-	for (int i = 0; i < BC_NR_SETTINGS; i++)
-		if (i != BC_SET_SEVERITY && !strcmp(keys[i], key)) {
+	for (int i = 0; i < BC_NR_SETTINGS; i++) {
+		const struct bc_option_desc *d = &bc_option_descs[i];
+		size_t n = strlen(d->name);
+
+		if (d->kind == BC_OPT_CLI)
+			continue;
+		if (d->kind == BC_OPT_RULE_LIST) {
+			/* NAME.RULE */
+			if (!strncmp(key, d->name, n) && key[n] == '.' && key[n + 1]) {
+				*id = i;
+				*arg = key + n + 1;
+				return 0;
+			}
+		} else if (!strcmp(d->name, key)) {
 			*id = i;
 			return 0;
 		}
+	}
 	return -ENOENT;
+}
+
+char *bc_setting_keys(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	bool first = true;
+
+	if (!m)
+		return NULL;
+	for (int i = 0; i < BC_NR_SETTINGS; i++) {
+		if (!bc_setting_in_file(i))
+			continue;
+		fprintf(m, "%s%s%s", first ? "" : ", ", bc_option_descs[i].name,
+			bc_option_descs[i].kind == BC_OPT_RULE_LIST ? ".RULE" : "");
+		first = false;
+	}
+	if (fclose(m)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }
 
 int bc_options_init(struct bc_options *o)
@@ -260,8 +298,8 @@ static int set_value(struct bc_options *o, enum bc_setting id, const char *value
 		if (parse_int(value, 0, 1024, &o->target.jobs))
 			return bad(err, "%s takes a number from 0 to 1024, not '%s'", name, value);
 		return 0;
-	case BC_NR_SETTINGS:
-		break;
+	default:
+		break;	/* command line only: cli/options.c */
 	}
 	return -EINVAL;
 }
@@ -272,7 +310,7 @@ int bc_setting_set(struct bc_options *o, enum bc_setting id, const char *value,
 	int ret;
 
 	*err = NULL;
-	if ((unsigned)id >= BC_NR_SETTINGS)
+	if (!bc_setting_in_file(id))
 		return -EINVAL;
 	ret = set_value(o, id, value, origin, name, err);
 	if (ret)
@@ -319,9 +357,9 @@ void bc_setting_clear(struct bc_options *o, enum bc_setting id)
 
 void bc_options_free_settings(struct bc_options *o)
 {
-	bc_setting_clear(o, BC_SET_SELECT);
-	bc_setting_clear(o, BC_SET_IGNORE);
-	bc_setting_clear(o, BC_SET_SEVERITY);
+	for (int i = 0; i < BC_NR_SETTINGS; i++)
+		if (bc_setting_is_list(i))
+			bc_setting_clear(o, i);
 	for (int i = 0; i < BC_NR_SETTINGS; i++) {
 		free(o->origin[i]);
 		o->origin[i] = NULL;
@@ -393,11 +431,14 @@ void bc_options_print(FILE *out, const struct bc_options *o)
 	for (int id = 0; id < BC_NR_SETTINGS; id++) {
 		const char *origin = o->origin[id] ? o->origin[id] : "default";
 
+		if (!bc_setting_in_file(id))
+			continue;	/* command line only */
 		if (id == BC_SET_SEVERITY) {
 			for (size_t i = 0; i < o->nr_severity; i++) {
 				char key[256];
 
-				snprintf(key, sizeof(key), "severity.%s", o->severity[i].pattern);
+				snprintf(key, sizeof(key), "%s.%s", bc_option_descs[id].name,
+					 o->severity[i].pattern);
 				print_line(out, key, bc_severity_name(o->severity[i].severity),
 					   o->severity[i].origin);
 			}
@@ -451,12 +492,11 @@ void bc_options_print(FILE *out, const struct bc_options *o)
 		case BC_SET_JOBS:
 			fprintf(m, "%d", o->target.jobs);
 			break;
-		case BC_SET_SEVERITY:
-		case BC_NR_SETTINGS:
+		default:
 			break;
 		}
 		fclose(m);
-		print_line(out, keys[id], buf, origin);
+		print_line(out, bc_option_descs[id].name, buf, origin);
 		free(buf);
 		buf = NULL;
 	}
