@@ -90,7 +90,7 @@ struct bc_severity_override {
 };
 
 struct bc_options {
-	const char *format;		/* "text" (default), "gcc", "json", "sarif", "github", "diff" */
+	const char *format;		/* "text" (default), "gcc", "json", ... (reporters.def) */
 	const char *output;		/* -o FILE; NULL = stdout */
 	enum bc_severity fail_on;	/* default BC_SEV_WARNING; NONE = never */
 	char **select;			/* NULL = all rules */
@@ -98,7 +98,7 @@ struct bc_options {
 	char **ignore;
 	size_t nr_ignore;
 	enum bc_color color;
-	bool fix, unsafe_fixes, diff;
+	bool fix, unsafe_fixes, diff;	/* diff: --diff, which is -f diff */
 	bool exit_non_zero_on_fix;	/* after --fix, exit 1 when a file was changed */
 	struct bc_target target;
 	const char *tracefs;		/* --tracefs DIR: tracepoint formats (NULL = the system's) */
@@ -116,6 +116,8 @@ struct bc_options {
 
 /* Defaults: text, fail on warnings, the target's defaults. 0 or -errno. */
 int bc_options_init(struct bc_options *o);
+/* The output format asked for (--diff is -f diff). */
+const char *bc_options_format(const struct bc_options *o);
 /* Frees what the options own (not PATHS, which point into argv). */
 void bc_options_free_settings(struct bc_options *o);
 

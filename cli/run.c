@@ -13,11 +13,11 @@
 #include "../analyzer/fix/fix_write.h"
 #include "../analyzer/core/unit.h"
 #include "../reporters/reporter.h"
-#include "../reporters/udiff.h"
 
 struct unit_list {
 	struct bc_unit **v;
 	struct bc_file_snap *snaps;	/* what each file looked like before it was read */
+	struct bc_unit **fixed;		/* for a report of the fixes: each unit fixed, or NULL */
 	size_t n, cap;
 };
 
@@ -160,19 +160,16 @@ struct fix_totals {
 	bool write_failed;
 };
 
-static bool diff_mode(const struct bc_options *o)
-{
-	return o->diff || !strcmp(o->format, "diff");
-}
-
 /*
- * --fix / --diff for one unit: runs the fix loop; with --diff prints the
- * patch, with --fix writes the file (or, for stdin, keeps the text for
- * stdout) and replaces the unit by the re-analysed one, so the report shows
- * what remains. A refused write leaves the unit (and the file) as they were.
+ * --fix, or a report of the fixes (-f diff), for one unit: runs the fix
+ * loop. For the report (DRY) keeps the fixed unit in *KEPT; for --fix writes
+ * the file (or, for stdin, keeps the text for stdout) and replaces the unit
+ * by the re-analysed one, so the report shows what remains. A refused write
+ * leaves the unit (and the file) as they were.
  */
 static int fix_unit(struct bc_options *o, const struct bc_analysis *a, struct bc_unit *u,
-		    const struct bc_file_snap *snap, FILE *out, struct fix_totals *t)
+		    const struct bc_file_snap *snap, bool dry, struct bc_unit **kept,
+		    struct fix_totals *t)
 {
 	struct bc_fix_stats st;
 	struct bc_unit fixed;
@@ -193,12 +190,16 @@ static int fix_unit(struct bc_options *o, const struct bc_analysis *a, struct bc
 			u->display_path, BC_FIX_MAX_PASSES);
 	if (!st.changed)
 		return 0;
-	if (diff_mode(o)) {
-		err = bc_udiff_write(out, u->display_path, u->data, u->size, fixed.data, fixed.size);
-		bc_unit_free(&fixed);
+	if (dry) {
+		*kept = malloc(sizeof(**kept));
+		if (!*kept) {
+			bc_unit_free(&fixed);
+			return -ENOMEM;
+		}
+		**kept = fixed;
 		t->files++;
 		t->applied += st.applied;
-		return err;
+		return 0;
 	}
 	if (strcmp(u->path, "-")) {
 		err = bc_fix_write(u->path, snap, u->data, u->size, fixed.data, fixed.size, &why);
@@ -220,13 +221,15 @@ static int fix_unit(struct bc_options *o, const struct bc_analysis *a, struct bc
 }
 
 static int fix_all(struct bc_options *o, const struct bc_analysis *a, struct unit_list *l,
-		   FILE *out, struct fix_totals *t)
+		   bool dry, struct fix_totals *t)
 {
 	int err = 0;
 
+	if (dry && l->n && !(l->fixed = calloc(l->n, sizeof(*l->fixed))))
+		return -ENOMEM;
 	for (size_t i = 0; i < l->n && !err; i++)
-		err = fix_unit(o, a, l->v[i], &l->snaps[i], out, t);
-	if (!err && !diff_mode(o)) {
+		err = fix_unit(o, a, l->v[i], &l->snaps[i], dry, dry ? &l->fixed[i] : NULL, t);
+	if (!err && !dry) {
 		/* stdin: the (fixed) text is the output, as a filter */
 		for (size_t i = 0; i < l->n; i++)
 			if (!strcmp(l->v[i]->path, "-") && !l->v[i]->status &&
@@ -235,7 +238,7 @@ static int fix_all(struct bc_options *o, const struct bc_analysis *a, struct uni
 		if (fflush(stdout))
 			err = -EIO;
 	}
-	if (t->applied && !diff_mode(o))
+	if (t->applied && !dry)
 		fprintf(stderr, "bpfcheck: applied %zu fix%s to %zu file%s\n", t->applied,
 			t->applied == 1 ? "" : "es", t->files, t->files == 1 ? "" : "s");
 	if (t->unsafe_hidden)
@@ -268,7 +271,7 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 	struct fix_totals totals = { 0 };
 	struct bc_run run = { 0 };
 	struct bc_analysis a = { 0 };
-	bool fixing = o->fix || diff_mode(o);
+	const char *format = bc_options_format(o);
 	FILE *out = stdout;
 	int ret, err = 0;
 
@@ -276,13 +279,10 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 		bc_err(o, "no input: give one or more paths, or '-' for standard input");
 		return BC_EXIT_USAGE;
 	}
-	if (!diff_mode(o)) {
-		rep = bc_reporter_find(!strcmp(o->format, "text") && text_format ? text_format
-										 : o->format);
-		if (!rep) {
-			bc_err(o, "format '%s' is not available for '%s'", o->format, command);
-			return BC_EXIT_USAGE;
-		}
+	rep = bc_reporter_find(!strcmp(format, "text") && text_format ? text_format : format);
+	if (!rep) {
+		bc_err(o, "format '%s' is not available for '%s'", format, command);
+		return BC_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < o->nr_paths && !err; i++) {
 		if (is_dir(o->paths[i]))
@@ -310,10 +310,11 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 			ret = BC_EXIT_USAGE;
 			goto out;
 		}
-	} else if (o->fix && !diff_mode(o) && reads_stdin(&l)) {
+	} else if (o->fix && !rep->shows_fixes && reads_stdin(&l)) {
 		out = stderr;	/* stdout carries the fixed text */
 	}
-	if (fixing && (err = fix_all(o, &a, &l, out, &totals))) {
+	if ((o->fix || rep->shows_fixes) &&
+	    (err = fix_all(o, &a, &l, rep->shows_fixes, &totals))) {
 		bc_err(o, "fixing failed: %s", strerror(-err));
 		ret = BC_EXIT_INPUT;
 		goto close;
@@ -324,24 +325,25 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 	run.command = command;
 	run.opts.color = use_color(o, out);
 	run.opts.unsafe_fixes = o->unsafe_fixes;
+	run.fixed = l.fixed;
 	ret = exit_code(&run, o);
-	if (diff_mode(o)) {
-		/* the patch is the output; say why an input is missing from it */
+	if (rep->shows_fixes) {
+		/* the fixes are the report: say why an input is missing from it,
+		 * and exit 1 when a file would change */
 		for (size_t i = 0; i < l.n; i++)
 			if (l.v[i]->status)
 				bc_err(o, "%s: %s", l.v[i]->display_path, l.v[i]->error);
 		if (ret != BC_EXIT_INPUT)
 			ret = totals.files ? BC_EXIT_FINDINGS : BC_EXIT_OK;
-	} else {
-		if (rep->report(out, &run) || fflush(out)) {
-			bc_err(o, "writing the report failed");
-			ret = BC_EXIT_INPUT;
-		}
-		if (totals.write_failed)
-			ret = BC_EXIT_INPUT;
-		else if (ret == BC_EXIT_OK && o->exit_non_zero_on_fix && totals.files)
-			ret = BC_EXIT_FINDINGS;
 	}
+	if (rep->report(out, &run) || fflush(out)) {
+		bc_err(o, "writing the report failed");
+		ret = BC_EXIT_INPUT;
+	}
+	if (totals.write_failed)
+		ret = BC_EXIT_INPUT;
+	else if (ret == BC_EXIT_OK && o->exit_non_zero_on_fix && totals.files)
+		ret = BC_EXIT_FINDINGS;
 	if (ferror(out) || fflush(out)) {
 		bc_err(o, "writing the output failed");
 		ret = BC_EXIT_INPUT;
@@ -356,6 +358,12 @@ out:
 		bc_unit_free(l.v[i]);
 		free(l.v[i]);
 	}
+	for (size_t i = 0; l.fixed && i < l.n; i++) {
+		if (l.fixed[i])
+			bc_unit_free(l.fixed[i]);
+		free(l.fixed[i]);
+	}
+	free(l.fixed);
 	free(l.v);
 	free(l.snaps);
 	bc_analysis_free(&a);

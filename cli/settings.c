@@ -222,15 +222,16 @@ static int set_format(struct bc_options *o, const char *value, const char *name,
 {
 	const struct bc_reporter *r = bc_reporter_find(value);
 
-	if (!strcmp(value, "diff")) {
-		o->format = "diff";	/* the fixes as a patch: handled by the fix path */
-		return 0;
-	}
 	if (!r)
-		return bad(err, "%s: unknown format '%s' (one of: %s, diff)", name, value,
+		return bad(err, "%s: unknown format '%s' (one of: %s)", name, value,
 			   bc_reporter_names());
 	o->format = r->name;
 	return 0;
+}
+
+const char *bc_options_format(const struct bc_options *o)
+{
+	return o->diff ? "diff" : o->format;
 }
 
 static int set_value(struct bc_options *o, enum bc_setting id, const char *value,

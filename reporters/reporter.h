@@ -24,6 +24,9 @@ struct bc_run {
 	const struct bc_target *target;
 	const char *command;	/* "check", "stack", "fix" */
 	struct bc_report_opts opts;
+	/* For a reporter that shows_fixes: each unit's text after the fixes
+	 * (parallel to UNITS; NULL when they change nothing). NULL otherwise. */
+	struct bc_unit *const *fixed;
 };
 
 struct bc_summary {
@@ -31,9 +34,15 @@ struct bc_summary {
 };
 
 struct bc_reporter {
-	const char *name;	/* "text", "gcc", "json", "sarif", "github" */
+	const char *name;	/* "text", "gcc", "json", "sarif", "github", ... */
 	/* 0 or negative errno (-EIO when writing failed) */
 	int (*report)(FILE *out, const struct bc_run *run);
+	/*
+	 * Shows what the fixes would change rather than the findings ("diff"):
+	 * the run computes the fixed texts (run->fixed) without writing files,
+	 * and its exit status says whether a file would change.
+	 */
+	bool shows_fixes;
 };
 
 /* NULL when NAME is not a known format. */
