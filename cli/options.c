@@ -11,9 +11,7 @@
 
 #include "cli.h"
 #include "config.h"
-#include "../analyzer/core/kernel_limits.h"
 #include "../reporters/reporter.h"
-#include "../rules/registry.h"
 
 /*
  * getopt's codes: the letter of a short option, OPT_BASE + ID for a long
@@ -73,9 +71,9 @@ static bool option_of(int c, enum bc_setting *id, const char **value, const char
 	}
 	if (c >= OPT_BASE && c < ALIAS_BASE) {
 		d = &bc_option_descs[c - OPT_BASE];
-	} else {
+	} else if (c > 0 && c < OPT_BASE) {
 		for (int i = 0; i < BC_NR_SETTINGS && !d; i++)
-			if (c > 0 && c < OPT_BASE && bc_option_descs[i].short_opt == c)
+			if (bc_option_descs[i].short_opt == c)
 				d = &bc_option_descs[i];
 	}
 	if (!d)
@@ -126,6 +124,9 @@ static void usage_option(FILE *out, enum bc_setting id)
 	char *help = bc_strdup_printf(d->help, bc_reporter_names()), *line, *next;
 	int w;
 
+	if (!help)
+		return;
+
 	w = d->short_opt ? fprintf(out, "  -%c, %s", d->short_opt, d->dashed)
 			 : fprintf(out, "      %s", d->dashed);
 	for (size_t i = 0; i < BC_NR_OPTION_ALIASES; i++)
@@ -133,7 +134,7 @@ static void usage_option(FILE *out, enum bc_setting id)
 			w += fprintf(out, ", %s", bc_option_aliases[i].dashed);
 	if (d->metavar)
 		w += fprintf(out, d->arg == optional_argument ? "[=%s]" : " %s", d->metavar);
-	for (line = help ? help : (char *)"out of memory"; line; line = next) {
+	for (line = help; line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = 0;
