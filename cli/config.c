@@ -149,21 +149,21 @@ static int load_line(struct bc_options *o, char *line, const char *origin, char 
 	key = trim(line);
 	value = trim(eq + 1);
 	if (bc_setting_find(key, &id, &arg)) {
-		*err = bc_strdup_printf("unknown key '%s' (keys: format, select, ignore, "
-					"severity.RULE, fail-on, kernel, btf, bpftrace, "
-					"stack-limit, jit, color, unsafe-fixes, "
-					"exit-non-zero-on-fix, jobs)", key);
+		char *keys = bc_setting_keys();
+
+		*err = bc_strdup_printf("unknown key '%s' (keys: %s)", key, keys ? keys : "...");
+		free(keys);
 		return -EINVAL;
 	}
 	if (!*value) {
-		if (id == BC_SET_SELECT || id == BC_SET_IGNORE) {
+		if (bc_option_descs[id].kind == BC_OPT_LIST) {
 			bc_setting_clear(o, id);	/* "ignore =": an empty list */
 			return bc_setting_set(o, id, "", origin, key, err);
 		}
 		*err = bc_strdup_printf("'%s' needs a value", key);
 		return -EINVAL;
 	}
-	if (id == BC_SET_SEVERITY) {
+	if (arg) {	/* NAME.RULE = V is --NAME RULE=V */
 		sev = bc_strdup_printf("%s=%s", arg, value);
 		if (!sev)
 			return -ENOMEM;

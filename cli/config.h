@@ -3,11 +3,11 @@
  * .bpfcheckrc: finding it and reading it (docs/configuration.md).
  *
  * Format: one `key = value` per line; blank lines and lines starting with
- * `#` are ignored, and ` #` after a value starts a comment. Keys are the long
- * options' names (format, select, ignore, fail-on, kernel, btf, bpftrace,
- * stack-limit, jit, color, unsafe-fixes, exit-non-zero-on-fix, jobs, baseline) plus
- * `severity.RULE = error|warning|note`. A list key given twice adds to the
- * list; any other key given twice keeps the last value.
+ * `#` are ignored, and ` #` after a value starts a comment. Keys are the
+ * settings of cli/settings.def, named as their long options (format, select,
+ * ...), a per-rule list as NAME.RULE (`severity.RULE = error|warning|note`).
+ * A list key given twice adds to the list; any other key given twice keeps
+ * the last value.
  *
  * Discovery: one file per run. The search starts in the deepest directory
  * that contains every input (a file's directory, a directory itself, the

@@ -11,51 +11,78 @@
 
 #include "cli.h"
 #include "config.h"
-#include "../analyzer/core/kernel_limits.h"
 #include "../reporters/reporter.h"
-#include "../rules/registry.h"
 
-enum {
-	OPT_SELECT = 256, OPT_IGNORE, OPT_SEVERITY, OPT_FAIL_ON, OPT_KERNEL, OPT_BTF, OPT_BPFTRACE,
-	OPT_STACK_LIMIT, OPT_JIT, OPT_NO_JIT, OPT_COLOR, OPT_VERSION, OPT_FIX, OPT_UNSAFE_FIXES,
-	OPT_DIFF, OPT_EXIT_NON_ZERO_ON_FIX, OPT_CONFIG, OPT_NO_CONFIG, OPT_PRINT_CONFIG,
-	OPT_TRACEFS, OPT_NO_CACHE, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_PRUNE_BASELINE,
-	OPT_FAIL_ON_GROWTH,
-};
+/*
+ * getopt's codes: the letter of a short option, OPT_BASE + ID for a long
+ * one; an alias that sets its own value has its own code after those (one
+ * that does not shares its option's, so that an abbreviation both match,
+ * --col for --color and --colour, is not ambiguous).
+ */
+#define OPT_BASE 256
+#define ALIAS_BASE (OPT_BASE + BC_NR_SETTINGS)
 
-static const struct option long_opts[] = {
-	{ "format", required_argument, NULL, 'f' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "select", required_argument, NULL, OPT_SELECT },
-	{ "ignore", required_argument, NULL, OPT_IGNORE },
-	{ "severity", required_argument, NULL, OPT_SEVERITY },
-	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
-	{ "kernel", required_argument, NULL, OPT_KERNEL },
-	{ "btf", required_argument, NULL, OPT_BTF },
-	{ "bpftrace", required_argument, NULL, OPT_BPFTRACE },
-	{ "stack-limit", required_argument, NULL, OPT_STACK_LIMIT },
-	{ "jit", no_argument, NULL, OPT_JIT },
-	{ "no-jit", no_argument, NULL, OPT_NO_JIT },
-	{ "color", optional_argument, NULL, OPT_COLOR },
-	{ "colour", optional_argument, NULL, OPT_COLOR },
-	{ "jobs", required_argument, NULL, 'j' },
-	{ "fix", no_argument, NULL, OPT_FIX },
-	{ "unsafe-fixes", no_argument, NULL, OPT_UNSAFE_FIXES },
-	{ "diff", no_argument, NULL, OPT_DIFF },
-	{ "exit-non-zero-on-fix", no_argument, NULL, OPT_EXIT_NON_ZERO_ON_FIX },
-	{ "config", required_argument, NULL, OPT_CONFIG },
-	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
-	{ "print-config", no_argument, NULL, OPT_PRINT_CONFIG },
-	{ "tracefs", required_argument, NULL, OPT_TRACEFS },
-	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
-	{ "baseline", required_argument, NULL, OPT_BASELINE },
-	{ "write-baseline", required_argument, NULL, OPT_WRITE_BASELINE },
-	{ "prune-baseline", no_argument, NULL, OPT_PRUNE_BASELINE },
-	{ "fail-on-growth", required_argument, NULL, OPT_FAIL_ON_GROWTH },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
+static struct option long_opts[BC_NR_SETTINGS + BC_NR_OPTION_ALIASES + 1];
+/* ':' first, then each short letter with ':' (argument) or '::' (optional) */
+static char short_opts[1 + 3 * BC_NR_SETTINGS + 1];
+
+static void build_getopt(void)
+{
+	size_t n = 0, k = 0;
+
+	short_opts[k++] = ':';
+	for (int i = 0; i < BC_NR_SETTINGS; i++) {
+		const struct bc_option_desc *d = &bc_option_descs[i];
+
+		long_opts[n++] = (struct option){ d->name, d->arg, NULL, OPT_BASE + i };
+		if (!d->short_opt)
+			continue;
+		short_opts[k++] = d->short_opt;
+		if (d->arg != no_argument)
+			short_opts[k++] = ':';
+		if (d->arg == optional_argument)
+			short_opts[k++] = ':';
+	}
+	short_opts[k] = 0;
+	for (size_t i = 0; i < BC_NR_OPTION_ALIASES; i++) {
+		const struct bc_option_alias *a = &bc_option_aliases[i];
+
+		long_opts[n++] = (struct option){
+			a->name, bc_option_descs[a->id].arg, NULL,
+			a->value ? ALIAS_BASE + (int)i : OPT_BASE + (int)a->id,
+		};
+	}
+	long_opts[n] = (struct option){ NULL, 0, NULL, 0 };
+}
+
+/* The option getopt returned C for: its id, what it sets without an
+ * argument, and its name for messages. False for an unknown C. */
+static bool option_of(int c, enum bc_setting *id, const char **value, const char **name)
+{
+	const struct bc_option_desc *d = NULL;
+
+	if (c >= ALIAS_BASE && c - ALIAS_BASE < BC_NR_OPTION_ALIASES) {
+		const struct bc_option_alias *a = &bc_option_aliases[c - ALIAS_BASE];
+
+		*id = a->id;
+		*value = a->value;
+		*name = a->dashed;
+		return true;
+	}
+	if (c >= OPT_BASE && c < ALIAS_BASE) {
+		d = &bc_option_descs[c - OPT_BASE];
+	} else if (c > 0 && c < OPT_BASE) {
+		for (int i = 0; i < BC_NR_SETTINGS && !d; i++)
+			if (bc_option_descs[i].short_opt == c)
+				d = &bc_option_descs[i];
+	}
+	if (!d)
+		return false;
+	*id = (enum bc_setting)(d - bc_option_descs);
+	*value = d->value;
+	*name = d->dashed;
+	return true;
+}
 
 /* A setting given on the command line, applied after the configuration file. */
 struct cli_setting {
@@ -86,6 +113,37 @@ void bc_err(const struct bc_options *o, const char *fmt, ...)
 	free(msg);
 }
 
+/* Where the --help text of an option starts: after its names, at least two
+ * spaces and at least this column. */
+#define HELP_COLUMN 25
+
+/* One option's --help lines ("  -f, --format FMT       output format: ..."). */
+static void usage_option(FILE *out, enum bc_setting id)
+{
+	const struct bc_option_desc *d = &bc_option_descs[id];
+	char *help = bc_strdup_printf(d->help, bc_reporter_names()), *line, *next;
+	int w;
+
+	if (!help)
+		return;
+
+	w = d->short_opt ? fprintf(out, "  -%c, %s", d->short_opt, d->dashed)
+			 : fprintf(out, "      %s", d->dashed);
+	for (size_t i = 0; i < BC_NR_OPTION_ALIASES; i++)
+		if (bc_option_aliases[i].id == id && bc_option_aliases[i].shown)
+			w += fprintf(out, ", %s", bc_option_aliases[i].dashed);
+	if (d->metavar)
+		w += fprintf(out, d->arg == optional_argument ? "[=%s]" : " %s", d->metavar);
+	for (line = help; line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		fprintf(out, "%*s%s\n", w + 2 < HELP_COLUMN ? HELP_COLUMN - w : 2, "", line);
+		w = 0;
+	}
+	free(help);
+}
+
 void bc_usage(FILE *out)
 {
 	fprintf(out,
@@ -98,45 +156,17 @@ void bc_usage(FILE *out)
 		"Commands:\n");
 	for (const struct bc_cmd *c = bc_cmds; c->name; c++)
 		fprintf(out, "  %-8s %-18s %s\n", c->name, c->args, c->help);
+	fputs("\nOptions:\n", out);
+	for (int sec = 0; sec < BC_NR_SECTIONS; sec++)
+		for (int i = 0; i < BC_NR_SETTINGS; i++)
+			if (bc_option_descs[i].section == (enum bc_option_section)sec)
+				usage_option(out, i);
 	fprintf(out,
-		"\n"
-		"Options:\n"
-		"  -f, --format FMT       output format: %s, diff\n"
-		"  -o, --output FILE      write the report to FILE\n"
-		"      --select RULES     only these rules (codes, names, globs; comma-separated)\n"
-		"      --ignore RULES     not these rules\n"
-		"      --severity RULE=SEV  report RULE as error, warning or note\n"
-		"      --fail-on SEV      exit 1 on findings at or above error|warning|note|never\n"
-		"                         (default: warning)\n"
-		"      --kernel X.Y       target kernel (default: the running kernel)\n"
-		"      --btf FILE         target kernel BTF (default: /sys/kernel/btf/vmlinux)\n"
-		"      --bpftrace X.Y     target bpftrace code generation (default: installed, else 0.17)\n"
-		"      --tracefs DIR      tracepoint formats from DIR/events (default: /sys/kernel/tracing)\n"
-		"      --stack-limit N    stack limit in bytes (default: %d)\n"
-		"      --jit, --no-jit    assume the JIT is (not) used (default: --jit)\n"
-		"      --color[=WHEN]     auto, always or never (NO_COLOR is honoured)\n"
-		"  -j, --jobs N           threads compiling a script's probes (default 0: one per CPU)\n"
-		"      --fix              apply the safe fixes to the files (stdin: print the text)\n"
-		"      --unsafe-fixes     also apply fixes that may change what the script does\n"
-		"      --diff             print the fixes as a unified diff instead (-f diff)\n"
-		"      --exit-non-zero-on-fix  exit 1 when --fix changed a file\n"
-		"      --baseline FILE    report only findings not in FILE (a JSON report)\n"
-		"      --write-baseline FILE  write the current findings to FILE, then use it\n"
-		"      --prune-baseline   drop the baseline's entries that no longer occur\n"
-		"      --fail-on-growth N compare: exit 1 when a program's stack grows by more than N\n"
-		"      --config FILE      read settings from FILE instead of the nearest .bpfcheckrc\n"
-		"      --no-config        read no configuration file\n"
-		"      --no-cache         neither read nor write the kernel type cache\n"
-		"                         (default: $BPFCHECK_CACHE_DIR, else ~/.cache/bpfcheck)\n"
-		"      --print-config     show the effective settings and where they come from\n"
-		"      --version          print the version\n"
-		"  -h, --help             this help\n"
 		"\n"
 		"Exit status: 0 no findings at or above --fail-on, 1 findings (after --fix:\n"
 		"findings left, or with --exit-non-zero-on-fix a changed file; with --diff:\n"
 		"a file would change), 2 an input could not be processed or a fixed file\n"
-		"could not be written, 3 usage or configuration error.\n",
-		bc_reporter_names(), BC_MAX_BPF_STACK);
+		"could not be written, 3 usage or configuration error.\n");
 }
 
 static const struct bc_cmd *find_cmd(const char *name)
@@ -145,11 +175,6 @@ static const struct bc_cmd *find_cmd(const char *name)
 		if (!strcmp(c->name, name))
 			return c;
 	return NULL;
-}
-
-static bool is_list(enum bc_setting id)
-{
-	return id == BC_SET_SELECT || id == BC_SET_IGNORE || id == BC_SET_SEVERITY;
 }
 
 /* The configuration file first, then the command line's settings over it. */
@@ -173,7 +198,7 @@ static int apply_settings(struct bc_options *o, const struct cli_setting *cs, si
 			return BC_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (is_list(cs[i].id) && !cleared[cs[i].id]) {
+		if (bc_setting_is_list(cs[i].id) && !cleared[cs[i].id]) {
 			bc_setting_clear(o, cs[i].id);	/* the command line's list replaces */
 			cleared[cs[i].id] = true;
 		}
@@ -183,6 +208,65 @@ static int apply_settings(struct bc_options *o, const struct cli_setting *cs, si
 			free(err);
 			return BC_EXIT_USAGE;
 		}
+	}
+	return 0;
+}
+
+/* A command-line-only option (cli/settings.def), as it is parsed: 0, -1
+ * when it answered the run (--help, --version), or BC_EXIT_USAGE. */
+static int parse_option(struct bc_options *o, enum bc_setting id, const char *arg)
+{
+	switch (id) {
+	case BC_SET_OUTPUT:
+		o->output = arg;
+		break;
+	case BC_SET_TRACEFS:
+		o->tracefs = arg;
+		break;
+	case BC_SET_FIX:
+		o->fix = true;
+		break;
+	case BC_SET_DIFF:
+		o->diff = true;
+		break;
+	case BC_SET_CONFIG:
+		o->config = arg;
+		break;
+	case BC_SET_NO_CONFIG:
+		o->no_config = true;
+		break;
+	case BC_SET_NO_CACHE:
+		free(o->target.cache_dir);
+		o->target.cache_dir = NULL;
+		break;
+	case BC_SET_PRINT_CONFIG:
+		o->print_config = true;
+		break;
+	case BC_SET_WRITE_BASELINE:
+		o->write_baseline = arg;
+		break;
+	case BC_SET_PRUNE_BASELINE:
+		o->prune_baseline = true;
+		break;
+	case BC_SET_FAIL_ON_GROWTH: {
+		char *end;
+
+		errno = 0;
+		o->fail_on_growth = strtoll(arg, &end, 10);
+		if (errno || end == arg || *end || o->fail_on_growth < 0) {
+			bc_err(o, "--fail-on-growth takes a byte count (0 or more), not '%s'", arg);
+			return BC_EXIT_USAGE;
+		}
+		break;
+	}
+	case BC_SET_VERSION:
+		printf("bpfcheck %s\n", BC_VERSION);
+		return -1;
+	case BC_SET_HELP:
+		bc_usage(stdout);
+		return -1;
+	default:
+		break;	/* settings: cli/settings.c */
 	}
 	return 0;
 }
@@ -204,122 +288,29 @@ int bc_options_parse(struct bc_options *o, int argc, char **argv, const struct b
 		bc_err(o, "out of memory");
 		return BC_EXIT_USAGE;
 	}
-#define SETTING(i, v, n) (cs[ncs++] = (struct cli_setting){ (i), (v), (n) })
+	build_getopt();
 	optind = first;
 	opterr = 0;
 	ret = 0;
-	while (!ret && (c = getopt_long(argc, argv, ":f:o:j:h", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			SETTING(BC_SET_FORMAT, optarg, "--format");
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		case 'j':
-			SETTING(BC_SET_JOBS, optarg, "--jobs");
-			break;
-		case OPT_SELECT:
-			SETTING(BC_SET_SELECT, optarg, "--select");
-			break;
-		case OPT_IGNORE:
-			SETTING(BC_SET_IGNORE, optarg, "--ignore");
-			break;
-		case OPT_SEVERITY:
-			SETTING(BC_SET_SEVERITY, optarg, "--severity");
-			break;
-		case OPT_FAIL_ON:
-			SETTING(BC_SET_FAIL_ON, optarg, "--fail-on");
-			break;
-		case OPT_KERNEL:
-			SETTING(BC_SET_KERNEL, optarg, "--kernel");
-			break;
-		case OPT_BTF:
-			SETTING(BC_SET_BTF, optarg, "--btf");
-			break;
-		case OPT_BPFTRACE:
-			SETTING(BC_SET_BPFTRACE, optarg, "--bpftrace");
-			break;
-		case OPT_STACK_LIMIT:
-			SETTING(BC_SET_STACK_LIMIT, optarg, "--stack-limit");
-			break;
-		case OPT_JIT:
-			SETTING(BC_SET_JIT, "true", "--jit");
-			break;
-		case OPT_NO_JIT:
-			SETTING(BC_SET_JIT, "false", "--no-jit");
-			break;
-		case OPT_COLOR:
-			SETTING(BC_SET_COLOR, optarg ? optarg : "always", "--color");
-			break;
-		case OPT_UNSAFE_FIXES:
-			SETTING(BC_SET_UNSAFE_FIXES, "true", "--unsafe-fixes");
-			break;
-		case OPT_EXIT_NON_ZERO_ON_FIX:
-			SETTING(BC_SET_EXIT_NON_ZERO_ON_FIX, "true", "--exit-non-zero-on-fix");
-			break;
-		case OPT_FIX:
-			o->fix = true;
-			break;
-		case OPT_DIFF:
-			o->diff = true;
-			break;
-		case OPT_CONFIG:
-			o->config = optarg;
-			break;
-		case OPT_NO_CONFIG:
-			o->no_config = true;
-			break;
-		case OPT_PRINT_CONFIG:
-			o->print_config = true;
-			break;
-		case OPT_TRACEFS:
-			o->tracefs = optarg;
-			break;
-		case OPT_BASELINE:
-			SETTING(BC_SET_BASELINE, optarg, "--baseline");
-			break;
-		case OPT_WRITE_BASELINE:
-			o->write_baseline = optarg;
-			break;
-		case OPT_PRUNE_BASELINE:
-			o->prune_baseline = true;
-			break;
-		case OPT_FAIL_ON_GROWTH: {
-			char *end;
+	while (!ret && (c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
+		enum bc_setting id;
+		const char *value, *name;
 
-			errno = 0;
-			o->fail_on_growth = strtoll(optarg, &end, 10);
-			if (errno || end == optarg || *end || o->fail_on_growth < 0) {
-				bc_err(o, "--fail-on-growth takes a byte count (0 or more), not '%s'",
-				       optarg);
-				ret = BC_EXIT_USAGE;
-			}
-			break;
-		}
-		case OPT_NO_CACHE:
-			free(o->target.cache_dir);
-			o->target.cache_dir = NULL;
-			break;
-		case OPT_VERSION:
-			printf("bpfcheck %s\n", BC_VERSION);
-			ret = -1;
-			break;
-		case 'h':
-			bc_usage(stdout);
-			ret = -1;
-			break;
-		case ':':
+		if (c == ':') {
 			bc_err(o, "option '%s' needs an argument", argv[optind - 1]);
 			ret = BC_EXIT_USAGE;
-			break;
-		default:
+		} else if (c == '?' || !option_of(c, &id, &value, &name)) {
 			bc_err(o, "unknown option '%s' (see 'bpfcheck --help')", argv[optind - 1]);
 			ret = BC_EXIT_USAGE;
-			break;
+		} else if (bc_setting_in_file(id)) {
+			/* applied after the configuration file */
+			if (optarg && bc_option_descs[id].arg != no_argument)
+				value = optarg;
+			cs[ncs++] = (struct cli_setting){ id, value, name };
+		} else {
+			ret = parse_option(o, id, optarg);
 		}
 	}
-#undef SETTING
 	if (!ret) {
 		o->paths = &argv[optind];
 		o->nr_paths = argc - optind;

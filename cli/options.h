@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Options shared by the subcommands. The settings (what both the command
- * line and .bpfcheckrc can set) are one table in cli/settings.c; argv is
- * parsed in cli/options.c and configuration files in cli/config.c. The
- * command line wins over the file, key by key; a list given on the command
- * line (--select, --ignore, --severity) replaces the file's list.
+ * Options shared by the subcommands. The options and settings (what both
+ * the command line and .bpfcheckrc can set) are one table,
+ * cli/settings.def; argv is parsed in cli/options.c and configuration files
+ * in cli/config.c. The command line wins over the file, key by key; a list
+ * given on the command line (--select, --ignore, --severity) replaces the
+ * file's list.
  */
 #ifndef BC_OPTIONS_H
 #define BC_OPTIONS_H
@@ -13,30 +14,73 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "../analyzer/core/analysis.h"
 #include "../analyzer/core/diag.h"
 #include "../analyzer/core/target.h"
 
 enum bc_color { BC_COLOR_AUTO = 0, BC_COLOR_ALWAYS, BC_COLOR_NEVER };
 
-/* The settings, in the order --print-config lists them. */
+/* The options and settings (cli/settings.def), in the order --print-config
+ * lists the settings. */
 enum bc_setting {
-	BC_SET_FORMAT,
-	BC_SET_SELECT,
-	BC_SET_IGNORE,
-	BC_SET_SEVERITY,	/* severity.RULE = SEV (--severity RULE=SEV) */
-	BC_SET_FAIL_ON,
-	BC_SET_KERNEL,
-	BC_SET_BTF,
-	BC_SET_BPFTRACE,
-	BC_SET_STACK_LIMIT,
-	BC_SET_JIT,
-	BC_SET_COLOR,
-	BC_SET_UNSAFE_FIXES,
-	BC_SET_EXIT_NON_ZERO_ON_FIX,
-	BC_SET_JOBS,
-	BC_SET_BASELINE,	/* --baseline FILE (docs/ci.md#baselines) */
+#define BC_OPTION(id, ...) BC_SET_##id,
+#include "settings.def"
 	BC_NR_SETTINGS,
 };
+
+/* What an option is (cli/settings.def explains each). */
+enum bc_option_kind {
+	BC_OPT_CLI,		/* command line only */
+	BC_OPT_SETTING,		/* also a .bpfcheckrc key */
+	BC_OPT_LIST,		/* a setting holding a list */
+	BC_OPT_RULE_LIST,	/* a list keyed per rule (severity.RULE) */
+};
+
+/* The topics --help groups the options under, in the order it shows them. */
+enum bc_option_section {
+	BC_SECTION_OUTPUT,
+	BC_SECTION_RULES,
+	BC_SECTION_TARGET,
+	BC_SECTION_RUN,
+	BC_SECTION_FIX,
+	BC_SECTION_CONFIG,
+	BC_SECTION_INFO,
+	BC_NR_SECTIONS,
+};
+
+/* One line of cli/settings.def. */
+struct bc_option_desc {
+	const char *name;	/* --NAME; a setting's .bpfcheckrc key */
+	const char *dashed;	/* "--NAME", for messages */
+	char short_opt;		/* 0: none */
+	int arg;		/* no_argument, required_argument, optional_argument */
+	const char *value;	/* set when given without an argument; NULL: none */
+	enum bc_option_kind kind;
+	enum bc_option_section section;
+	const char *metavar;	/* --help's name of the argument; NULL: none */
+	const char *help;	/* "%s": the output formats; "\n": next line */
+};
+
+struct bc_option_alias {
+	const char *name, *dashed;
+	enum bc_setting id;	/* the option it stands for */
+	const char *value;	/* what it sets; NULL: the same as the option */
+	bool shown;		/* listed in --help beside the option */
+};
+
+enum {
+	BC_NR_OPTION_ALIASES = 0
+#define BC_OPTION(...)
+#define BC_ALIAS(...) + 1
+#include "settings.def"
+};
+
+extern const struct bc_option_desc bc_option_descs[BC_NR_SETTINGS];
+extern const struct bc_option_alias bc_option_aliases[BC_NR_OPTION_ALIASES];
+
+/* Is ID a setting (also a .bpfcheckrc key), a list setting? */
+bool bc_setting_in_file(enum bc_setting id);
+bool bc_setting_is_list(enum bc_setting id);
 
 /* A per-rule severity override (pattern: code, name or glob). */
 struct bc_severity_override {
@@ -46,7 +90,7 @@ struct bc_severity_override {
 };
 
 struct bc_options {
-	const char *format;		/* "text" (default), "gcc", "json", "sarif", "github", "diff" */
+	const char *format;		/* "text" (default), "gcc", "json", ... (reporters.def) */
 	const char *output;		/* -o FILE; NULL = stdout */
 	enum bc_severity fail_on;	/* default BC_SEV_WARNING; NONE = never */
 	char **select;			/* NULL = all rules */
@@ -54,14 +98,10 @@ struct bc_options {
 	char **ignore;
 	size_t nr_ignore;
 	enum bc_color color;
-	bool fix, unsafe_fixes, diff;
+	bool fix, unsafe_fixes, diff;	/* diff: --diff, which is -f diff */
 	bool exit_non_zero_on_fix;	/* after --fix, exit 1 when a file was changed */
 	struct bc_target target;
 	const char *tracefs;		/* --tracefs DIR: tracepoint formats (NULL = the system's) */
-	char *baseline;			/* --baseline FILE: report only findings not in it */
-	const char *write_baseline;	/* --write-baseline FILE */
-	bool prune_baseline;		/* --prune-baseline: drop entries that no longer occur */
-	long long fail_on_growth;	/* compare --fail-on-growth N; -1 = not given */
 	char **paths;
 	size_t nr_paths;
 	/* configuration */
@@ -70,25 +110,31 @@ struct bc_options {
 	const char *config;		/* --config FILE */
 	bool no_config;			/* --no-config */
 	bool print_config;		/* --print-config */
+	char *baseline;			/* --baseline FILE: report only findings not in it */
+	const char *write_baseline;	/* --write-baseline FILE */
+	bool prune_baseline;		/* --prune-baseline: drop entries that no longer occur */
+	long long fail_on_growth;	/* compare --fail-on-growth N; -1 = not given */
 	char *config_path;		/* the file that was read; NULL = none */
 	char *origin[BC_NR_SETTINGS];	/* "FILE:LINE" or "command line"; NULL = default */
 };
 
-/* Is RULE enabled by --select/--ignore? */
-struct bc_rule;
-bool bc_options_rule_enabled(const struct bc_options *o, const struct bc_rule *r);
-
 /* Defaults: text, fail on warnings, the target's defaults. 0 or -errno. */
 int bc_options_init(struct bc_options *o);
+/* The output format asked for (--diff is -f diff). */
+const char *bc_options_format(const struct bc_options *o);
 /* Frees what the options own (not PATHS, which point into argv). */
 void bc_options_free_settings(struct bc_options *o);
 
 /*
  * Looks a setting up by its key ("fail-on", "severity.BC204" gives
- * BC_SET_SEVERITY and *ARG = "BC204"). -ENOENT when unknown.
+ * BC_SET_SEVERITY and *ARG = "BC204"). -ENOENT when unknown or command line
+ * only.
  */
 int bc_setting_find(const char *key, enum bc_setting *id, const char **arg);
 const char *bc_setting_key(enum bc_setting id);
+/* "format, select, ..., severity.RULE, ...": the .bpfcheckrc keys, for
+ * messages (heap; NULL when out of memory). */
+char *bc_setting_keys(void);
 /*
  * Sets ID from VALUE (for BC_SET_SEVERITY, "RULE=SEV"). ORIGIN is recorded
  * for --print-config. On a bad value returns -EINVAL and *ERR holds a
@@ -99,8 +145,13 @@ int bc_setting_set(struct bc_options *o, enum bc_setting id, const char *value,
 /* Empties a list setting (select, ignore, severity) before a new list. */
 void bc_setting_clear(struct bc_options *o, enum bc_setting id);
 
-/* Applies the severity overrides to the diagnostics (last match wins). */
-void bc_options_apply_severity(const struct bc_options *o, struct bc_diags *d);
+/*
+ * What the options ask of the analysis: their target (borrowed: O outlives
+ * A) and tracefs, and --select/--ignore/--severity resolved for every rule
+ * (the last matching override wins), and whether any enabled rule reads
+ * stack facts. 0 or -ENOMEM.
+ */
+int bc_options_analysis(const struct bc_options *o, struct bc_analysis *a);
 
 /* --print-config: every setting, its value and where it came from, in
  * .bpfcheckrc syntax. */

@@ -15,11 +15,11 @@
 #include "../analyzer/base/array.h"
 #include "../reporters/baseline.h"
 #include "../reporters/reporter.h"
-#include "../reporters/udiff.h"
 
 struct unit_list {
 	struct bc_unit **v;
 	struct bc_file_snap *snaps;	/* what each file looked like before it was read */
+	struct bc_unit **fixed;		/* for a report of the fixes: each unit fixed, or NULL */
 	size_t n, cap, cap_snaps;
 };
 
@@ -139,14 +139,10 @@ static int exit_code(const struct bc_run *run, const struct bc_options *o)
 	return findings ? BC_EXIT_FINDINGS : BC_EXIT_OK;
 }
 
-/* What every analysis of a unit is: the driver, then the severity overrides. */
+/* The fix loop's re-analysis: the driver, with the run's analysis. */
 static int analyze(struct bc_unit *u, void *arg)
 {
-	const struct bc_options *o = arg;
-	int err = bc_analyze_unit(u, o);
-
-	bc_options_apply_severity(o, &u->diags);
-	return err;
+	return bc_analyze_unit(u, arg);
 }
 
 struct fix_totals {
@@ -154,19 +150,16 @@ struct fix_totals {
 	bool write_failed;
 };
 
-static bool diff_mode(const struct bc_options *o)
-{
-	return o->diff || !strcmp(o->format, "diff");
-}
-
 /*
- * --fix / --diff for one unit: runs the fix loop; with --diff prints the
- * patch, with --fix writes the file (or, for stdin, keeps the text for
- * stdout) and replaces the unit by the re-analysed one, so the report shows
- * what remains. A refused write leaves the unit (and the file) as they were.
+ * --fix, or a report of the fixes (-f diff), for one unit: runs the fix
+ * loop. For the report (DRY) keeps the fixed unit in *KEPT; for --fix writes
+ * the file (or, for stdin, keeps the text for stdout) and replaces the unit
+ * by the re-analysed one, so the report shows what remains. A refused write
+ * leaves the unit (and the file) as they were.
  */
-static int fix_unit(struct bc_options *o, struct bc_unit *u, const struct bc_file_snap *snap,
-		    FILE *out, struct fix_totals *t)
+static int fix_unit(struct bc_options *o, const struct bc_analysis *a, struct bc_unit *u,
+		    const struct bc_file_snap *snap, bool dry, struct bc_unit **kept,
+		    struct fix_totals *t)
 {
 	struct bc_fix_stats st;
 	struct bc_unit fixed;
@@ -175,7 +168,7 @@ static int fix_unit(struct bc_options *o, struct bc_unit *u, const struct bc_fil
 
 	if (u->status || !u->line_starts)
 		return 0;	/* failed, or binary: fixes are text edits */
-	err = bc_fix_loop(u, o->unsafe_fixes, analyze, o, &fixed, &st);
+	err = bc_fix_loop(u, o->unsafe_fixes, analyze, (void *)a, &fixed, &st);
 	if (err)
 		return err;
 	t->unsafe_hidden += st.unsafe_hidden;
@@ -187,12 +180,16 @@ static int fix_unit(struct bc_options *o, struct bc_unit *u, const struct bc_fil
 			u->display_path, BC_FIX_MAX_PASSES);
 	if (!st.changed)
 		return 0;
-	if (diff_mode(o)) {
-		err = bc_udiff_write(out, u->display_path, u->data, u->size, fixed.data, fixed.size);
-		bc_unit_free(&fixed);
+	if (dry) {
+		*kept = malloc(sizeof(**kept));
+		if (!*kept) {
+			bc_unit_free(&fixed);
+			return -ENOMEM;
+		}
+		**kept = fixed;
 		t->files++;
 		t->applied += st.applied;
-		return err;
+		return 0;
 	}
 	if (strcmp(u->path, "-")) {
 		err = bc_fix_write(u->path, snap, u->data, u->size, fixed.data, fixed.size, &why);
@@ -213,13 +210,16 @@ static int fix_unit(struct bc_options *o, struct bc_unit *u, const struct bc_fil
 	return 0;
 }
 
-static int fix_all(struct bc_options *o, struct unit_list *l, FILE *out, struct fix_totals *t)
+static int fix_all(struct bc_options *o, const struct bc_analysis *a, struct unit_list *l,
+		   bool dry, struct fix_totals *t)
 {
 	int err = 0;
 
+	if (dry && l->n && !(l->fixed = calloc(l->n, sizeof(*l->fixed))))
+		return -ENOMEM;
 	for (size_t i = 0; i < l->n && !err; i++)
-		err = fix_unit(o, l->v[i], &l->snaps[i], out, t);
-	if (!err && !diff_mode(o)) {
+		err = fix_unit(o, a, l->v[i], &l->snaps[i], dry, dry ? &l->fixed[i] : NULL, t);
+	if (!err && !dry) {
 		/* stdin: the (fixed) text is the output, as a filter */
 		for (size_t i = 0; i < l->n; i++)
 			if (!strcmp(l->v[i]->path, "-") && !l->v[i]->status &&
@@ -228,7 +228,7 @@ static int fix_all(struct bc_options *o, struct unit_list *l, FILE *out, struct 
 		if (fflush(stdout))
 			err = -EIO;
 	}
-	if (t->applied && !diff_mode(o))
+	if (t->applied && !dry)
 		fprintf(stderr, "bpfcheck: applied %zu fix%s to %zu file%s\n", t->applied,
 			t->applied == 1 ? "" : "es", t->files, t->files == 1 ? "" : "s");
 	if (t->unsafe_hidden)
@@ -289,6 +289,15 @@ static bool reads_stdin(const struct unit_list *l)
 	return false;
 }
 
+/* Is there a script to analyse (one that loaded)? */
+static bool has_script(const struct unit_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!l->v[i]->status && l->v[i]->kind == BC_KIND_SCRIPT)
+			return true;
+	return false;
+}
+
 int bc_run_paths(struct bc_options *o, const char *command, const char *text_format)
 {
 	struct unit_list l = { 0 };
@@ -296,7 +305,8 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 	struct fix_totals totals = { 0 };
 	struct bc_run run = { 0 };
 	struct bc_baseline baseline = { 0 };
-	bool fixing = o->fix || diff_mode(o);
+	struct bc_analysis a = { 0 };
+	const char *format = bc_options_format(o);
 	FILE *out = stdout;
 	int ret, err = 0;
 
@@ -309,13 +319,10 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 		       ".bpfcheckrc");
 		return BC_EXIT_USAGE;
 	}
-	if (!diff_mode(o)) {
-		rep = bc_reporter_find(!strcmp(o->format, "text") && text_format ? text_format
-										 : o->format);
-		if (!rep) {
-			bc_err(o, "format '%s' is not available for '%s'", o->format, command);
-			return BC_EXIT_USAGE;
-		}
+	rep = bc_reporter_find(!strcmp(format, "text") && text_format ? text_format : format);
+	if (!rep) {
+		bc_err(o, "format '%s' is not available for '%s'", format, command);
+		return BC_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < o->nr_paths && !err; i++) {
 		if (is_dir(o->paths[i]))
@@ -323,8 +330,14 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 		else
 			err = load_path(&l, o->paths[i]);
 	}
+	/* without --bpftrace, scripts are checked against the installed
+	 * bpftrace: asked once, and only when there is a script */
+	if (!err && has_script(&l))
+		bc_target_resolve_bpftrace(&o->target);
+	if (!err)
+		err = bc_options_analysis(o, &a);
 	for (size_t i = 0; i < l.n && !err; i++)
-		analyze(l.v[i], o);
+		bc_analyze_unit(l.v[i], &a);
 	if (err) {
 		bc_err(o, "%s", strerror(-err));
 		ret = BC_EXIT_INPUT;
@@ -337,10 +350,11 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 			ret = BC_EXIT_USAGE;
 			goto out;
 		}
-	} else if (o->fix && !diff_mode(o) && reads_stdin(&l)) {
+	} else if (o->fix && !rep->shows_fixes && reads_stdin(&l)) {
 		out = stderr;	/* stdout carries the fixed text */
 	}
-	if (fixing && (err = fix_all(o, &l, out, &totals))) {
+	if ((o->fix || rep->shows_fixes) &&
+	    (err = fix_all(o, &a, &l, rep->shows_fixes, &totals))) {
 		bc_err(o, "fixing failed: %s", strerror(-err));
 		ret = BC_EXIT_INPUT;
 		goto close;
@@ -348,30 +362,31 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 	run.units = l.v;
 	run.nr_units = l.n;
 	run.target = &o->target;
-	run.opts = o;
 	run.command = command;
-	run.color = use_color(o, out);
-	if (!diff_mode(o) && (o->baseline || o->write_baseline) &&
+	run.opts.color = use_color(o, out);
+	run.opts.unsafe_fixes = o->unsafe_fixes;
+	run.fixed = l.fixed;
+	if (!rep->shows_fixes && (o->baseline || o->write_baseline) &&
 	    (ret = apply_baseline(o, &run, &baseline)))
 		goto close;
 	ret = exit_code(&run, o);
-	if (diff_mode(o)) {
-		/* the patch is the output; say why an input is missing from it */
+	if (rep->shows_fixes) {
+		/* the fixes are the report: say why an input is missing from it,
+		 * and exit 1 when a file would change */
 		for (size_t i = 0; i < l.n; i++)
 			if (l.v[i]->status)
 				bc_err(o, "%s: %s", l.v[i]->display_path, l.v[i]->error);
 		if (ret != BC_EXIT_INPUT)
 			ret = totals.files ? BC_EXIT_FINDINGS : BC_EXIT_OK;
-	} else {
-		if (rep->report(out, &run) || fflush(out)) {
-			bc_err(o, "writing the report failed");
-			ret = BC_EXIT_INPUT;
-		}
-		if (totals.write_failed)
-			ret = BC_EXIT_INPUT;
-		else if (ret == BC_EXIT_OK && o->exit_non_zero_on_fix && totals.files)
-			ret = BC_EXIT_FINDINGS;
 	}
+	if (rep->report(out, &run) || fflush(out)) {
+		bc_err(o, "writing the report failed");
+		ret = BC_EXIT_INPUT;
+	}
+	if (totals.write_failed)
+		ret = BC_EXIT_INPUT;
+	else if (ret == BC_EXIT_OK && o->exit_non_zero_on_fix && totals.files)
+		ret = BC_EXIT_FINDINGS;
 	if (ferror(out) || fflush(out)) {
 		bc_err(o, "writing the output failed");
 		ret = BC_EXIT_INPUT;
@@ -387,6 +402,12 @@ out:
 		bc_unit_free(l.v[i]);
 		free(l.v[i]);
 	}
+	for (size_t i = 0; l.fixed && i < l.n; i++) {
+		if (l.fixed[i])
+			bc_unit_free(l.fixed[i]);
+		free(l.fixed[i]);
+	}
+	free(l.fixed);
 	free(l.v);
 	free(l.snaps);
 	return ret;

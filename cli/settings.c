@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-/* The settings table: what --options and .bpfcheckrc keys set, their
- * defaults, their validation, and --print-config. */
+/* The settings table (cli/settings.def): what --options and .bpfcheckrc
+ * keys set, their defaults, their validation, and --print-config. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,43 +13,79 @@
 #include "../reporters/reporter.h"
 #include "../rules/registry.h"
 
-static const char *const keys[BC_NR_SETTINGS] = {
-	[BC_SET_FORMAT] = "format",
-	[BC_SET_SELECT] = "select",
-	[BC_SET_IGNORE] = "ignore",
-	[BC_SET_SEVERITY] = "severity",
-	[BC_SET_FAIL_ON] = "fail-on",
-	[BC_SET_KERNEL] = "kernel",
-	[BC_SET_BTF] = "btf",
-	[BC_SET_BPFTRACE] = "bpftrace",
-	[BC_SET_STACK_LIMIT] = "stack-limit",
-	[BC_SET_JIT] = "jit",
-	[BC_SET_COLOR] = "color",
-	[BC_SET_UNSAFE_FIXES] = "unsafe-fixes",
-	[BC_SET_EXIT_NON_ZERO_ON_FIX] = "exit-non-zero-on-fix",
-	[BC_SET_JOBS] = "jobs",
-	[BC_SET_BASELINE] = "baseline",
+const struct bc_option_desc bc_option_descs[BC_NR_SETTINGS] = {
+#define BC_OPTION(id, name, short_opt, arg, value, kind, section, metavar, help) \
+	[BC_SET_##id] = { name, "--" name, short_opt, arg, value, BC_OPT_##kind, \
+			  BC_SECTION_##section, metavar, help },
+#include "settings.def"
 };
+
+const struct bc_option_alias bc_option_aliases[BC_NR_OPTION_ALIASES] = {
+#define BC_OPTION(...)
+#define BC_ALIAS(name, id, value, shown) { name, "--" name, BC_SET_##id, value, shown },
+#include "settings.def"
+};
+
+bool bc_setting_in_file(enum bc_setting id)
+{
+	return (unsigned)id < BC_NR_SETTINGS && bc_option_descs[id].kind != BC_OPT_CLI;
+}
+
+bool bc_setting_is_list(enum bc_setting id)
+{
+	return bc_setting_in_file(id) && bc_option_descs[id].kind != BC_OPT_SETTING;
+}
 
 const char *bc_setting_key(enum bc_setting id)
 {
-	return (unsigned)id < BC_NR_SETTINGS ? keys[id] : NULL;
+	return bc_setting_in_file(id) ? bc_option_descs[id].name : NULL;
 }
 
 int bc_setting_find(const char *key, enum bc_setting *id, const char **arg)
 {
 	*arg = NULL;
-	if (!strncmp(key, "severity.", 9) && key[9]) {
-		*id = BC_SET_SEVERITY;
-		*arg = key + 9;
-		return 0;
-	}
-	for (int i = 0; i < BC_NR_SETTINGS; i++)
-		if (i != BC_SET_SEVERITY && !strcmp(keys[i], key)) {
+	for (int i = 0; i < BC_NR_SETTINGS; i++) {
+		const struct bc_option_desc *d = &bc_option_descs[i];
+		size_t n = strlen(d->name);
+
+		if (d->kind == BC_OPT_CLI)
+			continue;
+		if (d->kind == BC_OPT_RULE_LIST) {
+			/* NAME.RULE */
+			if (!strncmp(key, d->name, n) && key[n] == '.' && key[n + 1]) {
+				*id = i;
+				*arg = key + n + 1;
+				return 0;
+			}
+		} else if (!strcmp(d->name, key)) {
 			*id = i;
 			return 0;
 		}
+	}
 	return -ENOENT;
+}
+
+char *bc_setting_keys(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	bool first = true;
+
+	if (!m)
+		return NULL;
+	for (int i = 0; i < BC_NR_SETTINGS; i++) {
+		if (!bc_setting_in_file(i))
+			continue;
+		fprintf(m, "%s%s%s", first ? "" : ", ", bc_option_descs[i].name,
+			bc_option_descs[i].kind == BC_OPT_RULE_LIST ? ".RULE" : "");
+		first = false;
+	}
+	if (fclose(m)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }
 
 int bc_options_init(struct bc_options *o)
@@ -186,15 +223,16 @@ static int set_format(struct bc_options *o, const char *value, const char *name,
 {
 	const struct bc_reporter *r = bc_reporter_find(value);
 
-	if (!strcmp(value, "diff")) {
-		o->format = "diff";	/* the fixes as a patch: handled by the fix path */
-		return 0;
-	}
 	if (!r)
-		return bad(err, "%s: unknown format '%s' (one of: %s, diff)", name, value,
+		return bad(err, "%s: unknown format '%s' (one of: %s)", name, value,
 			   bc_reporter_names());
 	o->format = r->name;
 	return 0;
+}
+
+const char *bc_options_format(const struct bc_options *o)
+{
+	return o->diff ? "diff" : o->format;
 }
 
 static int set_value(struct bc_options *o, enum bc_setting id, const char *value,
@@ -268,8 +306,8 @@ static int set_value(struct bc_options *o, enum bc_setting id, const char *value
 		free(o->baseline);
 		o->baseline = strdup(value);
 		return o->baseline ? 0 : -ENOMEM;
-	case BC_NR_SETTINGS:
-		break;
+	default:
+		break;	/* command line only: cli/options.c */
 	}
 	return -EINVAL;
 }
@@ -280,7 +318,7 @@ int bc_setting_set(struct bc_options *o, enum bc_setting id, const char *value,
 	int ret;
 
 	*err = NULL;
-	if ((unsigned)id >= BC_NR_SETTINGS)
+	if (!bc_setting_in_file(id))
 		return -EINVAL;
 	ret = set_value(o, id, value, origin, name, err);
 	if (ret)
@@ -327,9 +365,9 @@ void bc_setting_clear(struct bc_options *o, enum bc_setting id)
 
 void bc_options_free_settings(struct bc_options *o)
 {
-	bc_setting_clear(o, BC_SET_SELECT);
-	bc_setting_clear(o, BC_SET_IGNORE);
-	bc_setting_clear(o, BC_SET_SEVERITY);
+	for (int i = 0; i < BC_NR_SETTINGS; i++)
+		if (bc_setting_is_list(i))
+			bc_setting_clear(o, i);
 	for (int i = 0; i < BC_NR_SETTINGS; i++) {
 		free(o->origin[i]);
 		o->origin[i] = NULL;
@@ -341,7 +379,8 @@ void bc_options_free_settings(struct bc_options *o)
 	bc_target_free(&o->target);
 }
 
-bool bc_options_rule_enabled(const struct bc_options *o, const struct bc_rule *r)
+/* Is R selected (--select, or every rule) and not ignored? */
+static bool rule_selected(const struct bc_options *o, const struct bc_rule *r)
 {
 	bool on = !o->nr_select;
 
@@ -352,12 +391,25 @@ bool bc_options_rule_enabled(const struct bc_options *o, const struct bc_rule *r
 	return on;
 }
 
-void bc_options_apply_severity(const struct bc_options *o, struct bc_diags *d)
+int bc_options_analysis(const struct bc_options *o, struct bc_analysis *a)
 {
-	for (size_t i = 0; i < d->n; i++)
+	bool stack_facts = false;
+
+	bc_analysis_init(a, &o->target);
+	a->tracefs = o->tracefs;
+	for (size_t i = 0; bc_rules[i]; i++) {
+		const struct bc_rule *r = bc_rules[i];
+		struct bc_rule_choice *c = &a->rules[r->id];
+
+		c->disabled = !rule_selected(o, r);
+		/* the last override that matches wins */
 		for (size_t k = 0; k < o->nr_severity; k++)
-			if (bc_rule_matches(bc_rule_get(d->v[i].rule_id), o->severity[k].pattern))
-				d->v[i].severity = o->severity[k].severity;
+			if (bc_rule_matches(r, o->severity[k].pattern))
+				c->severity = o->severity[k].severity;
+		stack_facts |= r->needs_stack_facts && !c->disabled;
+	}
+	a->skip_stack_facts = !stack_facts;
+	return 0;
 }
 
 /* ---- --print-config ---- */
@@ -387,11 +439,14 @@ void bc_options_print(FILE *out, const struct bc_options *o)
 	for (int id = 0; id < BC_NR_SETTINGS; id++) {
 		const char *origin = o->origin[id] ? o->origin[id] : "default";
 
+		if (!bc_setting_in_file(id))
+			continue;	/* command line only */
 		if (id == BC_SET_SEVERITY) {
 			for (size_t i = 0; i < o->nr_severity; i++) {
 				char key[256];
 
-				snprintf(key, sizeof(key), "severity.%s", o->severity[i].pattern);
+				snprintf(key, sizeof(key), "%s.%s", bc_option_descs[id].name,
+					 o->severity[i].pattern);
 				print_line(out, key, bc_severity_name(o->severity[i].severity),
 					   o->severity[i].origin);
 			}
@@ -448,12 +503,11 @@ void bc_options_print(FILE *out, const struct bc_options *o)
 		case BC_SET_BASELINE:
 			fputs(o->baseline ? o->baseline : "none", m);
 			break;
-		case BC_SET_SEVERITY:
-		case BC_NR_SETTINGS:
+		default:
 			break;
 		}
 		fclose(m);
-		print_line(out, keys[id], buf, origin);
+		print_line(out, bc_option_descs[id].name, buf, origin);
 		free(buf);
 		buf = NULL;
 	}

@@ -4,7 +4,6 @@
 
 #include "report_common.h"
 #include "../analyzer/core/paths.h"
-#include "../cli/options.h"
 #include "../rules/registry.h"
 
 int bc_rule_index(const struct bc_rule *rule)
@@ -29,9 +28,7 @@ const char *bc_report_severity(enum bc_severity s)
 
 const struct bc_target *bc_run_target(const struct bc_run *run)
 {
-	if (run->target)
-		return run->target;
-	return run->opts ? &run->opts->target : NULL;
+	return run->target;
 }
 
 const char *bc_report_relpath(const char *path, const char *cwd)

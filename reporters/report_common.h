@@ -52,7 +52,7 @@ const char *bc_report_severity(enum bc_severity s);
  * which want paths relative to the repository checkout. */
 const char *bc_report_relpath(const char *path, const char *cwd);
 
-/* The run's target: run->target, else the options' target, else NULL. */
+/* The run's target (NULL when the run names none). */
 const struct bc_target *bc_run_target(const struct bc_run *run);
 
 #endif

@@ -10,17 +10,24 @@
 
 struct bc_unit;
 struct bc_target;
-struct bc_options;
 struct bc_baseline;
+
+/* What the command line asks of the reporters (the command line fills it in). */
+struct bc_report_opts {
+	bool color;		/* text output may use ANSI colour */
+	bool unsafe_fixes;	/* unsafe fixes are applied (--unsafe-fixes), not only offered */
+};
 
 /* Everything one invocation produced. */
 struct bc_run {
 	struct bc_unit **units;
 	size_t nr_units;
 	const struct bc_target *target;
-	const struct bc_options *opts;
 	const char *command;	/* "check", "stack", "fix" */
-	bool color;		/* text output may use ANSI colour */
+	struct bc_report_opts opts;
+	/* For a reporter that shows_fixes: each unit's text after the fixes
+	 * (parallel to UNITS; NULL when they change nothing). NULL otherwise. */
+	struct bc_unit *const *fixed;
 	const struct bc_baseline *baseline;	/* --baseline applied; NULL = none */
 };
 
@@ -29,9 +36,15 @@ struct bc_summary {
 };
 
 struct bc_reporter {
-	const char *name;	/* "text", "gcc", "json", "sarif", "github" */
+	const char *name;	/* "text", "gcc", "json", "sarif", "github", ... */
 	/* 0 or negative errno (-EIO when writing failed) */
 	int (*report)(FILE *out, const struct bc_run *run);
+	/*
+	 * Shows what the fixes would change rather than the findings ("diff"):
+	 * the run computes the fixed texts (run->fixed) without writing files,
+	 * and its exit status says whether a file would change.
+	 */
+	bool shows_fixes;
 };
 
 /* NULL when NAME is not a known format. */

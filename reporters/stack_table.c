@@ -295,7 +295,7 @@ static int file_table(struct table_ctx *c, const struct bc_unit *u)
 	for (size_t i = 0; i < facts->nr_funcs && !err; i++) {
 		if (!facts->funcs[i].is_entry)
 			continue;
-		bc_columns_print_row(&t, c->out, "  ", row++, c->run->color ? program_sgr : NULL);
+		bc_columns_print_row(&t, c->out, "  ", row++, c->run->opts.color ? program_sgr : NULL);
 		err = attribution(c, u, &facts->funcs[i]);
 	}
 	bc_columns_free(&t);

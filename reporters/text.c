@@ -15,7 +15,6 @@
 #include "source.h"
 #include "utf8.h"
 #include "../analyzer/core/unit.h"
-#include "../cli/options.h"
 
 #define SGR_RESET	"\033[0m"
 #define SGR_BOLD	"\033[1m"
@@ -116,7 +115,7 @@ static void excerpt(struct text_ctx *c, const struct bc_unit *owner, const char 
 
 static void fix_hint(struct text_ctx *c, const struct bc_fix *fix)
 {
-	bool unsafe_ok = c->run->opts && c->run->opts->unsafe_fixes;
+	bool unsafe_ok = c->run->opts.unsafe_fixes;
 
 	fputs("  fix available", c->out);
 	if (fix->title) {
@@ -174,7 +173,7 @@ static void summary_line(struct text_ctx *c)
 
 static int report(FILE *out, const struct bc_run *run)
 {
-	struct text_ctx c = { .out = out, .run = run, .color = run->color };
+	struct text_ctx c = { .out = out, .run = run, .color = run->opts.color };
 
 	bc_sources_init(&c.src, run);
 	for (size_t i = 0; i < run->nr_units && !c.err; i++) {

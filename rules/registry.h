@@ -15,14 +15,14 @@
 
 struct bc_unit;
 struct bc_target;
-struct bc_options;
+struct bc_analysis;
 
 /* What a rule's check sees. */
 struct bc_rule_ctx {
 	const struct bc_rule *rule;
 	struct bc_unit *unit;		/* input, facts, script AST, ... */
 	const struct bc_target *target;
-	const struct bc_options *opts;
+	const struct bc_analysis *analysis;	/* what was asked: the rule selection, ... */
 	struct bc_diags *diags;		/* where findings go (the unit's) */
 };
 

@@ -6,8 +6,8 @@
 #include "driver.h"
 #include "../frontend/frontends.h"
 #include "suppress.h"
+#include "../core/analysis.h"
 #include "../core/unit.h"
-#include "../../cli/options.h"
 #include "../../rules/registry.h"
 
 static unsigned kind_mask(enum bc_kind k)
@@ -27,15 +27,15 @@ static unsigned kind_mask(enum bc_kind k)
 	}
 }
 
-/* Drops diagnostics of rules the options disable (front ends report
+/* Drops diagnostics of rules the selection disables (front ends report
  * syntax errors and the like without asking). */
-static void drop_disabled(struct bc_unit *u, const struct bc_options *o)
+static void drop_disabled(struct bc_unit *u, const struct bc_analysis *a)
 {
 	struct bc_diags *d = &u->diags;
 	size_t k = 0;
 
 	for (size_t i = 0; i < d->n; i++) {
-		if (bc_options_rule_enabled(o, bc_rule_get(d->v[i].rule_id)))
+		if (bc_analysis_rule_enabled(a, d->v[i].rule_id))
 			d->v[k++] = d->v[i];
 		else
 			bc_diag_clear(&d->v[i]);
@@ -43,18 +43,18 @@ static void drop_disabled(struct bc_unit *u, const struct bc_options *o)
 	d->n = k;
 }
 
-static int run_rules(struct bc_unit *u, const struct bc_options *o)
+static int run_rules(struct bc_unit *u, const struct bc_analysis *a)
 {
 	unsigned mask = kind_mask(u->kind);
 
 	for (size_t i = 0; bc_rules[i]; i++) {
 		const struct bc_rule *r = bc_rules[i];
 		struct bc_rule_ctx ctx = {
-			.rule = r, .unit = u, .target = &o->target, .opts = o, .diags = &u->diags,
+			.rule = r, .unit = u, .target = a->target, .analysis = a, .diags = &u->diags,
 		};
 		int err;
 
-		if (!r->check || !(r->kinds & mask) || !bc_options_rule_enabled(o, r))
+		if (!r->check || !(r->kinds & mask) || !bc_analysis_rule_enabled(a, r->id))
 			continue;
 		err = r->check(&ctx);
 		if (err)
@@ -63,7 +63,7 @@ static int run_rules(struct bc_unit *u, const struct bc_options *o)
 	return 0;
 }
 
-int bc_analyze_unit(struct bc_unit *u, const struct bc_options *o)
+static int analyze(struct bc_unit *u, const struct bc_analysis *a)
 {
 	const struct bc_frontend *fe;
 	int err;
@@ -74,13 +74,21 @@ int bc_analyze_unit(struct bc_unit *u, const struct bc_options *o)
 	if (!fe || !fe->analyze)
 		return bc_unit_fail(u, -EOPNOTSUPP, NULL, "%s input is not supported yet",
 				    bc_kind_name(u->kind));
-	err = fe->analyze(u, o);
+	err = fe->analyze(u, a);
 	if (err)
 		return u->status ? u->status : bc_unit_fail(u, err, NULL, "%s", strerror(-err));
-	err = run_rules(u, o);
-	if (!err && u->kind == BC_KIND_SCRIPT && bc_suppress_apply(u, o))
+	err = run_rules(u, a);
+	if (!err && u->kind == BC_KIND_SCRIPT && bc_suppress_apply(u, a))
 		err = bc_unit_fail(u, -ENOMEM, NULL, "out of memory");
-	drop_disabled(u, o);
+	drop_disabled(u, a);
 	bc_diags_sort(&u->diags);
+	return err;
+}
+
+int bc_analyze_unit(struct bc_unit *u, const struct bc_analysis *a)
+{
+	int err = analyze(u, a);
+
+	bc_analysis_apply_severity(a, &u->diags);
 	return err;
 }

@@ -8,7 +8,7 @@
 
 #include "suppress.h"
 #include "../core/unit.h"
-#include "../../cli/options.h"
+#include "../core/analysis.h"
 #include "../../rules/registry.h"
 
 #define DIRECTIVE_PREFIX "bpfcheck:"
@@ -301,11 +301,11 @@ static bool belongs_to_unit(const struct bc_diag *d, const struct bc_unit *u)
 }
 
 /* Would a finding of PATTERN's rules have been reported in this run? */
-static bool pattern_checkable(const char *pattern, const struct bc_options *o)
+static bool pattern_checkable(const char *pattern, const struct bc_analysis *a)
 {
 	for (size_t i = 0; bc_rules[i]; i++)
 		if (bc_rule_matches(bc_rules[i], pattern) && (bc_rules[i]->kinds & BC_RULE_ON_SCRIPT) &&
-		    (!o || bc_options_rule_enabled(o, bc_rules[i])))
+		    (!a || bc_analysis_rule_enabled(a, bc_rules[i]->id)))
 			return true;
 	return false;
 }
@@ -434,7 +434,7 @@ out:
 	return err;
 }
 
-static int report_findings(struct bc_unit *u, struct bc_supps *s, const struct bc_options *o,
+static int report_findings(struct bc_unit *u, struct bc_supps *s, const struct bc_analysis *a,
 			   bool check_unused)
 {
 	for (size_t i = 0; i < s->n; i++) {
@@ -455,7 +455,7 @@ static int report_findings(struct bc_unit *u, struct bc_supps *s, const struct b
 					return -ENOMEM;
 				continue;
 			}
-			if (!check_unused || c->used || !pattern_checkable(c->pattern, o))
+			if (!check_unused || c->used || !pattern_checkable(c->pattern, a))
 				continue;
 			if (sp->scope == BC_SUPP_FILE && pattern_matches_self(c->pattern))
 				continue;
@@ -475,7 +475,7 @@ static int report_findings(struct bc_unit *u, struct bc_supps *s, const struct b
 	return 0;
 }
 
-int bc_suppress_apply(struct bc_unit *u, const struct bc_options *o)
+int bc_suppress_apply(struct bc_unit *u, const struct bc_analysis *a)
 {
 	struct bc_supps s;
 	size_t first_new;
@@ -499,7 +499,7 @@ int bc_suppress_apply(struct bc_unit *u, const struct bc_options *o)
 		}
 	}
 	first_new = u->diags.n;
-	err = report_findings(u, &s, o, !has_syntax_error(u));
+	err = report_findings(u, &s, a, !has_syntax_error(u));
 	/* the reports about directives yield only to file directives */
 	for (size_t i = first_new; !err && i < u->diags.n; i++) {
 		struct bc_diag *d = &u->diags.v[i];

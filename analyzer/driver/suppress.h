@@ -40,7 +40,7 @@
 #include "../core/diag.h"
 
 struct bc_unit;
-struct bc_options;
+struct bc_analysis;
 
 enum bc_supp_scope {
 	BC_SUPP_LINE,		/* disable= */
@@ -84,7 +84,8 @@ int bc_suppress_scan(const unsigned char *data, size_t size, const uint32_t *lin
 void bc_supps_free(struct bc_supps *s);
 
 /* Marks the unit's diagnostics covered by its directives as suppressed and
- * adds BC103/BC104 findings (see above). For scripts; 0 or -ENOMEM. */
-int bc_suppress_apply(struct bc_unit *u, const struct bc_options *o);
+ * adds BC103/BC104 findings (see above). A says which rules ran (NULL:
+ * every rule). For scripts; 0 or -ENOMEM. */
+int bc_suppress_apply(struct bc_unit *u, const struct bc_analysis *a);
 
 #endif

@@ -6,16 +6,16 @@
 #include "ir_analyze.h"
 #include "../object/object.h"
 #include "script_frontend.h"
-#include "../../cli/options.h"
+#include "../core/analysis.h"
 
-static int analyze_object(struct bc_unit *u, const struct bc_options *o)
+static int analyze_object(struct bc_unit *u, const struct bc_analysis *a)
 {
-	return bc_object_analyze(u, u->data, u->size, &o->target);
+	return bc_object_analyze(u, u->data, u->size, a->target);
 }
 
-static int analyze_ir(struct bc_unit *u, const struct bc_options *o)
+static int analyze_ir(struct bc_unit *u, const struct bc_analysis *a)
 {
-	return bc_ir_analyze(u, &o->target);
+	return bc_ir_analyze(u, a->target);
 }
 
 static const struct bc_frontend frontends[] = {

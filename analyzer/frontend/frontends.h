@@ -6,12 +6,12 @@
 
 #include "../core/unit.h"
 
-struct bc_options;
+struct bc_analysis;
 
 struct bc_frontend {
 	enum bc_kind kind;
 	/* 0 when the unit was processed; negative errno after bc_unit_fail */
-	int (*analyze)(struct bc_unit *u, const struct bc_options *o);
+	int (*analyze)(struct bc_unit *u, const struct bc_analysis *a);
 };
 
 const struct bc_frontend *bc_frontend_for(enum bc_kind kind);

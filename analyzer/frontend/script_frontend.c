@@ -4,37 +4,23 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "../core/analysis.h"
 #include "../core/target.h"
 #include "../core/unit.h"
-#include "../../cli/options.h"
-#include "../../rules/registry.h"
 #include "../script/parser.h"
 #include "script_compile.h"
 #include "script_frontend.h"
 #include "../script/sema.h"
 
-/* Whether a rule that reads stack facts is enabled: without one, code
- * generation and the backend are skipped (`--select BC1*`). */
-static bool stack_rules_enabled(const struct bc_options *o)
+int bc_script_frontend(struct bc_unit *u, const struct bc_analysis *a)
 {
-	for (size_t i = 0; bc_rules[i]; i++)
-		if (bc_rules[i]->needs_stack_facts && bc_options_rule_enabled(o, bc_rules[i]))
-			return true;
-	return false;
-}
-
-int bc_script_frontend(struct bc_unit *u, const struct bc_options *o)
-{
-	/* the installed bpftrace decides the target when --bpftrace is not given
-	 * (asked once, and only when a script is analysed) */
-	struct bc_target *t = (struct bc_target *)&o->target;
+	const struct bc_target *t = a->target;
 	struct bc_parse_opts po = { 0 };
 	struct bc_sema_opts so;
 	struct bc_sema *sema = NULL;
 	struct bc_script *s;
 	int err;
 
-	bc_target_resolve_bpftrace(t);
 	po.bpftrace = t->bpftrace;
 	err = bc_script_parse_unit(u, &po);
 	if (err == -ENOMEM)
@@ -43,7 +29,7 @@ int bc_script_frontend(struct bc_unit *u, const struct bc_options *o)
 	if (!s || err == -EFBIG)
 		return 0;	/* over the size limit: the parser reported it */
 	bc_sema_opts_from_target(&so, t);
-	so.tracefs = o->tracefs;
+	so.tracefs = a->tracefs;
 	/* bpftrace stops at syntax errors: analyse what parsed (for the facts)
 	 * but report nothing semantic about a script it would not get to */
 	so.no_diags = err != 0 || s->nr_errors != 0;
@@ -53,7 +39,7 @@ int bc_script_frontend(struct bc_unit *u, const struct bc_options *o)
 	bc_sema_attach(u, sema);
 	/* code generation, the in-memory object and the stack facts, when the
 	 * script parsed and analysed cleanly (analyzer/frontend/script_compile.h) */
-	if (!stack_rules_enabled(o))
+	if (a->skip_stack_facts)
 		return 0;
-	return bc_script_compile_unit(u, t, o->tracefs);
+	return bc_script_compile_unit(u, t, a->tracefs);
 }

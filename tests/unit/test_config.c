@@ -230,11 +230,13 @@ static void test_parse_values_and_origins(void **state)
 	/* the overrides: last match wins */
 	{
 		struct bc_diags d = { 0 };
+		struct bc_analysis a;
 
 		bc_diag_add(&d, BC_RULE_STACK_LIMIT_EXCEEDED, "x", NULL, "a");
 		bc_diag_add(&d, BC_RULE_STACK_NEAR_LIMIT, "x", NULL, "b");
 		bc_diag_add(&d, BC_RULE_UNUSED_SUPPRESSION, "x", NULL, "c");
-		bc_options_apply_severity(&o, &d);
+		assert_int_equal(bc_options_analysis(&o, &a), 0);
+		bc_analysis_apply_severity(&a, &d);
 		assert_int_equal(d.v[0].severity, BC_SEV_ERROR);
 		assert_int_equal(d.v[1].severity, BC_SEV_NOTE);
 		assert_int_equal(d.v[2].severity, BC_SEV_WARNING);	/* untouched */
@@ -250,6 +252,14 @@ static void test_parse_values_and_origins(void **state)
 	}
 	assert_int_equal(o.nr_select, 1);
 	assert_string_equal(o.origin[BC_SET_SELECT], "command line");
+	/* what the analysis is told: BC201 runs, BC204 does not */
+	{
+		struct bc_analysis a;
+
+		assert_int_equal(bc_options_analysis(&o, &a), 0);
+		assert_true(bc_analysis_rule_enabled(&a, BC_RULE_STACK_LIMIT_EXCEEDED));
+		assert_false(bc_analysis_rule_enabled(&a, BC_RULE_STACK_NEAR_LIMIT));
+	}
 	bc_options_free_settings(&o);
 	fclose(errs);
 }
@@ -287,12 +297,52 @@ static void test_parse_errors(void **state)
 	}
 }
 
+/* cli/settings.def: each setting is found by its key, a command-line-only
+ * option is not a key, and the key list follows the table's order */
+static void test_settings_table(void **state)
+{
+	char *keys = bc_setting_keys();
+
+	for (int i = 0; i < BC_NR_SETTINGS; i++) {
+		const struct bc_option_desc *d = &bc_option_descs[i];
+		enum bc_setting id = BC_NR_SETTINGS;
+		const char *arg = NULL;
+		char key[64];
+
+		assert_non_null(d->name);
+		assert_string_equal(d->dashed + 2, d->name);
+		assert_non_null(d->help);
+		if (d->kind == BC_OPT_CLI) {
+			assert_int_equal(bc_setting_find(d->name, &id, &arg), -ENOENT);
+			assert_false(bc_setting_in_file(i));
+			continue;
+		}
+		assert_true(bc_setting_in_file(i));
+		snprintf(key, sizeof(key), d->kind == BC_OPT_RULE_LIST ? "%s.BC201" : "%s", d->name);
+		assert_int_equal(bc_setting_find(key, &id, &arg), 0);
+		assert_int_equal(id, i);
+		if (d->kind == BC_OPT_RULE_LIST)
+			assert_string_equal(arg, "BC201");
+		else
+			assert_null(arg);
+	}
+	assert_non_null(keys);
+	assert_string_equal(keys, "format, select, ignore, severity.RULE, fail-on, kernel, btf, "
+				  "bpftrace, stack-limit, jit, color, unsafe-fixes, "
+				  "exit-non-zero-on-fix, jobs, baseline");
+	free(keys);
+	assert_true(bc_setting_is_list(BC_SET_SEVERITY));
+	assert_false(bc_setting_is_list(BC_SET_FORMAT));
+	assert_false(bc_setting_in_file(BC_SET_OUTPUT));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_discovery),
 		cmocka_unit_test(test_parse_values_and_origins),
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_settings_table),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -23,22 +23,25 @@
 #include "analyzer/driver/driver.h"
 #include "analyzer/fix/fix_loop.h"
 #include "analyzer/core/unit.h"
-#include "cli/options.h"
+#include "analyzer/core/analysis.h"
 #include "rules/registry.h"
 #include "analyzer/core/kernel_limits.h"
 #include "support/script_support.h"
 
 struct lint {
-	struct bc_options o;
+	struct bc_target t;
+	struct bc_analysis a;	/* every rule, against T */
 	struct bc_unit u;
 };
 
-static void lint_opts(struct bc_options *o, const char *bpftrace, const char *kernel)
+static void lint_opts(struct bc_target *t, struct bc_analysis *a, const char *bpftrace,
+		      const char *kernel)
 {
-	assert_int_equal(bc_options_init(o), 0);
-	assert_int_equal(bc_target_set_bpftrace(&o->target, bpftrace), 0);
+	assert_int_equal(bc_target_init(t), 0);
+	assert_int_equal(bc_target_set_bpftrace(t, bpftrace), 0);
 	if (kernel)
-		assert_int_equal(bc_target_set_kernel(&o->target, kernel), 0);
+		assert_int_equal(bc_target_set_kernel(t, kernel), 0);
+	bc_analysis_init(a, t);
 }
 
 /* Lints TEXT for bpftrace BPFTRACE (and kernel KERNEL when not NULL). */
@@ -46,13 +49,13 @@ static void lint_ex(struct lint *l, const char *text, const char *bpftrace, cons
 		    const char *btf)
 {
 	memset(l, 0, sizeof(*l));
-	lint_opts(&l->o, bpftrace, kernel);
+	lint_opts(&l->t, &l->a, bpftrace, kernel);
 	if (btf) {
-		free(l->o.target.btf_path);
-		l->o.target.btf_path = *btf ? strdup(btf) : NULL;
+		free(l->t.btf_path);
+		l->t.btf_path = *btf ? strdup(btf) : NULL;
 	}
 	assert_int_equal(bc_unit_load_mem(&l->u, "t.bt", text, strlen(text)), 0);
-	assert_int_equal(bc_analyze_unit(&l->u, &l->o), 0);
+	assert_int_equal(bc_analyze_unit(&l->u, &l->a), 0);
 }
 
 static void lint(struct lint *l, const char *text, const char *bpftrace)
@@ -63,7 +66,7 @@ static void lint(struct lint *l, const char *text, const char *bpftrace)
 static void lint_done(struct lint *l)
 {
 	bc_unit_free(&l->u);
-	bc_options_free_settings(&l->o);
+	bc_target_free(&l->t);
 }
 
 static size_t count(const struct bc_unit *u, const char *code)
@@ -106,7 +109,7 @@ static char *fix(struct lint *l, bool unsafe, struct bc_unit *out)
 	struct bc_fix_stats st;
 
 	memset(out, 0, sizeof(*out));
-	assert_int_equal(bc_fix_loop(&l->u, unsafe, reanalyze, &l->o, out, &st), 0);
+	assert_int_equal(bc_fix_loop(&l->u, unsafe, reanalyze, &l->a, out, &st), 0);
 	if (!st.changed)
 		return NULL;
 	assert_true(st.converged);
@@ -208,7 +211,7 @@ static void test_clear_fix_loop(void **state)
 	/* the fixed text re-lints clean of BC302, and fixing it again changes nothing */
 	assert_int_equal(count(&out, "BC302"), 0);
 	memset(&again, 0, sizeof(again));
-	assert_int_equal(bc_fix_loop(&out, true, reanalyze, &l.o, &again, &st), 0);
+	assert_int_equal(bc_fix_loop(&out, true, reanalyze, &l.a, &again, &st), 0);
 	assert_false(st.changed);
 	free(fixed);
 	bc_unit_free(&out);
@@ -529,7 +532,7 @@ static void test_len_btf_decides(void **state)
 		skip();
 	/* the running kernel with its BTF: the BTF has the kfunc from 6.6 */
 	lint_ex(&l, len_script, "0.20", NULL, vmlinux);
-	if (!l.o.target.kernel_from_host || l.o.target.kernel < BC_KV(6, 6)) {
+	if (!l.t.kernel_from_host || l.t.kernel < BC_KV(6, 6)) {
 		lint_done(&l);
 		skip();
 	}
@@ -543,7 +546,8 @@ static void test_len_object(void **state)
 	char *path = NULL;
 	size_t size;
 	void *data;
-	struct bc_options o;
+	struct bc_target t;
+	struct bc_analysis a;
 	struct bc_unit u;
 
 	(void)state;
@@ -553,10 +557,10 @@ static void test_len_object(void **state)
 	free(path);
 	if (!data)
 		skip();	/* make fixtures */
-	lint_opts(&o, "0.17", "6.6");
+	lint_opts(&t, &a, "0.17", "6.6");
 	memset(&u, 0, sizeof(u));
 	assert_int_equal(bc_unit_load_mem(&u, "count_loops.bpf.o", data, size), 0);
-	assert_int_equal(bc_analyze_unit(&u, &o), 0);
+	assert_int_equal(bc_analyze_unit(&u, &a), 0);
 	/* count_stub (result used) and count_ctx (counter); not the array map nor the sum */
 	assert_int_equal(count(&u, "BC301"), 2);
 	assert_non_null(strstr(nth(&u, "BC301", 0)->message, "'count_stub' counts the elements of "
@@ -564,7 +568,7 @@ static void test_len_object(void **state)
 	assert_non_null(strstr(nth(&u, "BC301", 1)->message, "'count_ctx'"));
 	assert_true(has_note(nth(&u, "BC301", 0), "__ksym __weak"));
 	bc_unit_free(&u);
-	bc_options_free_settings(&o);
+	bc_target_free(&t);
 	free(data);
 }
 
@@ -574,7 +578,8 @@ static void test_len_ir(void **state)
 {
 	const struct bc_diag *d;
 	char *path = NULL;
-	struct bc_options o;
+	struct bc_target t;
+	struct bc_analysis a;
 	struct bc_unit u;
 	const char *line;
 	size_t size;
@@ -587,11 +592,11 @@ static void test_len_ir(void **state)
 	free(path);
 	if (!data)
 		skip();	/* make fixtures */
-	lint_opts(&o, "0.17", "6.6");
+	lint_opts(&t, &a, "0.17", "6.6");
 	memset(&u, 0, sizeof(u));
 	assert_int_equal(bc_unit_load_mem(&u, "count_loops.ll", data, size), 0);
 	assert_int_equal(u.kind, BC_KIND_LLVM_IR);
-	assert_int_equal(bc_analyze_unit(&u, &o), 0);
+	assert_int_equal(bc_analyze_unit(&u, &a), 0);
 	assert_int_equal(count(&u, "BC301"), 2);
 	d = nth(&u, "BC301", 0);
 	assert_non_null(strstr(d->message, "'count_stub' counts the elements of map 'pids'"));
@@ -600,7 +605,7 @@ static void test_len_ir(void **state)
 	line = (const char *)u.data + u.line_starts[d->span.line - 1];
 	assert_true(!strncmp(line, "define ", 7) && strstr(line, "@count_stub("));
 	bc_unit_free(&u);
-	bc_options_free_settings(&o);
+	bc_target_free(&t);
 	free(data);
 }
 

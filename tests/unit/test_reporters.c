@@ -25,7 +25,6 @@
 #include "analyzer/core/kernel_limits.h"
 #include "analyzer/core/target.h"
 #include "analyzer/core/unit.h"
-#include "cli/options.h"
 #include "reporters/fingerprint.h"
 #include "reporters/report_common.h"
 #include "reporters/reporter.h"
@@ -52,7 +51,6 @@ struct fixture {
 	struct bc_unit units[3];
 	struct bc_unit *uv[3];
 	struct bc_target target;
-	struct bc_options opts;
 	struct bc_run run;
 };
 
@@ -314,12 +312,9 @@ static int setup(void **state)
 	for (int i = 0; i < 3; i++)
 		fx->uv[i] = &fx->units[i];
 	set_target(&fx->target);
-	fx->opts.format = "text";
-	fx->opts.target = fx->target;
 	fx->run.units = fx->uv;
 	fx->run.nr_units = 3;
 	fx->run.target = &fx->target;
-	fx->run.opts = &fx->opts;
 	fx->run.command = "check";
 	*state = fx;
 	return 0;
@@ -374,9 +369,9 @@ static void golden(void **state, const char *format, bool color, const char *fil
 	struct fixture *fx = *state;
 	char *out;
 
-	fx->run.color = color;
+	fx->run.opts.color = color;
 	out = render(format, &fx->run);
-	fx->run.color = false;
+	fx->run.opts.color = false;
 	check_golden(file, out);
 	free(out);
 }
@@ -446,16 +441,61 @@ static void test_registry(void **state)
 	int n = 0;
 
 	(void)state;
-	assert_string_equal(names, "text, gcc, json, sarif, github, gitlab, table");
+	assert_string_equal(names, "text, gcc, json, sarif, github, gitlab, table, diff");
 	for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save), n++) {
 		assert_non_null(bc_reporter_find(t));
 		assert_string_equal(bc_reporter_find(t)->name, t);
 	}
-	assert_int_equal(n, 7);
+	assert_int_equal(n, 8);
+	/* only diff reports the fixes rather than the findings */
+	assert_true(bc_reporter_find("diff")->shows_fixes);
+	assert_false(bc_reporter_find("text")->shows_fixes);
 	assert_null(bc_reporter_find("xml"));
 	assert_null(bc_reporter_find(NULL));
 	assert_null(bc_reporter_find("TEXT"));
 	free(copy);
+}
+
+/* diff: one unified diff per unit the fixes change, nothing for the others
+ * or when the run carries no fixed texts */
+static void test_diff_report(void **state)
+{
+	static const char a[] = "BEGIN { @x = count(); }\nEND { clear(@x); }\n";
+	static const char b[] = "BEGIN { @x = count(); }\nEND { }\n";
+	struct bc_unit units[2], fixed, *uv[2] = { &units[0], &units[1] };
+	struct bc_unit *fixedv[2] = { &fixed, NULL };
+	struct bc_run run = { .units = uv, .nr_units = 2, .command = "check" };
+	char *out;
+
+	(void)state;
+	memset(units, 0, sizeof(units));
+	memset(&fixed, 0, sizeof(fixed));
+	assert_int_equal(bc_unit_load_mem(&units[0], "./x.bt", a, strlen(a)), 0);
+	assert_int_equal(bc_unit_load_mem(&units[1], "y.bt", a, strlen(a)), 0);
+	assert_int_equal(bc_unit_load_mem(&fixed, "./x.bt", b, strlen(b)), 0);
+	out = render("diff", &run);
+	assert_string_equal(out, "");	/* no fixed texts: nothing to show */
+	free(out);
+	run.fixed = fixedv;
+	out = render("diff", &run);
+	assert_string_equal(out, "--- a/x.bt\n"
+				 "+++ b/x.bt\n"
+				 "@@ -1,2 +1,2 @@\n"
+				 " BEGIN { @x = count(); }\n"
+				 "-END { clear(@x); }\n"
+				 "+END { }\n");
+	free(out);
+	if (!access("/dev/full", W_OK)) {
+		FILE *f = fopen("/dev/full", "w");
+
+		assert_non_null(f);
+		setvbuf(f, NULL, _IONBF, 0);
+		assert_int_equal(bc_reporter_find("diff")->report(f, &run), -EIO);
+		fclose(f);
+	}
+	bc_unit_free(&units[0]);
+	bc_unit_free(&units[1]);
+	bc_unit_free(&fixed);
 }
 
 static void test_summary(void **state)
@@ -557,9 +597,9 @@ static void test_text_terminal_safety(void **state)
 	out = render("gcc", &fx->run);
 	assert_null(strchr(out, '\x1b'));
 	free(out);
-	fx->run.color = true;
+	fx->run.opts.color = true;
 	out = render("text", &fx->run);
-	fx->run.color = false;
+	fx->run.opts.color = false;
 	assert_non_null(strstr(out, "\x1b[1;31merror:\x1b[0m"));
 	assert_non_null(strstr(out, "\x1b[1;35mwarning:\x1b[0m"));
 	assert_non_null(strstr(out, "\x1b[1;36mnote:\x1b[0m"));
@@ -1155,6 +1195,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_golden_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_golden_table_color, setup, teardown),
 		cmocka_unit_test(test_registry),
+		cmocka_unit_test(test_diff_report),
 		cmocka_unit_test_setup_teardown(test_summary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_text_caret_alignment, setup, teardown),
 		cmocka_unit_test(test_text_wide_characters),

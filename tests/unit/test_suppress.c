@@ -19,7 +19,7 @@
 #include "analyzer/fix/fix_apply.h"
 #include "analyzer/driver/suppress.h"
 #include "analyzer/core/unit.h"
-#include "cli/options.h"
+#include "analyzer/core/analysis.h"
 #include "rules/registry.h"
 
 static void load(struct bc_unit *u, const char *text)
@@ -61,10 +61,10 @@ static size_t count(const struct bc_unit *u, const char *code, bool suppressed)
 
 static void apply(struct bc_unit *u)
 {
-	struct bc_options o;
+	struct bc_analysis a;
 
-	memset(&o, 0, sizeof(o));
-	assert_int_equal(bc_suppress_apply(u, &o), 0);
+	bc_analysis_init(&a, NULL);
+	assert_int_equal(bc_suppress_apply(u, &a), 0);
 }
 
 /* ---- the scan ---- */
@@ -274,17 +274,15 @@ static void test_unused_not_reported_when_rules_did_not_run(void **state)
 	static const char text[] =
 		"kprobe:a { } // bpfcheck: disable=BC204\n"
 		"kprobe:b { } // bpfcheck: disable=BC201\n";
-	struct bc_options o;
+	struct bc_analysis a;
 	struct bc_unit u;
-	char *ignore[] = { (char *)"BC204" };
 
 	/* --ignore BC204: the BC204 rule did not run, so its suppression is not
 	 * known to be unused; BC201's is */
 	load(&u, text);
-	memset(&o, 0, sizeof(o));
-	o.ignore = ignore;
-	o.nr_ignore = 1;
-	assert_int_equal(bc_suppress_apply(&u, &o), 0);
+	bc_analysis_init(&a, NULL);
+	a.rules[BC_RULE_STACK_NEAR_LIMIT].disabled = true;
+	assert_int_equal(bc_suppress_apply(&u, &a), 0);
 	assert_int_equal(count(&u, "BC103", false), 1);
 	assert_string_equal(diag_of(&u, "BC103", 0)->message,
 			    "unused suppression: no BC201 finding on line 2");
