@@ -169,7 +169,7 @@ $(BUILD)/fixtures/%.ll: fixtures/objects/%.bpf.c
 
 fixtures: $(FIXTURE_OBJS) $(EXAMPLE_OBJS) $(RULE_CASE_OBJS) $(FIXTURE_IRS)
 
-test: all $(TEST_BINS) fixtures check-docs
+test: all $(TEST_BINS) fixtures check-docs check-layers
 	@BUILD=$(BUILD) ./tests/run-tests.sh $(TEST_BINS)
 
 check-docs:
