@@ -20,6 +20,7 @@ enum {
 	OPT_STACK_LIMIT, OPT_JIT, OPT_NO_JIT, OPT_COLOR, OPT_VERSION, OPT_FIX, OPT_UNSAFE_FIXES,
 	OPT_DIFF, OPT_EXIT_NON_ZERO_ON_FIX, OPT_CONFIG, OPT_NO_CONFIG, OPT_PRINT_CONFIG,
 	OPT_TRACEFS, OPT_NO_CACHE,
+	OPT_EMIT_LLVM, OPT_SCRATCH, OPT_SCRATCH_THRESHOLD,
 };
 
 static const struct option long_opts[] = {
@@ -47,6 +48,9 @@ static const struct option long_opts[] = {
 	{ "print-config", no_argument, NULL, OPT_PRINT_CONFIG },
 	{ "tracefs", required_argument, NULL, OPT_TRACEFS },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+	{ "emit-llvm", required_argument, NULL, OPT_EMIT_LLVM },
+	{ "scratch", required_argument, NULL, OPT_SCRATCH },
+	{ "scratch-threshold", required_argument, NULL, OPT_SCRATCH_THRESHOLD },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -120,6 +124,9 @@ void bc_usage(FILE *out)
 		"      --no-cache         neither read nor write the kernel type cache\n"
 		"                         (default: $BPFCHECK_CACHE_DIR, else ~/.cache/bpfcheck)\n"
 		"      --print-config     show the effective settings and where they come from\n"
+		"      --scratch MODE     emit: flagged (BC211's slots, default), all or none\n"
+		"      --scratch-threshold N  emit: bytes a move must save (default 32)\n"
+		"      --emit-llvm FILE   emit: also write the final LLVM IR to FILE\n"
 		"      --version          print the version\n"
 		"  -h, --help             this help\n"
 		"\n"
@@ -270,6 +277,15 @@ int bc_options_parse(struct bc_options *o, int argc, char **argv, const struct b
 		case OPT_NO_CACHE:
 			free(o->target.cache_dir);
 			o->target.cache_dir = NULL;
+			break;
+		case OPT_EMIT_LLVM:
+			o->emit_llvm = optarg;
+			break;
+		case OPT_SCRATCH:
+			o->scratch = optarg;
+			break;
+		case OPT_SCRATCH_THRESHOLD:
+			o->scratch_threshold = optarg;
 			break;
 		case OPT_VERSION:
 			printf("bpfcheck %s\n", BC_VERSION);
