@@ -101,10 +101,11 @@ struct bc_codegen_opts {
 	/* For emitting an object (analyzer/emit/): one function per attach
 	 * point of every probe with several (a libbpf program has one
 	 * section), as bpftrace does when it expands a probe; and AT_SPAN,
-	 * called with the builder at the start of each probe, predicate and
-	 * statement (line info). */
+	 * called with each builder of function FN (the one at the insertion
+	 * point, the one at the entry front) at the start of each probe,
+	 * predicate and statement (line info). */
 	bool expand_all;
-	void (*at_span)(void *ctx, LLVMBuilderRef b, const struct bc_span *span);
+	void (*at_span)(void *ctx, LLVMBuilderRef b, LLVMValueRef fn, const struct bc_span *span);
 	void *at_span_ctx;
 	/* Output (may be NULL): the module's maps on success. */
 	struct bc_codegen_maps *maps;

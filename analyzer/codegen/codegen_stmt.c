@@ -402,12 +402,20 @@ static int stmt_jump(struct cg *c, const struct bc_stmt *st)
 	return 0;
 }
 
+/* The caller's line-info hook (bc_codegen_opts.at_span) for both builders. */
+static void cg_at_span(struct cg *c, const struct bc_span *sp)
+{
+	if (!c->o->at_span)
+		return;
+	c->o->at_span(c->o->at_span_ctx, c->b, c->irb->fn, sp);
+	c->o->at_span(c->o->at_span_ctx, c->irb->hb, c->irb->fn, sp);
+}
+
 int cg_stmt(struct cg *c, const struct bc_stmt *st)
 {
 	if (c->err)
 		return c->err;
-	if (c->o->at_span)
-		c->o->at_span(c->o->at_span_ctx, c->b, &st->span);
+	cg_at_span(c, &st->span);
 	switch (st->kind) {
 	case BC_STMT_EXPR:
 		return stmt_expr(c, st->u.expr);
@@ -479,8 +487,7 @@ static int gen_function(struct cg *c, const char *name, const char *pname)
 		return cg_irb_err(c);
 	c->nr_vars = 0;
 	c->nr_loops = 0;
-	if (c->o->at_span)
-		c->o->at_span(c->o->at_span_ctx, c->b, p->pred ? &p->pred_span : &c->ap->span);
+	cg_at_span(c, p->pred ? &p->pred_span : &c->ap->span);
 	if (p->pred) {
 		LLVMBasicBlockRef pf = cg_block(c, "pred_false"), pt = cg_block(c, "pred_true");
 		struct cg_val v = { 0 };

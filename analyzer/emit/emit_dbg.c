@@ -303,14 +303,12 @@ oom:
 	return NULL;
 }
 
-void bc_emit_dbg_at(void *ctx, LLVMBuilderRef b, const struct bc_span *span)
+void bc_emit_dbg_at(void *ctx, LLVMBuilderRef b, LLVMValueRef fn, const struct bc_span *span)
 {
 	struct bc_emit_dbg *d = ctx;
-	LLVMBasicBlockRef bb = LLVMGetInsertBlock(b);
-	LLVMValueRef fn = bb ? LLVMGetBasicBlockParent(bb) : NULL;
 	struct bc_emit_dbg_fn *f;
 
-	if (!fn || !span || !span->line || d->err)
+	if (!fn || !b || !span || !span->line || d->err)
 		return;
 	if (!bc_emit_dbg_fn_name(d, fn, span->line))
 		return;

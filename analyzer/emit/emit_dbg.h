@@ -50,9 +50,9 @@ int bc_emit_dbg_init(struct bc_emit_dbg *d, const char *path);
 /* Binds D to MOD: a new compile unit when MOD has none, else a DIBuilder
  * over the existing one (IR input, or after bc_emit_dbg_finalize). */
 int bc_emit_dbg_bind(struct bc_emit_dbg *d, LLVMModuleRef mod);
-/* codegen's at_span hook: the builder's location from now on is SPAN's
- * line and column in the function being built. */
-void bc_emit_dbg_at(void *ctx, LLVMBuilderRef b, const struct bc_span *span);
+/* codegen's at_span hook: B's location from now on is SPAN's line and
+ * column in FN. */
+void bc_emit_dbg_at(void *ctx, LLVMBuilderRef b, LLVMValueRef fn, const struct bc_span *span);
 /* The C identifier D gave (or gives) FN, unique in the module. NULL + errno. */
 const char *bc_emit_dbg_fn_name(struct bc_emit_dbg *d, LLVMValueRef fn, uint32_t line);
 /* Every defined function gets its subprogram, every instruction a location. */

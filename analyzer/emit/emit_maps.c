@@ -106,8 +106,10 @@ int bc_emit_bt_map_layout(const char *origin, const struct bc_sema *sema, int ve
 	} else {
 		err = -ENOENT;
 	}
+	/* bpftrace's own maps: "bt_perf_event" (a section may be named
+	 * perf_event, and ELF symbols share one namespace with sections) */
 	if (!err && !m->name)
-		m->name = strdup(origin);
+		m->name = bc_strdup_printf("bt_%s", origin);
 	if (!err && !m->name)
 		err = -ENOMEM;
 	if (err)

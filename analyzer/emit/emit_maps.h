@@ -37,7 +37,7 @@ struct bc_sema;
 /*
  * The layout of bpftrace's map ORIGIN ("@a", "@", "perf_event", ...) for
  * the script SEMA describes, generated for bpftrace VERSION. OUT->name is
- * the symbol: "AT_a" for "@a" ("AT_" for "@"), the name itself otherwise.
+ * the symbol: "AT_a" for "@a" ("AT_" for "@"), "bt_NAME" for bpftrace's own.
  * 0; -ENOENT for a map the model has no layout for; -ENOMEM.
  */
 int bc_emit_bt_map_layout(const char *origin, const struct bc_sema *sema, int version,
