@@ -423,9 +423,11 @@ static int select_slots(struct emit *e, struct prog *p, bool *pick)
 
 static char *slot_what(const struct bc_slot *s)
 {
-	if (s->name && *s->name)
-		return bc_strdup_printf("%s %s", s->construct ? s->construct : "alloca", s->name);
-	return strdup(s->construct ? s->construct : "alloca");
+	const char *c = s->construct ? s->construct : "alloca";
+
+	if (s->name && *s->name && strcmp(s->name, c))
+		return bc_strdup_printf("%s %s", c, s->name);
+	return strdup(c);
 }
 
 static int plan_scratch(struct emit *e, struct prog *p)
