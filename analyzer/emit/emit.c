@@ -603,6 +603,21 @@ static int finish(struct emit *e)
 	err = frames(e, after.obj, after.obj_size, true);
 	if (err)
 		goto out;
+	/* bpfcheck's backend lays out any frame (it measures them); the
+	 * kernel refuses a program over the limit, so emit refuses it too */
+	for (size_t i = 0; i < e->nr_progs; i++) {
+		const struct prog *p = &e->progs[i];
+
+		if ((int)p->after <= e->t->stack_limit)
+			continue;
+		err = fail(e, -E2BIG, &p->span,
+			   "'%s' would still need %u bytes of stack, over the limit of %d bytes (%s)",
+			   p->orig, p->after, e->t->stack_limit,
+			   e->o->scratch == BC_EMIT_SCRATCH_NONE ? "the scratch rewrite is off" :
+			   e->o->scratch == BC_EMIT_SCRATCH_ALL ? "after moving every slot it could" :
+			   "try --scratch all or a lower --scratch-threshold");
+		goto out;
+	}
 	e->r->obj = after.obj;
 	e->r->obj_size = after.obj_size;
 	after.obj = NULL;
