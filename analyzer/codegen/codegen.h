@@ -85,6 +85,8 @@ struct bc_codegen_opts {
 	/* The kernel lacks bpf_ktime_get_boot_ns (before 5.8): nsecs then
 	 * reads bpf_ktime_get_ns (bpftrace's feature probe decides). */
 	bool no_ktime_get_boot_ns;
+	/* The kernel has the bpf_map_sum_elem_count kfunc (len(), 0.22+). */
+	bool has_map_sum_elem_count;
 	/* Positional parameters as they would be passed ($1 = params[0]);
 	 * a missing one is "" / 0, as bpftrace treats it. */
 	const char *const *params;

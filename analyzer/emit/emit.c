@@ -21,6 +21,7 @@
 #include "../llvm/backend.h"
 #include "../llvm/ir_load.h"
 #include "../llvm/opt_state.h"
+#include "../maps/map_kfunc.h"
 #include "../object/object.h"
 #include "../script/ast.h"
 #include "../script/sema.h"
@@ -30,6 +31,7 @@
 #include "../../rules/slot_origins.h"
 #include "emit.h"
 #include "emit_dbg.h"
+#include "emit_len.h"
 #include "emit_maps.h"
 #include "emit_scratch.h"
 #include "emit_sections.h"
@@ -63,6 +65,7 @@ struct emit {
 	struct bc_prov_table *prov;
 	struct bc_emit_dbg dbg;
 	bool script;
+	bool has_kfunc;		/* the target kernel has bpf_map_sum_elem_count */
 	int version;
 	struct prog *progs;
 	size_t nr_progs;
@@ -167,11 +170,13 @@ static void codegen_opts(struct emit *e, struct bc_codegen_opts *co, struct bc_c
 			 struct bc_codegen_maps *cm)
 {
 	const struct bc_target *t = e->t;
+	struct bc_kfunc_avail ka = { 0 };
 
 	memset(co, 0, sizeof(*co));
 	co->bpftrace = t->bpftrace;
 	co->no_probe_read_kernel = t->kernel && t->kernel < BC_KV_PROBE_READ_KERNEL;
 	co->no_ktime_get_boot_ns = t->kernel && t->kernel < BC_KV_KTIME_GET_BOOT_NS;
+	co->has_map_sum_elem_count = e->has_kfunc = !bc_map_sum_elem_count_avail(t, &ka) && ka.has;
 	co->tracefs = e->o->tracefs;
 	co->status = st;
 	co->expand_all = true;
@@ -236,10 +241,13 @@ static int script_module(struct emit *e)
 	if (!err)
 		err = script_programs(e);
 	if (!err)
-		err = bc_emit_dbg_functions(&e->dbg);
-	if (!err)
 		err = script_maps(e, &cm);
 	bc_codegen_maps_free(&cm);
+	if (!err)
+		err = bc_emit_len(e->m->mod, e->has_kfunc, e->r->maps, e->r->nr_maps,
+				  &e->r->nr_len_kfunc, &e->r->nr_len_loop);
+	if (!err)
+		err = bc_emit_dbg_functions(&e->dbg);
 	if (!err)
 		err = add_license(e);
 	for (size_t i = 0; i < e->nr_progs && !err; i++)

@@ -317,12 +317,56 @@ void bc_emit_dbg_at(void *ctx, LLVMBuilderRef b, LLVMValueRef fn, const struct b
 									 span->col, f->sp, NULL));
 }
 
+/* A kernel function called as a kfunc (an extern in ".ksyms"): BTF needs
+ * its prototype, `long long NAME(struct bpf_map *)` style: pointers to a
+ * struct, which libbpf matches with the kernel's by kind. */
+static int ksym_sp(struct bc_emit_dbg *d, LLVMValueRef fn)
+{
+	LLVMTypeRef fty = LLVMGlobalGetValueType(fn);
+	unsigned np = LLVMCountParamTypes(fty);
+	LLVMTypeRef *pt = calloc(np + 1, sizeof(*pt));
+	LLVMMetadataRef *types = calloc(np + 1, sizeof(*types)), sty, sp, st;
+	size_t len;
+	const char *name = LLVMGetValueName2(fn, &len);
+
+	if (!pt || !types) {
+		free(pt);
+		free(types);
+		return -ENOMEM;
+	}
+	LLVMGetParamTypes(fty, pt);
+	st = LLVMDIBuilderCreateStructType(d->di, d->file, "bpf_map", 7, d->file, 0, 0, 0,
+					   LLVMDIFlagZero, NULL, NULL, 0, 0, NULL, "", 0);
+	types[0] = c_type_of(d, LLVMGetReturnType(fty));
+	for (unsigned i = 0; i < np; i++)
+		types[i + 1] = LLVMGetTypeKind(pt[i]) == LLVMPointerTypeKind ?
+			       LLVMDIBuilderCreatePointerType(d->di, st, 64, 0, 0, "", 0) :
+			       c_type_of(d, pt[i]);
+	sty = LLVMDIBuilderCreateSubroutineType(d->di, d->file, types, np + 1, LLVMDIFlagPrototyped);
+	sp = LLVMDIBuilderCreateFunction(d->di, d->file, name, len, name, len, d->file, 0, sty, 0, 0,
+					 0, LLVMDIFlagPrototyped, 1);
+	free(pt);
+	free(types);
+	if (!sp)
+		return -ENOMEM;
+	LLVMSetSubprogram(fn, sp);
+	return 0;
+}
+
 int bc_emit_dbg_functions(struct bc_emit_dbg *d)
 {
 	for (LLVMValueRef fn = LLVMGetFirstFunction(d->mod); fn; fn = LLVMGetNextFunction(fn)) {
+		const char *sec = LLVMGetSection(fn);
 		struct bc_emit_dbg_fn *f;
 		LLVMMetadataRef def;
 
+		if (LLVMIsDeclaration(fn) && sec && !strcmp(sec, ".ksyms") && !LLVMGetSubprogram(fn)) {
+			int err = ksym_sp(d, fn);
+
+			if (err)
+				return d->err = err;
+			continue;
+		}
 		if (LLVMIsDeclaration(fn))
 			continue;
 		if (!bc_emit_dbg_fn_name(d, fn, 0))

@@ -37,6 +37,7 @@
 #include "analyzer/core/unit.h"
 #include "analyzer/emit/emit.h"
 #include "analyzer/emit/emit_sections.h"
+#include "analyzer/maps/map_kfunc.h"
 #include "analyzer/script/builtins.h"
 #include "analyzer/script/parser.h"
 #include "analyzer/script/sema.h"
@@ -442,6 +443,92 @@ static void ir_records(void **state)
 	free(obj);
 }
 
+/* ---- len() ---- */
+
+/* Whether program FD's translated code calls a kfunc (BPF_PSEUDO_KFUNC_CALL). */
+static bool calls_kfunc(int fd)
+{
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info), n;
+	struct bpf_insn *insns;
+	bool found = false;
+
+	assert_int_equal(bpf_obj_get_info_by_fd(fd, &info, &len), 0);
+	n = info.xlated_prog_len / sizeof(*insns);
+	insns = calloc(n + 1, sizeof(*insns));
+	assert_non_null(insns);
+	memset(&info, 0, sizeof(info));
+	info.xlated_prog_len = n * sizeof(*insns);
+	info.xlated_prog_insns = (__u64)(uintptr_t)insns;
+	len = sizeof(info);
+	assert_int_equal(bpf_obj_get_info_by_fd(fd, &info, &len), 0);
+	for (__u32 i = 0; i < n; i++)
+		found |= insns[i].code == (BPF_JMP | BPF_CALL) &&
+			 insns[i].src_reg == BPF_PSEUDO_KFUNC_CALL;
+	free(insns);
+	return found;
+}
+
+static const char len_script[] =
+	"kprobe:vfs_read { @m[pid] = 1; }\ninterval:s:1 { printf(\"%d\\n\", len(@m)); }\n";
+
+/* 0.20 counts with bpf_for_each_map_elem: emit calls the kfunc instead
+ * where the kernel has it; 0.24 calls it already. The loaded program's
+ * translated code holds the kfunc call. */
+static void len_kfunc(void **state)
+{
+	static const int versions[] = { BC_BTV(0, 20, 0), BC_BTV(0, 24, 0) };
+	char *obj = tmp_path("len.o");
+	struct bc_kfunc_avail ka = { 0 };
+	struct bc_target t;
+	bool kernel_has;
+
+	assert_int_equal(bc_target_init(&t), 0);
+	assert_int_equal(bc_map_sum_elem_count_avail(&t, &ka), 0);
+	kernel_has = ka.has;
+	bc_target_free(&t);
+
+	for (size_t k = 0; k < 2; k++) {
+		struct bc_emit_result r;
+		struct bc_unit u = { 0 };
+		struct bpf_object *o;
+		struct bpf_program *p;
+		bool any = false;
+		char *why = NULL;
+
+		assert_int_equal(emit_text("len.bt", len_script, versions[k], NULL,
+					   BC_EMIT_SCRATCH_FLAGGED, &u, &r), 0);
+		if (!r.nr_len_kfunc && !r.nr_len_loop)
+			fail_msg("no len() in the module");
+		if (!kernel_has) {
+			/* the kernel lacks the kfunc: the loop stays */
+			assert_int_equal(r.nr_len_loop, 1);
+			bc_emit_result_free(&r);
+			bc_unit_free(&u);
+			continue;
+		}
+		assert_int_equal(r.nr_len_kfunc, 1);
+		assert_int_equal(r.nr_len_loop, 0);
+		if (!can_load()) {
+			bc_emit_result_free(&r);
+			bc_unit_free(&u);
+			continue;
+		}
+		assert_int_equal(bc_emit_write(obj, r.obj, r.obj_size, &why), 0);
+		o = bpf_object__open_file(obj, NULL);
+		assert_non_null(o);
+		assert_int_equal(bpf_object__load(o), 0);
+		bpf_object__for_each_program(p, o)
+			any |= calls_kfunc(bpf_program__fd(p));
+		assert_true(any);
+		bpf_object__close(o);
+		bc_emit_result_free(&r);
+		bc_unit_free(&u);
+	}
+	unlink(obj);
+	free(obj);
+}
+
 /* ---- sections, bad input ---- */
 
 static void sections(void **state)
@@ -566,6 +653,7 @@ int main(void)
 		cmocka_unit_test(over_limit_017),
 		cmocka_unit_test(scratch_all),
 		cmocka_unit_test(ir_records),
+		cmocka_unit_test(len_kfunc),
 		cmocka_unit_test(debian_tools),
 	};
 
