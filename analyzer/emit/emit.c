@@ -201,7 +201,7 @@ static int script_programs(struct emit *e)
 			return -ENOMEM;
 		for (size_t i = 0; i < e->dbg.nr_fns; i++)
 			if (e->dbg.fns[i].fn == fn)
-				p->span.line = e->dbg.fns[i].line;
+				p->span.line = e->dbg.fns[i].line, p->span.col = 1;
 		p->section = bc_emit_section(p->orig, e->version, &why);
 		if (!p->section && errno == ENOMEM)
 			return -ENOMEM;

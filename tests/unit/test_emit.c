@@ -628,6 +628,23 @@ static void cli(void **state)
 	assert_int_equal(stat(out, &st), 0);
 	assert_int_equal(stat(ll, &st), 0);
 	free(cmd);
+	/* an emitted object over 512 bytes before the rewrite checks clean of
+	 * BC201/BC204; without the rewrite emit refuses it (exit 2) */
+	f = fopen(good, "w");
+	assert_non_null(f);
+	fputs(over_limit[0], f);
+	fclose(f);
+	cmd = bc_strdup_printf("BPFTRACE_STRLEN=200 %s/bpfcheck emit --bpftrace 0.17 %s -o %s >/dev/null && "
+			       "%s/bpfcheck check --select BC201,BC204 --fail-on note %s >/dev/null",
+			       b, good, out, b, out);
+	assert_int_equal(run(cmd), 0);
+	free(cmd);
+	unlink(out);
+	cmd = bc_strdup_printf("BPFTRACE_STRLEN=200 %s/bpfcheck emit --bpftrace 0.17 --scratch none %s -o %s >/dev/null 2>&1",
+			       b, good, out);
+	assert_int_equal(run(cmd), 2);
+	assert_int_not_equal(stat(out, &st), 0);
+	free(cmd);
 	cmd = bc_strdup_printf("%s/bpfcheck emit --scratch sometimes %s -o %s >/dev/null 2>&1", b,
 			       good, out);
 	assert_int_equal(run(cmd), 3);
