@@ -259,6 +259,15 @@ static int parse_option(struct bc_options *o, enum bc_setting id, const char *ar
 		}
 		break;
 	}
+	case BC_SET_EMIT_LLVM:
+		o->emit_llvm = arg;
+		break;
+	case BC_SET_SCRATCH:
+		o->scratch = arg;
+		break;
+	case BC_SET_SCRATCH_THRESHOLD:
+		o->scratch_threshold = arg;
+		break;
 	case BC_SET_VERSION:
 		printf("bpfcheck %s\n", BC_VERSION);
 		return -1;

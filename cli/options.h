@@ -44,6 +44,7 @@ enum bc_option_section {
 	BC_SECTION_RUN,
 	BC_SECTION_FIX,
 	BC_SECTION_CONFIG,
+	BC_SECTION_EMIT,
 	BC_SECTION_INFO,
 	BC_NR_SECTIONS,
 };
@@ -102,6 +103,8 @@ struct bc_options {
 	bool exit_non_zero_on_fix;	/* after --fix, exit 1 when a file was changed */
 	struct bc_target target;
 	const char *tracefs;		/* --tracefs DIR: tracepoint formats (NULL = the system's) */
+	/* emit: --emit-llvm FILE, --scratch MODE, --scratch-threshold N, as given */
+	const char *emit_llvm, *scratch, *scratch_threshold;
 	char **paths;
 	size_t nr_paths;
 	/* configuration */

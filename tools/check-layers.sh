@@ -19,6 +19,7 @@
 #   analyzer/frontend  per-kind front ends and their table
 #   rules              one file per rule; reads the facts, never the input
 #   analyzer/driver    runs front ends and rules, suppressions
+#   analyzer/emit      rewrites the IR and writes a loadable BPF object
 #   analyzer/fix       applies fixes
 #   reporters          one file per output format
 #   cli                commands, options, settings: the top floor
@@ -51,7 +52,7 @@ build = sys.argv[1]
 LAYERS = ["analyzer/base", "analyzer/core", "analyzer/types", "analyzer/script",
           "analyzer/stack", "analyzer/object", "analyzer/maps", "analyzer/llvm",
           "analyzer/codegen", "analyzer/frontend", "rules", "analyzer/driver",
-          "analyzer/fix", "reporters", "cli"]
+          "analyzer/emit", "analyzer/fix", "reporters", "cli"]
 TOP = ["analyzer", "rules", "reporters", "cli"]
 LOWER = ("analyzer/", "rules/", "reporters/")
 

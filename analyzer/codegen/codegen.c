@@ -12,6 +12,7 @@
 
 #include "codegen_impl.h"
 #include "../llvm/ir_load.h"
+#include "irb_internal.h"
 
 /* ---- errors ---- */
 
@@ -345,6 +346,38 @@ static int number_maps(struct cg *c)
 	return cg_irb_err(c);
 }
 
+void bc_codegen_maps_free(struct bc_codegen_maps *m)
+{
+	for (size_t i = 0; m && i < m->nr; i++)
+		free(m->names[i]);
+	if (m) {
+		free(m->names);
+		m->names = NULL;
+		m->nr = 0;
+	}
+}
+
+/* The builder's map table by id, for the caller (opts->maps). */
+static int copy_maps(const struct bc_irb *irb, struct bc_codegen_maps *out)
+{
+	const struct bc_irb_map *v = irb->maps;
+
+	out->nr = irb->nr_maps;
+	out->names = calloc(out->nr ? out->nr : 1, sizeof(*out->names));
+	if (!out->names)
+		return -ENOMEM;
+	for (size_t i = 0; i < irb->nr_maps; i++) {
+		if (v[i].id < 0 || (size_t)v[i].id >= out->nr)
+			continue;
+		out->names[v[i].id] = strdup(v[i].name);
+		if (!out->names[v[i].id]) {
+			bc_codegen_maps_free(out);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
 static void free_vars(struct cg *c)
 {
 	free(c->vars);
@@ -411,6 +444,8 @@ int bc_codegen(const struct bc_script *s, const struct bc_sema *sema,
 		free(c.probe_names[i]);
 	free(c.probe_names);
 	err = c.err ? c.err : cg_irb_err(&c);
+	if (!err && c.o->maps)
+		err = copy_maps(c.irb, c.o->maps);
 	if (!err) {
 		err = bc_irb_finish(c.irb, out, prov);
 		if (err)

@@ -65,6 +65,15 @@ struct bc_codegen_status {
 	size_t item;			/* index in script->items of the probe */
 };
 
+/* bpftrace's map names by id ("@a", "perf_event", ...): what the
+ * `llvm.bpf.pseudo(i64 1, i64 ID)` references of the module name. */
+struct bc_codegen_maps {
+	char **names;		/* names[id] */
+	size_t nr;
+};
+
+void bc_codegen_maps_free(struct bc_codegen_maps *m);
+
 struct bc_codegen_opts {
 	/* Target bpftrace, BC_BTV(); 0 = the version semantic analysis used. */
 	int bpftrace;
@@ -76,6 +85,8 @@ struct bc_codegen_opts {
 	/* The kernel lacks bpf_ktime_get_boot_ns (before 5.8): nsecs then
 	 * reads bpf_ktime_get_ns (bpftrace's feature probe decides). */
 	bool no_ktime_get_boot_ns;
+	/* The kernel has the bpf_map_sum_elem_count kfunc (len(), 0.22+). */
+	bool has_map_sum_elem_count;
 	/* Positional parameters as they would be passed ($1 = params[0]);
 	 * a missing one is "" / 0, as bpftrace treats it. */
 	const char *const *params;
@@ -89,6 +100,17 @@ struct bc_codegen_opts {
 	size_t item;
 	/* Output: why it failed (may be NULL). */
 	struct bc_codegen_status *status;
+	/* For emitting an object (analyzer/emit/): one function per attach
+	 * point of every probe with several (a libbpf program has one
+	 * section), as bpftrace does when it expands a probe; and AT_SPAN,
+	 * called with each builder of function FN (the one at the insertion
+	 * point, the one at the entry front) at the start of each probe,
+	 * predicate and statement (line info). */
+	bool expand_all;
+	void (*at_span)(void *ctx, LLVMBuilderRef b, LLVMValueRef fn, const struct bc_span *span);
+	void *at_span_ctx;
+	/* Output (may be NULL): the module's maps on success. */
+	struct bc_codegen_maps *maps;
 };
 
 /*

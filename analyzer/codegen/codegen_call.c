@@ -864,6 +864,8 @@ int cg_call(struct cg *c, const struct bc_expr *call, struct cg_val *out)
 		out->v = cg_i64(c, t->size);
 		return 0;
 	}
+	if (!strcmp(f, "len"))
+		return cg_map_len(c, call, out);
 	if (!strcmp(f, "kaddr") || !strcmp(f, "uaddr") || !strcmp(f, "cgroupid"))
 		return cg_unsupported(c, &call->span, f,
 				      "%s() is resolved by bpftrace at load time", f);

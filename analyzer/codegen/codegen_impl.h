@@ -210,6 +210,10 @@ int cg_map_incdec(struct cg *c, const struct bc_expr *e, const struct bc_expr *m
 		  struct cg_val *out);
 LLVMValueRef cg_update(struct cg *c, const char *map, LLVMValueRef key, LLVMValueRef val);
 
+/* ---- codegen_len.c ---- */
+
+int cg_map_len(struct cg *c, const struct bc_expr *call, struct cg_val *out);
+
 /* ---- codegen_async.c ---- */
 
 /* printf/system/cat (createFormatStringCall) */

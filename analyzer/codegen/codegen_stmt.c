@@ -64,6 +64,8 @@ static bool need_expansion(const struct cg *c, const struct bc_probe *p)
 {
 	bool tp = false;
 
+	if (c->o->expand_all && p->nr_aps > 1)
+		return true;
 	for (size_t i = 0; i < p->nr_aps; i++) {
 		enum bc_probe_type pt = ap_type(c, p->aps[i]);
 
@@ -360,10 +362,20 @@ static int stmt_jump(struct cg *c, const struct bc_stmt *st)
 	return 0;
 }
 
+/* The caller's line-info hook (bc_codegen_opts.at_span) for both builders. */
+static void cg_at_span(struct cg *c, const struct bc_span *sp)
+{
+	if (!c->o->at_span)
+		return;
+	c->o->at_span(c->o->at_span_ctx, c->b, c->irb->fn, sp);
+	c->o->at_span(c->o->at_span_ctx, c->irb->hb, c->irb->fn, sp);
+}
+
 int cg_stmt(struct cg *c, const struct bc_stmt *st)
 {
 	if (c->err)
 		return c->err;
+	cg_at_span(c, &st->span);
 	switch (st->kind) {
 	case BC_STMT_EXPR:
 		return stmt_expr(c, st->u.expr);
@@ -435,6 +447,7 @@ static int gen_function(struct cg *c, const char *name, const char *pname)
 		return cg_irb_err(c);
 	c->nr_vars = 0;
 	c->nr_loops = 0;
+	cg_at_span(c, p->pred ? &p->pred_span : &c->ap->span);
 	if (p->pred) {
 		LLVMBasicBlockRef pf = cg_block(c, "pred_false"), pt = cg_block(c, "pred_true");
 		struct cg_val v = { 0 };

@@ -9,6 +9,7 @@
 #include "../codegen/codegen.h"
 #include "../llvm/compile.h"
 #include "../llvm/ir_load.h"
+#include "../maps/map_kfunc.h"
 #include "../stack/prov.h"
 #include "../core/kernel_limits.h"
 #include "../core/target.h"
@@ -146,11 +147,14 @@ size_t bc_script_map_probes(struct bc_unit *u, int bpftrace)
 static void codegen_opts(struct bc_codegen_opts *o, const struct bc_target *t,
 			 const char *tracefs, struct bc_codegen_status *st)
 {
+	struct bc_kfunc_avail ka = { 0 };
+
 	memset(o, 0, sizeof(*o));
 	o->tracefs = tracefs;
 	o->bpftrace = t->bpftrace;
 	o->no_probe_read_kernel = t->kernel && t->kernel < BC_KV_PROBE_READ_KERNEL;
 	o->no_ktime_get_boot_ns = t->kernel && t->kernel < BC_KV_KTIME_GET_BOOT_NS;
+	o->has_map_sum_elem_count = !bc_map_sum_elem_count_avail(t, &ka) && ka.has;
 	o->status = st;
 }
 
