@@ -144,8 +144,19 @@ size_t bc_script_map_probes(struct bc_unit *u, int bpftrace)
 
 /* ---- compiling ---- */
 
+/* Does the script call len() on a map? Only then is the kernel's BTF asked
+ * for the kfunc (an index of its functions: about a tenth of a run). */
+static bool uses_len(const struct bc_sema *sema)
+{
+	for (size_t i = 0; i < bc_sema_nr_maps(sema); i++)
+		if (bc_sema_map_uses(bc_sema_map_at(sema, i), BC_MAP_USE_LEN, NULL))
+			return true;
+	return false;
+}
+
 static void codegen_opts(struct bc_codegen_opts *o, const struct bc_target *t,
-			 const char *tracefs, struct bc_codegen_status *st)
+			 const char *tracefs, const struct bc_sema *sema,
+			 struct bc_codegen_status *st)
 {
 	struct bc_kfunc_avail ka = { 0 };
 
@@ -154,7 +165,8 @@ static void codegen_opts(struct bc_codegen_opts *o, const struct bc_target *t,
 	o->bpftrace = t->bpftrace;
 	o->no_probe_read_kernel = t->kernel && t->kernel < BC_KV_PROBE_READ_KERNEL;
 	o->no_ktime_get_boot_ns = t->kernel && t->kernel < BC_KV_KTIME_GET_BOOT_NS;
-	o->has_map_sum_elem_count = !bc_map_sum_elem_count_avail(t, &ka) && ka.has;
+	o->has_map_sum_elem_count = uses_len(sema) && !bc_map_sum_elem_count_avail(t, &ka) &&
+				    ka.has;
 	o->status = st;
 }
 
@@ -192,7 +204,7 @@ static int compile_one(struct bc_unit *u, const struct bc_target *t, const char 
 	uint64_t t0 = now_ns();
 	int err;
 
-	codegen_opts(&o, t, tracefs, &st);
+	codegen_opts(&o, t, tracefs, sema, &st);
 	o.only_item = only;
 	o.item = item;
 	err = bc_codegen(u->script, sema, &o, &m, &prov);
