@@ -29,6 +29,7 @@ int bc_cmd_fix(struct bc_options *o);
 int bc_cmd_stack(struct bc_options *o);
 int bc_cmd_rules(struct bc_options *o);
 int bc_cmd_explain(struct bc_options *o);
+int bc_cmd_target(struct bc_options *o);
 
 /* Parses argv into O and the command; BC_EXIT_USAGE after printing the
  * error, or -1 when --help/--version was handled (exit 0). */

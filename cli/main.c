@@ -11,6 +11,7 @@ const struct bc_cmd bc_cmds[] = {
 	{ "stack", bc_cmd_stack, "[OPTIONS] PATH...", "per-program, per-construct stack table" },
 	{ "explain", bc_cmd_explain, "RULE", "show a rule's documentation" },
 	{ "rules", bc_cmd_rules, "[-f json]", "list the rules" },
+	{ "target", bc_cmd_target, "capture|show ...", "capture this system as a target file, or show one" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -19,7 +19,7 @@ enum {
 	OPT_SELECT = 256, OPT_IGNORE, OPT_SEVERITY, OPT_FAIL_ON, OPT_KERNEL, OPT_BTF, OPT_BPFTRACE,
 	OPT_STACK_LIMIT, OPT_JIT, OPT_NO_JIT, OPT_COLOR, OPT_VERSION, OPT_FIX, OPT_UNSAFE_FIXES,
 	OPT_DIFF, OPT_EXIT_NON_ZERO_ON_FIX, OPT_CONFIG, OPT_NO_CONFIG, OPT_PRINT_CONFIG,
-	OPT_TRACEFS, OPT_NO_CACHE,
+	OPT_TRACEFS, OPT_NO_CACHE, OPT_TARGET, OPT_MODULES,
 };
 
 static const struct option long_opts[] = {
@@ -47,6 +47,8 @@ static const struct option long_opts[] = {
 	{ "print-config", no_argument, NULL, OPT_PRINT_CONFIG },
 	{ "tracefs", required_argument, NULL, OPT_TRACEFS },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+	{ "target", required_argument, NULL, OPT_TARGET },
+	{ "modules", no_argument, NULL, OPT_MODULES },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -107,6 +109,8 @@ void bc_usage(FILE *out)
 		"      --btf FILE         target kernel BTF (default: /sys/kernel/btf/vmlinux)\n"
 		"      --bpftrace X.Y     target bpftrace code generation (default: installed, else 0.17)\n"
 		"      --tracefs DIR      tracepoint formats from DIR/events (default: /sys/kernel/tracing)\n"
+		"      --target FILE      check against a captured target, reading nothing of this\n"
+		"                         system (bpfcheck target capture; docs/target-file.md)\n"
 		"      --stack-limit N    stack limit in bytes (default: %d)\n"
 		"      --jit, --no-jit    assume the JIT is (not) used (default: --jit)\n"
 		"      --color[=WHEN]     auto, always or never (NO_COLOR is honoured)\n"
@@ -267,6 +271,12 @@ int bc_options_parse(struct bc_options *o, int argc, char **argv, const struct b
 		case OPT_TRACEFS:
 			o->tracefs = optarg;
 			break;
+		case OPT_TARGET:
+			SETTING(BC_SET_TARGET, optarg, "--target");
+			break;
+		case OPT_MODULES:
+			o->modules = true;
+			break;
 		case OPT_NO_CACHE:
 			free(o->target.cache_dir);
 			o->target.cache_dir = NULL;
@@ -296,6 +306,13 @@ int bc_options_parse(struct bc_options *o, int argc, char **argv, const struct b
 		ret = apply_settings(o, cs, ncs);
 	}
 	free(cs);
+	if (!ret) {
+		char why[600];
+
+		ret = bc_options_open_target(o, why, sizeof(why));
+		if (ret)
+			bc_err(o, "%s", why);
+	}
 	if (!ret && o->print_config) {
 		bc_target_resolve_bpftrace(&o->target);
 		bc_options_print(stdout, o);

@@ -34,6 +34,7 @@ enum bc_setting {
 	BC_SET_UNSAFE_FIXES,
 	BC_SET_EXIT_NON_ZERO_ON_FIX,
 	BC_SET_JOBS,
+	BC_SET_TARGET,
 	BC_NR_SETTINGS,
 };
 
@@ -57,6 +58,8 @@ struct bc_options {
 	bool exit_non_zero_on_fix;	/* after --fix, exit 1 when a file was changed */
 	struct bc_target target;
 	const char *tracefs;		/* --tracefs DIR: tracepoint formats (NULL = the system's) */
+	char *target_file;		/* --target FILE: the target system (docs/target-file.md) */
+	bool modules;			/* target capture --modules */
 	char **paths;
 	size_t nr_paths;
 	/* configuration */
@@ -73,8 +76,18 @@ struct bc_options {
 struct bc_rule;
 bool bc_options_rule_enabled(const struct bc_options *o, const struct bc_rule *r);
 
-/* Defaults: text, fail on warnings, the target's defaults. 0 or -errno. */
+/* Defaults: text, fail on warnings, the target's defaults (nothing is read
+ * of the system until bc_options_open_target). 0 or -errno. */
 int bc_options_init(struct bc_options *o);
+/*
+ * Gives the target its source once the settings are known: the target file
+ * of --target (nothing of the running system is read then), else the running
+ * system (tracepoint formats from --tracefs). 0, or an exit code with ERR
+ * saying why: BC_EXIT_USAGE when the file cannot be read or
+ * --tracefs is combined with --target, BC_EXIT_INPUT when it is not a
+ * target file or is damaged.
+ */
+int bc_options_open_target(struct bc_options *o, char *err, size_t errlen);
 /* Frees what the options own (not PATHS, which point into argv). */
 void bc_options_free_settings(struct bc_options *o);
 

@@ -144,10 +144,10 @@ size_t bc_script_map_probes(struct bc_unit *u, int bpftrace)
 /* ---- compiling ---- */
 
 static void codegen_opts(struct bc_codegen_opts *o, const struct bc_target *t,
-			 const char *tracefs, struct bc_codegen_status *st)
+			 struct bc_codegen_status *st)
 {
 	memset(o, 0, sizeof(*o));
-	o->tracefs = tracefs;
+	o->source = t->source;
 	o->bpftrace = t->bpftrace;
 	o->no_probe_read_kernel = t->kernel && t->kernel < BC_KV_PROBE_READ_KERNEL;
 	o->no_ktime_get_boot_ns = t->kernel && t->kernel < BC_KV_KTIME_GET_BOOT_NS;
@@ -176,7 +176,7 @@ static int add_uncompiled(struct bc_script_compile_result *r, const struct bc_co
 }
 
 /* Code generation for ITEM (ONLY) or the whole script, then the compile. */
-static int compile_one(struct bc_unit *u, const struct bc_target *t, const char *tracefs,
+static int compile_one(struct bc_unit *u, const struct bc_target *t,
 		       const struct bc_sema *sema, bool only, size_t item,
 		       struct bc_script_compile_result *r)
 {
@@ -188,7 +188,7 @@ static int compile_one(struct bc_unit *u, const struct bc_target *t, const char 
 	uint64_t t0 = now_ns();
 	int err;
 
-	codegen_opts(&o, t, tracefs, &st);
+	codegen_opts(&o, t, &st);
 	o.only_item = only;
 	o.item = item;
 	err = bc_codegen(u->script, sema, &o, &m, &prov);
@@ -220,12 +220,6 @@ static int compile_one(struct bc_unit *u, const struct bc_target *t, const char 
 int bc_script_compile(struct bc_unit *u, const struct bc_target *t,
 		      struct bc_script_compile_result *res)
 {
-	return bc_script_compile_ex(u, t, NULL, res);
-}
-
-int bc_script_compile_ex(struct bc_unit *u, const struct bc_target *t, const char *tracefs,
-			 struct bc_script_compile_result *res)
-{
 	struct bc_script_compile_result local = { 0 }, *r = res ? res : &local;
 	const struct bc_sema *sema = bc_sema_of(u);
 	const struct bc_script *s = u->script;
@@ -236,13 +230,13 @@ int bc_script_compile_ex(struct bc_unit *u, const struct bc_target *t, const cha
 		return -EINVAL;
 	for (size_t i = 0; i < s->nr_items; i++)
 		r->nr_probes += s->items[i].kind == BC_ITEM_PROBE;
-	err = compile_one(u, t, tracefs, sema, false, 0, r);
+	err = compile_one(u, t, sema, false, 0, r);
 	if (err == -EOPNOTSUPP) {
 		/* the probes one by one: only the unsupported ones go without */
 		err = 0;
 		for (size_t i = 0; i < s->nr_items && !err; i++)
 			if (s->items[i].kind == BC_ITEM_PROBE)
-				err = compile_one(u, t, tracefs, sema, true, i, r);
+				err = compile_one(u, t, sema, true, i, r);
 	}
 	if (!err || u->facts.nr_funcs)
 		bc_script_map_probes(u, bc_sema_version(sema));
@@ -283,7 +277,7 @@ static int probe_note(struct bc_unit *u, const struct bc_script_uncompiled *x)
 	return 0;
 }
 
-int bc_script_compile_unit(struct bc_unit *u, const struct bc_target *t, const char *tracefs)
+int bc_script_compile_unit(struct bc_unit *u, const struct bc_target *t)
 {
 	const struct bc_script *s = u->script;
 	const struct bc_sema *sema = bc_sema_of(u);
@@ -292,7 +286,7 @@ int bc_script_compile_unit(struct bc_unit *u, const struct bc_target *t, const c
 
 	if (!s || !sema || s->nr_errors || bc_sema_nr_errors(sema))
 		return 0;
-	err = bc_script_compile_ex(u, t, tracefs, &r);
+	err = bc_script_compile(u, t, &r);
 	for (size_t i = 0; i < r.nr_uncompiled && !err; i++)
 		err = probe_note(u, &r.uncompiled[i]);
 	bc_script_compile_result_free(&r);

@@ -43,7 +43,6 @@ int bc_script_frontend(struct bc_unit *u, const struct bc_options *o)
 	if (!s || err == -EFBIG)
 		return 0;	/* over the size limit: the parser reported it */
 	bc_sema_opts_from_target(&so, t);
-	so.tracefs = o->tracefs;
 	/* bpftrace stops at syntax errors: analyse what parsed (for the facts)
 	 * but report nothing semantic about a script it would not get to */
 	so.no_diags = err != 0 || s->nr_errors != 0;
@@ -55,5 +54,5 @@ int bc_script_frontend(struct bc_unit *u, const struct bc_options *o)
 	 * script parsed and analysed cleanly (analyzer/frontend/script_compile.h) */
 	if (!stack_rules_enabled(o))
 		return 0;
-	return bc_script_compile_unit(u, t, o->tracefs);
+	return bc_script_compile_unit(u, t);
 }

@@ -23,7 +23,9 @@ void bc_sema_opts_from_target(struct bc_sema_opts *o, const struct bc_target *t)
 		return;
 	o->bpftrace = t->bpftrace;
 	o->btf_path = t->btf_path;
+	o->no_btf = t->btf_none;
 	o->cache_dir = t->cache_dir;
+	o->source = t->source;
 }
 
 /* ---- type pool and diagnostics ---- */

@@ -41,9 +41,14 @@ struct bc_target;
 
 struct bc_sema_opts {
 	int bpftrace;			/* target version, BC_BTV(); 0 = 0.17 */
-	const char *btf_path;		/* kernel BTF; NULL = none (types are guessed) */
+	const char *btf_path;		/* kernel BTF file; NULL = the source's (none without) */
+	bool no_btf;			/* no kernel BTF at all (--btf none) */
 	const char *cache_dir;		/* persistent BTF answers (btf_cache.h); NULL = none */
 	struct bc_btf *btf;		/* an open handle to use instead (not owned) */
+	/* where tracepoint formats (and, without BTF_PATH, the kernel BTF) come
+	 * from (analyzer/target/source.h; not owned); NULL: the running
+	 * system's tracefs at TRACEFS, and no BTF but BTF_PATH */
+	struct bc_source *source;
 	const char *tracefs;		/* NULL: /sys/kernel/tracing, then debugfs */
 	char *const *envp;		/* BPFTRACE_* variables; NULL = environ */
 	bool no_env;			/* ignore the environment entirely */
@@ -54,7 +59,7 @@ struct bc_sema_opts {
 	size_t nr_params;
 };
 
-/* Options from a target profile: its bpftrace version and BTF path. */
+/* Options from a target profile: its bpftrace version, BTF and source. */
 void bc_sema_opts_from_target(struct bc_sema_opts *o, const struct bc_target *t);
 
 /* ---- maps ---- */

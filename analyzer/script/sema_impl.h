@@ -88,6 +88,8 @@ struct sema_ctx {
 	/* kernel types */
 	struct bc_btf *btf;
 	bool btf_owned;
+	struct bc_source *src;		/* opts' source, or the running system's (owned) */
+	bool src_owned;
 	int btf_state;			/* 0 untried, 1 loaded, <0 failed (errno) */
 	/* the script's C definitions */
 	struct sema_cstruct *cstructs;
@@ -240,6 +242,8 @@ const char *sema_probe_provider(struct sema_ctx *c);
 
 /* sema_types.c */
 struct bc_btf *sema_btf(struct sema_ctx *c);
+/* Where tracepoint formats come from (analyzer/target/source.h). */
+struct bc_source *sema_source(struct sema_ctx *c);
 /* Struct/union NAME ("struct x") with its layout: script, BTF, guess. */
 const struct bc_stype *sema_struct(struct sema_ctx *c, const char *name, const struct bc_span *sp,
 				   bool report);

@@ -4,6 +4,7 @@
 #include "btf_cache.h"
 #include "ctype.h"
 #include "stype_json.h"
+#include "../target/source.h"
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -74,7 +75,10 @@ struct memo_hit {
 };
 
 struct bc_btf {
-	char *path;
+	char *path;		/* the file, or the name of in-memory BTF */
+	const void *mem;	/* in-memory BTF (not owned); NULL: read PATH */
+	size_t mem_size;
+	char *identity;		/* what the persistent cache keys in-memory BTF on */
 	struct btf *btf;
 	int load_err;		/* 0 = not tried or ok */
 	bool loaded;
@@ -106,6 +110,46 @@ struct bc_btf *bc_btf_open(const char *path)
 	return b;
 }
 
+struct bc_btf *bc_btf_open_mem(const void *data, size_t size, const char *name,
+			       const char *identity)
+{
+	struct bc_btf *b = bc_btf_open(name ? name : "<memory>");
+
+	if (!b)
+		return NULL;
+	b->mem = data;
+	b->mem_size = size;
+	if (identity && !(b->identity = strdup(identity))) {
+		bc_btf_close(b);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return b;
+}
+
+struct bc_btf *bc_btf_open_from(const char *path, struct bc_source *source,
+				const char *cache_dir)
+{
+	struct bc_btf_blob blob;
+	struct bc_btf *b;
+
+	if (path)
+		b = bc_btf_open(path);
+	else if (bc_source_btf(source, NULL, &blob) == 0)
+		b = blob.path ? bc_btf_open(blob.path)
+			      : bc_btf_open_mem(blob.data, blob.size, blob.name, blob.identity);
+	else {
+		errno = ENOENT;
+		return NULL;
+	}
+	if (!b) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	bc_btf_set_cache(b, cache_dir);
+	return b;
+}
+
 void bc_btf_close(struct bc_btf *b)
 {
 	if (!b)
@@ -122,6 +166,7 @@ void bc_btf_close(struct bc_btf *b)
 	bc_btf_cache_close(b->cache);
 	free(b->names);
 	btf__free(b->btf);
+	free(b->identity);
 	free(b->path);
 	free(b);
 }
@@ -186,8 +231,11 @@ int bc_btf_load(struct bc_btf *b)
 	libbpf_print_fn_t old = libbpf_set_print(NULL);
 
 	errno = 0;
-	btf = parse_raw_mapped(bc_btf_path(b));
-	if (!btf && errno == ENOTSUP) {
+	if (b->mem)
+		btf = btf__new(b->mem, b->mem_size);	/* a target file's, in memory */
+	else
+		btf = parse_raw_mapped(bc_btf_path(b));
+	if (!btf && !b->mem && errno == ENOTSUP) {
 		errno = 0;
 		btf = btf__parse(bc_btf_path(b), NULL);	/* ELF files, or no mmap */
 	}
@@ -988,7 +1036,12 @@ int bc_btf_set_cache(struct bc_btf *b, const char *dir)
 	if (!b)
 		return -EINVAL;
 	bc_btf_cache_close(b->cache);
-	b->cache = dir && *dir ? bc_btf_cache_open(dir, bc_btf_path(b)) : NULL;
+	if (!dir || !*dir)
+		b->cache = NULL;
+	else if (b->identity)
+		b->cache = bc_btf_cache_open_identity(dir, b->identity);
+	else
+		b->cache = bc_btf_cache_open(dir, bc_btf_path(b));
 	return 0;
 }
 

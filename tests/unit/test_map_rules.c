@@ -36,6 +36,7 @@ struct lint {
 static void lint_opts(struct bc_options *o, const char *bpftrace, const char *kernel)
 {
 	assert_int_equal(bc_options_init(o), 0);
+	assert_int_equal(bc_options_open_target(o, NULL, 0), 0);
 	assert_int_equal(bc_target_set_bpftrace(&o->target, bpftrace), 0);
 	if (kernel)
 		assert_int_equal(bc_target_set_kernel(&o->target, kernel), 0);
@@ -50,6 +51,7 @@ static void lint_ex(struct lint *l, const char *text, const char *bpftrace, cons
 	if (btf) {
 		free(l->o.target.btf_path);
 		l->o.target.btf_path = *btf ? strdup(btf) : NULL;
+		l->o.target.btf_none = !*btf;
 	}
 	assert_int_equal(bc_unit_load_mem(&l->u, "t.bt", text, strlen(text)), 0);
 	assert_int_equal(bc_analyze_unit(&l->u, &l->o), 0);
