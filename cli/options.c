@@ -19,7 +19,7 @@ enum {
 	OPT_SELECT = 256, OPT_IGNORE, OPT_SEVERITY, OPT_FAIL_ON, OPT_KERNEL, OPT_BTF, OPT_BPFTRACE,
 	OPT_STACK_LIMIT, OPT_JIT, OPT_NO_JIT, OPT_COLOR, OPT_VERSION, OPT_FIX, OPT_UNSAFE_FIXES,
 	OPT_DIFF, OPT_EXIT_NON_ZERO_ON_FIX, OPT_CONFIG, OPT_NO_CONFIG, OPT_PRINT_CONFIG,
-	OPT_TRACEFS, OPT_NO_CACHE, OPT_TARGET, OPT_MODULES,
+	OPT_TRACEFS, OPT_NO_CACHE, OPT_TARGET, OPT_MODULES, OPT_ALLOW_MISSING_KERNEL,
 };
 
 static const struct option long_opts[] = {
@@ -49,6 +49,7 @@ static const struct option long_opts[] = {
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 	{ "target", required_argument, NULL, OPT_TARGET },
 	{ "modules", no_argument, NULL, OPT_MODULES },
+	{ "allow-missing-kernel", no_argument, NULL, OPT_ALLOW_MISSING_KERNEL },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -111,6 +112,8 @@ void bc_usage(FILE *out)
 		"      --tracefs DIR      tracepoint formats from DIR/events (default: /sys/kernel/tracing)\n"
 		"      --target FILE      check against a captured target, reading nothing of this\n"
 		"                         system (bpfcheck target capture; docs/target-file.md)\n"
+		"      --allow-missing-kernel  with no tracefs/BTF and no --target, report BC105\n"
+		"                         as a note instead of failing\n"
 		"      --stack-limit N    stack limit in bytes (default: %d)\n"
 		"      --jit, --no-jit    assume the JIT is (not) used (default: --jit)\n"
 		"      --color[=WHEN]     auto, always or never (NO_COLOR is honoured)\n"
@@ -273,6 +276,9 @@ int bc_options_parse(struct bc_options *o, int argc, char **argv, const struct b
 			break;
 		case OPT_TARGET:
 			SETTING(BC_SET_TARGET, optarg, "--target");
+			break;
+		case OPT_ALLOW_MISSING_KERNEL:
+			SETTING(BC_SET_ALLOW_MISSING_KERNEL, "true", "--allow-missing-kernel");
 			break;
 		case OPT_MODULES:
 			o->modules = true;

@@ -35,6 +35,7 @@ enum bc_setting {
 	BC_SET_EXIT_NON_ZERO_ON_FIX,
 	BC_SET_JOBS,
 	BC_SET_TARGET,
+	BC_SET_ALLOW_MISSING_KERNEL,
 	BC_NR_SETTINGS,
 };
 
@@ -60,6 +61,7 @@ struct bc_options {
 	const char *tracefs;		/* --tracefs DIR: tracepoint formats (NULL = the system's) */
 	char *target_file;		/* --target FILE: the target system (docs/target-file.md) */
 	bool modules;			/* target capture --modules */
+	bool allow_missing_kernel;	/* BC105 is a note, not an error */
 	char **paths;
 	size_t nr_paths;
 	/* configuration */

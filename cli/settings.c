@@ -31,6 +31,7 @@ static const char *const keys[BC_NR_SETTINGS] = {
 	[BC_SET_EXIT_NON_ZERO_ON_FIX] = "exit-non-zero-on-fix",
 	[BC_SET_JOBS] = "jobs",
 	[BC_SET_TARGET] = "target",
+	[BC_SET_ALLOW_MISSING_KERNEL] = "allow-missing-kernel",
 };
 
 const char *bc_setting_key(enum bc_setting id)
@@ -243,6 +244,7 @@ static int set_value(struct bc_options *o, enum bc_setting id, const char *value
 	case BC_SET_JIT:
 	case BC_SET_UNSAFE_FIXES:
 	case BC_SET_EXIT_NON_ZERO_ON_FIX:
+	case BC_SET_ALLOW_MISSING_KERNEL:
 		if (parse_bool(value, &b))
 			return bad(err, "%s takes true or false, not '%s'", name, value);
 		if (id == BC_SET_JIT) {
@@ -251,6 +253,8 @@ static int set_value(struct bc_options *o, enum bc_setting id, const char *value
 		}
 		else if (id == BC_SET_UNSAFE_FIXES)
 			o->unsafe_fixes = b;
+		else if (id == BC_SET_ALLOW_MISSING_KERNEL)
+			o->allow_missing_kernel = b;
 		else
 			o->exit_non_zero_on_fix = b;
 		return 0;
@@ -498,6 +502,9 @@ void bc_options_print(FILE *out, const struct bc_options *o)
 			break;
 		case BC_SET_TARGET:
 			fputs(o->target_file, m);
+			break;
+		case BC_SET_ALLOW_MISSING_KERNEL:
+			fputs(o->allow_missing_kernel ? "true" : "false", m);
 			break;
 		case BC_SET_SEVERITY:
 		case BC_NR_SETTINGS:

@@ -17,6 +17,7 @@
 #include "../script/builtins.h"
 #include "script_compile.h"
 #include "../script/sema.h"
+#include "../target/source.h"
 
 static uint64_t now_ns(void)
 {
@@ -277,6 +278,19 @@ static int probe_note(struct bc_unit *u, const struct bc_script_uncompiled *x)
 	return 0;
 }
 
+/* Whether the probe at ITEM lacks its figure for want of the kernel: a type
+ * it uses was guessed for that reason, or it is a tracepoint probe and the
+ * target has no tracepoints (a wildcard that matches nothing uses no type). */
+static bool kernel_gap(const struct bc_sema *sema, const struct bc_target *t, size_t item)
+{
+	const struct bc_sema_probe *p = bc_sema_probe_of_item(sema, item);
+
+	if (bc_sema_kernel_gap(sema, item))
+		return true;
+	return p && p->first_type == BC_PROBE_TRACEPOINT && t->source &&
+	       !bc_source_has_tracepoints(t->source);
+}
+
 int bc_script_compile_unit(struct bc_unit *u, const struct bc_target *t)
 {
 	const struct bc_script *s = u->script;
@@ -287,8 +301,13 @@ int bc_script_compile_unit(struct bc_unit *u, const struct bc_target *t)
 	if (!s || !sema || s->nr_errors || bc_sema_nr_errors(sema))
 		return 0;
 	err = bc_script_compile(u, t, &r);
-	for (size_t i = 0; i < r.nr_uncompiled && !err; i++)
-		err = probe_note(u, &r.uncompiled[i]);
+	for (size_t i = 0; i < r.nr_uncompiled && !err; i++) {
+		/* a figure missing for want of the kernel is said once per run (BC105) */
+		if (kernel_gap(sema, t, r.uncompiled[i].item))
+			u->kernel_gap_probes++;
+		else
+			err = probe_note(u, &r.uncompiled[i]);
+	}
 	bc_script_compile_result_free(&r);
 	if (err && !u->status)
 		err = bc_unit_fail(u, err, NULL, "%s", strerror(-err));

@@ -64,7 +64,8 @@ void bc_script_compile_result_free(struct bc_script_compile_result *r);
  * The script front end's last step: bc_script_compile when the script
  * parsed and analysed without errors (no BC100, no BC102: bpftrace would
  * not get to code generation either), then a BC205 note for each probe left
- * without a stack figure. 0, or a negative errno after bc_unit_fail.
+ * without a stack figure, except those whose types were guessed for want of
+ * the kernel: those are counted in u->kernel_gap_probes (BC105). 0, or a negative errno after bc_unit_fail.
  */
 int bc_script_compile_unit(struct bc_unit *u, const struct bc_target *t);
 

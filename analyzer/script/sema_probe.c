@@ -244,8 +244,9 @@ static void tp_args(struct sema_ctx *c, struct bc_sema_probe *p, const struct bc
 		if (has_glob(ev)) {
 			names = tp_matches(c, cat, ev, &n);
 			if (!n) {
-				sema_guess(c, sp, "no tracepoint in tracefs matches %s:%s; args assumed "
-					   "to have int64 fields", cat, ev);
+				sema_guess_kernel(c, SEMA_NEED_TRACEPOINTS, sp, "no tracepoint in "
+						  "tracefs matches %s:%s; args assumed to have int64 "
+						  "fields", cat, ev);
 				p->args_guessed = true;
 			}
 		}
@@ -260,9 +261,11 @@ static void tp_args(struct sema_ctx *c, struct bc_sema_probe *p, const struct bc
 			} else if (errno == ENOMEM) {
 				sema_oom(c);
 			} else {
-				sema_guess(c, sp, "tracepoint %s:%s: no format in tracefs and no BTF "
-					   "trace_event_raw_%s; args fields assumed to be int64",
-					   cat, e, e);
+				/* BTF was the fallback: tracefs is what is missing */
+				sema_guess_kernel(c, SEMA_NEED_TRACEPOINTS, sp,
+						  "tracepoint %s:%s: no format in tracefs and no BTF "
+						  "trace_event_raw_%s; args fields assumed to be "
+						  "int64", cat, e, e);
 				p->args_guessed = true;
 			}
 		}
@@ -285,7 +288,8 @@ static void kfunc_args(struct sema_ctx *c, struct bc_sema_probe *p, const struct
 	struct bc_stype *t;
 
 	if (!btf) {
-		sema_guess(c, sp, "no kernel BTF: args of %s are unknown; fields assumed int64", fn);
+		sema_guess_kernel(c, SEMA_NEED_BTF, sp, "no kernel BTF: args of %s are unknown; "
+				  "fields assumed int64", fn);
 		p->args_guessed = true;
 		return;
 	}

@@ -157,7 +157,8 @@ const struct bc_stype *sema_struct(struct sema_ctx *c, const char *name, const s
 			sema_guess(c, sp, "'%s' is not in the kernel BTF or the script (an included "
 				   "header's type?); its layout is unknown", name);
 		else
-			sema_guess(c, sp, "no kernel BTF: the layout of '%s' is unknown", name);
+			sema_guess_kernel(c, SEMA_NEED_BTF, sp, "no kernel BTF: the layout of '%s' is "
+					  "unknown", name);
 		c->final = final;
 	}
 	return cache_add(c, name, bc_stype_cstruct(name, 0, !strncmp(name, "union ", 6), NULL));
