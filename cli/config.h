@@ -5,7 +5,8 @@
  * Format: one `key = value` per line; blank lines and lines starting with
  * `#` are ignored, and ` #` after a value starts a comment. Keys are the long
  * options' names (format, select, ignore, fail-on, kernel, btf, bpftrace,
- * stack-limit, jit, color, unsafe-fixes, exit-non-zero-on-fix, jobs) plus
+ * stack-limit, jit, color, unsafe-fixes, exit-non-zero-on-fix, jobs, target,
+ * allow-missing-kernel) plus
  * `severity.RULE = error|warning|note`. A list key given twice adds to the
  * list; any other key given twice keeps the last value.
  *

@@ -44,19 +44,25 @@ static void missing(struct bc_capture_stats *st, json_t *miss, const char *what,
 		snprintf(st->missing + used, sizeof(st->missing) - used, "%s: %s", what, why);
 }
 
-/* The bytes of BLOB: in memory already, or read from its file. */
-static int blob_bytes(const struct bc_btf_blob *b, void **data, size_t *size)
+/* The bytes of BLOB (of MODULE, NULL: vmlinux): read from its file, or
+ * from the source (a target file). */
+static int blob_bytes(struct bc_source *from, const char *module, const struct bc_btf_blob *b,
+		      void **data, size_t *size)
 {
 	size_t cap = 1 << 20, n = 0;
 	unsigned char *buf;
 	int fd;
 
 	if (!b->path) {
-		*data = malloc(b->size ? b->size : 1);
+		const void *p;
+		int err = bc_source_btf_bytes(from, module, &p, size);
+
+		if (err)
+			return err;
+		*data = malloc(*size ? *size : 1);
 		if (!*data)
 			return -ENOMEM;
-		memcpy(*data, b->data, b->size);
-		*size = b->size;
+		memcpy(*data, p, *size);
 		return 0;
 	}
 	fd = open(b->path, O_RDONLY | O_CLOEXEC);
@@ -139,7 +145,7 @@ static int capture_btf(struct bc_source *from, bool modules, struct bc_tfile_wri
 		missing(st, miss, "btf", "no kernel BTF (%s)", "/sys/kernel/btf/vmlinux");
 		return 0;
 	}
-	err = blob_bytes(&b, &data, &size);
+	err = blob_bytes(from, NULL, &b, &data, &size);
 	if (err) {
 		missing(st, miss, "btf", "%s: %s", b.name, strerror(-err));
 		return 0;
@@ -159,7 +165,7 @@ static int capture_btf(struct bc_source *from, bool modules, struct bc_tfile_wri
 	for (size_t i = 0; i < nr_mods && !err; i++) {
 		char part[300];
 
-		if (bc_source_btf(from, mods[i], &b) || blob_bytes(&b, &data, &size))
+		if (bc_source_btf(from, mods[i], &b) || blob_bytes(from, mods[i], &b, &data, &size))
 			continue;
 		snprintf(part, sizeof(part), "%s%s", BC_TPART_BTF_MODULE, mods[i]);
 		err = bc_tfile_writer_add(w, part, data, size);

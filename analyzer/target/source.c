@@ -107,6 +107,16 @@ int bc_source_btf(struct bc_source *s, const char *module, struct bc_btf_blob *o
 	return s ? s->ops->btf(s, module, out) : -ENOENT;
 }
 
+int bc_source_btf_bytes(struct bc_source *s, const char *module, const void **data,
+			size_t *size)
+{
+	*data = NULL;
+	*size = 0;
+	if (module && !bc_source_safe_name(module))
+		return -EINVAL;
+	return s && s->ops->btf_bytes ? s->ops->btf_bytes(s, module, data, size) : -ENOENT;
+}
+
 int bc_source_btf_modules(struct bc_source *s, char ***names, size_t *n)
 {
 	*names = NULL;

@@ -30,11 +30,11 @@ struct bc_source_uname {
 	char machine[65];	/* "x86_64" */
 };
 
-/* Kernel BTF: a file to read (live), or bytes in memory (a target file). */
+/* Kernel BTF: a file to read (live), or a part of a target file, read
+ * (decompressed) only when bc_source_btf_bytes asks for it. */
 struct bc_btf_blob {
-	const char *path;	/* the file, or NULL when DATA holds the BTF */
-	const void *data;	/* owned by the source; valid until it is freed */
-	size_t size;
+	const char *path;	/* the file, or NULL: bc_source_btf_bytes has the BTF */
+	size_t size;		/* of the BTF in a target file */
 	/* what the kernel type cache (types/btf_cache.h) keys in-memory BTF on;
 	 * NULL for a file (the cache identifies the file itself) */
 	const char *identity;
@@ -70,6 +70,10 @@ int bc_source_bpftrace(struct bc_source *s, char *buf, size_t len);
 /* The kernel's BTF (MODULE NULL: vmlinux; else the split BTF of that
  * module). 0 or -ENOENT. */
 int bc_source_btf(struct bc_source *s, const char *module, struct bc_btf_blob *out);
+/* The bytes of the BTF bc_source_btf described without a path (owned by the
+ * source, valid until it is freed). 0, -ENOENT, or -EINVAL (damaged). */
+int bc_source_btf_bytes(struct bc_source *s, const char *module, const void **data,
+			size_t *size);
 /* The modules with BTF, sorted (NULL-terminated; free with bc_source_names_free). */
 int bc_source_btf_modules(struct bc_source *s, char ***names, size_t *n);
 

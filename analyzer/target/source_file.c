@@ -66,20 +66,35 @@ static int file_bpftrace(struct bc_source *s, char *buf, size_t len)
 	return 0;
 }
 
+static void btf_part(const char *module, char *part, size_t len)
+{
+	if (module)
+		snprintf(part, len, "%s%s", BC_TPART_BTF_MODULE, module);
+	else
+		snprintf(part, len, "%s", BC_TPART_BTF);
+}
+
+static int file_btf_bytes(struct bc_source *s, const char *module, const void **data,
+			  size_t *size)
+{
+	char part[300];
+
+	btf_part(module, part, sizeof(part));
+	return bc_tfile_part(s->tfile, part, data, size, NULL, 0);
+}
+
+/* Described, not decompressed: a run answered from the type cache never
+ * inflates the BTF. */
 static int file_btf(struct bc_source *s, const char *module, struct bc_btf_blob *out)
 {
 	char part[300];
-	int err;
+	long i;
 
-	if (module)
-		snprintf(part, sizeof(part), "%s%s", BC_TPART_BTF_MODULE, module);
-	else
-		snprintf(part, sizeof(part), "%s", BC_TPART_BTF);
-	if (bc_tfile_find(s->tfile, part) < 0)
+	btf_part(module, part, sizeof(part));
+	i = bc_tfile_find(s->tfile, part);
+	if (i < 0)
 		return -ENOENT;
-	err = bc_tfile_part(s->tfile, part, &out->data, &out->size, NULL, 0);
-	if (err)
-		return err;
+	out->size = bc_tfile_part_size(s->tfile, (size_t)i);
 	pthread_mutex_lock(&fs_of(s)->lock);
 	snprintf(fs_of(s)->btf_name, sizeof(fs_of(s)->btf_name), "%s (%s)", s->name, part);
 	pthread_mutex_unlock(&fs_of(s)->lock);
@@ -248,6 +263,7 @@ static const struct bc_source_ops file_ops = {
 	.jit_enable = file_jit_enable,
 	.bpftrace = file_bpftrace,
 	.btf = file_btf,
+	.btf_bytes = file_btf_bytes,
 	.btf_modules = file_btf_modules,
 	.has_tracepoints = file_has_tracepoints,
 	.tp_categories = file_tp_categories,

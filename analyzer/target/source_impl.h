@@ -10,6 +10,8 @@ struct bc_source_ops {
 	int (*jit_enable)(struct bc_source *s);
 	int (*bpftrace)(struct bc_source *s, char *buf, size_t len);
 	int (*btf)(struct bc_source *s, const char *module, struct bc_btf_blob *out);
+	int (*btf_bytes)(struct bc_source *s, const char *module, const void **data,
+			 size_t *size);
 	int (*btf_modules)(struct bc_source *s, char ***names, size_t *n);
 	bool (*has_tracepoints)(struct bc_source *s);
 	int (*tp_categories)(struct bc_source *s, char ***names, size_t *n);

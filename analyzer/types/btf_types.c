@@ -75,10 +75,9 @@ struct memo_hit {
 };
 
 struct bc_btf {
-	char *path;		/* the file, or the name of in-memory BTF */
-	const void *mem;	/* in-memory BTF (not owned); NULL: read PATH */
-	size_t mem_size;
-	char *identity;		/* what the persistent cache keys in-memory BTF on */
+	char *path;		/* the file, or the name of a target file's BTF */
+	struct bc_source *src;	/* a target file's BTF (not owned); NULL: read PATH */
+	char *identity;		/* what the persistent cache keys a target file's BTF on */
 	struct btf *btf;
 	int load_err;		/* 0 = not tried or ok */
 	bool loaded;
@@ -110,16 +109,15 @@ struct bc_btf *bc_btf_open(const char *path)
 	return b;
 }
 
-struct bc_btf *bc_btf_open_mem(const void *data, size_t size, const char *name,
-			       const char *identity)
+/* The BTF SRC describes without a file: read from SRC on first use. */
+static struct bc_btf *open_source(struct bc_source *src, const struct bc_btf_blob *blob)
 {
-	struct bc_btf *b = bc_btf_open(name ? name : "<memory>");
+	struct bc_btf *b = bc_btf_open(blob->name ? blob->name : bc_source_name(src));
 
 	if (!b)
 		return NULL;
-	b->mem = data;
-	b->mem_size = size;
-	if (identity && !(b->identity = strdup(identity))) {
+	b->src = src;
+	if (blob->identity && !(b->identity = strdup(blob->identity))) {
 		bc_btf_close(b);
 		errno = ENOMEM;
 		return NULL;
@@ -136,8 +134,7 @@ struct bc_btf *bc_btf_open_from(const char *path, struct bc_source *source,
 	if (path)
 		b = bc_btf_open(path);
 	else if (bc_source_btf(source, NULL, &blob) == 0)
-		b = blob.path ? bc_btf_open(blob.path)
-			      : bc_btf_open_mem(blob.data, blob.size, blob.name, blob.identity);
+		b = blob.path ? bc_btf_open(blob.path) : open_source(source, &blob);
 	else {
 		errno = ENOENT;
 		return NULL;
@@ -231,11 +228,19 @@ int bc_btf_load(struct bc_btf *b)
 	libbpf_print_fn_t old = libbpf_set_print(NULL);
 
 	errno = 0;
-	if (b->mem)
-		btf = btf__new(b->mem, b->mem_size);	/* a target file's, in memory */
-	else
+	if (b->src) {
+		const void *data;
+		size_t size;
+		int e = bc_source_btf_bytes(b->src, NULL, &data, &size);
+
+		/* a target file's, decompressed into memory */
+		btf = e ? NULL : btf__new(data, size);
+		if (e)
+			errno = -e;
+	} else {
 		btf = parse_raw_mapped(bc_btf_path(b));
-	if (!btf && !b->mem && errno == ENOTSUP) {
+	}
+	if (!btf && !b->src && errno == ENOTSUP) {
 		errno = 0;
 		btf = btf__parse(bc_btf_path(b), NULL);	/* ELF files, or no mmap */
 	}

@@ -35,19 +35,13 @@ struct bc_btf;
  */
 struct bc_btf *bc_btf_open(const char *path);
 /*
- * A handle on SIZE bytes of raw BTF at DATA (not copied: they must outlive
- * the handle), named NAME in messages; the persistent cache keys its
- * answers on IDENTITY (a target file's, analyzer/target/target_file.h).
- * NULL + ENOMEM.
- */
-struct bc_btf *bc_btf_open_mem(const void *data, size_t size, const char *name,
-			       const char *identity);
-/*
  * The kernel BTF a run reads: the file PATH (--btf FILE) when not NULL,
  * else SOURCE's (analyzer/target/source.h: the running kernel's
- * /sys/kernel/btf/vmlinux, or a target file's .BTF, read from memory),
- * with the persistent cache in CACHE_DIR (NULL: none). NULL + ENOENT when
- * there is none, ENOMEM.
+ * /sys/kernel/btf/vmlinux, or a target file's .BTF, decompressed and read
+ * from memory on the first lookup the cache cannot answer; SOURCE must
+ * outlive the handle), with the persistent cache in CACHE_DIR (NULL:
+ * none), which keys a target file's answers on the file's identity. NULL +
+ * ENOENT when there is none, ENOMEM.
  */
 struct bc_source;
 struct bc_btf *bc_btf_open_from(const char *path, struct bc_source *source,

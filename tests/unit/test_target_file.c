@@ -367,6 +367,16 @@ static void test_source(void **state)
 	assert_int_equal(bc_source_btf(s, NULL, &blob), 0);
 	assert_null(blob.path);
 	assert_non_null(blob.identity);
+	{
+		const void *d;
+		size_t sz, want;
+		void *raw = small_btf(&want);
+
+		assert_int_equal(bc_source_btf_bytes(s, NULL, &d, &sz), 0);
+		assert_int_equal(sz, want);
+		assert_memory_equal(d, raw, sz);
+		free(raw);
+	}
 
 	/* the args struct of a tracepoint, from the file's format */
 	args = bc_tp_args(s, "sched", "sched_wakeup", V17, NULL, NULL);
