@@ -70,9 +70,15 @@ static bool valid_part_name(const char *name)
 /* The stored bytes of SCN: what the file holds (compressed or not). */
 static int stored_bytes(Elf_Scn *scn, const unsigned char **p, size_t *n)
 {
-	Elf_Data *d = elf_rawdata(scn, NULL);
+	GElf_Shdr sh;
+	Elf_Data *d;
 
-	if (!d)
+	/* parts are PROGBITS: NOBITS (no bytes in the file) or other types
+	 * are not ours */
+	if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS)
+		return -EINVAL;
+	d = elf_rawdata(scn, NULL);
+	if (!d || (d->d_size && !d->d_buf))
 		return -EINVAL;
 	*p = d->d_buf;
 	*n = d->d_size;

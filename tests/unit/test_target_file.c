@@ -242,6 +242,23 @@ static void test_random_bytes(void **state)
 	}
 }
 
+/* A part whose section is NOBITS (found by fuzzing): refused, not read. */
+static void test_nobits_part(void **state)
+{
+	char path[1024], err[256] = "";
+	const char *src = getenv("BC_SRCDIR");
+	struct bc_tfile *f = NULL;
+	unsigned char *buf;
+	size_t size;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/fixtures/bad/target-nobits.bct", src ? src : ".");
+	buf = slurp(path, &size);
+	assert_int_equal(bc_tfile_open_mem(buf, size, "nobits", &f, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "damaged"));
+	free(buf);
+}
+
 /* An ELF file with one uncompressed section NAME holding TEXT. */
 static void write_elf(const char *path, const char *name, const char *text)
 {
@@ -443,6 +460,7 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_random_bytes),
+		cmocka_unit_test(test_nobits_part),
 		cmocka_unit_test(test_version_and_foreign),
 		cmocka_unit_test(test_source),
 		cmocka_unit_test(test_cache_identity),
