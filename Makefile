@@ -35,7 +35,7 @@ BUILD ?= build
 SAN_FLAGS :=
 endif
 
-PKGS := libbpf libelf libdw jansson
+PKGS := libbpf libelf libdw jansson zlib
 LLVM_COMPONENTS := core irreader bitreader bitwriter passes target bpfcodegen bpfdesc bpfinfo bpfasmparser
 
 # Evaluated lazily so that `make deps` works before the packages exist.
@@ -82,7 +82,7 @@ BC_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 BC_LIBS = $(PKG_LIBS) -lm
 
 SRC_DIRS := analyzer/base analyzer/core analyzer/script analyzer/types analyzer/object \
-	analyzer/stack analyzer/maps analyzer/codegen analyzer/llvm analyzer/frontend \
+	analyzer/target analyzer/stack analyzer/maps analyzer/codegen analyzer/llvm analyzer/frontend \
 	analyzer/driver analyzer/fix analyzer/emit rules reporters cli
 # main.c and startup.c belong to the executable only (startup.c tunes the
 # allocator before LLVM's static constructors run; tests keep the default).

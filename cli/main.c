@@ -13,6 +13,7 @@ const struct bc_cmd bc_cmds[] = {
 	{ "explain", bc_cmd_explain, "RULE", "show a rule's documentation" },
 	{ "rules", bc_cmd_rules, "[-f json]", "list the rules" },
 	{ "compare", bc_cmd_compare, "OLD.json NEW.json", "stack and findings between two JSON reports" },
+	{ "target", bc_cmd_target, "capture|show ...", "capture this system as a target file, or show one" },
 	{ NULL, NULL, NULL, NULL },
 };
 

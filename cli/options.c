@@ -259,6 +259,9 @@ static int parse_option(struct bc_options *o, enum bc_setting id, const char *ar
 		}
 		break;
 	}
+	case BC_SET_MODULES:
+		o->modules = true;
+		break;
 	case BC_SET_EMIT_LLVM:
 		o->emit_llvm = arg;
 		break;
@@ -326,6 +329,13 @@ int bc_options_parse(struct bc_options *o, int argc, char **argv, const struct b
 		ret = apply_settings(o, cs, ncs);
 	}
 	free(cs);
+	if (!ret) {
+		char why[600];
+
+		ret = bc_options_open_target(o, why, sizeof(why));
+		if (ret)
+			bc_err(o, "%s", why);
+	}
 	if (!ret && o->print_config) {
 		bc_target_resolve_bpftrace(&o->target);
 		bc_options_print(stdout, o);

@@ -105,6 +105,9 @@ struct bc_options {
 	const char *tracefs;		/* --tracefs DIR: tracepoint formats (NULL = the system's) */
 	/* emit: --emit-llvm FILE, --scratch MODE, --scratch-threshold N, as given */
 	const char *emit_llvm, *scratch, *scratch_threshold;
+	char *target_file;		/* --target FILE: the target system (docs/target-file.md) */
+	bool modules;			/* target capture --modules */
+	bool allow_missing_kernel;	/* BC105 is a note, not an error */
 	char **paths;
 	size_t nr_paths;
 	/* configuration */
@@ -125,6 +128,15 @@ struct bc_options {
 int bc_options_init(struct bc_options *o);
 /* The output format asked for (--diff is -f diff). */
 const char *bc_options_format(const struct bc_options *o);
+/*
+ * Gives the target its source once the settings are known: the target file
+ * of --target (nothing of the running system is read then), else the running
+ * system (tracepoint formats from --tracefs). 0, or an exit code with ERR
+ * saying why: BC_EXIT_USAGE when the file cannot be read or
+ * --tracefs is combined with --target, BC_EXIT_INPUT when it is not a
+ * target file or is damaged.
+ */
+int bc_options_open_target(struct bc_options *o, char *err, size_t errlen);
 /* Frees what the options own (not PATHS, which point into argv). */
 void bc_options_free_settings(struct bc_options *o);
 

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "../analyzer/driver/driver.h"
+#include "../analyzer/driver/run_checks.h"
 #include "../analyzer/fix/fix_loop.h"
 #include "../analyzer/fix/fix_write.h"
 #include "../analyzer/core/unit.h"
@@ -356,6 +357,11 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 	if ((o->fix || rep->shows_fixes) &&
 	    (err = fix_all(o, &a, &l, rep->shows_fixes, &totals))) {
 		bc_err(o, "fixing failed: %s", strerror(-err));
+		ret = BC_EXIT_INPUT;
+		goto close;
+	}
+	if ((err = bc_run_checks(l.v, l.n, &a))) {
+		bc_err(o, "%s", strerror(-err));
 		ret = BC_EXIT_INPUT;
 		goto close;
 	}

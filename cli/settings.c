@@ -4,12 +4,15 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "cli.h"
 #include "options.h"
 #include "../analyzer/core/kernel_limits.h"
+#include "../analyzer/target/source.h"
 #include "../reporters/reporter.h"
 #include "../rules/registry.h"
 
@@ -94,7 +97,8 @@ int bc_options_init(struct bc_options *o)
 	o->format = "text";
 	o->fail_on = BC_SEV_WARNING;
 	o->fail_on_growth = -1;
-	return bc_target_init(&o->target);
+	bc_target_init_defaults(&o->target);
+	return 0;
 }
 
 static int bad(char **err, const char *fmt, ...)
@@ -260,7 +264,8 @@ static int set_value(struct bc_options *o, enum bc_setting id, const char *value
 	case BC_SET_BTF:
 		free(o->target.btf_path);
 		o->target.btf_path = NULL;
-		if (!strcmp(value, "none"))
+		o->target.btf_none = !strcmp(value, "none");
+		if (o->target.btf_none)
 			return 0;	/* no kernel BTF: sizes from the script alone */
 		o->target.btf_path = strdup(value);
 		return o->target.btf_path ? 0 : -ENOMEM;
@@ -277,12 +282,17 @@ static int set_value(struct bc_options *o, enum bc_setting id, const char *value
 	case BC_SET_JIT:
 	case BC_SET_UNSAFE_FIXES:
 	case BC_SET_EXIT_NON_ZERO_ON_FIX:
+	case BC_SET_ALLOW_MISSING_KERNEL:
 		if (parse_bool(value, &b))
 			return bad(err, "%s takes true or false, not '%s'", name, value);
-		if (id == BC_SET_JIT)
+		if (id == BC_SET_JIT) {
 			o->target.jit = b;
+			o->target.jit_explicit = true;
+		}
 		else if (id == BC_SET_UNSAFE_FIXES)
 			o->unsafe_fixes = b;
+		else if (id == BC_SET_ALLOW_MISSING_KERNEL)
+			o->allow_missing_kernel = b;
 		else
 			o->exit_non_zero_on_fix = b;
 		return 0;
@@ -306,6 +316,10 @@ static int set_value(struct bc_options *o, enum bc_setting id, const char *value
 		free(o->baseline);
 		o->baseline = strdup(value);
 		return o->baseline ? 0 : -ENOMEM;
+	case BC_SET_TARGET:
+		free(o->target_file);
+		o->target_file = *value ? strdup(value) : NULL;	/* "": the running system */
+		return *value && !o->target_file ? -ENOMEM : 0;
 	default:
 		break;	/* command line only: cli/options.c */
 	}
@@ -376,7 +390,41 @@ void bc_options_free_settings(struct bc_options *o)
 	o->config_path = NULL;
 	free(o->baseline);
 	o->baseline = NULL;
+	free(o->target_file);
+	o->target_file = NULL;
 	bc_target_free(&o->target);
+}
+
+int bc_options_open_target(struct bc_options *o, char *err, size_t errlen)
+{
+	struct bc_source *s = NULL;
+	char why[512] = "";
+	int ret;
+
+	if (!o->target_file) {
+		s = bc_source_live(o->tracefs);
+		if (!s) {
+			snprintf(err, errlen, "out of memory");
+			return BC_EXIT_USAGE;
+		}
+		bc_target_use_source(&o->target, s);
+		return 0;
+	}
+	if (o->tracefs) {
+		snprintf(err, errlen, "--tracefs and --target exclude each other: the target file "
+			 "has the tracepoint formats");
+		return BC_EXIT_USAGE;
+	}
+	ret = bc_source_file(o->target_file, &s, why, sizeof(why));
+	if (ret) {
+		snprintf(err, errlen, "target file '%s': %s", o->target_file,
+			 why[0] ? why : strerror(-ret));
+		/* a file that is not there is a setting's mistake; one that is
+		 * there but cannot be used is an input that cannot be processed */
+		return ret == -EINVAL || ret == -EPROTONOSUPPORT ? BC_EXIT_INPUT : BC_EXIT_USAGE;
+	}
+	bc_target_use_source(&o->target, s);
+	return 0;
 }
 
 /* Is R selected (--select, or every rule) and not ignored? */
@@ -396,7 +444,7 @@ int bc_options_analysis(const struct bc_options *o, struct bc_analysis *a)
 	bool stack_facts = false;
 
 	bc_analysis_init(a, &o->target);
-	a->tracefs = o->tracefs;
+	a->allow_missing_kernel = o->allow_missing_kernel;
 	for (size_t i = 0; bc_rules[i]; i++) {
 		const struct bc_rule *r = bc_rules[i];
 		struct bc_rule_choice *c = &a->rules[r->id];
@@ -418,6 +466,18 @@ static void print_list(FILE *out, char *const *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		fprintf(out, "%s%s", i ? "," : "", v[i]);
+}
+
+static void print_btf(FILE *m, const struct bc_target *t)
+{
+	struct bc_btf_blob b;
+
+	if (t->btf_path)
+		fputs(t->btf_path, m);
+	else if (!t->btf_none && bc_source_btf(t->source, NULL, &b) == 0)
+		fputs(b.path ? b.path : b.name, m);
+	else
+		fputs("none", m);
 }
 
 static void print_line(FILE *out, const char *key, const char *value, const char *origin)
@@ -452,6 +512,8 @@ void bc_options_print(FILE *out, const struct bc_options *o)
 			}
 			continue;
 		}
+		if (id == BC_SET_TARGET && !o->target_file)
+			continue;	/* the running system: nothing to set */
 		m = open_memstream(&buf, &len);
 		if (!m)
 			return;
@@ -474,10 +536,11 @@ void bc_options_print(FILE *out, const struct bc_options *o)
 		case BC_SET_KERNEL:
 			fputs(o->target.kernel_str, m);
 			if (!o->origin[id] && o->target.kernel_from_host)
-				origin = "default (the running kernel)";
+				origin = bc_source_is_file(o->target.source) ? "default (the target file)"
+									     : "default (the running kernel)";
 			break;
 		case BC_SET_BTF:
-			fputs(o->target.btf_path ? o->target.btf_path : "none", m);
+			print_btf(m, &o->target);
 			break;
 		case BC_SET_BPFTRACE:
 			fputs(o->target.bpftrace_str, m);
@@ -502,6 +565,12 @@ void bc_options_print(FILE *out, const struct bc_options *o)
 			break;
 		case BC_SET_BASELINE:
 			fputs(o->baseline ? o->baseline : "none", m);
+			break;
+		case BC_SET_TARGET:
+			fputs(o->target_file, m);
+			break;
+		case BC_SET_ALLOW_MISSING_KERNEL:
+			fputs(o->allow_missing_kernel ? "true" : "false", m);
 			break;
 		default:
 			break;

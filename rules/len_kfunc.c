@@ -40,7 +40,7 @@ static int note_avail(const struct bc_rule_ctx *ctx, struct bc_diag *d,
 {
 	if (a->from_btf)
 		return bc_diag_note(d, NULL, NULL, "the target kernel's BTF (%s) %s "
-				    BC_KFUNC_MAP_SUM_ELEM_COUNT, a->btf_path,
+				    BC_KFUNC_MAP_SUM_ELEM_COUNT, a->btf_name,
 				    a->has ? "has" : "has no");
 	return bc_diag_note(d, NULL, NULL, "the target kernel is Linux %s; "
 			    BC_KFUNC_MAP_SUM_ELEM_COUNT " is in Linux 6.6 and later (no BTF for the "

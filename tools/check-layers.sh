@@ -7,6 +7,8 @@
 # (the same order as docs/architecture.md, and LAYERS below):
 #
 #   analyzer/base      string builder, arena
+#   analyzer/target    where facts about the target system come from: the
+#                      live system or a captured target file
 #   analyzer/core      units, diagnostics (rule ids: build/gen/rule_ids.h,
 #                      made from rules/rules.def), facts, target, paths
 #   analyzer/types     C/BTF/DWARF types, tracepoint formats
@@ -49,7 +51,7 @@ exec python3 - "$build" <<'EOF'
 import os, re, subprocess, sys
 
 build = sys.argv[1]
-LAYERS = ["analyzer/base", "analyzer/core", "analyzer/types", "analyzer/script",
+LAYERS = ["analyzer/base", "analyzer/target", "analyzer/core", "analyzer/types", "analyzer/script",
           "analyzer/stack", "analyzer/object", "analyzer/maps", "analyzer/llvm",
           "analyzer/codegen", "analyzer/frontend", "rules", "analyzer/driver",
           "analyzer/emit", "analyzer/fix", "reporters", "cli"]

@@ -91,8 +91,10 @@ struct bc_codegen_opts {
 	 * a missing one is "" / 0, as bpftrace treats it. */
 	const char *const *params;
 	size_t nr_params;
-	/* tracefs for wildcard tracepoint matches; NULL: /sys/kernel/tracing,
-	 * then /sys/kernel/debug/tracing. */
+	/* Where wildcard tracepoints are matched (analyzer/target/source.h;
+	 * not owned); NULL: the running system's tracefs at TRACEFS (NULL:
+	 * /sys/kernel/tracing, then /sys/kernel/debug/tracing). */
+	struct bc_source *source;
 	const char *tracefs;
 	/* Only the probe at script->items[ITEM] (plus what it needs);
 	 * ONLY_ITEM false: every probe. */

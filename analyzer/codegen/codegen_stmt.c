@@ -5,7 +5,7 @@
  * is expanded), predicates, variables (AssignVarStatement), if/else, unroll,
  * while and jumps.
  */
-#include <dirent.h>
+
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
@@ -17,6 +17,7 @@
 #include "codegen_impl.h"
 #include "../base/array.h"
 #include "../base/sbuf.h"
+#include "../target/source.h"
 
 /* ---- probe names ---- */
 
@@ -494,49 +495,30 @@ static const struct bc_stype *tp_args(const struct cg *c, const char *cat, const
 	return NULL;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Event names of CAT matching PATTERN in tracefs, sorted; NULL when the
- * category cannot be listed. */
+/* Event names of CAT matching PATTERN in the target's tracefs, sorted and
+ * NULL-terminated; NULL when the category cannot be listed. */
 static char **tracefs_matches(const struct cg *c, const char *cat, const char *pattern,
 			      size_t *n)
 {
-	const char *roots[] = { c->o->tracefs, "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
-	char **v = NULL;
+	struct bc_source *src = c->o->source ? c->o->source : bc_source_live(c->o->tracefs);
+	char **all = NULL;
+	size_t nr = 0, k = 0;
 
 	*n = 0;
-	for (size_t r = 0; r < 3 && !v; r++) {
-		char dir[1024];
-		struct dirent *de;
-		DIR *d;
-
-		if (!roots[r])
-			continue;
-		snprintf(dir, sizeof(dir), "%s/events/%s", roots[r], cat);
-		d = opendir(dir);
-		if (!d)
-			continue;
-		v = calloc(1, sizeof(*v));
-		while (v && (de = readdir(d))) {
-			char **nv;
-
-			if (de->d_name[0] == '.' || fnmatch(pattern, de->d_name, 0))
-				continue;
-			nv = realloc(v, (*n + 2) * sizeof(*v));
-			if (!nv)
-				break;
-			v = nv;
-			v[(*n)++] = strdup(de->d_name);
-			v[*n] = NULL;
-		}
-		closedir(d);
+	if (bc_source_tp_events(src, cat, &all, &nr))
+		all = NULL;
+	if (src != c->o->source)
+		bc_source_free(src);
+	for (size_t i = 0; i < nr; i++) {
+		if (fnmatch(pattern, all[i], 0))
+			free(all[i]);
+		else
+			all[k++] = all[i];
 	}
-	if (v && *n)
-		qsort(v, *n, sizeof(*v), cmp_str);
-	return v;
+	if (all)
+		all[k] = NULL;
+	*n = k;
+	return all;
 }
 
 /* Names of the args structs semantic analysis typed for CAT:PATTERN. */

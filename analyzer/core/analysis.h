@@ -31,7 +31,8 @@ struct bc_analysis {
 	 * script.
 	 */
 	const struct bc_target *target;
-	const char *tracefs;		/* tracepoint formats from DIR/events (NULL = the system's) */
+	/* no kernel data and no target: BC105 is a note, not an error */
+	bool allow_missing_kernel;
 	/* The rule selection, by rule id (analyzer/core/rule_id.h). */
 	struct bc_rule_choice rules[BC_NR_RULE_IDS];
 	/*

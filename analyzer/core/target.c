@@ -4,17 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <sys/utsname.h>
-#include <unistd.h>
 
 #include "kernel_limits.h"
 #include "target.h"
+#include "../target/source.h"
 
 #define BC_DEFAULT_BPFTRACE	1700	/* 0.17.0: Debian 12's */
-#define BC_VMLINUX_BTF		"/sys/kernel/btf/vmlinux"
 
 int bc_kernel_version_parse(const char *s, int *kv)
 {
@@ -64,60 +59,6 @@ int bc_bpftrace_version_parse(const char *s, int *v)
 	return 0;
 }
 
-/*
- * The version bpftrace was built as is a string of its own in the binary
- * ("\0v0.17.0\0"): reading it takes a millisecond where running
- * `bpftrace --version` takes 150. 0 when not found.
- */
-static int version_in_binary(const char *path)
-{
-	const unsigned char *p, *end, *m;
-	struct stat st;
-	int v = 0, fd;
-	void *map;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	if (fstat(fd, &st) || st.st_size < 16 || st.st_size > (256 << 20)) {
-		close(fd);
-		return 0;
-	}
-	map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED)
-		return 0;
-	p = map;
-	end = p + st.st_size;
-	while (!v && (m = memmem(p, end - p, "\0v0.", 4))) {
-		const unsigned char *q = m + 2;
-		char buf[32];
-		size_t n = 0;
-
-		while (q < end && *q && n < sizeof(buf) - 1 &&
-		       ((*q >= '0' && *q <= '9') || *q == '.'))
-			buf[n++] = *q++;
-		buf[n] = 0;
-		if (q < end && !*q && bc_bpftrace_version_parse(buf, &v))
-			v = 0;
-		p = m + 1;
-	}
-	munmap(map, st.st_size);
-	return v;
-}
-
-/* The installed bpftrace's version; 0 when absent. */
-static int installed_bpftrace(void)
-{
-	static const char *const paths[] = { "/usr/bin/bpftrace", "/usr/sbin/bpftrace",
-					     "/usr/local/bin/bpftrace" };
-
-	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
-		if (!access(paths[i], X_OK))
-			return version_in_binary(paths[i]);
-	return 0;
-}
-
 /* $BPFCHECK_CACHE_DIR ("" = none), else $XDG_CACHE_HOME/bpfcheck, else
  * ~/.cache/bpfcheck (the XDG base directory rules). */
 static char *default_cache_dir(void)
@@ -142,45 +83,70 @@ static void bpftrace_str(struct bc_target *t)
 		 t->bpftrace / 100 % 100, t->bpftrace % 100);
 }
 
-int bc_target_init(struct bc_target *t)
+void bc_target_init_defaults(struct bc_target *t)
 {
-	struct utsname un;
 	const char *env;
 
 	memset(t, 0, sizeof(*t));
 	t->jit = true;
 	t->stack_limit = BC_MAX_BPF_STACK;
-	if (uname(&un) == 0 && bc_kernel_version_parse(un.release, &t->kernel) == 0) {
-		t->kernel_from_host = true;
-		snprintf(t->arch, sizeof(t->arch), "%.15s", un.machine);
-	} else {
-		t->kernel = BC_KV(6, 1);
-		snprintf(t->arch, sizeof(t->arch), "x86_64");
-	}
+	t->kernel = BC_KV(6, 1);
+	snprintf(t->arch, sizeof(t->arch), "x86_64");
 	snprintf(t->kernel_str, sizeof(t->kernel_str), "%d.%d", t->kernel / 256, t->kernel % 256);
 	/* BPFCHECK_BPFTRACE pins the default without probing the installed binary */
 	env = getenv("BPFCHECK_BPFTRACE");
 	if (env && bc_bpftrace_version_parse(env, &t->bpftrace) == 0)
 		t->bpftrace_explicit = true;
 	else
-		t->bpftrace = 0;
-	t->btf_path = access(BC_VMLINUX_BTF, R_OK) == 0 ? strdup(BC_VMLINUX_BTF) : NULL;
-	t->cache_dir = default_cache_dir();
-	if (!t->bpftrace)
 		t->bpftrace = BC_DEFAULT_BPFTRACE;
+	t->cache_dir = default_cache_dir();
 	bpftrace_str(t);
+}
+
+void bc_target_use_source(struct bc_target *t, struct bc_source *s)
+{
+	struct bc_source_uname un;
+	int jit;
+
+	if (t->source != s)
+		bc_source_free(t->source);
+	t->source = s;
+	if (bc_source_uname(s, &un) == 0) {
+		snprintf(t->arch, sizeof(t->arch), "%.15s", un.machine);
+		if (!t->kernel_explicit &&
+		    bc_kernel_version_parse(un.release, &t->kernel) == 0) {
+			t->kernel_from_host = true;
+			snprintf(t->kernel_str, sizeof(t->kernel_str), "%d.%d", t->kernel / 256,
+				 t->kernel % 256);
+		}
+	}
+	jit = bc_source_jit_enable(s);
+	if (!t->jit_explicit && jit >= 0)
+		t->jit = jit != 0;
+}
+
+int bc_target_init(struct bc_target *t)
+{
+	struct bc_source *s;
+
+	bc_target_init_defaults(t);
+	s = bc_source_live(NULL);
+	if (!s)
+		return -ENOMEM;
+	bc_target_use_source(t, s);
 	return 0;
 }
 
 /* Resolves "the installed bpftrace" lazily: only inputs that are scripts need it. */
 void bc_target_resolve_bpftrace(struct bc_target *t)
 {
+	char buf[64];
 	int v;
 
 	if (t->bpftrace_explicit)
 		return;
-	v = installed_bpftrace();
-	if (v) {
+	if (bc_source_bpftrace(t->source, buf, sizeof(buf)) == 0 &&
+	    bc_bpftrace_version_parse(buf, &v) == 0) {
 		t->bpftrace = v;
 		bpftrace_str(t);
 	}
@@ -207,6 +173,7 @@ int bc_target_set_kernel(struct bc_target *t, const char *s)
 		return err;
 	t->kernel = kv;
 	t->kernel_from_host = false;
+	t->kernel_explicit = true;
 	snprintf(t->kernel_str, sizeof(t->kernel_str), "%d.%d", kv / 256, kv % 256);
 	return 0;
 }
@@ -217,6 +184,8 @@ void bc_target_free(struct bc_target *t)
 	t->btf_path = NULL;
 	free(t->cache_dir);
 	t->cache_dir = NULL;
+	bc_source_free(t->source);
+	t->source = NULL;
 }
 
 int bc_target_round(const struct bc_target *t, unsigned depth)

@@ -9,17 +9,26 @@
 
 #include <stdbool.h>
 
+struct bc_source;
+
 struct bc_target {
 	int kernel;		/* BC_KV(major, minor) */
 	char kernel_str[32];	/* "6.18" */
-	bool kernel_from_host;	/* taken from uname(2), not --kernel */
-	bool jit;		/* JIT requested (default true) */
+	bool kernel_from_host;	/* the source's kernel (uname or the target file), not --kernel */
+	bool kernel_explicit;	/* --kernel given */
+	bool jit;		/* JIT assumed: --jit/--no-jit, else the source's bpf_jit_enable,
+				 * else true */
+	bool jit_explicit;	/* --jit or --no-jit given */
 	char arch[16];		/* "x86_64", "aarch64": private stacks need x86-64 */
 	int stack_limit;	/* --stack-limit, default BC_MAX_BPF_STACK */
 	int bpftrace;		/* major * 10000 + minor * 100 + patch: 0.17.0 = 1700 */
 	char bpftrace_str[32];
-	char *btf_path;		/* --btf, or /sys/kernel/btf/vmlinux when present; NULL = none */
+	char *btf_path;		/* --btf FILE; NULL: the source's kernel BTF */
+	bool btf_none;		/* --btf none: no kernel BTF, whatever the source has */
 	bool bpftrace_explicit;	/* --bpftrace given (or already resolved) */
+	/* where the target's facts, BTF and tracepoint formats come from: the
+	 * running system or a target file (analyzer/target/source.h); owned */
+	struct bc_source *source;
 	/* -j: threads that may compile one script's probes (0: one per online
 	 * CPU). Not a property of the target, but carried with it to the
 	 * compile; the figures do not depend on it. */
@@ -31,13 +40,25 @@ struct bc_target {
 };
 
 /* Fills defaults: the running kernel, JIT on, the host arch, 512, the
- * installed bpftrace (else 0.17). 0 or negative errno. */
+ * installed bpftrace (else 0.17), all from the live system as the source.
+ * 0 or negative errno. */
 int bc_target_init(struct bc_target *t);
+/* The defaults that do not depend on a system (6.1, x86_64, JIT, 512), and
+ * no source yet: the command line sets what it sets, then names the source
+ * with bc_target_use_source. Reads nothing. */
+void bc_target_init_defaults(struct bc_target *t);
+/*
+ * Makes S the target's source (T owns it from now on; a previous one is
+ * freed) and takes from it the kernel version and architecture (unless
+ * --kernel was given) and the JIT setting (unless --jit/--no-jit was).
+ */
+void bc_target_use_source(struct bc_target *t, struct bc_source *s);
 void bc_target_free(struct bc_target *t);
 /* --kernel X.Y and --bpftrace X.Y[.Z]; -EINVAL on a malformed version. */
 int bc_target_set_kernel(struct bc_target *t, const char *s);
 int bc_target_set_bpftrace(struct bc_target *t, const char *s);
-/* Without --bpftrace: ask the installed bpftrace (once; only scripts need it). */
+/* Without --bpftrace: the source's bpftrace (the installed one, or the one
+ * a target file recorded; once, and only scripts need it). */
 void bc_target_resolve_bpftrace(struct bc_target *t);
 /* "6.6", "6.13.2", "5.15.0-91-generic" -> BC_KV; -EINVAL when not a version. */
 int bc_kernel_version_parse(const char *s, int *kv);

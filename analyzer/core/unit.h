@@ -42,6 +42,10 @@ struct bc_unit {
 	void *script;		/* struct bc_script * for scripts (front end) */
 	void (*script_free)(void *);
 	void *sema;		/* struct bc_sema * (analyzer/script/sema.h); freed before script */
+	/* what the target's kernel would have decided and the source lacks
+	 * (no tracefs, no BTF): types guessed, and probes left without a stack
+	 * figure; reported once per run (BC105), not one by one */
+	unsigned kernel_gaps, kernel_gap_probes;
 	void (*sema_free)(void *);
 };
 

@@ -18,6 +18,7 @@
 #include "../script/builtins.h"
 #include "script_compile.h"
 #include "../script/sema.h"
+#include "../target/source.h"
 
 static uint64_t now_ns(void)
 {
@@ -155,13 +156,12 @@ static bool uses_len(const struct bc_sema *sema)
 }
 
 static void codegen_opts(struct bc_codegen_opts *o, const struct bc_target *t,
-			 const char *tracefs, const struct bc_sema *sema,
-			 struct bc_codegen_status *st)
+			 const struct bc_sema *sema, struct bc_codegen_status *st)
 {
 	struct bc_kfunc_avail ka = { 0 };
 
 	memset(o, 0, sizeof(*o));
-	o->tracefs = tracefs;
+	o->source = t->source;
 	o->bpftrace = t->bpftrace;
 	o->no_probe_read_kernel = t->kernel && t->kernel < BC_KV_PROBE_READ_KERNEL;
 	o->no_ktime_get_boot_ns = t->kernel && t->kernel < BC_KV_KTIME_GET_BOOT_NS;
@@ -192,7 +192,7 @@ static int add_uncompiled(struct bc_script_compile_result *r, const struct bc_co
 }
 
 /* Code generation for ITEM (ONLY) or the whole script, then the compile. */
-static int compile_one(struct bc_unit *u, const struct bc_target *t, const char *tracefs,
+static int compile_one(struct bc_unit *u, const struct bc_target *t,
 		       const struct bc_sema *sema, bool only, size_t item,
 		       struct bc_script_compile_result *r)
 {
@@ -204,7 +204,7 @@ static int compile_one(struct bc_unit *u, const struct bc_target *t, const char 
 	uint64_t t0 = now_ns();
 	int err;
 
-	codegen_opts(&o, t, tracefs, sema, &st);
+	codegen_opts(&o, t, sema, &st);
 	o.only_item = only;
 	o.item = item;
 	err = bc_codegen(u->script, sema, &o, &m, &prov);
@@ -236,12 +236,6 @@ static int compile_one(struct bc_unit *u, const struct bc_target *t, const char 
 int bc_script_compile(struct bc_unit *u, const struct bc_target *t,
 		      struct bc_script_compile_result *res)
 {
-	return bc_script_compile_ex(u, t, NULL, res);
-}
-
-int bc_script_compile_ex(struct bc_unit *u, const struct bc_target *t, const char *tracefs,
-			 struct bc_script_compile_result *res)
-{
 	struct bc_script_compile_result local = { 0 }, *r = res ? res : &local;
 	const struct bc_sema *sema = bc_sema_of(u);
 	const struct bc_script *s = u->script;
@@ -252,13 +246,13 @@ int bc_script_compile_ex(struct bc_unit *u, const struct bc_target *t, const cha
 		return -EINVAL;
 	for (size_t i = 0; i < s->nr_items; i++)
 		r->nr_probes += s->items[i].kind == BC_ITEM_PROBE;
-	err = compile_one(u, t, tracefs, sema, false, 0, r);
+	err = compile_one(u, t, sema, false, 0, r);
 	if (err == -EOPNOTSUPP) {
 		/* the probes one by one: only the unsupported ones go without */
 		err = 0;
 		for (size_t i = 0; i < s->nr_items && !err; i++)
 			if (s->items[i].kind == BC_ITEM_PROBE)
-				err = compile_one(u, t, tracefs, sema, true, i, r);
+				err = compile_one(u, t, sema, true, i, r);
 	}
 	if (!err || u->facts.nr_funcs)
 		bc_script_map_probes(u, bc_sema_version(sema));
@@ -299,7 +293,20 @@ static int probe_note(struct bc_unit *u, const struct bc_script_uncompiled *x)
 	return 0;
 }
 
-int bc_script_compile_unit(struct bc_unit *u, const struct bc_target *t, const char *tracefs)
+/* Whether the probe at ITEM lacks its figure for want of the kernel: a type
+ * it uses was guessed for that reason, or it is a tracepoint probe and the
+ * target has no tracepoints (a wildcard that matches nothing uses no type). */
+static bool kernel_gap(const struct bc_sema *sema, const struct bc_target *t, size_t item)
+{
+	const struct bc_sema_probe *p = bc_sema_probe_of_item(sema, item);
+
+	if (bc_sema_kernel_gap(sema, item))
+		return true;
+	return p && p->first_type == BC_PROBE_TRACEPOINT && t->source &&
+	       !bc_source_has_tracepoints(t->source);
+}
+
+int bc_script_compile_unit(struct bc_unit *u, const struct bc_target *t)
 {
 	const struct bc_script *s = u->script;
 	const struct bc_sema *sema = bc_sema_of(u);
@@ -308,9 +315,14 @@ int bc_script_compile_unit(struct bc_unit *u, const struct bc_target *t, const c
 
 	if (!s || !sema || s->nr_errors || bc_sema_nr_errors(sema))
 		return 0;
-	err = bc_script_compile_ex(u, t, tracefs, &r);
-	for (size_t i = 0; i < r.nr_uncompiled && !err; i++)
-		err = probe_note(u, &r.uncompiled[i]);
+	err = bc_script_compile(u, t, &r);
+	for (size_t i = 0; i < r.nr_uncompiled && !err; i++) {
+		/* a figure missing for want of the kernel is said once per run (BC105) */
+		if (kernel_gap(sema, t, r.uncompiled[i].item))
+			u->kernel_gap_probes++;
+		else
+			err = probe_note(u, &r.uncompiled[i]);
+	}
 	bc_script_compile_result_free(&r);
 	if (err && !u->status)
 		err = bc_unit_fail(u, err, NULL, "%s", strerror(-err));

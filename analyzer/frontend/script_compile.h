@@ -53,23 +53,21 @@ struct bc_script_compile_result {
  * bc_script_compile_result_free. Returns 0 (also when some probes could not
  * be compiled, see R); -EINVAL when the unit has no analysed script, or the
  * backend/object errors of bc_compile_module (the unit failed); -ENOMEM.
+ * Wildcard tracepoints are expanded against T's source (its tracefs, or a
+ * target file).
  */
 int bc_script_compile(struct bc_unit *u, const struct bc_target *t,
 		      struct bc_script_compile_result *r);
-/* The same, with the tracefs directory wildcard tracepoints are expanded
- * against (NULL: the system's). */
-int bc_script_compile_ex(struct bc_unit *u, const struct bc_target *t, const char *tracefs,
-			 struct bc_script_compile_result *r);
 void bc_script_compile_result_free(struct bc_script_compile_result *r);
 
 /*
  * The script front end's last step: bc_script_compile when the script
  * parsed and analysed without errors (no BC100, no BC102: bpftrace would
  * not get to code generation either), then a BC205 note for each probe left
- * without a stack figure. TRACEFS as for bc_script_compile_ex. 0, or a
- * negative errno after bc_unit_fail.
+ * without a stack figure, except those whose types were guessed for want of
+ * the kernel: those are counted in u->kernel_gap_probes (BC105). 0, or a negative errno after bc_unit_fail.
  */
-int bc_script_compile_unit(struct bc_unit *u, const struct bc_target *t, const char *tracefs);
+int bc_script_compile_unit(struct bc_unit *u, const struct bc_target *t);
 
 /* Maps U's functions to the probes of its script (names, spans); called
  * by bc_script_compile, exposed for tests. Returns how many were mapped. */

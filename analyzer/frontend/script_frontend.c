@@ -29,7 +29,6 @@ int bc_script_frontend(struct bc_unit *u, const struct bc_analysis *a)
 	if (!s || err == -EFBIG)
 		return 0;	/* over the size limit: the parser reported it */
 	bc_sema_opts_from_target(&so, t);
-	so.tracefs = a->tracefs;
 	/* bpftrace stops at syntax errors: analyse what parsed (for the facts)
 	 * but report nothing semantic about a script it would not get to */
 	so.no_diags = err != 0 || s->nr_errors != 0;
@@ -41,5 +40,5 @@ int bc_script_frontend(struct bc_unit *u, const struct bc_analysis *a)
 	 * script parsed and analysed cleanly (analyzer/frontend/script_compile.h) */
 	if (a->skip_stack_facts)
 		return 0;
-	return bc_script_compile_unit(u, t, a->tracefs);
+	return bc_script_compile_unit(u, t);
 }

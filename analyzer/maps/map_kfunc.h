@@ -17,15 +17,15 @@ struct bc_target;
 
 struct bc_kfunc_avail {
 	bool has;
-	bool from_btf;		/* decided by the BTF at btf_path, else by the version */
-	const char *btf_path;	/* the target's (not owned) when from_btf */
+	bool from_btf;		/* decided by the BTF named btf_name, else by the version */
+	char btf_name[4200];	/* the BTF's file (or target file part) when from_btf */
 };
 
 /*
  * Fills OUT for target T. The BTF is used when it describes the target: an
- * explicit --btf, or the running kernel's when the kernel is the running
- * one (a --kernel X.Y without --btf is decided by the version). 0, or
- * -ENOMEM.
+ * explicit --btf, or the source's (the running kernel's, or a target
+ * file's) when the kernel is the source's (a --kernel X.Y without --btf is
+ * decided by the version). 0, or -ENOMEM.
  */
 int bc_map_sum_elem_count_avail(const struct bc_target *t, struct bc_kfunc_avail *out);
 

@@ -14,6 +14,7 @@
 #include "../core/diag.h"
 #include "../core/target.h"
 #include "../core/unit.h"
+#include "../target/source.h"
 #include "sema_impl.h"
 #include "../base/array.h"
 
@@ -24,7 +25,10 @@ void bc_sema_opts_from_target(struct bc_sema_opts *o, const struct bc_target *t)
 		return;
 	o->bpftrace = t->bpftrace;
 	o->btf_path = t->btf_path;
+	o->no_btf = t->btf_none;
 	o->cache_dir = t->cache_dir;
+	o->source = t->source;
+	o->kernel_gaps = true;
 }
 
 /* ---- type pool and diagnostics ---- */
@@ -118,6 +122,38 @@ void sema_guess(struct sema_ctx *c, const struct bc_span *sp, const char *fmt, .
 
 	if (!c->final)
 		return;
+	va_start(ap, fmt);
+	report(c, BC_RULE_UNKNOWN_TYPE, sp, fmt, ap);
+	va_end(ap);
+}
+
+bool sema_kernel_gap(struct sema_ctx *c, unsigned need)
+{
+	if (!c->o->kernel_gaps)
+		return false;
+	/* --btf none declines the BTF: guesses for want of it are the user's choice */
+	if ((need & SEMA_NEED_BTF) && (c->o->no_btf || sema_btf(c)))
+		return false;
+	if ((need & SEMA_NEED_TRACEPOINTS) && bc_source_has_tracepoints(sema_source(c)))
+		return false;
+	return true;
+}
+
+void sema_guess_kernel(struct sema_ctx *c, unsigned need, const struct bc_span *sp,
+		       const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!c->final)
+		return;
+	if (sema_kernel_gap(c, need)) {
+		c->u->kernel_gaps++;
+		if (c->probe)
+			c->probe->kernel_gap = true;
+		else
+			c->r->kernel_gap = true;
+		return;
+	}
 	va_start(ap, fmt);
 	report(c, BC_RULE_UNKNOWN_TYPE, sp, fmt, ap);
 	va_end(ap);

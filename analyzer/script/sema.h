@@ -41,10 +41,19 @@ struct bc_target;
 
 struct bc_sema_opts {
 	int bpftrace;			/* target version, BC_BTV(); 0 = 0.17 */
-	const char *btf_path;		/* kernel BTF; NULL = none (types are guessed) */
+	const char *btf_path;		/* kernel BTF file; NULL = the source's (none without) */
+	bool no_btf;			/* no kernel BTF at all (--btf none) */
 	const char *cache_dir;		/* persistent BTF answers (btf_cache.h); NULL = none */
 	struct bc_btf *btf;		/* an open handle to use instead (not owned) */
+	/* where tracepoint formats (and, without BTF_PATH, the kernel BTF) come
+	 * from (analyzer/target/source.h; not owned); NULL: the running
+	 * system's tracefs at TRACEFS, and no BTF but BTF_PATH */
+	struct bc_source *source;
 	const char *tracefs;		/* NULL: /sys/kernel/tracing, then debugfs */
+	/* a type guessed because the source has no tracepoint formats or no
+	 * kernel BTF is not reported (BC101) but counted in the unit
+	 * (u->kernel_gaps), for one BC105 for the whole run */
+	bool kernel_gaps;
 	char *const *envp;		/* BPFTRACE_* variables; NULL = environ */
 	bool no_env;			/* ignore the environment entirely */
 	bool have_child;		/* -c CMD given: cpid is valid */
@@ -54,7 +63,7 @@ struct bc_sema_opts {
 	size_t nr_params;
 };
 
-/* Options from a target profile: its bpftrace version and BTF path. */
+/* Options from a target profile: its bpftrace version, BTF and source. */
 void bc_sema_opts_from_target(struct bc_sema_opts *o, const struct bc_target *t);
 
 /* ---- maps ---- */
@@ -155,6 +164,7 @@ struct bc_sema_probe {
 	enum bc_probe_type first_type;	/* of the first attach point */
 	struct bc_stype *args;		/* `args` as this version types it; NULL when none */
 	bool args_guessed;		/* args could not be resolved (BC101) */
+	bool kernel_gap;		/* something in it was guessed for want of the kernel */
 	/* args of every matched tracepoint (wildcards); [0] is args itself */
 	struct bc_stype **all_args;
 	size_t nr_all_args;
@@ -186,6 +196,9 @@ const struct bc_bt_profile *bc_sema_profile(const struct bc_sema *s);
 unsigned bc_sema_nr_errors(const struct bc_sema *s);
 unsigned bc_sema_nr_guesses(const struct bc_sema *s);	/* BC101 notes */
 bool bc_sema_has_btf(const struct bc_sema *s);
+/* Whether a type the probe at script item ITEM uses, or a type outside the
+ * probes, was guessed for want of the kernel (sema_opts.kernel_gaps). */
+bool bc_sema_kernel_gap(const struct bc_sema *s, size_t item);
 
 size_t bc_sema_nr_maps(const struct bc_sema *s);
 const struct bc_sema_map *bc_sema_map_at(const struct bc_sema *s, size_t i);

@@ -43,6 +43,7 @@ struct bc_sema {
 	size_t nr_pool, cap_pool;
 	unsigned nr_errors, nr_guesses;
 	bool has_btf;
+	bool kernel_gap;		/* a type outside the probes guessed for want of the kernel */
 };
 
 /* A C struct defined in the script (struct X { ... }), once parsed. */
@@ -88,6 +89,8 @@ struct sema_ctx {
 	/* kernel types */
 	struct bc_btf *btf;
 	bool btf_owned;
+	struct bc_source *src;		/* opts' source, or the running system's (owned) */
+	bool src_owned;
 	int btf_state;			/* 0 untried, 1 loaded, <0 failed (errno) */
 	/* the script's C definitions */
 	struct sema_cstruct *cstructs;
@@ -240,6 +243,16 @@ const char *sema_probe_provider(struct sema_ctx *c);
 
 /* sema_types.c */
 struct bc_btf *sema_btf(struct sema_ctx *c);
+/* What a guess would have needed of the target: kernel BTF, tracepoint formats. */
+enum { SEMA_NEED_BTF = 1, SEMA_NEED_TRACEPOINTS = 2 };
+/* Whether the run's source lacks all of NEED (and gaps are counted, not reported). */
+bool sema_kernel_gap(struct sema_ctx *c, unsigned need);
+/* A guess made because the target lacks NEED: counted for BC105 when the
+ * source lacks it (sema_kernel_gap), else reported as BC101 (sema_guess). */
+void sema_guess_kernel(struct sema_ctx *c, unsigned need, const struct bc_span *sp,
+		       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Where tracepoint formats come from (analyzer/target/source.h). */
+struct bc_source *sema_source(struct sema_ctx *c);
 /* Struct/union NAME ("struct x") with its layout: script, BTF, guess. */
 const struct bc_stype *sema_struct(struct sema_ctx *c, const char *name, const struct bc_span *sp,
 				   bool report);

@@ -13,7 +13,6 @@
  * 0.17-0.18 type args as a pointer to the struct (user space for syscalls
  * tracepoints); 0.19+ as the struct itself.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
@@ -24,6 +23,7 @@
 #include "analyzer/types/btf_types.h"
 #include "analyzer/types/dwarf_types.h"
 #include "analyzer/types/tracepoint.h"
+#include "analyzer/target/source.h"
 #include "sema_impl.h"
 #include "../base/array.h"
 
@@ -195,44 +195,27 @@ static int add_args(struct sema_ctx *c, struct bc_sema_probe *p, struct bc_stype
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Event names of CATEGORY matching PATTERN, sorted (as bpftrace's std::set). */
 static char **tp_matches(struct sema_ctx *c, const char *cat, const char *pattern, size_t *n)
 {
-	const char *bases[2] = { c->o->tracefs, NULL };
-	char dir[4096];
-	DIR *d = NULL;
-	struct dirent *de;
-	char **v = NULL;
-	size_t cap = 0;
+	char **all = NULL, **v;
+	size_t nr = 0;
 
 	*n = 0;
-	if (!bases[0]) {
-		bases[0] = BC_TRACEFS_DEFAULT;
-		bases[1] = BC_TRACEFS_DEBUGFS;
-	}
-	for (size_t i = 0; i < 2 && bases[i] && !d; i++) {
-		snprintf(dir, sizeof(dir), "%s/events/%s", bases[i], cat);
-		d = opendir(dir);
-	}
-	if (!d)
+	if (bc_source_tp_events(sema_source(c), cat, &all, &nr))
 		return NULL;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || fnmatch(pattern, de->d_name, 0))
-			continue;
-		if (BC_GROW(v, cap, *n + 1))
-			break;
-		if (!(v[*n] = strdup(de->d_name)))
-			break;
-		(*n)++;
+	v = all;
+	for (size_t i = 0; i < nr; i++) {
+		if (fnmatch(pattern, all[i], 0))
+			free(all[i]);
+		else
+			v[(*n)++] = all[i];
 	}
-	closedir(d);
-	if (*n)
-		qsort(v, *n, sizeof(*v), cmp_str);
+	if (!*n) {
+		free(all);
+		return NULL;
+	}
+	v[*n] = NULL;
 	return v;
 }
 
@@ -262,24 +245,28 @@ static void tp_args(struct sema_ctx *c, struct bc_sema_probe *p, const struct bc
 		if (has_glob(ev)) {
 			names = tp_matches(c, cat, ev, &n);
 			if (!n) {
-				sema_guess(c, sp, "no tracepoint in tracefs matches %s:%s; args assumed "
-					   "to have int64 fields", cat, ev);
+				sema_guess_kernel(c, SEMA_NEED_TRACEPOINTS, sp, "no tracepoint in "
+						  "tracefs matches %s:%s; args assumed to have int64 "
+						  "fields", cat, ev);
 				p->args_guessed = true;
 			}
 		}
 		for (size_t k = 0; k < (names ? n : 1) && p->nr_all_args < SEMA_MAX_TP_MATCHES; k++) {
 			struct bc_tp_error err = { 0 };
 			const char *e = names ? names[k] : ev;
-			struct bc_stype *t = bc_tp_args(c->o->tracefs, cat, e, c->v, sema_btf(c), &err);
+			struct bc_stype *t = bc_tp_args(sema_source(c), cat, e, c->v, sema_btf(c),
+							 &err);
 
 			if (t) {
 				add_args(c, p, t);
 			} else if (errno == ENOMEM) {
 				sema_oom(c);
 			} else {
-				sema_guess(c, sp, "tracepoint %s:%s: no format in tracefs and no BTF "
-					   "trace_event_raw_%s; args fields assumed to be int64",
-					   cat, e, e);
+				/* BTF was the fallback: tracefs is what is missing */
+				sema_guess_kernel(c, SEMA_NEED_TRACEPOINTS, sp,
+						  "tracepoint %s:%s: no format in tracefs and no BTF "
+						  "trace_event_raw_%s; args fields assumed to be "
+						  "int64", cat, e, e);
 				p->args_guessed = true;
 			}
 		}
@@ -302,7 +289,8 @@ static void kfunc_args(struct sema_ctx *c, struct bc_sema_probe *p, const struct
 	struct bc_stype *t;
 
 	if (!btf) {
-		sema_guess(c, sp, "no kernel BTF: args of %s are unknown; fields assumed int64", fn);
+		sema_guess_kernel(c, SEMA_NEED_BTF, sp, "no kernel BTF: args of %s are unknown; "
+				  "fields assumed int64", fn);
 		p->args_guessed = true;
 		return;
 	}

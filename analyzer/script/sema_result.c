@@ -99,6 +99,13 @@ bool bc_sema_has_btf(const struct bc_sema *s)
 	return s && s->has_btf;
 }
 
+bool bc_sema_kernel_gap(const struct bc_sema *s, size_t item)
+{
+	const struct bc_sema_probe *p = bc_sema_probe_of_item(s, item);
+
+	return s && (s->kernel_gap || (p && p->kernel_gap));
+}
+
 size_t bc_sema_nr_maps(const struct bc_sema *s)
 {
 	return s ? s->nr_maps : 0;

@@ -17,6 +17,7 @@
 #include "analyzer/types/btf_types.h"
 #include "analyzer/types/c_type_name.h"
 #include "analyzer/types/dwarf_types.h"
+#include "analyzer/target/source.h"
 #include "sema_impl.h"
 #include "../base/array.h"
 
@@ -28,11 +29,9 @@ struct bc_btf *sema_btf(struct sema_ctx *c)
 		return NULL;
 	if (c->o->btf) {
 		c->btf = c->o->btf;
-	} else if (c->o->btf_path) {
-		c->btf = bc_btf_open(c->o->btf_path);
+	} else if (!c->o->no_btf && (c->o->btf_path || c->o->source)) {
+		c->btf = bc_btf_open_from(c->o->btf_path, c->o->source, c->o->cache_dir);
 		c->btf_owned = true;
-		if (c->btf)
-			bc_btf_set_cache(c->btf, c->o->cache_dir);
 	}
 	if (!c->btf) {
 		c->btf_state = -ENOENT;
@@ -42,6 +41,17 @@ struct bc_btf *sema_btf(struct sema_ctx *c)
 	 * on first use, so scripts that never need it do not pay for it */
 	c->btf_state = 1;
 	return c->btf;
+}
+
+struct bc_source *sema_source(struct sema_ctx *c)
+{
+	if (!c->src && c->o->source) {
+		c->src = c->o->source;
+	} else if (!c->src) {
+		c->src = bc_source_live(c->o->tracefs);
+		c->src_owned = c->src != NULL;
+	}
+	return c->src;
 }
 
 /* ---- the struct cache ---- */
@@ -141,7 +151,8 @@ const struct bc_stype *sema_struct(struct sema_ctx *c, const char *name, const s
 			sema_guess(c, sp, "'%s' is not in the kernel BTF or the script (an included "
 				   "header's type?); its layout is unknown", name);
 		else
-			sema_guess(c, sp, "no kernel BTF: the layout of '%s' is unknown", name);
+			sema_guess_kernel(c, SEMA_NEED_BTF, sp, "no kernel BTF: the layout of '%s' is "
+					  "unknown", name);
 		c->final = final;
 	}
 	return cache_add(c, name, bc_stype_cstruct(name, 0, !strncmp(name, "union ", 6), NULL));
@@ -354,7 +365,7 @@ void sema_cdefs_init(struct sema_ctx *c)
 	size_t depth = 0;
 
 	c->btf_defined = c->o->btf ||
-			 (c->o->btf_path && access(c->o->btf_path, R_OK) == 0);
+			 (c->o->btf_path ? access(c->o->btf_path, R_OK) == 0 : sema_btf(c) != NULL);
 	c->cstructs = calloc(c->s->nr_cdefs ? c->s->nr_cdefs : 1, sizeof(*c->cstructs));
 	if (!c->cstructs) {
 		sema_oom(c);
@@ -451,4 +462,7 @@ void sema_types_free(struct sema_ctx *c)
 	if (c->btf_owned)
 		bc_btf_close(c->btf);
 	c->btf = NULL;
+	if (c->src_owned)
+		bc_source_free(c->src);
+	c->src = NULL;
 }

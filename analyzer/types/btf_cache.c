@@ -96,22 +96,17 @@ static json_t *entries_of(struct bc_btf_cache *c)
 	return c->entries;
 }
 
-struct bc_btf_cache *bc_btf_cache_open(const char *dir, const char *btf_path)
+/* Takes IDENTITY (also on failure). */
+static struct bc_btf_cache *cache_new(const char *dir, char *identity)
 {
-	struct bc_btf_cache *c;
-	struct stat st;
+	struct bc_btf_cache *c = calloc(1, sizeof(*c));
 
-	if (!dir || !*dir || !btf_path) {
-		errno = ENOENT;
+	if (!c) {
+		free(identity);
 		return NULL;
 	}
-	if (stat(btf_path, &st))
-		return NULL;
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return NULL;
 	c->dir = strdup(dir);
-	c->identity = identity_of(btf_path, &st);
+	c->identity = identity;
 	if (!c->dir || !c->identity ||
 	    asprintf(&c->file, "%s/btf-%016" PRIx64 ".json", dir, fnv1a(c->identity)) < 0) {
 		c->file = NULL;
@@ -128,6 +123,34 @@ nomem:
 	free(c);
 	errno = ENOMEM;
 	return NULL;
+}
+
+struct bc_btf_cache *bc_btf_cache_open(const char *dir, const char *btf_path)
+{
+	struct stat st;
+
+	if (!dir || !*dir || !btf_path) {
+		errno = ENOENT;
+		return NULL;
+	}
+	if (stat(btf_path, &st))
+		return NULL;
+	return cache_new(dir, identity_of(btf_path, &st));
+}
+
+struct bc_btf_cache *bc_btf_cache_open_identity(const char *dir, const char *identity)
+{
+	char *id;
+
+	if (!dir || !*dir || !identity) {
+		errno = ENOENT;
+		return NULL;
+	}
+	if (asprintf(&id, "%s %s in-memory %s", FORMAT, BC_VERSION, identity) < 0) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return cache_new(dir, id);
 }
 
 /* Answers are kept as JSON text in the record and parsed when asked for:

@@ -14,7 +14,8 @@
  * The record is valid for one BTF file only. Its identity is the path, the
  * device, inode, size and modification and change times, the bpfcheck
  * version and, for the running kernel's /sys/kernel/btf/vmlinux, the
- * kernel's release and build strings; a record whose identity differs is
+ * kernel's release and build strings (for BTF read from a target file: the
+ * target file's identity); a record whose identity differs is
  * ignored and replaced. Records are files "btf-<hash>.json" in the cache
  * directory (BPFCHECK_CACHE_DIR, else $XDG_CACHE_HOME/bpfcheck, else
  * ~/.cache/bpfcheck; see analyzer/core/target.h), written whole to a temporary
@@ -44,6 +45,13 @@ struct bc_btf_cache;
  * the caller then simply works without a cache.
  */
 struct bc_btf_cache *bc_btf_cache_open(const char *dir, const char *btf_path);
+/*
+ * The record for BTF that is not a file of its own (a target file's, read
+ * from memory): IDENTITY is what identifies it (the target file's identity,
+ * analyzer/target/target_file.h), so that a different target never reuses
+ * another's answers. NULL when DIR is NULL or empty, or ENOMEM.
+ */
+struct bc_btf_cache *bc_btf_cache_open_identity(const char *dir, const char *identity);
 /* The answer recorded under KEY (borrowed), or NULL. */
 json_t *bc_btf_cache_get(struct bc_btf_cache *c, const char *key);
 /* Records VALUE under KEY (the reference is taken, also on failure). */

@@ -7,6 +7,7 @@
 #include "../base/array.h"
 #include "../base/str.h"
 #include "../base/version.h"
+#include "../target/source.h"
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -57,7 +58,9 @@ struct memo_hit {
 };
 
 struct bc_btf {
-	char *path;
+	char *path;		/* the file, or the name of a target file's BTF */
+	struct bc_source *src;	/* a target file's BTF (not owned); NULL: read PATH */
+	char *identity;		/* what the persistent cache keys a target file's BTF on */
 	struct btf *btf;
 	int load_err;		/* 0 = not tried or ok */
 	bool loaded;
@@ -89,6 +92,44 @@ struct bc_btf *bc_btf_open(const char *path)
 	return b;
 }
 
+/* The BTF SRC describes without a file: read from SRC on first use. */
+static struct bc_btf *open_source(struct bc_source *src, const struct bc_btf_blob *blob)
+{
+	struct bc_btf *b = bc_btf_open(blob->name ? blob->name : bc_source_name(src));
+
+	if (!b)
+		return NULL;
+	b->src = src;
+	if (blob->identity && !(b->identity = strdup(blob->identity))) {
+		bc_btf_close(b);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return b;
+}
+
+struct bc_btf *bc_btf_open_from(const char *path, struct bc_source *source,
+				const char *cache_dir)
+{
+	struct bc_btf_blob blob;
+	struct bc_btf *b;
+
+	if (path)
+		b = bc_btf_open(path);
+	else if (bc_source_btf(source, NULL, &blob) == 0)
+		b = blob.path ? bc_btf_open(blob.path) : open_source(source, &blob);
+	else {
+		errno = ENOENT;
+		return NULL;
+	}
+	if (!b) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	bc_btf_set_cache(b, cache_dir);
+	return b;
+}
+
 void bc_btf_close(struct bc_btf *b)
 {
 	if (!b)
@@ -105,6 +146,7 @@ void bc_btf_close(struct bc_btf *b)
 	bc_btf_cache_close(b->cache);
 	free(b->names);
 	btf__free(b->btf);
+	free(b->identity);
 	free(b->path);
 	free(b);
 }
@@ -169,8 +211,19 @@ int bc_btf_load(struct bc_btf *b)
 	libbpf_print_fn_t old = libbpf_set_print(NULL);
 
 	errno = 0;
-	btf = parse_raw_mapped(bc_btf_path(b));
-	if (!btf && errno == ENOTSUP) {
+	if (b->src) {
+		const void *data;
+		size_t size;
+		int e = bc_source_btf_bytes(b->src, NULL, &data, &size);
+
+		/* a target file's, decompressed into memory */
+		btf = e ? NULL : btf__new(data, size);
+		if (e)
+			errno = -e;
+	} else {
+		btf = parse_raw_mapped(bc_btf_path(b));
+	}
+	if (!btf && !b->src && errno == ENOTSUP) {
 		errno = 0;
 		btf = btf__parse(bc_btf_path(b), NULL);	/* ELF files, or no mmap */
 	}
@@ -965,7 +1018,12 @@ int bc_btf_set_cache(struct bc_btf *b, const char *dir)
 	if (!b)
 		return -EINVAL;
 	bc_btf_cache_close(b->cache);
-	b->cache = dir && *dir ? bc_btf_cache_open(dir, bc_btf_path(b)) : NULL;
+	if (!dir || !*dir)
+		b->cache = NULL;
+	else if (b->identity)
+		b->cache = bc_btf_cache_open_identity(dir, b->identity);
+	else
+		b->cache = bc_btf_cache_open(dir, bc_btf_path(b));
 	return 0;
 }
 

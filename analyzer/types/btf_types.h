@@ -34,9 +34,22 @@ struct bc_btf;
  * /sys/kernel/btf/vmlinux). Nothing is read yet. NULL + ENOMEM.
  */
 struct bc_btf *bc_btf_open(const char *path);
+/*
+ * The kernel BTF a run reads: the file PATH (--btf FILE) when not NULL,
+ * else SOURCE's (analyzer/target/source.h: the running kernel's
+ * /sys/kernel/btf/vmlinux, or a target file's .BTF, decompressed and read
+ * from memory on the first lookup the cache cannot answer; SOURCE must
+ * outlive the handle), with the persistent cache in CACHE_DIR (NULL:
+ * none), which keys a target file's answers on the file's identity. NULL +
+ * ENOENT when there is none, ENOMEM.
+ */
+struct bc_source;
+struct bc_btf *bc_btf_open_from(const char *path, struct bc_source *source,
+				const char *cache_dir);
 void bc_btf_close(struct bc_btf *b);
 /* Parses the file if not yet done: 0, or the negative errno of the failure (kept). */
 int bc_btf_load(struct bc_btf *b);
+/* The file read, or the name of in-memory BTF. */
 const char *bc_btf_path(const struct bc_btf *b);
 /* The libbpf object (after bc_btf_load), for callers that need raw access. */
 const struct btf *bc_btf_raw(struct bc_btf *b);

@@ -4,19 +4,15 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "c_type_name.h"
 #include "../base/array.h"
 #include "../base/version.h"
-
-#define TP_MAX_FILE		(1u << 20)	/* format files are a few KB */
+#include "../target/source.h"
 #define TP_MAX_NUMBER		(1u << 24)	/* offsets/sizes beyond this are corrupt */
 #define TP_MAX_FIELDS		4096
 
@@ -275,98 +271,39 @@ int bc_tp_format_parse(const char *text, size_t len, struct bc_tp_format *out,
 	return ret;
 }
 
-static bool safe_component(const char *s)
+int bc_tp_format_read(struct bc_source *src, const char *category, const char *event,
+		      struct bc_tp_format *out, struct bc_tp_error *err)
 {
-	return s && *s && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..");
-}
+	char where[4096], *data = NULL;
+	size_t len = 0;
+	int ret;
 
-static int read_small_file(const char *path, char **data, size_t *len)
-{
-	struct stat st;
-	size_t cap = 8192, n = 0;
-	char *buf;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
-		close(fd);
+	if (err)
+		memset(err, 0, sizeof(*err));
+	if (!out || !bc_source_safe_name(category) || !bc_source_safe_name(event)) {
+		set_err(err, 0, "invalid tracepoint name");
 		return -EINVAL;
 	}
-	buf = malloc(cap);
-	for (;;) {
-		ssize_t r;
-
-		if (!buf) {
-			close(fd);
-			return -ENOMEM;
-		}
-		if (n == cap) {
-			if (cap >= TP_MAX_FILE) {
-				free(buf);
-				close(fd);
-				return -EFBIG;
-			}
-			if (BC_GROW(buf, cap, n + 1)) {
-				free(buf);
-				close(fd);
-				return -ENOMEM;
-			}
-		}
-		/* tracefs reports size 0: read until EOF */
-		r = read(fd, buf + n, cap - n);
-		if (r < 0) {
-			int e = errno;
-
-			if (e == EINTR)
-				continue;
-			free(buf);
-			close(fd);
-			return -e;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
+	ret = bc_source_tp_format(src, category, event, &data, &len, where, sizeof(where));
+	if (ret) {
+		set_err(err, 0, "%s: %s", where[0] ? where : bc_source_name(src), strerror(-ret));
+		return ret;
 	}
-	close(fd);
-	*data = buf;
-	*len = n;
-	return 0;
+	ret = bc_tp_format_parse(data, len, out, err);
+	free(data);
+	return ret;
 }
 
 int bc_tp_format_load(const char *tracefs, const char *category, const char *event,
 		      struct bc_tp_format *out, struct bc_tp_error *err)
 {
-	const char *roots[2] = { tracefs, NULL };
-	int ret = -ENOENT;
+	struct bc_source *src = bc_source_live(tracefs);
+	int ret;
 
-	if (err)
-		memset(err, 0, sizeof(*err));
-	if (!out || !safe_component(category) || !safe_component(event)) {
-		set_err(err, 0, "invalid tracepoint name");
-		return -EINVAL;
-	}
-	if (!tracefs) {
-		roots[0] = BC_TRACEFS_DEFAULT;
-		roots[1] = BC_TRACEFS_DEBUGFS;
-	}
-	for (size_t i = 0; i < 2 && roots[i]; i++) {
-		char path[4096];
-		char *data = NULL;
-		size_t len = 0;
-
-		if ((size_t)snprintf(path, sizeof(path), "%s/events/%s/%s/format", roots[i],
-				     category, event) >= sizeof(path))
-			return -ENAMETOOLONG;
-		ret = read_small_file(path, &data, &len);
-		if (ret) {
-			set_err(err, 0, "%s: %s", path, strerror(-ret));
-			continue;
-		}
-		ret = bc_tp_format_parse(data, len, out, err);
-		free(data);
-		return ret;
-	}
+	if (!src)
+		return -ENOMEM;
+	ret = bc_tp_format_read(src, category, event, out, err);
+	bc_source_free(src);
 	return ret;
 }
 
@@ -530,12 +467,12 @@ struct bc_stype *bc_tp_args_type(const struct bc_tp_format *f, const char *categ
 	return s;
 }
 
-struct bc_stype *bc_tp_args(const char *tracefs, const char *category, const char *event,
+struct bc_stype *bc_tp_args(struct bc_source *src, const char *category, const char *event,
 			    int bt_version, struct bc_btf *btf, struct bc_tp_error *err)
 {
 	struct bc_tp_format f;
 	struct bc_stype *s;
-	int ret = bc_tp_format_load(tracefs, category, event, &f, err);
+	int ret = bc_tp_format_read(src, category, event, &f, err);
 
 	if (ret == 0) {
 		s = bc_tp_args_type(&f, category, event, bt_version, btf, NULL);
@@ -546,7 +483,7 @@ struct bc_stype *bc_tp_args(const char *tracefs, const char *category, const cha
 		errno = EINVAL;	/* a readable but malformed file: no silent fallback */
 		return NULL;
 	}
-	if (btf && safe_component(category) && safe_component(event)) {
+	if (btf && bc_source_safe_name(category) && bc_source_safe_name(event)) {
 		s = bc_btf_tracepoint_struct(btf, category, event, bt_version);
 		if (s)
 			return s;

@@ -66,11 +66,19 @@ struct bc_tp_error {
  */
 int bc_tp_format_parse(const char *text, size_t len, struct bc_tp_format *out,
 		       struct bc_tp_error *err);
+struct bc_source;
+
 /*
- * Reads and parses <TRACEFS>/events/<CATEGORY>/<EVENT>/format. TRACEFS NULL
- * tries /sys/kernel/tracing, then /sys/kernel/debug/tracing. -EINVAL for
- * names with '/' or "..", -ENOENT / -EACCES / ... from open, or as
- * bc_tp_format_parse.
+ * Reads and parses the format of CATEGORY:EVENT from SRC (the running
+ * system's tracefs, or a target file: analyzer/target/source.h). -EINVAL for
+ * names with '/' or "..", -ENOENT / -EACCES / ... when the source has none,
+ * or as bc_tp_format_parse.
+ */
+int bc_tp_format_read(struct bc_source *src, const char *category, const char *event,
+		      struct bc_tp_format *out, struct bc_tp_error *err);
+/*
+ * The same from the running system: <TRACEFS>/events/<CATEGORY>/<EVENT>/format;
+ * TRACEFS NULL tries /sys/kernel/tracing, then /sys/kernel/debug/tracing.
  */
 int bc_tp_format_load(const char *tracefs, const char *category, const char *event,
 		      struct bc_tp_format *out, struct bc_tp_error *err);
@@ -88,11 +96,11 @@ struct bc_stype *bc_tp_args_type(const struct bc_tp_format *f, const char *categ
 				 size_t *nr_unresolved);
 
 /*
- * `args` of tracepoint CATEGORY:EVENT: the format file under TRACEFS (as
- * bc_tp_format_load), else BTF's trace_event_raw_<EVENT> (BTF may be NULL).
+ * `args` of tracepoint CATEGORY:EVENT: its format from SRC (as
+ * bc_tp_format_read), else BTF's trace_event_raw_<EVENT> (BTF may be NULL).
  * NULL + errno (ERR says why when not NULL).
  */
-struct bc_stype *bc_tp_args(const char *tracefs, const char *category, const char *event,
+struct bc_stype *bc_tp_args(struct bc_source *src, const char *category, const char *event,
 			    int bt_version, struct bc_btf *btf, struct bc_tp_error *err);
 
 #endif

@@ -56,7 +56,7 @@ static void compile(struct fx *x, const char *path, const char *text, int jobs)
 	assert_int_equal(bc_sema_run(&x->u, x->u.script, &so, &sema), 0);
 	bc_sema_attach(&x->u, sema);
 	if (!((struct bc_script *)x->u.script)->nr_errors && !bc_sema_nr_errors(sema))
-		x->err = bc_script_compile_ex(&x->u, &x->t, NULL, &x->r);
+		x->err = bc_script_compile(&x->u, &x->t, &x->r);
 }
 
 static void done(struct fx *x)

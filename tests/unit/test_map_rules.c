@@ -53,6 +53,7 @@ static void lint_ex(struct lint *l, const char *text, const char *bpftrace, cons
 	if (btf) {
 		free(l->t.btf_path);
 		l->t.btf_path = *btf ? strdup(btf) : NULL;
+		l->t.btf_none = !*btf;
 	}
 	assert_int_equal(bc_unit_load_mem(&l->u, "t.bt", text, strlen(text)), 0);
 	assert_int_equal(bc_analyze_unit(&l->u, &l->a), 0);

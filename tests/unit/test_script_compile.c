@@ -48,7 +48,7 @@ static int compile(struct fx *x, const char *text, const char *version)
 	so.no_env = true;
 	assert_int_equal(bc_sema_run(&x->u, x->u.script, &so, &sema), 0);
 	bc_sema_attach(&x->u, sema);
-	return bc_script_compile_unit(&x->u, &x->t, NULL);
+	return bc_script_compile_unit(&x->u, &x->t);
 }
 
 static void done(struct fx *x)

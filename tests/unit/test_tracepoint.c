@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "analyzer/target/source.h"
 #include "analyzer/types/tracepoint.h"
 
 #define V17 BC_BTV(0, 17, 0)
@@ -23,6 +24,8 @@
 #define V25 BC_BTV(0, 25, 0)
 
 static char g_tracefs[1024], g_synth[1024], g_bad[1024];
+/* the fixture tracefs and the malformed one, as the analyzer reads them */
+static struct bc_source *g_src, *g_bad_src;
 
 static int setup(void **state)
 {
@@ -34,7 +37,17 @@ static int setup(void **state)
 	snprintf(g_tracefs, sizeof(g_tracefs), "%s/fixtures/tracefs", src);
 	snprintf(g_synth, sizeof(g_synth), "%s/fixtures/tracefs/synthetic", src);
 	snprintf(g_bad, sizeof(g_bad), "%s/fixtures/tracefs/malformed", src);
-	return access(g_tracefs, R_OK) == 0 ? 0 : -1;
+	g_src = bc_source_live(g_tracefs);
+	g_bad_src = bc_source_live(g_bad);
+	return access(g_tracefs, R_OK) == 0 && g_src && g_bad_src ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	bc_source_free(g_src);
+	bc_source_free(g_bad_src);
+	return 0;
 }
 
 static const struct bc_field *field(const struct bc_stype *s, const char *name)
@@ -120,21 +133,21 @@ static void test_sched_switch_and_data_loc(void **state)
 	struct bc_stype *s, *e;
 
 	(void)state;
-	s = bc_tp_args(g_tracefs, "sched", "sched_switch", V17, NULL, NULL);
+	s = bc_tp_args(g_src, "sched", "sched_switch", V17, NULL, NULL);
 	assert_non_null(s);
 	assert_int_equal(field(s, "prev_comm")->type->kind, BC_ST_STRING);
 	assert_int_equal(field(s, "prev_comm")->type->size, 16);
 	assert_int_equal(field(s, "prev_pid")->type->size, 4);
 	assert_true(field(s, "prev_pid")->type->is_signed);
 	bc_stype_put(s);
-	e = bc_tp_args(g_tracefs, "sched", "sched_process_exec", V17, NULL, NULL);
+	e = bc_tp_args(g_src, "sched", "sched_process_exec", V17, NULL, NULL);
 	assert_non_null(e);
 	assert_true(field(e, "filename")->is_data_loc);
 	assert_int_equal(field(e, "filename")->type->size, 8);
 	assert_int_equal(field(e, "filename")->offset, 8);
 	bc_stype_put(e);
 	/* a __data_loc among arrays: block_rq_issue cmd */
-	e = bc_tp_args(g_tracefs, "block", "block_rq_issue", V17, NULL, NULL);
+	e = bc_tp_args(g_src, "block", "block_rq_issue", V17, NULL, NULL);
 	assert_non_null(e);
 	assert_int_equal(field(e, "rwbs")->type->size, 10);
 	assert_true(field(e, "cmd")->is_data_loc);
@@ -148,7 +161,7 @@ static void test_u8_arrays_are_arrays(void **state)
 	const struct bc_field *saddr;
 
 	(void)state;
-	s = bc_tp_args(g_tracefs, "sock", "inet_sock_set_state", V17, NULL, NULL);
+	s = bc_tp_args(g_src, "sock", "inet_sock_set_state", V17, NULL, NULL);
 	assert_non_null(s);
 	saddr = field(s, "saddr");
 	assert_int_equal(saddr->type->kind, BC_ST_ARRAY);
@@ -289,10 +302,10 @@ static void test_load_errors(void **state)
 	assert_int_equal(bc_tp_format_load(g_tracefs, "", "x", &f, &err), -EINVAL);
 	/* no format file and no BTF: no args */
 	errno = 0;
-	assert_null(bc_tp_args(g_tracefs, "syscalls", "no_such_event", V17, NULL, &err));
+	assert_null(bc_tp_args(g_src, "syscalls", "no_such_event", V17, NULL, &err));
 	assert_int_equal(errno, ENOENT);
 	/* a malformed file is an error, not a reason to guess */
-	assert_null(bc_tp_args(g_bad, "x", "y", V17, NULL, &err));
+	assert_null(bc_tp_args(g_bad_src, "x", "y", V17, NULL, &err));
 }
 
 /* BTF fallback for a tracepoint whose format file is not readable. */
@@ -307,14 +320,14 @@ static void test_btf_fallback(void **state)
 		skip();
 	btf = bc_btf_open(NULL);
 	/* this tracefs copy has no sched_process_fork: BTF provides it */
-	s = bc_tp_args(g_tracefs, "sched", "sched_process_fork", V17, btf, &err);
+	s = bc_tp_args(g_src, "sched", "sched_process_fork", V17, btf, &err);
 	assert_non_null(s);
 	assert_true(field(s, "common_pid")->is_common);
 	assert_non_null(bc_stype_field(s, "child_pid"));
 	bc_stype_put(s);
-	assert_null(bc_tp_args(g_tracefs, "syscalls", "sys_enter_read", V17, btf, &err));
+	assert_null(bc_tp_args(g_src, "syscalls", "sys_enter_read", V17, btf, &err));
 	/* with BTF, typedef'd fields resolve through it; agrees with the file */
-	s = bc_tp_args(g_tracefs, "block", "block_rq_issue", V24, btf, &err);
+	s = bc_tp_args(g_src, "block", "block_rq_issue", V24, btf, &err);
 	assert_non_null(s);
 	assert_int_equal(field(s, "sector")->type->size, 8);
 	assert_false(field(s, "sector")->type->is_signed);
@@ -356,5 +369,5 @@ int main(void)
 		cmocka_unit_test(test_live_tracefs_matches),
 	};
 
-	return cmocka_run_group_tests(tests, setup, NULL);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }

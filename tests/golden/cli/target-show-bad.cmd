@@ -1,0 +1,1 @@
+target show fixtures/bad/random.bin
