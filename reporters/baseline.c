@@ -14,6 +14,7 @@
 #include "json_util.h"
 #include "report_common.h"
 #include "source.h"
+#include "../analyzer/base/array.h"
 #include "../analyzer/core/unit.h"
 #include "../analyzer/fix/fix_write.h"
 #include "../rules/registry.h"
@@ -28,17 +29,10 @@ const char *bc_finding_path(const char *path, const char *cwd)
 int bc_findings_add(struct bc_findings *f, const char *rule, const char *path, uint64_t fp,
 		    size_t index, const char *cwd)
 {
-	struct bc_finding *nv, *e;
+	struct bc_finding *e;
 
-	if (f->n == f->cap) {
-		size_t ncap = f->cap ? f->cap * 2 : 32;
-
-		nv = realloc(f->v, ncap * sizeof(*nv));
-		if (!nv)
-			return -ENOMEM;
-		f->v = nv;
-		f->cap = ncap;
-	}
+	if (BC_GROW(f->v, f->cap, f->n + 1))
+		return -ENOMEM;
 	e = &f->v[f->n];
 	memset(e, 0, sizeof(*e));
 	e->rule = strdup(rule);
@@ -288,7 +282,7 @@ static bool has_path(char *const *v, size_t n, const char *path)
 static int run_scope(const struct bc_run *run, const char *cwd, char ***out, size_t *n)
 {
 	char **v = NULL;
-	size_t nv = 0;
+	size_t nv = 0, cap = 0;
 
 	for (size_t i = 0; i < run->nr_units; i++) {
 		const struct bc_unit *u = run->units[i];
@@ -296,17 +290,13 @@ static int run_scope(const struct bc_run *run, const char *cwd, char ***out, siz
 		for (size_t j = 0; !u->status && j <= u->diags.n; j++) {
 			const char *p = j == u->diags.n ? u->display_path
 				      : u->diags.v[j].path ? u->diags.v[j].path : u->display_path;
-			char **nl;
-
 			if (!p)
 				continue;
 			p = bc_finding_path(p, cwd);
 			if (has_path(v, nv, p))
 				continue;
-			nl = realloc(v, (nv + 1) * sizeof(*nl));
-			if (!nl)
+			if (BC_GROW(v, cap, nv + 1))
 				goto oom;
-			v = nl;
 			v[nv] = strdup(p);
 			if (!v[nv])
 				goto oom;
@@ -329,7 +319,7 @@ int bc_baseline_apply(struct bc_baseline *b, const struct bc_run *run)
 	struct bc_diag **diags = NULL;
 	struct bc_sources src;
 	char cwd[PATH_MAX], **scope = NULL;
-	size_t nscope = 0, nd = 0;
+	size_t nscope = 0, nd = 0, cap_diags = 0;
 	int err = 0;
 
 	if (!getcwd(cwd, sizeof(cwd)))
@@ -339,18 +329,17 @@ int bc_baseline_apply(struct bc_baseline *b, const struct bc_run *run)
 		struct bc_unit *u = run->units[i];
 
 		for (size_t j = 0; j < u->diags.n && !err; j++) {
-			struct bc_diag *d = &u->diags.v[j], **nl;
+			struct bc_diag *d = &u->diags.v[j];
 
 			if (!bc_diag_reported(d))
 				continue;
-			nl = realloc(diags, (nd + 1) * sizeof(*nl));
-			if (!nl) {
+			if (BC_GROW(diags, cap_diags, nd + 1)) {
 				err = -ENOMEM;
 				break;
 			}
-			diags = nl;
 			diags[nd] = d;
-			err = bc_findings_add(&cur, bc_rule_get(d->rule_id)->code, d->path ? d->path : u->display_path,
+			err = bc_findings_add(&cur, bc_rule_get(d->rule_id)->code,
+					      d->path ? d->path : u->display_path,
 					      bc_diag_fingerprint(&src, u, d), nd, cwd);
 			nd++;
 		}

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "compare.h"
+#include "../analyzer/base/array.h"
 #include "json_util.h"
 
 static struct bc_compare_prog *find_prog(struct bc_compare *c, const char *path,
@@ -54,7 +55,7 @@ static int add_programs(struct bc_compare *c, json_t *report, bool new_side, con
 			const char *name = json_string_value(json_object_get(p, "name"));
 			const char *section = json_string_value(json_object_get(p, "section"));
 			json_t *bytes = json_object_get(json_object_get(p, "stack"), "bytes");
-			struct bc_compare_prog *e, *nv;
+			struct bc_compare_prog *e;
 			unsigned nth;
 
 			if (!name)
@@ -64,11 +65,9 @@ static int add_programs(struct bc_compare *c, json_t *report, bool new_side, con
 			nth = count_before(progs, j, name);
 			e = find_prog(c, fpath, name, nth);
 			if (!e) {
-				nv = realloc(c->progs, (c->nr_progs + 1) * sizeof(*nv));
-				if (!nv)
+				if (BC_GROW(c->progs, c->cap_progs, c->nr_progs + 1))
 					return -ENOMEM;
-				c->progs = nv;
-				e = &nv[c->nr_progs];
+				e = &c->progs[c->nr_progs];
 				memset(e, 0, sizeof(*e));
 				e->old_bytes = e->new_bytes = -1;
 				e->nth = nth;

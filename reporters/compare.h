@@ -39,7 +39,7 @@ struct bc_compare {
 	const char *old_name, *new_name;	/* as given, for the output */
 	json_t *old, *new;
 	struct bc_compare_prog *progs;
-	size_t nr_progs;
+	size_t nr_progs, cap_progs;
 	struct bc_findings old_f, new_f;	/* matched = present in both */
 };
 
