@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "../core/diag.h"
@@ -121,6 +122,81 @@ static int check_target(const char *target, const struct stat *st, char **why)
 	return 0;
 }
 
+/* Reads the value of extended attribute NAME of TARGET into a heap buffer. */
+static int get_xattr(const char *target, const char *name, char **val, ssize_t *len)
+{
+	for (;;) {
+		ssize_t n = getxattr(target, name, NULL, 0);
+
+		if (n < 0)
+			return -errno;
+		*val = malloc(n ? n : 1);
+		if (!*val)
+			return -ENOMEM;
+		*len = getxattr(target, name, *val, n);
+		if (*len >= 0)
+			return 0;
+		free(*val);
+		*val = NULL;
+		if (errno != ERANGE)	/* ERANGE: it grew in between, ask again */
+			return -errno;
+	}
+}
+
+/*
+ * Copies every extended attribute of TARGET (user.*, security.* labels such
+ * as SELinux's, system.posix_acl_* ACLs) to the temporary file FD, after its
+ * mode is set: an ACL's mask and the mode bits are the same thing, so the
+ * ACL comes last. An attribute that cannot be copied refuses the write.
+ */
+static int copy_xattrs(int fd, const char *target, char **why)
+{
+	char *names = NULL, *val = NULL;
+	ssize_t n, len = 0;
+	int err = 0;
+
+	for (;;) {
+		n = listxattr(target, NULL, 0);
+		if (n < 0) {
+			if (errno == ENOTSUP)
+				return 0;	/* the file system has none to keep */
+			return refuse(why, -errno, "cannot list its extended attributes: %s",
+				      strerror(errno));
+		}
+		if (!n)
+			return 0;
+		names = malloc(n);
+		if (!names)
+			return -ENOMEM;
+		n = listxattr(target, names, n);
+		if (n >= 0)
+			break;
+		free(names);
+		if (errno != ERANGE)
+			return refuse(why, -errno, "cannot list its extended attributes: %s",
+				      strerror(errno));
+	}
+	for (char *name = names; !err && name < names + n; name += strlen(name) + 1) {
+		err = get_xattr(target, name, &val, &len);
+		if (err == -ENODATA) {	/* removed in between: nothing to keep */
+			err = 0;
+			continue;
+		}
+		if (err) {
+			err = refuse(why, err, "cannot read its extended attribute '%s': %s", name,
+				     strerror(-err));
+			break;
+		}
+		if (fsetxattr(fd, name, val, len, 0))
+			err = refuse(why, -errno, "its extended attribute '%s' cannot be kept: %s",
+				     name, strerror(errno));
+		free(val);
+		val = NULL;
+	}
+	free(names);
+	return err;
+}
+
 /* Gives the temporary file FD the original's owner, group and mode. */
 static int copy_attrs(int fd, const struct stat *st, char **why)
 {
@@ -201,6 +277,8 @@ int bc_fix_write(const char *path, const struct bc_file_snap *snap, const void *
 		goto out;
 	}
 	err = copy_attrs(fd, &st, why);
+	if (!err)
+		err = copy_xattrs(fd, target, why);
 	if (!err && (err = write_all(fd, data, size)))
 		refuse(why, err, "cannot write the temporary file: %s", strerror(-err));
 	if (!err && fsync(fd))
