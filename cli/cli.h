@@ -3,6 +3,7 @@
 #ifndef BC_CLI_H
 #define BC_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "options.h"
@@ -42,6 +43,15 @@ void bc_usage(FILE *out);
 /* JSON-aware error (bpftool's p_err): `bpfcheck: error: ...` on stderr, or
  * {"error": "..."} on stdout when the output format is JSON. */
 void bc_err(const struct bc_options *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Is OUTPUT, when it exists, the same file (device and inode, through any
+ * path or link) as INPUT ("-": whatever standard input is)? */
+bool bc_same_file(const char *output, const char *input);
+/* BC_EXIT_USAGE after saying so when OUTPUT (named by OPTION, "-o") is
+ * INPUT; 0 otherwise. Every command checks its outputs against its inputs
+ * before it opens anything for writing. */
+int bc_refuse_output(const struct bc_options *o, const char *option, const char *output,
+		     const char *input);
 
 /* Loads and analyses every path (directories recurse), reports with the
  * options' format, and returns the exit code. COMMAND names the report. */

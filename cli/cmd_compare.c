@@ -27,6 +27,9 @@ int bc_cmd_compare(struct bc_options *o)
 		bc_err(o, "'compare' prints text or json, not '%s'", o->format);
 		return BC_EXIT_USAGE;
 	}
+	for (int i = 0; i < 2; i++)
+		if ((ret = bc_refuse_output(o, "-o", o->output, o->paths[i])))
+			return ret;
 	if (bc_report_load(o->paths[0], "report", &old, &why) ||
 	    bc_report_load(o->paths[1], "report", &new, &why)) {
 		bc_err(o, "%s", why ? why : "out of memory");

@@ -210,6 +210,8 @@ int bc_cmd_emit(struct bc_options *o)
 		return BC_EXIT_USAGE;
 	}
 	ret = parse_emit_opts(o, &eo);
+	if (!ret && !(ret = bc_refuse_output(o, "-o", o->output, o->paths[0])))
+		ret = bc_refuse_output(o, "--emit-llvm", o->emit_llvm, o->paths[0]);
 	if (ret)
 		return ret;
 	bc_target_resolve_bpftrace(&o->target);

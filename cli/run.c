@@ -309,6 +309,9 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 	struct bc_analysis a = { 0 };
 	const char *format = bc_options_format(o);
 	FILE *out = stdout;
+	char *report = NULL;
+	size_t report_len = 0;
+	bool reported = false;
 	int ret, err = 0;
 
 	if (!o->nr_paths) {
@@ -331,6 +334,14 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 		else
 			err = load_path(&l, o->paths[i]);
 	}
+	/* before anything is written (a fix, a baseline, the report) */
+	ret = err ? 0 : bc_refuse_output(o, "-o", o->output, o->baseline);
+	for (size_t i = 0; i < l.n && !ret; i++)
+		if (!(ret = bc_refuse_output(o, "-o", o->output, l.v[i]->path)))
+			ret = bc_refuse_output(o, "--write-baseline", o->write_baseline,
+					       l.v[i]->path);
+	if (ret)
+		goto out;
 	/* without --bpftrace, scripts are checked against the installed
 	 * bpftrace: asked once, and only when there is a script */
 	if (!err && has_script(&l))
@@ -345,10 +356,11 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 		goto out;
 	}
 	if (o->output) {
-		out = fopen(o->output, "w");
+		/* the report is kept in memory and written atomically at the end */
+		out = open_memstream(&report, &report_len);
 		if (!out) {
-			bc_err(o, "cannot write '%s': %s", o->output, strerror(errno));
-			ret = BC_EXIT_USAGE;
+			bc_err(o, "%s", strerror(errno));
+			ret = BC_EXIT_INPUT;
 			goto out;
 		}
 	} else if (o->fix && !rep->shows_fixes && reads_stdin(&l)) {
@@ -376,15 +388,18 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 	    (ret = apply_baseline(o, &run, &baseline)))
 		goto close;
 	ret = exit_code(&run, o);
-	if (rep->shows_fixes) {
-		/* the fixes are the report: say why an input is missing from it,
-		 * and exit 1 when a file would change */
+	/* the fixes are the report, or the report goes to a file: say on the
+	 * terminal why an input is missing from it */
+	if (rep->shows_fixes || o->output)
 		for (size_t i = 0; i < l.n; i++)
 			if (l.v[i]->status)
 				bc_err(o, "%s: %s", l.v[i]->display_path, l.v[i]->error);
+	if (rep->shows_fixes) {
+		/* exit 1 when a file would change */
 		if (ret != BC_EXIT_INPUT)
 			ret = totals.files ? BC_EXIT_FINDINGS : BC_EXIT_OK;
 	}
+	reported = true;
 	if (rep->report(out, &run) || fflush(out)) {
 		bc_err(o, "writing the report failed");
 		ret = BC_EXIT_INPUT;
@@ -398,11 +413,21 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 		ret = BC_EXIT_INPUT;
 	}
 close:
-	if (out != stdout && out != stderr && fclose(out)) {
-		bc_err(o, "writing '%s' failed", o->output);
-		ret = BC_EXIT_INPUT;
+	if (out != stdout && out != stderr) {
+		char *why = NULL;
+
+		/* an existing file is replaced only by a whole report */
+		err = fclose(out) ? -ENOMEM : 0;
+		if (!err && reported)
+			err = bc_write_atomic(o->output, report, report_len, &why);
+		if (err) {
+			bc_err(o, "cannot write '%s': %s", o->output, why ? why : strerror(-err));
+			ret = BC_EXIT_INPUT;
+		}
+		free(why);
 	}
 out:
+	free(report);
 	bc_baseline_free(&baseline);
 	for (size_t i = 0; i < l.n; i++) {
 		bc_unit_free(l.v[i]);

@@ -76,3 +76,47 @@ const char *bc_sources_line(struct bc_sources *s, const struct bc_unit *owner, c
 
 	return u ? bc_unit_line(u, line, len) : NULL;
 }
+
+static bool continuation(const char *s, size_t i)
+{
+	return ((unsigned char)s[i] & 0xc0) == 0x80;
+}
+
+void bc_excerpt_window(const char *line, size_t len, size_t start, size_t end, size_t max,
+		       struct bc_excerpt *x)
+{
+	size_t from, to, want;
+
+	if (!max)
+		max = BC_EXCERPT_MAX_BYTES;
+	if (start > len)
+		start = len;
+	if (end < start)
+		end = start;
+	if (end > len)
+		end = len;
+	if (len <= max) {
+		from = 0;
+		to = len;
+	} else {
+		want = end - start;
+		if (want >= max) {
+			from = start;		/* a wide span: from its start */
+		} else {
+			/* centred on the span, shifted to stay inside the line */
+			from = start > (max - want) / 2 ? start - (max - want) / 2 : 0;
+			if (from + max > len)
+				from = len - max;
+		}
+		to = from + max < len ? from + max : len;
+		/* whole characters only: back to the start of the character */
+		while (from > 0 && from < len && continuation(line, from))
+			from--;
+		while (to > from && to < len && continuation(line, to))
+			to--;
+	}
+	x->from = from;
+	x->to = to;
+	x->cut_left = from > 0;
+	x->cut_right = to < len;
+}

@@ -10,6 +10,7 @@
  *   1 error, 0 warnings, 0 notes in 1 file
  */
 #include <errno.h>
+#include <string.h>
 
 #include "report_common.h"
 #include "source.h"
@@ -67,12 +68,14 @@ static void headline(struct text_ctx *c, const char *path, const struct bc_span 
 	fputc('\n', c->out);
 }
 
-/* The source line of SPAN and a caret line under the span's first line. */
+/* The source line of SPAN (around the span when the line is long:
+ * bc_excerpt_window) and a caret line under the span's first line. */
 static void excerpt(struct text_ctx *c, const struct bc_unit *owner, const char *path,
 		    const struct bc_span *span)
 {
 	struct bc_display_line dl;
-	size_t len, startb, endb, from, width;
+	struct bc_excerpt x;
+	size_t len, startb, endb, from, width, lead;
 	unsigned eline, ecol;
 	const char *text;
 
@@ -81,11 +84,7 @@ static void excerpt(struct text_ctx *c, const struct bc_unit *owner, const char 
 	text = bc_sources_line(&c->src, owner, path, span->line, &len);
 	if (!text)
 		return;
-	if (bc_display_line_init(&dl, text, len)) {
-		c->err = -ENOMEM;
-		return;
-	}
-	fprintf(c->out, "%5u | %s\n", span->line, dl.text);
+	startb = endb = 0;
 	if (span->col) {
 		bc_span_end(span, &eline, &ecol);
 		startb = span->col - 1 < len ? span->col - 1 : len;
@@ -93,8 +92,28 @@ static void excerpt(struct text_ctx *c, const struct bc_unit *owner, const char 
 			endb = len;	/* a multi-line span: to the end of its first line */
 		else
 			endb = ecol < len ? ecol : len;
+		if (endb < startb)
+			endb = startb;
+	}
+	bc_excerpt_window(text, len, startb, endb, 0, &x);
+	if (bc_display_line_init(&dl, text + x.from, x.to - x.from)) {
+		c->err = -ENOMEM;
+		return;
+	}
+	lead = x.cut_left ? strlen(BC_EXCERPT_ELLIPSIS) : 0;
+	fprintf(c->out, "%5u | %s%s%s\n", span->line, x.cut_left ? BC_EXCERPT_ELLIPSIS : "",
+		dl.text, x.cut_right ? BC_EXCERPT_ELLIPSIS : "");
+	if (span->col) {
+		/* window-relative, clipped to what is shown */
+		startb = startb > x.from ? startb - x.from : 0;
+		endb = endb > x.from ? endb - x.from : 0;
+		if (startb > dl.len)
+			startb = dl.len;
+		if (endb > dl.len)
+			endb = dl.len;
 		/* never end inside a multi-byte character */
-		while (endb > 0 && endb < len && ((unsigned char)text[endb] & 0xc0) == 0x80 &&
+		while (endb > 0 && endb < dl.len &&
+		       ((unsigned char)text[x.from + endb] & 0xc0) == 0x80 &&
 		       dl.col[endb] == dl.col[endb - 1])
 			endb++;
 		from = dl.col[startb];
@@ -102,7 +121,7 @@ static void excerpt(struct text_ctx *c, const struct bc_unit *owner, const char 
 		if (!width)
 			width = 1;
 		fputs("      | ", c->out);
-		fprintf(c->out, "%*s", (int)from, "");
+		fprintf(c->out, "%*s", (int)(lead + from), "");
 		sgr(c, SGR_CARET);
 		fputc('^', c->out);
 		for (size_t i = 1; i < width; i++)
@@ -127,19 +146,25 @@ static void fix_hint(struct text_ctx *c, const struct bc_fix *fix)
 	fputc('\n', c->out);
 }
 
+/* Notes printed under one diagnostic; the rest are counted. */
+#define BC_TEXT_MAX_NOTES 10
+
 static void diagnostic(struct text_ctx *c, const struct bc_unit *u, const struct bc_diag *d)
 {
 	const char *path = d->path ? d->path : u->display_path;
 
 	headline(c, path, &d->span, d->severity, d->message, bc_rule_get(d->rule_id)->code);
 	excerpt(c, u, path, &d->span);
-	for (size_t i = 0; i < d->nr_notes; i++) {
+	for (size_t i = 0; i < d->nr_notes && i < BC_TEXT_MAX_NOTES; i++) {
 		const struct bc_note *n = &d->notes[i];
 		const char *npath = n->path ? n->path : path;
 
 		headline(c, npath, &n->span, BC_SEV_NOTE, n->message, NULL);
 		excerpt(c, u, npath, &n->span);
 	}
+	if (d->nr_notes > BC_TEXT_MAX_NOTES)
+		fprintf(c->out, "  ... and %zu more notes (-f json lists every note)\n",
+			d->nr_notes - BC_TEXT_MAX_NOTES);
 	if (d->fix)
 		fix_hint(c, d->fix);
 }

@@ -223,12 +223,33 @@ int bc_unit_load(struct bc_unit *u, const char *path)
 	if (!strcmp(path, "-")) {
 		fd = STDIN_FILENO;
 	} else {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		/* O_NONBLOCK: opening a FIFO without a writer would block forever */
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (fd < 0)
 			return bc_unit_fail(u, -errno, NULL, "cannot open: %s", strerror(errno));
-		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (fstat(fd, &st)) {
+			err = -errno;
+			close(fd);
+			return bc_unit_fail(u, err, NULL, "cannot stat: %s", strerror(-err));
+		}
+		if (S_ISDIR(st.st_mode)) {
 			close(fd);
 			return bc_unit_fail(u, -EISDIR, NULL, "is a directory");
+		}
+		/* a FIFO, socket or device may never end: only standard input
+		 * ("-") is read as a stream */
+		if (!S_ISREG(st.st_mode)) {
+			close(fd);
+			return bc_unit_fail(u, -EINVAL, NULL, "not a regular file (%s); give '-' to "
+					    "read standard input", S_ISFIFO(st.st_mode) ? "a FIFO" :
+					    S_ISCHR(st.st_mode) ? "a character device" :
+					    S_ISBLK(st.st_mode) ? "a block device" :
+					    S_ISSOCK(st.st_mode) ? "a socket" : "a special file");
+		}
+		if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)) {
+			err = -errno;
+			close(fd);
+			return bc_unit_fail(u, err, NULL, "cannot read: %s", strerror(-err));
 		}
 		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size > BC_MAX_INPUT_BYTES) {
 			close(fd);

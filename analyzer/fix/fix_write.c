@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "../core/diag.h"
@@ -121,6 +122,81 @@ static int check_target(const char *target, const struct stat *st, char **why)
 	return 0;
 }
 
+/* Reads the value of extended attribute NAME of TARGET into a heap buffer. */
+static int get_xattr(const char *target, const char *name, char **val, ssize_t *len)
+{
+	for (;;) {
+		ssize_t n = getxattr(target, name, NULL, 0);
+
+		if (n < 0)
+			return -errno;
+		*val = malloc(n ? n : 1);
+		if (!*val)
+			return -ENOMEM;
+		*len = getxattr(target, name, *val, n);
+		if (*len >= 0)
+			return 0;
+		free(*val);
+		*val = NULL;
+		if (errno != ERANGE)	/* ERANGE: it grew in between, ask again */
+			return -errno;
+	}
+}
+
+/*
+ * Copies every extended attribute of TARGET (user.*, security.* labels such
+ * as SELinux's, system.posix_acl_* ACLs) to the temporary file FD, after its
+ * mode is set: an ACL's mask and the mode bits are the same thing, so the
+ * ACL comes last. An attribute that cannot be copied refuses the write.
+ */
+static int copy_xattrs(int fd, const char *target, char **why)
+{
+	char *names = NULL, *val = NULL;
+	ssize_t n, len = 0;
+	int err = 0;
+
+	for (;;) {
+		n = listxattr(target, NULL, 0);
+		if (n < 0) {
+			if (errno == ENOTSUP)
+				return 0;	/* the file system has none to keep */
+			return refuse(why, -errno, "cannot list its extended attributes: %s",
+				      strerror(errno));
+		}
+		if (!n)
+			return 0;
+		names = malloc(n);
+		if (!names)
+			return -ENOMEM;
+		n = listxattr(target, names, n);
+		if (n >= 0)
+			break;
+		free(names);
+		if (errno != ERANGE)
+			return refuse(why, -errno, "cannot list its extended attributes: %s",
+				      strerror(errno));
+	}
+	for (char *name = names; !err && name < names + n; name += strlen(name) + 1) {
+		err = get_xattr(target, name, &val, &len);
+		if (err == -ENODATA) {	/* removed in between: nothing to keep */
+			err = 0;
+			continue;
+		}
+		if (err) {
+			err = refuse(why, err, "cannot read its extended attribute '%s': %s", name,
+				     strerror(-err));
+			break;
+		}
+		if (fsetxattr(fd, name, val, len, 0))
+			err = refuse(why, -errno, "its extended attribute '%s' cannot be kept: %s",
+				     name, strerror(errno));
+		free(val);
+		val = NULL;
+	}
+	free(names);
+	return err;
+}
+
 /* Gives the temporary file FD the original's owner, group and mode. */
 static int copy_attrs(int fd, const struct stat *st, char **why)
 {
@@ -148,39 +224,27 @@ static void sync_dir(const char *dir)
 	}
 }
 
-int bc_fix_write(const char *path, const struct bc_file_snap *snap, const void *orig,
-		 size_t orig_size, const void *data, size_t size, char **why)
-{
-	char *target = NULL, *dcopy = NULL, *bcopy = NULL, *tmp = NULL;
-	const char *dir, *base;
-	struct stat lst, st;
-	int fd = -1, err;
+/* What must still be on disk right before the rename (NULL: nothing). */
+struct expect {
+	const struct bc_file_snap *snap;
+	const void *orig;
+	size_t orig_size;
+};
 
-	*why = NULL;
-	if (lstat(path, &lst))
-		return refuse(why, -errno, "cannot stat it: %s", strerror(errno));
-	if (S_ISLNK(lst.st_mode)) {
-		target = realpath(path, NULL);	/* written through: the link stays */
-		if (!target)
-			return refuse(why, -errno, "cannot resolve the symbolic link: %s",
-				      strerror(errno));
-	} else {
-		target = strdup(path);
-		if (!target)
-			return -ENOMEM;
-	}
-	if (stat(target, &st)) {
-		err = refuse(why, -errno, "cannot stat it: %s", strerror(errno));
-		goto out;
-	}
-	err = check_target(target, &st, why);
-	if (err)
-		goto out;
-	err = check_unchanged(target, snap, orig, orig_size, why);
-	if (err)
-		goto out;
-	dcopy = strdup(target);
-	bcopy = strdup(target);
+/*
+ * Replaces TARGET by DATA through a temporary file in its directory that
+ * gets ST's owner, mode and extended attributes (ST NULL: a new file, with
+ * the mode open(2) would give it under the umask), is fsynced, checked
+ * against EXP and renamed over TARGET; the directory is fsynced after.
+ */
+static int replace_target(const char *target, const struct stat *st, const void *data,
+			  size_t size, const struct expect *exp, char **why)
+{
+	char *dcopy = strdup(target), *bcopy = strdup(target), *tmp = NULL;
+	const char *dir, *base;
+	mode_t mask;
+	int fd, err;
+
 	if (!dcopy || !bcopy) {
 		err = -ENOMEM;
 		goto out;
@@ -200,17 +264,26 @@ int bc_fix_write(const char *path, const struct bc_file_snap *snap, const void *
 		tmp = NULL;
 		goto out;
 	}
-	err = copy_attrs(fd, &st, why);
+	if (st) {
+		err = copy_attrs(fd, st, why);
+		if (!err)
+			err = copy_xattrs(fd, target, why);
+	} else {
+		mask = umask(0);	/* mkstemp gives 0600 */
+		umask(mask);
+		err = fchmod(fd, 0666 & ~mask) ?
+			refuse(why, -errno, "cannot set the mode of the temporary file: %s",
+			       strerror(errno)) : 0;
+	}
 	if (!err && (err = write_all(fd, data, size)))
 		refuse(why, err, "cannot write the temporary file: %s", strerror(-err));
 	if (!err && fsync(fd))
 		err = refuse(why, -errno, "cannot sync the temporary file: %s", strerror(errno));
 	if (close(fd) && !err)
 		err = refuse(why, -errno, "cannot close the temporary file: %s", strerror(errno));
-	fd = -1;
 	/* last look before the rename: nobody wrote the file while we worked */
-	if (!err)
-		err = check_unchanged(target, snap, orig, orig_size, why);
+	if (!err && exp)
+		err = check_unchanged(target, exp->snap, exp->orig, exp->orig_size, why);
 	if (!err && rename(tmp, target))
 		err = refuse(why, -errno, "cannot rename the temporary file over it: %s",
 			     strerror(errno));
@@ -219,11 +292,91 @@ int bc_fix_write(const char *path, const struct bc_file_snap *snap, const void *
 	else
 		sync_dir(dir);
 out:
-	if (fd >= 0)
-		close(fd);
 	free(tmp);
 	free(dcopy);
 	free(bcopy);
+	return err;
+}
+
+/* PATH, or for a symbolic link the file it points at (heap string). */
+static int resolve(const char *path, bool must_exist, char **target, char **why)
+{
+	struct stat lst;
+
+	*target = NULL;
+	if (lstat(path, &lst)) {
+		if (errno == ENOENT && !must_exist)
+			goto plain;
+		return refuse(why, -errno, "cannot stat it: %s", strerror(errno));
+	}
+	if (S_ISLNK(lst.st_mode)) {
+		*target = realpath(path, NULL);	/* written through: the link stays */
+		if (!*target)
+			return refuse(why, -errno, "cannot resolve the symbolic link: %s",
+				      strerror(errno));
+		return 0;
+	}
+plain:
+	*target = strdup(path);
+	return *target ? 0 : -ENOMEM;
+}
+
+int bc_fix_write(const char *path, const struct bc_file_snap *snap, const void *orig,
+		 size_t orig_size, const void *data, size_t size, char **why)
+{
+	struct expect exp = { .snap = snap, .orig = orig, .orig_size = orig_size };
+	char *target = NULL;
+	struct stat st;
+	int err;
+
+	*why = NULL;
+	err = resolve(path, true, &target, why);
+	if (err)
+		return err;
+	if (stat(target, &st)) {
+		err = refuse(why, -errno, "cannot stat it: %s", strerror(errno));
+		goto out;
+	}
+	err = check_target(target, &st, why);
+	if (!err)
+		err = check_unchanged(target, snap, orig, orig_size, why);
+	if (!err)
+		err = replace_target(target, &st, data, size, &exp, why);
+out:
+	free(target);
+	return err;
+}
+
+int bc_write_atomic(const char *path, const void *data, size_t size, char **why)
+{
+	char *target = NULL;
+	struct stat st;
+	int fd, err;
+
+	*why = NULL;
+	err = resolve(path, false, &target, why);
+	if (err)
+		return err;
+	if (stat(target, &st)) {
+		if (errno == ENOENT)
+			err = replace_target(target, NULL, data, size, NULL, why);
+		else
+			err = refuse(why, -errno, "cannot stat it: %s", strerror(errno));
+	} else if (S_ISREG(st.st_mode) && st.st_nlink == 1) {
+		err = access(target, W_OK) ? refuse(why, -errno, "%s", strerror(errno)) :
+			replace_target(target, &st, data, size, NULL, why);
+	} else {
+		/* a device, a FIFO, a terminal, or a file with several names:
+		 * written in place (a rename would replace the device node or
+		 * split the links) */
+		fd = open(target, O_WRONLY | O_TRUNC | O_CLOEXEC);
+		if (fd < 0)
+			err = refuse(why, -errno, "%s", strerror(errno));
+		else if ((err = write_all(fd, data, size)))
+			refuse(why, err, "%s", strerror(-err));
+		if (fd >= 0 && close(fd) && !err)
+			err = refuse(why, -errno, "%s", strerror(errno));
+	}
 	free(target);
 	return err;
 }

@@ -3,7 +3,8 @@
  * Writing a fixed file back, atomically and without ever losing data.
  *
  * The new text goes to a temporary file in the same directory (mkstemp),
- * which gets the original's mode and ownership (fchmod/fchown), is fsynced,
+ * which gets the original's mode and ownership (fchmod/fchown) and its
+ * extended attributes (user.*, SELinux labels, ACLs), is fsynced,
  * and is renamed over the original; the directory is fsynced after. Refused,
  * with the original untouched:
  *  - the file changed since it was read: its device, inode, size or
@@ -14,7 +15,9 @@
  *    bpfcheck never changes permissions to get around that;
  *  - it is not a regular file, or it has more than one hard link (a rename
  *    would silently split the links);
- *  - its owner or group cannot be kept.
+ *  - its owner or group cannot be kept;
+ *  - one of its extended attributes cannot be read or kept (a file system
+ *    without extended attributes has none to lose).
  * A symbolic link is written through: the target is replaced (in the
  * target's directory) and the link stays a link pointing at it.
  */
@@ -47,5 +50,16 @@ int bc_file_snap_take(const char *path, struct bc_file_snap *s);
  */
 int bc_fix_write(const char *path, const struct bc_file_snap *snap, const void *orig,
 		 size_t orig_size, const void *data, size_t size, char **why);
+
+/*
+ * Writes DATA (SIZE bytes) to PATH, an output (a report): a regular file,
+ * existing or new, is replaced through a temporary file and a rename as
+ * above (keeping an existing file's owner, mode and extended attributes),
+ * so that a reader never sees half a report and a failed write leaves the
+ * old file; a device, FIFO or file with several hard links is written in
+ * place. A symbolic link is written through. 0, or a negative errno with
+ * *WHY set (caller frees).
+ */
+int bc_write_atomic(const char *path, const void *data, size_t size, char **why);
 
 #endif

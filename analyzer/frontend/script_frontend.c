@@ -12,6 +12,16 @@
 #include "script_frontend.h"
 #include "../script/sema.h"
 
+static int syntax_failure(struct bc_unit *u)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < u->diags.n; i++)
+		n += u->diags.v[i].rule_id == BC_RULE_SYNTAX_ERROR;
+	return bc_unit_fail(u, -EINVAL, NULL, "the script does not parse (%zu syntax error%s): "
+			    "nothing else was checked", n, n == 1 ? "" : "s");
+}
+
 int bc_script_frontend(struct bc_unit *u, const struct bc_analysis *a)
 {
 	const struct bc_target *t = a->target;
@@ -26,12 +36,16 @@ int bc_script_frontend(struct bc_unit *u, const struct bc_analysis *a)
 	if (err == -ENOMEM)
 		return err;
 	s = u->script;
-	if (!s || err == -EFBIG)
-		return 0;	/* over the size limit: the parser reported it */
+	if (u->status)
+		return u->status;	/* over a parser limit: the parser said which */
+	if (!s)
+		return bc_unit_fail(u, err ? err : -EINVAL, NULL, "the script could not be parsed");
+	/* A script that does not parse is not checked: its BC100 findings say
+	 * where, and the unit fails (exit 2) whatever the suppressions and the
+	 * rule selection say (docs/suppressions.md). */
+	if (err || s->nr_errors)
+		return syntax_failure(u);
 	bc_sema_opts_from_target(&so, t);
-	/* bpftrace stops at syntax errors: analyse what parsed (for the facts)
-	 * but report nothing semantic about a script it would not get to */
-	so.no_diags = err != 0 || s->nr_errors != 0;
 	err = bc_sema_run(u, s, &so, &sema);
 	if (err)
 		return err;

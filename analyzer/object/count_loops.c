@@ -198,8 +198,15 @@ static struct btf *object_btf(const struct bc_obj *o)
 	for (size_t s = 0; s < o->img.nr_secs; s++)
 		if (o->img.secs[s].name && !strcmp(o->img.secs[s].name, ".BTF") &&
 		    o->img.secs[s].data) {
-			/* libbpf 1.x: NULL (errno set) when the BTF is malformed */
-			return btf__new(o->img.secs[s].data, o->img.secs[s].size);
+			/* libbpf 1.x: NULL (errno set) when the BTF is malformed;
+			 * bc_obj_check_btf reports that, libbpf prints nothing */
+			struct bc_libbpf_log log;
+			struct btf *btf;
+
+			bc_libbpf_log_begin(&log);
+			btf = btf__new(o->img.secs[s].data, o->img.secs[s].size);
+			free(bc_libbpf_log_end(&log));
+			return btf;
 		}
 	return NULL;
 }

@@ -72,6 +72,25 @@ ssize_t bc_obj_func_at(const struct bc_obj *o, uint32_t sec, uint32_t insn);
  * (frame_depth.c). 0 or -ENOMEM. */
 int bc_obj_frame_depth(struct bc_obj *o, size_t f);
 
+struct bc_src_index;
+/* Checks every function's instruction encodings and jumps as the verifier's
+ * first pass does; BC106 findings for what it refuses (insn_check.c).
+ * 0 or -ENOMEM. */
+int bc_obj_check_insns(const struct bc_obj *o, struct bc_unit *u, const struct bc_src_index *src);
+
+/* libbpf's messages while a capture is open on this thread go to it, not
+ * to stderr (btf_check.c). End returns the first message (heap, caller
+ * frees) or NULL. */
+struct bc_libbpf_log {
+	char *first;
+	struct bc_libbpf_log *prev;
+};
+void bc_libbpf_log_begin(struct bc_libbpf_log *l);
+char *bc_libbpf_log_end(struct bc_libbpf_log *l);
+/* A malformed .BTF section: a BC106 finding with libbpf's message.
+ * 0 or -ENOMEM. */
+int bc_obj_check_btf(const struct bc_obj *o, struct bc_unit *u);
+
 void bc_obj_free(struct bc_obj *o);
 
 #endif

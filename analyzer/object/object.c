@@ -134,6 +134,8 @@ int bc_object_analyze(struct bc_unit *u, const void *data, size_t size,
 			err = bc_unit_fail(u, -ENOMEM, NULL, "out of memory");
 	if (!err && bc_src_index_build(&src, o.img.elf))
 		err = bc_unit_fail(u, -ENOMEM, NULL, "out of memory");
+	if (!err && (bc_obj_check_insns(&o, u, &src) || bc_obj_check_btf(&o, u)))
+		err = bc_unit_fail(u, -ENOMEM, NULL, "out of memory");
 	if (!err && append_facts(u, &o, &src))
 		err = bc_unit_fail(u, -ENOMEM, NULL, "out of memory");
 	if (!err && bc_obj_count_loops(&o, &u->facts))

@@ -238,9 +238,14 @@ bool enter(struct parser *p, const struct bc_token *at)
 	if (p->fatal)
 		return false;
 	if (++p->depth > p->max_depth) {
+		struct bc_span sp = mkspan(p, at->start, at->end);
+
+		/* a limit of bpfcheck, not an error in the script: the unit
+		 * fails (it could not be checked), no finding can hide it */
 		p->panic = false;
-		perror_at(p, at->start, at->end, "nesting too deep (the limit is %u levels)",
-			  p->max_depth);
+		bc_unit_fail(p->u, -E2BIG, &sp, "nesting too deep (the limit is %u levels): "
+			     "the script could not be checked", p->max_depth);
+		p->s->nr_errors++;
 		p->fatal = true;
 		return false;
 	}
@@ -1139,8 +1144,8 @@ int bc_script_parse(struct bc_unit *u, const struct bc_parse_opts *opts, struct 
 		struct bc_span sp = { 0 };
 
 		bc_unit_locate(u, &sp);
-		bc_diag_add(&u->diags, BC_RULE_SYNTAX_ERROR, u->display_path, &sp,
-			    "script too large (%zu bytes; the limit is %zu)", u->size, max_size);
+		bc_unit_fail(u, -EFBIG, &sp, "script too large (%zu bytes; the limit is %zu): "
+			     "the script could not be checked", u->size, max_size);
 		s->nr_errors = 1;
 		s->arena = a;
 		*out = s;

@@ -175,6 +175,19 @@ static void test_unit_failures(void **state)
 		bc_unit_free(&u);
 		unlink(path);
 	}
+	/* a FIFO without a writer is refused at once, not read forever */
+	snprintf(path, sizeof(path), "%s/fifo.bt", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(10);	/* a hang fails the test instead of the run */
+	assert_int_equal(bc_unit_load(&u, path), -EINVAL);
+	alarm(0);
+	assert_non_null(strstr(u.error, "not a regular file (a FIFO)"));
+	bc_unit_free(&u);
+	unlink(path);
+	assert_int_equal(bc_unit_load(&u, "/dev/zero"), -EINVAL);
+	assert_non_null(strstr(u.error, "a character device"));
+	bc_unit_free(&u);
+
 	snprintf(path, sizeof(path), "%s/empty.bt", dir);
 	unlink(path);
 	rmdir(dir);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -577,6 +578,41 @@ static void test_write_ok_keeps_mode_owner_bytes(void **state)
 	unlink(w.path);
 }
 
+/* Extended attributes (and with them ACLs and SELinux labels) survive the
+ * rename: user.* always, trusted.* when run as root. */
+static void test_write_keeps_xattrs(void **state)
+{
+	static const char *const names[] = { "user.bpfcheck", "trusted.bpfcheck" };
+	struct wfile w;
+	char *why = NULL, val[64];
+	ssize_t n;
+	int set = 0;
+
+	wfile_make(&w, "xattr.bt", "old\n", 4, 0644);
+	for (size_t i = 0; i < 2; i++) {
+		if (setxattr(w.path, names[i], "kept", 4, 0) == 0)
+			set |= 1 << i;
+		else if (errno != ENOTSUP && errno != EPERM)
+			fail_msg("setxattr %s: %s", names[i], strerror(errno));
+	}
+	if (!(set & 1)) {
+		free(w.orig);
+		unlink(w.path);
+		skip();		/* a file system without user extended attributes */
+	}
+	assert_int_equal(bc_file_snap_take(w.path, &w.snap), 0);
+	assert_int_equal(wfile_fix(&w, "new\n", &why), 0);
+	for (size_t i = 0; i < 2; i++) {
+		if (!(set & (1 << i)))
+			continue;
+		n = getxattr(w.path, names[i], val, sizeof(val));
+		assert_int_equal(n, 4);
+		assert_memory_equal(val, "kept", 4);
+	}
+	free(w.orig);
+	unlink(w.path);
+}
+
 static void test_write_refuses_read_only(void **state)
 {
 	struct wfile w;
@@ -760,6 +796,7 @@ int main(void)
 		cmocka_unit_test(test_udiff_shapes),
 		cmocka_unit_test(test_udiff_roundtrip_with_patch),
 		cmocka_unit_test(test_write_ok_keeps_mode_owner_bytes),
+		cmocka_unit_test(test_write_keeps_xattrs),
 		cmocka_unit_test(test_write_refuses_read_only),
 		cmocka_unit_test(test_write_refuses_changed_file),
 		cmocka_unit_test(test_write_through_symlink),

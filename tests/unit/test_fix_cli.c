@@ -323,6 +323,39 @@ static void test_fix_stdin(void **state)
 	free(out);
 }
 
+/* An output that is one of the inputs, under any name, is refused before
+ * anything is written; a report replaces an output file as a whole. */
+static void test_output_is_never_an_input(void **state)
+{
+	char *out;
+
+	if (!scripts_supported())
+		skip();
+	PUTS("o.bt", STALE);
+	assert_int_equal(sh(NULL, "ln -sf o.bt o-link.bt && mkdir -p sub && ln -f o.bt sub/hard.bt"), 0);
+	assert_int_equal(sh(&out, "\"$BPFCHECK\" check --no-config o.bt -o o.bt"), 3);
+	assert_non_null(strstr(out, "-o 'o.bt' is the input 'o.bt'"));
+	free(out);
+	ASSERT_FILE("o.bt", STALE);
+	assert_int_equal(sh(&out, "\"$BPFCHECK\" fix --unsafe-fixes --no-config o.bt -o ./o-link.bt"), 3);
+	free(out);
+	assert_int_equal(sh(NULL, "\"$BPFCHECK\" check --no-config - -o sub/hard.bt < o.bt"), 3);
+	assert_int_equal(sh(NULL, "\"$BPFCHECK\" check --no-config sub -o o.bt"), 3);
+	assert_int_equal(sh(NULL, "\"$BPFCHECK\" check --no-config o.bt --write-baseline o-link.bt"), 3);
+	assert_int_equal(sh(NULL, "\"$BPFCHECK\" emit --no-config o.bt -o o.bt"), 3);
+	assert_int_equal(sh(NULL, "\"$BPFCHECK\" compare o.bt a.json -o o.bt"), 3);
+	ASSERT_FILE("o.bt", STALE);
+	/* an ordinary output: written whole, errors about inputs on the terminal */
+	assert_int_equal(sh(&out, "\"$BPFCHECK\" check --no-config o.bt missing.bt -o report.txt"), 2);
+	assert_non_null(strstr(out, "missing.bt: cannot open"));
+	free(out);
+	assert_int_equal(sh(&out, "cat report.txt"), 0);
+	assert_non_null(strstr(out, "BC103"));
+	free(out);
+	assert_int_equal(sh(&out, "ls -a | grep -c bpfcheck-"), 1);	/* no temporary left */
+	free(out);
+}
+
 static void test_config_is_found_and_followed(void **state)
 {
 	char *out;
@@ -547,6 +580,7 @@ int main(void)
 		cmocka_unit_test(test_fix_refuses_read_only),
 		cmocka_unit_test(test_fix_through_symlink),
 		cmocka_unit_test(test_fix_stdin),
+		cmocka_unit_test(test_output_is_never_an_input),
 		cmocka_unit_test(test_config_is_found_and_followed),
 		cmocka_unit_test(test_print_config_reads_back),
 		cmocka_unit_test(test_hooks_as_pre_commit_calls_them),

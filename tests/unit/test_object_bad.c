@@ -475,6 +475,109 @@ static void test_built_odd_code(void **state)
 	bc_unit_free(&u);
 }
 
+/* Encodings the kernel refuses: one BC106 finding per function, with the
+ * first invalid instruction; valid code gives none. Both byte orders. */
+static void expect_bc105(const struct insn *insns, size_t n, const char *needle)
+{
+	for (int data = ELFDATA2LSB; data <= ELFDATA2MSB; data++) {
+		struct bc_unit u;
+		size_t k = 0;
+
+		assert_int_equal(depths(insns, n, data, &u), 0);
+		for (size_t i = 0; i < u.diags.n; i++)
+			if (u.diags.v[i].rule_id == BC_RULE_MALFORMED_OBJECT) {
+				k++;
+				if (!needle || !strstr(u.diags.v[i].message, needle))
+					fail_msg("%s: unexpected '%s'", needle ? needle : "valid",
+						 u.diags.v[i].message);
+			}
+		assert_int_equal(k, needle ? 1 : 0);
+		bc_unit_free(&u);
+	}
+}
+
+static void test_built_invalid_encodings(void **state)
+{
+	const struct insn op2a[] = { { 0x2a, 0, 0, 0, 0 }, MOV64_IMM(0, 0), EXIT() };
+	const struct insn op92[] = { MOV64_IMM(0, 0), { 0x92, 0, 0, 0, 0 }, EXIT() };
+	const struct insn resv[] = { MOV64_IMM(0, 0), { BPF_JMP | BPF_EXIT, 0, 0, 4, 0 } };
+	const struct insn resv_k[] = { { BPF_ALU64 | BPF_ADD | BPF_K, 0, 3, 0, 1 }, EXIT() };
+	const struct insn fp_write[] = { MOV64_IMM(10, 0), EXIT() };
+	const struct insn reg[] = { { BPF_ALU64 | BPF_MOV | BPF_X, 0, 12, 0, 0 }, EXIT() };
+	const struct insn past_end[] = { JEQ_IMM(1, 0, 1000), MOV64_IMM(0, 0), EXIT() };
+	const struct insn into_imm64[] = { JA(1), LD_IMM64(1, 0, 0), EXIT() };
+	const struct insn half[] = { { BPF_LD | BPF_IMM | BPF_DW, 1, 0, 0, 7 }, { 0, 1, 0, 0, 0 },
+				     EXIT() };
+	const struct insn no_exit[] = { MOV64_IMM(0, 0) };
+	const struct insn shift[] = { { BPF_ALU | BPF_LSH | BPF_K, 0, 0, 0, 40 }, EXIT() };
+	const struct insn div0[] = { { BPF_ALU64 | BPF_DIV | BPF_K, 0, 0, 0, 0 }, EXIT() };
+	const struct insn many[] = { { 0x2a, 0, 0, 0, 0 }, { 0x2a, 0, 0, 0, 0 },
+				     { 0x2a, 0, 0, 0, 0 }, EXIT() };
+	const struct insn good[] = { MOV64_REG(1, 10), ADD64_IMM(1, -8), ST_MEM_DW(10, -8, 1),
+				     LD_IMM64(2, 0, 5), { BPF_STX | BPF_ATOMIC | BPF_DW, 10, 2, -8,
+							  BPF_ADD | BPF_FETCH },
+				     { BPF_ALU64 | BPF_MOV | BPF_X, 3, 2, 16, 0 },	/* movsx */
+				     { BPF_ALU | BPF_END | BPF_TO_BE, 3, 0, 0, 32 },
+				     JEQ_IMM(1, 0, 1), CALL_HELPER(BPF_FUNC_get_prandom_u32),
+				     MOV64_IMM(0, 0), EXIT() };
+
+	(void)state;
+	expect_bc105(op2a, 3, "instruction 0: unknown opcode 0x2a");
+	expect_bc105(op92, 3, "instruction 1: unknown opcode 0x92");
+	expect_bc105(resv, 2, "BPF_EXIT uses reserved fields");
+	expect_bc105(resv_k, 2, "BPF_ALU64 uses reserved fields");
+	expect_bc105(fp_write, 2, "read-only frame pointer");
+	expect_bc105(reg, 2, "invalid register r12");
+	expect_bc105(past_end, 3, "jump out of range, to instruction 1001");
+	expect_bc105(into_imm64, 4, "jump into the middle of an ld_imm64");
+	expect_bc105(half, 3, "second half");
+	expect_bc105(no_exit, 1, "not an exit or a jump");
+	expect_bc105(shift, 2, "invalid shift 40");
+	expect_bc105(div0, 2, "division by zero");
+	expect_bc105(many, 4, "(and 2 more invalid instructions)");
+	expect_bc105(good, 12, NULL);
+}
+
+/* Malformed .BTF: a BC106 finding with libbpf's message, and nothing of
+ * libbpf's on stderr. */
+static void test_malformed_btf(void **state)
+{
+	size_t size, s;
+	unsigned char *buf = fixture("frame_520", &size);
+	Elf64_Shdr *sh;
+	uint32_t hdr_len, type_off;
+	struct bc_unit u;
+	char path[] = "/tmp/bc-stderr-XXXXXX";
+	int fd = mkstemp(path), saved = dup(2);
+	bool found = false;
+	off_t len;
+
+	(void)state;
+	s = section(buf, ".BTF");
+	sh = shdr(buf, s);
+	memcpy(&hdr_len, buf + sh->sh_offset + 4, 4);
+	memcpy(&type_off, buf + sh->sh_offset + 8, 4);
+	buf[sh->sh_offset + hdr_len + type_off + 7] = 0x1f;	/* kind 31 */
+	assert_true(fd >= 0 && saved >= 0);
+	fflush(stderr);
+	dup2(fd, 2);
+	bc_unit_load_mem(&u, "badbtf.o", buf, size);
+	assert_int_equal(bc_object_analyze(&u, buf, size, &target), 0);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	len = lseek(fd, 0, SEEK_END);
+	close(fd);
+	unlink(path);
+	assert_int_equal(len, 0);	/* libbpf printed nothing */
+	for (size_t i = 0; i < u.diags.n; i++)
+		found |= u.diags.v[i].rule_id == BC_RULE_MALFORMED_OBJECT &&
+			 strstr(u.diags.v[i].message, "Unsupported BTF_KIND:31");
+	assert_true(found);
+	bc_unit_free(&u);
+	free(buf);
+}
+
 /*
  * Register tracking: copies of r10, offsets through constants, a derived
  * pointer accessed at a further negative offset, a pointer clobbered by a
@@ -571,6 +674,8 @@ int main(void)
 		cmocka_unit_test(test_corrupt_headers),
 		cmocka_unit_test(test_built_instruction_errors),
 		cmocka_unit_test(test_built_odd_code),
+		cmocka_unit_test(test_built_invalid_encodings),
+		cmocka_unit_test(test_malformed_btf),
 		cmocka_unit_test(test_built_tracking),
 		cmocka_unit_test(test_built_calls),
 	};

@@ -29,6 +29,7 @@
 #include "reporters/report_common.h"
 #include "reporters/reporter.h"
 #include "reporters/rule_docs.h"
+#include "reporters/source.h"
 #include "reporters/utf8.h"
 #include "rules/registry.h"
 #include "support/golden.h"
@@ -547,6 +548,57 @@ static void test_text_caret_alignment(void **state)
 	assert_null(strstr(out, "suppressed finding"));
 	assert_non_null(strstr(out, "4 errors, 3 warnings, 0 notes in 2 files; 1 file could not be checked\n"));
 	free(out);
+}
+
+/* A long line is cut around the span, with the caret under it; notes past
+ * the cap are counted, not printed. */
+static void test_text_long_line_and_notes(void **state)
+{
+	struct bc_unit u;
+	struct bc_unit *uv[1] = { &u };
+	struct bc_run run = { .units = uv, .nr_units = 1 };
+	struct bc_excerpt x;
+	struct bc_span sp;
+	struct bc_diag *d;
+	char *src, *out, *line, *caret;
+	size_t n = 800000;
+
+	(void)state;
+	src = malloc(n + 32);
+	assert_non_null(src);
+	memset(src, ' ', n);
+	memcpy(src, "BEGIN {", 7);
+	memcpy(src + 400000, "$target = 1;", 12);
+	strcpy(src + n, "}\n");
+	assert_int_equal(bc_unit_load_mem(&u, "long.bt", src, strlen(src)), 0);
+	sp = span_of(&u, "$target", 0);
+	d = bc_diag_add(&u.diags, BC_RULE_STACK_NEAR_LIMIT, u.display_path, &sp, "m");
+	assert_non_null(d);
+	for (int i = 0; i < 25; i++)
+		assert_int_equal(bc_diag_note(d, NULL, &sp, "note %d", i), 0);
+	out = render("text", &run);
+	assert_true(strlen(out) < 20000);	/* not 12 copies of 800 KB */
+	line = strstr(out, "    1 | ...");
+	assert_non_null(line);
+	caret = strchr(line, '\n') + 1;
+	assert_true(strchr(line, '\n') - line < BC_EXCERPT_MAX_BYTES + 20);
+	/* the caret sits under "$target" in the cut line */
+	assert_int_equal(strchr(caret, '^') - caret, strstr(line, "$target") - line);
+	assert_memory_equal(strchr(caret, '^'), "^~~~~~~\n", 8);
+	assert_non_null(strstr(out, "note 9\n"));
+	assert_null(strstr(out, "note 10\n"));
+	assert_non_null(strstr(out, "... and 15 more notes"));
+	free(out);
+	bc_unit_free(&u);
+	free(src);
+
+	/* windows: whole short lines, cuts at character boundaries */
+	bc_excerpt_window("short", 5, 1, 2, 0, &x);
+	assert_true(x.from == 0 && x.to == 5 && !x.cut_left && !x.cut_right);
+	bc_excerpt_window("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 8, 5, 6, 3, &x);
+	assert_true(x.from % 2 == 0 && x.to % 2 == 0 && x.from <= 5 && x.to >= 6);
+	bc_excerpt_window("abcdefghij", 10, 0, 10, 4, &x);	/* wide span: from its start */
+	assert_true(x.from == 0 && x.to == 4 && x.cut_right);
 }
 
 /* Control bytes from the input never reach the terminal; colour only
@@ -1199,6 +1251,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_summary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_text_caret_alignment, setup, teardown),
 		cmocka_unit_test(test_text_wide_characters),
+		cmocka_unit_test(test_text_long_line_and_notes),
 		cmocka_unit_test_setup_teardown(test_text_terminal_safety, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_structure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sarif_structure, setup, teardown),
