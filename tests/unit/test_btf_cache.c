@@ -24,6 +24,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "support/shell.h"
 #include "analyzer/types/btf_cache.h"
 #include "analyzer/types/btf_types.h"
 #include "analyzer/types/stype_json.h"
@@ -380,19 +381,9 @@ static void test_kernel_btf_answers(void **state)
 
 static char *run(const char *cmd)
 {
-	FILE *p = popen(cmd, "r");
-	char *out = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&out, &len);
-	char buf[4096];
-	size_t n;
+	char *out;
 
-	assert_non_null(p);
-	assert_non_null(m);
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-		fwrite(buf, 1, n, m);
-	pclose(p);
-	fclose(m);
+	bc_test_shell(cmd, &out);
 	return out;
 }
 

@@ -29,6 +29,8 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "support/shell.h"
+
 static char bin[PATH_MAX];	/* absolute path of the bpfcheck binary */
 static char src[PATH_MAX];	/* absolute source tree */
 static char dir[PATH_MAX];	/* this test's scratch directory */
@@ -63,10 +65,8 @@ static int run(char **out, bool err_too, const char *fmt, ...) __attribute__((fo
 
 static int run(char **out, bool err_too, const char *fmt, ...)
 {
-	char *cmd, *full, *buf = NULL;
-	size_t cap = 0, n = 0, r;
+	char *cmd, *full;
 	va_list ap;
-	FILE *p;
 	int st;
 
 	va_start(ap, fmt);
@@ -74,27 +74,10 @@ static int run(char **out, bool err_too, const char *fmt, ...)
 	va_end(ap);
 	full = xasprintf("cd '%s' && export NO_COLOR=1 BPFCHECK='%s' BC_SRC='%s' && { %s ; } %s",
 			 dir, bin, src, cmd, err_too ? "2>&1" : "2>/dev/null");
-	p = popen(full, "r");
-	assert_non_null(p);
-	do {
-		if (n + 4097 > cap) {
-			cap = (cap + 4096) * 2;
-			buf = realloc(buf, cap);
-			assert_non_null(buf);
-		}
-		r = fread(buf + n, 1, 4096, p);
-		n += r;
-	} while (r);
-	buf[n] = 0;
-	st = pclose(p);
+	st = bc_test_shell(full, out);
 	free(cmd);
 	free(full);
-	if (out)
-		*out = buf;
-	else
-		free(buf);
-	assert_true(WIFEXITED(st));
-	return WEXITSTATUS(st);
+	return st;
 }
 
 static json_t *load_json(const char *text)

@@ -33,6 +33,7 @@
 
 #include <cmocka.h>
 
+#include "support/shell.h"
 #include "support/golden.h"
 #include "support/rule_case.h"
 #include "support/script_support.h"
@@ -77,29 +78,12 @@ static char *run_bpfcheck(const char *args, int *code)
 {
 	const char *build = build_dir();
 	char *shell, *out = NULL;
-	size_t len = 0, cap = 0, r;
-	int status;
-	FILE *p;
 
 	assert_true(asprintf(&shell, "cd \"${BC_SRCDIR:-.}\" && export BUILD=%s NO_COLOR=1 "
 				     "BPFCHECK_BPFTRACE=0.17 && %s/bpfcheck %s",
 			     build, build, args) > 0);
-	p = popen(shell, "r");
-	assert_non_null(p);
-	do {
-		if (len + 4097 > cap) {
-			cap = (cap + 4096) * 2;
-			out = realloc(out, cap);
-			assert_non_null(out);
-		}
-		r = fread(out + len, 1, 4096, p);
-		len += r;
-	} while (r);
-	out[len] = 0;
-	status = pclose(p);
+	*code = bc_test_shell(shell, &out);
 	free(shell);
-	assert_true(WIFEXITED(status));
-	*code = WEXITSTATUS(status);
 	return out;
 }
 

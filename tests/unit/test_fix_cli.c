@@ -28,6 +28,8 @@
 
 #include <cmocka.h>
 
+#include "support/shell.h"
+
 static char bin[PATH_MAX];	/* absolute path of the bpfcheck binary */
 static char build[PATH_MAX];	/* absolute build dir */
 static char src[PATH_MAX];	/* absolute source tree */
@@ -93,10 +95,8 @@ static void assert_file(const char *name, const char *want, size_t want_n)
 /* Runs a shell command in the scratch dir; *OUT gets stdout+stderr. */
 static int sh(char **out, const char *fmt, ...)
 {
-	char *cmd, *full, *buf = NULL;
-	size_t cap = 0, n = 0, r;
+	char *cmd, *full;
 	va_list ap;
-	FILE *p;
 	int st;
 
 	va_start(ap, fmt);
@@ -104,27 +104,10 @@ static int sh(char **out, const char *fmt, ...)
 	va_end(ap);
 	full = xasprintf("cd '%s' && export NO_COLOR=1 BPFCHECK_BPFTRACE=0.17 BPFCHECK='%s' "
 			 "PATH='%s':\"$PATH\" && { %s ; } 2>&1", dir, bin, build, cmd);
-	p = popen(full, "r");
-	assert_non_null(p);
-	do {
-		if (n + 4097 > cap) {
-			cap = (cap + 4096) * 2;
-			buf = realloc(buf, cap);
-			assert_non_null(buf);
-		}
-		r = fread(buf + n, 1, 4096, p);
-		n += r;
-	} while (r);
-	buf[n] = 0;
-	st = pclose(p);
+	st = bc_test_shell(full, out);
 	free(cmd);
 	free(full);
-	if (out)
-		*out = buf;
-	else
-		free(buf);
-	assert_true(WIFEXITED(st));
-	return WEXITSTATUS(st);
+	return st;
 }
 
 static bool scripts_supported(void)

@@ -26,6 +26,7 @@
 #include "analyzer/core/analysis.h"
 #include "rules/registry.h"
 #include "analyzer/core/kernel_limits.h"
+#include "support/shell.h"
 #include "support/script_support.h"
 
 struct lint {
@@ -282,24 +283,9 @@ static void test_clear_no_fix(void **state)
 
 static char *run_out(const char *cmd)
 {
-	FILE *p = popen(cmd, "r");
-	size_t n = 0, cap = 4096, r;
-	char *buf = malloc(cap);
-	int status;
+	char *buf;
 
-	assert_non_null(p);
-	assert_non_null(buf);
-	while ((r = fread(buf + n, 1, cap - n - 1, p)) > 0) {
-		n += r;
-		if (n + 1 == cap) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			assert_non_null(buf);
-		}
-	}
-	buf[n] = 0;
-	status = pclose(p);
-	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+	if (bc_test_shell(cmd, &buf)) {
 		free(buf);
 		return NULL;
 	}
