@@ -113,12 +113,16 @@ static int layout(const struct bc_func *f, const struct bc_unit *u, const struct
 		  struct blocks *b, int64_t *depth)
 {
 	int64_t live = 0, other;
+	uint32_t unattributed;
 	int err = 0;
 
 	if (f->has_attribution)
 		live = column(b, f, true, 0, &err);
-	if (!err && f->frame_bytes > live)
-		err = add(b, (struct block){ NULL, "unattributed", NULL, (uint32_t)(f->frame_bytes - live),
+	/* the bytes no slot accounts for, at the bottom of the frame (the
+	 * slots' peak is rounded to 8 before they are counted: fn_slots.h) */
+	unattributed = f->has_attribution ? f->unattributed_bytes : f->frame_bytes;
+	if (!err && unattributed)
+		err = add(b, (struct block){ NULL, "unattributed", NULL, unattributed,
 					     -(int64_t)f->frame_bytes, true, 0 });
 	*depth = live > f->frame_bytes ? live : f->frame_bytes;
 	/* a call chain: each callee's frame under its caller's */

@@ -6,9 +6,10 @@
  * limit and past it when the program is over: 1 pixel per byte.
  *
  *   - the left column is the frame at its peak: the slots live there,
- *     largest first from offset 0 (the order of the stack table), then a
- *     grey block for the bytes no named slot accounts for (spills, backend
- *     temporaries, alignment: the frame's bytes minus the slots');
+ *     largest first from offset 0 (the order of the stack table), and at
+ *     the bottom of the frame a grey block for the bytes no named slot
+ *     accounts for (the JSON report's unattributed_bytes: spills, backend
+ *     temporaries);
  *     an object without attribution is one grey block of its frame;
  *   - below it, for a call chain, each callee's frame (its rounded size,
  *     as in the JSON report's chain_frames) stacked under its caller's;
