@@ -126,7 +126,7 @@ static int layout(const struct bc_func *f, const struct bc_unit *u, const struct
 					     -(int64_t)f->frame_bytes, true, 0 });
 	*depth = live > f->frame_bytes ? live : f->frame_bytes;
 	/* a call chain: each callee's frame under its caller's */
-	if (!err && f->nr_chain > 1) {
+	if (!err && f->nr_chain > 1 && f->chain_bytes) {
 		uint32_t root = u->facts.funcs[f->chain[0]].frame_bytes;
 		int64_t d = t ? (int64_t)bc_target_round(t, root) : (int64_t)root;
 

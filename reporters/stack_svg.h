@@ -11,8 +11,10 @@
  *     accounts for (the JSON report's unattributed_bytes: spills, backend
  *     temporaries);
  *     an object without attribution is one grey block of its frame;
- *   - below it, for a call chain, each callee's frame (its rounded size,
- *     as in the JSON report's chain_frames) stacked under its caller's;
+ *   - below it, for a call chain on the program stack (chain_bytes not
+ *     0; a chain on a private stack is not drawn), each callee's frame
+ *     (its rounded size, as in the JSON report's chain_frames) stacked
+ *     under its caller's, from the root's rounded frame down;
  *   - the right column holds the slots that are not live at the peak
  *     (they share the frame's bytes at other points), drawn faded, largest
  *     first from offset 0;
