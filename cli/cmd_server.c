@@ -64,6 +64,20 @@ static char *scalar(const json_t *v)
 	return NULL;
 }
 
+/* A .bpfcheckrc key, or the bare name of a per-rule list ("severity"). */
+static int find_key(const char *key, enum bc_setting *id, const char **arg)
+{
+	if (!bc_setting_find(key, id, arg))
+		return 0;
+	for (int i = 0; i < BC_NR_SETTINGS; i++)
+		if (bc_option_descs[i].kind == BC_OPT_RULE_LIST && !strcmp(bc_option_descs[i].name, key)) {
+			*id = i;
+			*arg = NULL;
+			return 0;
+		}
+	return -ENOENT;
+}
+
 /*
  * The editor's settings ({"select": ["BC2*"], "kernel": "6.6",
  * "severity": {"BC204": "error"}, ...}: .bpfcheckrc keys; a list as an
@@ -82,7 +96,7 @@ static int editor_settings(const json_t *j, struct editor_settings *e, char **wh
 		json_t *x;
 		size_t i;
 
-		if (bc_setting_find(key, &id, &arg) ||
+		if (find_key(key, &id, &arg) ||
 		    json_is_object(v) != (bc_option_descs[id].kind == BC_OPT_RULE_LIST && !arg)) {
 			*why = bc_strdup_printf("editor setting '%s': not a .bpfcheckrc key", key);
 			return -EINVAL;

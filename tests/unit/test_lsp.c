@@ -60,9 +60,11 @@ struct server {
 	json_t *seen;		/* every message read */
 };
 
-static void spawn(struct server *s)
+/* ARGS: the server's options (NULL: --no-config and the default target). */
+static void spawn(struct server *s, char *args)
 {
-	int to[2], from[2];
+	char *argv[32] = { "bpfcheck", "server" }, *save = NULL, *t;
+	int to[2], from[2], n = 2;
 
 	assert_int_equal(pipe(to), 0);
 	assert_int_equal(pipe(from), 0);
@@ -74,8 +76,11 @@ static void spawn(struct server *s)
 		close(to[1]);
 		close(from[0]);
 		setenv("BPFCHECK_BPFTRACE", "0.17", 1);
-		execl(bin_path(), "bpfcheck", "server", "--no-config", "--bpftrace", "0.17",
-		      "--kernel", "6.18", (char *)NULL);
+		if (!args)
+			args = strdup("--no-config --bpftrace 0.17 --kernel 6.18");
+		for (t = strtok_r(args, " ", &save); t && n < 31; t = strtok_r(NULL, " ", &save))
+			argv[n++] = t;
+		execv(bin_path(), argv);
 		_exit(127);
 	}
 	close(to[0]);
@@ -314,10 +319,10 @@ static void run_case(void **state)
 	snprintf(path, sizeof(path), LSP_DIR "/%s", name);
 	text = read_text(path);
 	assert_non_null(text);
-	spawn(&s);
+	spawn(&s, !strncmp(text, "$ ", 2) ? strndup(text + 2, strcspn(text + 2, "\n")) : NULL);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		lineno++;	/* counts non-empty lines: messages name them by content too */
-		if (!*line || *line == '#')
+		if (!*line || *line == '#' || *line == '$')
 			continue;
 		if (!strncmp(line, ">raw ", 5) || !strncmp(line, "> ", 2)) {
 			char *add;
@@ -459,7 +464,8 @@ static void test_neovim(void **state)
 int main(void)
 {
 	const char *src = getenv("BC_SRCDIR");
-	const char *cases[] = { "lifecycle.lsp", "malformed.lsp", "diagnostics.lsp", "stack.lsp" };
+	const char *cases[] = { "lifecycle.lsp", "malformed.lsp", "diagnostics.lsp", "stack.lsp",
+				"config.lsp" };
 	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 1];
 	size_t n = sizeof(cases) / sizeof(cases[0]);
 
