@@ -12,6 +12,7 @@ const struct bc_cmd bc_cmds[] = {
 	{ "emit", bc_cmd_emit, "[OPTIONS] PATH -o OUT.o", "write a loadable BPF object with the fixes applied" },
 	{ "explain", bc_cmd_explain, "RULE", "show a rule's documentation" },
 	{ "rules", bc_cmd_rules, "[-f json]", "list the rules" },
+	{ "server", bc_cmd_server, "[OPTIONS]", "language server (LSP) on stdin/stdout for editors" },
 	{ "compare", bc_cmd_compare, "OLD.json NEW.json", "stack and findings between two JSON reports" },
 	{ "target", bc_cmd_target, "capture|show ...", "capture this system as a target file, or show one" },
 	{ NULL, NULL, NULL, NULL },

@@ -84,13 +84,6 @@ static bool option_of(int c, enum bc_setting *id, const char **value, const char
 	return true;
 }
 
-/* A setting given on the command line, applied after the configuration file. */
-struct cli_setting {
-	enum bc_setting id;
-	const char *value;
-	const char *name;
-};
-
 void bc_err(const struct bc_options *o, const char *fmt, ...)
 {
 	va_list ap;
@@ -178,7 +171,7 @@ static const struct bc_cmd *find_cmd(const char *name)
 }
 
 /* The configuration file first, then the command line's settings over it. */
-static int apply_settings(struct bc_options *o, const struct cli_setting *cs, size_t n)
+static int apply_settings(struct bc_options *o, const struct bc_cli_setting *cs, size_t n)
 {
 	bool cleared[BC_NR_SETTINGS] = { false };
 	char *file = NULL, *err = NULL;
@@ -285,7 +278,7 @@ static int parse_option(struct bc_options *o, enum bc_setting id, const char *ar
 
 int bc_options_parse(struct bc_options *o, int argc, char **argv, const struct bc_cmd **cmd)
 {
-	struct cli_setting *cs;
+	struct bc_cli_setting *cs;
 	size_t ncs = 0;
 	int c, first = 1, ret;
 
@@ -318,7 +311,7 @@ int bc_options_parse(struct bc_options *o, int argc, char **argv, const struct b
 			/* applied after the configuration file */
 			if (optarg && bc_option_descs[id].arg != no_argument)
 				value = optarg;
-			cs[ncs++] = (struct cli_setting){ id, value, name };
+			cs[ncs++] = (struct bc_cli_setting){ id, value, name };
 		} else {
 			ret = parse_option(o, id, optarg);
 		}
@@ -328,7 +321,8 @@ int bc_options_parse(struct bc_options *o, int argc, char **argv, const struct b
 		o->nr_paths = argc - optind;
 		ret = apply_settings(o, cs, ncs);
 	}
-	free(cs);
+	o->cli = cs;	/* for bc_options_for_path */
+	o->nr_cli = ncs;
 	if (!ret) {
 		char why[600];
 
@@ -347,4 +341,87 @@ int bc_options_parse(struct bc_options *o, int argc, char **argv, const struct b
 void bc_options_free(struct bc_options *o)
 {
 	bc_options_free_settings(o);
+	free(o->cli);
+	o->cli = NULL;
+	o->nr_cli = 0;
+}
+
+/* Applies settings V[0..N) over O, a list replacing O's (errors: ERRS). */
+static int apply_list(struct bc_options *o, const struct bc_cli_setting *v, size_t n,
+		      const char *origin, FILE *errs)
+{
+	bool cleared[BC_NR_SETTINGS] = { false };
+	char *err = NULL;
+	int ret;
+
+	for (size_t i = 0; i < n; i++) {
+		if (bc_setting_is_list(v[i].id) && !cleared[v[i].id]) {
+			bc_setting_clear(o, v[i].id);
+			cleared[v[i].id] = true;
+		}
+		ret = bc_setting_set(o, v[i].id, v[i].value, origin, v[i].name, &err);
+		if (ret) {
+			fprintf(errs, "%s\n", err ? err : strerror(-ret));
+			free(err);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+int bc_options_for_path(const struct bc_options *base, const char *path,
+			const struct bc_cli_setting *extra, size_t nr_extra,
+			struct bc_options *out, char **errors)
+{
+	char *file = NULL, *buf = NULL, *paths[] = { (char *)path };
+	size_t len = 0;
+	FILE *errs;
+	int ret;
+
+	*errors = NULL;
+	ret = bc_options_init(out);
+	if (ret)
+		return ret;
+	errs = open_memstream(&buf, &len);
+	if (!errs)
+		return -ENOMEM;
+	out->tracefs = base->tracefs;
+	out->config = base->config;
+	out->no_config = base->no_config;
+	if (!base->target.cache_dir) {
+		free(out->target.cache_dir);	/* --no-cache */
+		out->target.cache_dir = NULL;
+	}
+	if (base->config)
+		file = strdup(base->config);
+	else if (!base->no_config)
+		ret = bc_config_find(paths, 1, &file);
+	if (!ret && file) {
+		out->config_path = file;
+		ret = bc_config_load(out, file, errs);
+	}
+	if (!ret)
+		ret = apply_list(out, extra, nr_extra, "editor settings", errs);
+	if (!ret)
+		ret = apply_list(out, base->cli, base->nr_cli, "command line", errs);
+	fclose(errs);
+	if (ret && buf && *buf) {
+		buf[strcspn(buf, "\n")] = 0;	/* the first error */
+		*errors = buf;
+		buf = NULL;
+	}
+	free(buf);
+	if (!ret) {
+		char why[600];
+
+		/* the target this file is checked against: its --target, else
+		 * the running system */
+		if (bc_options_open_target(out, why, sizeof(why))) {
+			*errors = strdup(why);
+			ret = -EINVAL;
+		}
+	}
+	if (ret)
+		bc_options_free_settings(out);
+	return ret;
 }

@@ -90,6 +90,13 @@ struct bc_severity_override {
 	char *origin;
 };
 
+/* A setting given on the command line, applied after the configuration file. */
+struct bc_cli_setting {
+	enum bc_setting id;
+	const char *value;
+	const char *name;	/* as given ("--select"), for messages */
+};
+
 struct bc_options {
 	const char *format;		/* "text" (default), "gcc", "json", ... (reporters.def) */
 	const char *output;		/* -o FILE; NULL = stdout */
@@ -122,6 +129,8 @@ struct bc_options {
 	long long fail_on_growth;	/* compare --fail-on-growth N; -1 = not given */
 	char *config_path;		/* the file that was read; NULL = none */
 	char *origin[BC_NR_SETTINGS];	/* "FILE:LINE" or "command line"; NULL = default */
+	struct bc_cli_setting *cli;	/* the command line's settings, in order */
+	size_t nr_cli;
 };
 
 /* Defaults: text, fail on warnings, the target's defaults. 0 or -errno. */
@@ -167,6 +176,19 @@ void bc_setting_clear(struct bc_options *o, enum bc_setting id);
  * stack facts. 0 or -ENOMEM.
  */
 int bc_options_analysis(const struct bc_options *o, struct bc_analysis *a);
+
+/*
+ * The settings one file is checked with (the language server's documents):
+ * the configuration file PATH would be checked with (BASE's --config, else
+ * the nearest .bpfcheckrc from PATH's directory, none with --no-config),
+ * then EXTRA (the editor's settings), then BASE's command line over both;
+ * BASE's command-line-only --tracefs and --no-cache carry over. OUT is
+ * freed with bc_options_free_settings. On a bad file or value returns a
+ * negative errno and *ERRORS (heap) holds the first error message.
+ */
+int bc_options_for_path(const struct bc_options *base, const char *path,
+			const struct bc_cli_setting *extra, size_t nr_extra,
+			struct bc_options *out, char **errors);
 
 /* --print-config: every setting, its value and where it came from, in
  * .bpfcheckrc syntax. */

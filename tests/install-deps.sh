@@ -4,13 +4,25 @@
 set -eu
 pkgs="make gcc pkg-config llvm-19-dev clang-19 libclang-rt-19-dev libbpf-dev libelf-dev
 libdw-dev libjansson-dev libcmocka-dev libzstd-dev zlib1g-dev liblzma-dev libbz2-dev libxml2-dev libz3-dev
-bpftrace bpftool libbpf-tools python3 python3-jsonschema pre-commit"
+bpftrace bpftool libbpf-tools python3 python3-jsonschema pre-commit
+neovim chromium nodejs"
+# npm: Debian's, unless node came with its own
+command -v npm >/dev/null || pkgs="$pkgs npm"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
+# The browser test's playwright-core (tests/browser/package.json, locked in
+# package-lock.json; tests/unit/test_html.c skips without it).
+browser_deps() {
+	if [ ! -d "$(dirname "$0")/browser/node_modules/playwright-core" ] && command -v npm >/dev/null; then
+		echo "deps: npm ci in tests/browser"
+		(cd "$(dirname "$0")/browser" && npm ci --no-audit --no-fund)
+	fi
+}
 if [ -z "$missing" ]; then
 	echo "deps: all installed"
+	browser_deps
 	exit 0
 fi
 echo "deps: installing$missing"
@@ -19,3 +31,4 @@ SUDO=""
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends $missing
+browser_deps

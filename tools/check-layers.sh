@@ -24,10 +24,11 @@
 #   analyzer/emit      rewrites the IR and writes a loadable BPF object
 #   analyzer/fix       applies fixes
 #   reporters          one file per output format
+#   server             the language server (LSP): protocol, documents, analysis thread
 #   cli                commands, options, settings: the top floor
 #
 # It fails, naming the file and line, when
-#   (a) a file under analyzer/, rules/ or reporters/ includes a file from cli/
+#   (a) a file under analyzer/, rules/, reporters/ or server/ includes a file from cli/
 #       or references a symbol that an object built from cli/ defines;
 #   (b) a string literal that is a rule code ("BC201") appears in a C source
 #       outside rules/ and tests/ (rules are named by their enum bc_rule_id;
@@ -54,9 +55,9 @@ build = sys.argv[1]
 LAYERS = ["analyzer/base", "analyzer/target", "analyzer/core", "analyzer/types", "analyzer/script",
           "analyzer/stack", "analyzer/object", "analyzer/maps", "analyzer/llvm",
           "analyzer/codegen", "analyzer/frontend", "rules", "analyzer/driver",
-          "analyzer/emit", "analyzer/fix", "reporters", "cli"]
-TOP = ["analyzer", "rules", "reporters", "cli"]
-LOWER = ("analyzer/", "rules/", "reporters/")
+          "analyzer/emit", "analyzer/fix", "reporters", "server", "cli"]
+TOP = ["analyzer", "rules", "reporters", "server", "cli"]
+LOWER = ("analyzer/", "rules/", "reporters/", "server/")
 
 def folder_of(path):
     d = os.path.dirname(path)

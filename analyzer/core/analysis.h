@@ -10,6 +10,7 @@
 #ifndef BC_ANALYSIS_H
 #define BC_ANALYSIS_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -42,6 +43,13 @@ struct bc_analysis {
 	 * them.
 	 */
 	bool skip_stack_facts;
+	/*
+	 * Set by another thread when the result is no longer wanted (the
+	 * language server: the document changed). The driver and the script
+	 * front end look at it between their steps and stop with -ECANCELED.
+	 * NULL: never.
+	 */
+	const atomic_bool *cancel;
 };
 
 /* Every rule enabled, against TARGET. */
@@ -51,6 +59,11 @@ void bc_analysis_init(struct bc_analysis *a, const struct bc_target *target);
 static inline bool bc_analysis_rule_enabled(const struct bc_analysis *a, enum bc_rule_id id)
 {
 	return (unsigned)id < BC_NR_RULE_IDS && !a->rules[id].disabled;
+}
+/* Has the caller given up on this analysis? */
+static inline bool bc_analysis_cancelled(const struct bc_analysis *a)
+{
+	return a->cancel && atomic_load(a->cancel);
 }
 /* Sets the severity of D's diagnostics whose rule has an override. */
 void bc_analysis_apply_severity(const struct bc_analysis *a, struct bc_diags *d);

@@ -70,6 +70,8 @@ static int analyze(struct bc_unit *u, const struct bc_analysis *a)
 
 	if (u->status)
 		return u->status;
+	if (bc_analysis_cancelled(a))
+		return bc_unit_fail(u, -ECANCELED, NULL, "analysis cancelled");
 	fe = bc_frontend_for(u->kind);
 	if (!fe || !fe->analyze)
 		return bc_unit_fail(u, -EOPNOTSUPP, NULL, "%s input is not supported yet",
@@ -77,6 +79,8 @@ static int analyze(struct bc_unit *u, const struct bc_analysis *a)
 	err = fe->analyze(u, a);
 	if (err)
 		return u->status ? u->status : bc_unit_fail(u, err, NULL, "%s", strerror(-err));
+	if (bc_analysis_cancelled(a))
+		return bc_unit_fail(u, -ECANCELED, NULL, "analysis cancelled");
 	err = run_rules(u, a);
 	if (!err && u->kind == BC_KIND_SCRIPT && bc_suppress_apply(u, a))
 		err = bc_unit_fail(u, -ENOMEM, NULL, "out of memory");

@@ -12,7 +12,8 @@ struct bc_analysis;
  * of disabled rules are dropped and the severity overrides applied (also
  * to a unit that failed before). Returns 0 when the unit was
  * processed (findings or not), a negative errno when it could not be
- * (u->status/u->error say why).
+ * (u->status/u->error say why); -ECANCELED when A's cancel flag was set
+ * during the analysis (analysis.h).
  */
 int bc_analyze_unit(struct bc_unit *u, const struct bc_analysis *a);
 

@@ -54,5 +54,7 @@ int bc_script_frontend(struct bc_unit *u, const struct bc_analysis *a)
 	 * script parsed and analysed cleanly (analyzer/frontend/script_compile.h) */
 	if (a->skip_stack_facts)
 		return 0;
+	if (bc_analysis_cancelled(a))
+		return -ECANCELED;	/* the caller wants a newer text analysed */
 	return bc_script_compile_unit(u, t);
 }

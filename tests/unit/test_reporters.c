@@ -442,12 +442,12 @@ static void test_registry(void **state)
 	int n = 0;
 
 	(void)state;
-	assert_string_equal(names, "text, gcc, json, sarif, github, gitlab, table, diff");
+	assert_string_equal(names, "text, gcc, json, sarif, github, gitlab, table, diff, html, svg");
 	for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save), n++) {
 		assert_non_null(bc_reporter_find(t));
 		assert_string_equal(bc_reporter_find(t)->name, t);
 	}
-	assert_int_equal(n, 8);
+	assert_int_equal(n, 10);
 	/* only diff reports the fixes rather than the findings */
 	assert_true(bc_reporter_find("diff")->shows_fixes);
 	assert_false(bc_reporter_find("text")->shows_fixes);

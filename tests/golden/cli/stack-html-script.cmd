@@ -1,0 +1,1 @@
+stack --no-config --bpftrace 0.17 -f html examples/clear-count.bt
