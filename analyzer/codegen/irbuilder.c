@@ -134,6 +134,8 @@ int bc_irb_finish(struct bc_irb *irb, struct bc_ir_module **out, struct bc_prov_
 	if (irb->err)
 		return irb->err;
 	err = bc_irb_scratch_finish(irb);
+	if (!err && irb->prov)
+		err = bc_prov_seal(irb->prov);	/* the table is complete */
 	if (err)
 		return bc_irb_fail(irb, err);
 	if (LLVMVerifyModule(irb->mod, LLVMReturnStatusAction, &msg)) {
