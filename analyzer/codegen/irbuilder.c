@@ -82,6 +82,8 @@ static void free_bookkeeping(struct bc_irb *irb)
 	free(irb->maps);
 	irb->maps = NULL;
 	irb->nr_maps = 0;
+	irb->cap_maps = 0;
+	bc_strindex_free(&irb->map_index);
 	for (size_t i = 0; i < irb->nr_probe_idx; i++)
 		free(irb->probe_idx[i].name);
 	free(irb->probe_idx);
