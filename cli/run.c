@@ -336,6 +336,7 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 		bc_target_resolve_bpftrace(&o->target);
 	if (!err)
 		err = bc_options_analysis(o, &a);
+	a.result_cache = true;	/* the report is all this command needs */
 	for (size_t i = 0; i < l.n && !err; i++)
 		bc_analyze_unit(l.v[i], &a);
 	if (err) {

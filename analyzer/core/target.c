@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Target profiles: kernel version, JIT, arch, bpftrace version. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "../base/sbuf.h"
 #include "kernel_limits.h"
 #include "target.h"
 
@@ -244,4 +246,42 @@ bool bc_target_priv_stack(const struct bc_target *t, const char *prog_type)
 bool bc_target_has_map_sum_elem_count(const struct bc_target *t)
 {
 	return t->kernel >= BC_KV_MAP_SUM_ELEM_COUNT;
+}
+
+/* The names of the loaded modules, in /proc/modules order, or "". */
+static void loaded_modules(struct bc_sbuf *b)
+{
+	FILE *f = fopen("/proc/modules", "re");
+	char line[512];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		bc_sbuf_putn(b, line, strcspn(line, " \n"));
+		bc_sbuf_putc(b, ',');
+	}
+	fclose(f);
+}
+
+char *bc_target_identity(const struct bc_target *t)
+{
+	struct bc_sbuf b = { 0 };
+	struct utsname u;
+	struct stat st;
+
+	bc_sbuf_printf(&b, "kernel=%d/%s host=%d jit=%d arch=%s stack=%d bpftrace=%d/%s",
+		       t->kernel, t->kernel_str, t->kernel_from_host, t->jit, t->arch,
+		       t->stack_limit, t->bpftrace, t->bpftrace_str);
+	bc_sbuf_printf(&b, " btf=%s", t->btf_path ? t->btf_path : "(none)");
+	if (t->btf_path && !stat(t->btf_path, &st))
+		bc_sbuf_printf(&b, " dev=%ju ino=%ju size=%jd mtime=%jd.%09ld ctime=%jd.%09ld",
+			       (uintmax_t)st.st_dev, (uintmax_t)st.st_ino, (intmax_t)st.st_size,
+			       (intmax_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+			       (intmax_t)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+	/* sysfs times say nothing of the kernel: its own strings do */
+	if (!uname(&u))
+		bc_sbuf_printf(&b, " uname=%s/%s/%s", u.release, u.version, u.machine);
+	bc_sbuf_puts(&b, " modules=");
+	loaded_modules(&b);
+	return bc_sbuf_finish(&b);
 }

@@ -37,6 +37,7 @@ struct bc_sema {
 	struct bc_sema_map **maps;
 	size_t nr_maps, cap_maps;
 	struct bc_strindex map_index;	/* name -> index into maps */
+	bool reads_binaries;		/* debug info of a binary was consulted */
 	struct bc_sema_var **vars;
 	size_t nr_vars, cap_vars;
 	struct bc_sema_probe *probes;

@@ -224,3 +224,8 @@ const struct bc_sema_probe *bc_sema_probe_of_item(const struct bc_sema *s, size_
 			return &s->probes[i];
 	return NULL;
 }
+
+bool bc_sema_reads_binaries(const struct bc_sema *s)
+{
+	return s && s->reads_binaries;
+}
