@@ -43,7 +43,7 @@ for shape in trivial str; do
 		cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
 		[ "$n" = 1000 ] && base=$cpu
 		rel=-
-		[ -n "$base" ] && rel=$(awk -v c="$cpu" -v b="$base" 'BEGIN { printf "%.1fx", b > 0 ? c / b : 0 }')
+		[ -n "$base" ] && rel=$(awk -v c="$cpu" -v b="$base" 'BEGIN { printf "%.1fx", (b > 0 ? c / b : 0) }')
 		printf '%-8s %7d %9s %9s %9d %8s\n' "$shape" "$n" "$wall" "$cpu" $((rss / 1024)) "$rel"
 	done
 done
