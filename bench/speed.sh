@@ -45,6 +45,8 @@ rm -rf "$BPFCHECK_CACHE_DIR"
 for script in "$@"; do
 	n=$(basename "$script" .bt)
 	for _ in $(seq "$REPS"); do
+		# cold for the script: the BTF answers stay, its result entry goes
+		rm -f "$BPFCHECK_CACHE_DIR"/result-*.json
 		printf '%s\tbpfcheck\t%s\n' "$n" "$("$OUT/runstat" "$BIN" check --no-config --bpftrace 0.17 "$script")" >> "$RAW"
 		printf '%s\tnocache\t%s\n' "$n" "$("$OUT/runstat" "$BIN" check --no-config --no-cache --bpftrace 0.17 "$script")" >> "$RAW"
 		[ $have_bt -eq 1 ] &&
@@ -113,6 +115,28 @@ END {
 	}
 	if (nfail) printf "bpftrace -d failed on %d scripts here (left out of the ratio)\n", nfail
 }' "$RAW"
+
+# the whole corpus in one process, interleaved: cold (no cache at all) and
+# warm (every file's result entry present), median of REPS each
+: > "$OUT/corpus.tsv"
+rm -rf "$BPFCHECK_CACHE_DIR"
+"$BIN" check --no-config --bpftrace 0.17 "$@" >/dev/null 2>&1	# fills the cache
+for _ in $(seq "$REPS"); do
+	printf 'cold\t%s\n' "$("$OUT/runstat" "$BIN" check --no-config --no-cache --bpftrace 0.17 "$@")" >> "$OUT/corpus.tsv"
+	printf 'warm\t%s\n' "$("$OUT/runstat" "$BIN" check --no-config --bpftrace 0.17 "$@")" >> "$OUT/corpus.tsv"
+done
+awk -F'\t' -v n=$# '
+function median(a, k,   i, j, t) {
+	for (i = 2; i <= k; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+	return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+}
+{ split($2, f, " "); c[$1]++; t[$1, c[$1]] = f[1] / 1e6; if (f[2] > rss[$1]) rss[$1] = f[2] }
+END {
+	for (k = 1; k <= c["cold"]; k++) x[k] = t["cold", k]
+	for (k = 1; k <= c["warm"]; k++) y[k] = t["warm", k]
+	printf "\nwhole corpus (%d files, one process): cold %.1f ms (max RSS %d KB), warm %.1f ms (max RSS %d KB); warm target < 50 ms: %s\n", n, median(x, c["cold"]), rss["cold"], median(y, c["warm"]), rss["warm"], median(y, c["warm"]) < 50 ? "met" : "NOT met"
+}' "$OUT/corpus.tsv"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 
 # where the time goes (one cold process per script, so the first-use costs
 # of BTF, tracefs and LLVM are in the phases that pay them)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -299,6 +300,37 @@ static bool has_script(const struct unit_list *l)
 	return false;
 }
 
+/*
+ * A progress line on stderr, when it is a terminal and the run has taken a
+ * second already: "[I/N] PATH", redrawn in place, erased after the last
+ * file (I == N). Reports are unaffected (stdout, or stderr after the erase).
+ */
+static void progress(const struct unit_list *l, size_t i)
+{
+	static struct timespec start;
+	static bool shown, tty = true;
+	struct timespec now;
+
+	if (!tty || l->n < 2)
+		return;
+	if (!i) {
+		tty = isatty(STDERR_FILENO);
+		clock_gettime(CLOCK_MONOTONIC, &start);
+		return;
+	}
+	if (i == l->n) {
+		if (shown)
+			fputs("\r\033[K", stderr);
+		shown = false;
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec - start.tv_sec + (now.tv_nsec - start.tv_nsec) / 1e9 < 1.0)
+		return;
+	fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, l->n, l->v[i]->display_path);
+	shown = true;
+}
+
 int bc_run_paths(struct bc_options *o, const char *command, const char *text_format)
 {
 	struct unit_list l = { 0 };
@@ -348,8 +380,14 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 		bc_target_resolve_bpftrace(&o->target);
 	if (!err)
 		err = bc_options_analysis(o, &a);
-	for (size_t i = 0; i < l.n && !err; i++)
+	/* the report is all this command needs; formats read from another
+	 * tracefs (--tracefs DIR) are not part of the cache key */
+	a.result_cache = !o->tracefs;
+	for (size_t i = 0; i < l.n && !err; i++) {
+		progress(&l, i);
 		bc_analyze_unit(l.v[i], &a);
+	}
+	progress(&l, l.n);
 	if (err) {
 		bc_err(o, "%s", strerror(-err));
 		ret = BC_EXIT_INPUT;

@@ -12,6 +12,7 @@
 
 #include <linux/bpf.h>
 
+#include "../base/array.h"
 #include "irb_internal.h"
 
 LLVMValueRef bc_irb_call_id(struct bc_irb *irb, int id, LLVMTypeRef ret, LLVMValueRef *args,
@@ -41,21 +42,22 @@ LLVMValueRef bc_irb_helper(struct bc_irb *irb, int func_id, LLVMTypeRef ret,
 
 int bc_irb_map_id(struct bc_irb *irb, const char *name)
 {
-	struct bc_irb_map *nv;
+	size_t i;
 
 	if (!name)
 		return bc_irb_fail(irb, -EINVAL);
-	for (size_t i = 0; i < irb->nr_maps; i++)
-		if (!strcmp(irb->maps[i].name, name))
-			return irb->maps[i].id;
-	nv = realloc(irb->maps, (irb->nr_maps + 1) * sizeof(*nv));
-	if (!nv)
+	if (bc_strindex_get(&irb->map_index, name, &i))
+		return irb->maps[i].id;
+	if (BC_GROW(irb->maps, irb->cap_maps, irb->nr_maps + 1))
 		return bc_irb_fail(irb, -ENOMEM);
-	irb->maps = nv;
-	nv[irb->nr_maps].name = strdup(name);
-	if (!nv[irb->nr_maps].name)
+	irb->maps[irb->nr_maps].name = strdup(name);
+	if (!irb->maps[irb->nr_maps].name)
 		return bc_irb_fail(irb, -ENOMEM);
-	nv[irb->nr_maps].id = (int)irb->nr_maps;
+	if (bc_strindex_put(&irb->map_index, irb->maps[irb->nr_maps].name, irb->nr_maps)) {
+		free(irb->maps[irb->nr_maps].name);
+		return bc_irb_fail(irb, -ENOMEM);
+	}
+	irb->maps[irb->nr_maps].id = (int)irb->nr_maps;
 	return (int)irb->nr_maps++;
 }
 

@@ -144,6 +144,7 @@ int bc_irb_scratch_finish(struct bc_irb *irb)
 	LLVMValueRef final[BC_SCRATCH__COUNT] = { 0 };
 	LLVMTypeRef types[BC_SCRATCH__COUNT] = { 0 };
 	LLVMBuilderRef fix;
+	int err = 0;
 
 	if (!irb->nr_scratch)
 		return 0;
@@ -168,7 +169,8 @@ int bc_irb_scratch_finish(struct bc_irb *irb)
 		u->gep = gep;
 		bc_prov_attach(gep, u->prov_id);
 		if (r) {
-			r->value = gep;
+			if (bc_prov_set_value(irb->prov, r, gep))
+				err = -ENOMEM;
 			r->scratch_bytes = irb->scratch_size[u->cat];
 		}
 	}
@@ -180,5 +182,5 @@ int bc_irb_scratch_finish(struct bc_irb *irb)
 		}
 	}
 	irb->nr_scratch = 0;
-	return 0;
+	return err;
 }

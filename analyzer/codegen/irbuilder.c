@@ -82,6 +82,8 @@ static void free_bookkeeping(struct bc_irb *irb)
 	free(irb->maps);
 	irb->maps = NULL;
 	irb->nr_maps = 0;
+	irb->cap_maps = 0;
+	bc_strindex_free(&irb->map_index);
 	for (size_t i = 0; i < irb->nr_probe_idx; i++)
 		free(irb->probe_idx[i].name);
 	free(irb->probe_idx);
@@ -134,6 +136,8 @@ int bc_irb_finish(struct bc_irb *irb, struct bc_ir_module **out, struct bc_prov_
 	if (irb->err)
 		return irb->err;
 	err = bc_irb_scratch_finish(irb);
+	if (!err && irb->prov)
+		err = bc_prov_seal(irb->prov);	/* the table is complete */
 	if (err)
 		return bc_irb_fail(irb, err);
 	if (LLVMVerifyModule(irb->mod, LLVMReturnStatusAction, &msg)) {

@@ -40,6 +40,7 @@
 #include <llvm-c/Target.h>
 
 #include "../types/stype.h"
+#include "../base/strindex.h"
 #include "../stack/prov.h"
 
 struct bc_ir_module;
@@ -109,7 +110,8 @@ struct bc_irb {
 	struct bc_irb_opts opts;
 	LLVMValueRef pseudo_fn;
 	struct bc_irb_map *maps;
-	size_t nr_maps;
+	size_t nr_maps, cap_maps;
+	struct bc_strindex map_index;	/* name -> index into maps */
 	struct bc_irb_probe_index *probe_idx;
 	size_t nr_probe_idx;
 	struct bc_irb_struct *structs;

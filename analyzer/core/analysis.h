@@ -50,6 +50,12 @@ struct bc_analysis {
 	 * NULL: never.
 	 */
 	const atomic_bool *cancel;
+	/*
+	 * Answer from, and record in, the result cache of the target's
+	 * cache_dir (analyzer/driver/result_cache.h). Off by default: only
+	 * what reads the report alone asks for it (not `bpfcheck emit`).
+	 */
+	bool result_cache;
 };
 
 /* Every rule enabled, against TARGET. */

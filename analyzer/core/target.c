@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Target profiles: kernel version, JIT, arch, bpftrace version. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "../base/sbuf.h"
 #include "kernel_limits.h"
 #include "target.h"
 #include "../target/source.h"
+#include "../target/target_file.h"
 
 #define BC_DEFAULT_BPFTRACE	1700	/* 0.17.0: Debian 12's */
 
@@ -213,4 +217,47 @@ bool bc_target_priv_stack(const struct bc_target *t, const char *prog_type)
 bool bc_target_has_map_sum_elem_count(const struct bc_target *t)
 {
 	return t->kernel >= BC_KV_MAP_SUM_ELEM_COUNT;
+}
+
+/* The names of the loaded modules, in /proc/modules order, or "". */
+static void loaded_modules(struct bc_sbuf *b)
+{
+	FILE *f = fopen("/proc/modules", "re");
+	char line[512];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		bc_sbuf_putn(b, line, strcspn(line, " \n"));
+		bc_sbuf_putc(b, ',');
+	}
+	fclose(f);
+}
+
+char *bc_target_identity(const struct bc_target *t)
+{
+	struct bc_sbuf b = { 0 };
+	struct bc_source_uname u;
+	struct stat st;
+
+	bc_sbuf_printf(&b, "kernel=%d/%s host=%d jit=%d arch=%s stack=%d bpftrace=%d/%s",
+		       t->kernel, t->kernel_str, t->kernel_from_host, t->jit, t->arch,
+		       t->stack_limit, t->bpftrace, t->bpftrace_str);
+	bc_sbuf_printf(&b, " btf=%s", t->btf_path ? t->btf_path : "(none)");
+	if (t->btf_path && !stat(t->btf_path, &st))
+		bc_sbuf_printf(&b, " dev=%ju ino=%ju size=%jd mtime=%jd.%09ld ctime=%jd.%09ld",
+			       (uintmax_t)st.st_dev, (uintmax_t)st.st_ino, (intmax_t)st.st_size,
+			       (intmax_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+			       (intmax_t)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+	/* a target file stands for the whole system it was captured on */
+	if (t->source && bc_source_is_file(t->source)) {
+		bc_sbuf_printf(&b, " target=%s", bc_tfile_identity(bc_source_tfile(t->source)));
+		return bc_sbuf_finish(&b);
+	}
+	/* sysfs times say nothing of the kernel: its own strings do */
+	if (t->source && !bc_source_uname(t->source, &u))
+		bc_sbuf_printf(&b, " uname=%s/%s/%s", u.release, u.version, u.machine);
+	bc_sbuf_puts(&b, " modules=");
+	loaded_modules(&b);
+	return bc_sbuf_finish(&b);
 }

@@ -65,6 +65,18 @@ int bc_kernel_version_parse(const char *s, int *kv);
 /* "0.17", "0.22.1", "v0.20.0" -> 1700, 2201, 2000; -EINVAL otherwise. */
 int bc_bpftrace_version_parse(const char *s, int *v);
 
+/*
+ * The identity of the target for caches of results (analyzer/driver/
+ * result_cache.h): a line of text that differs whenever a result could,
+ * everything struct bc_target holds that the analysis reads (kernel,
+ * JIT, arch, stack limit, bpftrace version, the BTF file by path, device,
+ * inode, size and times) and, for the running kernel, its release and build
+ * strings and the modules loaded (their tracepoints and BTF come and go).
+ * Not -j nor the cache directory: results do not depend on them. A heap
+ * string, NULL on ENOMEM.
+ */
+char *bc_target_identity(const struct bc_target *t);
+
 /* Kernel model decisions. */
 int bc_target_round(const struct bc_target *t, unsigned depth);	/* per-subprog rounding */
 bool bc_target_priv_stack(const struct bc_target *t, const char *prog_type);

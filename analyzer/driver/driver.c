@@ -5,6 +5,7 @@
 
 #include "driver.h"
 #include "../frontend/frontends.h"
+#include "result_cache.h"
 #include "suppress.h"
 #include "../core/analysis.h"
 #include "../core/unit.h"
@@ -91,8 +92,18 @@ static int analyze(struct bc_unit *u, const struct bc_analysis *a)
 
 int bc_analyze_unit(struct bc_unit *u, const struct bc_analysis *a)
 {
-	int err = analyze(u, a);
+	struct bc_result_key key;
+	int err;
 
+	bc_result_key_init(&key, u, a);
+	if (bc_result_cache_get(&key, u, a)) {
+		bc_result_key_free(&key);
+		return 0;
+	}
+	err = analyze(u, a);
 	bc_analysis_apply_severity(a, &u->diags);
+	if (!err)
+		bc_result_cache_put(&key, u);	/* a failed write costs the next run only */
+	bc_result_key_free(&key);
 	return err;
 }

@@ -17,6 +17,7 @@
 #include "../script/ast.h"
 #include "../script/builtins.h"
 #include "script_compile.h"
+#include "../base/array.h"
 #include "../script/sema.h"
 #include "../target/source.h"
 
@@ -75,71 +76,120 @@ static struct bc_span join_spans(const struct bc_span *a, const struct bc_span *
 	return s;
 }
 
-/* Does F belong to probe P? Sets *SPAN to the probe's attach points, or
- * the one attach point F was expanded from. -ENOMEM, 0 no, 1 yes. */
-static int probe_match(const struct bc_func *f, const struct bc_probe *p, int version,
-		       struct bc_span *span)
+/*
+ * The names a function of probe P may carry: all its attach points joined
+ * (ORDER 0), then each attach point alone (ORDER i + 1), with the span each
+ * stands for. Built once per script and looked up by binary search, so that
+ * mapping F functions to P probes costs (F + P) log P, not F * P.
+ */
+struct probe_name {
+	char *name;
+	size_t probe;		/* the probe's rank in the script */
+	size_t order;
+	struct bc_span span;
+};
+
+static int cmp_probe_name(const void *a, const void *b)
 {
-	char *all;
-	int hit;
+	const struct probe_name *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
 
-	if (!p->nr_aps)
-		return 0;
-	all = names_of(p, SIZE_MAX, version);
-	if (!all)
-		return -ENOMEM;
-	hit = !strcmp(all, f->name);
-	free(all);
-	if (hit) {
-		*span = join_spans(&p->aps[0]->span, &p->aps[p->nr_aps - 1]->span);
-		return 1;
-	}
-	for (size_t i = 0; i < p->nr_aps; i++) {
-		char *one = names_of(p, i, version);
+	if (c)
+		return c;
+	if (x->probe != y->probe)
+		return x->probe < y->probe ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
 
-		if (!one)
-			return -ENOMEM;
-		hit = !strcmp(one, f->name);
-		free(one);
-		if (hit) {
-			*span = p->aps[i]->span;
-			return 1;
+static void probe_names_free(struct probe_name *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
+static int probe_names(const struct bc_script *s, int version, struct probe_name **out,
+		       size_t *nr)
+{
+	struct probe_name *v = NULL;
+	size_t n = 0, cap = 0, rank = 0;
+
+	for (size_t k = 0; k < s->nr_items; k++) {
+		const struct bc_probe *p;
+
+		if (s->items[k].kind != BC_ITEM_PROBE)
+			continue;
+		p = s->items[k].u.probe;
+		rank++;
+		if (!p->nr_aps)
+			continue;
+		for (size_t i = 0; i <= p->nr_aps; i++) {
+			struct probe_name *e;
+
+			if (BC_GROW(v, cap, n + 1))
+				goto nomem;
+			e = &v[n];
+			e->name = names_of(p, i ? i - 1 : SIZE_MAX, version);
+			if (!e->name)
+				goto nomem;
+			e->probe = rank;
+			e->order = i;
+			e->span = i ? p->aps[i - 1]->span :
+				  join_spans(&p->aps[0]->span, &p->aps[p->nr_aps - 1]->span);
+			n++;
 		}
 	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_probe_name);
+	*out = v;
+	*nr = n;
 	return 0;
+nomem:
+	probe_names_free(v, n);
+	return -ENOMEM;
+}
+
+/* The first probe (in script order) F belongs to, preferring its joined
+ * name to one attach point's: the first entry named F->name. */
+static const struct probe_name *probe_of(const struct probe_name *v, size_t n,
+					 const struct bc_func *f)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(v[mid].name, f->name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && !strcmp(v[lo].name, f->name) ? &v[lo] : NULL;
 }
 
 size_t bc_script_map_probes(struct bc_unit *u, int bpftrace)
 {
 	const struct bc_script *s = u->script;
-	size_t mapped = 0;
+	struct probe_name *names;
+	size_t mapped = 0, nr_names;
 
-	if (!s)
+	if (!s || probe_names(s, bpftrace, &names, &nr_names))
 		return 0;
 	for (size_t i = 0; i < u->facts.nr_funcs; i++) {
 		struct bc_func *f = &u->facts.funcs[i];
-		bool done = false;
+		const struct probe_name *hit;
 
 		if (!f->name || !f->is_entry)
 			continue;
-		for (size_t k = 0; k < s->nr_items && !done; k++) {
-			struct bc_span span;
-			int r;
-
-			if (s->items[k].kind != BC_ITEM_PROBE)
-				continue;
-			r = probe_match(f, s->items[k].u.probe, bpftrace, &span);
-			if (r < 0)
-				return mapped;
-			if (!r)
-				continue;
-			free(f->src_path);
-			f->src_path = NULL;
-			f->src_span = span;
-			mapped++;
-			done = true;
-		}
+		hit = probe_of(names, nr_names, f);
+		if (!hit)
+			continue;
+		free(f->src_path);
+		f->src_path = NULL;
+		f->src_span = hit->span;
+		mapped++;
 	}
+	probe_names_free(names, nr_names);
 	return mapped;
 }
 

@@ -190,6 +190,9 @@ void bc_sema_attach(struct bc_unit *u, struct bc_sema *sema);
 
 const struct bc_script *bc_sema_script(const struct bc_sema *s);
 int bc_sema_version(const struct bc_sema *s);
+/* Did the analysis read a binary's debug info (uprobe arguments)? Its
+ * result then depends on that file, not on the script and target only. */
+bool bc_sema_reads_binaries(const struct bc_sema *s);
 const struct bc_bt_profile *bc_sema_profile(const struct bc_sema *s);
 /* What the target bpftrace would refuse: BC102 errors and map issues
  * (0: it would accept the script). */

@@ -3,6 +3,7 @@
 #ifndef BC_SCRIPT_SEMA_IMPL_H
 #define BC_SCRIPT_SEMA_IMPL_H
 
+#include "../base/strindex.h"
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -35,6 +36,8 @@ struct bc_sema {
 	struct bc_arena arena;
 	struct bc_sema_map **maps;
 	size_t nr_maps, cap_maps;
+	struct bc_strindex map_index;	/* name -> index into maps */
+	bool reads_binaries;		/* debug info of a binary was consulted */
 	struct bc_sema_var **vars;
 	size_t nr_vars, cap_vars;
 	struct bc_sema_probe *probes;

@@ -26,7 +26,8 @@ static struct bc_sema_map *map_new(struct sema_ctx *c, const char *name, const s
 	struct bc_sema *r = c->r;
 	struct bc_sema_map *m;
 
-	if (BC_GROW(r->maps, r->cap_maps, r->nr_maps + 1))
+	if (BC_GROW(r->maps, r->cap_maps, r->nr_maps + 1) ||
+	    bc_strindex_put(&r->map_index, name, r->nr_maps))
 		return NULL;
 	m = calloc(1, sizeof(*m));
 	if (!m)
@@ -43,10 +44,10 @@ static struct bc_sema_map *map_by_name(struct sema_ctx *c, const char *name,
 				       const struct bc_span *sp)
 {
 	struct bc_sema_map *m;
+	size_t i;
 
-	for (size_t i = 0; i < c->r->nr_maps; i++)
-		if (!strcmp(c->r->maps[i]->name, name))
-			return c->r->maps[i];
+	if (bc_strindex_get(&c->r->map_index, name, &i))
+		return c->r->maps[i];
 	m = map_new(c, name, sp);
 	if (!m)
 		sema_oom(c);

@@ -321,6 +321,7 @@ static void *dwarf_for(struct sema_ctx *c, const char *path)
 	for (size_t i = 0; i < c->nr_dwarfs; i++)
 		if (!strcmp(c->dwarfs[i].path, path))
 			return c->dwarfs[i].dw;
+	c->r->reads_binaries = true;	/* the result depends on a file besides the script */
 	d = bc_dwarf_open(path);
 	v = realloc(c->dwarfs, (c->nr_dwarfs + 1) * sizeof(*c->dwarfs));
 	if (!v) {

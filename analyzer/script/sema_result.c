@@ -27,6 +27,7 @@ void bc_sema_free(struct bc_sema *r)
 		free(m);
 	}
 	free(r->maps);
+	bc_strindex_free(&r->map_index);
 	for (size_t i = 0; i < r->nr_vars; i++) {
 		bc_stype_put(r->vars[i]->type);
 		free(r->vars[i]);
@@ -118,14 +119,13 @@ const struct bc_sema_map *bc_sema_map_at(const struct bc_sema *s, size_t i)
 
 const struct bc_sema_map *bc_sema_map_find(const struct bc_sema *s, const char *name)
 {
+	size_t i;
+
 	if (!s || !name)
 		return NULL;
 	if (name[0] == '@')
 		name++;
-	for (size_t i = 0; i < s->nr_maps; i++)
-		if (!strcmp(s->maps[i]->name, name))
-			return s->maps[i];
-	return NULL;
+	return bc_strindex_get(&s->map_index, name, &i) ? s->maps[i] : NULL;
 }
 
 const struct bc_sema_map *bc_sema_expr_map(const struct bc_expr *e)
@@ -230,4 +230,9 @@ const struct bc_sema_probe *bc_sema_probe_of_item(const struct bc_sema *s, size_
 		if (s->probes[i].item == item)
 			return &s->probes[i];
 	return NULL;
+}
+
+bool bc_sema_reads_binaries(const struct bc_sema *s)
+{
+	return s && s->reads_binaries;
 }

@@ -42,6 +42,11 @@ struct walk {
 	int limit;
 	size_t root;
 	bool *priv;		/* per function: on a private stack in this root's program */
+	/* the functions the last root's plan marked (its program), so that
+	 * the next plan clears those only: a program is a few functions, a
+	 * script thousands, and clearing all per root was quadratic */
+	size_t *planned;
+	size_t nr_planned;
 	bool *on_path;
 	size_t path[MAX_PATH];
 	/* deepest chain so far */
@@ -187,14 +192,16 @@ static void visit(struct walk *w, size_t fn, uint32_t depth, uint32_t frame)
 	w->on_path[fn] = false;
 }
 
-/* Marks in MARK every function reachable from FROM (BFS through QUEUE);
- * SKIP_ASYNC leaves asynchronous callbacks out. */
-static void reach(const struct bc_facts *f, size_t from, bool *mark, size_t *queue, bool skip_async)
+/* Marks in MARK every function reachable from FROM (BFS through QUEUE,
+ * which then lists, from 0, the functions this call marked; returns how
+ * many); SKIP_ASYNC leaves asynchronous callbacks out. */
+static size_t reach(const struct bc_facts *f, size_t from, bool *mark, size_t *queue,
+		    bool skip_async)
 {
 	size_t head = 0, tail = 0;
 
 	if (mark[from])
-		return;
+		return 0;
 	mark[from] = true;
 	queue[tail++] = from;
 	while (head < tail) {
@@ -209,37 +216,45 @@ static void reach(const struct bc_facts *f, size_t from, bool *mark, size_t *que
 			queue[tail++] = c;
 		}
 	}
+	return tail;
 }
 
 /*
  * Private-stack decisions for the program rooted at ROOT: on when the target
  * supports it for the program type and no function of the program tail-calls;
- * then per function, unless an asynchronous callback reaches it.
+ * then per function, unless an asynchronous callback reaches it. Touches
+ * the functions of the program only (CLOSURE and NO_PRIV are all false
+ * between calls).
  */
 static void plan_priv(struct walk *w, bool *closure, bool *no_priv, size_t *queue)
 {
 	const struct bc_facts *f = w->f;
 	const struct bc_func *root = &f->funcs[w->root];
-	bool supported;
+	size_t *list = w->planned, n;
 
-	memset(w->priv, 0, f->nr_funcs * sizeof(*w->priv));
+	for (size_t k = 0; k < w->nr_planned; k++) {
+		w->priv[list[k]] = false;
+		closure[list[k]] = false;
+	}
+	w->nr_planned = 0;
 	if (!root->is_entry || !bc_target_priv_stack(w->t, root->prog_type))
 		return;
-	memset(closure, 0, f->nr_funcs * sizeof(*closure));
-	memset(no_priv, 0, f->nr_funcs * sizeof(*no_priv));
-	reach(f, w->root, closure, queue, false);
-	supported = true;
-	for (size_t i = 0; i < f->nr_funcs; i++)
-		if (closure[i] && f->funcs[i].has_tail_call)
-			supported = false;
-	if (!supported)
-		return;
-	for (size_t i = 0; i < f->nr_funcs; i++)
-		if (closure[i] && f->funcs[i].is_async_callback)
-			reach(f, i, no_priv, queue, true);
-	for (size_t i = 0; i < f->nr_funcs; i++)
-		w->priv[i] = closure[i] && !no_priv[i] &&
+	n = w->nr_planned = reach(f, w->root, closure, list, false);
+	for (size_t k = 0; k < n; k++)
+		if (f->funcs[list[k]].has_tail_call)
+			return;
+	/* what an asynchronous callback reaches is in the program too */
+	for (size_t k = 0; k < n; k++)
+		if (f->funcs[list[k]].is_async_callback)
+			reach(f, list[k], no_priv, queue, true);
+	for (size_t k = 0; k < n; k++) {
+		size_t i = list[k];
+
+		w->priv[i] = !no_priv[i] &&
 			     bc_target_round(w->t, f->funcs[i].frame_bytes) >= BC_PRIV_STACK_MIN_SIZE;
+	}
+	for (size_t k = 0; k < n; k++)
+		no_priv[list[k]] = false;
 }
 
 static int run_root(struct walk *w, size_t root)
@@ -298,7 +313,8 @@ int bc_stack_chains(struct bc_facts *f, const struct bc_target *t)
 	closure = calloc(n, sizeof(*closure));
 	no_priv = calloc(n, sizeof(*no_priv));
 	queue = calloc(n, sizeof(*queue));
-	if (!w.priv || !w.on_path || !closure || !no_priv || !queue)
+	w.planned = calloc(n, sizeof(*w.planned));
+	if (!w.priv || !w.on_path || !closure || !no_priv || !queue || !w.planned)
 		err = -ENOMEM;
 	/* asynchronous callbacks: their own roots, always on the normal stack */
 	for (size_t i = 0; i < f->nr_funcs && !err; i++)
@@ -316,6 +332,7 @@ int bc_stack_chains(struct bc_facts *f, const struct bc_target *t)
 	free(closure);
 	free(no_priv);
 	free(queue);
+	free(w.planned);
 	free(w.seen);
 	return err;
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The provenance side table of generated allocations (see prov.h). */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,12 +11,19 @@
 #include "../base/array.h"
 
 /*
- * Records live in one array indexed by id - 1. Lookups scan it: a script
- * has tens to a few hundred allocations, and the scans run once per alloca.
+ * Records live in one array indexed by id - 1. A script of thousands of
+ * probes has thousands of records, and every lookup runs once per value or
+ * alloca, so none scans them all: values are found through an open-addressing
+ * hash (BY_VALUE, ids, 0 = empty slot), and records by function through
+ * BY_FN, the records sorted by function then id, built by bc_prov_seal.
  */
 struct bc_prov_table {
 	struct bc_prov_rec **v;
 	size_t n, cap;
+	uint32_t *by_value;
+	size_t value_cap;		/* a power of two, or 0 */
+	size_t nr_values;
+	struct bc_prov_rec **by_fn;	/* NULL: not sealed */
 };
 
 struct bc_prov_table *bc_prov_table_new(void)
@@ -45,7 +54,64 @@ void bc_prov_table_free(struct bc_prov_table *t)
 	for (size_t i = 0; i < t->n; i++)
 		rec_free(t->v[i]);
 	free(t->v);
+	free(t->by_value);
+	free(t->by_fn);
 	free(t);
+}
+
+static size_t value_hash(LLVMValueRef v, size_t cap)
+{
+	uint64_t h = (uint64_t)(uintptr_t)v;
+
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return (size_t)h & (cap - 1);
+}
+
+/* Files record R under its value (a value may have several records). */
+static int index_value(struct bc_prov_table *t, struct bc_prov_rec *r)
+{
+	size_t i;
+
+	if (!r->value)
+		return 0;
+	if ((t->nr_values + 1) * 2 > t->value_cap) {
+		size_t cap = t->value_cap ? t->value_cap * 2 : 64;
+		uint32_t *nv = calloc(cap, sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		for (size_t k = 0; k < t->value_cap; k++) {
+			uint32_t id = t->by_value[k];
+
+			if (!id)
+				continue;
+			for (i = value_hash(t->v[id - 1]->value, cap); nv[i]; i = (i + 1) & (cap - 1))
+				;
+			nv[i] = id;
+		}
+		free(t->by_value);
+		t->by_value = nv;
+		t->value_cap = cap;
+	}
+	for (i = value_hash(r->value, t->value_cap); t->by_value[i];
+	     i = (i + 1) & (t->value_cap - 1))
+		;
+	t->by_value[i] = r->id;
+	t->nr_values++;
+	return 0;
+}
+
+int bc_prov_set_value(struct bc_prov_table *t, struct bc_prov_rec *r, LLVMValueRef value)
+{
+	if (!t || !r)
+		return -EINVAL;
+	if (r->value == value)
+		return 0;
+	/* the old value's slot keeps pointing at R: lookups compare values */
+	r->value = value;
+	return index_value(t, r);
 }
 
 static int dup_opt(char **dst, const char *src)
@@ -103,6 +169,13 @@ struct bc_prov_rec *bc_prov_add(struct bc_prov_table *t, const struct bc_prov *p
 		}
 	}
 	t->v[t->n++] = r;
+	if (index_value(t, r)) {
+		t->n--;
+		rec_free(r);
+		goto nomem;
+	}
+	free(t->by_fn);		/* a new record unseals the table */
+	t->by_fn = NULL;
 	return r;
 
 nomem_rec:
@@ -131,12 +204,92 @@ const struct bc_prov_rec *bc_prov_get(const struct bc_prov_table *t, uint32_t id
 
 const struct bc_prov_rec *bc_prov_find_value(const struct bc_prov_table *t, LLVMValueRef value)
 {
-	if (!t || !value)
+	const struct bc_prov_rec *best = NULL;
+
+	if (!t || !value || !t->value_cap)
 		return NULL;
-	for (size_t i = 0; i < t->n; i++)
-		if (t->v[i]->value == value)
-			return t->v[i];
-	return NULL;
+	/* every record whose value is VALUE sits on this probe sequence (a
+	 * moved value is filed again); the first in id order is the answer */
+	for (size_t i = value_hash(value, t->value_cap); t->by_value[i];
+	     i = (i + 1) & (t->value_cap - 1)) {
+		const struct bc_prov_rec *r = t->v[t->by_value[i] - 1];
+
+		if (r->value == value && (!best || r->id < best->id))
+			best = r;
+	}
+	return best;
+}
+
+static int cmp_by_fn(const void *a, const void *b)
+{
+	const struct bc_prov_rec *x = *(const struct bc_prov_rec *const *)a;
+	const struct bc_prov_rec *y = *(const struct bc_prov_rec *const *)b;
+	int c = strcmp(x->function ? x->function : "", y->function ? y->function : "");
+
+	return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+int bc_prov_seal(struct bc_prov_table *t)
+{
+	if (!t)
+		return -EINVAL;
+	free(t->by_fn);
+	t->by_fn = malloc((t->n ? t->n : 1) * sizeof(*t->by_fn));
+	if (!t->by_fn)
+		return -ENOMEM;
+	memcpy(t->by_fn, t->v, t->n * sizeof(*t->v));
+	qsort(t->by_fn, t->n, sizeof(*t->by_fn), cmp_by_fn);
+	return 0;
+}
+
+/* The records created in FN, in id order: *FIRST and the count. Sealed: a
+ * range of BY_FN; else every record is returned and the caller filters. */
+static size_t records_of(const struct bc_prov_table *t, const char *fn,
+			 struct bc_prov_rec *const **first)
+{
+	size_t lo = 0, hi = t->n, end;
+
+	if (!t->by_fn) {
+		*first = t->v;
+		return t->n;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *f = t->by_fn[mid]->function ? t->by_fn[mid]->function : "";
+
+		if (strcmp(f, fn) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < t->n && t->by_fn[end]->function &&
+		       !strcmp(t->by_fn[end]->function, fn); end++)
+		;
+	*first = t->by_fn + lo;
+	return end - lo;
+}
+
+int bc_prov_scratch_of(const struct bc_prov_table *t, const char *fn, uint32_t **ids,
+		       size_t *nr)
+{
+	struct bc_prov_rec *const *v;
+	size_t n, k = 0;
+
+	*ids = NULL;
+	*nr = 0;
+	if (!t || !fn)
+		return 0;
+	n = records_of(t, fn, &v);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i]->placement != BC_PLACE_SCRATCH || !v[i]->function ||
+		    strcmp(v[i]->function, fn))
+			continue;
+		if (!*ids && !(*ids = malloc(n * sizeof(**ids))))
+			return -ENOMEM;
+		(*ids)[k++] = v[i]->id;
+	}
+	*nr = k;
+	return 0;
 }
 
 static unsigned md_kind(LLVMValueRef v)
@@ -198,8 +351,9 @@ static bool piece_of(const char *name, const char *base)
 const struct bc_prov_rec *bc_prov_of_alloca(const struct bc_prov_table *t, LLVMValueRef alloca)
 {
 	const struct bc_prov_rec *best = NULL;
+	struct bc_prov_rec *const *recs;
 	const char *name, *fn;
-	size_t len, best_len = 0;
+	size_t len, best_len = 0, nr;
 	uint32_t id;
 
 	if (!t || !alloca || !LLVMIsAAllocaInst(alloca))
@@ -211,8 +365,9 @@ const struct bc_prov_rec *bc_prov_of_alloca(const struct bc_prov_table *t, LLVMV
 	fn = fn_name_of(alloca);
 	if (!len || !fn)
 		return NULL;
-	for (size_t i = 0; i < t->n; i++) {
-		const struct bc_prov_rec *r = t->v[i];
+	nr = records_of(t, fn, &recs);
+	for (size_t i = 0; i < nr; i++) {
+		const struct bc_prov_rec *r = recs[i];
 		size_t rl;
 
 		if (!r->ir_name || !r->function || strcmp(r->function, fn))
@@ -262,15 +417,36 @@ int bc_prov_collect(const struct bc_prov_table *t, LLVMModuleRef mod,
 	return 0;
 }
 
-/* Depth-first, sources before the record; SEEN marks visited ids. */
-static void chain_walk(const struct bc_prov_table *t, uint32_t id, unsigned char *seen,
+/* The ids a chain walk has visited: a chain is a few copies long, so a
+ * short list, not an array the size of the table (that made every slot cost
+ * as much as the whole script). */
+struct seen {
+	uint32_t *v;
+	size_t n, cap;
+	int err;
+};
+
+static bool seen_add(struct seen *s, uint32_t id)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i] == id)
+			return false;
+	if (BC_GROW(s->v, s->cap, s->n + 1)) {
+		s->err = -ENOMEM;
+		return false;
+	}
+	s->v[s->n++] = id;
+	return true;
+}
+
+/* Depth-first, sources before the record; SEEN holds visited ids. */
+static void chain_walk(const struct bc_prov_table *t, uint32_t id, struct seen *seen,
 		       uint32_t *ids, size_t max, size_t *n)
 {
 	const struct bc_prov_rec *r = bc_prov_get(t, id);
 
-	if (!r || seen[id - 1])
+	if (!r || !seen_add(seen, id))
 		return;
-	seen[id - 1] = 1;
 	for (size_t i = 0; i < r->nr_from; i++)
 		chain_walk(t, r->from[i], seen, ids, max, n);
 	if (*n < max)
@@ -280,17 +456,14 @@ static void chain_walk(const struct bc_prov_table *t, uint32_t id, unsigned char
 
 int bc_prov_chain(const struct bc_prov_table *t, uint32_t id, uint32_t *ids, size_t max)
 {
-	unsigned char *seen;
+	struct seen seen = { 0 };
 	size_t n = 0;
 
 	if (!bc_prov_get(t, id))
 		return -EINVAL;
-	seen = calloc(t->n, 1);
-	if (!seen)
-		return -ENOMEM;
-	chain_walk(t, id, seen, ids, max, &n);
-	free(seen);
-	return (int)n;
+	chain_walk(t, id, &seen, ids, max, &n);
+	free(seen.v);
+	return seen.err ? seen.err : (int)n;
 }
 
 static char *describe(const struct bc_prov_rec *r)

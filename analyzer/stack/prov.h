@@ -124,6 +124,21 @@ uint32_t bc_prov_md_id(LLVMValueRef inst);
  * recorded name N such that the alloca is named N or "N.sroa...". NULL when
  * the alloca is not one of ours.
  */
+/*
+ * Indexes the records by function (after the last record is added; a new
+ * record drops the index): bc_prov_of_alloca and bc_prov_scratch_of then
+ * look at the function's records only. Without it they scan every record,
+ * which makes a script of thousands of probes quadratic. 0 or -ENOMEM.
+ */
+int bc_prov_seal(struct bc_prov_table *t);
+/* The ids of FN's records placed in scratch storage, in id order: *IDS is
+ * malloc'd (NULL when none). 0 or -ENOMEM. */
+int bc_prov_scratch_of(const struct bc_prov_table *t, const char *fn, uint32_t **ids,
+		       size_t *nr);
+/* Changes R's value (the code generator replaced the instruction), keeping
+ * bc_prov_find_value's index right. 0 or -ENOMEM. */
+int bc_prov_set_value(struct bc_prov_table *t, struct bc_prov_rec *r, LLVMValueRef value);
+
 const struct bc_prov_rec *bc_prov_of_alloca(const struct bc_prov_table *t, LLVMValueRef alloca);
 
 struct bc_prov_slot {

@@ -57,15 +57,24 @@ static int from_record(const struct bc_prov_table *t, const struct bc_prov_rec *
 int bc_prov_slots(const struct bc_prov_table *t, LLVMValueRef fn, const struct bc_liveness *L,
 		  struct bc_slot **out, size_t *nr_out)
 {
-	size_t cap = L->nr_slots + bc_prov_count(t) + 1, n = 0, len;
+	size_t n = 0, len, nr_scratch;
 	const char *fname = LLVMGetValueName2(fn, &len);
-	struct bc_slot *v = calloc(cap, sizeof(*v));
-	int err = 0;
+	struct bc_slot *v;
+	uint32_t *scratch;
+	int err;
 
 	*out = NULL;
 	*nr_out = 0;
-	if (!v)
+	/* room for this function's slots only: its allocas and the scratch
+	 * records created in it (the table is indexed by function) */
+	err = bc_prov_scratch_of(t, fname, &scratch, &nr_scratch);
+	if (err)
+		return err;
+	v = calloc(L->nr_slots + nr_scratch + 1, sizeof(*v));
+	if (!v) {
+		free(scratch);
 		return -ENOMEM;
+	}
 	for (size_t i = 0; i < L->nr_slots && !err; i++) {
 		const struct bc_live_slot *ls = &L->slots[i];
 		const struct bc_prov_rec *r = bc_prov_of_alloca(t, ls->alloca);
@@ -83,16 +92,14 @@ int bc_prov_slots(const struct bc_prov_table *t, LLVMValueRef fn, const struct b
 		s->bytes = ls->bytes;
 		s->live_at_peak = ls->live_at_peak;
 	}
-	for (uint32_t id = 1; id <= bc_prov_count(t) && !err; id++) {
-		const struct bc_prov_rec *r = bc_prov_get(t, id);
-		struct bc_slot *s;
+	for (size_t k = 0; k < nr_scratch && !err; k++) {
+		const struct bc_prov_rec *r = bc_prov_get(t, scratch[k]);
+		struct bc_slot *s = &v[n++];
 
-		if (r->placement != BC_PLACE_SCRATCH || !r->function || strcmp(r->function, fname))
-			continue;
-		s = &v[n++];
 		err = from_record(t, r, s);
 		s->scratch_bytes = r->scratch_bytes;
 	}
+	free(scratch);
 	if (err) {
 		for (size_t i = 0; i < n; i++)
 			bc_slot_free(&v[i]);

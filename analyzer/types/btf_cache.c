@@ -2,6 +2,7 @@
 /* The persistent record of answers about one BTF file (see btf_cache.h). */
 #include "btf_cache.h"
 #include "btf_types.h"
+#include "../core/cache_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -197,28 +198,6 @@ bool bc_btf_cache_warm(struct bc_btf_cache *c)
 	return c && entries_of(c) && c->warm;
 }
 
-/* mkdir -p DIR, private to the user. */
-static int make_dir(const char *dir)
-{
-	char path[PATH_MAX];
-	size_t n = strlen(dir);
-
-	if (n >= sizeof(path))
-		return -ENAMETOOLONG;
-	memcpy(path, dir, n + 1);
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0700) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(path, 0700) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 static int write_record(struct bc_btf_cache *c)
 {
 	/* what other handles and processes recorded since this one read the
@@ -230,36 +209,11 @@ static int write_record(struct bc_btf_cache *c)
 		json_object_update_missing(c->entries, disk);
 	json_decref(disk);
 	root = json_pack("{s:s, s:O}", "identity", c->identity, "entries", entries_of(c));
-	char *tmp = NULL;
-	int fd = -1, err;
-	FILE *f = NULL;
+	int err;
 
 	if (!root)
 		return -ENOMEM;
-	err = make_dir(c->dir);
-	if (!err && asprintf(&tmp, "%s/.btf-XXXXXX", c->dir) < 0) {
-		tmp = NULL;
-		err = -ENOMEM;
-	}
-	if (!err && (fd = mkstemp(tmp)) < 0)
-		err = -errno;
-	if (!err && !(f = fdopen(fd, "w")))
-		err = -errno;
-	if (!err) {
-		fd = -1;	/* owned by F */
-		if (json_dumpf(root, f, JSON_COMPACT) || fflush(f))
-			err = -EIO;
-		if (fclose(f) && !err)
-			err = -errno;
-		if (!err && rename(tmp, c->file))
-			err = -errno;
-		if (err)
-			unlink(tmp);
-	} else if (fd >= 0) {
-		close(fd);
-		unlink(tmp);
-	}
-	free(tmp);
+	err = bc_cache_write_json(c->dir, c->file, "btf", root);
 	json_decref(root);
 	return err;
 }

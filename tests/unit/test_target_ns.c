@@ -183,10 +183,45 @@ static void test_reads_nothing_live(void **state)
 		fail_msg("a --target run read the live system (see above)");
 }
 
+/* The result cache never keeps what was computed without the kernel: a
+ * run with tracefs hidden (BC105, probes without figures) followed by a
+ * live run with the same cache gives the live figures. */
+static void test_cache_keeps_no_degraded_results(void **state)
+{
+	const char *why = cannot_run();
+	char cache[1200], bare[1200], live[1200], fresh[1200];
+	json_t *a, *b;
+
+	(void)state;
+	if (why) {
+		fprintf(stderr, "skipped: %s\n", why);
+		skip();
+	}
+	snprintf(cache, sizeof(cache), "%s/results", g_dir);
+	snprintf(bare, sizeof(bare), "%s/cache-bare.json", g_dir);
+	snprintf(live, sizeof(live), "%s/cache-live.json", g_dir);
+	snprintf(fresh, sizeof(fresh), "%s/cache-fresh.json", g_dir);
+	assert_int_equal(run("unshare -m sh -c '" HIDE " && BPFCHECK_CACHE_DIR='\\''%s'\\'' "
+			     "'\\''%s'\\'' check -f json /usr/sbin/opensnoop.bt' > '%s'",
+			     cache, g_bin, bare), 1);
+	assert_int_equal(run("grep -q '\"rule\": \"BC105\"' '%s'", bare), 0);
+	assert_true(run("BPFCHECK_CACHE_DIR='%s' '%s' check -f json /usr/sbin/opensnoop.bt > '%s'",
+			cache, g_bin, live) < 2);
+	assert_true(run("'%s' check --no-cache -f json /usr/sbin/opensnoop.bt > '%s'", g_bin,
+			fresh) < 2);
+	assert_int_equal(run("grep -q '\"rule\": \"BC105\"' '%s'", live), 1);
+	a = figures(live);
+	b = figures(fresh);
+	assert_true(json_equal(a, b));
+	json_decref(a);
+	json_decref(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_figures_without_kernel),
+		cmocka_unit_test(test_cache_keeps_no_degraded_results),
 		cmocka_unit_test(test_reads_nothing_live),
 	};
 

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Files of the cache directory (analyzer/core/target.h: cache_dir): the one
+ * way the caches (types/btf_cache.h, driver/result_cache.h) write a record,
+ * whole to a temporary file in the directory and renamed over the old
+ * one, so that a reader, in this process or another, sees the old record or
+ * the new one, never a torn one.
+ */
+#ifndef BC_CORE_CACHE_FILE_H
+#define BC_CORE_CACHE_FILE_H
+
+#include <jansson.h>
+
+/* mkdir -p DIR, private to the user. 0 or negative errno. */
+int bc_cache_make_dir(const char *dir);
+/* Writes ROOT (compact) to FILE in DIR atomically; the temporary file is
+ * DIR/.TMP_PREFIX-XXXXXX. 0 or negative errno (FILE is then unchanged). */
+int bc_cache_write_json(const char *dir, const char *file, const char *tmp_prefix,
+			const json_t *root);
+
+#endif
