@@ -4,6 +4,8 @@
 #define BC_RULES_STACK_COMMON_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "registry.h"
 #include "../analyzer/core/facts.h"
@@ -21,6 +23,9 @@ struct bc_diag *bc_stack_report(struct bc_rule_ctx *ctx, const struct bc_func *f
 /* Notes naming the slots live at F's peak (largest first) and the
  * unattributed bytes. 0 or -ENOMEM. */
 int bc_stack_slot_notes(struct bc_rule_ctx *ctx, struct bc_diag *d, const struct bc_func *f);
+/* "line 12", "lines 13\u201314", "lines 3, 7": LINES[0..N) sorted and
+ * deduplicated in place. */
+void bc_stack_print_lines(FILE *m, uint32_t *lines, size_t n);
 /* "section 'kprobe/x', instruction 12" when F has no line info; NULL otherwise. */
 int bc_stack_where_note(struct bc_rule_ctx *ctx, struct bc_diag *d, const struct bc_func *f);
 

@@ -41,6 +41,10 @@ struct bc_analysis {
 	 * them.
 	 */
 	bool skip_stack_facts;
+	/* Extra clang arguments for C input (-I, -D, --clang-arg, in order;
+	 * analyzer/frontend/c_compile.h); borrowed from the builder. */
+	const char *const *clang_args;
+	size_t nr_clang_args;
 };
 
 /* Every rule enabled, against TARGET. */
