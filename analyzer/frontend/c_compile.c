@@ -14,6 +14,7 @@
 #include "c_compile.h"
 #include "clang/clang_shim.h"
 #include "../base/array.h"
+#include "../base/str.h"
 #include "../core/analysis.h"
 #include "../core/unit.h"
 
@@ -115,8 +116,12 @@ static char **filter_args(char *const *argv, size_t argc, const char *dir, const
 		for (size_t k = 0; k < sizeof(alone) / sizeof(*alone); k++)
 			skip |= !strcmp(a, alone[k]);
 		if (!skip && a[0] != '-') {
-			snprintf(abs_arg, sizeof(abs_arg), "%s/%s", dir, a);
-			skip = !strcmp(a, file) || !strcmp(abs_arg, file);
+			char *p = a[0] == '/' ? strdup(a) : bc_strdup_printf("%s/%s", dir, a);
+
+			if (!p)
+				goto oom;
+			skip = realpath(p, abs_arg) && !strcmp(abs_arg, file);
+			free(p);
 		}
 		if (!skip && push(&v, &n, &cap, a))
 			goto oom;
@@ -156,7 +161,7 @@ static char **entry_args(json_t *e, const char *dir, const char *file)
 
 char **bc_c_compile_commands(const char *path, char **dir_out)
 {
-	char file[PATH_MAX], dir[PATH_MAX], db[PATH_MAX + 32], ef[PATH_MAX * 2 + 2];
+	char file[PATH_MAX], dir[PATH_MAX], db[PATH_MAX + 32];
 	char **out = NULL;
 	json_t *root = NULL;
 
@@ -180,18 +185,28 @@ char **bc_c_compile_commands(const char *path, char **dir_out)
 		json_t *e = json_array_get(root, i);
 		const char *d = json_string_value(json_object_get(e, "directory"));
 		const char *f = json_string_value(json_object_get(e, "file"));
-		char real[PATH_MAX];
+		char real[PATH_MAX], *dabs = NULL, *ef = NULL;
 
 		if (!d || !f)
 			continue;
-		snprintf(ef, sizeof(ef), "%s%s%s", f[0] == '/' ? "" : d, f[0] == '/' ? "" : "/", f);
-		if (!realpath(ef, real) || strcmp(real, file))
-			continue;
-		out = entry_args(e, d, file);
-		if (out && !(*dir_out = strdup(d))) {
-			bc_c_args_free(out);
-			out = NULL;
+		/* a relative directory: relative to the database's own */
+		if (d[0] != '/' && asprintf(&dabs, "%s/%s", dir, d) < 0)
+			break;
+		if (dabs)
+			d = dabs;
+		if (asprintf(&ef, "%s%s%s", f[0] == '/' ? "" : d, f[0] == '/' ? "" : "/", f) < 0) {
+			free(dabs);
+			break;
 		}
+		if (realpath(ef, real) && !strcmp(real, file)) {
+			out = entry_args(e, d, file);
+			if (out && !(*dir_out = strdup(d))) {
+				bc_c_args_free(out);
+				out = NULL;
+			}
+		}
+		free(ef);
+		free(dabs);
 	}
 	json_decref(root);
 	return out;
@@ -208,12 +223,12 @@ static void free_result(struct bc_clang_result *r)
 }
 
 /* The first error, at its line when it is in the input itself. */
-static int report_errors(struct bc_unit *u, const struct bc_clang_result *r)
+static int report_errors(struct bc_unit *u, const char *cpath, const struct bc_clang_result *r)
 {
 	for (size_t i = 0; i < r->nr_diags; i++) {
 		const struct bc_clang_diag *d = &r->diags[i];
 		struct bc_span sp = { 0 };
-		bool here = d->file && !strcmp(d->file, u->path);
+		bool here = d->file && !strcmp(d->file, cpath);
 
 		if (d->level < 3)
 			continue;
@@ -236,7 +251,7 @@ int bc_c_compile(struct bc_unit *u, const struct bc_analysis *a, void **bitcode,
 	static const char *const base[] = { "-target", "bpf", "-O2", "-g", "-I" BC_MULTIARCH_INCLUDE };
 	bc_clang_compile_fn compile = load_shim();
 	struct bc_clang_result r;
-	char **db, *db_dir;
+	char **db, *db_dir, cpath[PATH_MAX];
 	const char **args;
 	size_t n = 0, nr_db = 0;
 	int err;
@@ -262,7 +277,11 @@ int bc_c_compile(struct bc_unit *u, const struct bc_analysis *a, void **bitcode,
 		args[n++] = db[i];
 	for (size_t i = 0; i < a->nr_clang_args; i++)
 		args[n++] = a->clang_args[i];
-	err = compile(u->path, (const char *)u->data, u->size, args, n, BC_CLANG_RESOURCE_DIR, &r);
+	/* with a database's -working-directory, the input by its absolute path */
+	snprintf(cpath, sizeof(cpath), "%s", u->path);
+	if (db && !realpath(u->path, cpath))
+		snprintf(cpath, sizeof(cpath), "%s", u->path);
+	err = compile(cpath, (const char *)u->data, u->size, args, n, BC_CLANG_RESOURCE_DIR, &r);
 	free(args);
 	bc_c_args_free(db);
 	free(db_dir);
@@ -274,7 +293,7 @@ int bc_c_compile(struct bc_unit *u, const struct bc_analysis *a, void **bitcode,
 	if (r.error)
 		err = bc_unit_fail(u, -EINVAL, NULL, "%s", r.error);
 	else if (!r.bitcode)
-		err = report_errors(u, &r);
+		err = report_errors(u, cpath, &r);
 	free_result(&r);
 	if (err) {
 		free(r.bitcode);

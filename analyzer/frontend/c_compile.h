@@ -9,7 +9,8 @@
  * multiarch include directory (as for the fixtures' clang-19 build), the
  * flags of the input's entry in the nearest compile_commands.json (the
  * input's directory and its parents; its -c, -o, dependency-file options
- * and the file itself are dropped; -working-directory is its "directory"),
+ * and the file itself are dropped; -working-directory is its "directory",
+ * which, when relative, is taken from the database's own directory),
  * then the analysis' clang_args (-I, -D, --clang-arg).
  */
 #ifndef BC_C_COMPILE_H

@@ -105,6 +105,8 @@ extern "C" int bc_clang_compile(const char *path, const char *source, size_t siz
 			path, llvm::MemoryBuffer::getMemBufferCopy(llvm::StringRef(source, size), path).release());
 		inv->getFrontendOpts().ProgramAction = clang::frontend::EmitLLVMOnly;
 		inv->getFrontendOpts().DisableFree = false;
+		/* no "N errors generated." on stderr: the caller reports */
+		inv->getDiagnosticOpts().ShowCarets = false;
 
 		clang::CompilerInstance ci;
 		ci.setInvocation(inv);
