@@ -16,6 +16,7 @@
 #ifndef BC_C_COMPILE_H
 #define BC_C_COMPILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct bc_unit;
@@ -33,5 +34,24 @@ int bc_c_compile(struct bc_unit *u, const struct bc_analysis *a, void **bitcode,
  * NULL with *DIR NULL when none applies; *DIR is the entry's directory. */
 char **bc_c_compile_commands(const char *path, char **dir);
 void bc_c_args_free(char **v);
+
+/* Identifiers of a bpftrace script resolved through its C definitions. */
+struct bc_c_ints {
+	long long *values;
+	unsigned char *found;	/* found[i]: NAMES[i] is an integer constant */
+	char **missing;		/* #include'd headers that were not found */
+	size_t nr_missing;
+};
+
+/*
+ * Evaluates NAMES after PREAMBLE (a script's #include/#define lines and C
+ * definitions) as bpftrace's ClangParser would see them: system headers
+ * from /usr/local/include and /usr/include, BPFTRACE_HAVE_BTF defined when
+ * BTF is. 0; -ENOENT when the clang front end library is missing; -EINVAL
+ * when clang could not start; -ENOMEM.
+ */
+int bc_c_eval_ints(const char *preamble, const char *const *names, size_t n, bool btf,
+		   struct bc_c_ints *out);
+void bc_c_ints_free(struct bc_c_ints *v);
 
 #endif

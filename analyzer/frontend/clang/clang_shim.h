@@ -21,7 +21,7 @@
 extern "C" {
 #endif
 
-#define BC_CLANG_SHIM_ABI 1
+#define BC_CLANG_SHIM_ABI 2
 
 struct bc_clang_diag {
 	int level;		/* 1 note, 2 warning, 3 error (fatal included) */
@@ -50,6 +50,30 @@ typedef int (*bc_clang_compile_fn)(const char *path, const char *source, size_t 
 int bc_clang_compile(const char *path, const char *source, size_t size,
 		     const char *const *args, size_t nr_args, const char *resource_dir,
 		     struct bc_clang_result *out);
+/* Integer values of identifiers after a C preamble (a bpftrace script's
+ * #include/#define lines and struct definitions, as bpftrace's ClangParser
+ * compiles them). */
+struct bc_clang_ints {
+	long long *values;		/* [n] */
+	unsigned char *found;		/* [n]: 1 when NAMES[i] is an integer constant */
+	char **missing;			/* headers not found, as written ("net/sock.h") */
+	size_t nr_missing;
+	char *error;			/* clang could not start */
+};
+
+/*
+ * Parses PREAMBLE (with ARGS; no code generation) followed by one constant
+ * per name, and evaluates each as an integer constant expression (macros
+ * and enum constants of the included headers). An #include that is not
+ * found is recorded in MISSING and dropped, and the parse repeated, so that
+ * the rest still resolves. 0, or -ENOMEM.
+ */
+typedef int (*bc_clang_eval_ints_fn)(const char *preamble, const char *const *names, size_t n,
+				     const char *const *args, size_t nr_args,
+				     const char *resource_dir, struct bc_clang_ints *out);
+int bc_clang_eval_ints(const char *preamble, const char *const *names, size_t n,
+		       const char *const *args, size_t nr_args, const char *resource_dir,
+		       struct bc_clang_ints *out);
 /* The ABI version the library was built with (BC_CLANG_SHIM_ABI). */
 int bc_clang_abi(void);
 
