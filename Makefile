@@ -136,11 +136,11 @@ $(BUILD)/libbpfcheck.a: $(LIB_OBJS)
 $(BUILD)/bpfcheck: $(MAIN_OBJS) $(BUILD)/libbpfcheck.a
 	$(CC) $(BC_LDFLAGS) $(BIN_LDFLAGS) -o $@ $(MAIN_OBJS) $(BUILD)/libbpfcheck.a $(BIN_LIBS)
 
-# The C front end (analyzer/frontend/clang/): a small C++ library bpfcheck
+# The C front end (analyzer/frontend/clang_shim.cpp): a small C++ library bpfcheck
 # dlopens for C input only, linked against the shared libclang-cpp and
 # libLLVM, so that other runs start as fast as before (docs/architecture.md).
 CXX ?= c++
-$(BUILD)/libbpfcheck-clang.so: analyzer/frontend/clang/clang_shim.cpp analyzer/frontend/clang/clang_shim.h
+$(BUILD)/libbpfcheck-clang.so: analyzer/frontend/clang_shim.cpp analyzer/frontend/clang_shim.h
 	@mkdir -p $(dir $@)
 	$(CXX) -shared -fPIC -O2 -Wall -Werror $(shell $(LLVM_CONFIG) --cxxflags) -o $@ $< \
 		-L$(LLVM_LIBDIR) -Wl,-rpath,$(LLVM_LIBDIR) -lclang-cpp -lLLVM-19

@@ -12,7 +12,7 @@
 #include <jansson.h>
 
 #include "c_compile.h"
-#include "clang/clang_shim.h"
+#include "clang_shim.h"
 #include "../base/array.h"
 #include "../base/str.h"
 #include "../core/analysis.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * BPF C to LLVM bitcode in process, through clang's front end
- * (clang/clang_shim.h), loaded with dlopen on first use so that runs
+ * (clang_shim.h), loaded with dlopen on first use so that runs
  * without C input never map libclang-cpp and the shared libLLVM (about
  * 60 MB of relocations; see docs/architecture.md).
  *
