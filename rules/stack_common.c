@@ -43,6 +43,33 @@ char *bc_stack_chain_text(const struct bc_facts *facts, const size_t *chain, siz
 	return buf;
 }
 
+struct bc_diag *bc_stack_report_frame(struct bc_rule_ctx *ctx, const struct bc_func *f,
+				      const char *fmt, ...)
+{
+	const struct bc_slot *big = NULL;
+	struct bc_span span;
+	const char *path;
+	struct bc_diag *d;
+	va_list ap;
+
+	bc_stack_func_location(ctx, f, &path, &span);
+	for (size_t i = 0; i < f->nr_slots; i++) {
+		const struct bc_slot *s = &f->slots[i];
+
+		if (s->type && s->path && s->span.line && s->live_at_peak &&
+		    s->placement == BC_PLACE_STACK && (!big || s->bytes > big->bytes))
+			big = s;
+	}
+	if (big) {
+		path = big->path;
+		span = big->span;
+	}
+	va_start(ap, fmt);
+	d = bc_diag_addv(ctx->diags, ctx->rule->id, path, &span, fmt, ap);
+	va_end(ap);
+	return d;
+}
+
 struct bc_diag *bc_stack_report(struct bc_rule_ctx *ctx, const struct bc_func *f,
 				const char *fmt, ...)
 {

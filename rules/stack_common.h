@@ -20,6 +20,11 @@ char *bc_stack_chain_text(const struct bc_facts *facts, const size_t *chain, siz
 /* A finding for function F; message built from FMT. */
 struct bc_diag *bc_stack_report(struct bc_rule_ctx *ctx, const struct bc_func *f,
 				const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same about F's frame size: it points at the declaration of F's
+ * largest variable live at the peak when debug info names the slots (C, IR
+ * with -g, objects with DWARF), the deepest meaningful line, else at F. */
+struct bc_diag *bc_stack_report_frame(struct bc_rule_ctx *ctx, const struct bc_func *f,
+				      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Notes naming the slots live at F's peak (largest first) and the
  * unattributed bytes. 0 or -ENOMEM. */
 int bc_stack_slot_notes(struct bc_rule_ctx *ctx, struct bc_diag *d, const struct bc_func *f);

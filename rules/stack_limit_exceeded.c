@@ -19,11 +19,11 @@ static int check(struct bc_rule_ctx *ctx)
 		if ((int)f->frame_bytes < refused)
 			continue;
 		if ((int)f->frame_bytes > limit)
-			d = bc_stack_report(ctx, f, "%s '%s' needs %u bytes of stack, more than the %d-byte limit",
+			d = bc_stack_report_frame(ctx, f, "%s '%s' needs %u bytes of stack, more than the %d-byte limit",
 					    f->is_entry ? "program" : "subprogram", f->name, f->frame_bytes,
 					    limit);
 		else	/* the LLVM boundary (unit.h) */
-			d = bc_stack_report(ctx, f,
+			d = bc_stack_report_frame(ctx, f,
 					    "%s '%s' needs %u bytes of stack: its lowest access reaches -%d, which clang/llc will refuse (the kernel would accept %d)",
 					    f->is_entry ? "program" : "subprogram", f->name, f->frame_bytes,
 					    limit, limit);

@@ -28,6 +28,6 @@ int prog(void *ctx)
 }
 char LICENSE[] SEC("license") = "GPL";
 // RUN-ARGS: --select BC201,BC204,BC212
-// CHECK: BC204 18:0 warning: program 'prog' uses 512 of 512 bytes of stack (100%); little room is left
+// CHECK: BC204 20:0 warning: program 'prog' uses 512 of 512 bytes of stack (100%); little room is left
 // CHECK-NOTE: 20:0 8 × 64 B struct trace_rec in 'prog' (r7, r6, r5, r4, r3, r2, r1, r0), declared at line 20
 // CHECK-EXIT: 1

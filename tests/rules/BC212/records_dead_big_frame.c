@@ -31,7 +31,7 @@ int prog(void *ctx)
 char LICENSE[] SEC("license") = "GPL";
 // RUN-ARGS: --select BC201,BC204,BC212
 // CHECK-NOT: BC212
-// CHECK: BC201 21:0 error: program 'prog' needs 512 bytes of stack: its lowest access reaches -512, which clang/llc will refuse (the kernel would accept 512)
+// CHECK: BC201 23:0 error: program 'prog' needs 512 bytes of stack: its lowest access reaches -512, which clang/llc will refuse (the kernel would accept 512)
 // CHECK-NOTE: 23:0 448 bytes: variable big (char[448])
 // CHECK-NOTE: 13:0 64 bytes: variable r (struct trace_rec), declared in trace_log inlined at line 26
 // CHECK-EXIT: 1

@@ -28,7 +28,7 @@ int prog(void *ctx)
 }
 char LICENSE[] SEC("license") = "GPL";
 // RUN-ARGS: --select BC201,BC204,BC212
-// CHECK: BC201 18:0 error: program 'prog' needs 512 bytes of stack: its lowest access reaches -512, which clang/llc will refuse (the kernel would accept 512)
+// CHECK: BC201 20:0 error: program 'prog' needs 512 bytes of stack: its lowest access reaches -512, which clang/llc will refuse (the kernel would accept 512)
 // CHECK-NOTE: 20:0 8 × 64 B struct trace_rec in 'prog' (r0, r1, r2, r3, r4, r5, r6, r7), declared at line 20, filled by 8 inlined calls to trace_log at lines 21–22
 // CHECK: BC212 21:2 error: trace_log is inlined 8 times into 'prog' and the records of 8 of its expansions (512 bytes) are live together at the peak of a 512-byte frame
 // CHECK-NOTE: 21:2 inlined call 1 of 8: fills r0 (64 bytes, struct trace_rec, declared at line 20), live at the peak
