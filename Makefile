@@ -111,7 +111,7 @@ FUZZ_SRCS := $(wildcard fuzz/fuzz_*.c)
 .PHONY: all deps test unit-test golden-test fixtures demo bench fuzz fuzz-run install clean check-docs check-layers
 .DEFAULT_GOAL := all
 
-all: $(BUILD)/bpfcheck
+all: $(BUILD)/bpfcheck $(BUILD)/libbpfcheck-clang.so
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -135,6 +135,19 @@ $(BUILD)/libbpfcheck.a: $(LIB_OBJS)
 
 $(BUILD)/bpfcheck: $(MAIN_OBJS) $(BUILD)/libbpfcheck.a
 	$(CC) $(BC_LDFLAGS) $(BIN_LDFLAGS) -o $@ $(MAIN_OBJS) $(BUILD)/libbpfcheck.a $(BIN_LIBS)
+
+# The C front end (analyzer/frontend/clang_shim.cpp): a small C++ library bpfcheck
+# dlopens for C input only, linked against the shared libclang-cpp and
+# libLLVM, so that other runs start as fast as before (docs/architecture.md).
+CXX ?= c++
+$(BUILD)/libbpfcheck-clang.so: analyzer/frontend/clang_shim.cpp analyzer/frontend/clang_shim.h
+	@mkdir -p $(dir $@)
+	$(CXX) -shared -fPIC -O2 -Wall -Werror $(shell $(LLVM_CONFIG) --cxxflags) -o $@ $< \
+		-L$(LLVM_LIBDIR) -Wl,-rpath,$(LLVM_LIBDIR) -lclang-cpp -lLLVM-19
+$(BUILD)/obj/analyzer/frontend/c_compile.o: CFLAGS += \
+	-DBC_CLANG_RESOURCE_DIR='"$(shell $(CLANG) -print-resource-dir 2>/dev/null)"' \
+	-DBC_MULTIARCH_INCLUDE='"/usr/include/$(shell $(CC) -dumpmachine)"' \
+	-DBC_LIBDIR='"$(PREFIX)/lib/bpfcheck"'
 
 # Unit tests link the shared libLLVM: same code, much faster links.
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libbpfcheck.a $(TEST_SUPPORT_OBJS)
@@ -212,6 +225,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/bpfcheck/rules \
 		$(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(BUILD)/bpfcheck $(DESTDIR)$(PREFIX)/bin/bpfcheck
+	install -d $(DESTDIR)$(PREFIX)/lib/bpfcheck
+	install -m 0755 $(BUILD)/libbpfcheck-clang.so $(DESTDIR)$(PREFIX)/lib/bpfcheck/
 	install -m 0644 docs/rules/*.md $(DESTDIR)$(PREFIX)/share/doc/bpfcheck/rules/
 	if [ -f docs/bpfcheck.1 ]; then install -m 0644 docs/bpfcheck.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi
 

@@ -12,6 +12,8 @@
 #include "cli.h"
 #include "config.h"
 #include "../reporters/reporter.h"
+#include "../analyzer/base/array.h"
+#include "../analyzer/base/str.h"
 
 /*
  * getopt's codes: the letter of a short option, OPT_BASE + ID for a long
@@ -216,6 +218,20 @@ static int parse_option(struct bc_options *o, enum bc_setting id, const char *ar
 	case BC_SET_TRACEFS:
 		o->tracefs = arg;
 		break;
+	case BC_SET_INCLUDE_DIR:
+	case BC_SET_DEFINE:
+	case BC_SET_CLANG_ARG: {
+		char *a = bc_strdup_printf("%s%s", id == BC_SET_INCLUDE_DIR ? "-I" :
+						  id == BC_SET_DEFINE ? "-D" : "", arg);
+
+		if (!a || BC_GROW(o->clang_args, o->cap_clang_args, o->nr_clang_args + 1)) {
+			free(a);
+			bc_err(o, "out of memory");
+			return BC_EXIT_USAGE;
+		}
+		o->clang_args[o->nr_clang_args++] = a;
+		break;
+	}
 	case BC_SET_FIX:
 		o->fix = true;
 		break;
@@ -340,6 +356,11 @@ int bc_options_parse(struct bc_options *o, int argc, char **argv, const struct b
 
 void bc_options_free(struct bc_options *o)
 {
+	for (size_t i = 0; i < o->nr_clang_args; i++)
+		free(o->clang_args[i]);
+	free(o->clang_args);
+	o->clang_args = NULL;
+	o->nr_clang_args = o->cap_clang_args = 0;
 	bc_options_free_settings(o);
 	free(o->cli);
 	o->cli = NULL;

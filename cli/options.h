@@ -110,6 +110,8 @@ struct bc_options {
 	bool exit_non_zero_on_fix;	/* after --fix, exit 1 when a file was changed */
 	struct bc_target target;
 	const char *tracefs;		/* --tracefs DIR: tracepoint formats (NULL = the system's) */
+	char **clang_args;		/* -I, -D, --clang-arg as clang arguments, in order */
+	size_t nr_clang_args, cap_clang_args;
 	/* emit: --emit-llvm FILE, --scratch MODE, --scratch-threshold N, as given */
 	const char *emit_llvm, *scratch, *scratch_threshold;
 	char *target_file;		/* --target FILE: the target system (docs/target-file.md) */

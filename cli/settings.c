@@ -445,6 +445,8 @@ int bc_options_analysis(const struct bc_options *o, struct bc_analysis *a)
 
 	bc_analysis_init(a, &o->target);
 	a->allow_missing_kernel = o->allow_missing_kernel;
+	a->clang_args = (const char *const *)o->clang_args;
+	a->nr_clang_args = o->nr_clang_args;
 	for (size_t i = 0; bc_rules[i]; i++) {
 		const struct bc_rule *r = bc_rules[i];
 		struct bc_rule_choice *c = &a->rules[r->id];

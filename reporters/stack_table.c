@@ -46,11 +46,14 @@ struct table_ctx {
 	int err;
 };
 
-static enum verdict verdict_of(const struct table_ctx *c, const struct bc_func *f)
+static enum verdict verdict_of(const struct table_ctx *c, const struct bc_unit *u,
+			       const struct bc_func *f)
 {
 	uint32_t peak = f->chain_bytes > f->frame_bytes ? f->chain_bytes : f->frame_bytes;
 
-	if ((int)f->frame_bytes > c->limit || (int)f->chain_bytes > c->limit || f->nr_issues)
+	/* IR and C: LLVM refuses a frame at the limit (bc_kind_refused_frame) */
+	if ((int)f->frame_bytes >= bc_kind_refused_frame(u->kind, c->limit) ||
+	    (int)f->chain_bytes > c->limit || f->nr_issues)
 		return V_OVER;
 	if ((int64_t)peak * 100 > (int64_t)c->limit * BC_STACK_NEAR_LIMIT_PCT)
 		return V_NEAR;
@@ -267,7 +270,7 @@ static int file_table(struct table_ctx *c, const struct bc_unit *u)
 			err = -ENOMEM;
 			break;
 		}
-		v = verdict_of(c, f);
+		v = verdict_of(c, u, f);
 		snprintf(frame, sizeof(frame), "%u", f->frame_bytes);
 		snprintf(chain_b, sizeof(chain_b), "%u", f->chain_bytes);
 		snprintf(limit, sizeof(limit), "%d", c->limit);

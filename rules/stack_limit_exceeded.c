@@ -10,16 +10,23 @@ static int check(struct bc_rule_ctx *ctx)
 {
 	const struct bc_facts *facts = &ctx->unit->facts;
 	int limit = ctx->target->stack_limit;
+	int refused = bc_kind_refused_frame(ctx->unit->kind, limit);
 
 	for (size_t i = 0; i < facts->nr_funcs; i++) {
 		const struct bc_func *f = &facts->funcs[i];
 		struct bc_diag *d;
 
-		if ((int)f->frame_bytes <= limit)
+		if ((int)f->frame_bytes < refused)
 			continue;
-		d = bc_stack_report(ctx, f, "%s '%s' needs %u bytes of stack, more than the %d-byte limit",
-				    f->is_entry ? "program" : "subprogram", f->name, f->frame_bytes,
-				    limit);
+		if ((int)f->frame_bytes > limit)
+			d = bc_stack_report_frame(ctx, f, "%s '%s' needs %u bytes of stack, more than the %d-byte limit",
+					    f->is_entry ? "program" : "subprogram", f->name, f->frame_bytes,
+					    limit);
+		else	/* the LLVM boundary (unit.h) */
+			d = bc_stack_report_frame(ctx, f,
+					    "%s '%s' needs %u bytes of stack: its lowest access reaches -%d, which clang/llc will refuse (the kernel would accept %d)",
+					    f->is_entry ? "program" : "subprogram", f->name, f->frame_bytes,
+					    limit, limit);
 		if (!d || bc_stack_where_note(ctx, d, f) || bc_stack_slot_notes(ctx, d, f))
 			return -ENOMEM;
 	}

@@ -25,7 +25,9 @@ static int check(struct bc_rule_ctx *ctx)
 			bytes = f->chain_bytes;
 		if ((int)bytes <= near || (int)bytes > limit || f->nr_issues)
 			continue;
-		d = bc_stack_report(ctx, f,
+		if ((int)f->frame_bytes >= bc_kind_refused_frame(ctx->unit->kind, limit))
+			continue;	/* BC201: LLVM refuses it */
+		d = bc_stack_report_frame(ctx, f,
 				    "program '%s' uses %u of %d bytes of stack (%u%%); little room is left",
 				    f->name, bytes, limit, bytes * 100 / limit);
 		if (!d || bc_stack_slot_notes(ctx, d, f))

@@ -2,7 +2,7 @@
 # Installs the Debian packages bpfcheck's build and tests need, only those
 # missing (make deps). Non-interactive; needs root (or sudo).
 set -eu
-pkgs="make gcc pkg-config llvm-19-dev clang-19 libclang-rt-19-dev libbpf-dev libelf-dev
+pkgs="make gcc pkg-config llvm-19-dev clang-19 libclang-rt-19-dev libclang-cpp19-dev libclang-19-dev libbpf-dev libelf-dev
 libdw-dev libjansson-dev libcmocka-dev libzstd-dev zlib1g-dev liblzma-dev libbz2-dev libxml2-dev libz3-dev
 bpftrace bpftool libbpf-tools python3 python3-jsonschema pre-commit
 neovim chromium nodejs"

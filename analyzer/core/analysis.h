@@ -56,6 +56,10 @@ struct bc_analysis {
 	 * what reads the report alone asks for it (not `bpfcheck emit`).
 	 */
 	bool result_cache;
+	/* Extra clang arguments for C input (-I, -D, --clang-arg, in order;
+	 * analyzer/frontend/c_compile.h); borrowed from the builder. */
+	const char *const *clang_args;
+	size_t nr_clang_args;
 };
 
 /* Every rule enabled, against TARGET. */

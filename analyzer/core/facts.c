@@ -14,6 +14,8 @@ void bc_slot_free(struct bc_slot *s)
 		free(s->origin[i]);
 	free(s->origin);
 	free(s->sources);
+	free(s->type);
+	free(s->helper);
 	memset(s, 0, sizeof(*s));
 }
 

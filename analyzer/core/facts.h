@@ -37,6 +37,14 @@ struct bc_slot {
 	size_t nr_sources;
 	enum bc_placement placement;
 	uint64_t scratch_bytes;	/* memory cost when placed in scratch storage */
+	/* From debug info (IR: llvm.dbg.declare/assign; objects: DWARF): the
+	 * variable's C type, and the __always_inline helper whose inlined code
+	 * declares or fills the slot, called from this function at CALL_SPAN
+	 * (line/col in PATH). NULL / line 0 when unknown. */
+	char *type;
+	char *helper;
+	bool declared_in_helper;
+	struct bc_span call_span;
 };
 
 /* Slots live together at one program point (indexes into bc_func.slots). */

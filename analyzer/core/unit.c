@@ -21,6 +21,7 @@ static const char *const kind_names[] = {
 	[BC_KIND_LLVM_BC] = "llvm-ir",
 	[BC_KIND_OBJECT] = "bpf-object",
 	[BC_KIND_MANIFEST] = "manifest",
+	[BC_KIND_C_SOURCE] = "c-source",
 };
 
 const char *bc_kind_name(enum bc_kind k)
@@ -89,6 +90,20 @@ enum bc_kind bc_detect_kind(const unsigned char *data, size_t size)
 	return BC_KIND_SCRIPT;
 }
 
+int bc_kind_refused_frame(enum bc_kind k, int limit)
+{
+	bool llvm = k == BC_KIND_LLVM_IR || k == BC_KIND_LLVM_BC || k == BC_KIND_C_SOURCE;
+
+	return llvm ? limit : limit + 1;
+}
+
+bool bc_path_is_c_source(const char *path)
+{
+	size_t l = path ? strlen(path) : 0;
+
+	return l > 2 && !strcmp(path + l - 2, ".c");
+}
+
 int bc_unit_fail(struct bc_unit *u, int err, const struct bc_span *span, const char *fmt, ...)
 {
 	va_list ap;
@@ -128,8 +143,10 @@ static int finish_load(struct bc_unit *u)
 	int err;
 
 	u->kind = bc_detect_kind(u->data, u->size);
+	if (u->kind == BC_KIND_SCRIPT && bc_path_is_c_source(u->path))
+		u->kind = BC_KIND_C_SOURCE;
 	if (u->kind == BC_KIND_SCRIPT || u->kind == BC_KIND_LLVM_IR ||
-	    u->kind == BC_KIND_MANIFEST) {
+	    u->kind == BC_KIND_MANIFEST || u->kind == BC_KIND_C_SOURCE) {
 		err = index_lines(u);
 		if (err)
 			return bc_unit_fail(u, err, NULL, "out of memory");

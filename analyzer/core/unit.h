@@ -6,6 +6,7 @@
 #ifndef BC_UNIT_H
 #define BC_UNIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,7 @@ enum bc_kind {
 	BC_KIND_LLVM_BC,	/* bitcode */
 	BC_KIND_OBJECT,		/* ELF, e_machine EM_BPF */
 	BC_KIND_MANIFEST,	/* AOT type manifest (JSON) */
+	BC_KIND_C_SOURCE,	/* BPF C (.c, .bpf.c): compiled in process (analyzer/frontend/c_frontend.h) */
 };
 
 /* The "kind" string of the report schema. */
@@ -55,6 +57,17 @@ int bc_unit_load(struct bc_unit *u, const char *path);
 /* For in-memory input (tests, fuzzing). Copies DATA. */
 int bc_unit_load_mem(struct bc_unit *u, const char *path, const void *data, size_t size);
 enum bc_kind bc_detect_kind(const unsigned char *data, size_t size);
+/*
+ * The LLVM boundary: LLVM's BPF backend refuses a frame object whose offset
+ * reaches -LIMIT ("Looks like the BPF stack limit is exceeded"), so for
+ * input that LLVM still has to compile (IR, C) a frame of exactly LIMIT
+ * bytes does not build, although the kernel would load it. For objects the
+ * kernel's rule (more than LIMIT) applies. Returns the frame size at which
+ * input of kind K is refused.
+ */
+int bc_kind_refused_frame(enum bc_kind k, int limit);
+/* C has no magic: a text file named *.c (so *.bpf.c) is C source. */
+bool bc_path_is_c_source(const char *path);
 /* Marks the unit as failed with a message (printf-style). Returns ERR. */
 int bc_unit_fail(struct bc_unit *u, int err, const struct bc_span *span, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

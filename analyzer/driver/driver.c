@@ -18,6 +18,7 @@ static unsigned kind_mask(enum bc_kind k)
 		return BC_RULE_ON_SCRIPT;
 	case BC_KIND_LLVM_IR:
 	case BC_KIND_LLVM_BC:
+	case BC_KIND_C_SOURCE:	/* compiled to IR and analysed as IR */
 		return BC_RULE_ON_IR;
 	case BC_KIND_OBJECT:
 		return BC_RULE_ON_OBJECT;

@@ -220,6 +220,10 @@ int bc_result_cache_put(const struct bc_result_key *k, const struct bc_unit *u)
 	/* uprobe arguments come from the binary's debug info: another file */
 	if (u->kind == BC_KIND_SCRIPT && bc_sema_reads_binaries(bc_sema_of(u)))
 		return 0;
+	/* C goes through clang with its headers, -I, -D and compile_commands.json:
+	 * none of them is part of the key */
+	if (u->kind == BC_KIND_C_SOURCE)
+		return 0;
 	results = bc_result_to_json(&u->diags, &u->facts);
 	if (!results)
 		return -ENOMEM;

@@ -17,6 +17,8 @@
 #include "../llvm/fn_slots.h"
 #include "ir_analyze.h"
 #include "../llvm/compile.h"
+#include "../llvm/dbg_vars.h"
+#include "../core/paths.h"
 #include "../llvm/ir_load.h"
 #include "../llvm/ir_locate.h"
 #include "../llvm/opt_state.h"
@@ -66,16 +68,54 @@ static int attr_to_slot(struct bc_ir_attr *a, uint32_t bytes, struct bc_slot *s)
 	return 0;
 }
 
+/* A slot of a C variable: named, typed and placed by its debug info. */
+static int name_from_dbg(struct bc_slot *s, struct bc_dbg_var *v)
+{
+	char *c;
+
+	if (!v->name)
+		return 0;
+	c = strdup("variable");
+	if (!c)
+		return -ENOMEM;
+	free(s->construct);
+	s->construct = c;
+	free(s->name);
+	s->name = v->name;
+	s->type = v->type;
+	s->helper = v->helper;
+	v->name = v->type = v->helper = NULL;
+	s->declared_in_helper = v->declared_in_helper;
+	s->call_span.line = v->call_line;
+	s->call_span.col = v->call_col;
+	memset(&s->span, 0, sizeof(s->span));
+	s->span.line = v->line;
+	if (v->file && !(s->path = bc_path_display(v->file)))
+		return -ENOMEM;
+	return 0;
+}
+
 static int stack_slots(struct bc_unit *u, struct bc_fn_slots *fi, const struct bc_liveness *L,
-		       bool bpftrace)
+		       bool bpftrace, LLVMValueRef fn)
 {
 	const char **names = calloc(L->nr_slots ? L->nr_slots : 1, sizeof(*names));
+	LLVMValueRef *allocas = calloc(L->nr_slots ? L->nr_slots : 1, sizeof(*allocas));
+	struct bc_dbg_var *vars = calloc(L->nr_slots ? L->nr_slots : 1, sizeof(*vars));
 	int err = 0;
 
-	if (!names)
+	if (!names || !allocas || !vars) {
+		free(names);
+		free(allocas);
+		free(vars);
 		return -ENOMEM;
-	for (size_t i = 0; i < L->nr_slots; i++)
+	}
+	for (size_t i = 0; i < L->nr_slots; i++) {
 		names[i] = L->slots[i].name;
+		allocas[i] = L->slots[i].alloca;
+	}
+	/* bpftrace's IR carries no variable debug info: its names say it all */
+	if (!bpftrace)
+		err = bc_dbg_vars(LLVMGetGlobalParent(fn), fn, allocas, L->nr_slots, vars);
 	for (size_t i = 0; i < L->nr_slots && !err; i++) {
 		const struct bc_live_slot *ls = &L->slots[i];
 		struct bc_slot *s = &fi->slots[fi->nr_slots];
@@ -92,7 +132,13 @@ static int stack_slots(struct bc_unit *u, struct bc_fn_slots *fi, const struct b
 		s->live_at_peak = ls->live_at_peak;
 		if (fi->span.line && bc_ir_locate_alloca(u, &fi->span, ls->name, &s->span) == -ENOMEM)
 			err = -ENOMEM;
+		if (!err)
+			err = name_from_dbg(s, &vars[i]);
 	}
+	for (size_t i = 0; i < L->nr_slots; i++)
+		bc_dbg_var_free(&vars[i]);
+	free(vars);
+	free(allocas);
 	free(names);
 	return err;
 }
@@ -161,7 +207,7 @@ static int analyze_functions(struct bc_unit *u, LLVMModuleRef m, bool bpftrace,
 		if (!fi->name)
 			return -ENOMEM;
 		out->n++;
-		if (bc_ir_locate_function(u, fi->name, &fi->span) == -ENOMEM)
+		if (u->kind == BC_KIND_LLVM_IR && bc_ir_locate_function(u, fi->name, &fi->span) == -ENOMEM)
 			return -ENOMEM;
 		err = bc_liveness_compute(fn, td, &L);
 		if (err)
@@ -174,7 +220,7 @@ static int analyze_functions(struct bc_unit *u, LLVMModuleRef m, bool bpftrace,
 				err = -ENOMEM;
 		}
 		if (!err)
-			err = stack_slots(u, fi, &L, bpftrace);
+			err = stack_slots(u, fi, &L, bpftrace, fn);
 		if (!err)
 			err = scratch_slots(fi, fn, td);
 		bc_fn_slots_take_liveness(fi, &L);
@@ -191,30 +237,24 @@ static void locate_count_loops(struct bc_unit *u)
 		struct bc_count_loop *l = &u->facts.count_loops[i];
 		struct bc_span sp;
 
-		if (!bc_ir_locate_function(u, l->func, &sp))
+		if (u->kind == BC_KIND_LLVM_IR && !bc_ir_locate_function(u, l->func, &sp))
 			l->span = sp;
 	}
 }
 
-int bc_ir_analyze_ex(struct bc_unit *u, const struct bc_target *t,
-		     const struct bc_ir_options *o, struct bc_ir_stats *stats)
+static int analyze_module(struct bc_unit *u, const struct bc_target *t,
+			  const struct bc_ir_options *o, struct bc_ir_module *m,
+			  struct bc_ir_stats *stats, uint64_t load_ns)
 {
 	struct bc_backend_opts bo = { .cpu = o ? o->cpu : NULL };
-	struct bc_ir_stats st = { 0 };
+	struct bc_ir_stats st = { .load_ns = load_ns };
 	size_t attached = 0;
 	struct bc_backend b = { 0 };
 	struct fn_infos fi = { 0 };
-	struct bc_ir_module *m;
-	uint64_t t0 = now_ns();
+	uint64_t t0;
 	bool optimize;
 	int err;
 
-	m = bc_ir_load(u);
-	st.load_ns = now_ns() - t0;
-	if (!m) {
-		err = -errno;
-		goto out;
-	}
 	st.bpftrace = from_bpftrace(m->mod);
 	err = bc_backend_init(&b, m, &bo);
 	if (err) {
@@ -246,6 +286,37 @@ out:
 	bc_backend_fini(&b);
 	bc_ir_module_free(m);
 	return err;
+}
+
+int bc_ir_analyze_ex(struct bc_unit *u, const struct bc_target *t,
+		     const struct bc_ir_options *o, struct bc_ir_stats *stats)
+{
+	uint64_t t0 = now_ns();
+	struct bc_ir_module *m = bc_ir_load(u);
+
+	if (!m) {
+		if (stats)
+			memset(stats, 0, sizeof(*stats));
+		return -errno;
+	}
+	return analyze_module(u, t, o, m, stats, now_ns() - t0);
+}
+
+int bc_ir_analyze_bitcode(struct bc_unit *u, const struct bc_target *t, const void *bitcode,
+			  size_t size)
+{
+	struct bc_ir_error e;
+	struct bc_ir_module *m = bc_ir_parse(bitcode, size, &e);
+
+	if (!m) {
+		int err = -errno;
+
+		bc_unit_fail(u, err, NULL, "the C front end's bitcode does not load: %s",
+			     e.message ? e.message : "unknown error");
+		bc_ir_error_free(&e);
+		return err;
+	}
+	return analyze_module(u, t, NULL, m, NULL, 0);
 }
 
 int bc_ir_analyze(struct bc_unit *u, const struct bc_target *t)

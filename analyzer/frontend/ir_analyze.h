@@ -19,6 +19,7 @@
 #define BC_IR_ANALYZE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct bc_unit;
@@ -38,6 +39,10 @@ struct bc_ir_stats {
 /* For BC_KIND_LLVM_IR / BC_KIND_LLVM_BC units. 0, or a negative errno after
  * bc_unit_fail (unreadable IR, a non-BPF module, backend errors). */
 int bc_ir_analyze(struct bc_unit *u, const struct bc_target *t);
+/* The same for a module given as BITCODE (the C front end's): the unit's
+ * own bytes are its source, not IR. */
+int bc_ir_analyze_bitcode(struct bc_unit *u, const struct bc_target *t, const void *bitcode,
+			  size_t size);
 /* The same with options; O and STATS may be NULL. */
 int bc_ir_analyze_ex(struct bc_unit *u, const struct bc_target *t,
 		     const struct bc_ir_options *o, struct bc_ir_stats *stats);

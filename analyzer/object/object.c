@@ -17,6 +17,7 @@
 #include "obj_model.h"
 #include "prog_type.h"
 #include "src_lines.h"
+#include "dwarf_slots.h"
 #include "../stack/chain.h"
 #include "../core/unit.h"
 
@@ -136,7 +137,11 @@ int bc_object_analyze(struct bc_unit *u, const void *data, size_t size,
 		err = bc_unit_fail(u, -ENOMEM, NULL, "out of memory");
 	if (!err && (bc_obj_check_insns(&o, u, &src) || bc_obj_check_btf(&o, u)))
 		err = bc_unit_fail(u, -ENOMEM, NULL, "out of memory");
+	size_t first = u->facts.nr_funcs;
 	if (!err && append_facts(u, &o, &src))
+		err = bc_unit_fail(u, -ENOMEM, NULL, "out of memory");
+	/* plain objects: slots from DWARF (IR and scripts attach their own) */
+	if (!err && u->kind == BC_KIND_OBJECT && bc_dwarf_slots_attach(o.img.elf, &u->facts, first))
 		err = bc_unit_fail(u, -ENOMEM, NULL, "out of memory");
 	if (!err && bc_obj_count_loops(&o, &u->facts))
 		err = bc_unit_fail(u, -ENOMEM, NULL, "out of memory");

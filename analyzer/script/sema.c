@@ -605,6 +605,13 @@ int bc_sema_run(struct bc_unit *u, struct bc_script *s, const struct bc_sema_opt
 		if (!c.changed)
 			break;
 	}
+	/* identifiers left for the headers: ask clang once, settle again */
+	if (!c.err && sema_header_eval(&c))
+		for (c.pass = 1; c.pass <= SEMA_MAX_PASSES && !c.err; c.pass++) {
+			run_pass(&c);
+			if (!c.changed)
+				break;
+		}
 	c.final = true;
 	if (!c.err)
 		run_pass(&c);
@@ -612,6 +619,7 @@ int bc_sema_run(struct bc_unit *u, struct bc_script *s, const struct bc_sema_opt
 		sema_maps_finish(&c);
 	r->has_btf = c.btf_state > 0;
 	err = c.err;
+	sema_header_free(&c);
 	sema_types_free(&c);
 	free(c.seen);
 	for (size_t i = 0; i < SEMA_MAX_SCOPES; i++)

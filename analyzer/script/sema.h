@@ -39,6 +39,15 @@ struct bc_unit;
 struct bc_btf;
 struct bc_target;
 
+/* What bc_sema_opts.header_eval found: the integer value of NAMES[i]
+ * when FOUND[i], and the #include'd headers that were not found. */
+struct bc_header_ints {
+	const long long *values;
+	const unsigned char *found;
+	char *const *missing;
+	size_t nr_missing;
+};
+
 struct bc_sema_opts {
 	int bpftrace;			/* target version, BC_BTV(); 0 = 0.17 */
 	const char *btf_path;		/* kernel BTF file; NULL = the source's (none without) */
@@ -61,6 +70,19 @@ struct bc_sema_opts {
 	/* positional parameters as they would be passed ($1 = params[0]); NULL = unknown */
 	const char *const *params;
 	size_t nr_params;
+	/*
+	 * Evaluates the script's C definitions as bpftrace does (its ClangParser
+	 * runs clang on them): called at most once, when identifiers are left
+	 * that neither the script nor the kernel BTF define while an #include
+	 * is active, with PREAMBLE (the definitions, in order) and those NAMES.
+	 * It fills OUT (owned by CTX, valid until the run ends) and returns 0;
+	 * non-zero leaves the identifiers guessed (BC101, one note per use).
+	 * NULL: not evaluated. The script front end supplies clang's
+	 * (analyzer/frontend/c_compile.h).
+	 */
+	int (*header_eval)(void *ctx, const char *preamble, const char *const *names, size_t n,
+			   struct bc_header_ints *out);
+	void *header_eval_ctx;
 };
 
 /* Options from a target profile: its bpftrace version, BTF and source. */

@@ -240,13 +240,30 @@ static const struct bc_stype *ident(struct sema_ctx *c, struct bc_expr *e)
 		}
 		return sema_keep(c, bc_stype_int(8, false));
 	}
-	if (c->has_includes) {
+	if (c->has_includes && c->hdr_done) {
+		/* the headers as clang read them (sema_header_eval) */
+		if (sema_header_value(c, e->u.name, &v)) {
+			int64_t *pv = bc_arena_alloc(&c->r->arena, sizeof(*pv));
+
+			if (pv) {
+				*pv = v;
+				e->sema = pv;
+			}
+			return sema_keep(c, bc_stype_int(8, false));
+		}
+		if (c->hdr.nr_missing) {
+			sema_header_missing_notes(c);
+			return sema_guess_int(c, BC_AS_NONE);
+		}
+	} else if (c->has_includes) {
+		if (!c->final)
+			sema_header_want(c, e->u.name);
 		sema_guess(c, &e->span,
 			   "'%s' is not an enum value of the script or the kernel BTF; assumed to be "
 			   "an integer macro from an included header (int64)", e->u.name);
 		return sema_guess_int(c, BC_AS_NONE);
 	}
-	sema_error(c, &e->span, "Unknown identifier: '%s'", e->u.name);
+	sema_error(c, &e->span, c->hdr_done ? "Unknown identifier: '%s' (not defined by the script, its headers or the kernel BTF)" : "Unknown identifier: '%s'", e->u.name);
 	return sema_none(c);
 }
 

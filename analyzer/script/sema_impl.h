@@ -102,6 +102,12 @@ struct sema_ctx {
 	size_t nr_enums;
 	bool has_includes;		/* an active #include: types may come from headers */
 	bool btf_defined;		/* BPFTRACE_HAVE_BTF is defined for the C code */
+	/* identifiers left for the headers (header_eval), and its answer */
+	char **hdr_names;
+	size_t nr_hdr, cap_hdr;
+	struct bc_header_ints hdr;
+	bool hdr_done;			/* hdr holds the answer */
+	bool hdr_noted;			/* the missing headers' notes are out */
 	/* resolved struct cache (by name) */
 	struct { char *name; struct bc_stype *type; } *scache;
 	size_t nr_scache, cap_scache;
@@ -133,6 +139,14 @@ struct sema_ctx {
 	size_t nr_seen, cap_seen;
 	int err;			/* first internal failure (-ENOMEM) */
 };
+
+/* sema_types.c: identifiers from the script's headers (bc_sema_opts.header_eval) */
+void sema_header_want(struct sema_ctx *c, const char *name);
+bool sema_header_value(struct sema_ctx *c, const char *name, int64_t *v);
+void sema_header_missing_notes(struct sema_ctx *c);
+/* Runs header_eval once for the wanted identifiers; true when it answered. */
+bool sema_header_eval(struct sema_ctx *c);
+void sema_header_free(struct sema_ctx *c);
 
 /* sema.c */
 const struct bc_stype *sema_keep(struct sema_ctx *c, struct bc_stype *t);

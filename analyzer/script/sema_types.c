@@ -439,6 +439,93 @@ void sema_cdefs_init(struct sema_ctx *c)
 	}
 }
 
+/* ---- identifiers from headers ---- */
+
+void sema_header_want(struct sema_ctx *c, const char *name)
+{
+	for (size_t i = 0; i < c->nr_hdr; i++)
+		if (!strcmp(c->hdr_names[i], name))
+			return;
+	if (BC_GROW(c->hdr_names, c->cap_hdr, c->nr_hdr + 1) ||
+	    !(c->hdr_names[c->nr_hdr] = strdup(name))) {
+		sema_oom(c);
+		return;
+	}
+	c->nr_hdr++;
+}
+
+bool sema_header_value(struct sema_ctx *c, const char *name, int64_t *v)
+{
+	for (size_t i = 0; i < c->nr_hdr; i++)
+		if (c->hdr.found[i] && !strcmp(c->hdr_names[i], name)) {
+			*v = c->hdr.values[i];
+			return true;
+		}
+	return false;
+}
+
+/* One note per header that was not found, at its #include line: what it
+ * would define stays a guess (the script's uses are not noted one by one). */
+void sema_header_missing_notes(struct sema_ctx *c)
+{
+	if (!c->final || c->hdr_noted)
+		return;
+	c->hdr_noted = true;
+	for (size_t m = 0; m < c->hdr.nr_missing; m++) {
+		const struct bc_span *sp = NULL;
+
+		for (size_t i = 0; i < c->s->nr_cdefs && !sp; i++) {
+			const struct bc_cdef *d = c->s->cdefs[i];
+
+			if (d->kind == BC_CDEF_PREPROC && strstr(d->text, "include") &&
+			    strstr(d->text, c->hdr.missing[m]))
+				sp = &d->span;
+		}
+		sema_guess(c, sp ? sp : &c->s->cdefs[0]->span,
+			   "header <%s> is not found; identifiers the script takes from it are "
+			   "assumed to be integer macros (int64)", c->hdr.missing[m]);
+	}
+}
+
+bool sema_header_eval(struct sema_ctx *c)
+{
+	char *pre = NULL;
+	size_t len = 0;
+	FILE *m;
+	int err;
+
+	if (c->hdr_done || !c->nr_hdr || !c->o->header_eval)
+		return false;
+	m = open_memstream(&pre, &len);
+	if (!m) {
+		sema_oom(c);
+		return false;
+	}
+	for (size_t i = 0; i < c->s->nr_cdefs; i++)
+		fprintf(m, "%s\n", c->s->cdefs[i]->text);
+	if (fclose(m)) {
+		free(pre);
+		sema_oom(c);
+		return false;
+	}
+	err = c->o->header_eval(c->o->header_eval_ctx, pre, (const char *const *)c->hdr_names,
+				c->nr_hdr, &c->hdr);
+	free(pre);
+	if (err == -ENOMEM)
+		sema_oom(c);
+	c->hdr_done = !err;
+	return c->hdr_done;
+}
+
+void sema_header_free(struct sema_ctx *c)
+{
+	for (size_t i = 0; i < c->nr_hdr; i++)
+		free(c->hdr_names[i]);
+	free(c->hdr_names);
+	c->hdr_names = NULL;
+	c->nr_hdr = c->cap_hdr = 0;
+}
+
 void sema_types_free(struct sema_ctx *c)
 {
 	for (size_t i = 0; i < c->nr_scache; i++) {

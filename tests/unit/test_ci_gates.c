@@ -174,7 +174,9 @@ static void test_baseline_debian_tools(void **state)
 	assert_int_equal(run(&out, false, "cat tools.json"), 0);
 	base = load_json(out);
 	free(out);
-	assert_true(json_array_size(diags_of(base)) >= 20);
+	/* a baseline with real findings in it (BC210, BC302, BC102, ...; the
+	 * header-macro guesses of BC101 are gone since clang evaluates them) */
+	assert_true(json_array_size(diags_of(base)) >= 10);
 
 	/* three lines above everything, and a new probe in opensnoop.bt */
 	assert_int_equal(run(NULL, false,

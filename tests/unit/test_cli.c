@@ -8,7 +8,8 @@
  * - tests/rules/BCnnn/<case>: one input per case with its expectations in
  *   comments (support/rule_case.h), run as `bpfcheck check --no-config
  *   -f json --kernel 6.18 RUN-ARGS INPUT`; a BPF C case (.bpf.c) runs on the
- *   object the Makefile builds from it, $BUILD/rules/BCnnn/<case>.bpf.o.
+ *   object the Makefile builds from it, $BUILD/rules/BCnnn/<case>.bpf.o, a
+ *   C case (.c) on the source through the in-process C front end.
  *   One more test checks that every rule of `bpfcheck rules` has a folder
  *   with a positive and a negative case.
  * - tests/golden/cli/<case>.cmd: the arguments of one run (shell words;
@@ -138,8 +139,10 @@ static bool is_case(const char *name)
 {
 	size_t l = strlen(name);
 
+	/* .c (and .bpf.c): a .bpf.c case runs on its object, a plain .c case
+	 * on the source itself (the in-process C front end) */
 	return (l > 3 && !strcmp(name + l - 3, ".bt")) || (l > 3 && !strcmp(name + l - 3, ".ll")) ||
-	       (l > 6 && !strcmp(name + l - 6, ".bpf.c"));
+	       (l > 2 && !strcmp(name + l - 2, ".c"));
 }
 
 /* Runs run R of case C; returns the rendered expectation lines. */

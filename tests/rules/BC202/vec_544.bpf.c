@@ -8,5 +8,6 @@
 // CHECK(6.8): BC202 fixtures/objects/vec_544.bpf.c:30:0 error: combined stack size of 4 calls is 544 bytes, more than the 512-byte limit
 // CHECK-NOTE(6.8): fixtures/objects/vec_544.bpf.c chain: vec_544 -> vec_a440 -> vec_b0 -> vec_c (32+448+32+32) (kernel 6.8, JIT)
 // CHECK-EXIT(6.8): 1
-// CHECK(6.9): BC204 fixtures/objects/vec_544.bpf.c:30:0 warning: program 'vec_544' uses 512 of 512 bytes of stack (100%); little room is left
+// CHECK(6.9): BC204 fixtures/objects/vec_544.bpf.c:33:0 warning: program 'vec_544' uses 512 of 512 bytes of stack (100%); little room is left
+// CHECK-NOTE(6.9): fixtures/objects/vec_544.bpf.c:33:0 24 bytes: variable buf (char[24])
 // CHECK-EXIT(6.9): 1

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * BPF C to LLVM bitcode in process, through clang's front end
+ * (clang_shim.h), loaded with dlopen on first use so that runs
+ * without C input never map libclang-cpp and the shared libLLVM (about
+ * 60 MB of relocations; see docs/architecture.md).
+ *
+ * The arguments, in order (later ones win): `-target bpf -O2 -g` and the
+ * multiarch include directory (as for the fixtures' clang-19 build), the
+ * flags of the input's entry in the nearest compile_commands.json (the
+ * input's directory and its parents; its -c, -o, dependency-file options
+ * and the file itself are dropped; -working-directory is its "directory",
+ * which, when relative, is taken from the database's own directory),
+ * then the analysis' clang_args (-I, -D, --clang-arg).
+ */
+#ifndef BC_C_COMPILE_H
+#define BC_C_COMPILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct bc_unit;
+struct bc_analysis;
+
+/*
+ * Compiles the unit's C source. 0 with *BITCODE (malloc'd) and *SIZE set;
+ * or a negative errno after bc_unit_fail: the front end library is missing
+ * (-ENOENT), clang refused the arguments (-EINVAL), the source has errors
+ * (-EINVAL, at the first error's line), -ENOMEM.
+ */
+int bc_c_compile(struct bc_unit *u, const struct bc_analysis *a, void **bitcode, size_t *size);
+
+/* The compile_commands.json arguments for PATH (NULL-terminated, heap), or
+ * NULL with *DIR NULL when none applies; *DIR is the entry's directory. */
+char **bc_c_compile_commands(const char *path, char **dir);
+void bc_c_args_free(char **v);
+
+/* Identifiers of a bpftrace script resolved through its C definitions. */
+struct bc_c_ints {
+	long long *values;
+	unsigned char *found;	/* found[i]: NAMES[i] is an integer constant */
+	char **missing;		/* #include'd headers that were not found */
+	size_t nr_missing;
+};
+
+/*
+ * Evaluates NAMES after PREAMBLE (a script's #include/#define lines and C
+ * definitions) as bpftrace's ClangParser would see them: system headers
+ * from /usr/local/include and /usr/include, BPFTRACE_HAVE_BTF defined when
+ * BTF is. 0; -ENOENT when the clang front end library is missing; -EINVAL
+ * when clang could not start; -ENOMEM.
+ */
+int bc_c_eval_ints(const char *preamble, const char *const *names, size_t n, bool btf,
+		   struct bc_c_ints *out);
+void bc_c_ints_free(struct bc_c_ints *v);
+
+#endif

@@ -1,0 +1,1 @@
+check --no-config --select BC201 fixtures/c/ccdb/uses_db.c

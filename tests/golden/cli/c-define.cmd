@@ -1,0 +1,1 @@
+check --no-config -I fixtures/c/include -D TRACE_MSG_BYTES=496 --select BC201 fixtures/c/include_path.c

@@ -1,0 +1,1 @@
+check --no-config fixtures/c/include_path.c

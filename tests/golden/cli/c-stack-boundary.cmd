@@ -1,0 +1,1 @@
+stack --no-config -I fixtures/c/include -D TRACE_MSG_BYTES=496 fixtures/c/include_path.c

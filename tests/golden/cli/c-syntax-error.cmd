@@ -1,0 +1,1 @@
+check --no-config fixtures/bad/syntax_error.c
