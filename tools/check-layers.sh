@@ -51,7 +51,7 @@ import os, re, subprocess, sys
 build = sys.argv[1]
 LAYERS = ["analyzer/base", "analyzer/core", "analyzer/types", "analyzer/script",
           "analyzer/stack", "analyzer/object", "analyzer/maps", "analyzer/llvm",
-          "analyzer/codegen", "analyzer/frontend", "rules", "analyzer/driver",
+          "analyzer/codegen", "analyzer/manifest", "analyzer/frontend", "rules", "analyzer/driver",
           "analyzer/emit", "analyzer/fix", "reporters", "cli"]
 TOP = ["analyzer", "rules", "reporters", "cli"]
 LOWER = ("analyzer/", "rules/", "reporters/")

@@ -18,7 +18,8 @@ enum bc_kind {
 	BC_KIND_LLVM_IR,	/* textual .ll */
 	BC_KIND_LLVM_BC,	/* bitcode */
 	BC_KIND_OBJECT,		/* ELF, e_machine EM_BPF */
-	BC_KIND_MANIFEST,	/* AOT type manifest (JSON) */
+	BC_KIND_MANIFEST,	/* AOT type manifest (JSON, docs/manifest.md) */
+	BC_KIND_AOT,		/* bpftrace --aot blob (header, cereal archive) */
 };
 
 /* The "kind" string of the report schema. */
@@ -43,6 +44,8 @@ struct bc_unit {
 	void (*script_free)(void *);
 	void *sema;		/* struct bc_sema * (analyzer/script/sema.h); freed before script */
 	void (*sema_free)(void *);
+	void *manifest;		/* struct bc_manifest * for manifests and AOT blobs */
+	void (*manifest_free)(void *);
 };
 
 /* Reads PATH ("-" = stdin) and detects its kind. Returns 0, or a negative
