@@ -275,12 +275,15 @@ static int set_value(struct bc_options *o, enum bc_setting id, const char *value
 				   value);
 		return 0;
 	case BC_SET_JIT:
+	case BC_SET_AOT:
 	case BC_SET_UNSAFE_FIXES:
 	case BC_SET_EXIT_NON_ZERO_ON_FIX:
 		if (parse_bool(value, &b))
 			return bad(err, "%s takes true or false, not '%s'", name, value);
 		if (id == BC_SET_JIT)
 			o->target.jit = b;
+		else if (id == BC_SET_AOT)
+			o->aot = b;
 		else if (id == BC_SET_UNSAFE_FIXES)
 			o->unsafe_fixes = b;
 		else
@@ -397,6 +400,7 @@ int bc_options_analysis(const struct bc_options *o, struct bc_analysis *a)
 
 	bc_analysis_init(a, &o->target);
 	a->tracefs = o->tracefs;
+	a->aot = o->aot;
 	for (size_t i = 0; bc_rules[i]; i++) {
 		const struct bc_rule *r = bc_rules[i];
 		struct bc_rule_choice *c = &a->rules[r->id];
@@ -487,6 +491,9 @@ void bc_options_print(FILE *out, const struct bc_options *o)
 			break;
 		case BC_SET_JIT:
 			fputs(o->target.jit ? "true" : "false", m);
+			break;
+		case BC_SET_AOT:
+			fputs(o->aot ? "true" : "false", m);
 			break;
 		case BC_SET_COLOR:
 			fputs(colors[o->color], m);

@@ -41,6 +41,9 @@ struct bc_analysis {
 	 * them.
 	 */
 	bool skip_stack_facts;
+	/* Scripts are meant for bpftrace --aot (--aot, `aot = true`): report
+	 * what that version's AOT compiler and runtime cannot do (BC404). */
+	bool aot;
 };
 
 /* Every rule enabled, against TARGET. */

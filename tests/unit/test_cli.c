@@ -155,7 +155,7 @@ static bool is_case(const char *name)
 	size_t l = strlen(name);
 
 	return (l > 3 && !strcmp(name + l - 3, ".bt")) || (l > 3 && !strcmp(name + l - 3, ".ll")) ||
-	       (l > 6 && !strcmp(name + l - 6, ".bpf.c"));
+	       (l > 6 && !strcmp(name + l - 6, ".bpf.c")) || (l > 5 && !strcmp(name + l - 5, ".case"));
 }
 
 /* Runs run R of case C; returns the rendered expectation lines. */
@@ -174,6 +174,12 @@ static char *run_rule_case(const struct bc_rule_case *c, size_t r)
 				     c->rel + strlen(RULES_DIR "/")) > 0);
 		if (access(object, F_OK))
 			fail_msg("%s: %s is not built ('make fixtures' builds it)", c->rel, object);
+		input = object;
+	} else if (l > 5 && !strcmp(c->rel + l - 5, ".case")) {
+		/* x.json.case: the directives of the input x.json, which has no comments */
+		assert_true(asprintf(&object, "%.*s", (int)(l - 5), c->rel) > 0);
+		if (access(object, F_OK))
+			fail_msg("%s: its input %s is missing", c->rel, object);
 		input = object;
 	}
 	fd = mkstemp(errpath);
