@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "aot_blob.h"
 #include "../base/arena.h"
 #include "../base/array.h"
@@ -172,6 +174,12 @@ static int cr_string(struct cr *c, char **out, const char *what)
 	if (err)
 		return err;
 	if (out) {
+		/* names and formats go into the manifest, which is JSON: UTF-8 */
+		json_t *valid = json_stringn((const char *)c->p + c->off, n);
+
+		if (!valid)
+			return cr_fail(c, -EINVAL, "corrupt: %s is not UTF-8 text", what);
+		json_decref(valid);
 		*out = bc_arena_strndup(c->arena, (const char *)c->p + c->off, n);
 		if (!*out)
 			return cr_fail(c, -ENOMEM, "out of memory");
@@ -261,11 +269,22 @@ static int read_stype(struct cr *c, struct cr_stype *t)
 	err = err ?: cr_bool(c, &b, "SizedType.is_tparg");
 	err = err ?: cr_bool(c, &b, "SizedType.is_funcarg");
 	err = err ?: CR_GET(c, i32, "SizedType.funcarg_idx");
+	at = c->off;
 	err = err ?: CR_GET(c, t->size, "SizedType.size_");
+	if (!err && t->size > UINT32_MAX) {	/* bpftrace's sizes are a few KiB at most */
+		c->off = at;
+		return cr_fail(c, -EINVAL, "corrupt: SizedType.size_ %" PRIu64 " is not a size", t->size);
+	}
 	err = err ?: cr_bool(c, &t->is_signed, "SizedType.is_signed_");
 	err = err ?: read_ptr(c, false, &p, "SizedType.element_type_");
 	t->elem = p;
+	at = c->off;
 	err = err ?: CR_GET(c, t->num_elements, "SizedType.num_elements_");
+	if (!err && t->type == T_ARRAY && t->num_elements > UINT32_MAX) {
+		c->off = at;
+		return cr_fail(c, -EINVAL, "corrupt: SizedType.num_elements_ %" PRIu64 " is not a count",
+			       t->num_elements);
+	}
 	err = err ?: cr_string(c, &t->name, "SizedType.name_");
 	err = err ?: cr_bool(c, &b, "SizedType.ctx_");
 	err = err ?: CR_GET(c, i32, "SizedType.as_");
@@ -576,6 +595,10 @@ static int read_stypes(struct cr *c, struct cr_stype ***out, size_t *nr, const c
 	uint64_t n;
 	int err = cr_count(c, &n, CR_MIN_STYPE, what);
 
+	*nr = 0;
+	*out = NULL;
+	if (err)
+		return err;
 	*nr = n;
 	*out = n ? bc_arena_alloc(c->arena, n * sizeof(**out)) : NULL;
 	if (n && !*out)
