@@ -83,7 +83,7 @@ BC_LIBS = $(PKG_LIBS) -lm
 
 SRC_DIRS := analyzer/base analyzer/core analyzer/script analyzer/types analyzer/object \
 	analyzer/target analyzer/stack analyzer/maps analyzer/codegen analyzer/llvm analyzer/frontend \
-	analyzer/driver analyzer/fix analyzer/emit rules reporters server cli
+	analyzer/driver analyzer/fix analyzer/emit analyzer/manifest rules reporters server cli
 # main.c and startup.c belong to the executable only (startup.c tunes the
 # allocator before LLVM's static constructors run; tests keep the default).
 MAIN_SRCS := cli/main.c cli/startup.c

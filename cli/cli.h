@@ -34,6 +34,7 @@ int bc_cmd_compare(struct bc_options *o);
 int bc_cmd_emit(struct bc_options *o);
 int bc_cmd_target(struct bc_options *o);
 int bc_cmd_server(struct bc_options *o);
+int bc_cmd_manifest(struct bc_options *o);
 
 /* Parses argv into O and the command; BC_EXIT_USAGE after printing the
  * error, or -1 when --help/--version was handled (exit 0). */

@@ -10,6 +10,7 @@ const struct bc_cmd bc_cmds[] = {
 	{ "fix", bc_cmd_fix, "[OPTIONS] PATH...", "apply the fixes (same as check --fix)" },
 	{ "stack", bc_cmd_stack, "[OPTIONS] PATH...", "per-program, per-construct stack table" },
 	{ "emit", bc_cmd_emit, "[OPTIONS] PATH -o OUT.o", "write a loadable BPF object with the fixes applied" },
+	{ "manifest", bc_cmd_manifest, "[OPTIONS] SCRIPT -o FILE", "write the AOT type manifest a script needs" },
 	{ "explain", bc_cmd_explain, "RULE", "show a rule's documentation" },
 	{ "rules", bc_cmd_rules, "[-f json]", "list the rules" },
 	{ "server", bc_cmd_server, "[OPTIONS]", "language server (LSP) on stdin/stdout for editors" },

@@ -280,6 +280,7 @@ static int set_value(struct bc_options *o, enum bc_setting id, const char *value
 				   value);
 		return 0;
 	case BC_SET_JIT:
+	case BC_SET_AOT:
 	case BC_SET_UNSAFE_FIXES:
 	case BC_SET_EXIT_NON_ZERO_ON_FIX:
 	case BC_SET_ALLOW_MISSING_KERNEL:
@@ -288,13 +289,15 @@ static int set_value(struct bc_options *o, enum bc_setting id, const char *value
 		if (id == BC_SET_JIT) {
 			o->target.jit = b;
 			o->target.jit_explicit = true;
-		}
-		else if (id == BC_SET_UNSAFE_FIXES)
+		} else if (id == BC_SET_AOT) {
+			o->aot = b;
+		} else if (id == BC_SET_UNSAFE_FIXES) {
 			o->unsafe_fixes = b;
-		else if (id == BC_SET_ALLOW_MISSING_KERNEL)
+		} else if (id == BC_SET_ALLOW_MISSING_KERNEL) {
 			o->allow_missing_kernel = b;
-		else
+		} else {
 			o->exit_non_zero_on_fix = b;
+		}
 		return 0;
 	case BC_SET_COLOR:
 		if (!strcmp(value, "always"))
@@ -447,6 +450,7 @@ int bc_options_analysis(const struct bc_options *o, struct bc_analysis *a)
 	a->allow_missing_kernel = o->allow_missing_kernel;
 	a->clang_args = (const char *const *)o->clang_args;
 	a->nr_clang_args = o->nr_clang_args;
+	a->aot = o->aot;
 	for (size_t i = 0; bc_rules[i]; i++) {
 		const struct bc_rule *r = bc_rules[i];
 		struct bc_rule_choice *c = &a->rules[r->id];
@@ -552,6 +556,9 @@ void bc_options_print(FILE *out, const struct bc_options *o)
 			break;
 		case BC_SET_JIT:
 			fputs(o->target.jit ? "true" : "false", m);
+			break;
+		case BC_SET_AOT:
+			fputs(o->aot ? "true" : "false", m);
 			break;
 		case BC_SET_COLOR:
 			fputs(colors[o->color], m);

@@ -54,7 +54,7 @@ import os, re, subprocess, sys
 build = sys.argv[1]
 LAYERS = ["analyzer/base", "analyzer/target", "analyzer/core", "analyzer/types", "analyzer/script",
           "analyzer/stack", "analyzer/object", "analyzer/maps", "analyzer/llvm",
-          "analyzer/codegen", "analyzer/frontend", "rules", "analyzer/driver",
+          "analyzer/codegen", "analyzer/manifest", "analyzer/frontend", "rules", "analyzer/driver",
           "analyzer/emit", "analyzer/fix", "reporters", "server", "cli"]
 TOP = ["analyzer", "rules", "reporters", "server", "cli"]
 LOWER = ("analyzer/", "rules/", "reporters/", "server/")

@@ -52,7 +52,8 @@ struct bc_analysis {
 	const atomic_bool *cancel;
 	/*
 	 * Answer from, and record in, the result cache of the target's
-	 * cache_dir (analyzer/driver/result_cache.h). Off by default: only
+	 * cache_dir (analyzer/driver/result_cache.h): every field here that
+	 * can change a unit's findings or figures must be in its key. Off by default: only
 	 * what reads the report alone asks for it (not `bpfcheck emit`).
 	 */
 	bool result_cache;
@@ -60,6 +61,9 @@ struct bc_analysis {
 	 * analyzer/frontend/c_compile.h); borrowed from the builder. */
 	const char *const *clang_args;
 	size_t nr_clang_args;
+	/* Scripts are meant for bpftrace --aot (--aot, `aot = true`): report
+	 * what that version's AOT compiler and runtime cannot do (BC404). */
+	bool aot;
 };
 
 /* Every rule enabled, against TARGET. */

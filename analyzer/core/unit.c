@@ -22,6 +22,7 @@ static const char *const kind_names[] = {
 	[BC_KIND_OBJECT] = "bpf-object",
 	[BC_KIND_MANIFEST] = "manifest",
 	[BC_KIND_C_SOURCE] = "c-source",
+	[BC_KIND_AOT] = "aot",
 };
 
 const char *bc_kind_name(enum bc_kind k)
@@ -68,6 +69,29 @@ static bool looks_like_ir(const unsigned char *data, size_t size)
 	return false;
 }
 
+/* The "schema": "bpfcheck-manifest/1" member of a manifest (docs/manifest.md). */
+static bool has_manifest_schema(const unsigned char *data, size_t size)
+{
+	static const char key[] = "\"schema\"", val[] = "\"bpfcheck-manifest/1\"";
+	const unsigned char *p = data, *end = data + size;
+
+	while ((p = memmem(p, end - p, key, sizeof(key) - 1))) {
+		p = skip_space(p + sizeof(key) - 1, end);
+		if (p < end && *p == ':' && starts_with(skip_space(p + 1, end), end, val))
+			return true;
+	}
+	return false;
+}
+
+/* bpftrace --aot's header: magic 0xA07, unused 0, header_len 48 (little
+ * endian; bpftrace src/aot/aot.cpp). */
+static bool is_aot_blob(const unsigned char *data, size_t size)
+{
+	static const unsigned char head[8] = { 0x07, 0x0a, 0, 0, 48, 0, 0, 0 };
+
+	return size >= sizeof(head) && !memcmp(data, head, sizeof(head));
+}
+
 enum bc_kind bc_detect_kind(const unsigned char *data, size_t size)
 {
 	const unsigned char *p;
@@ -78,13 +102,17 @@ enum bc_kind bc_detect_kind(const unsigned char *data, size_t size)
 		return BC_KIND_LLVM_BC;
 	if (size >= 4 && data[0] == 0xde && data[1] == 0xc0 && data[2] == 0x17 && data[3] == 0x0b)
 		return BC_KIND_LLVM_BC;	/* bitcode wrapper header */
+	if (is_aot_blob(data, size))
+		return BC_KIND_AOT;
 	if (!size || memchr(data, '\0', size))
 		return BC_KIND_UNKNOWN;	/* empty, or binary data that is none of the above */
 	p = skip_space(data, data + size);
 	if (p == data + size)
 		return BC_KIND_UNKNOWN;
+	if (*p == '{' && has_manifest_schema(p, data + size - p))
+		return BC_KIND_MANIFEST;
 	if (*p == '{' || *p == '[')
-		return BC_KIND_MANIFEST;	/* a bpftrace script cannot start with either */
+		return BC_KIND_MANIFEST;	/* other JSON: the manifest front end refuses it */
 	if (looks_like_ir(data, size))
 		return BC_KIND_LLVM_IR;
 	return BC_KIND_SCRIPT;
@@ -332,6 +360,8 @@ void bc_unit_free(struct bc_unit *u)
 		u->sema_free(u->sema);
 	if (u->script && u->script_free)
 		u->script_free(u->script);
+	if (u->manifest && u->manifest_free)
+		u->manifest_free(u->manifest);
 	bc_facts_free(&u->facts);
 	bc_diags_free(&u->diags);
 	free(u->path);

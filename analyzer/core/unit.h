@@ -19,8 +19,9 @@ enum bc_kind {
 	BC_KIND_LLVM_IR,	/* textual .ll */
 	BC_KIND_LLVM_BC,	/* bitcode */
 	BC_KIND_OBJECT,		/* ELF, e_machine EM_BPF */
-	BC_KIND_MANIFEST,	/* AOT type manifest (JSON) */
+	BC_KIND_MANIFEST,	/* AOT type manifest (JSON, docs/manifest.md) */
 	BC_KIND_C_SOURCE,	/* BPF C (.c, .bpf.c): compiled in process (analyzer/frontend/c_frontend.h) */
+	BC_KIND_AOT,		/* bpftrace --aot blob (header, cereal archive) */
 };
 
 /* The "kind" string of the report schema. */
@@ -49,6 +50,8 @@ struct bc_unit {
 	 * figure; reported once per run (BC105), not one by one */
 	unsigned kernel_gaps, kernel_gap_probes;
 	void (*sema_free)(void *);
+	void *manifest;		/* struct bc_manifest * for manifests and AOT blobs */
+	void (*manifest_free)(void *);
 };
 
 /* Reads PATH ("-" = stdin) and detects its kind. Returns 0, or a negative

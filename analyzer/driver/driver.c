@@ -24,6 +24,8 @@ static unsigned kind_mask(enum bc_kind k)
 		return BC_RULE_ON_OBJECT;
 	case BC_KIND_MANIFEST:
 		return BC_RULE_ON_MANIFEST;
+	case BC_KIND_AOT:	/* a manifest and BPF programs */
+		return BC_RULE_ON_MANIFEST | BC_RULE_ON_OBJECT;
 	default:
 		return 0;
 	}

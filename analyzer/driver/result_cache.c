@@ -115,7 +115,7 @@ void bc_result_key_init(struct bc_result_key *k, const struct bc_unit *u,
 	bc_sbuf_puts(&b, "rules=");
 	for (size_t i = 0; i < BC_NR_RULE_IDS; i++)
 		bc_sbuf_printf(&b, "%c%d", a->rules[i].disabled ? '-' : '+', a->rules[i].severity);
-	bc_sbuf_printf(&b, "\nskip_stack_facts=%d\n", a->skip_stack_facts);
+	bc_sbuf_printf(&b, "\nskip_stack_facts=%d aot=%d\n", a->skip_stack_facts, a->aot);
 	bpftrace_env(&b);
 	hash128(u->data, u->size, h);
 	bc_sbuf_printf(&b, "path=%s\ndisplay=%s\nkind=%d\nsize=%zu\ncontent=%016jx%016jx\n",

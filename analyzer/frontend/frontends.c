@@ -6,6 +6,7 @@
 #include "c_compile.h"
 #include "frontends.h"
 #include "ir_analyze.h"
+#include "manifest_frontend.h"
 #include "../object/object.h"
 #include "script_frontend.h"
 #include "../core/analysis.h"
@@ -40,6 +41,8 @@ static const struct bc_frontend frontends[] = {
 	{ BC_KIND_LLVM_IR, analyze_ir },
 	{ BC_KIND_LLVM_BC, analyze_ir },
 	{ BC_KIND_SCRIPT, bc_script_frontend },
+	{ BC_KIND_MANIFEST, bc_manifest_frontend },
+	{ BC_KIND_AOT, bc_aot_frontend },
 };
 
 const struct bc_frontend *bc_frontend_for(enum bc_kind kind)

@@ -142,7 +142,7 @@ static bool is_case(const char *name)
 	/* .c (and .bpf.c): a .bpf.c case runs on its object, a plain .c case
 	 * on the source itself (the in-process C front end) */
 	return (l > 3 && !strcmp(name + l - 3, ".bt")) || (l > 3 && !strcmp(name + l - 3, ".ll")) ||
-	       (l > 2 && !strcmp(name + l - 2, ".c"));
+	       (l > 2 && !strcmp(name + l - 2, ".c")) || (l > 5 && !strcmp(name + l - 5, ".case"));
 }
 
 /* Runs run R of case C; returns the rendered expectation lines. */
@@ -161,6 +161,12 @@ static char *run_rule_case(const struct bc_rule_case *c, size_t r)
 				     c->rel + strlen(RULES_DIR "/")) > 0);
 		if (access(object, F_OK))
 			fail_msg("%s: %s is not built ('make fixtures' builds it)", c->rel, object);
+		input = object;
+	} else if (l > 5 && !strcmp(c->rel + l - 5, ".case")) {
+		/* x.json.case: the directives of the input x.json, which has no comments */
+		assert_true(asprintf(&object, "%.*s", (int)(l - 5), c->rel) > 0);
+		if (access(object, F_OK))
+			fail_msg("%s: its input %s is missing", c->rel, object);
 		input = object;
 	}
 	fd = mkstemp(errpath);

@@ -328,8 +328,8 @@ static void test_settings_table(void **state)
 	}
 	assert_non_null(keys);
 	assert_string_equal(keys, "format, select, ignore, severity.RULE, fail-on, kernel, btf, "
-				  "bpftrace, target, allow-missing-kernel, stack-limit, jit, color, "
-				  "unsafe-fixes, exit-non-zero-on-fix, jobs, baseline");
+				  "bpftrace, target, allow-missing-kernel, stack-limit, jit, aot, "
+				  "color, unsafe-fixes, exit-non-zero-on-fix, jobs, baseline");
 	free(keys);
 	assert_true(bc_setting_is_list(BC_SET_SEVERITY));
 	assert_false(bc_setting_is_list(BC_SET_FORMAT));
