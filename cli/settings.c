@@ -265,10 +265,16 @@ static int set_value(struct bc_options *o, enum bc_setting id, const char *value
 		o->target.btf_path = strdup(value);
 		return o->target.btf_path ? 0 : -ENOMEM;
 	case BC_SET_BPFTRACE:
-		if (bc_target_set_bpftrace(&o->target, value))
+		switch (bc_target_set_bpftrace(&o->target, value)) {
+		case 0:
+			return 0;
+		case -ERANGE:
+			return bad(err, "%s: bpftrace %s is not modelled; supported: %s", name, value,
+				   BC_BT_SUPPORTED);
+		default:
 			return bad(err, "%s takes a version such as 0.17 or 0.22.1, not '%s'", name,
 				   value);
-		return 0;
+		}
 	case BC_SET_STACK_LIMIT:
 		if (parse_int(value, 8, 1 << 20, &o->target.stack_limit))
 			return bad(err, "%s takes a byte count from 8 to 1048576, not '%s'", name,

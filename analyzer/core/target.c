@@ -38,6 +38,11 @@ int bc_kernel_version_parse(const char *s, int *kv)
 	return 0;
 }
 
+bool bc_bpftrace_version_supported(int v)
+{
+	return v >= BC_BT_OLDEST && v <= BC_BT_HEAD;
+}
+
 int bc_bpftrace_version_parse(const char *s, int *v)
 {
 	unsigned long maj, min = 0, patch = 0;
@@ -160,7 +165,8 @@ int bc_target_init(struct bc_target *t)
 	snprintf(t->kernel_str, sizeof(t->kernel_str), "%d.%d", t->kernel / 256, t->kernel % 256);
 	/* BPFCHECK_BPFTRACE pins the default without probing the installed binary */
 	env = getenv("BPFCHECK_BPFTRACE");
-	if (env && bc_bpftrace_version_parse(env, &t->bpftrace) == 0)
+	if (env && bc_bpftrace_version_parse(env, &t->bpftrace) == 0 &&
+	    bc_bpftrace_version_supported(t->bpftrace))
 		t->bpftrace_explicit = true;
 	else
 		t->bpftrace = 0;
@@ -193,6 +199,8 @@ int bc_target_set_bpftrace(struct bc_target *t, const char *s)
 
 	if (err)
 		return err;
+	if (!bc_bpftrace_version_supported(v))
+		return -ERANGE;
 	t->bpftrace = v;
 	t->bpftrace_explicit = true;
 	bpftrace_str(t);

@@ -34,7 +34,8 @@ struct bc_target {
  * installed bpftrace (else 0.17). 0 or negative errno. */
 int bc_target_init(struct bc_target *t);
 void bc_target_free(struct bc_target *t);
-/* --kernel X.Y and --bpftrace X.Y[.Z]; -EINVAL on a malformed version. */
+/* --kernel X.Y and --bpftrace X.Y[.Z]; -EINVAL on a malformed version, and
+ * -ERANGE on a bpftrace version that is not modelled. */
 int bc_target_set_kernel(struct bc_target *t, const char *s);
 int bc_target_set_bpftrace(struct bc_target *t, const char *s);
 /* Without --bpftrace: ask the installed bpftrace (once; only scripts need it). */
@@ -43,6 +44,8 @@ void bc_target_resolve_bpftrace(struct bc_target *t);
 int bc_kernel_version_parse(const char *s, int *kv);
 /* "0.17", "0.22.1", "v0.20.0" -> 1700, 2201, 2000; -EINVAL otherwise. */
 int bc_bpftrace_version_parse(const char *s, int *v);
+/* Whether V is one of the versions modelled (BC_BT_SUPPORTED, base/version.h). */
+bool bc_bpftrace_version_supported(int v);
 
 /* Kernel model decisions. */
 int bc_target_round(const struct bc_target *t, unsigned depth);	/* per-subprog rounding */

@@ -46,6 +46,31 @@ static void test_bpftrace_versions(void **state)
 	assert_int_equal(bc_bpftrace_version_parse("0.17x", &v), -EINVAL);
 }
 
+/* --bpftrace takes the modelled versions only (BC_BT_SUPPORTED). */
+static void test_bpftrace_supported(void **state)
+{
+	static const char *const ok[] = { "0.17", "0.17.1", "0.22", "0.26.1", "0.26.99" };
+	static const char *const refused[] = { "0.16", "0.16.9", "1.5", "0.27", "0.27.0" };
+	struct bc_target t;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		bc_target_init(&t);
+		assert_int_equal(bc_target_set_bpftrace(&t, ok[i]), 0);
+		bc_target_free(&t);
+	}
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		bc_target_init(&t);
+		t.bpftrace = 1900;
+		assert_int_equal(bc_target_set_bpftrace(&t, refused[i]), -ERANGE);
+		assert_int_equal(t.bpftrace, 1900);	/* unchanged */
+		bc_target_free(&t);
+	}
+	bc_target_init(&t);
+	assert_int_equal(bc_target_set_bpftrace(&t, "zero"), -EINVAL);
+	bc_target_free(&t);
+}
+
 static struct bc_target target(const char *kernel, bool jit, const char *arch)
 {
 	struct bc_target t;
@@ -130,6 +155,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kernel_versions),
 		cmocka_unit_test(test_bpftrace_versions),
+		cmocka_unit_test(test_bpftrace_supported),
 		cmocka_unit_test(test_rounding),
 		cmocka_unit_test(test_priv_stack_and_kfunc),
 		cmocka_unit_test(test_defaults),
