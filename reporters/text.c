@@ -157,14 +157,17 @@ static void summary_line(struct text_ctx *c)
 	bc_run_summary(c->run, &s);
 	checked = s.files - s.failed_files;
 	sgr(c, SGR_BOLD);
-	if (!s.errors && !s.warnings && !s.notes)
+	if (!checked && s.failed_files)	/* nothing was checked: say only that */
+		fprintf(c->out, "%zu %s could not be checked", s.failed_files,
+			plural(s.failed_files, "file", "files"));
+	else if (!s.errors && !s.warnings && !s.notes)
 		fprintf(c->out, "no issues found in %zu %s", checked, plural(checked, "file", "files"));
 	else
 		fprintf(c->out, "%zu %s, %zu %s, %zu %s in %zu %s", s.errors,
 			plural(s.errors, "error", "errors"), s.warnings,
 			plural(s.warnings, "warning", "warnings"), s.notes,
 			plural(s.notes, "note", "notes"), checked, plural(checked, "file", "files"));
-	if (s.failed_files)
+	if (s.failed_files && checked)
 		fprintf(c->out, "; %zu %s could not be checked", s.failed_files,
 			plural(s.failed_files, "file", "files"));
 	sgr(c, SGR_RESET);
