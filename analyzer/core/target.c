@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "kernel_limits.h"
+#include "priv_stack.h"
 #include "target.h"
 
 #define BC_DEFAULT_BPFTRACE	1700	/* 0.17.0: Debian 12's */
@@ -236,17 +237,14 @@ int bc_target_round(const struct bc_target *t, unsigned depth)
 	return (depth + BC_ROUND_INTERP - 1) / BC_ROUND_INTERP * BC_ROUND_INTERP;
 }
 
-bool bc_target_priv_stack(const struct bc_target *t, const char *prog_type)
+bool bc_target_priv_stack(const struct bc_target *t, const char *prog_type, const char *section)
 {
-	static const char *const adaptive[] = { "kprobe", "tracepoint", "perf_event",
-						"raw_tracepoint" };
+	const struct bc_priv_stack_fact *r;
 
-	if (!t->jit || t->kernel < BC_KV_PRIV_STACK || strcmp(t->arch, "x86_64") || !prog_type)
+	if (!t->jit || strcmp(t->arch, "x86_64"))
 		return false;
-	for (size_t i = 0; i < sizeof(adaptive) / sizeof(adaptive[0]); i++)
-		if (!strcmp(prog_type, adaptive[i]))
-			return true;
-	return false;
+	r = bc_priv_stack_fact(prog_type, section, t->kernel);
+	return r && r->priv;
 }
 
 bool bc_target_has_map_sum_elem_count(const struct bc_target *t)

@@ -49,7 +49,9 @@ bool bc_bpftrace_version_supported(int v);
 
 /* Kernel model decisions. */
 int bc_target_round(const struct bc_target *t, unsigned depth);	/* per-subprog rounding */
-bool bc_target_priv_stack(const struct bc_target *t, const char *prog_type);
+/* Whether PROG_TYPE, loaded from SECTION, gets private stacks on T
+ * (the table in core/priv_stack.c). */
+bool bc_target_priv_stack(const struct bc_target *t, const char *prog_type, const char *section);
 bool bc_target_has_map_sum_elem_count(const struct bc_target *t);
 
 #endif

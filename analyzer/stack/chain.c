@@ -223,7 +223,7 @@ static void plan_priv(struct walk *w, bool *closure, bool *no_priv, size_t *queu
 	bool supported;
 
 	memset(w->priv, 0, f->nr_funcs * sizeof(*w->priv));
-	if (!root->is_entry || !bc_target_priv_stack(w->t, root->prog_type))
+	if (!root->is_entry || !bc_target_priv_stack(w->t, root->prog_type, root->section))
 		return;
 	memset(closure, 0, f->nr_funcs * sizeof(*closure));
 	memset(no_priv, 0, f->nr_funcs * sizeof(*no_priv));

@@ -290,7 +290,8 @@ static void build_object(struct bc_unit *u)
 
 static void build_failed(struct bc_unit *u)
 {
-	static const char bad[] = "{ \"types\": [\n  { \"name\": 12 ]\n";
+	static const char bad[] =
+		"{ \"schema\": \"bpfcheck-manifest/1\", \"types\": [\n  { \"name\": 12 ]\n";
 	struct bc_span sp = line_span(2, 17, 0, 0);
 
 	assert_int_equal(bc_unit_load_mem(u, "manifests/bad.json", bad, strlen(bad)), 0);

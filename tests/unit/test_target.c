@@ -113,16 +113,29 @@ static void test_priv_stack_and_kfunc(void **state)
 	struct bc_target t66 = target("6.6", true, "x86_64");
 	struct bc_target t65 = target("6.5", true, "x86_64");
 
-	assert_true(bc_target_priv_stack(&t613, "kprobe"));
-	assert_true(bc_target_priv_stack(&t613, "tracepoint"));
-	assert_false(bc_target_priv_stack(&t613, "socket"));
-	assert_false(bc_target_priv_stack(&t613, NULL));
-	assert_false(bc_target_priv_stack(&arm, "kprobe"));
-	assert_false(bc_target_priv_stack(&t612, "kprobe"));
+	struct bc_target t618 = target("6.18", true, "x86_64");
+
+	assert_true(bc_target_priv_stack(&t613, "kprobe", "kprobe/f"));
+	assert_true(bc_target_priv_stack(&t613, "tracepoint", "tracepoint/a/b"));
+	assert_false(bc_target_priv_stack(&t613, "socket", "socket"));
+	assert_false(bc_target_priv_stack(&t613, NULL, NULL));
+	assert_false(bc_target_priv_stack(&arm, "kprobe", "kprobe/f"));
+	assert_false(bc_target_priv_stack(&t612, "kprobe", "kprobe/f"));
+	/* 6.18 (measured): kprobe-type programs lost it; tp_btf has it, iterators not */
+	assert_false(bc_target_priv_stack(&t618, "kprobe", "uprobe"));
+	assert_true(bc_target_priv_stack(&t618, "tracepoint", "tracepoint/a/b"));
+	assert_true(bc_target_priv_stack(&t618, "tracing", "tp_btf/sys_enter"));
+	assert_true(bc_target_priv_stack(&t618, "tracing", "fentry/f"));
+	assert_false(bc_target_priv_stack(&t618, "tracing", "iter/task"));
+	assert_false(bc_target_priv_stack(&t618, "tracing", "iter.s/task"));
+	assert_true(bc_target_priv_stack(&t618, "tracing", "iterator/x"));
+	assert_false(bc_target_priv_stack(&t618, "lsm", "lsm/file_open"));
+	assert_false(bc_target_priv_stack(&t618, "xdp", "xdp"));
+	bc_target_free(&t618);
 	assert_true(bc_target_has_map_sum_elem_count(&t66));
 	assert_false(bc_target_has_map_sum_elem_count(&t65));
 	t613.jit = false;
-	assert_false(bc_target_priv_stack(&t613, "kprobe"));
+	assert_false(bc_target_priv_stack(&t613, "kprobe", "kprobe/f"));
 	bc_target_free(&t613);
 	bc_target_free(&arm);
 	bc_target_free(&t612);
