@@ -582,11 +582,9 @@ static const struct bc_stype *ternary(struct sema_ctx *c, struct bc_expr *e)
 	}
 	l = sema_expr(c, e->u.ternary.then, ROLE_NONE);
 	r = sema_expr(c, e->u.ternary.els, ROLE_NONE);
-	if (ternary_mismatch(c, e->u.ternary.then, l, e->u.ternary.els, r)) {
+	if (ternary_mismatch(c, e->u.ternary.then, l, e->u.ternary.els, r))
 		sema_error(c, &e->span, "Ternary operator must return the same type: have '%s' and '%s'",
 			   sema_kind_str(l), sema_kind_str(r));
-		return sema_none(c);
-	}
 	if (!sema_is_none(ct) && !sema_is_intlike(ct) && !(c->v >= BC_BT(19) && sema_is_ptr(ct)))
 		sema_error(c, &e->span, "Invalid condition in ternary: %s", sema_kind_str(ct));
 	if (sema_is_none(l))
