@@ -85,11 +85,6 @@ static bool option_of(int c, enum bc_setting *id, const char **value, const char
 }
 
 /* A setting given on the command line, applied after the configuration file. */
-struct cli_setting {
-	enum bc_setting id;
-	const char *value;
-	const char *name;
-};
 
 void bc_err(const struct bc_options *o, const char *fmt, ...)
 {
@@ -178,11 +173,9 @@ static const struct bc_cmd *find_cmd(const char *name)
 }
 
 /* The configuration file first, then the command line's settings over it. */
-static int apply_settings(struct bc_options *o, const struct cli_setting *cs, size_t n)
+static int apply_settings(struct bc_options *o, struct bc_cli_setting *cs, size_t n)
 {
-	bool cleared[BC_NR_SETTINGS] = { false };
-	char *file = NULL, *err = NULL;
-	int ret;
+	char *file = NULL;
 
 	if (o->config && o->no_config) {
 		bc_err(o, "--config and --no-config exclude each other");
@@ -197,12 +190,25 @@ static int apply_settings(struct bc_options *o, const struct cli_setting *cs, si
 		if (bc_config_load(o, file, stderr))
 			return BC_EXIT_USAGE;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (bc_setting_is_list(cs[i].id) && !cleared[cs[i].id]) {
-			bc_setting_clear(o, cs[i].id);	/* the command line's list replaces */
-			cleared[cs[i].id] = true;
+	o->cli = (struct bc_cli_setting *)cs;
+	o->nr_cli = n;
+	return bc_options_apply_cli(o);
+}
+
+int bc_options_apply_cli(struct bc_options *o)
+{
+	bool cleared[BC_NR_SETTINGS] = { false };
+	char *err = NULL;
+	int ret;
+
+	for (size_t i = 0; i < o->nr_cli; i++) {
+		const struct bc_cli_setting *cs = &o->cli[i];
+
+		if (bc_setting_is_list(cs->id) && !cleared[cs->id]) {
+			bc_setting_clear(o, cs->id);	/* the command line's list replaces */
+			cleared[cs->id] = true;
 		}
-		ret = bc_setting_set(o, cs[i].id, cs[i].value, "command line", cs[i].name, &err);
+		ret = bc_setting_set(o, cs->id, cs->value, "command line", cs->name, &err);
 		if (ret) {
 			bc_err(o, "%s", err ? err : strerror(-ret));
 			free(err);
@@ -282,7 +288,7 @@ static int parse_option(struct bc_options *o, enum bc_setting id, const char *ar
 
 int bc_options_parse(struct bc_options *o, int argc, char **argv, const struct bc_cmd **cmd)
 {
-	struct cli_setting *cs;
+	struct bc_cli_setting *cs;
 	size_t ncs = 0;
 	int c, first = 1, ret;
 
@@ -315,7 +321,7 @@ int bc_options_parse(struct bc_options *o, int argc, char **argv, const struct b
 			/* applied after the configuration file */
 			if (optarg && bc_option_descs[id].arg != no_argument)
 				value = optarg;
-			cs[ncs++] = (struct cli_setting){ id, value, name };
+			cs[ncs++] = (struct bc_cli_setting){ id, value, name };
 		} else {
 			ret = parse_option(o, id, optarg);
 		}
@@ -323,9 +329,10 @@ int bc_options_parse(struct bc_options *o, int argc, char **argv, const struct b
 	if (!ret) {
 		o->paths = &argv[optind];
 		o->nr_paths = argc - optind;
-		ret = apply_settings(o, cs, ncs);
+		ret = apply_settings(o, cs, ncs);	/* keeps CS in O */
 	}
-	free(cs);
+	if (o->cli != cs)
+		free(cs);
 	if (!ret && o->print_config) {
 		bc_target_resolve_bpftrace(&o->target);
 		bc_options_print(stdout, o);
@@ -336,5 +343,7 @@ int bc_options_parse(struct bc_options *o, int argc, char **argv, const struct b
 
 void bc_options_free(struct bc_options *o)
 {
+	free(o->cli);
+	o->cli = NULL;
 	bc_options_free_settings(o);
 }

@@ -90,6 +90,14 @@ struct bc_severity_override {
 	char *origin;
 };
 
+/* A setting given on the command line, kept so that it can be applied again
+ * over another file's .bpfcheckrc (cli/file_config.c). */
+struct bc_cli_setting {
+	enum bc_setting id;
+	const char *value;
+	const char *name;
+};
+
 struct bc_options {
 	const char *format;		/* "text" (default), "gcc", "json", ... (reporters.def) */
 	const char *output;		/* -o FILE; NULL = stdout */
@@ -119,12 +127,17 @@ struct bc_options {
 	long long fail_on_growth;	/* compare --fail-on-growth N; -1 = not given */
 	char *config_path;		/* the file that was read; NULL = none */
 	char *origin[BC_NR_SETTINGS];	/* "FILE:LINE" or "command line"; NULL = default */
+	struct bc_cli_setting *cli;	/* the command line's settings, in order */
+	size_t nr_cli;
 };
 
 /* Defaults: text, fail on warnings, the target's defaults. 0 or -errno. */
 int bc_options_init(struct bc_options *o);
 /* The output format asked for (--diff is -f diff). */
 const char *bc_options_format(const struct bc_options *o);
+/* Applies O->cli over what O holds (a .bpfcheckrc read into it): 0, or
+ * BC_EXIT_USAGE with the message printed. */
+int bc_options_apply_cli(struct bc_options *o);
 /* Frees what the options own (not PATHS, which point into argv). */
 void bc_options_free_settings(struct bc_options *o);
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "file_config.h"
 #include "../analyzer/driver/driver.h"
 #include "../analyzer/fix/fix_loop.h"
 #include "../analyzer/fix/fix_write.h"
@@ -210,7 +211,7 @@ static int fix_unit(struct bc_options *o, const struct bc_analysis *a, struct bc
 	return 0;
 }
 
-static int fix_all(struct bc_options *o, const struct bc_analysis *a, struct unit_list *l,
+static int fix_all(struct bc_options *o, const struct bc_analysis **a, struct unit_list *l,
 		   bool dry, struct fix_totals *t)
 {
 	int err = 0;
@@ -218,7 +219,7 @@ static int fix_all(struct bc_options *o, const struct bc_analysis *a, struct uni
 	if (dry && l->n && !(l->fixed = calloc(l->n, sizeof(*l->fixed))))
 		return -ENOMEM;
 	for (size_t i = 0; i < l->n && !err; i++)
-		err = fix_unit(o, a, l->v[i], &l->snaps[i], dry, dry ? &l->fixed[i] : NULL, t);
+		err = fix_unit(o, a[i], l->v[i], &l->snaps[i], dry, dry ? &l->fixed[i] : NULL, t);
 	if (!err && !dry) {
 		/* stdin: the (fixed) text is the output, as a filter */
 		for (size_t i = 0; i < l->n; i++)
@@ -306,6 +307,8 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 	struct bc_run run = { 0 };
 	struct bc_baseline baseline = { 0 };
 	struct bc_analysis a = { 0 };
+	struct bc_file_configs fc = { 0 };	/* each file's own .bpfcheckrc */
+	const struct bc_analysis **per = NULL;
 	const char *format = bc_options_format(o);
 	FILE *out = stdout;
 	int ret, err = 0;
@@ -336,8 +339,17 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 		bc_target_resolve_bpftrace(&o->target);
 	if (!err)
 		err = bc_options_analysis(o, &a);
-	for (size_t i = 0; i < l.n && !err; i++)
-		bc_analyze_unit(l.v[i], &a);
+	if (!err && !(per = calloc(l.n + 1, sizeof(*per))))
+		err = -ENOMEM;
+	for (size_t i = 0; i < l.n && !err; i++) {
+		err = bc_file_config_analysis(&fc, o, &a, l.v[i]->path, &per[i]);
+		if (err == BC_EXIT_USAGE) {
+			ret = BC_EXIT_USAGE;	/* a file's .bpfcheckrc is bad: said */
+			goto out;
+		}
+		if (!err)
+			bc_analyze_unit(l.v[i], per[i]);
+	}
 	if (err) {
 		bc_err(o, "%s", strerror(-err));
 		ret = BC_EXIT_INPUT;
@@ -354,7 +366,7 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 		out = stderr;	/* stdout carries the fixed text */
 	}
 	if ((o->fix || rep->shows_fixes) &&
-	    (err = fix_all(o, &a, &l, rep->shows_fixes, &totals))) {
+	    (err = fix_all(o, per, &l, rep->shows_fixes, &totals))) {
 		bc_err(o, "fixing failed: %s", strerror(-err));
 		ret = BC_EXIT_INPUT;
 		goto close;
@@ -397,6 +409,8 @@ close:
 		ret = BC_EXIT_INPUT;
 	}
 out:
+	free(per);
+	bc_file_configs_free(&fc);
 	bc_baseline_free(&baseline);
 	for (size_t i = 0; i < l.n; i++) {
 		bc_unit_free(l.v[i]);
