@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "config.h"
 #include "file_config.h"
+#include "file_select.h"
 #include "../analyzer/base/array.h"
 #include "../analyzer/core/analysis.h"
 
@@ -77,9 +78,43 @@ static int build(struct bc_options *base, char *file, struct file_config **out)
 	return 0;
 }
 
+/* A's copy for PATH when OPTS has per-file-ignores that match it. */
+static int per_file(struct bc_file_configs *fc, const struct bc_options *opts, const char *path,
+		    const struct bc_analysis **a)
+{
+	struct bc_analysis *own;
+
+	if (!opts->nr_per_file_ignores)
+		return 0;
+	if (BC_GROW(fc->own, fc->cap_own, fc->nr_own + 1) || !(own = malloc(sizeof(*own))))
+		return -ENOMEM;
+	*own = **a;
+	if (!bc_per_file_ignores_apply(opts, path, own)) {
+		free(own);
+		return 0;
+	}
+	fc->own[fc->nr_own++] = own;
+	*a = own;
+	return 0;
+}
+
+static int config_analysis(struct bc_file_configs *fc, struct bc_options *base,
+			   const struct bc_analysis *base_a, const char *path,
+			   const struct bc_analysis **out, const struct bc_options **opts);
+
 int bc_file_config_analysis(struct bc_file_configs *fc, struct bc_options *base,
 			    const struct bc_analysis *base_a, const char *path,
 			    const struct bc_analysis **out)
+{
+	const struct bc_options *opts = base;
+	int ret = config_analysis(fc, base, base_a, path, out, &opts);
+
+	return ret ? ret : per_file(fc, opts, path, out);
+}
+
+static int config_analysis(struct bc_file_configs *fc, struct bc_options *base,
+			   const struct bc_analysis *base_a, const char *path,
+			   const struct bc_analysis **out, const struct bc_options **opts)
 {
 	char *paths[] = { (char *)path, NULL };
 	struct file_config *c;
@@ -100,6 +135,7 @@ int bc_file_config_analysis(struct bc_file_configs *fc, struct bc_options *base,
 		if (same(fc->v[i]->config, file)) {
 			free(file);
 			*out = &fc->v[i]->a;
+			*opts = &fc->v[i]->o;
 			return 0;
 		}
 	if (BC_GROW(fc->v, fc->cap, fc->n + 1)) {
@@ -111,6 +147,7 @@ int bc_file_config_analysis(struct bc_file_configs *fc, struct bc_options *base,
 		return ret;
 	fc->v[fc->n++] = c;
 	*out = &c->a;
+	*opts = &c->o;
 	return 0;
 }
 
@@ -119,5 +156,8 @@ void bc_file_configs_free(struct bc_file_configs *fc)
 	for (size_t i = 0; i < fc->n; i++)
 		config_free(fc->v[i]);
 	free(fc->v);
+	for (size_t i = 0; i < fc->nr_own; i++)
+		free(fc->own[i]);
+	free(fc->own);
 	memset(fc, 0, sizeof(*fc));
 }

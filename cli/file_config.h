@@ -24,14 +24,17 @@ struct file_config;
 struct bc_file_configs {
 	struct file_config **v;	/* one per .bpfcheckrc other than the run's */
 	size_t n, cap;
+	struct bc_analysis **own;	/* one per file that per-file-ignores match */
+	size_t nr_own, cap_own;
 };
 
 /*
  * *OUT: the analysis for the input at PATH: BASE_A when its nearest
  * .bpfcheckrc is the run's (BASE->config_path) or the run has --config or
  * --no-config, else one built (once per file) from that .bpfcheckrc and
- * BASE's command-line settings. 0, BC_EXIT_USAGE when that file is bad (the
- * message printed), or -ENOMEM.
+ * BASE's command-line settings; with that configuration's per-file-ignores
+ * applied when one matches PATH. 0, BC_EXIT_USAGE when that file is bad
+ * (the message printed), or -ENOMEM.
  */
 int bc_file_config_analysis(struct bc_file_configs *fc, struct bc_options *base,
 			    const struct bc_analysis *base_a, const char *path,

@@ -106,6 +106,10 @@ struct bc_options {
 	size_t nr_select;
 	char **ignore;
 	size_t nr_ignore;
+	char **per_file_ignores;	/* "GLOB:RULE,RULE" */
+	size_t nr_per_file_ignores;
+	char **exclude, **extend_exclude;	/* globs a directory walk skips */
+	size_t nr_exclude, nr_extend_exclude;
 	enum bc_color color;
 	bool fix, unsafe_fixes, diff;	/* diff: --diff, which is -f diff */
 	bool exit_non_zero_on_fix;	/* after --fix, exit 1 when a file was changed */

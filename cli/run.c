@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "file_config.h"
+#include "file_select.h"
 #include "../analyzer/driver/driver.h"
 #include "../analyzer/fix/fix_loop.h"
 #include "../analyzer/fix/fix_write.h"
@@ -22,6 +23,7 @@ struct unit_list {
 	struct bc_file_snap *snaps;	/* what each file looked like before it was read */
 	struct bc_unit **fixed;		/* for a report of the fixes: each unit fixed, or NULL */
 	size_t n, cap, cap_snaps;
+	size_t skipped;			/* walked files that are not BPF inputs */
 };
 
 static struct bc_unit *new_unit(struct unit_list *l)
@@ -79,29 +81,68 @@ static int cmp_fts(const FTSENT **a, const FTSENT **b)
 	return strcmp((*a)->fts_name, (*b)->fts_name);
 }
 
-static int add_dir(struct unit_list *l, const char *dir)
+/* Loads a walked file; one that is not a BPF input is dropped and counted. */
+static int load_walked(struct unit_list *l, const char *path)
+{
+	size_t n = l->n;
+	int err = load_path(l, path);
+
+	if (!err && l->n > n && !bc_walk_is_bpf_input(l->v[n])) {
+		bc_unit_free(l->v[n]);
+		free(l->v[n]);
+		l->n = n;
+		l->skipped++;
+	}
+	return err;
+}
+
+/* A directory walk (cli/file_select.h): hidden folders, exclude globs and
+ * what git ignores are left out; files that are not BPF inputs skipped. */
+static int add_dir(struct unit_list *l, const char *dir, const struct bc_options *o)
 {
 	char *paths[] = { (char *)dir, NULL };
 	FTS *fts = fts_open(paths, FTS_PHYSICAL | FTS_NOCHDIR, cmp_fts);
+	size_t nf = 0, cap = 0, root = strlen(dir);
+	char **found = NULL;
+	bool *ignored;
 	FTSENT *e;
 	int err = 0;
 
 	if (!fts)
 		return -errno;
 	while ((e = fts_read(fts)) && !err) {
-		if (e->fts_info == FTS_D && e->fts_level > 0 && e->fts_name[0] == '.') {
-			fts_set(fts, e, FTS_SKIP);	/* .git and friends */
+		const char *rel = e->fts_path + root + (e->fts_path[root] == '/');
+
+		if (e->fts_info == FTS_D && e->fts_level > 0 &&
+		    (e->fts_name[0] == '.' || bc_walk_excluded(o, e->fts_path, rel, e->fts_name))) {
+			fts_set(fts, e, FTS_SKIP);	/* .git and friends, excluded folders */
 			continue;
 		}
 		if (e->fts_info == FTS_DNR || e->fts_info == FTS_ERR) {
 			err = load_path(l, e->fts_path);	/* records the error for the report */
 			continue;
 		}
-		if (e->fts_info != FTS_F || !wanted_in_dir(e->fts_name))
+		if (e->fts_info != FTS_F || !wanted_in_dir(e->fts_name) ||
+		    bc_walk_excluded(o, e->fts_path, rel, e->fts_name))
 			continue;
-		err = load_path(l, e->fts_path);
+		if (BC_GROW(found, cap, nf + 1) || !(found[nf] = strdup(e->fts_path)))
+			err = -ENOMEM;
+		else
+			nf++;
 	}
 	fts_close(fts);
+	ignored = calloc(nf + 1, sizeof(*ignored));
+	if (!err && !ignored)
+		err = -ENOMEM;
+	if (!err)
+		err = bc_walk_gitignored(found, nf, ignored);
+	for (size_t i = 0; i < nf && !err; i++)
+		if (!ignored[i])
+			err = load_walked(l, found[i]);
+	for (size_t i = 0; i < nf; i++)
+		free(found[i]);
+	free(found);
+	free(ignored);
 	return err;
 }
 
@@ -329,7 +370,7 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 	}
 	for (size_t i = 0; i < o->nr_paths && !err; i++) {
 		if (is_dir(o->paths[i]))
-			err = add_dir(&l, o->paths[i]);
+			err = add_dir(&l, o->paths[i], o);
 		else
 			err = load_path(&l, o->paths[i]);
 	}
@@ -373,6 +414,7 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 	}
 	run.units = l.v;
 	run.nr_units = l.n;
+	run.skipped = l.skipped;
 	run.target = &o->target;
 	run.command = command;
 	run.opts.color = use_color(o, out);

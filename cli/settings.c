@@ -177,6 +177,71 @@ static int add_patterns(char ***list, size_t *n, const char *arg, const char *na
 	return ret;
 }
 
+static int push(char ***list, size_t *n, const char *s)
+{
+	char **nl = realloc(*list, (*n + 1) * sizeof(*nl));
+
+	if (!nl)
+		return -ENOMEM;
+	*list = nl;
+	nl[*n] = strdup(s);
+	if (!nl[*n])
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+/* exclude, extend-exclude: comma-separated globs (cli/file_select.c). */
+static int add_globs(char ***list, size_t *n, const char *arg)
+{
+	char *copy = strdup(arg), *save = NULL, *tok;
+	int ret = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save)) {
+		char *end;
+
+		while (*tok == ' ' || *tok == '\t')
+			tok++;
+		end = tok + strlen(tok);
+		while (end > tok && (end[-1] == ' ' || end[-1] == '\t'))
+			*--end = 0;
+		if (*tok)
+			ret = push(list, n, tok);
+	}
+	free(copy);
+	return ret;
+}
+
+/* per-file-ignores: one "GLOB:RULES" per value, the rules checked now. */
+static int add_per_file_ignore(struct bc_options *o, const char *value, const char *name,
+			       char **err)
+{
+	const char *colon = strrchr(value, ':');
+	char **rules = NULL;
+	size_t nr = 0;
+	int ret;
+
+	if (!colon || colon == value || !colon[1])
+		return bad(err, "%s takes GLOB:RULES (tests/*.bt:BC210,BC211), not '%s'", name,
+			   value);
+	ret = add_patterns(&rules, &nr, colon + 1, name, err);
+	for (size_t i = 0; i < nr; i++)
+		free(rules[i]);
+	free(rules);
+	return ret ? ret : push(&o->per_file_ignores, &o->nr_per_file_ignores, value);
+}
+
+static void clear_list(char ***list, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		free((*list)[i]);
+	free(*list);
+	*list = NULL;
+	*n = 0;
+}
+
 static int add_severity(struct bc_options *o, const char *value, const char *origin,
 			const char *name, char **err)
 {
@@ -247,6 +312,12 @@ static int set_value(struct bc_options *o, enum bc_setting id, const char *value
 		return add_patterns(&o->select, &o->nr_select, value, name, err);
 	case BC_SET_IGNORE:
 		return add_patterns(&o->ignore, &o->nr_ignore, value, name, err);
+	case BC_SET_PER_FILE_IGNORES:
+		return add_per_file_ignore(o, value, name, err);
+	case BC_SET_EXCLUDE:
+		return add_globs(&o->exclude, &o->nr_exclude, value);
+	case BC_SET_EXTEND_EXCLUDE:
+		return add_globs(&o->extend_exclude, &o->nr_extend_exclude, value);
 	case BC_SET_SEVERITY:
 		return add_severity(o, value, origin, name, err);
 	case BC_SET_FAIL_ON:
@@ -339,6 +410,15 @@ int bc_setting_set(struct bc_options *o, enum bc_setting id, const char *value,
 void bc_setting_clear(struct bc_options *o, enum bc_setting id)
 {
 	switch (id) {
+	case BC_SET_PER_FILE_IGNORES:
+		clear_list(&o->per_file_ignores, &o->nr_per_file_ignores);
+		break;
+	case BC_SET_EXCLUDE:
+		clear_list(&o->exclude, &o->nr_exclude);
+		break;
+	case BC_SET_EXTEND_EXCLUDE:
+		clear_list(&o->extend_exclude, &o->nr_extend_exclude);
+		break;
 	case BC_SET_SELECT:
 		for (size_t i = 0; i < o->nr_select; i++)
 			free(o->select[i]);
@@ -473,6 +553,16 @@ void bc_options_print(FILE *out, const struct bc_options *o)
 			break;
 		case BC_SET_IGNORE:
 			print_list(m, o->ignore, o->nr_ignore);
+			break;
+		case BC_SET_PER_FILE_IGNORES:
+			for (size_t i = 0; i < o->nr_per_file_ignores; i++)
+				fprintf(m, "%s%s", i ? " " : "", o->per_file_ignores[i]);
+			break;
+		case BC_SET_EXCLUDE:
+			print_list(m, o->exclude, o->nr_exclude);
+			break;
+		case BC_SET_EXTEND_EXCLUDE:
+			print_list(m, o->extend_exclude, o->nr_extend_exclude);
 			break;
 		case BC_SET_FAIL_ON:
 			fputs(o->fail_on == BC_SEV_NONE ? "never" : bc_severity_name(o->fail_on), m);

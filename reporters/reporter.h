@@ -29,6 +29,7 @@ struct bc_run {
 	 * (parallel to UNITS; NULL when they change nothing). NULL otherwise. */
 	struct bc_unit *const *fixed;
 	const struct bc_baseline *baseline;	/* --baseline applied; NULL = none */
+	size_t skipped;		/* files a directory walk found but skipped: not BPF inputs */
 };
 
 struct bc_summary {

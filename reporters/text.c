@@ -170,6 +170,10 @@ static void summary_line(struct text_ctx *c)
 	if (s.failed_files && checked)
 		fprintf(c->out, "; %zu %s could not be checked", s.failed_files,
 			plural(s.failed_files, "file", "files"));
+	if (c->run->skipped)
+		fprintf(c->out, "; %zu %s skipped (not %s)", c->run->skipped,
+			plural(c->run->skipped, "file", "files"),
+			plural(c->run->skipped, "a BPF input", "BPF inputs"));
 	sgr(c, SGR_RESET);
 	fputc('\n', c->out);
 }
