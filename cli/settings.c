@@ -214,23 +214,34 @@ static int add_globs(char ***list, size_t *n, const char *arg)
 	return ret;
 }
 
-/* per-file-ignores: one "GLOB:RULES" per value, the rules checked now. */
+/* per-file-ignores: "GLOB:RULES" entries separated by white space, the
+ * rules checked now. */
 static int add_per_file_ignore(struct bc_options *o, const char *value, const char *name,
 			       char **err)
 {
-	const char *colon = strrchr(value, ':');
-	char **rules = NULL;
-	size_t nr = 0;
-	int ret;
+	char *copy = strdup(value), *save = NULL, *entry;
+	int ret = copy ? 0 : -ENOMEM;
 
-	if (!colon || colon == value || !colon[1])
-		return bad(err, "%s takes GLOB:RULES (tests/*.bt:BC210,BC211), not '%s'", name,
-			   value);
-	ret = add_patterns(&rules, &nr, colon + 1, name, err);
-	for (size_t i = 0; i < nr; i++)
-		free(rules[i]);
-	free(rules);
-	return ret ? ret : push(&o->per_file_ignores, &o->nr_per_file_ignores, value);
+	for (entry = copy ? strtok_r(copy, " \t", &save) : NULL; entry && !ret;
+	     entry = strtok_r(NULL, " \t", &save)) {
+		const char *colon = strrchr(entry, ':');
+		char **rules = NULL;
+		size_t nr = 0;
+
+		if (!colon || colon == entry || !colon[1]) {
+			ret = bad(err, "%s takes GLOB:RULES (tests/*.bt:BC210,BC211), not '%s'",
+				  name, entry);
+			break;
+		}
+		ret = add_patterns(&rules, &nr, colon + 1, name, err);
+		for (size_t i = 0; i < nr; i++)
+			free(rules[i]);
+		free(rules);
+		if (!ret)
+			ret = push(&o->per_file_ignores, &o->nr_per_file_ignores, entry);
+	}
+	free(copy);
+	return ret;
 }
 
 static void clear_list(char ***list, size_t *n)

@@ -327,8 +327,9 @@ static void test_settings_table(void **state)
 			assert_null(arg);
 	}
 	assert_non_null(keys);
-	assert_string_equal(keys, "format, select, ignore, severity.RULE, fail-on, kernel, btf, "
-				  "bpftrace, stack-limit, jit, color, unsafe-fixes, "
+	assert_string_equal(keys, "format, select, ignore, severity.RULE, per-file-ignores, "
+				  "fail-on, kernel, btf, bpftrace, stack-limit, jit, color, "
+				  "exclude, extend-exclude, unsafe-fixes, "
 				  "exit-non-zero-on-fix, jobs, baseline");
 	free(keys);
 	assert_true(bc_setting_is_list(BC_SET_SEVERITY));
