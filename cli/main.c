@@ -6,12 +6,13 @@
 #include "cli.h"
 
 const struct bc_cmd bc_cmds[] = {
-	{ "check", bc_cmd_check, "[OPTIONS] PATH...", "lint scripts, IR, objects and manifests (default)" },
+	{ "check", bc_cmd_check, "[OPTIONS] PATH...", "lint scripts, IR and objects (default)" },
 	{ "fix", bc_cmd_fix, "[OPTIONS] PATH...", "apply the fixes (same as check --fix)" },
 	{ "stack", bc_cmd_stack, "[OPTIONS] PATH...", "per-program, per-construct stack table" },
 	{ "emit", bc_cmd_emit, "[OPTIONS] PATH -o OUT.o", "write a loadable BPF object with the fixes applied" },
 	{ "explain", bc_cmd_explain, "RULE", "show a rule's documentation" },
 	{ "rules", bc_cmd_rules, "[-f json]", "list the rules" },
+	{ "help", bc_cmd_help, "[COMMAND]", "this help, or a command's usage and options" },
 	{ "compare", bc_cmd_compare, "OLD.json NEW.json", "stack and findings between two JSON reports" },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -101,6 +101,9 @@ struct bc_cli_setting {
 struct bc_options {
 	const char *format;		/* "text" (default), "gcc", "json", ... (reporters.def) */
 	const char *output;		/* -o FILE; NULL = stdout */
+	bool quiet;			/* --quiet */
+	bool statistics;		/* --statistics: the statistics reporter */
+	const char *stdin_filename;	/* --stdin-filename PATH; NULL = "<stdin>" */
 	enum bc_severity fail_on;	/* default BC_SEV_WARNING; NONE = never */
 	char **select;			/* NULL = all rules */
 	size_t nr_select;
@@ -134,6 +137,9 @@ struct bc_options {
 	struct bc_cli_setting *cli;	/* the command line's settings, in order */
 	size_t nr_cli;
 };
+
+/* One option's --help lines. */
+void bc_usage_option(FILE *out, enum bc_setting id);
 
 /* Defaults: text, fail on warnings, the target's defaults. 0 or -errno. */
 int bc_options_init(struct bc_options *o);

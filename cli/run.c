@@ -43,7 +43,7 @@ static struct bc_unit *new_unit(struct unit_list *l)
  * already loaded under another name (the same device and inode: a symlink,
  * "a/../a.bt", a file also found in a directory given) is checked once, so
  * that it is reported once and --fix writes it once. */
-static int load_path(struct unit_list *l, const char *path)
+static int load_path(struct unit_list *l, const char *path, const char *stdin_name)
 {
 	struct bc_file_snap snap = { 0 };
 	struct bc_unit *u;
@@ -58,6 +58,14 @@ static int load_path(struct unit_list *l, const char *path)
 		return -ENOMEM;
 	l->snaps[l->n - 1] = snap;
 	bc_unit_load(u, path);	/* a failure is recorded in the unit for the report */
+	if (!strcmp(path, "-") && stdin_name) {	/* --stdin-filename */
+		char *name = strdup(stdin_name);
+
+		if (!name)
+			return -ENOMEM;
+		free(u->display_path);
+		u->display_path = name;
+	}
 	return 0;
 }
 
@@ -85,7 +93,7 @@ static int cmp_fts(const FTSENT **a, const FTSENT **b)
 static int load_walked(struct unit_list *l, const char *path)
 {
 	size_t n = l->n;
-	int err = load_path(l, path);
+	int err = load_path(l, path, NULL);
 
 	if (!err && l->n > n && !bc_walk_is_bpf_input(l->v[n])) {
 		bc_unit_free(l->v[n]);
@@ -119,7 +127,7 @@ static int add_dir(struct unit_list *l, const char *dir, const struct bc_options
 			continue;
 		}
 		if (e->fts_info == FTS_DNR || e->fts_info == FTS_ERR) {
-			err = load_path(l, e->fts_path);	/* records the error for the report */
+			err = load_path(l, e->fts_path, NULL);	/* records the error for the report */
 			continue;
 		}
 		if (e->fts_info != FTS_F || !wanted_in_dir(e->fts_name) ||
@@ -363,6 +371,8 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 		       ".bpfcheckrc");
 		return BC_EXIT_USAGE;
 	}
+	if (o->statistics)
+		format = "statistics";
 	rep = bc_reporter_find(!strcmp(format, "text") && text_format ? text_format : format);
 	if (!rep) {
 		bc_err(o, "format '%s' is not available for '%s'", format, command);
@@ -372,7 +382,7 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 		if (is_dir(o->paths[i]))
 			err = add_dir(&l, o->paths[i], o);
 		else
-			err = load_path(&l, o->paths[i]);
+			err = load_path(&l, o->paths[i], o->stdin_filename);
 	}
 	/* without --bpftrace, scripts are checked against the installed
 	 * bpftrace: asked once, and only when there is a script */
@@ -383,7 +393,10 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 	if (!err && !(per = calloc(l.n + 1, sizeof(*per))))
 		err = -ENOMEM;
 	for (size_t i = 0; i < l.n && !err; i++) {
-		err = bc_file_config_analysis(&fc, o, &a, l.v[i]->path, &per[i]);
+		err = bc_file_config_analysis(&fc, o, &a,
+					      strcmp(l.v[i]->path, "-") || !o->stdin_filename
+						      ? l.v[i]->path : o->stdin_filename,
+					      &per[i]);
 		if (err == BC_EXIT_USAGE) {
 			ret = BC_EXIT_USAGE;	/* a file's .bpfcheckrc is bad: said */
 			goto out;
@@ -419,6 +432,7 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 	run.command = command;
 	run.opts.color = use_color(o, out);
 	run.opts.unsafe_fixes = o->unsafe_fixes;
+	run.opts.quiet = o->quiet;
 	run.fixed = l.fixed;
 	if (!rep->shows_fixes && (o->baseline || o->write_baseline) &&
 	    (ret = apply_baseline(o, &run, &baseline)))

@@ -16,6 +16,7 @@ struct bc_baseline;
 struct bc_report_opts {
 	bool color;		/* text output may use ANSI colour */
 	bool unsafe_fixes;	/* unsafe fixes are applied (--unsafe-fixes), not only offered */
+	bool quiet;		/* --quiet: the findings only, no summary line */
 };
 
 /* Everything one invocation produced. */

@@ -154,6 +154,8 @@ static void summary_line(struct text_ctx *c)
 	struct bc_summary s;
 	size_t checked;
 
+	if (c->run->opts.quiet)
+		return;
 	bc_run_summary(c->run, &s);
 	checked = s.files - s.failed_files;
 	sgr(c, SGR_BOLD);
