@@ -76,7 +76,8 @@ endif
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS ?= -O2 -g
-BC_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DBC_VERSION='"$(VERSION)"' -DBC_PROJECT_URL='"$(PROJECT_URL)"' -I. -I$(BUILD) \
+BC_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DBC_VERSION='"$(VERSION)"' -DBC_PROJECT_URL='"$(PROJECT_URL)"' \
+	-DBC_DOC_DIR='"$(PREFIX)/share/doc/bpfcheck"' -I. -I$(BUILD) \
 	$(PKG_CFLAGS) $(LLVM_CFLAGS) $(SAN_FLAGS) -MMD -MP
 BC_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 BC_LIBS = $(PKG_LIBS) -lm

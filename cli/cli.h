@@ -35,12 +35,15 @@ int bc_cmd_emit(struct bc_options *o);
 int bc_cmd_target(struct bc_options *o);
 int bc_cmd_server(struct bc_options *o);
 int bc_cmd_manifest(struct bc_options *o);
+int bc_cmd_help(struct bc_options *o);
 
 /* Parses argv into O and the command; BC_EXIT_USAGE after printing the
  * error, or -1 when --help/--version was handled (exit 0). */
 int bc_options_parse(struct bc_options *o, int argc, char **argv, const struct bc_cmd **cmd);
 void bc_options_free(struct bc_options *o);
 void bc_usage(FILE *out);
+/* One command's usage and the options it reads (cli/cmd_help.c). */
+void bc_usage_cmd(FILE *out, const struct bc_cmd *c);
 
 /* JSON-aware error (bpftool's p_err): `bpfcheck: error: ...` on stderr, or
  * {"error": "..."} on stdout when the output format is JSON. */

@@ -9,11 +9,13 @@
  * A list key given twice adds to the list; any other key given twice keeps
  * the last value.
  *
- * Discovery: one file per run. The search starts in the deepest directory
- * that contains every input (a file's directory, a directory itself, the
- * current directory for '-' or when there are no inputs) and goes up
- * through the parents; the first .bpfcheckrc found is used. It stops after
- * the first directory holding .git (the repository root) or at /.
+ * Discovery: the search starts in the deepest directory that contains every
+ * input given (a file's directory, a directory itself, the current directory
+ * for '-' or when there are no inputs) and goes up through the parents; the
+ * first .bpfcheckrc found is used. It stops after the first directory
+ * holding .git (the repository root) or at /. The run's own file is found
+ * for all inputs; each input's analysis uses the one found for it alone
+ * (cli/file_config.h).
  */
 #ifndef BC_CONFIG_H
 #define BC_CONFIG_H

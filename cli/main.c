@@ -6,7 +6,7 @@
 #include "cli.h"
 
 const struct bc_cmd bc_cmds[] = {
-	{ "check", bc_cmd_check, "[OPTIONS] PATH...", "lint scripts, IR, objects and manifests (default)" },
+	{ "check", bc_cmd_check, "[OPTIONS] PATH...", "lint scripts, IR and objects (default)" },
 	{ "fix", bc_cmd_fix, "[OPTIONS] PATH...", "apply the fixes (same as check --fix)" },
 	{ "stack", bc_cmd_stack, "[OPTIONS] PATH...", "per-program, per-construct stack table" },
 	{ "emit", bc_cmd_emit, "[OPTIONS] PATH -o OUT.o", "write a loadable BPF object with the fixes applied" },
@@ -14,6 +14,7 @@ const struct bc_cmd bc_cmds[] = {
 	{ "explain", bc_cmd_explain, "RULE", "show a rule's documentation" },
 	{ "rules", bc_cmd_rules, "[-f json]", "list the rules" },
 	{ "server", bc_cmd_server, "[OPTIONS]", "language server (LSP) on stdin/stdout for editors" },
+	{ "help", bc_cmd_help, "[COMMAND]", "this help, or a command's usage and options" },
 	{ "compare", bc_cmd_compare, "OLD.json NEW.json", "stack and findings between two JSON reports" },
 	{ "target", bc_cmd_target, "capture|show ...", "capture this system as a target file, or show one" },
 	{ NULL, NULL, NULL, NULL },

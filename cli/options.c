@@ -113,7 +113,7 @@ void bc_err(const struct bc_options *o, const char *fmt, ...)
 #define HELP_COLUMN 25
 
 /* One option's --help lines ("  -f, --format FMT       output format: ..."). */
-static void usage_option(FILE *out, enum bc_setting id)
+void bc_usage_option(FILE *out, enum bc_setting id)
 {
 	const struct bc_option_desc *d = &bc_option_descs[id];
 	char *help = bc_strdup_printf(d->help, bc_reporter_names()), *line, *next;
@@ -144,9 +144,9 @@ void bc_usage(FILE *out)
 	fprintf(out,
 		"Usage: bpfcheck [COMMAND] [OPTIONS] PATH...\n"
 		"\n"
-		"Static analyzer and linter for BPF tracing code: bpftrace scripts, LLVM IR,\n"
-		"BPF ELF objects and AOT type manifests. PATH may be a directory (recursed)\n"
-		"or '-' for standard input; the input kind is detected from its content.\n"
+		"Static analyzer and linter for BPF tracing code: bpftrace scripts, LLVM IR\n"
+		"and BPF ELF objects. PATH may be a directory (recursed) or '-' for standard\n"
+		"input; the input kind is detected from its content.\n"
 		"\n"
 		"Commands:\n");
 	for (const struct bc_cmd *c = bc_cmds; c->name; c++)
@@ -155,7 +155,7 @@ void bc_usage(FILE *out)
 	for (int sec = 0; sec < BC_NR_SECTIONS; sec++)
 		for (int i = 0; i < BC_NR_SETTINGS; i++)
 			if (bc_option_descs[i].section == (enum bc_option_section)sec)
-				usage_option(out, i);
+				bc_usage_option(out, i);
 	fprintf(out,
 		"\n"
 		"Exit status: 0 no findings at or above --fail-on, 1 findings (after --fix:\n"
@@ -173,11 +173,9 @@ static const struct bc_cmd *find_cmd(const char *name)
 }
 
 /* The configuration file first, then the command line's settings over it. */
-static int apply_settings(struct bc_options *o, const struct bc_cli_setting *cs, size_t n)
+static int apply_settings(struct bc_options *o, struct bc_cli_setting *cs, size_t n)
 {
-	bool cleared[BC_NR_SETTINGS] = { false };
-	char *file = NULL, *err = NULL;
-	int ret;
+	char *file = NULL;
 
 	if (o->config && o->no_config) {
 		bc_err(o, "--config and --no-config exclude each other");
@@ -192,12 +190,25 @@ static int apply_settings(struct bc_options *o, const struct bc_cli_setting *cs,
 		if (bc_config_load(o, file, stderr))
 			return BC_EXIT_USAGE;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (bc_setting_is_list(cs[i].id) && !cleared[cs[i].id]) {
-			bc_setting_clear(o, cs[i].id);	/* the command line's list replaces */
-			cleared[cs[i].id] = true;
+	o->cli = (struct bc_cli_setting *)cs;
+	o->nr_cli = n;
+	return bc_options_apply_cli(o);
+}
+
+int bc_options_apply_cli(struct bc_options *o)
+{
+	bool cleared[BC_NR_SETTINGS] = { false };
+	char *err = NULL;
+	int ret;
+
+	for (size_t i = 0; i < o->nr_cli; i++) {
+		const struct bc_cli_setting *cs = &o->cli[i];
+
+		if (bc_setting_is_list(cs->id) && !cleared[cs->id]) {
+			bc_setting_clear(o, cs->id);	/* the command line's list replaces */
+			cleared[cs->id] = true;
 		}
-		ret = bc_setting_set(o, cs[i].id, cs[i].value, "command line", cs[i].name, &err);
+		ret = bc_setting_set(o, cs->id, cs->value, "command line", cs->name, &err);
 		if (ret) {
 			bc_err(o, "%s", err ? err : strerror(-ret));
 			free(err);
@@ -207,6 +218,9 @@ static int apply_settings(struct bc_options *o, const struct bc_cli_setting *cs,
 	return 0;
 }
 
+/* The command named before the options, for its --help; NULL = none. */
+static const struct bc_cmd *help_cmd;
+
 /* A command-line-only option (cli/settings.def), as it is parsed: 0, -1
  * when it answered the run (--help, --version), or BC_EXIT_USAGE. */
 static int parse_option(struct bc_options *o, enum bc_setting id, const char *arg)
@@ -214,6 +228,15 @@ static int parse_option(struct bc_options *o, enum bc_setting id, const char *ar
 	switch (id) {
 	case BC_SET_OUTPUT:
 		o->output = arg;
+		break;
+	case BC_SET_QUIET:
+		o->quiet = true;
+		break;
+	case BC_SET_STATISTICS:
+		o->statistics = true;
+		break;
+	case BC_SET_STDIN_FILENAME:
+		o->stdin_filename = arg;
 		break;
 	case BC_SET_TRACEFS:
 		o->tracefs = arg;
@@ -284,7 +307,10 @@ static int parse_option(struct bc_options *o, enum bc_setting id, const char *ar
 		printf("bpfcheck %s\n", BC_VERSION);
 		return -1;
 	case BC_SET_HELP:
-		bc_usage(stdout);
+		if (help_cmd)	/* bpfcheck COMMAND --help */
+			bc_usage_cmd(stdout, help_cmd);
+		else
+			bc_usage(stdout);
 		return -1;
 	default:
 		break;	/* settings: cli/settings.c */
@@ -302,6 +328,7 @@ int bc_options_parse(struct bc_options *o, int argc, char **argv, const struct b
 	*cmd = &bc_cmds[0];
 	if (argc > 1 && argv[1][0] != '-' && find_cmd(argv[1])) {
 		*cmd = find_cmd(argv[1]);
+		help_cmd = *cmd;
 		first = 2;
 	}
 	cs = calloc(argc + 1, sizeof(*cs));
@@ -335,10 +362,10 @@ int bc_options_parse(struct bc_options *o, int argc, char **argv, const struct b
 	if (!ret) {
 		o->paths = &argv[optind];
 		o->nr_paths = argc - optind;
-		ret = apply_settings(o, cs, ncs);
+		ret = apply_settings(o, cs, ncs);	/* keeps CS in O */
 	}
-	o->cli = cs;	/* for bc_options_for_path */
-	o->nr_cli = ncs;
+	if (o->cli != cs)
+		free(cs);
 	if (!ret) {
 		char why[600];
 

@@ -90,21 +90,29 @@ struct bc_severity_override {
 	char *origin;
 };
 
-/* A setting given on the command line, applied after the configuration file. */
+/* A setting given on the command line, kept so that it can be applied again
+ * over another file's .bpfcheckrc (cli/file_config.c). */
 struct bc_cli_setting {
 	enum bc_setting id;
 	const char *value;
-	const char *name;	/* as given ("--select"), for messages */
+	const char *name;
 };
 
 struct bc_options {
 	const char *format;		/* "text" (default), "gcc", "json", ... (reporters.def) */
 	const char *output;		/* -o FILE; NULL = stdout */
+	bool quiet;			/* --quiet */
+	bool statistics;		/* --statistics: the statistics reporter */
+	const char *stdin_filename;	/* --stdin-filename PATH; NULL = "<stdin>" */
 	enum bc_severity fail_on;	/* default BC_SEV_WARNING; NONE = never */
 	char **select;			/* NULL = all rules */
 	size_t nr_select;
 	char **ignore;
 	size_t nr_ignore;
+	char **per_file_ignores;	/* "GLOB:RULE,RULE" */
+	size_t nr_per_file_ignores;
+	char **exclude, **extend_exclude;	/* globs a directory walk skips */
+	size_t nr_exclude, nr_extend_exclude;
 	enum bc_color color;
 	bool fix, unsafe_fixes, diff;	/* diff: --diff, which is -f diff */
 	bool exit_non_zero_on_fix;	/* after --fix, exit 1 when a file was changed */
@@ -136,6 +144,9 @@ struct bc_options {
 	size_t nr_cli;
 };
 
+/* One option's --help lines. */
+void bc_usage_option(FILE *out, enum bc_setting id);
+
 /* Defaults: text, fail on warnings, the target's defaults. 0 or -errno. */
 int bc_options_init(struct bc_options *o);
 /* The output format asked for (--diff is -f diff). */
@@ -149,6 +160,9 @@ const char *bc_options_format(const struct bc_options *o);
  * target file or is damaged.
  */
 int bc_options_open_target(struct bc_options *o, char *err, size_t errlen);
+/* Applies O->cli over what O holds (a .bpfcheckrc read into it): 0, or
+ * BC_EXIT_USAGE with the message printed. */
+int bc_options_apply_cli(struct bc_options *o);
 /* Frees what the options own (not PATHS, which point into argv). */
 void bc_options_free_settings(struct bc_options *o);
 

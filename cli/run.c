@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "file_config.h"
+#include "file_select.h"
 #include "../analyzer/driver/driver.h"
 #include "../analyzer/driver/run_checks.h"
 #include "../analyzer/fix/fix_loop.h"
@@ -23,6 +25,7 @@ struct unit_list {
 	struct bc_file_snap *snaps;	/* what each file looked like before it was read */
 	struct bc_unit **fixed;		/* for a report of the fixes: each unit fixed, or NULL */
 	size_t n, cap, cap_snaps;
+	size_t skipped;			/* walked files that are not BPF inputs */
 };
 
 static struct bc_unit *new_unit(struct unit_list *l)
@@ -42,7 +45,7 @@ static struct bc_unit *new_unit(struct unit_list *l)
  * already loaded under another name (the same device and inode: a symlink,
  * "a/../a.bt", a file also found in a directory given) is checked once, so
  * that it is reported once and --fix writes it once. */
-static int load_path(struct unit_list *l, const char *path)
+static int load_path(struct unit_list *l, const char *path, const char *stdin_name)
 {
 	struct bc_file_snap snap = { 0 };
 	struct bc_unit *u;
@@ -57,6 +60,14 @@ static int load_path(struct unit_list *l, const char *path)
 		return -ENOMEM;
 	l->snaps[l->n - 1] = snap;
 	bc_unit_load(u, path);	/* a failure is recorded in the unit for the report */
+	if (!strcmp(path, "-") && stdin_name) {	/* --stdin-filename */
+		char *name = strdup(stdin_name);
+
+		if (!name)
+			return -ENOMEM;
+		free(u->display_path);
+		u->display_path = name;
+	}
 	return 0;
 }
 
@@ -80,29 +91,68 @@ static int cmp_fts(const FTSENT **a, const FTSENT **b)
 	return strcmp((*a)->fts_name, (*b)->fts_name);
 }
 
-static int add_dir(struct unit_list *l, const char *dir)
+/* Loads a walked file; one that is not a BPF input is dropped and counted. */
+static int load_walked(struct unit_list *l, const char *path)
+{
+	size_t n = l->n;
+	int err = load_path(l, path, NULL);
+
+	if (!err && l->n > n && !bc_walk_is_bpf_input(l->v[n])) {
+		bc_unit_free(l->v[n]);
+		free(l->v[n]);
+		l->n = n;
+		l->skipped++;
+	}
+	return err;
+}
+
+/* A directory walk (cli/file_select.h): hidden folders, exclude globs and
+ * what git ignores are left out; files that are not BPF inputs skipped. */
+static int add_dir(struct unit_list *l, const char *dir, const struct bc_options *o)
 {
 	char *paths[] = { (char *)dir, NULL };
 	FTS *fts = fts_open(paths, FTS_PHYSICAL | FTS_NOCHDIR, cmp_fts);
+	size_t nf = 0, cap = 0, root = strlen(dir);
+	char **found = NULL;
+	bool *ignored;
 	FTSENT *e;
 	int err = 0;
 
 	if (!fts)
 		return -errno;
 	while ((e = fts_read(fts)) && !err) {
-		if (e->fts_info == FTS_D && e->fts_level > 0 && e->fts_name[0] == '.') {
-			fts_set(fts, e, FTS_SKIP);	/* .git and friends */
+		const char *rel = e->fts_path + root + (e->fts_path[root] == '/');
+
+		if (e->fts_info == FTS_D && e->fts_level > 0 &&
+		    (e->fts_name[0] == '.' || bc_walk_excluded(o, e->fts_path, rel, e->fts_name))) {
+			fts_set(fts, e, FTS_SKIP);	/* .git and friends, excluded folders */
 			continue;
 		}
 		if (e->fts_info == FTS_DNR || e->fts_info == FTS_ERR) {
-			err = load_path(l, e->fts_path);	/* records the error for the report */
+			err = load_path(l, e->fts_path, NULL);	/* records the error for the report */
 			continue;
 		}
-		if (e->fts_info != FTS_F || !wanted_in_dir(e->fts_name))
+		if (e->fts_info != FTS_F || !wanted_in_dir(e->fts_name) ||
+		    bc_walk_excluded(o, e->fts_path, rel, e->fts_name))
 			continue;
-		err = load_path(l, e->fts_path);
+		if (BC_GROW(found, cap, nf + 1) || !(found[nf] = strdup(e->fts_path)))
+			err = -ENOMEM;
+		else
+			nf++;
 	}
 	fts_close(fts);
+	ignored = calloc(nf + 1, sizeof(*ignored));
+	if (!err && !ignored)
+		err = -ENOMEM;
+	if (!err)
+		err = bc_walk_gitignored(found, nf, ignored);
+	for (size_t i = 0; i < nf && !err; i++)
+		if (!ignored[i])
+			err = load_walked(l, found[i]);
+	for (size_t i = 0; i < nf; i++)
+		free(found[i]);
+	free(found);
+	free(ignored);
 	return err;
 }
 
@@ -212,7 +262,7 @@ static int fix_unit(struct bc_options *o, const struct bc_analysis *a, struct bc
 	return 0;
 }
 
-static int fix_all(struct bc_options *o, const struct bc_analysis *a, struct unit_list *l,
+static int fix_all(struct bc_options *o, const struct bc_analysis **a, struct unit_list *l,
 		   bool dry, struct fix_totals *t)
 {
 	int err = 0;
@@ -220,7 +270,7 @@ static int fix_all(struct bc_options *o, const struct bc_analysis *a, struct uni
 	if (dry && l->n && !(l->fixed = calloc(l->n, sizeof(*l->fixed))))
 		return -ENOMEM;
 	for (size_t i = 0; i < l->n && !err; i++)
-		err = fix_unit(o, a, l->v[i], &l->snaps[i], dry, dry ? &l->fixed[i] : NULL, t);
+		err = fix_unit(o, a[i], l->v[i], &l->snaps[i], dry, dry ? &l->fixed[i] : NULL, t);
 	if (!err && !dry) {
 		/* stdin: the (fixed) text is the output, as a filter */
 		for (size_t i = 0; i < l->n; i++)
@@ -339,6 +389,8 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 	struct bc_run run = { 0 };
 	struct bc_baseline baseline = { 0 };
 	struct bc_analysis a = { 0 };
+	struct bc_file_configs fc = { 0 };	/* each file's own .bpfcheckrc */
+	const struct bc_analysis **per = NULL;
 	const char *format = bc_options_format(o);
 	FILE *out = stdout;
 	char *report = NULL;
@@ -355,6 +407,8 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 		       ".bpfcheckrc");
 		return BC_EXIT_USAGE;
 	}
+	if (o->statistics)
+		format = "statistics";
 	rep = bc_reporter_find(!strcmp(format, "text") && text_format ? text_format : format);
 	if (!rep) {
 		bc_err(o, "format '%s' is not available for '%s'", format, command);
@@ -362,9 +416,9 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 	}
 	for (size_t i = 0; i < o->nr_paths && !err; i++) {
 		if (is_dir(o->paths[i]))
-			err = add_dir(&l, o->paths[i]);
+			err = add_dir(&l, o->paths[i], o);
 		else
-			err = load_path(&l, o->paths[i]);
+			err = load_path(&l, o->paths[i], o->stdin_filename);
 	}
 	/* before anything is written (a fix, a baseline, the report) */
 	ret = err ? 0 : bc_refuse_output(o, "-o", o->output, o->baseline);
@@ -383,9 +437,21 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 	/* the report is all this command needs; formats read from another
 	 * tracefs (--tracefs DIR) are not part of the cache key */
 	a.result_cache = !o->tracefs;
+	if (!err && !(per = calloc(l.n + 1, sizeof(*per))))
+		err = -ENOMEM;
 	for (size_t i = 0; i < l.n && !err; i++) {
-		progress(&l, i);
-		bc_analyze_unit(l.v[i], &a);
+		err = bc_file_config_analysis(&fc, o, &a,
+					      strcmp(l.v[i]->path, "-") || !o->stdin_filename
+						      ? l.v[i]->path : o->stdin_filename,
+					      &per[i]);
+		if (err == BC_EXIT_USAGE) {
+			ret = BC_EXIT_USAGE;	/* a file's .bpfcheckrc is bad: said */
+			goto out;
+		}
+		if (!err) {
+			progress(&l, i);
+			bc_analyze_unit(l.v[i], per[i]);
+		}
 	}
 	progress(&l, l.n);
 	if (err) {
@@ -405,7 +471,7 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 		out = stderr;	/* stdout carries the fixed text */
 	}
 	if ((o->fix || rep->shows_fixes) &&
-	    (err = fix_all(o, &a, &l, rep->shows_fixes, &totals))) {
+	    (err = fix_all(o, per, &l, rep->shows_fixes, &totals))) {
 		bc_err(o, "fixing failed: %s", strerror(-err));
 		ret = BC_EXIT_INPUT;
 		goto close;
@@ -417,10 +483,12 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 	}
 	run.units = l.v;
 	run.nr_units = l.n;
+	run.skipped = l.skipped;
 	run.target = &o->target;
 	run.command = command;
 	run.opts.color = use_color(o, out);
 	run.opts.unsafe_fixes = o->unsafe_fixes;
+	run.opts.quiet = o->quiet;
 	run.fixed = l.fixed;
 	if (!rep->shows_fixes && (o->baseline || o->write_baseline) &&
 	    (ret = apply_baseline(o, &run, &baseline)))
@@ -466,6 +534,8 @@ close:
 	}
 out:
 	free(report);
+	free(per);
+	bc_file_configs_free(&fc);
 	bc_baseline_free(&baseline);
 	for (size_t i = 0; i < l.n; i++) {
 		bc_unit_free(l.v[i]);

@@ -181,6 +181,82 @@ static int add_patterns(char ***list, size_t *n, const char *arg, const char *na
 	return ret;
 }
 
+static int push(char ***list, size_t *n, const char *s)
+{
+	char **nl = realloc(*list, (*n + 1) * sizeof(*nl));
+
+	if (!nl)
+		return -ENOMEM;
+	*list = nl;
+	nl[*n] = strdup(s);
+	if (!nl[*n])
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+/* exclude, extend-exclude: comma-separated globs (cli/file_select.c). */
+static int add_globs(char ***list, size_t *n, const char *arg)
+{
+	char *copy = strdup(arg), *save = NULL, *tok;
+	int ret = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save)) {
+		char *end;
+
+		while (*tok == ' ' || *tok == '\t')
+			tok++;
+		end = tok + strlen(tok);
+		while (end > tok && (end[-1] == ' ' || end[-1] == '\t'))
+			*--end = 0;
+		if (*tok)
+			ret = push(list, n, tok);
+	}
+	free(copy);
+	return ret;
+}
+
+/* per-file-ignores: "GLOB:RULES" entries separated by white space, the
+ * rules checked now. */
+static int add_per_file_ignore(struct bc_options *o, const char *value, const char *name,
+			       char **err)
+{
+	char *copy = strdup(value), *save = NULL, *entry;
+	int ret = copy ? 0 : -ENOMEM;
+
+	for (entry = copy ? strtok_r(copy, " \t", &save) : NULL; entry && !ret;
+	     entry = strtok_r(NULL, " \t", &save)) {
+		const char *colon = strrchr(entry, ':');
+		char **rules = NULL;
+		size_t nr = 0;
+
+		if (!colon || colon == entry || !colon[1]) {
+			ret = bad(err, "%s takes GLOB:RULES (tests/*.bt:BC210,BC211), not '%s'",
+				  name, entry);
+			break;
+		}
+		ret = add_patterns(&rules, &nr, colon + 1, name, err);
+		for (size_t i = 0; i < nr; i++)
+			free(rules[i]);
+		free(rules);
+		if (!ret)
+			ret = push(&o->per_file_ignores, &o->nr_per_file_ignores, entry);
+	}
+	free(copy);
+	return ret;
+}
+
+static void clear_list(char ***list, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		free((*list)[i]);
+	free(*list);
+	*list = NULL;
+	*n = 0;
+}
+
 static int add_severity(struct bc_options *o, const char *value, const char *origin,
 			const char *name, char **err)
 {
@@ -251,6 +327,12 @@ static int set_value(struct bc_options *o, enum bc_setting id, const char *value
 		return add_patterns(&o->select, &o->nr_select, value, name, err);
 	case BC_SET_IGNORE:
 		return add_patterns(&o->ignore, &o->nr_ignore, value, name, err);
+	case BC_SET_PER_FILE_IGNORES:
+		return add_per_file_ignore(o, value, name, err);
+	case BC_SET_EXCLUDE:
+		return add_globs(&o->exclude, &o->nr_exclude, value);
+	case BC_SET_EXTEND_EXCLUDE:
+		return add_globs(&o->extend_exclude, &o->nr_extend_exclude, value);
 	case BC_SET_SEVERITY:
 		return add_severity(o, value, origin, name, err);
 	case BC_SET_FAIL_ON:
@@ -270,10 +352,16 @@ static int set_value(struct bc_options *o, enum bc_setting id, const char *value
 		o->target.btf_path = strdup(value);
 		return o->target.btf_path ? 0 : -ENOMEM;
 	case BC_SET_BPFTRACE:
-		if (bc_target_set_bpftrace(&o->target, value))
+		switch (bc_target_set_bpftrace(&o->target, value)) {
+		case 0:
+			return 0;
+		case -ERANGE:
+			return bad(err, "%s: bpftrace %s is not modelled; supported: %s", name, value,
+				   BC_BT_SUPPORTED);
+		default:
 			return bad(err, "%s takes a version such as 0.17 or 0.22.1, not '%s'", name,
 				   value);
-		return 0;
+		}
 	case BC_SET_STACK_LIMIT:
 		if (parse_int(value, 8, 1 << 20, &o->target.stack_limit))
 			return bad(err, "%s takes a byte count from 8 to 1048576, not '%s'", name,
@@ -350,6 +438,15 @@ int bc_setting_set(struct bc_options *o, enum bc_setting id, const char *value,
 void bc_setting_clear(struct bc_options *o, enum bc_setting id)
 {
 	switch (id) {
+	case BC_SET_PER_FILE_IGNORES:
+		clear_list(&o->per_file_ignores, &o->nr_per_file_ignores);
+		break;
+	case BC_SET_EXCLUDE:
+		clear_list(&o->exclude, &o->nr_exclude);
+		break;
+	case BC_SET_EXTEND_EXCLUDE:
+		clear_list(&o->extend_exclude, &o->nr_extend_exclude);
+		break;
 	case BC_SET_SELECT:
 		for (size_t i = 0; i < o->nr_select; i++)
 			free(o->select[i]);
@@ -535,6 +632,16 @@ void bc_options_print(FILE *out, const struct bc_options *o)
 			break;
 		case BC_SET_IGNORE:
 			print_list(m, o->ignore, o->nr_ignore);
+			break;
+		case BC_SET_PER_FILE_IGNORES:
+			for (size_t i = 0; i < o->nr_per_file_ignores; i++)
+				fprintf(m, "%s%s", i ? " " : "", o->per_file_ignores[i]);
+			break;
+		case BC_SET_EXCLUDE:
+			print_list(m, o->exclude, o->nr_exclude);
+			break;
+		case BC_SET_EXTEND_EXCLUDE:
+			print_list(m, o->extend_exclude, o->nr_extend_exclude);
 			break;
 		case BC_SET_FAIL_ON:
 			fputs(o->fail_on == BC_SEV_NONE ? "never" : bc_severity_name(o->fail_on), m);

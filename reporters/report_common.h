@@ -13,13 +13,19 @@
 
 /*
  * The project's home, set at build time (make PROJECT_URL=https://...);
- * rule pages are docs/rules/<CODE>.md under it. Empty: SARIF carries the
- * rule pages inline (help.markdown) and no URIs.
+ * rule pages are docs/rules/<CODE>.md under it. SARIF carries the rule
+ * pages inline (help.markdown) either way; empty: no informationUri.
  */
 #ifndef BC_PROJECT_URL
 #define BC_PROJECT_URL ""
 #endif
 #define BC_RULE_DOC_URL_FMT "%s/blob/main/docs/rules/%s.md"
+/* Where `make install` puts the rule pages: without a project URL, SARIF's
+ * helpUri points at the installed page (file://DIR/rules/<CODE>.md). */
+#ifndef BC_DOC_DIR
+#define BC_DOC_DIR "/usr/local/share/doc/bpfcheck"
+#endif
+#define BC_RULE_DOC_FILE_FMT "file://%s/rules/%s.md"
 
 /* Suppressed diagnostics and disabled rules are not reported. */
 static inline bool bc_diag_reported(const struct bc_diag *d)

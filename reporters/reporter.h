@@ -16,6 +16,7 @@ struct bc_baseline;
 struct bc_report_opts {
 	bool color;		/* text output may use ANSI colour */
 	bool unsafe_fixes;	/* unsafe fixes are applied (--unsafe-fixes), not only offered */
+	bool quiet;		/* --quiet: the findings only, no summary line */
 };
 
 /* Everything one invocation produced. */
@@ -29,6 +30,7 @@ struct bc_run {
 	 * (parallel to UNITS; NULL when they change nothing). NULL otherwise. */
 	struct bc_unit *const *fixed;
 	const struct bc_baseline *baseline;	/* --baseline applied; NULL = none */
+	size_t skipped;		/* files a directory walk found but skipped: not BPF inputs */
 };
 
 struct bc_summary {

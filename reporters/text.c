@@ -179,19 +179,28 @@ static void summary_line(struct text_ctx *c)
 	struct bc_summary s;
 	size_t checked;
 
+	if (c->run->opts.quiet)
+		return;
 	bc_run_summary(c->run, &s);
 	checked = s.files - s.failed_files;
 	sgr(c, SGR_BOLD);
-	if (!s.errors && !s.warnings && !s.notes)
+	if (!checked && s.failed_files)	/* nothing was checked: say only that */
+		fprintf(c->out, "%zu %s could not be checked", s.failed_files,
+			plural(s.failed_files, "file", "files"));
+	else if (!s.errors && !s.warnings && !s.notes)
 		fprintf(c->out, "no issues found in %zu %s", checked, plural(checked, "file", "files"));
 	else
 		fprintf(c->out, "%zu %s, %zu %s, %zu %s in %zu %s", s.errors,
 			plural(s.errors, "error", "errors"), s.warnings,
 			plural(s.warnings, "warning", "warnings"), s.notes,
 			plural(s.notes, "note", "notes"), checked, plural(checked, "file", "files"));
-	if (s.failed_files)
+	if (s.failed_files && checked)
 		fprintf(c->out, "; %zu %s could not be checked", s.failed_files,
 			plural(s.failed_files, "file", "files"));
+	if (c->run->skipped)
+		fprintf(c->out, "; %zu %s skipped (not %s)", c->run->skipped,
+			plural(c->run->skipped, "file", "files"),
+			plural(c->run->skipped, "a BPF input", "BPF inputs"));
 	sgr(c, SGR_RESET);
 	fputc('\n', c->out);
 }

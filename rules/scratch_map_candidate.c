@@ -70,6 +70,13 @@ static int saving_note(struct bc_rule_ctx *ctx, const struct bc_func *f,
 	free(what);
 	if (!d)
 		return -errno;
+	if (bc_copies_reported(ctx, f, &g->span)) {
+		/* BC210 lists these slots already: say where, not the same notes again */
+		err = bc_diag_note(d, path, &span, "the slots are listed in the BC210 finding here");
+		if (err)
+			return err;
+		goto advice;
+	}
 	order = malloc(g->nr * sizeof(*order));
 	if (!order)
 		return -ENOMEM;
@@ -92,6 +99,7 @@ static int saving_note(struct bc_rule_ctx *ctx, const struct bc_func *f,
 	free(order);
 	if (err)
 		return err;
+advice:
 	if (script)
 		return bc_diag_note(d, NULL, NULL,
 				    "bpftrace 0.22 and later keep temporaries larger than on_stack_limit (32 bytes by default; config = { on_stack_limit = N }) in per-CPU scratch buffers instead of the stack");

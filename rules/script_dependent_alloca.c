@@ -6,12 +6,16 @@
  * slots its bytes are copied into ("big string infection"). One finding
  * per origin, a note per copy, with their total.
  *
- * Reported when it matters, for slots on the stack (every slot in the
- * 0.17-0.21 models; in 0.22+ only those within on_stack_limit):
- *   - the copies, not counting the source's own buffer, total at least
- *     BC210_MIN_COPY_BYTES, or
- *   - the function is above BC_STACK_NEAR_LIMIT_PCT of the limit and some
- *     slot of the origin is live at the peak.
+ * Reported for slots on the stack (every slot in the 0.17-0.21 models; in
+ * 0.22+ only those within on_stack_limit), and only for an origin copied
+ * at least twice (one copy is how bpftrace passes any
+ * string on: not something a script can avoid):
+ *   - a warning when the function is above BC_STACK_NEAR_LIMIT_PCT of the
+ *     limit and some slot of the origin is live at the peak;
+ *   - else a note when the copies, not counting the source's own buffer,
+ *     total at least 64 bytes (one more default-size string).
+ * The thresholds are bc_copies_verdict's (slot_origins.c), which BC211
+ * shares; docs/rules/BC210.md states them.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -21,14 +25,6 @@
 #include "../analyzer/core/kernel_limits.h"
 #include "../analyzer/core/target.h"
 #include "../analyzer/core/unit.h"
-
-/* One default-size (64-byte) string copied once more. */
-#define BC210_MIN_COPY_BYTES 64
-
-static bool wanted(const struct bc_slot *s)
-{
-	return s->placement == BC_PLACE_STACK && s->script_dependent && s->bytes;
-}
 
 static int note_slot(struct bc_diag *d, const struct bc_slot *s, bool source)
 {
@@ -60,7 +56,7 @@ static int cmp_position(const void *a, const void *b)
 }
 
 static int report(struct bc_rule_ctx *ctx, const struct bc_func *f,
-		  const struct bc_origin_group *g)
+		  const struct bc_origin_group *g, bool warn)
 {
 	size_t copies = bc_origin_copies(g);
 	char *what = bc_origin_label(ctx->unit, f, g);
@@ -85,6 +81,8 @@ static int report(struct bc_rule_ctx *ctx, const struct bc_func *f,
 	free(what);
 	if (!d)
 		return -errno;
+	if (!warn)
+		d->severity = BC_SEV_NOTE;	/* room left on the stack: worth knowing only */
 	/* in source order: the source, then each copy where it is made */
 	order = malloc(g->nr * sizeof(*order));
 	if (!order)
@@ -104,7 +102,6 @@ static int report(struct bc_rule_ctx *ctx, const struct bc_func *f,
 static int check(struct bc_rule_ctx *ctx)
 {
 	const struct bc_facts *facts = &ctx->unit->facts;
-	int near = ctx->target->stack_limit * BC_STACK_NEAR_LIMIT_PCT / 100;
 
 	for (size_t i = 0; i < facts->nr_funcs; i++) {
 		const struct bc_func *f = &facts->funcs[i];
@@ -114,13 +111,12 @@ static int check(struct bc_rule_ctx *ctx)
 
 		if (!f->has_attribution || !f->nr_slots)
 			continue;
-		err = bc_origin_groups(f, wanted, &g, &n);
+		err = bc_origin_groups(f, bc_slot_script_sized, &g, &n);
 		for (size_t k = 0; k < n && !err; k++) {
-			bool matters = g[k].copy_bytes >= BC210_MIN_COPY_BYTES ||
-				       ((int)f->frame_bytes > near && g[k].live_bytes);
+			enum bc_copies_verdict v = bc_copies_verdict(f, &g[k], ctx->target->stack_limit);
 
-			if (matters)
-				err = report(ctx, f, &g[k]);
+			if (v != BC_COPIES_QUIET)
+				err = report(ctx, f, &g[k], v == BC_COPIES_WARNING);
 		}
 		bc_origin_groups_free(g, n);
 		if (err)

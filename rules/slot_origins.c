@@ -6,7 +6,9 @@
 
 #include "slot_origins.h"
 #include "stack_common.h"
+#include "../analyzer/core/analysis.h"
 #include "../analyzer/core/diag.h"
+#include "../analyzer/core/kernel_limits.h"
 #include "../analyzer/core/unit.h"
 #include "../analyzer/base/array.h"
 
@@ -183,4 +185,45 @@ void bc_origin_location(const struct bc_rule_ctx *ctx, const struct bc_func *f,
 	} else {
 		bc_stack_func_location(ctx, f, path, span);
 	}
+}
+
+/* One default-size (64-byte) string copied once more. */
+#define BC210_MIN_COPY_BYTES 64
+/* "Several" copies: one is how bpftrace passes any string on, never reported. */
+#define BC210_MIN_COPIES 2
+
+bool bc_slot_script_sized(const struct bc_slot *s)
+{
+	return s->placement == BC_PLACE_STACK && s->script_dependent && s->bytes;
+}
+
+enum bc_copies_verdict bc_copies_verdict(const struct bc_func *f, const struct bc_origin_group *g,
+					 int stack_limit)
+{
+	int near = stack_limit * BC_STACK_NEAR_LIMIT_PCT / 100;
+
+	if (bc_origin_copies(g) < BC210_MIN_COPIES)
+		return BC_COPIES_QUIET;
+	if ((int)f->frame_bytes > near && g->live_bytes)
+		return BC_COPIES_WARNING;
+	return g->copy_bytes >= BC210_MIN_COPY_BYTES ? BC_COPIES_NOTE : BC_COPIES_QUIET;
+}
+
+bool bc_copies_reported(const struct bc_rule_ctx *ctx, const struct bc_func *f,
+			const struct bc_span *span)
+{
+	struct bc_origin_group *g;
+	bool found = false;
+	size_t n;
+
+	if (!span->line || !ctx->analysis ||
+	    !bc_analysis_rule_enabled(ctx->analysis, BC_RULE_SCRIPT_DEPENDENT_ALLOCA))
+		return false;
+	if (bc_origin_groups(f, bc_slot_script_sized, &g, &n))
+		return false;
+	for (size_t k = 0; k < n && !found; k++)
+		found = g[k].span.start == span->start && g[k].span.end == span->end &&
+			bc_copies_verdict(f, &g[k], ctx->target->stack_limit) != BC_COPIES_QUIET;
+	bc_origin_groups_free(g, n);
+	return found;
 }

@@ -42,6 +42,17 @@ size_t bc_origin_copies(const struct bc_origin_group *g);
  * live set without them. -1 when F has no live sets. */
 int64_t bc_peak_without(const struct bc_func *f, const bool *excluded);
 
+/* BC210's slots: on the stack, with bytes whose size the script decides. */
+bool bc_slot_script_sized(const struct bc_slot *s);
+
+/* BC210's verdict on group G (of bc_slot_script_sized slots) of F, with the
+ * thresholds docs/rules/BC210.md states: nothing for fewer than two copies;
+ * a warning when F is above BC_STACK_NEAR_LIMIT_PCT of STACK_LIMIT and G is
+ * live at the peak; else a note when the copies total 64 bytes or more. */
+enum bc_copies_verdict { BC_COPIES_QUIET, BC_COPIES_NOTE, BC_COPIES_WARNING };
+enum bc_copies_verdict bc_copies_verdict(const struct bc_func *f, const struct bc_origin_group *g,
+					 int stack_limit);
+
 /* "variable $s", "str", "map-key @k": construct and name; heap string. */
 char *bc_slot_label(const struct bc_slot *s);
 struct bc_rule_ctx;
@@ -55,5 +66,10 @@ void bc_origin_location(const struct bc_rule_ctx *ctx, const struct bc_func *f,
  * first slot with the location. Heap string. */
 char *bc_origin_label(const struct bc_unit *u, const struct bc_func *f,
 		      const struct bc_origin_group *g);
+/* Whether BC210, enabled in CTX's run, reports the source at SPAN in F: a
+ * finding about the same source (BC211's) then points to it rather than
+ * listing the same slots again. */
+bool bc_copies_reported(const struct bc_rule_ctx *ctx, const struct bc_func *f,
+			const struct bc_span *span);
 
 #endif

@@ -966,7 +966,7 @@ int cg_expr(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 	memset(out, 0, sizeof(*out));
 	if (c->err)
 		return c->err;
-	if (++c->depth > 400) {
+	if (++c->depth > CG_MAX_DEPTH) {
 		c->depth--;
 		return cg_unsupported(c, &e->span, "expression", "expression nested too deeply");
 	}

@@ -19,6 +19,8 @@
 
 /* Nesting of while loops the generator follows. */
 #define CG_MAX_LOOPS	64
+/* Expression nesting codegen follows; cg_expr refuses deeper ones with a finding. */
+#define CG_MAX_DEPTH	BC_AST_MAX_DEPTH
 
 /*
  * The value of an expression (bpftrace's expr_) with the allocation the

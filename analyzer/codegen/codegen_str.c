@@ -276,6 +276,17 @@ int cg_strcontains(struct cg *c, const struct bc_expr *l, const struct bc_expr *
 
 /* 0.22+: integers meet in a phi (no slot); a string goes to one buffer
  * (CreateGetStrAllocation, scratch above on_stack_limit). */
+/*
+ * A typed ternary needs a value from each branch; sema refuses a branch that
+ * yields none (printf(), exit()), but codegen must not trust that blindly.
+ */
+static int branch_value(struct cg *c, const struct bc_expr *br, const struct cg_val *v)
+{
+	if (v->v)
+		return 0;
+	return cg_unsupported(c, &br->span, "ternary", "a branch of a typed ternary has no value");
+}
+
 static int ternary_022(struct cg *c, const struct bc_expr *e, const struct bc_stype *t,
 		       struct cg_val *out)
 {
@@ -308,6 +319,8 @@ static int ternary_022(struct cg *c, const struct bc_expr *e, const struct bc_st
 	LLVMPositionBuilderAtEnd(c->b, lb);
 	if ((err = cg_expr(c, e->u.ternary.then, &l)))
 		return err;
+	if (!none && (err = branch_value(c, e->u.ternary.then, &l)))
+		return err;
 	if (str)
 		bc_irb_memcpy(c->irb, buf, l.v, t->size, 1);
 	else if (!none)
@@ -318,6 +331,8 @@ static int ternary_022(struct cg *c, const struct bc_expr *e, const struct bc_st
 	LLVMBuildBr(c->b, done);
 	LLVMPositionBuilderAtEnd(c->b, rb);
 	if ((err = cg_expr(c, e->u.ternary.els, &r)))
+		return err;
+	if (!none && (err = branch_value(c, e->u.ternary.els, &r)))
 		return err;
 	if (str)
 		bc_irb_memcpy(c->irb, buf, r.v, t->size, 1);
@@ -417,12 +432,13 @@ int cg_ternary(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 	}
 	if (cg_is_int(t)) {
 		LLVMPositionBuilderAtEnd(c->b, lb);
-		if ((err = cg_expr(c, then, &l)))
+		if ((err = cg_expr(c, then, &l)) || (err = branch_value(c, then, &l)))
 			return err;
 		LLVMBuildStore(c->b, cg_intcast(c, l.v, ty, t->is_signed, NULL), result);
 		LLVMBuildBr(c->b, done);
 		LLVMPositionBuilderAtEnd(c->b, rb);
-		if ((err = cg_expr(c, e->u.ternary.els, &r)))
+		if ((err = cg_expr(c, e->u.ternary.els, &r)) ||
+		    (err = branch_value(c, e->u.ternary.els, &r)))
 			return err;
 		LLVMBuildStore(c->b, cg_intcast(c, r.v, ty, t->is_signed, NULL), result);
 		LLVMBuildBr(c->b, done);
@@ -434,12 +450,13 @@ int cg_ternary(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 		struct bc_prov_rec *rec;
 
 		LLVMPositionBuilderAtEnd(c->b, lb);
-		if ((err = cg_expr(c, then, &l)))
+		if ((err = cg_expr(c, then, &l)) || (err = branch_value(c, then, &l)))
 			return err;
 		bc_irb_memcpy(c->irb, buf, l.v, t->size, 1);
 		LLVMBuildBr(c->b, done);
 		LLVMPositionBuilderAtEnd(c->b, rb);
-		if ((err = cg_expr(c, e->u.ternary.els, &r)))
+		if ((err = cg_expr(c, e->u.ternary.els, &r)) ||
+		    (err = branch_value(c, e->u.ternary.els, &r)))
 			return err;
 		bc_irb_memcpy(c->irb, buf, r.v, t->size, 1);
 		LLVMBuildBr(c->b, done);

@@ -9,6 +9,7 @@
 
 #include "../base/sbuf.h"
 #include "kernel_limits.h"
+#include "priv_stack.h"
 #include "target.h"
 #include "../target/source.h"
 #include "../target/target_file.h"
@@ -35,6 +36,11 @@ int bc_kernel_version_parse(const char *s, int *kv)
 		return -EINVAL;
 	*kv = BC_KV((int)maj, (int)min);
 	return 0;
+}
+
+bool bc_bpftrace_version_supported(int v)
+{
+	return v >= BC_BT_OLDEST && v <= BC_BT_HEAD;
 }
 
 int bc_bpftrace_version_parse(const char *s, int *v)
@@ -99,7 +105,8 @@ void bc_target_init_defaults(struct bc_target *t)
 	snprintf(t->kernel_str, sizeof(t->kernel_str), "%d.%d", t->kernel / 256, t->kernel % 256);
 	/* BPFCHECK_BPFTRACE pins the default without probing the installed binary */
 	env = getenv("BPFCHECK_BPFTRACE");
-	if (env && bc_bpftrace_version_parse(env, &t->bpftrace) == 0)
+	if (env && bc_bpftrace_version_parse(env, &t->bpftrace) == 0 &&
+	    bc_bpftrace_version_supported(t->bpftrace))
 		t->bpftrace_explicit = true;
 	else
 		t->bpftrace = BC_DEFAULT_BPFTRACE;
@@ -163,6 +170,8 @@ int bc_target_set_bpftrace(struct bc_target *t, const char *s)
 
 	if (err)
 		return err;
+	if (!bc_bpftrace_version_supported(v))
+		return -ERANGE;
 	t->bpftrace = v;
 	t->bpftrace_explicit = true;
 	bpftrace_str(t);
@@ -201,17 +210,14 @@ int bc_target_round(const struct bc_target *t, unsigned depth)
 	return (depth + BC_ROUND_INTERP - 1) / BC_ROUND_INTERP * BC_ROUND_INTERP;
 }
 
-bool bc_target_priv_stack(const struct bc_target *t, const char *prog_type)
+bool bc_target_priv_stack(const struct bc_target *t, const char *prog_type, const char *section)
 {
-	static const char *const adaptive[] = { "kprobe", "tracepoint", "perf_event",
-						"raw_tracepoint" };
+	const struct bc_priv_stack_fact *r;
 
-	if (!t->jit || t->kernel < BC_KV_PRIV_STACK || strcmp(t->arch, "x86_64") || !prog_type)
+	if (!t->jit || strcmp(t->arch, "x86_64"))
 		return false;
-	for (size_t i = 0; i < sizeof(adaptive) / sizeof(adaptive[0]); i++)
-		if (!strcmp(prog_type, adaptive[i]))
-			return true;
-	return false;
+	r = bc_priv_stack_fact(prog_type, section, t->kernel);
+	return r && r->priv;
 }
 
 bool bc_target_has_map_sum_elem_count(const struct bc_target *t)

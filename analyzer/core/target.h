@@ -54,7 +54,8 @@ void bc_target_init_defaults(struct bc_target *t);
  */
 void bc_target_use_source(struct bc_target *t, struct bc_source *s);
 void bc_target_free(struct bc_target *t);
-/* --kernel X.Y and --bpftrace X.Y[.Z]; -EINVAL on a malformed version. */
+/* --kernel X.Y and --bpftrace X.Y[.Z]; -EINVAL on a malformed version, and
+ * -ERANGE on a bpftrace version that is not modelled. */
 int bc_target_set_kernel(struct bc_target *t, const char *s);
 int bc_target_set_bpftrace(struct bc_target *t, const char *s);
 /* Without --bpftrace: the source's bpftrace (the installed one, or the one
@@ -64,6 +65,8 @@ void bc_target_resolve_bpftrace(struct bc_target *t);
 int bc_kernel_version_parse(const char *s, int *kv);
 /* "0.17", "0.22.1", "v0.20.0" -> 1700, 2201, 2000; -EINVAL otherwise. */
 int bc_bpftrace_version_parse(const char *s, int *v);
+/* Whether V is one of the versions modelled (BC_BT_SUPPORTED, base/version.h). */
+bool bc_bpftrace_version_supported(int v);
 
 /*
  * The identity of the target for caches of results (analyzer/driver/
@@ -79,7 +82,9 @@ char *bc_target_identity(const struct bc_target *t);
 
 /* Kernel model decisions. */
 int bc_target_round(const struct bc_target *t, unsigned depth);	/* per-subprog rounding */
-bool bc_target_priv_stack(const struct bc_target *t, const char *prog_type);
+/* Whether PROG_TYPE, loaded from SECTION, gets private stacks on T
+ * (the table in core/priv_stack.c). */
+bool bc_target_priv_stack(const struct bc_target *t, const char *prog_type, const char *section);
 bool bc_target_has_map_sum_elem_count(const struct bc_target *t);
 
 #endif

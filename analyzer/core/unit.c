@@ -69,15 +69,23 @@ static bool looks_like_ir(const unsigned char *data, size_t size)
 	return false;
 }
 
-/* The "schema": "bpfcheck-manifest/1" member of a manifest (docs/manifest.md). */
-static bool has_manifest_schema(const unsigned char *data, size_t size)
+/*
+ * A type manifest (docs/manifest.md): a JSON object whose "schema" key names
+ * "bpfcheck-manifest/N". Other JSON is not taken for one; the key is looked
+ * for in the first 4 KiB, where bpfcheck writes it first.
+ */
+static bool looks_like_manifest(const unsigned char *p, const unsigned char *end)
 {
-	static const char key[] = "\"schema\"", val[] = "\"bpfcheck-manifest/1\"";
-	const unsigned char *p = data, *end = data + size;
+	static const char key[] = "\"schema\"";
+	const unsigned char *lim = end - p > 4096 ? p + 4096 : end, *k;
 
-	while ((p = memmem(p, end - p, key, sizeof(key) - 1))) {
-		p = skip_space(p + sizeof(key) - 1, end);
-		if (p < end && *p == ':' && starts_with(skip_space(p + 1, end), end, val))
+	if (p >= end || *p != '{')
+		return false;
+	for (k = p; (k = memmem(k, lim - k, key, sizeof(key) - 1)); k++) {
+		const unsigned char *v = skip_space(k + sizeof(key) - 1, lim);
+
+		if (v < lim && *v == ':' &&
+		    starts_with(skip_space(v + 1, lim), lim, "\"bpfcheck-manifest/"))
 			return true;
 	}
 	return false;
@@ -109,10 +117,8 @@ enum bc_kind bc_detect_kind(const unsigned char *data, size_t size)
 	p = skip_space(data, data + size);
 	if (p == data + size)
 		return BC_KIND_UNKNOWN;
-	if (*p == '{' && has_manifest_schema(p, data + size - p))
-		return BC_KIND_MANIFEST;
-	if (*p == '{' || *p == '[')
-		return BC_KIND_MANIFEST;	/* other JSON: the manifest front end refuses it */
+	if (*p == '{' || *p == '[')	/* a bpftrace script cannot start with either */
+		return looks_like_manifest(p, data + size) ? BC_KIND_MANIFEST : BC_KIND_UNKNOWN;
 	if (looks_like_ir(data, size))
 		return BC_KIND_LLVM_IR;
 	return BC_KIND_SCRIPT;
@@ -168,6 +174,7 @@ static int index_lines(struct bc_unit *u)
 
 static int finish_load(struct bc_unit *u)
 {
+	const unsigned char *p;
 	int err;
 
 	u->kind = bc_detect_kind(u->data, u->size);
@@ -183,6 +190,13 @@ static int finish_load(struct bc_unit *u)
 		return 0;
 	if (!u->size)
 		return bc_unit_fail(u, -EINVAL, NULL, "empty input: nothing to check");
+	p = skip_space(u->data, u->data + u->size);
+	if (p == u->data + u->size)
+		return bc_unit_fail(u, -EINVAL, NULL, "empty input: only white space");
+	if ((*p == '{' || *p == '[') && !memchr(u->data, '\0', u->size))
+		return bc_unit_fail(u, -EINVAL, NULL,
+				    "unrecognized input: JSON that is not a type manifest (no "
+				    "\"schema\": \"bpfcheck-manifest/...\" key)");
 	return bc_unit_fail(u, -EINVAL, NULL,
 			    "unrecognized input: binary data that is not a BPF ELF object or LLVM bitcode");
 }

@@ -9,6 +9,7 @@
 #include "suppress.h"
 #include "../core/analysis.h"
 #include "../core/unit.h"
+#include "group.h"
 #include "../../rules/registry.h"
 
 static unsigned kind_mask(enum bc_kind k)
@@ -86,6 +87,8 @@ static int analyze(struct bc_unit *u, const struct bc_analysis *a)
 	if (bc_analysis_cancelled(a))
 		return bc_unit_fail(u, -ECANCELED, NULL, "analysis cancelled");
 	err = run_rules(u, a);
+	if (!err && bc_group_findings(u))
+		err = bc_unit_fail(u, -ENOMEM, NULL, "out of memory");
 	if (!err && u->kind == BC_KIND_SCRIPT && bc_suppress_apply(u, a))
 		err = bc_unit_fail(u, -ENOMEM, NULL, "out of memory");
 	drop_disabled(u, a);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "elf_image.h"
+#include "object.h"
 #include "../core/unit.h"
 
 static int elf_fail(struct bc_unit *u, const char *what)
@@ -329,4 +330,25 @@ const struct bc_elf_rel *bc_elf_rel_at(const struct bc_elf_image *img, size_t se
 	if (!s->rel_at || insn >= s->nr_insns || s->rel_at[insn] < 0)
 		return NULL;
 	return &s->rels[s->rel_at[insn]];
+}
+
+bool bc_object_is_bpf_elf(const void *data, size_t size)
+{
+	bool bpf = false;
+	GElf_Ehdr eh;
+	char *copy;
+	Elf *elf;
+
+	if (size < SELFMAG || memcmp(data, ELFMAG, SELFMAG) || elf_version(EV_CURRENT) == EV_NONE)
+		return false;
+	copy = malloc(size);	/* libelf may convert in place */
+	if (!copy)
+		return true;	/* let the analysis say what is wrong */
+	memcpy(copy, data, size);
+	elf = elf_memory(copy, size);
+	if (elf && elf_kind(elf) == ELF_K_ELF && gelf_getehdr(elf, &eh))
+		bpf = eh.e_machine == EM_BPF;
+	elf_end(elf);
+	free(copy);
+	return bpf;
 }

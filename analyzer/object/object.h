@@ -3,6 +3,7 @@
 #ifndef BC_OBJECT_H
 #define BC_OBJECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct bc_unit;
@@ -19,5 +20,9 @@ struct bc_target;
  */
 int bc_object_analyze(struct bc_unit *u, const void *data, size_t size,
 		      const struct bc_target *t);
+
+/* Is DATA an ELF file for the BPF machine (read with libelf)? A directory
+ * walk skips other ELF files (a host .o) rather than failing on them. */
+bool bc_object_is_bpf_elf(const void *data, size_t size);
 
 #endif

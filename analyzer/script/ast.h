@@ -18,6 +18,15 @@
 #include "../core/diag.h"
 #include "../base/arena.h"
 
+/*
+ * Expression nesting that every recursive pass over the AST follows (sema,
+ * codegen and its walks, the printer, the dump). The parser bounds brackets
+ * and blocks (BC_SCRIPT_MAX_DEPTH) but not a left-leaning chain such as
+ * 1 + 1 + ..., which is as deep as it is long: past this depth a pass stops
+ * with a finding or an error instead of running off the C stack.
+ */
+#define BC_AST_MAX_DEPTH	512
+
 struct bc_stype;	/* a resolved type, defined by semantic analysis */
 struct bc_unit;
 

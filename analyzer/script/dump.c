@@ -115,6 +115,10 @@ static void dump_expr(struct dumper *d, const struct bc_expr *e, int depth)
 		line(d, depth, NULL, "<none>");
 		return;
 	}
+	if (depth > 2 * BC_AST_MAX_DEPTH) {
+		line(d, depth, &e->span, "... nested deeper than %d levels", 2 * BC_AST_MAX_DEPTH);
+		return;
+	}
 	sp = &e->span;
 	switch (e->kind) {
 	case BC_EXPR_ERROR:

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* AST -> canonical bpftrace text (see printer.h). */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "printer.h"
@@ -17,9 +19,12 @@ enum {
 struct printer {
 	struct bc_sbuf b;
 	int indent;
+	unsigned depth;		/* print_expr nesting */
+	bool too_deep;		/* past BC_AST_MAX_DEPTH: no text */
 };
 
 static void print_expr(struct printer *pr, const struct bc_expr *e, int min);
+static void print_expr_in(struct printer *pr, const struct bc_expr *e, int min);
 static void print_block(struct printer *pr, const struct bc_block *b);
 static void print_value_block(struct printer *pr, const struct bc_block *b);
 static void print_type(struct printer *pr, const struct bc_type *t);
@@ -128,13 +133,24 @@ static void print_if_expr(struct printer *pr, const struct bc_expr *e)
 
 static void print_expr(struct printer *pr, const struct bc_expr *e, int min)
 {
+	if (!e) {
+		bc_sbuf_puts(&pr->b, "<error>");
+		return;
+	}
+	if (pr->too_deep || pr->depth >= BC_AST_MAX_DEPTH) {
+		pr->too_deep = true;
+		return;
+	}
+	pr->depth++;
+	print_expr_in(pr, e, min);
+	pr->depth--;
+}
+
+static void print_expr_in(struct printer *pr, const struct bc_expr *e, int min)
+{
 	struct bc_sbuf *b = &pr->b;
 	bool paren;
 
-	if (!e) {
-		bc_sbuf_puts(b, "<error>");
-		return;
-	}
 	paren = level(e) < min;
 	if (paren)
 		bc_sbuf_putc(b, '(');
@@ -548,6 +564,18 @@ static void print_macro(struct printer *pr, const struct bc_macro *m)
 	bc_sbuf_putc(b, '\n');
 }
 
+static char *finish(struct printer *pr)
+{
+	char *text = bc_sbuf_finish(&pr->b);
+
+	if (text && pr->too_deep) {
+		free(text);
+		errno = E2BIG;
+		return NULL;
+	}
+	return text;
+}
+
 char *bc_script_print(const struct bc_script *s)
 {
 	struct printer pr = { 0 };
@@ -609,7 +637,7 @@ char *bc_script_print(const struct bc_script *s)
 			break;
 		}
 	}
-	return bc_sbuf_finish(b);
+	return finish(&pr);
 }
 
 char *bc_expr_print(const struct bc_expr *e)
@@ -617,7 +645,7 @@ char *bc_expr_print(const struct bc_expr *e)
 	struct printer pr = { 0 };
 
 	print_expr(&pr, e, 0);
-	return bc_sbuf_finish(&pr.b);
+	return finish(&pr);
 }
 
 char *bc_type_print(const struct bc_type *t)

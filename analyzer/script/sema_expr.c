@@ -555,6 +555,33 @@ static const struct bc_stype *unop(struct sema_ctx *c, struct bc_expr *e)
 	return sema_keep(c, bc_stype_int(8, t->is_signed));
 }
 
+/*
+ * A call to a builtin that returns nothing (printf, exit, print, cat, time):
+ * its "none" is a value kind bpftrace compares in a ternary, unlike the
+ * "none" of an expression that already failed and was reported.
+ */
+static bool yields_none(struct sema_ctx *c, const struct bc_expr *e, const struct bc_stype *t)
+{
+	const struct bc_builtin *b;
+
+	if (!sema_is_none(t) || e->kind != BC_EXPR_CALL)
+		return false;
+	b = bc_builtin_find(e->u.call.name, BC_BI_FUNC, c->v);
+	return b && b->result == BC_RES_NONE;
+}
+
+/* bpftrace: "Ternary operator must return the same type" */
+static bool ternary_mismatch(struct sema_ctx *c, const struct bc_expr *le, const struct bc_stype *l,
+			     const struct bc_expr *re, const struct bc_stype *r)
+{
+	bool ln = yields_none(c, le, l), rn = yields_none(c, re, r);
+
+	if (ln || rn)
+		return ln != rn && (ln ? !sema_is_none(r) : !sema_is_none(l));
+	return !sema_is_none(l) && !sema_is_none(r) && sema_type_class(l) != sema_type_class(r) &&
+	       !sema_is_guess(l) && !sema_is_guess(r);
+}
+
 static const struct bc_stype *ternary(struct sema_ctx *c, struct bc_expr *e)
 {
 	const struct bc_stype *ct, *l, *r;
@@ -564,7 +591,7 @@ static const struct bc_stype *ternary(struct sema_ctx *c, struct bc_expr *e)
 	if (!e->u.ternary.then) {
 		/* Elvis a ?: b: the condition's value when it is true */
 		r = sema_expr(c, e->u.ternary.els, ROLE_NONE);
-		if (!sema_is_none(ct) && !sema_is_none(r) && sema_type_class(ct) != sema_type_class(r))
+		if (ternary_mismatch(c, e->u.ternary.cond, ct, e->u.ternary.els, r))
 			sema_error(c, &e->span,
 				   "Ternary operator must return the same type: have '%s' and '%s'",
 				   sema_kind_str(ct), sema_kind_str(r));
@@ -572,8 +599,7 @@ static const struct bc_stype *ternary(struct sema_ctx *c, struct bc_expr *e)
 	}
 	l = sema_expr(c, e->u.ternary.then, ROLE_NONE);
 	r = sema_expr(c, e->u.ternary.els, ROLE_NONE);
-	if (!sema_is_none(l) && !sema_is_none(r) && sema_type_class(l) != sema_type_class(r) &&
-	    !sema_is_guess(l) && !sema_is_guess(r))
+	if (ternary_mismatch(c, e->u.ternary.then, l, e->u.ternary.els, r))
 		sema_error(c, &e->span, "Ternary operator must return the same type: have '%s' and '%s'",
 			   sema_kind_str(l), sema_kind_str(r));
 	if (!sema_is_none(ct) && !sema_is_intlike(ct) && !(c->v >= BC_BT(19) && sema_is_ptr(ct)))
@@ -720,8 +746,17 @@ const struct bc_stype *sema_expr(struct sema_ctx *c, struct bc_expr *e, enum sem
 
 	if (!e)
 		return sema_none(c);
-	if (c->err || c->depth >= SEMA_MAX_DEPTH) {
+	if (c->err) {
 		e->type = sema_none(c);
+		return e->type;
+	}
+	if (c->depth >= SEMA_MAX_DEPTH) {
+		/* said once: what lies deeper is not checked at all */
+		if (!c->said_too_deep)
+			sema_guess(c, &e->span, "expression nested deeper than %d levels: not "
+				   "type-checked from here (assumed int64)", SEMA_MAX_DEPTH);
+		c->said_too_deep |= c->final;
+		e->type = sema_guess_int(c, BC_AS_NONE);
 		return e->type;
 	}
 	c->depth++;

@@ -79,7 +79,7 @@ struct sema_scope {
 /* Nested blocks (the parser stops at BC_SCRIPT_MAX_DEPTH) plus fn/macro levels. */
 #define SEMA_MAX_SCOPES		320
 /* Expression nesting sema follows before giving up on a subtree. */
-#define SEMA_MAX_DEPTH		512
+#define SEMA_MAX_DEPTH		BC_AST_MAX_DEPTH
 
 struct sema_ctx {
 	struct bc_sema *r;
@@ -118,6 +118,7 @@ struct sema_ctx {
 	/* passes */
 	int pass;
 	bool final;			/* the reporting pass */
+	bool said_too_deep;		/* the BC_AST_MAX_DEPTH note was given */
 	bool changed;			/* a map or variable type changed in this pass */
 
 	/* current item */

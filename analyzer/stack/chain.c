@@ -237,7 +237,7 @@ static void plan_priv(struct walk *w, bool *closure, bool *no_priv, size_t *queu
 		closure[list[k]] = false;
 	}
 	w->nr_planned = 0;
-	if (!root->is_entry || !bc_target_priv_stack(w->t, root->prog_type))
+	if (!root->is_entry || !bc_target_priv_stack(w->t, root->prog_type, root->section))
 		return;
 	n = w->nr_planned = reach(f, w->root, closure, list, false);
 	for (size_t k = 0; k < n; k++)

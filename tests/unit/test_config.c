@@ -327,9 +327,10 @@ static void test_settings_table(void **state)
 			assert_null(arg);
 	}
 	assert_non_null(keys);
-	assert_string_equal(keys, "format, select, ignore, severity.RULE, fail-on, kernel, btf, "
-				  "bpftrace, target, allow-missing-kernel, stack-limit, jit, aot, "
-				  "color, unsafe-fixes, exit-non-zero-on-fix, jobs, baseline");
+	assert_string_equal(keys, "format, select, ignore, severity.RULE, per-file-ignores, "
+				  "fail-on, kernel, btf, bpftrace, target, allow-missing-kernel, "
+				  "stack-limit, jit, aot, color, exclude, extend-exclude, unsafe-fixes, "
+				  "exit-non-zero-on-fix, jobs, baseline");
 	free(keys);
 	assert_true(bc_setting_is_list(BC_SET_SEVERITY));
 	assert_false(bc_setting_is_list(BC_SET_FORMAT));

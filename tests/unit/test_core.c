@@ -98,7 +98,15 @@ static void test_detect(void **state)
 	assert_int_equal(kind_of("; ModuleID = 'bpftrace'\n"), BC_KIND_LLVM_IR);
 	assert_int_equal(kind_of("target triple = \"bpf-pc-linux\"\ndefine i64 @f() {\n}\n"),
 			 BC_KIND_LLVM_IR);
-	assert_int_equal(kind_of("  {\"schema\": 1}"), BC_KIND_MANIFEST);
+	/* a manifest is told by its schema key, not by a leading { or [ */
+	assert_int_equal(kind_of("  {\"schema\": \"bpfcheck-manifest/1\", \"types\": {}}"),
+			 BC_KIND_MANIFEST);
+	assert_int_equal(kind_of("{\"types\": {}, \"schema\" :\n \"bpfcheck-manifest/2\"}"),
+			 BC_KIND_MANIFEST);
+	assert_int_equal(kind_of("  {\"schema\": 1}"), BC_KIND_UNKNOWN);
+	assert_int_equal(kind_of("{\"a\": \"schema\"}"), BC_KIND_UNKNOWN);
+	assert_int_equal(kind_of("[{\"schema\": \"bpfcheck-manifest/1\"}]"), BC_KIND_UNKNOWN);
+	assert_int_equal(kind_of("{\"name\": \"package.json\"}"), BC_KIND_UNKNOWN);
 	assert_int_equal(kind_of("#!/usr/bin/bpftrace\nBEGIN { printf(\"hi\\n\"); }\n"),
 			 BC_KIND_SCRIPT);
 	assert_int_equal(kind_of("kprobe:do_sys_open { @[comm] = count(); }"), BC_KIND_SCRIPT);

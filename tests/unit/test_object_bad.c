@@ -187,9 +187,14 @@ static void test_other_machine(void **state)
 	unsigned char *buf = read_all("/bin/true", &size);
 
 	expect_error(buf, size, "not a BPF object: ELF for x86-64");
+	/* a directory walk skips such a file instead (cli/file_select.c) */
+	assert_false(bc_object_is_bpf_elf(buf, size));
 	free(buf);
 	buf = fixture("frame_512", &size);
+	assert_true(bc_object_is_bpf_elf(buf, size));
+	assert_false(bc_object_is_bpf_elf(buf, 3));
 	((Elf64_Ehdr *)buf)->e_machine = EM_AARCH64;
+	assert_false(bc_object_is_bpf_elf(buf, size));
 	expect_error(buf, size, "not a BPF object: ELF for AArch64");
 	((Elf64_Ehdr *)buf)->e_machine = 4242;
 	expect_error(buf, size, "machine 4242");

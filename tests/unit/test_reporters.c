@@ -291,7 +291,8 @@ static void build_object(struct bc_unit *u)
 
 static void build_failed(struct bc_unit *u)
 {
-	static const char bad[] = "{ \"types\": [\n  { \"name\": 12 ]\n";
+	static const char bad[] =
+		"{ \"schema\": \"bpfcheck-manifest/1\", \"types\": [\n  { \"name\": 12 ]\n";
 	struct bc_span sp = line_span(2, 17, 0, 0);
 
 	assert_int_equal(bc_unit_load_mem(u, "manifests/bad.json", bad, strlen(bad)), 0);
@@ -392,6 +393,16 @@ static void test_golden_gcc(void **state)
 	golden(state, "gcc", false, "gcc.txt");
 }
 
+static void test_golden_concise(void **state)
+{
+	golden(state, "concise", false, "concise.txt");
+}
+
+static void test_golden_statistics(void **state)
+{
+	golden(state, "statistics", false, "statistics.txt");
+}
+
 static void test_golden_json(void **state)
 {
 	golden(state, "json", false, "report.json");
@@ -442,12 +453,13 @@ static void test_registry(void **state)
 	int n = 0;
 
 	(void)state;
-	assert_string_equal(names, "text, gcc, json, sarif, github, gitlab, table, diff, html, svg");
+	assert_string_equal(names, "text, gcc, concise, json, sarif, github, gitlab, table, diff, "
+				   "html, svg, statistics");
 	for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save), n++) {
 		assert_non_null(bc_reporter_find(t));
 		assert_string_equal(bc_reporter_find(t)->name, t);
 	}
-	assert_int_equal(n, 10);
+	assert_int_equal(n, 12);
 	/* only diff reports the fixes rather than the findings */
 	assert_true(bc_reporter_find("diff")->shows_fixes);
 	assert_false(bc_reporter_find("text")->shows_fixes);
@@ -873,10 +885,10 @@ static void test_sarif_structure(void **state)
 		assert_true(strlen(jstr(r, "fullDescription.text")) > 0);
 		assert_true(strlen(jstr(r, "help.text")) > 0);
 		assert_true(strlen(jstr(r, "help.markdown")) > 0);
-		if (*BC_PROJECT_URL)
-			assert_non_null(strstr(jstr(r, "helpUri"), rule->code));
-		else
-			assert_null(json_object_get(r, "helpUri"));
+		/* the rule page: the project's, else the installed one */
+		assert_non_null(strstr(jstr(r, "helpUri"), rule->code));
+		if (!*BC_PROJECT_URL)
+			assert_true(!strncmp(jstr(r, "helpUri"), "file:///", 8));
 		assert_string_equal(jstr(r, "defaultConfiguration.level"), bc_severity_name(bc_rule_severity(rule)));
 		if (bc_rule_docs_embedded())
 			assert_true(!strncmp(jstr(r, "help.markdown"), "# ", 2));
@@ -1241,6 +1253,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_golden_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_golden_text_color, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_golden_gcc, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_golden_concise, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_golden_statistics, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_golden_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_golden_sarif, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_golden_github, setup, teardown),

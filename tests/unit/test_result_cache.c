@@ -165,7 +165,7 @@ static void test_tools_every_format(void **state)
 
 /* ---- the entry is what is reported, and only a good one ---- */
 
-#define SCRIPT "kprobe:vfs_read { @x = count(); printf(\"%s\\n\", str(arg0)); }\n"
+#define SCRIPT "kprobe:vfs_read { @x = count(); clear(@x); printf(\"%s\\n\", str(arg0)); }\n"
 
 struct fixture {
 	char *bin, *dir, *script, *cache, *cmd, *nocache_cmd, *reference;

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "analyzer/script/parser.h"
+#include "analyzer/script/printer.h"
 #include "analyzer/frontend/script_compile.h"
 #include "analyzer/script/sema.h"
 #include "analyzer/core/target.h"
@@ -176,6 +177,86 @@ static void test_scratch_profile(void **state)
 	done(&x22);
 }
 
+/* A chain of N terms joined by OP, as deep as it is long. */
+static char *chain(const char *head, const char *term, const char *op, size_t n, const char *tail)
+{
+	size_t tl = strlen(term), ol = strlen(op);
+	size_t len = strlen(head) + n * (tl + ol) + strlen(tail) + 1;
+	char *s = malloc(len), *p = s;
+
+	assert_non_null(s);
+	p = stpcpy(p, head);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			p = stpcpy(p, op);
+		p = stpcpy(p, term);
+	}
+	strcpy(p, tail);
+	return s;
+}
+
+/*
+ * 200,000 terms of 1 + 1 + ... (and of curtask->parent->...): every pass
+ * over the AST stops at BC_AST_MAX_DEPTH with a note instead of running off
+ * the C stack, and the printer refuses with E2BIG.
+ */
+static void test_deep_chain(void **state)
+{
+	static const char *const shapes[][3] = {
+		{ "BEGIN { $x = ", "1", " + " },
+		{ "BEGIN { @s = ", "pid", " && " },
+		{ "BEGIN { $x = curtask", "->parent", "" },
+	};
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(shapes) / sizeof(shapes[0]); k++) {
+		char *text = chain(shapes[k][0], shapes[k][1], shapes[k][2], 200000, "; }\n");
+		char *printed;
+		struct fx x;
+
+		assert_int_equal(compile(&x, text, "0.17"), 0);
+		assert_int_equal(count_rule(&x, "BC102"), 0);
+		assert_int_equal(count_rule(&x, "BC101"), 1);
+		assert_int_equal(count_rule(&x, "BC205"), 1);
+		errno = 0;
+		printed = bc_script_print(x.u.script);
+		assert_null(printed);
+		assert_int_equal(errno, E2BIG);
+		printed = bc_ast_dump(x.u.script, false);
+		assert_non_null(printed);
+		assert_non_null(strstr(printed, "nested deeper than"));
+		free(printed);
+		done(&x);
+		free(text);
+	}
+}
+
+/* bpftrace: a ternary whose branches are a value and a call that returns none */
+static void test_ternary_none_branch(void **state)
+{
+	static const char *const bad[] = {
+		"kprobe:vfs_read { $x = pid ? 1 : exit(); }\n",
+		"kprobe:vfs_read { @m[1] = 1; $x = pid ? 1 : print(@m); }\n",
+		"kprobe:vfs_read { $x = pid ? 1 : cat(\"/a\"); }\n",
+		"kprobe:vfs_read { $x = pid ? 1 : time(); }\n",
+		"kprobe:vfs_read { pid ? printf(\"x\\n\") : 1; }\n",
+	};
+	struct fx x;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(compile(&x, bad[i], "0.17"), 0);
+		assert_int_equal(count_rule(&x, "BC102"), 1);
+		assert_non_null(strstr(x.u.diags.v[0].message, "must return the same type"));
+		done(&x);
+	}
+	assert_int_equal(compile(&x, "kprobe:vfs_read { pid ? printf(\"a\") : exit(); }\n",
+				 "0.17"), 0);
+	assert_int_equal(count_rule(&x, "BC102"), 0);
+	assert_non_null(func(&x, "kprobe:vfs_read"));
+	done(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +264,8 @@ int main(void)
 		cmocka_unit_test(test_unmodelled_probe),
 		cmocka_unit_test(test_semantic_errors_not_compiled),
 		cmocka_unit_test(test_scratch_profile),
+		cmocka_unit_test(test_deep_chain),
+		cmocka_unit_test(test_ternary_none_branch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

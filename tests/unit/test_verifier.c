@@ -232,10 +232,70 @@ static void test_fixtures_against_verifier(void **state)
 	free(log);
 }
 
+/*
+ * chain_types: the same 256 + 264 chain as every program type. Where the
+ * kernel loads the type here, bpfcheck's over/fits verdict must be the
+ * verifier's. A type the machine does not let load (EPERM for trampolines
+ * in a sandbox, no attach target) is listed as unverified, not failed;
+ * docs/kernel-stack.md records which.
+ */
+static void test_chain_per_program_type(void **state)
+{
+	char *log = malloc(LOG_SIZE);
+	size_t agreed = 0, unloadable = 0;
+	struct bc_target t;
+	struct bc_unit u;
+
+	(void)state;
+	assert_non_null(log);
+	libbpf_set_print(quiet);
+	if (!may_load(log)) {
+		free(log);
+		skip();
+	}
+	bc_target_init(&t);
+	assert_int_equal(bc_test_analyze_fixture(&u, "chain_types", &t), 0);
+	for (size_t p = 0; p < u.facts.nr_funcs; p++) {
+		const struct bc_func *fn = &u.facts.funcs[p];
+		char *want;
+		bool refused;
+		int err;
+
+		if (!fn->is_entry)
+			continue;
+		err = load_one(u.data, u.size, fn->name, log);
+		refused = err && strstr(log, "combined stack size");
+		if (err && !refused) {
+			printf("  %-20s %-18s could not load here (%d): unverified\n", fn->section,
+			       fn->prog_type, err);
+			unloadable++;
+			continue;
+		}
+		want = expected_refusal(&u.facts, p, &t);
+		if (!!want != refused)
+			fail_msg("%s (%s): bpfcheck says %s, the verifier %s:\n%s", fn->section,
+				 fn->prog_type, want ? "over" : "fits",
+				 refused ? "refuses" : "accepts", log);
+		if (want && !strstr(log, want))
+			fail_msg("%s: expected '%s' in the verifier log:\n%s", fn->section, want, log);
+		printf("  %-20s %-18s %s, as the verifier\n", fn->section, fn->prog_type,
+		       refused ? "over" : "fits");
+		free(want);
+		agreed++;
+	}
+	printf("%zu program types agree with the verifier; %zu could not load here\n", agreed,
+	       unloadable);
+	assert_true(agreed >= 10);
+	bc_unit_free(&u);
+	bc_target_free(&t);
+	free(log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fixtures_against_verifier),
+		cmocka_unit_test(test_chain_per_program_type),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

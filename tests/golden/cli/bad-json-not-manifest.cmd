@@ -1,0 +1,1 @@
+fixtures/bad/not-manifest.json

@@ -1,0 +1,1 @@
+-f gcc tests/golden/cli/config/perfile/a/p.bt tests/golden/cli/config/perfile/c/q.bt

@@ -1,0 +1,1 @@
+-f gcc --bpftrace 0.17 --no-config tests/golden/cli/config/perfile/a/p.bt

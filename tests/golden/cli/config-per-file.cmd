@@ -1,0 +1,1 @@
+-f gcc --bpftrace 0.17 tests/golden/cli/config/perfile/a/p.bt tests/golden/cli/config/perfile/b/o.bt

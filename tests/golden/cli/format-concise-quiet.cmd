@@ -1,0 +1,1 @@
+-f concise -q tests/golden/cli/walk

@@ -1,0 +1,1 @@
+-f concise tests/golden/cli/walk

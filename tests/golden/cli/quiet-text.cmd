@@ -1,0 +1,1 @@
+--quiet tests/golden/cli/walk/scripts/p.bt

@@ -1,0 +1,1 @@
+--statistics tests/golden/cli/walk fixtures/bad/random.bin

@@ -1,0 +1,1 @@
+-f concise --stdin-filename tests/golden/cli/config/perfile/a/p.bt - < tests/golden/cli/walk/scripts/p.bt

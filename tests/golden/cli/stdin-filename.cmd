@@ -1,0 +1,1 @@
+-f concise --stdin-filename scripts/mine.bt - < tests/golden/cli/walk/scripts/p.bt

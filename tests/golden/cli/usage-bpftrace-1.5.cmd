@@ -1,0 +1,1 @@
+--bpftrace 1.5 examples

@@ -1,0 +1,1 @@
+--bpftrace 0.16 examples

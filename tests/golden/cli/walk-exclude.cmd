@@ -1,0 +1,1 @@
+-f gcc --extend-exclude vendor tests/golden/cli/walk

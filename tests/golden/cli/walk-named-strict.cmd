@@ -1,0 +1,1 @@
+-f gcc tests/golden/cli/walk/scripts/blob.bc

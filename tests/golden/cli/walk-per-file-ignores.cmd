@@ -1,0 +1,1 @@
+-f gcc --per-file-ignores '*/vendor/*:BC302' tests/golden/cli/walk
