@@ -4,7 +4,7 @@
 set -eu
 pkgs="make gcc pkg-config llvm-19-dev clang-19 libclang-rt-19-dev libclang-cpp19-dev libclang-19-dev libbpf-dev libelf-dev
 libdw-dev libjansson-dev libcmocka-dev libzstd-dev zlib1g-dev liblzma-dev libbz2-dev libxml2-dev libz3-dev
-bpftrace bpftool libbpf-tools python3 python3-jsonschema pre-commit
+bpftrace bpftool libbpf-tools python3 python3-jsonschema pre-commit strace git
 neovim chromium nodejs"
 # npm: Debian's, unless node came with its own
 command -v npm >/dev/null || pkgs="$pkgs npm"
@@ -17,7 +17,10 @@ done
 browser_deps() {
 	if [ ! -d "$(dirname "$0")/browser/node_modules/playwright-core" ] && command -v npm >/dev/null; then
 		echo "deps: npm ci in tests/browser"
-		(cd "$(dirname "$0")/browser" && npm ci --no-audit --no-fund)
+		# the npm registry may be out of reach (CI with Debian's mirror
+		# only): the browser test then skips, the rest still runs
+		(cd "$(dirname "$0")/browser" && npm ci --no-audit --no-fund) ||
+			echo "deps: npm ci failed: the browser test (test_html) will skip"
 	fi
 }
 if [ -z "$missing" ]; then
