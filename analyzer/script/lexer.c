@@ -2,9 +2,11 @@
 /* The bpftrace lexer (see lexer.h). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lexer.h"
+#include "../base/sbuf.h"
 
 static const char *const tok_names[BC_TOK__COUNT] = {
 	[BC_TOK_EOF] = "end of file",
@@ -851,6 +853,46 @@ fail:
 	return false;
 }
 
+/*
+ * NAME is used inside its own expansion. A C preprocessor leaves it as it
+ * is; bpftrace does not: v0.17 re-injects the text until its recursion
+ * limit ("Macro recursion limit reached"), HEAD reports "Macro recursion"
+ * (src/ast/passes/c_macro_expansion.cpp). Both accept a macro whose
+ * whole body is its own name (v0.17 stops there; the name is then an
+ * unknown identifier). So a self-reference is an error at the outermost
+ * use, except for that identity, and for a function-like macro's name not
+ * followed by '(' (no use at all). Leaving it unexpanded would also give a
+ * program whose printed text expands again differently.
+ */
+static void recursion_error(struct bc_lexer *lx, const struct bc_token *t, int m)
+{
+	const struct bc_lex_macro *mac = &lx->macros->v[m];
+	struct bc_sbuf msg = { 0 };
+	char *text;
+
+	if (!mac->function_like && mac->nr_body == 1 && mac->body[0].kind == BC_TOK_IDENT &&
+	    mac->body[0].len == t->len &&
+	    memcmp(lx->src + mac->body[0].text, lx->src + t->text, t->len) == 0)
+		return;
+	if (mac->function_like) {
+		struct bc_lexer save;
+		struct bc_token paren;
+
+		memcpy(&save, lx, sizeof(save));
+		next_unexpanded(lx, &paren);
+		memcpy(lx, &save, sizeof(save));
+		if (paren.kind != BC_TOK_LPAREN)
+			return;
+	}
+	bc_sbuf_puts(&msg, "Macro recursion: ");
+	for (int i = 0; i < lx->depth; i++)
+		bc_sbuf_printf(&msg, "%s->", lx->macros->v[lx->frames[i].macro].name);
+	bc_sbuf_puts(&msg, mac->name);
+	text = bc_sbuf_finish(&msg);
+	lex_error(lx, t->start, t->end, text ? text : "Macro recursion");
+	free(text);
+}
+
 void bc_lex_next(struct bc_lexer *lx, struct bc_token *t)
 {
 	for (;;) {
@@ -861,8 +903,12 @@ void bc_lex_next(struct bc_lexer *lx, struct bc_token *t)
 		if (t->kind != BC_TOK_IDENT || !lx->macros || !lx->macros->n)
 			return;
 		m = find_macro(lx, lx->src + t->text, t->len);
-		if (m < 0 || macro_active(lx, m))
+		if (m < 0)
 			return;
+		if (macro_active(lx, m)) {
+			recursion_error(lx, t, m);
+			return;
+		}
 		if (lx->macros->v[m].function_like) {
 			if (!expand_function_like(lx, t, m))
 				return;
