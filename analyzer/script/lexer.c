@@ -69,6 +69,21 @@ static bool at_line_start(const struct bc_lexer *lx, uint32_t pos)
 	return pos == 0 || lx->src[pos - 1] == '\n';
 }
 
+/*
+ * The first NUL byte in the comment [START, END). The file is a script
+ * with it (bc_detect_kind), but bpftrace reads the program as a C string:
+ * v0.17 stops at the byte and reports a syntax error at whatever precedes
+ * it, or an unterminated comment. So it is an error, at the byte.
+ */
+static void report_nul(struct bc_lexer *lx, uint32_t start, uint32_t end)
+{
+	const char *z = memchr(lx->src + start, '\0', end - start);
+
+	if (z)
+		lex_error(lx, (uint32_t)(z - lx->src), (uint32_t)(z - lx->src) + 1,
+			  "NUL byte in a comment: bpftrace reads the script only up to it");
+}
+
 uint32_t bc_lex_skip_layout(struct bc_lexer *lx, uint32_t pos, bool report, bool *nl)
 {
 	for (;;) {
@@ -83,8 +98,12 @@ uint32_t bc_lex_skip_layout(struct bc_lexer *lx, uint32_t pos, bool report, bool
 				*nl = true;
 			pos++;
 		} else if (c == '/' && at(lx, pos + 1) == '/') {
+			uint32_t start = pos;
+
 			while (pos < lx->limit && lx->src[pos] != '\n')
 				pos++;
+			if (report)
+				report_nul(lx, start, pos);
 		} else if (c == '/' && at(lx, pos + 1) == '*') {
 			uint32_t start = pos;
 
@@ -104,6 +123,8 @@ uint32_t bc_lex_skip_layout(struct bc_lexer *lx, uint32_t pos, bool report, bool
 					*nl = true;
 				pos++;
 			}
+			if (report)
+				report_nul(lx, start, pos);
 		} else if (c == '#' && at(lx, pos + 1) == '!' && at_line_start(lx, pos)) {
 			/* v0.17: a "#!" line anywhere is ignored like a comment */
 			while (pos < lx->limit && lx->src[pos] != '\n')

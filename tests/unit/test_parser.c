@@ -628,6 +628,39 @@ static void test_macro_self_reference(void **state)
 	}
 }
 
+/* A NUL byte in a comment: a script (not binary data) with a syntax error
+ * at the byte, since bpftrace reads the script only up to it. */
+static void test_nul_in_comment(void **state)
+{
+	static const char line[] = "BEGIN { exit(); } // a\0b\nEND { }\n";
+	static const char block[] = "/* x\n y\0 */ BEGIN { }\n";
+	struct bc_parse_opts o = { 0 };
+	struct bc_script *s;
+	struct bc_unit u;
+
+	(void)state;
+	assert_int_equal(bc_unit_load_mem(&u, "n.bt", line, sizeof(line) - 1), 0);
+	assert_int_equal(u.kind, BC_KIND_SCRIPT);
+	assert_int_equal(bc_script_parse(&u, &o, &s), -EINVAL);
+	assert_int_equal(u.diags.n, 1);
+	assert_int_equal(u.diags.v[0].rule_id, BC_RULE_SYNTAX_ERROR);
+	assert_int_equal(u.diags.v[0].span.start, 22);
+	assert_int_equal(u.diags.v[0].span.end, 23);
+	assert_int_equal(u.diags.v[0].span.line, 1);
+	assert_int_equal(u.diags.v[0].span.col, 23);
+	assert_non_null(strstr(u.diags.v[0].message, "NUL byte in a comment"));
+	assert_int_equal(s->nr_items, 2);	/* the rest is still parsed */
+	done(&u, s);
+
+	assert_int_equal(bc_unit_load_mem(&u, "n.bt", block, sizeof(block) - 1), 0);
+	assert_int_equal(u.kind, BC_KIND_SCRIPT);
+	assert_int_equal(bc_script_parse(&u, &o, &s), -EINVAL);
+	assert_int_equal(u.diags.n, 1);
+	assert_int_equal(u.diags.v[0].span.line, 2);
+	assert_int_equal(u.diags.v[0].span.col, 3);
+	done(&u, s);
+}
+
 static void test_recovery_reports_every_error(void **state)
 {
 	const char *text = "kprobe:a { @x = ; @y = 1; }\n"
@@ -771,6 +804,7 @@ int main(void)
 		cmocka_unit_test(test_size_and_error_limits),
 		cmocka_unit_test(test_macro_expansion_limits),
 		cmocka_unit_test(test_macro_self_reference),
+		cmocka_unit_test(test_nul_in_comment),
 		cmocka_unit_test(test_recovery_reports_every_error),
 		cmocka_unit_test(test_parse_unit_attaches_script),
 		cmocka_unit_test(test_empty_and_odd_inputs),
