@@ -9,7 +9,8 @@
  *  - every reporter succeeds on a memory stream;
  *  - json, sarif and gitlab output is one valid JSON document;
  *  - without colour, the text-like formats (text, gcc, github, table) never
- *    carry an escape byte from the input to the terminal.
+ *    carry an escape byte from the input to the terminal (diff shows the
+ *    file's own bytes, as patch(1) needs them).
  *
  * Crashes, leaks and sanitizer reports are findings too.
  */
@@ -63,7 +64,7 @@ static void render(const struct bc_reporter *r, const struct bc_run *run)
 			abort();
 		}
 		json_decref(j);
-	} else if (!run->opts.color && memchr(buf, '\x1b', len)) {
+	} else if (!r->shows_fixes && !run->opts.color && memchr(buf, '\x1b', len)) {
 		fprintf(stderr, "%s output carries an escape byte:\n%.*s\n", r->name, (int)len,
 			buf);
 		abort();
