@@ -6,7 +6,8 @@
 #                   BC_UPDATE_GOLDEN=1 rewrites expectations: tests/rules/README.md)
 #   make demo       run bpfcheck on the bundled examples
 #   make bench      speed, memory and fidelity measurements
-#   make fuzz       build the libFuzzer targets (clang-19)
+#   make fuzz       build the libFuzzer targets (clang-19); make fuzz-run runs
+#                   each for FUZZ_SECONDS (docs/fuzzing.md)
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # LLVM_LINK=static (default) links only the LLVM components bpfcheck needs,
@@ -219,7 +220,8 @@ fuzz:
 fuzz-run: fuzz
 	@for f in $(FUZZ_SRCS); do \
 		n=$$(basename $$f .c); mkdir -p build-fuzz/corpus-$$n; \
-		build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus-$$n fuzz/seeds/$$n || exit 1; \
+		build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			build-fuzz/corpus-$$n fuzz/seeds/$$n || exit 1; \
 	done
 
 install: all

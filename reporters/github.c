@@ -7,20 +7,33 @@
  *
  * Paths under the current directory (the checkout, in a workflow) are made
  * relative to it, as annotations need. Data is escaped as the runner requires (% \r \n); property values also
- * escape ':' and ','. Notes and the fix title follow the message on their
+ * escape ':' and ','; control bytes and bidi overrides from the input become
+ * '?' as in the text format (utf8.h). Notes and the fix title follow the message on their
  * own lines (%0A).
  */
 #include <errno.h>
 #include <limits.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "report_common.h"
+#include "utf8.h"
 #include "../analyzer/core/unit.h"
 
 static void escape(FILE *out, const char *s, bool property)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
+	while (s && *s) {
+		/* the runner shows the log in a terminal-like viewer: text from
+		 * inputs (paths, messages) goes through the same filter as the
+		 * text format's (no escape sequences, no bidi overrides) */
+		size_t n = strcspn(s, property ? "%\r\n:," : "%\r\n");
+
+		if (n) {
+			bc_put_safe(out, s, n);
+			s += n;
+			continue;
+		}
+		switch (*s++) {
 		case '%':
 			fputs("%25", out);
 			break;
@@ -36,8 +49,6 @@ static void escape(FILE *out, const char *s, bool property)
 		case ',':
 			fputs(property ? "%2C" : ",", out);
 			break;
-		default:
-			fputc(*s, out);
 		}
 	}
 }

@@ -100,9 +100,47 @@ static bool is_aot_blob(const unsigned char *data, size_t size)
 	return size >= sizeof(head) && !memcmp(data, head, sizeof(head));
 }
 
+/*
+ * Is every NUL byte of DATA inside a bpftrace comment (from // to the end of
+ * the line, or a block comment), outside strings? Such a file is a script
+ * with a stray byte that the lexer reports where it is, not binary data.
+ */
+static bool nul_only_in_comments(const unsigned char *data, size_t size)
+{
+	size_t i = 0;
+
+	while (i < size) {
+		unsigned char c = data[i];
+
+		if (c == 0)
+			return false;
+		if (c == '"') {
+			for (i++; i < size && data[i] != '"' && data[i] != '\n'; i++) {
+				if (data[i] == '\\' && i + 1 < size && data[i + 1] != '\n')
+					i++;
+				if (data[i] == 0)
+					return false;
+			}
+			i += i < size && data[i] == '"';
+		} else if (c == '/' && i + 1 < size && data[i + 1] == '/') {
+			while (i < size && data[i] != '\n')
+				i++;
+		} else if (c == '/' && i + 1 < size && data[i + 1] == '*') {
+			for (i += 2; i < size && !(data[i] == '*' && i + 1 < size && data[i + 1] == '/');
+			     i++)
+				;
+			i = i < size ? i + 2 : size;
+		} else {
+			i++;
+		}
+	}
+	return true;
+}
+
 enum bc_kind bc_detect_kind(const unsigned char *data, size_t size)
 {
 	const unsigned char *p;
+	bool nul;
 
 	if (size >= 4 && !memcmp(data, "\177ELF", 4))
 		return BC_KIND_OBJECT;
@@ -112,15 +150,16 @@ enum bc_kind bc_detect_kind(const unsigned char *data, size_t size)
 		return BC_KIND_LLVM_BC;	/* bitcode wrapper header */
 	if (is_aot_blob(data, size))
 		return BC_KIND_AOT;
-	if (!size || memchr(data, '\0', size))
+	nul = size && memchr(data, '\0', size);
+	if (!size || (nul && !nul_only_in_comments(data, size)))
 		return BC_KIND_UNKNOWN;	/* empty, or binary data that is none of the above */
 	p = skip_space(data, data + size);
 	if (p == data + size)
 		return BC_KIND_UNKNOWN;
 	if (*p == '{' || *p == '[')	/* a bpftrace script cannot start with either */
-		return looks_like_manifest(p, data + size) ? BC_KIND_MANIFEST : BC_KIND_UNKNOWN;
+		return !nul && looks_like_manifest(p, data + size) ? BC_KIND_MANIFEST : BC_KIND_UNKNOWN;
 	if (looks_like_ir(data, size))
-		return BC_KIND_LLVM_IR;
+		return nul ? BC_KIND_UNKNOWN : BC_KIND_LLVM_IR;
 	return BC_KIND_SCRIPT;
 }
 

@@ -2,9 +2,11 @@
 /* The bpftrace lexer (see lexer.h). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lexer.h"
+#include "../base/sbuf.h"
 
 static const char *const tok_names[BC_TOK__COUNT] = {
 	[BC_TOK_EOF] = "end of file",
@@ -67,6 +69,21 @@ static bool at_line_start(const struct bc_lexer *lx, uint32_t pos)
 	return pos == 0 || lx->src[pos - 1] == '\n';
 }
 
+/*
+ * The first NUL byte in the comment [START, END). The file is a script
+ * with it (bc_detect_kind), but bpftrace reads the program as a C string:
+ * v0.17 stops at the byte and reports a syntax error at whatever precedes
+ * it, or an unterminated comment. So it is an error, at the byte.
+ */
+static void report_nul(struct bc_lexer *lx, uint32_t start, uint32_t end)
+{
+	const char *z = memchr(lx->src + start, '\0', end - start);
+
+	if (z)
+		lex_error(lx, (uint32_t)(z - lx->src), (uint32_t)(z - lx->src) + 1,
+			  "NUL byte in a comment: bpftrace reads the script only up to it");
+}
+
 uint32_t bc_lex_skip_layout(struct bc_lexer *lx, uint32_t pos, bool report, bool *nl)
 {
 	for (;;) {
@@ -81,8 +98,12 @@ uint32_t bc_lex_skip_layout(struct bc_lexer *lx, uint32_t pos, bool report, bool
 				*nl = true;
 			pos++;
 		} else if (c == '/' && at(lx, pos + 1) == '/') {
+			uint32_t start = pos;
+
 			while (pos < lx->limit && lx->src[pos] != '\n')
 				pos++;
+			if (report)
+				report_nul(lx, start, pos);
 		} else if (c == '/' && at(lx, pos + 1) == '*') {
 			uint32_t start = pos;
 
@@ -102,6 +123,8 @@ uint32_t bc_lex_skip_layout(struct bc_lexer *lx, uint32_t pos, bool report, bool
 					*nl = true;
 				pos++;
 			}
+			if (report)
+				report_nul(lx, start, pos);
 		} else if (c == '#' && at(lx, pos + 1) == '!' && at_line_start(lx, pos)) {
 			/* v0.17: a "#!" line anywhere is ignored like a comment */
 			while (pos < lx->limit && lx->src[pos] != '\n')
@@ -851,6 +874,46 @@ fail:
 	return false;
 }
 
+/*
+ * NAME is used inside its own expansion. A C preprocessor leaves it as it
+ * is; bpftrace does not: v0.17 re-injects the text until its recursion
+ * limit ("Macro recursion limit reached"), HEAD reports "Macro recursion"
+ * (src/ast/passes/c_macro_expansion.cpp). Both accept a macro whose
+ * whole body is its own name (v0.17 stops there; the name is then an
+ * unknown identifier). So a self-reference is an error at the outermost
+ * use, except for that identity, and for a function-like macro's name not
+ * followed by '(' (no use at all). Leaving it unexpanded would also give a
+ * program whose printed text expands again differently.
+ */
+static void recursion_error(struct bc_lexer *lx, const struct bc_token *t, int m)
+{
+	const struct bc_lex_macro *mac = &lx->macros->v[m];
+	struct bc_sbuf msg = { 0 };
+	char *text;
+
+	if (!mac->function_like && mac->nr_body == 1 && mac->body[0].kind == BC_TOK_IDENT &&
+	    mac->body[0].len == t->len &&
+	    memcmp(lx->src + mac->body[0].text, lx->src + t->text, t->len) == 0)
+		return;
+	if (mac->function_like) {
+		struct bc_lexer save;
+		struct bc_token paren;
+
+		memcpy(&save, lx, sizeof(save));
+		next_unexpanded(lx, &paren);
+		memcpy(lx, &save, sizeof(save));
+		if (paren.kind != BC_TOK_LPAREN)
+			return;
+	}
+	bc_sbuf_puts(&msg, "Macro recursion: ");
+	for (int i = 0; i < lx->depth; i++)
+		bc_sbuf_printf(&msg, "%s->", lx->macros->v[lx->frames[i].macro].name);
+	bc_sbuf_puts(&msg, mac->name);
+	text = bc_sbuf_finish(&msg);
+	lex_error(lx, t->start, t->end, text ? text : "Macro recursion");
+	free(text);
+}
+
 void bc_lex_next(struct bc_lexer *lx, struct bc_token *t)
 {
 	for (;;) {
@@ -861,8 +924,12 @@ void bc_lex_next(struct bc_lexer *lx, struct bc_token *t)
 		if (t->kind != BC_TOK_IDENT || !lx->macros || !lx->macros->n)
 			return;
 		m = find_macro(lx, lx->src + t->text, t->len);
-		if (m < 0 || macro_active(lx, m))
+		if (m < 0)
 			return;
+		if (macro_active(lx, m)) {
+			recursion_error(lx, t, m);
+			return;
+		}
 		if (lx->macros->v[m].function_like) {
 			if (!expand_function_like(lx, t, m))
 				return;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/unit.h"
 #include "sema_impl.h"
 
 bool sema_is_none(const struct bc_stype *t)
@@ -746,17 +747,16 @@ const struct bc_stype *sema_expr(struct sema_ctx *c, struct bc_expr *e, enum sem
 
 	if (!e)
 		return sema_none(c);
+	if (!c->err && c->depth >= SEMA_MAX_DEPTH) {
+		/* a limit of bpfcheck (the recursion below), not an error in the
+		 * script: the unit fails, as for the parser's nesting limit, rather
+		 * than typing the subtree "none" and reporting what follows from it */
+		bc_unit_fail(c->u, -E2BIG, &e->span, "expression nested too deeply (the limit is %u "
+			     "levels): the script could not be checked", SEMA_MAX_DEPTH);
+		c->err = -E2BIG;
+	}
 	if (c->err) {
 		e->type = sema_none(c);
-		return e->type;
-	}
-	if (c->depth >= SEMA_MAX_DEPTH) {
-		/* said once: what lies deeper is not checked at all */
-		if (!c->said_too_deep)
-			sema_guess(c, &e->span, "expression nested deeper than %d levels: not "
-				   "type-checked from here (assumed int64)", SEMA_MAX_DEPTH);
-		c->said_too_deep |= c->final;
-		e->type = sema_guess_int(c, BC_AS_NONE);
 		return e->type;
 	}
 	c->depth++;

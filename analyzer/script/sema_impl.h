@@ -118,7 +118,6 @@ struct sema_ctx {
 	/* passes */
 	int pass;
 	bool final;			/* the reporting pass */
-	bool said_too_deep;		/* the BC_AST_MAX_DEPTH note was given */
 	bool changed;			/* a map or variable type changed in this pass */
 
 	/* current item */

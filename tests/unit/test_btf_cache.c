@@ -28,6 +28,7 @@
 #include "analyzer/types/btf_cache.h"
 #include "analyzer/types/btf_types.h"
 #include "analyzer/types/stype_json.h"
+#include "support/script_support.h"
 
 #define V17 BC_BTV(0, 17, 0)
 
@@ -389,7 +390,6 @@ static char *run(const char *cmd)
 
 static void test_tools_same_findings(void **state)
 {
-	const char *build = getenv("BC_BUILD"), *src = getenv("BC_SRCDIR");
 	char *bin, *dir, cmd[2048];
 	DIR *d = opendir("/usr/sbin");
 	struct dirent *e;
@@ -398,7 +398,8 @@ static void test_tools_same_findings(void **state)
 	(void)state;
 	if (!d || access(BC_BTF_VMLINUX, R_OK))
 		skip();
-	assert_true(asprintf(&bin, "%s/%s/bpfcheck", src ? src : ".", build ? build : "build") > 0);
+	bin = bc_test_build_path("bpfcheck");
+	assert_non_null(bin);
 	if (access(bin, X_OK)) {
 		free(bin);
 		closedir(d);

@@ -116,6 +116,23 @@ static void test_detect(void **state)
 	assert_int_equal(kind_of("// \xff\xfe\nBEGIN {}\n"), BC_KIND_SCRIPT);
 }
 
+#define KIND_OF_BYTES(lit) bc_detect_kind((const unsigned char *)(lit), sizeof(lit) - 1)
+
+/* A NUL byte inside a comment of a text script leaves it a script (the
+ * lexer reports the byte); anywhere else, or in IR/JSON, it is binary. */
+static void test_detect_nul_in_comment(void **state)
+{
+	assert_int_equal(KIND_OF_BYTES("BEGIN { exit(); } // a\0b\n"), BC_KIND_SCRIPT);
+	assert_int_equal(KIND_OF_BYTES("/* x\0y */ BEGIN { }\n"), BC_KIND_SCRIPT);
+	assert_int_equal(KIND_OF_BYTES("/* \"\0 */ BEGIN { }\n"), BC_KIND_SCRIPT);
+	assert_int_equal(KIND_OF_BYTES("BEGIN { exit(); }\0\n"), BC_KIND_UNKNOWN);
+	assert_int_equal(KIND_OF_BYTES("BEGIN { printf(\"// \0\"); }\n"), BC_KIND_UNKNOWN);
+	assert_int_equal(KIND_OF_BYTES("BEGIN { printf(\"\\\0\"); }\n"), BC_KIND_UNKNOWN);
+	assert_int_equal(KIND_OF_BYTES("// a\nx\0 // b\n"), BC_KIND_UNKNOWN);
+	assert_int_equal(KIND_OF_BYTES("; IR // \0\n"), BC_KIND_UNKNOWN);
+	assert_int_equal(KIND_OF_BYTES("{ // \0\n}"), BC_KIND_UNKNOWN);
+}
+
 static void test_unit_mem_and_lines(void **state)
 {
 	const char *src = "BEGIN {\r\n  @a = 1;\n}";
@@ -274,6 +291,7 @@ int main(void)
 		cmocka_unit_test(test_diag_sort),
 		cmocka_unit_test(test_severity),
 		cmocka_unit_test(test_detect),
+		cmocka_unit_test(test_detect_nul_in_comment),
 		cmocka_unit_test(test_unit_mem_and_lines),
 		cmocka_unit_test(test_unit_failures),
 		cmocka_unit_test(test_unit_fail_keeps_first),

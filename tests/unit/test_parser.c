@@ -568,14 +568,96 @@ static void test_macro_expansion_limits(void **state)
 	assert_true(u.diags.n >= 1);
 	done(&u, s);
 
-	/* a macro is not expanded inside its own expansion (as in C) */
+	/* a macro used inside its own expansion is an error, as in bpftrace
+	 * (not left unexpanded as in C) */
 	s = bc_test_parse(&u, "mutual.bt", mutual, 0, &ret);
-	assert_int_equal(ret, 0);
-	assert_int_equal(s->items[0].u.probe->body->stmts[0]->u.assign.value->kind,
-			 BC_EXPR_IDENT);
-	assert_string_equal(s->items[0].u.probe->body->stmts[0]->u.assign.value->u.name, "A");
-	assert_int_equal(s->items[0].u.probe->body->stmts[1]->u.assign.value->kind,
-			 BC_EXPR_CALL);
+	assert_int_equal(ret, -EINVAL);
+	assert_int_equal(u.diags.n, 2);
+	assert_string_equal(u.diags.v[0].message, "Macro recursion: A->B->A");
+	assert_int_equal(u.diags.v[0].span.col, 14);
+	assert_string_equal(u.diags.v[1].message, "Macro recursion: F->F");
+	done(&u, s);
+}
+
+/* The fuzzer's abort: `#define SELF !SELF` left SELF unexpanded inside its
+ * own expansion, so the printed program (which keeps the #define) expanded
+ * it once more and re-parsed to `!!SELF`. */
+static void test_macro_self_reference(void **state)
+{
+	static const struct {
+		const char *text;
+		int ret;
+	} cases[] = {
+		{ "#define SELF !SELF\nkprobe:f { $s = SELF; }\n", -EINVAL },
+		{ "#define F(x) F(x) + 1\nkprobe:f { $s = F(1); }\n", -EINVAL },
+		/* bpftrace accepts a macro that is its own name */
+		{ "#define SELF SELF\nkprobe:f { $s = SELF; }\n", 0 },
+		/* a function-like macro's name without '(' is no use */
+		{ "#define F(x) F + x\nkprobe:f { $s = F(1); }\n", 0 },
+	};
+	struct bc_unit u;
+	struct bc_script *s;
+	int ret;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s = bc_test_parse(&u, "self.bt", cases[i].text, 0, &ret);
+		assert_int_equal(ret, cases[i].ret);
+		if (ret) {
+			assert_int_equal(u.diags.n, 1);
+			assert_non_null(strstr(u.diags.v[0].message, "Macro recursion: "));
+			assert_int_equal(u.diags.v[0].span.line, 2);
+			assert_int_equal(u.diags.v[0].span.col, 17);
+		} else {
+			char *printed = bc_script_print(s);
+			struct bc_unit u2;
+			struct bc_script *s2;
+			char *d1, *d2;
+
+			s2 = bc_test_parse(&u2, "printed.bt", printed, 0, &ret);
+			assert_int_equal(ret, 0);
+			d1 = bc_ast_dump(s, false);
+			d2 = bc_ast_dump(s2, false);
+			assert_string_equal(d1, d2);
+			free(d1);
+			free(d2);
+			free(printed);
+			done(&u2, s2);
+		}
+		done(&u, s);
+	}
+}
+
+/* A NUL byte in a comment: a script (not binary data) with a syntax error
+ * at the byte, since bpftrace reads the script only up to it. */
+static void test_nul_in_comment(void **state)
+{
+	static const char line[] = "BEGIN { exit(); } // a\0b\nEND { }\n";
+	static const char block[] = "/* x\n y\0 */ BEGIN { }\n";
+	struct bc_parse_opts o = { 0 };
+	struct bc_script *s;
+	struct bc_unit u;
+
+	(void)state;
+	assert_int_equal(bc_unit_load_mem(&u, "n.bt", line, sizeof(line) - 1), 0);
+	assert_int_equal(u.kind, BC_KIND_SCRIPT);
+	assert_int_equal(bc_script_parse(&u, &o, &s), -EINVAL);
+	assert_int_equal(u.diags.n, 1);
+	assert_int_equal(u.diags.v[0].rule_id, BC_RULE_SYNTAX_ERROR);
+	assert_int_equal(u.diags.v[0].span.start, 22);
+	assert_int_equal(u.diags.v[0].span.end, 23);
+	assert_int_equal(u.diags.v[0].span.line, 1);
+	assert_int_equal(u.diags.v[0].span.col, 23);
+	assert_non_null(strstr(u.diags.v[0].message, "NUL byte in a comment"));
+	assert_int_equal(s->nr_items, 2);	/* the rest is still parsed */
+	done(&u, s);
+
+	assert_int_equal(bc_unit_load_mem(&u, "n.bt", block, sizeof(block) - 1), 0);
+	assert_int_equal(u.kind, BC_KIND_SCRIPT);
+	assert_int_equal(bc_script_parse(&u, &o, &s), -EINVAL);
+	assert_int_equal(u.diags.n, 1);
+	assert_int_equal(u.diags.v[0].span.line, 2);
+	assert_int_equal(u.diags.v[0].span.col, 3);
 	done(&u, s);
 }
 
@@ -721,6 +803,8 @@ int main(void)
 		cmocka_unit_test(test_depth_limit),
 		cmocka_unit_test(test_size_and_error_limits),
 		cmocka_unit_test(test_macro_expansion_limits),
+		cmocka_unit_test(test_macro_self_reference),
+		cmocka_unit_test(test_nul_in_comment),
 		cmocka_unit_test(test_recovery_reports_every_error),
 		cmocka_unit_test(test_parse_unit_attaches_script),
 		cmocka_unit_test(test_empty_and_odd_inputs),

@@ -1084,6 +1084,18 @@ static void test_github_escaping(void **state)
 			    "title=BC201 stack-limit-exceeded::two lines\n");
 	free(out);
 	bc_unit_free(&u);
+
+	/* control bytes of a path or message never reach the runner's log
+	 * (found by fuzz_reporters: an OSC sequence in a file name) */
+	assert_int_equal(bc_unit_load_mem(&u, "\x1b]0;t\x07,x.bt", "x\n", 2), 0);
+	sp = line_span(1, 1, 1, 1);
+	assert_non_null(bc_diag_add(&u.diags, BC_RULE_STACK_NEAR_LIMIT, u.display_path, &sp,
+				    "m \x1b[31mred\x1b[0m \xe2\x80\xae%%"));
+	out = render("github", &run);
+	assert_string_equal(out, "::warning file=?]0;t?%2Cx.bt,line=1,col=1,endLine=1,endColumn=1,"
+				 "title=BC204 stack-near-limit::m ?[31mred?[0m ?%25\n");
+	free(out);
+	bc_unit_free(&u);
 }
 
 /* A clean run says so; an empty run is still valid JSON and SARIF. */

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 #include <linux/bpf.h>
 
+#include "analyzer/base/sbuf.h"
 #include "analyzer/script/parser.h"
 #include "analyzer/script/sema.h"
 #include "analyzer/types/btf_types.h"
@@ -357,6 +358,41 @@ static void test_after_syntax_errors(void **state)
 	bc_test_sema_done(&ts);
 }
 
+/* A postfix chain is not nested for the parser, but sema recurses through
+ * it: past its limit the unit fails with a clear message at the chain
+ * (it used to type the chain "none" and report "Invalid expression for
+ * assignment: none"); just under it, the script is analysed as usual. */
+static void test_expression_depth_limit(void **state)
+{
+	struct bc_test_sema ts;
+	struct bc_sbuf b = { 0 };
+	char *text;
+
+	(void)state;
+	for (int n = 500; n <= 600; n += 100) {
+		bc_sbuf_puts(&b, "// bpftrace: 0.17\nkprobe:f { $t = (struct task_struct *)curtask; "
+			     "$p = $t");
+		for (int i = 0; i < n; i++)
+			bc_sbuf_puts(&b, "->parent");
+		bc_sbuf_puts(&b, "; }\n");
+		text = bc_sbuf_finish(&b);
+		assert_non_null(text);
+		if (n == 500) {
+			assert_int_equal(bc_test_sema_run(&ts, "chain.bt", text, NULL), 0);
+			assert_int_equal(ts.u.status, 0);
+			assert_int_equal(bc_test_count(&ts.u, "BC102"), 0);
+		} else {
+			assert_int_equal(bc_test_sema_run(&ts, "chain.bt", text, NULL), -E2BIG);
+			assert_int_equal(ts.u.status, -E2BIG);
+			assert_non_null(strstr(ts.u.error, "expression nested too deeply"));
+			assert_int_equal(ts.u.error_span.line, 2);
+			assert_int_equal(bc_test_count(&ts.u, "BC102"), 0);
+		}
+		bc_test_sema_done(&ts);
+		free(text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -370,6 +406,7 @@ int main(void)
 		cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_frontend),
 		cmocka_unit_test(test_after_syntax_errors),
+		cmocka_unit_test(test_expression_depth_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

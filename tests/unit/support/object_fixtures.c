@@ -5,16 +5,17 @@
 #include <string.h>
 
 #include "object_fixtures.h"
+#include "script_support.h"
 #include "analyzer/object/object.h"
 
 char *bc_test_fixture_object(const char *name)
 {
-	const char *src = getenv("BC_SRCDIR"), *build = getenv("BC_BUILD");
-	char *p;
+	char *rel, *p;
 
-	if (asprintf(&p, "%s/%s/fixtures/%s.bpf.o", src ? src : ".", build ? build : "build",
-		     name) < 0)
+	if (asprintf(&rel, "fixtures/%s.bpf.o", name) < 0)
 		return NULL;
+	p = bc_test_build_path(rel);
+	free(rel);
 	return p;
 }
 

@@ -22,6 +22,23 @@ char *bc_test_src_path(const char *rel)
 	return p;
 }
 
+char *bc_test_build_path(const char *rel)
+{
+	const char *build = getenv("BC_BUILD"), *src = getenv("BC_SRCDIR");
+	char *p;
+	int n;
+
+	if (!build || !*build)
+		build = "build";
+	if (!src || !*src)
+		src = ".";
+	if (build[0] == '/')	/* make BUILD=/abs/dir */
+		n = asprintf(&p, "%s/%s", build, rel);
+	else
+		n = asprintf(&p, "%s/%s/%s", src, build, rel);
+	return n < 0 ? NULL : p;
+}
+
 char *bc_test_read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");

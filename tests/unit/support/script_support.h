@@ -12,6 +12,9 @@
 
 /* "$BC_SRCDIR/REL" (default "./REL"); heap string. */
 char *bc_test_src_path(const char *rel);
+/* "$BC_BUILD/REL" when the build dir is absolute, else
+ * "$BC_SRCDIR/$BC_BUILD/REL" (defaults "." and "build"); heap string. */
+char *bc_test_build_path(const char *rel);
 /* The whole file, NUL-terminated; NULL when it cannot be read. */
 char *bc_test_read_file(const char *path, size_t *len);
 /* Names of the files in DIR ending in SUFFIX, sorted; NULL-terminated heap
