@@ -5,6 +5,7 @@
  * analysis.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include "../core/target.h"
 #include "../core/unit.h"
 #include "../llvm/backend.h"
+#include "../llvm/dbg_vars.h"
 #include "../llvm/ir_load.h"
 #include "../llvm/opt_state.h"
 #include "../maps/map_kfunc.h"
@@ -481,6 +483,37 @@ static char *slot_what(const struct bc_slot *s)
 	return strdup(c);
 }
 
+/* IR and C: the moved slot as its C variable (debug info), at its
+ * declaration when that is in the input file itself. */
+static int name_c_var(struct emit *e, struct prog *p, LLVMValueRef alloca, struct bc_emit_moved *mv)
+{
+	struct bc_dbg_var v;
+	char in[PATH_MAX], decl[PATH_MAX], *what;
+	int err = bc_dbg_vars(e->m->mod, p->fn, &alloca, 1, &v);
+
+	if (err || !v.name) {
+		bc_dbg_var_free(&v);
+		return err;
+	}
+	if (v.helper)
+		what = bc_strdup_printf("variable %s (%s, %s %s)", v.name, v.type ? v.type : "?",
+					v.declared_in_helper ? "in" : "filled by", v.helper);
+	else
+		what = bc_strdup_printf("variable %s (%s)", v.name, v.type ? v.type : "?");
+	if (what) {
+		free(mv->what);
+		mv->what = what;
+	}
+	if (v.line && v.file && realpath(e->u->path, in) && realpath(v.file, decl) &&
+	    !strcmp(in, decl)) {
+		memset(&mv->span, 0, sizeof(mv->span));
+		mv->span.line = v.line;
+		mv->span.col = 1;
+	}
+	bc_dbg_var_free(&v);
+	return what ? 0 : -ENOMEM;
+}
+
 static int plan_scratch(struct emit *e, struct prog *p)
 {
 	bool *pick = calloc(p->L.nr_slots + 1, sizeof(*pick));
@@ -518,6 +551,8 @@ static int plan_scratch(struct emit *e, struct prog *p)
 		p->nr_sel++;
 		if (!mv[p->nr_sel - 1].what)
 			err = -ENOMEM;
+		else if (!e->script)
+			err = name_c_var(e, p, ls->alloca, &mv[p->nr_sel - 1]);
 		off += ls->alloc_bytes;
 	}
 	p->scratch_bytes = (uint32_t)((off + 7) & ~7ull);

@@ -535,6 +535,9 @@ static void c_records(void **state)
 	assert_true(r.progs[0].stack_before > 512);
 	assert_true(r.progs[0].stack_after <= 512);
 	assert_int_equal(r.progs[0].nr_moved, 8);
+	/* named by their debug info, at their declaration in the C file */
+	assert_string_equal(r.progs[0].moved[0].what, "variable a (struct rec, in send8)");
+	assert_int_equal(r.progs[0].moved[0].span.line, 31);
 	assert_false(has_section(r.obj, r.obj_size, ".eh_frame"));
 	if (can_load()) {
 		if (load(obj, &r, &l))
