@@ -2,8 +2,8 @@
 /*
  * bpfcheck emit [OPTIONS] PATH -o OUT.o: a BPF object libbpf loads, with
  * the fixes applied (analyzer/emit/emit.h, docs/emit.md). The input is
- * checked first: a script with errors (syntax, semantic, map) is reported
- * and nothing is written (exit 2). The object, and the IR with
+ * checked first: a script with errors (syntax, semantic, map), or C that
+ * clang refuses, is reported and nothing is written (exit 2). The object, and the IR with
  * --emit-llvm, are written atomically.
  */
 #include <errno.h>
