@@ -2,8 +2,8 @@
 /*
  * bpfcheck emit [OPTIONS] PATH -o OUT.o: a BPF object libbpf loads, with
  * the fixes applied (analyzer/emit/emit.h, docs/emit.md). The input is
- * checked first: a script with errors (syntax, semantic, map) is reported
- * and nothing is written (exit 2). The object, and the IR with
+ * checked first: a script with errors (syntax, semantic, map), or C that
+ * clang refuses, is reported and nothing is written (exit 2). The object, and the IR with
  * --emit-llvm, are written atomically.
  */
 #include <errno.h>
@@ -202,7 +202,7 @@ int bc_cmd_emit(struct bc_options *o)
 	int ret;
 
 	if (o->nr_paths != 1) {
-		bc_err(o, "'emit' takes one input (a bpftrace script or LLVM IR)");
+		bc_err(o, "'emit' takes one input (a bpftrace script, LLVM IR or BPF C)");
 		return BC_EXIT_USAGE;
 	}
 	if (!o->output) {
@@ -220,6 +220,7 @@ int bc_cmd_emit(struct bc_options *o)
 		bc_err(o, "%s", strerror(-ret));
 		return BC_EXIT_INPUT;
 	}
+	eo.analysis = &a;
 	bc_unit_load(&u, o->paths[0]);
 	if (!u.status)
 		bc_analyze_unit(&u, &a);

@@ -5,6 +5,7 @@
  * analysis.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +16,13 @@
 #include <llvm-c/BitWriter.h>
 
 #include "../codegen/codegen.h"
+#include "../frontend/c_compile.h"
+#include "../core/analysis.h"
 #include "../core/kernel_limits.h"
 #include "../core/target.h"
 #include "../core/unit.h"
 #include "../llvm/backend.h"
+#include "../llvm/dbg_vars.h"
 #include "../llvm/ir_load.h"
 #include "../llvm/opt_state.h"
 #include "../maps/map_kfunc.h"
@@ -69,6 +73,7 @@ struct emit {
 	int version;
 	struct prog *progs;
 	size_t nr_progs;
+	struct bc_facts loops;	/* IR: the counting loops of the module's object */
 };
 
 static int fail(struct emit *e, int err, const struct bc_span *sp, const char *fmt, ...)
@@ -243,9 +248,12 @@ static int script_module(struct emit *e)
 	if (!err)
 		err = script_maps(e, &cm);
 	bc_codegen_maps_free(&cm);
-	if (!err)
-		err = bc_emit_len(e->m->mod, e->has_kfunc, e->r->maps, e->r->nr_maps,
-				  &e->r->nr_len_kfunc, &e->r->nr_len_loop);
+	if (!err) {
+		struct bc_emit_len_in li = { .has_kfunc = e->has_kfunc, .maps = e->r->maps,
+					     .nr_maps = e->r->nr_maps };
+
+		err = bc_emit_len(e->m->mod, &li, &e->r->nr_len_kfunc, &e->r->nr_len_loop);
+	}
 	if (!err)
 		err = bc_emit_dbg_functions(&e->dbg);
 	if (!err)
@@ -264,13 +272,10 @@ static int script_module(struct emit *e)
 	return 0;
 }
 
-/* ---- IR input: the programs are the functions in sections ---- */
+/* ---- IR and C input: the programs are the functions in sections ---- */
 
-static int ir_module(struct emit *e)
+static int ir_programs(struct emit *e)
 {
-	e->m = bc_ir_load(e->u);
-	if (!e->m)
-		return e->u->status ? e->u->status : -EINVAL;
 	for (LLVMValueRef fn = LLVMGetFirstFunction(e->m->mod); fn; fn = LLVMGetNextFunction(fn)) {
 		const char *sec = LLVMGetSection(fn);
 		struct prog *p;
@@ -289,9 +294,43 @@ static int ir_module(struct emit *e)
 	return 0;
 }
 
+static int ir_module(struct emit *e)
+{
+	e->m = bc_ir_load(e->u);
+	if (!e->m)
+		return e->u->status ? e->u->status : -EINVAL;
+	return ir_programs(e);
+}
+
+/* C: compiled in process as the C front end does (the same arguments, so
+ * the same module `bpfcheck check` analyses), then emitted as its IR. */
+static int c_module(struct emit *e)
+{
+	static const struct bc_analysis none;
+	struct bc_ir_error ie = { 0 };
+	void *bitcode;
+	size_t size;
+	int err;
+
+	err = bc_c_compile(e->u, e->o->analysis ? e->o->analysis : &none, &bitcode, &size);
+	if (err)
+		return err;
+	e->m = bc_ir_parse(bitcode, size, &ie);
+	free(bitcode);
+	if (!e->m) {
+		err = fail(e, errno == ENOMEM ? -ENOMEM : -EINVAL, NULL,
+			   "the C front end's bitcode does not load: %s",
+			   ie.message ? ie.message : "unknown error");
+		bc_ir_error_free(&ie);
+		return err;
+	}
+	return ir_programs(e);
+}
+
 /* ---- measuring ---- */
 
-/* Frames of E's programs in the object OBJ, by symbol. */
+/* Frames of E's programs in the object OBJ, by symbol. Before the
+ * rewrites of IR input, the counting loops found in it are kept. */
 static int frames(struct emit *e, const void *obj, size_t size, bool after)
 {
 	struct bc_unit tmp = { 0 };
@@ -323,6 +362,12 @@ static int frames(struct emit *e, const void *obj, size_t size, bool after)
 			else
 				p->before = f->frame_bytes;
 		}
+	}
+	if (!after && !e->script) {
+		e->loops.count_loops = tmp.facts.count_loops;
+		e->loops.nr_count_loops = tmp.facts.nr_count_loops;
+		tmp.facts.count_loops = NULL;
+		tmp.facts.nr_count_loops = 0;
 	}
 	bc_unit_free(&tmp);
 	return 0;
@@ -438,6 +483,37 @@ static char *slot_what(const struct bc_slot *s)
 	return strdup(c);
 }
 
+/* IR and C: the moved slot as its C variable (debug info), at its
+ * declaration when that is in the input file itself. */
+static int name_c_var(struct emit *e, struct prog *p, LLVMValueRef alloca, struct bc_emit_moved *mv)
+{
+	struct bc_dbg_var v;
+	char in[PATH_MAX], decl[PATH_MAX], *what;
+	int err = bc_dbg_vars(e->m->mod, p->fn, &alloca, 1, &v);
+
+	if (err || !v.name) {
+		bc_dbg_var_free(&v);
+		return err;
+	}
+	if (v.helper)
+		what = bc_strdup_printf("variable %s (%s, %s %s)", v.name, v.type ? v.type : "?",
+					v.declared_in_helper ? "in" : "filled by", v.helper);
+	else
+		what = bc_strdup_printf("variable %s (%s)", v.name, v.type ? v.type : "?");
+	if (what) {
+		free(mv->what);
+		mv->what = what;
+	}
+	if (v.line && v.file && realpath(e->u->path, in) && realpath(v.file, decl) &&
+	    !strcmp(in, decl)) {
+		memset(&mv->span, 0, sizeof(mv->span));
+		mv->span.line = v.line;
+		mv->span.col = 1;
+	}
+	bc_dbg_var_free(&v);
+	return what ? 0 : -ENOMEM;
+}
+
 static int plan_scratch(struct emit *e, struct prog *p)
 {
 	bool *pick = calloc(p->L.nr_slots + 1, sizeof(*pick));
@@ -475,6 +551,8 @@ static int plan_scratch(struct emit *e, struct prog *p)
 		p->nr_sel++;
 		if (!mv[p->nr_sel - 1].what)
 			err = -ENOMEM;
+		else if (!e->script)
+			err = name_c_var(e, p, ls->alloca, &mv[p->nr_sel - 1]);
 		off += ls->alloc_bytes;
 	}
 	p->scratch_bytes = (uint32_t)((off + 7) & ~7ull);
@@ -524,7 +602,54 @@ static int rewrite_scratch(struct emit *e)
 	return 0;
 }
 
+/* ---- the len() rewrite of IR input ---- */
+
+/* The counting loops the object analysis found (e->loops, what BC301
+ * reports) become kfunc calls where the target kernel has it and the map
+ * is hash-backed; the kfunc's prototype goes into BTF. */
+static int ir_len(struct emit *e)
+{
+	struct bc_kfunc_avail ka = { 0 };
+	struct bc_emit_len_in li = { 0 };
+	int err;
+
+	e->has_kfunc = !bc_map_sum_elem_count_avail(e->t, &ka) && ka.has;
+	li.has_kfunc = e->has_kfunc;
+	li.only_found = true;
+	li.found = e->loops.count_loops;
+	li.nr_found = e->loops.nr_count_loops;
+	err = bc_emit_len(e->m->mod, &li, &e->r->nr_len_kfunc, &e->r->nr_len_loop);
+	if (err || !e->r->nr_len_kfunc)
+		return err;
+	if (!e->dbg.path && bc_emit_dbg_init(&e->dbg, e->u->path))
+		return -ENOMEM;
+	err = bc_emit_dbg_bind(&e->dbg, e->m->mod);
+	if (!err)
+		err = bc_emit_dbg_ksyms(&e->dbg);
+	bc_emit_dbg_finalize(&e->dbg);
+	return err;
+}
+
 /* ---- the pipeline after the module is loadable ---- */
+
+/* BPF has no unwinding: every function is `nounwind` and none `uwtable`,
+ * as clang makes them for BPF, so that the backend writes no .eh_frame
+ * (libbpf skips it: "elf: skipping unrecognized data section"). */
+static void no_unwind_tables(LLVMModuleRef mod)
+{
+	LLVMContextRef ctx = LLVMGetModuleContext(mod);
+	unsigned nounwind = LLVMGetEnumAttributeKindForName("nounwind", 8);
+	unsigned uwtable = LLVMGetEnumAttributeKindForName("uwtable", 7);
+
+	for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn)) {
+		if (LLVMIsDeclaration(fn))
+			continue;
+		LLVMRemoveEnumAttributeAtIndex(fn, LLVMAttributeFunctionIndex, uwtable);
+		if (!LLVMGetEnumAttributeAtIndex(fn, LLVMAttributeFunctionIndex, nounwind))
+			LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+						LLVMCreateEnumAttribute(ctx, nounwind, 0));
+	}
+}
 
 static int rename_programs(struct emit *e)
 {
@@ -558,6 +683,7 @@ static int finish(struct emit *e)
 			goto out;
 		}
 	}
+	no_unwind_tables(e->m->mod);
 	for (size_t i = 0; i < e->nr_progs && !err; i++)
 		err = slots_of(e, &e->progs[i]);
 	if (!err)
@@ -571,6 +697,13 @@ static int finish(struct emit *e)
 	err = frames(e, before.obj, before.obj_size, false);
 	if (err)
 		goto out;
+	if (!e->script) {
+		err = ir_len(e);
+		if (err) {
+			err = fail(e, err, NULL, "the len() rewrite failed: %s", strerror(-err));
+			goto out;
+		}
+	}
 	if (e->o->scratch != BC_EMIT_SCRATCH_NONE) {
 		for (size_t i = 0; i < e->nr_progs && !err; i++)
 			err = plan_scratch(e, &e->progs[i]);
@@ -706,9 +839,12 @@ int bc_emit_unit(struct bc_unit *u, const struct bc_target *t, const struct bc_e
 	case BC_KIND_LLVM_BC:
 		err = ir_module(&e);
 		break;
+	case BC_KIND_C_SOURCE:
+		err = c_module(&e);
+		break;
 	default:
 		err = fail(&e, -EINVAL, NULL,
-			   "emit takes bpftrace scripts and LLVM IR (.ll, .bc), not %s input",
+			   "emit takes bpftrace scripts, LLVM IR (.ll, .bc) and BPF C (.c), not %s input",
 			   bc_kind_name(u->kind));
 		break;
 	}
@@ -723,6 +859,7 @@ int bc_emit_unit(struct bc_unit *u, const struct bc_target *t, const struct bc_e
 	free_progs(&e);
 	bc_emit_dbg_free(&e.dbg);
 	bc_prov_table_free(e.prov);
+	bc_facts_free(&e.loops);
 	if (e.m)
 		bc_ir_module_free(e.m);
 	return err;

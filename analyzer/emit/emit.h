@@ -2,8 +2,9 @@
 /*
  * bpfcheck emit: a BPF ELF object libbpf can open and load, from a bpftrace
  * script (bpfcheck's model of the target bpftrace's code generation,
- * analyzer/codegen/codegen.h) or from LLVM IR, with the fixes applied on
- * the IR (docs/emit.md):
+ * analyzer/codegen/codegen.h), from LLVM IR, or from BPF C compiled in
+ * process (analyzer/frontend/c_compile.h) and then treated as IR, with the
+ * fixes applied on the IR (docs/emit.md):
  *
  *  - scripts: every map a BTF-defined map in `.maps` (emit_maps.h), every
  *    probe a program in a section named by libbpf's conventions
@@ -15,7 +16,10 @@
  *    map value, reached through bpf_map_lookup_elem at function entry;
  *  - the len() rewrite (emit_len.h): the bpf_map_sum_elem_count kfunc
  *    instead of a bpf_for_each_map_elem counting loop, where the target
- *    kernel has it and the map is hash-backed.
+ *    kernel has it and the map is hash-backed (IR and C: the loops the
+ *    object analysis finds, as BC301 reports them);
+ *  - every defined function is `nounwind`, as clang makes BPF functions,
+ *    so that the backend writes no `.eh_frame` (libbpf skips it).
  *
  * The stack of each program before and after the scratch rewrite is
  * measured by bpfcheck's object analysis on the objects themselves.
@@ -31,6 +35,7 @@
 
 struct bc_unit;
 struct bc_target;
+struct bc_analysis;
 
 enum bc_emit_scratch {
 	BC_EMIT_SCRATCH_FLAGGED = 0,	/* the slots BC211 reports (default) */
@@ -46,6 +51,8 @@ struct bc_emit_opts {
 	uint64_t scratch_threshold;	/* bytes; 0 = BC_EMIT_SCRATCH_THRESHOLD */
 	const char *tracefs;		/* wildcard tracepoints; NULL = the system's */
 	bool want_ir;			/* keep the final IR as text in the result */
+	const struct bc_analysis *analysis;	/* C input: its clang arguments
+						 * (-I, -D, --clang-arg); NULL: none */
 };
 
 /* A slot the scratch rewrite moved. */
@@ -89,7 +96,8 @@ struct bc_emit_result {
 
 /*
  * Emits U: a bpftrace script already parsed and analysed without errors
- * (u->script, bc_sema_of(u)), or LLVM IR (u->data). 0 and R filled (free
+ * (u->script, bc_sema_of(u)), LLVM IR (u->data), or BPF C (u->data,
+ * compiled again here with o->analysis' clang arguments). 0 and R filled (free
  * with bc_emit_result_free); else a negative errno after bc_unit_fail
  * (u->error names the construct and u->error_span where it is).
  */

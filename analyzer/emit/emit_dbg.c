@@ -353,6 +353,21 @@ static int ksym_sp(struct bc_emit_dbg *d, LLVMValueRef fn)
 	return 0;
 }
 
+int bc_emit_dbg_ksyms(struct bc_emit_dbg *d)
+{
+	for (LLVMValueRef fn = LLVMGetFirstFunction(d->mod); fn; fn = LLVMGetNextFunction(fn)) {
+		const char *sec = LLVMGetSection(fn);
+		int err;
+
+		if (!LLVMIsDeclaration(fn) || !sec || strcmp(sec, ".ksyms") || LLVMGetSubprogram(fn))
+			continue;
+		err = ksym_sp(d, fn);
+		if (err)
+			return d->err = err;
+	}
+	return d->err;
+}
+
 int bc_emit_dbg_functions(struct bc_emit_dbg *d)
 {
 	for (LLVMValueRef fn = LLVMGetFirstFunction(d->mod); fn; fn = LLVMGetNextFunction(fn)) {

@@ -57,6 +57,10 @@ void bc_emit_dbg_at(void *ctx, LLVMBuilderRef b, LLVMValueRef fn, const struct b
 const char *bc_emit_dbg_fn_name(struct bc_emit_dbg *d, LLVMValueRef fn, uint32_t line);
 /* Every defined function gets its subprogram, every instruction a location. */
 int bc_emit_dbg_functions(struct bc_emit_dbg *d);
+/* Every kfunc the module declares (an extern in ".ksyms") without debug
+ * info gets its prototype, which BTF needs (bc_emit_dbg_functions does it
+ * too). 0 or a negative errno. */
+int bc_emit_dbg_ksyms(struct bc_emit_dbg *d);
 /* The libbpf map definition type and its global's debug info. KEY/VALUE
  * sizes in bytes; ELEM_WORDS: a value of u64 words (stack traces). */
 int bc_emit_dbg_map(struct bc_emit_dbg *d, LLVMValueRef global, const char *name, int type,

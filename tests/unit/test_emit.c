@@ -11,7 +11,12 @@
  *    least 90% load;
  *  - scripts over 512 bytes on 0.17 (BPFTRACE_STRLEN=200): without the
  *    scratch rewrite the backend refuses them, with it every program loads;
- *  - IR whose inlined records overflow the stack (clang refuses the object);
+ *  - IR whose inlined records overflow the stack (clang refuses the object),
+ *    and the same records emitted from their C directly;
+ *  - len(): scripts' counting loops and C's (the loops BC301 finds) call
+ *    bpf_map_sum_elem_count in the translated code, and the C program's
+ *    counts, read after BPF_PROG_TEST_RUN, are the loops';
+ *  - no object has an .eh_frame (libbpf skips it with a message);
  *  - section names, bad input, atomic writes.
  */
 #include <dirent.h>
@@ -29,10 +34,14 @@
 
 #include <cmocka.h>
 
+#include <gelf.h>
+#include <libelf.h>
+
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "analyzer/core/analysis.h"
 #include "analyzer/core/target.h"
 #include "analyzer/core/unit.h"
 #include "analyzer/emit/emit.h"
@@ -65,6 +74,30 @@ static char *tmp_path(const char *name)
 	free(dir);
 	free(b);
 	return p;
+}
+
+/* Whether the ELF object OBJ has a section NAME (libelf). */
+static bool has_section(const void *obj, size_t size, const char *name)
+{
+	Elf *elf;
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	bool found = false;
+
+	assert_int_not_equal(elf_version(EV_CURRENT), EV_NONE);
+	elf = elf_memory((char *)obj, size);
+	assert_non_null(elf);
+	assert_int_equal(elf_getshdrstrndx(elf, &shstrndx), 0);
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *n;
+
+		assert_non_null(gelf_getshdr(scn, &sh));
+		n = elf_strptr(elf, shstrndx, sh.sh_name);
+		found |= n && !strcmp(n, name);
+	}
+	elf_end(elf);
+	return found;
 }
 
 /* ---- loading ---- */
@@ -343,6 +376,7 @@ static void over_limit_017(void **state)
 		assert_true(r.progs[0].stack_before > 512);
 		assert_true(r.progs[0].stack_after <= 512);
 		assert_true(r.progs[0].nr_moved > 0);
+		assert_false(has_section(r.obj, r.obj_size, ".eh_frame"));
 		if (may_load) {
 			if (load(obj, &r, &l))
 				fail_msg("script %zu does not load: %s", i, l.why ? l.why : "");
@@ -425,6 +459,7 @@ static void ir_records(void **state)
 	assert_true(r.progs[0].stack_before > 512);
 	assert_true(r.progs[0].stack_after <= 512);
 	assert_int_equal(r.progs[0].nr_moved, 8);
+	assert_false(has_section(r.obj, r.obj_size, ".eh_frame"));
 	if (can_load()) {
 		if (load(obj, &r, &l))
 			fail_msg("records IR does not load: %s", l.why ? l.why : "");
@@ -441,6 +476,82 @@ static void ir_records(void **state)
 	free(ll);
 	free(o);
 	free(obj);
+}
+
+/* Points the C front end at the build's clang shim (bpfcheck finds it
+ * beside its executable; the tests live one directory down). */
+static void use_build_shim(void)
+{
+	char *b = build_dir(), *shim = bc_strdup_printf("%s/libbpfcheck-clang.so", b);
+
+	assert_non_null(shim);
+	setenv("BPFCHECK_CLANG_SHIM", shim, 1);
+	free(shim);
+	free(b);
+}
+
+/* Emits the C file fixtures/emit/NAME for target T (NULL: the running
+ * system), compiled in process as `bpfcheck emit NAME.bpf.c` does. */
+static int emit_c(const char *name, struct bc_target *t, struct bc_unit *u,
+		  struct bc_emit_result *r)
+{
+	const char *src = getenv("BC_SRCDIR");
+	char *path = bc_strdup_printf("%s/fixtures/emit/%s", src ? src : ".", name), *text;
+	struct bc_analysis a = { 0 };
+	struct bc_emit_opts eo = { .analysis = &a };
+	struct bc_target own;
+	int err;
+
+	use_build_shim();
+	text = slurp(path);
+	assert_non_null(text);
+	if (!t) {
+		assert_int_equal(bc_target_init(&own), 0);
+		t = &own;
+	}
+	assert_int_equal(bc_unit_load_mem(u, path, text, strlen(text)), 0);
+	assert_int_equal(u->kind, BC_KIND_C_SOURCE);
+	err = bc_emit_unit(u, t, &eo, r);
+	if (t == &own)
+		bc_target_free(&own);
+	free(text);
+	free(path);
+	return err;
+}
+
+/* The records, from their C: compiled in process, through the same IR
+ * rewrite, and the kernel loads the result. */
+static void c_records(void **state)
+{
+	char *obj = tmp_path("rec_c.o");
+	struct bc_emit_result r;
+	struct bc_unit u = { 0 };
+	struct loaded l;
+
+	if (emit_c("records.bpf.c", NULL, &u, &r))
+		fail_msg("records.bpf.c is not emitted: %s", u.error ? u.error : "?");
+	assert_int_equal(r.nr_progs, 1);
+	assert_string_equal(r.progs[0].section, "kprobe/do_sys_openat2");
+	assert_true(r.progs[0].stack_before > 512);
+	assert_true(r.progs[0].stack_after <= 512);
+	assert_int_equal(r.progs[0].nr_moved, 8);
+	/* named by their debug info, at their declaration in the C file */
+	assert_string_equal(r.progs[0].moved[0].what, "variable a (struct rec, in send8)");
+	assert_int_equal(r.progs[0].moved[0].span.line, 31);
+	assert_false(has_section(r.obj, r.obj_size, ".eh_frame"));
+	if (can_load()) {
+		if (load(obj, &r, &l))
+			fail_msg("records C does not load: %s", l.why ? l.why : "");
+		if (l.nr_depth_ok != l.nr_progs)
+			fail_msg("%s", l.why ? l.why : "");
+		free(l.why);
+	}
+	bc_emit_result_free(&r);
+	bc_unit_free(&u);
+	unlink(obj);
+	free(obj);
+	if (!can_load())
+		skip();
 }
 
 /* ---- len() ---- */
@@ -525,6 +636,91 @@ static void len_kfunc(void **state)
 		bc_emit_result_free(&r);
 		bc_unit_free(&u);
 	}
+	unlink(obj);
+	free(obj);
+}
+
+/* C's counting loops (fixtures/emit/count.bpf.c): with the kfunc, the two
+ * over the hash map call it and the array's stays; run, the program
+ * stores the counts the loops would have (3 elements: 3, 5 + 3, and the
+ * array's 4 entries). A kernel without the kfunc keeps every loop. */
+static void c_len_kfunc(void **state)
+{
+	static const __u64 want[3] = { 3, 8, 4 };
+	char *obj = tmp_path("count.o"), *why = NULL;
+	struct bc_kfunc_avail ka = { 0 };
+	struct bc_emit_result r;
+	struct bc_unit u = { 0 };
+	struct bc_target t;
+	struct bpf_object *o;
+	struct bpf_program *p;
+	int fd_pids, fd_out;
+
+	/* Linux 6.1 has no bpf_map_sum_elem_count: the loops stay */
+	assert_int_equal(bc_target_init(&t), 0);
+	t.kernel = BC_KV(6, 1);
+	t.kernel_explicit = true;
+	t.kernel_from_host = false;
+	assert_int_equal(bc_map_sum_elem_count_avail(&t, &ka), 0);
+	assert_false(ka.has);
+	if (emit_c("count.bpf.c", &t, &u, &r))
+		fail_msg("count.bpf.c is not emitted: %s", u.error ? u.error : "?");
+	assert_int_equal(r.nr_len_kfunc, 0);
+	assert_int_equal(r.nr_len_loop, 3);
+	bc_emit_result_free(&r);
+	bc_unit_free(&u);
+	bc_target_free(&t);
+
+	assert_int_equal(bc_target_init(&t), 0);
+	assert_int_equal(bc_map_sum_elem_count_avail(&t, &ka), 0);
+	bc_target_free(&t);
+	memset(&u, 0, sizeof(u));
+	if (emit_c("count.bpf.c", NULL, &u, &r))
+		fail_msg("count.bpf.c is not emitted: %s", u.error ? u.error : "?");
+	assert_false(has_section(r.obj, r.obj_size, ".eh_frame"));
+	if (!ka.has) {
+		assert_int_equal(r.nr_len_kfunc, 0);
+		assert_int_equal(r.nr_len_loop, 3);
+	} else {
+		assert_int_equal(r.nr_len_kfunc, 2);
+		assert_int_equal(r.nr_len_loop, 1);
+	}
+	if (!can_load()) {
+		bc_emit_result_free(&r);
+		bc_unit_free(&u);
+		free(obj);
+		skip();
+	}
+	assert_int_equal(bc_emit_write(obj, r.obj, r.obj_size, &why), 0);
+	o = bpf_object__open_file(obj, NULL);
+	assert_non_null(o);
+	assert_int_equal(bpf_object__load(o), 0);
+	p = bpf_object__find_program_by_name(o, "count");
+	assert_non_null(p);
+	assert_int_equal(calls_kfunc(bpf_program__fd(p)), ka.has);
+	fd_pids = bpf_map__fd(bpf_object__find_map_by_name(o, "pids"));
+	fd_out = bpf_map__fd(bpf_object__find_map_by_name(o, "out"));
+	for (__u32 k = 1; k <= 3; k++) {
+		__u64 v = k * 100;
+
+		assert_int_equal(bpf_map_update_elem(fd_pids, &k, &v, BPF_ANY), 0);
+	}
+	{
+		LIBBPF_OPTS(bpf_test_run_opts, run_opts);
+
+		assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(p), &run_opts), 0);
+	}
+	for (__u32 k = 0; k < 3; k++) {
+		__u64 v = 0;
+
+		assert_int_equal(bpf_map_lookup_elem(fd_out, &k, &v), 0);
+		if (v != want[k])
+			fail_msg("out[%u] = %llu after the run, the loop gives %llu", k,
+				 (unsigned long long)v, (unsigned long long)want[k]);
+	}
+	bpf_object__close(o);
+	bc_emit_result_free(&r);
+	bc_unit_free(&u);
 	unlink(obj);
 	free(obj);
 }
@@ -649,6 +845,25 @@ static void cli(void **state)
 			       good, out);
 	assert_int_equal(run(cmd), 3);
 	free(cmd);
+	/* BPF C: compiled in process and emitted; the object checks clean of
+	 * BC201/BC204. C with an error exits 2 and writes nothing. */
+	cmd = bc_strdup_printf("%s/bpfcheck emit %s/fixtures/emit/records.bpf.c -o %s >/dev/null && "
+			       "%s/bpfcheck check --select BC201,BC204 --fail-on note %s >/dev/null",
+			       b, getenv("BC_SRCDIR") ? getenv("BC_SRCDIR") : ".", out, b, out);
+	assert_int_equal(run(cmd), 0);
+	free(cmd);
+	unlink(out);
+	unlink(bad);
+	free(bad);
+	bad = tmp_path("bad.bpf.c");
+	f = fopen(bad, "w");
+	assert_non_null(f);
+	fputs("int f(void) { return undeclared; }\n", f);
+	fclose(f);
+	cmd = bc_strdup_printf("%s/bpfcheck emit %s -o %s >/dev/null 2>&1", b, bad, out);
+	assert_int_equal(run(cmd), 2);
+	assert_int_not_equal(stat(out, &st), 0);
+	free(cmd);
 	unlink(out);
 	unlink(ll);
 	unlink(bad);
@@ -670,7 +885,9 @@ int main(void)
 		cmocka_unit_test(over_limit_017),
 		cmocka_unit_test(scratch_all),
 		cmocka_unit_test(ir_records),
+		cmocka_unit_test(c_records),
 		cmocka_unit_test(len_kfunc),
+		cmocka_unit_test(c_len_kfunc),
 		cmocka_unit_test(debian_tools),
 	};
 
