@@ -44,6 +44,9 @@ void bc_options_free(struct bc_options *o);
 void bc_usage(FILE *out);
 /* One command's usage and the options it reads (cli/cmd_help.c). */
 void bc_usage_cmd(FILE *out, const struct bc_cmd *c);
+/* Whether command CMD reads option ID (enum bc_setting): what its --help
+ * lists (cli/cmd_help.c). */
+bool bc_cmd_reads(const char *cmd, int id);
 
 /* JSON-aware error (bpftool's p_err): `bpfcheck: error: ...` on stderr, or
  * {"error": "..."} on stdout when the output format is JSON. */

@@ -220,6 +220,7 @@ int bc_cmd_emit(struct bc_options *o)
 		bc_err(o, "%s", strerror(-ret));
 		return BC_EXIT_INPUT;
 	}
+	a.aot = false;	/* the object is for libbpf, not bpftrace --aot: no BC404 */
 	eo.analysis = &a;
 	bc_unit_load(&u, o->paths[0]);
 	if (!u.status)

@@ -489,6 +489,7 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 	run.opts.color = use_color(o, out);
 	run.opts.unsafe_fixes = o->unsafe_fixes;
 	run.opts.quiet = o->quiet;
+	run.opts.doc_dir = getenv("BPFCHECK_DOC_DIR");
 	run.fixed = l.fixed;
 	if (!rep->shows_fixes && (o->baseline || o->write_baseline) &&
 	    (ret = apply_baseline(o, &run, &baseline)))

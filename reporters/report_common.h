@@ -27,6 +27,15 @@
 #endif
 #define BC_RULE_DOC_FILE_FMT "file://%s/rules/%s.md"
 
+/*
+ * Where to read about rule CODE: the page under BC_PROJECT_URL when one is
+ * set, else the installed page under DOC_DIR (NULL: BC_DOC_DIR). With
+ * INSTALLED_ONLY the file form is given only when the page exists. Writes
+ * the URL to BUF; false when there is none.
+ */
+bool bc_rule_doc_url(char *buf, size_t n, const char *code, const char *doc_dir,
+		     bool installed_only);
+
 /* Suppressed diagnostics and disabled rules are not reported. */
 static inline bool bc_diag_reported(const struct bc_diag *d)
 {

@@ -17,6 +17,7 @@ struct bc_report_opts {
 	bool color;		/* text output may use ANSI colour */
 	bool unsafe_fixes;	/* unsafe fixes are applied (--unsafe-fixes), not only offered */
 	bool quiet;		/* --quiet: the findings only, no summary line */
+	const char *doc_dir;	/* the installed docs ($BPFCHECK_DOC_DIR); NULL = BC_DOC_DIR */
 };
 
 /* Everything one invocation produced. */

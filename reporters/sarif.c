@@ -132,13 +132,8 @@ static json_t *rule_json(const struct bc_rule *r)
 		      text_json(full ? full : r->summary), "help", "text",
 		      bc_json_str(md ? md : r->summary), "markdown", bc_json_str(md ? md : r->summary),
 		      "defaultConfiguration", "level", level(bc_rule_severity(r)));
-	if (j) {
-		if (*BC_PROJECT_URL)
-			snprintf(url, sizeof(url), BC_RULE_DOC_URL_FMT, BC_PROJECT_URL, r->code);
-		else
-			snprintf(url, sizeof(url), BC_RULE_DOC_FILE_FMT, BC_DOC_DIR, r->code);
+	if (j && bc_rule_doc_url(url, sizeof(url), r->code, NULL, false))
 		json_object_set_new(j, "helpUri", json_string(url));
-	}
 	free(full);
 	return j;
 }

@@ -29,6 +29,7 @@ struct text_ctx {
 	const struct bc_run *run;
 	struct bc_sources src;
 	bool color;
+	const char *first_code;	/* the first rule reported: the explain hint names it */
 	int err;
 };
 
@@ -41,6 +42,24 @@ static void sgr(struct text_ctx *c, const char *code)
 static const char *severity_sgr(enum bc_severity s)
 {
 	return s == BC_SEV_ERROR ? SGR_ERROR : s == BC_SEV_WARNING ? SGR_WARNING : SGR_NOTE;
+}
+
+/*
+ * " [CODE]"; with colour on, CODE is a terminal hyperlink (OSC 8) to the
+ * rule's page when there is one: under the project URL, or the installed
+ * page (docs/output.md). Plain output stays as it was.
+ */
+static void rule_code(struct text_ctx *c, const char *code)
+{
+	char url[512];
+
+	if (!c->first_code)
+		c->first_code = code;
+	if (!c->color || !bc_rule_doc_url(url, sizeof(url), code, c->run->opts.doc_dir, true)) {
+		fprintf(c->out, " [%s]", code);
+		return;
+	}
+	fprintf(c->out, " [\033]8;;%s\033\\%s\033]8;;\033\\]", url, code);
 }
 
 /* "path:line:col: severity: message [CODE]" */
@@ -63,7 +82,7 @@ static void headline(struct text_ctx *c, const char *path, const struct bc_span 
 	sgr(c, SGR_BOLD);
 	bc_put_safe_str(c->out, message);
 	if (code)
-		fprintf(c->out, " [%s]", code);
+		rule_code(c, code);
 	sgr(c, SGR_RESET);
 	fputc('\n', c->out);
 }
@@ -224,6 +243,10 @@ static int report(FILE *out, const struct bc_run *run)
 	}
 	if (!c.err)
 		summary_line(&c);
+	/* once per run, on a terminal (colour on): where the rules are explained */
+	if (!c.err && c.color && c.first_code && !run->opts.quiet)
+		fprintf(out, "run 'bpfcheck explain %s' for what a rule means and how to fix it\n",
+			c.first_code);
 	bc_sources_free(&c.src);
 	if (c.err)
 		return c.err;

@@ -25,9 +25,23 @@ struct bc_priv_stack_fact {
 extern const struct bc_priv_stack_fact bc_priv_stack_facts[];
 extern const size_t bc_nr_priv_stack_facts;
 
+/* Which JITs support private stacks, from which kernel (the x86-64 JIT
+ * first; arm64 later). */
+struct bc_priv_stack_jit {
+	const char *arch;	/* as uname -m: "x86_64", "aarch64" */
+	int since;		/* BC_KV */
+	const char *source;	/* the commit */
+};
+
+extern const struct bc_priv_stack_jit bc_priv_stack_jits[];
+extern const size_t bc_nr_priv_stack_jits;
+
+/* Whether ARCH's JIT gives private stacks on KERNEL. */
+bool bc_priv_stack_jit(const char *arch, int kernel);
+
 /* The row that decides PROG_TYPE loaded from SECTION on KERNEL (BC_KV), or
- * NULL when no row does (no private stack). Needs the x86-64 JIT; the
- * caller checks the architecture and the JIT. */
+ * NULL when no row does (no private stack). Needs a JIT that supports
+ * private stacks: the caller checks it (bc_priv_stack_jit). */
 const struct bc_priv_stack_fact *bc_priv_stack_fact(const char *prog_type, const char *section,
 						    int kernel);
 

@@ -214,7 +214,7 @@ bool bc_target_priv_stack(const struct bc_target *t, const char *prog_type, cons
 {
 	const struct bc_priv_stack_fact *r;
 
-	if (!t->jit || strcmp(t->arch, "x86_64"))
+	if (!t->jit || !bc_priv_stack_jit(t->arch, t->kernel))
 		return false;
 	r = bc_priv_stack_fact(prog_type, section, t->kernel);
 	return r && r->priv;

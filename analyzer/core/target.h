@@ -19,7 +19,7 @@ struct bc_target {
 	bool jit;		/* JIT assumed: --jit/--no-jit, else the source's bpf_jit_enable,
 				 * else true */
 	bool jit_explicit;	/* --jit or --no-jit given */
-	char arch[16];		/* "x86_64", "aarch64": private stacks need x86-64 */
+	char arch[16];		/* "x86_64", "aarch64": which JIT (core/priv_stack.c) */
 	int stack_limit;	/* --stack-limit, default BC_MAX_BPF_STACK */
 	int bpftrace;		/* major * 10000 + minor * 100 + patch: 0.17.0 = 1700 */
 	char bpftrace_str[32];

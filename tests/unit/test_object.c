@@ -113,7 +113,7 @@ static void test_frame_over_limit(void **state)
 static void test_frame_512_and_520(void **state)
 {
 	struct fx x;
-	const struct bc_facts *f = analyze(&x, "frame_512", "6.18", true, "aarch64");
+	const struct bc_facts *f = analyze(&x, "frame_512", "6.18", true, "s390x");
 	const struct bc_func *fn = func(f, "frame_512");
 
 	assert_int_equal(fn->frame_bytes, 512);
@@ -122,7 +122,7 @@ static void test_frame_512_and_520(void **state)
 	assert_chain(f, fn->chain, fn->nr_chain, "frame_512", NULL);
 	done(&x);
 
-	f = analyze(&x, "frame_520", "6.18", true, "aarch64");
+	f = analyze(&x, "frame_520", "6.18", true, "s390x");
 	fn = func(f, "frame_520");
 	assert_int_equal(fn->frame_bytes, 520);
 	assert_int_equal(fn->nr_issues, 1);
@@ -193,7 +193,7 @@ static void test_kernel_vectors(void **state)
 
 	for (size_t k = 0; k < sizeof(kernels) / sizeof(kernels[0]); k++) {
 		for (int jit = 0; jit <= 1; jit++) {
-			const struct bc_facts *f = analyze(&x, "vec_352", kernels[k], jit, "aarch64");
+			const struct bc_facts *f = analyze(&x, "vec_352", kernels[k], jit, "s390x");
 			const struct bc_func *m = func(f, "vec_352");
 
 			assert_int_equal(m->frame_bytes, 32);
@@ -267,7 +267,7 @@ static void test_tail_call(void **state)
 static void test_callbacks(void **state)
 {
 	struct fx x;
-	const struct bc_facts *f = analyze(&x, "callbacks", "6.18", true, "aarch64");
+	const struct bc_facts *f = analyze(&x, "callbacks", "6.18", true, "s390x");
 	const struct bc_func *loops = func(f, "with_loops"), *timer = func(f, "with_timer");
 	const struct bc_func *lcb = func(f, "loop_cb"), *ecb = func(f, "each_cb");
 	const struct bc_func *tcb = func(f, "timer_cb");
@@ -329,7 +329,7 @@ static void test_recursion(void **state)
 static void test_append(void **state)
 {
 	struct fx x;
-	const struct bc_facts *f = analyze(&x, "vec_352", "6.18", true, "aarch64");
+	const struct bc_facts *f = analyze(&x, "vec_352", "6.18", true, "s390x");
 	const struct bc_func *m;
 
 	assert_int_equal(bc_object_analyze(&x.u, x.u.data, x.u.size, &x.t), 0);

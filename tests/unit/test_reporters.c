@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -372,8 +373,10 @@ static void golden(void **state, const char *format, bool color, const char *fil
 	char *out;
 
 	fx->run.opts.color = color;
+	fx->run.opts.doc_dir = "/nonexistent";	/* the same output where the docs are installed */
 	out = render(format, &fx->run);
 	fx->run.opts.color = false;
+	fx->run.opts.doc_dir = NULL;
 	check_golden(file, out);
 	free(out);
 }
@@ -662,8 +665,10 @@ static void test_text_terminal_safety(void **state)
 	assert_null(strchr(out, '\x1b'));
 	free(out);
 	fx->run.opts.color = true;
+	fx->run.opts.doc_dir = "/nonexistent";	/* no rule pages: no links */
 	out = render("text", &fx->run);
 	fx->run.opts.color = false;
+	fx->run.opts.doc_dir = NULL;
 	assert_non_null(strstr(out, "\x1b[1;31merror:\x1b[0m"));
 	assert_non_null(strstr(out, "\x1b[1;35mwarning:\x1b[0m"));
 	assert_non_null(strstr(out, "\x1b[1;36mnote:\x1b[0m"));
@@ -675,6 +680,66 @@ static void test_text_terminal_safety(void **state)
 	free(out);
 }
 
+
+/* With colour on, [CODE] links to the installed rule page (OSC 8) when the
+ * page exists, and one line names `bpfcheck explain`; plain output has
+ * neither. */
+static void test_text_rule_links(void **state)
+{
+	struct fixture *fx = *state;
+	char dir[] = "/tmp/bc-docs-XXXXXX", path[512], want[1024], *out;
+	const char *code = NULL;
+	FILE *f;
+
+	for (size_t i = 0; i < fx->units[0].diags.n && !code; i++)
+		if (bc_diag_reported(&fx->units[0].diags.v[i]))
+			code = bc_rule_get(fx->units[0].diags.v[i].rule_id)->code;
+	assert_non_null(code);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/rules", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	fx->run.opts.doc_dir = dir;
+
+	/* plain: as before */
+	out = render("text", &fx->run);
+	assert_null(strchr(out, '\x1b'));
+	assert_null(strstr(out, "bpfcheck explain"));
+	free(out);
+
+	/* colour, no page installed: the hint, no link */
+	fx->run.opts.color = true;
+	out = render("text", &fx->run);
+	assert_null(strstr(out, "\x1b]8;;"));
+	snprintf(want, sizeof(want), "run 'bpfcheck explain %s' for", code);
+	assert_non_null(strstr(out, want));
+	assert_null(strstr(strstr(out, "bpfcheck explain") + 1, "bpfcheck explain"));
+	free(out);
+
+	/* colour and the page: [CODE] is a hyperlink to it */
+	snprintf(path, sizeof(path), "%s/rules/%s.md", dir, code);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("# page\n", f);
+	fclose(f);
+	out = render("text", &fx->run);
+	snprintf(want, sizeof(want), " [\x1b]8;;file://%s/rules/%s.md\x1b\\%s\x1b]8;;\x1b\\]", dir,
+		 code, code);
+	assert_non_null(strstr(out, want));
+	free(out);
+
+	/* --quiet: no hint */
+	fx->run.opts.quiet = true;
+	out = render("text", &fx->run);
+	assert_null(strstr(out, "bpfcheck explain"));
+	free(out);
+	fx->run.opts.quiet = false;
+	fx->run.opts.color = false;
+	fx->run.opts.doc_dir = NULL;
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/rules", dir);
+	rmdir(path);
+	rmdir(dir);
+}
 
 static void test_json_structure(void **state)
 {
@@ -1289,6 +1354,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_table_content, setup, teardown),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_rule_docs),
+		cmocka_unit_test_setup_teardown(test_text_rule_links, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

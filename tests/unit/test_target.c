@@ -114,6 +114,9 @@ static void test_priv_stack_and_kfunc(void **state)
 	struct bc_target t65 = target("6.5", true, "x86_64");
 
 	struct bc_target t618 = target("6.18", true, "x86_64");
+	struct bc_target t617 = target("6.17", true, "x86_64");
+	struct bc_target arm617 = target("6.17", true, "aarch64");
+	struct bc_target arm616 = target("6.16", true, "aarch64");
 
 	assert_true(bc_target_priv_stack(&t613, "kprobe", "kprobe/f"));
 	assert_true(bc_target_priv_stack(&t613, "tracepoint", "tracepoint/a/b"));
@@ -121,8 +124,23 @@ static void test_priv_stack_and_kfunc(void **state)
 	assert_false(bc_target_priv_stack(&t613, NULL, NULL));
 	assert_false(bc_target_priv_stack(&arm, "kprobe", "kprobe/f"));
 	assert_false(bc_target_priv_stack(&t612, "kprobe", "kprobe/f"));
-	/* 6.18 (measured): kprobe-type programs lost it; tp_btf has it, iterators not */
+	/* arm64's JIT from 6.17 (6c17a882d380) */
+	assert_true(bc_target_priv_stack(&arm617, "kprobe", "kprobe/f"));
+	assert_false(bc_target_priv_stack(&arm616, "kprobe", "kprobe/f"));
+	assert_false(bc_target_priv_stack(&arm617, "xdp", "xdp"));
+	/* 6.13 to 6.17 (source): every kprobe-type program, multi or not */
+	assert_true(bc_target_priv_stack(&t617, "kprobe", "uprobe"));
+	assert_true(bc_target_priv_stack(&t617, "kprobe", "kprobe.multi/f"));
+	/* 6.18 (measured): kprobe-type programs that may be preempted lost it,
+	 * kprobe.multi and kprobe.session keep it; tp_btf has it, iterators not */
 	assert_false(bc_target_priv_stack(&t618, "kprobe", "uprobe"));
+	assert_false(bc_target_priv_stack(&t618, "kprobe", "kprobe/f"));
+	assert_false(bc_target_priv_stack(&t618, "kprobe", "uprobe.multi/x:y"));
+	assert_false(bc_target_priv_stack(&t618, "kprobe", "usdt"));
+	assert_true(bc_target_priv_stack(&t618, "kprobe", "kprobe.multi/f"));
+	assert_true(bc_target_priv_stack(&t618, "kprobe", "kretprobe.multi/f"));
+	assert_true(bc_target_priv_stack(&t618, "kprobe", "kprobe.session/f"));
+	assert_false(bc_target_priv_stack(&t618, "kprobe", "kprobe.multix/f"));
 	assert_true(bc_target_priv_stack(&t618, "tracepoint", "tracepoint/a/b"));
 	assert_true(bc_target_priv_stack(&t618, "tracing", "tp_btf/sys_enter"));
 	assert_true(bc_target_priv_stack(&t618, "tracing", "fentry/f"));
@@ -132,6 +150,9 @@ static void test_priv_stack_and_kfunc(void **state)
 	assert_false(bc_target_priv_stack(&t618, "lsm", "lsm/file_open"));
 	assert_false(bc_target_priv_stack(&t618, "xdp", "xdp"));
 	bc_target_free(&t618);
+	bc_target_free(&t617);
+	bc_target_free(&arm617);
+	bc_target_free(&arm616);
 	assert_true(bc_target_has_map_sum_elem_count(&t66));
 	assert_false(bc_target_has_map_sum_elem_count(&t65));
 	t613.jit = false;
