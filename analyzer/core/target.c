@@ -10,6 +10,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "../base/version.h"
 #include "kernel_limits.h"
 #include "target.h"
 
@@ -45,6 +46,10 @@ int bc_bpftrace_version_parse(const char *s, int *v)
 
 	if (!s)
 		return -EINVAL;
+	if (!strcmp(s, "head")) {	/* bpftrace master (docs/bpftrace-codegen.md) */
+		*v = BC_BT_HEAD;
+		return 0;
+	}
 	if (*s == 'v')
 		s++;
 	if (*s < '0' || *s > '9')
