@@ -8,8 +8,8 @@ with the verdict that release gives them: tests/semantic_analyser.cpp up to
 test("PROG", 1) or test("PROG", Error{...}) refuses). This runner reads them
 at a tag of a bpftrace checkout, checks every program with bpfcheck at the
 matching --bpftrace profile against upstream's mock types
-(tests/data/data_source.c compiled with clang-19 -target bpf -g into a work
-directory and passed as --btf), and prints how many verdicts agree, the
+(tests/data/data_source.c compiled with clang-19 -target bpf -g -O2 into a
+work directory and passed as --btf), and prints how many verdicts agree, the
 false errors (upstream accepts, bpfcheck refuses), the missed errors
 (upstream refuses, bpfcheck accepts) and crashes. Nothing of upstream's is
 written into this repository: the programs are read from the checkout at
@@ -202,6 +202,27 @@ def extract(src):
         yield case
 
 
+def type_anchor(src):
+    """A pointer variable to every named struct, union, enum and typedef of SRC.
+
+    upstream builds its mock BTF with pahole from DWARF, which holds every
+    type of the file; clang's BPF backend writes only the types a function
+    or variable reaches, so the work copy gets variables that reach them."""
+    tags = re.findall(r"^\s*((?:struct|union|enum)\s+\w+)\s*\{", src, re.M)
+    names = []
+    for m in re.finditer(r"^typedef\b", src, re.M):
+        depth, i = 0, m.end()
+        while i < len(src) and (src[i] != ";" or depth):
+            depth += {"{": 1, "}": -1}.get(src[i], 0)
+            i += 1
+        name = re.search(r"(\w+)\s*(?:\[[^]]*\]\s*)*$", src[m.end():i])
+        if name and "(" not in src[m.end():i]:
+            names.append(name.group(1))
+    out = [f"{t} *bt_conformance_t{i};" for i, t in
+           enumerate(dict.fromkeys(tags + names))]
+    return "\n" + "\n".join(out) + "\n"
+
+
 def profile_of(tag):
     m = re.match(r"v?0\.(\d+)", tag)
     return f"0.{m.group(1)}" if m else "head"
@@ -275,8 +296,9 @@ def main():
     data = git_show(gd, args.tag, "tests/data/data_source.c")
     btf = os.path.join(args.work, "data_source.o")
     with open(os.path.join(args.work, "data_source.c"), "w") as f:
-        f.write(data)
-    subprocess.run(["clang-19", "-target", "bpf", "-g", "-c", "-o", btf,
+        f.write(data + type_anchor(data))
+    # -O2: clang names a function's parameters in BTF only when optimising
+    subprocess.run(["clang-19", "-target", "bpf", "-g", "-O2", "-c", "-o", btf,
                     os.path.join(args.work, "data_source.c")], check=True)
 
     cases = list(extract(src))
