@@ -239,6 +239,27 @@ int cg_builtin(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 		return builtin_reg(c, e, out);
 	} else if (!strncmp(n, "sarg", 4) && n[4] >= '0' && n[4] <= '9') {
 		return builtin_sarg(c, e, out);
+	} else if (!strcmp(n, "probe") && e->type && e->type->kind == BC_ST_STRING &&
+		   e->type->size) {
+		const struct bc_stype *t = e->type;
+		/*
+		 * 0.23+: the probe's full name, a constant global of the module
+		 * (visit(Builtin) "probe": getOrInsertGlobal(probefull_)), no stack
+		 */
+		const char *full = c->probe_full ? c->probe_full : "";
+		LLVMTypeRef ty = LLVMArrayType2(c->irb->i8, t->size);
+		char *pad = calloc(1, t->size);
+		LLVMValueRef g;
+
+		if (!pad)
+			return cg_fail(c, -ENOMEM, NULL, "out of memory");
+		memcpy(pad, full, strnlen(full, t->size - 1));
+		g = LLVMAddGlobal(c->irb->mod, ty, "probe");
+		LLVMSetInitializer(g, LLVMConstStringInContext2(c->irb->ctx, pad, t->size, 1));
+		LLVMSetGlobalConstant(g, 1);
+		LLVMSetLinkage(g, LLVMPrivateLinkage);
+		free(pad);
+		out->v = g;
 	} else if (!strcmp(n, "probe")) {
 		int id = probe_id(c);
 

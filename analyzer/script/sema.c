@@ -363,6 +363,8 @@ void sema_stmt(struct sema_ctx *c, struct bc_stmt *st)
 
 		if (st->u.if_.cond)
 			cond_check(c, t, &st->span, "if()");
+		if (st->u.if_.cond && sema_void_call(c, st->u.if_.cond))
+			sema_error(c, &st->span, "Invalid condition in if(): none");
 		sema_block(c, st->u.if_.then, true);
 		if (st->u.if_.else_if)
 			sema_stmt(c, st->u.if_.else_if);

@@ -228,7 +228,11 @@ static const struct bc_stype *string_lit(struct sema_ctx *c, struct bc_expr *e)
 
 static const struct bc_stype *ident(struct sema_ctx *c, struct bc_expr *e)
 {
+	const struct bc_stype *mt = sema_macro_ident(c, e);
 	int64_t v;
+
+	if (mt)
+		return mt;
 
 	if (sema_enum_value(c, e->u.name, &v)) {
 		int64_t *pv = bc_arena_alloc(&c->r->arena, sizeof(*pv));
@@ -245,6 +249,11 @@ static const struct bc_stype *ident(struct sema_ctx *c, struct bc_expr *e)
 			   "'%s' is not an enum value of the script or the kernel BTF; assumed to be "
 			   "an integer macro from an included header (int64)", e->u.name);
 		return sema_guess_int(c, BC_AS_NONE);
+	}
+	if (bc_builtin_find(e->u.name, BC_BI_VAR, c->v)) {
+		/* a builtin of a later version than the parser's list (ppid, 0.25) */
+		e->kind = BC_EXPR_BUILTIN;
+		return sema_builtin(c, e);
 	}
 	sema_error(c, &e->span, "Unknown identifier: '%s'", e->u.name);
 	return sema_none(c);
@@ -538,6 +547,16 @@ static const struct bc_stype *unop(struct sema_ctx *c, struct bc_expr *e)
 	return sema_keep(c, bc_stype_int(8, t->is_signed));
 }
 
+bool sema_void_call(struct sema_ctx *c, const struct bc_expr *e)
+{
+	const struct bc_builtin *b;
+
+	if (e->kind != BC_EXPR_CALL || !e->u.call.name)
+		return false;
+	b = bc_builtin_find(e->u.call.name, BC_BI_FUNC, c->v);
+	return b && b->result == BC_RES_NONE;
+}
+
 static const struct bc_stype *ternary(struct sema_ctx *c, struct bc_expr *e)
 {
 	const struct bc_stype *ct, *l, *r;
@@ -559,7 +578,15 @@ static const struct bc_stype *ternary(struct sema_ctx *c, struct bc_expr *e)
 	    !sema_is_guess(l) && !sema_is_guess(r))
 		sema_error(c, &e->span, "Ternary operator must return the same type: have '%s' and '%s'",
 			   sema_kind_str(l), sema_kind_str(r));
-	if (!sema_is_none(ct) && !sema_is_intlike(ct) && !(c->v >= BC_BT(19) && sema_is_ptr(ct)))
+	else if ((sema_void_call(c, e->u.ternary.then) && !sema_is_none(r) &&
+		  !sema_void_call(c, e->u.ternary.els)) ||
+		 (sema_void_call(c, e->u.ternary.els) && !sema_is_none(l) &&
+		  !sema_void_call(c, e->u.ternary.then)))
+		/* one branch has no value (bpftrace compares the types: none != integer) */
+		sema_error(c, &e->span, "Ternary operator must return the same type: have '%s' and '%s'",
+			   sema_kind_str(l), sema_kind_str(r));
+	if ((!sema_is_none(ct) && !sema_is_intlike(ct) && !(c->v >= BC_BT(19) && sema_is_ptr(ct))) ||
+	    sema_void_call(c, e->u.ternary.cond))
 		sema_error(c, &e->span, "Invalid condition in ternary: %s", sema_kind_str(ct));
 	if (sema_is_none(l))
 		return sema_none(c);
@@ -665,7 +692,8 @@ static const struct bc_stype *if_expr(struct sema_ctx *c, struct bc_expr *e)
 	const struct bc_stype *ct = sema_expr(c, e->u.if_.cond, ROLE_NONE), *a, *b = NULL;
 	struct bc_expr tmp = { .kind = BC_EXPR_BLOCK, .span = e->span, .u.block = e->u.if_.then };
 
-	if (!sema_is_none(ct) && !sema_is_intlike(ct) && !sema_is_ptr(ct))
+	if ((!sema_is_none(ct) && !sema_is_intlike(ct) && !sema_is_ptr(ct)) ||
+	    sema_void_call(c, e->u.if_.cond))
 		sema_error(c, &e->span, "Invalid condition in if(): %s", sema_kind_str(ct));
 	a = block_expr(c, &tmp);
 	if (e->u.if_.els)

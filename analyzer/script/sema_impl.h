@@ -122,6 +122,9 @@ struct sema_ctx {
 	const char *func;
 	int func_arg;
 	bool in_str_call;		/* inside str(): $N is a string */
+	/* a macro's map parameters while its body is typed: @from is @to */
+	struct { const char *from, *to; } map_alias[16];
+	size_t nr_map_alias;
 	/* spans already reported (one diagnostic per span and rule) */
 	struct { uint32_t start, end; enum bc_rule_id rule; } *seen;
 	size_t nr_seen, cap_seen;
@@ -182,6 +185,13 @@ const struct bc_stype *sema_offsetof_expr(struct sema_ctx *c, struct bc_expr *e)
 
 /* sema_call.c */
 const struct bc_stype *sema_call(struct sema_ctx *c, struct bc_expr *e, enum sema_role role);
+/* sema_var.c: a tuple of type T assigned where HAVE is held (fields fit). */
+bool sema_tuple_assignable(struct sema_ctx *c, const struct bc_stype *have,
+			   const struct bc_stype *t);
+/* A call of a builtin that has no value (cat, printf, exit, ...): its none is a type. */
+bool sema_void_call(struct sema_ctx *c, const struct bc_expr *e);
+/* A bare identifier naming a macro of no arguments (0.24+): its value; NULL if none. */
+const struct bc_stype *sema_macro_ident(struct sema_ctx *c, struct bc_expr *e);
 
 /* sema_builtin.c */
 const struct bc_stype *sema_builtin(struct sema_ctx *c, struct bc_expr *e);

@@ -145,7 +145,9 @@ const struct bc_stype *sema_var_read(struct sema_ctx *c, struct bc_expr *e)
 		return e->type;
 	}
 	e->sema = v->var;
-	if (!v->assigned && !v->var->is_fn_arg && !v->var->is_loop_var) {
+	/* a warning only from 0.23 (bpftrace 913d5d8a7, "Don't error on variable use
+	 * before assign"): the variable is zero-initialised */
+	if (!v->assigned && !v->var->is_fn_arg && !v->var->is_loop_var && c->v < BC_BT(23)) {
 		sema_error(c, &e->span, "Variable used before it was assigned: $%s", e->u.name);
 		e->type = sema_none(c);
 		return e->type;
@@ -191,6 +193,36 @@ static struct bc_stype *grow_var(const struct bc_stype *have, const struct bc_st
 	return NULL;
 }
 
+/*
+ * Whether a tuple of type T may be assigned where one of type HAVE is held:
+ * the same number of fields, strings of any length, tuples field by field,
+ * and integers that fit (up to 0.24 a wider integer is refused: "Type
+ * mismatch for $t ... '(int64,int64)' ... '(int64,int32)'"; 0.25+ unifies
+ * integers of any width, the type_checker's tuple tests).
+ */
+bool sema_tuple_assignable(struct sema_ctx *c, const struct bc_stype *have,
+			   const struct bc_stype *t)
+{
+	if (have->kind == BC_ST_TUPLE && t->kind == BC_ST_TUPLE) {
+		if (!have->layout || !t->layout)
+			return true;
+		if (have->layout->nr_fields != t->layout->nr_fields)
+			return false;
+		for (size_t i = 0; i < have->layout->nr_fields; i++)
+			if (!sema_tuple_assignable(c, have->layout->fields[i].type,
+						   t->layout->fields[i].type))
+				return false;
+		return true;
+	}
+	if (have->kind == BC_ST_STRING && t->kind == BC_ST_STRING)
+		return true;
+	if (sema_is_int(have) && sema_is_int(t))
+		return c->v >= BC_BT(25) || t->size <= have->size;
+	if (sema_is_guess(have) || sema_is_guess(t) || sema_is_none(have) || sema_is_none(t))
+		return true;
+	return sema_same_type(have, t);
+}
+
 void sema_var_assign(struct sema_ctx *c, struct bc_expr *var, const struct bc_stype *t,
 		     const struct bc_span *stmt_span)
 {
@@ -217,16 +249,23 @@ void sema_var_assign(struct sema_ctx *c, struct bc_expr *var, const struct bc_st
 		if (!sema_is_none(t))
 			set_type(c, obj, t);
 	} else if (!sema_is_none(t)) {
-		struct bc_stype *g = grow_var(obj->type, t);
+		struct bc_stype *g = NULL;
 
+		if (obj->type->kind == BC_ST_TUPLE && t->kind == BC_ST_TUPLE &&
+		    !sema_tuple_assignable(c, obj->type, t))
+			sema_error(c, stmt_span, "Type mismatch for $%s: trying to assign value of type "
+				   "'%s' when variable already contains a value of type '%s'", name,
+				   sema_tname(c, t), sema_tname(c, obj->type));
+		else
+			g = grow_var(obj->type, t);
 		if (g) {
 			bc_stype_put(obj->type);
 			obj->type = g;
 			c->changed = true;
 		} else if (!sema_same_type(obj->type, t) && !sema_is_guess(t) &&
 			   !sema_is_guess(obj->type) &&
-			   !((obj->type->kind == BC_ST_STRING && t->kind == BC_ST_STRING) ||
-			     (obj->type->kind == BC_ST_TUPLE && t->kind == BC_ST_TUPLE))) {
+			   !(obj->type->kind == BC_ST_STRING && t->kind == BC_ST_STRING) &&
+			   !(obj->type->kind == BC_ST_TUPLE && t->kind == BC_ST_TUPLE)) {
 			sema_error(c, stmt_span, "Type mismatch for $%s: trying to assign value of type "
 				   "'%s' when variable already contains a value of type '%s'", name,
 				   sema_tname(c, t), sema_tname(c, obj->type));
