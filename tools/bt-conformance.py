@@ -38,7 +38,7 @@ import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
-REFUSE_RULES = ("BC100", "BC102", "BC304", "BC305")
+REFUSE_RULES = ("BC100", "BC102", "BC303", "BC304", "BC305")
 
 
 def git_show(gitdir, tag, path):

@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 
-ERROR_RULES = ("BC100", "BC102", "BC304", "BC305")
+ERROR_RULES = ("BC100", "BC102", "BC303", "BC304", "BC305")
 
 
 def git(gd, *a):

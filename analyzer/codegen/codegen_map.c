@@ -899,13 +899,27 @@ int cg_map_delete(struct cg *c, const struct bc_expr *call)
 {
 	const struct bc_expr *m;
 	const struct bc_sema_map *sm;
+	struct bc_expr keyed;
 	struct cg_key k;
 	int err, id;
 
-	if (call->u.call.args.n != 1 || call->u.call.args.v[0]->kind != BC_EXPR_MAP)
+	if (!call->u.call.args.n || call->u.call.args.n > 2 ||
+	    call->u.call.args.v[0]->kind != BC_EXPR_MAP)
 		return cg_unsupported(c, &call->span, "delete",
-				      "delete() with a separate key argument is not modelled");
+				      "delete() of several maps is not modelled");
 	m = call->u.call.args.v[0];
+	if (call->u.call.args.n == 2) {
+		/*
+		 * delete(@m, key) (0.22+): bpftrace's semantic analysis turns the
+		 * old delete(@m[key]) into this form, so both generate the same
+		 * key: the map access @m[key]
+		 */
+		keyed = *m;
+		keyed.u.map.keys.v = &call->u.call.args.v[1];
+		keyed.u.map.keys.n = 1;
+		keyed.u.map.has_keys = true;
+		m = &keyed;
+	}
 	sm = cg_map(c, m);
 	if (!sm)
 		return c->err;

@@ -123,6 +123,7 @@ struct bc_sema_map {
 	bool key_mismatch;		/* uses disagree on arity or types (reported) */
 	struct bc_stype *value;		/* BC_ST_NONE when never assigned */
 	enum bc_stype_kind agg;		/* BC_ST_COUNT ... for aggregation maps, else BC_ST_NONE */
+	bool plain_value;		/* assigned something that is not another map's aggregation */
 	int bpf_map_type;		/* enum bpf_map_type this version picks */
 	bool clearable;			/* clear()/delete() remove the entry (not an array map) */
 	/* let @m = TYPE(N) (0.24+) */

@@ -116,6 +116,7 @@ struct sema_ctx {
 	struct sema_scope scopes[SEMA_MAX_SCOPES];
 	size_t nr_scopes;
 	unsigned loop_depth;
+	unsigned for_depth;		/* inside a for loop's body (a callback, 0.21+) */
 	unsigned depth;			/* expression recursion */
 
 	/* current call */
@@ -188,6 +189,9 @@ const struct bc_stype *sema_call(struct sema_ctx *c, struct bc_expr *e, enum sem
 /* sema_var.c: a tuple of type T assigned where HAVE is held (fields fit). */
 bool sema_tuple_assignable(struct sema_ctx *c, const struct bc_stype *have,
 			   const struct bc_stype *t);
+/* sema.c: an aggregation read from its map and assigned (to DST, or a variable). */
+void sema_agg_assign(struct sema_ctx *c, const struct bc_expr *value,
+		     struct bc_sema_map *dst, const struct bc_span *sp);
 /* A call of a builtin that has no value (cat, printf, exit, ...): its none is a type. */
 bool sema_void_call(struct sema_ctx *c, const struct bc_expr *e);
 /* A bare identifier naming a macro of no arguments (0.24+): its value; NULL if none. */
@@ -237,6 +241,8 @@ const struct bc_stype *sema_var_read(struct sema_ctx *c, struct bc_expr *e);
 void sema_var_assign(struct sema_ctx *c, struct bc_expr *var, const struct bc_stype *t,
 		     const struct bc_span *stmt_span);
 void sema_var_let(struct sema_ctx *c, struct bc_stmt *st);
+/* Whether $NAME is declared in a scope visible here. */
+bool sema_var_visible(struct sema_ctx *c, const char *name);
 struct bc_sema_var *sema_var_declare(struct sema_ctx *c, struct bc_expr *var,
 				     const struct bc_stype *t, bool fn_arg, bool loop_var);
 

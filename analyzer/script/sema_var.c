@@ -135,6 +135,11 @@ static void set_type(struct sema_ctx *c, struct bc_sema_var *v, const struct bc_
 	c->changed = true;
 }
 
+bool sema_var_visible(struct sema_ctx *c, const char *name)
+{
+	return find_visible(c, name, NULL) != NULL;
+}
+
 const struct bc_stype *sema_var_read(struct sema_ctx *c, struct bc_expr *e)
 {
 	struct vis *v = find_visible(c, e->u.name, NULL);
@@ -340,6 +345,7 @@ void sema_var_let(struct sema_ctx *c, struct bc_stmt *st)
 		return;
 	t = sema_expr(c, st->u.let.value, st->u.let.value->kind == BC_EXPR_CALL ? ROLE_VAR_VALUE
 										 : ROLE_NONE);
+	sema_agg_assign(c, st->u.let.value, NULL, &st->span);
 	if (decl && !sema_is_none(decl) && !sema_is_none(t) && !sema_same_type(decl, t))
 		sema_error(c, &st->span, "Type mismatch for $%s: trying to assign value of type '%s' "
 			   "when variable already has a type '%s'", var->u.name, sema_tname(c, t),
