@@ -858,7 +858,9 @@ int cg_call(struct cg *c, const struct bc_expr *call, struct cg_val *out)
 	if (!strcmp(f, "time"))
 		return cg_time(c, call);
 	if (!strcmp(f, "delete"))
-		return cg_map_delete(c, call);
+		return cg_map_delete(c, call, out);
+	if (!strcmp(f, "has_key"))
+		return cg_map_has_key(c, call, out);
 	if (!strcmp(f, "signal"))
 		return call_signal(c, call);
 	if (!strcmp(f, "override"))
