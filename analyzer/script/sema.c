@@ -457,7 +457,8 @@ void sema_stmt(struct sema_ctx *c, struct bc_stmt *st)
 				   st->kind == BC_STMT_BREAK ? "break" : "continue");
 		break;
 	case BC_STMT_RETURN:
-		if (c->for_depth)
+		/* 0.25's LoopReturnPass lets a loop body return */
+		if (c->for_depth && c->v < BC_BT(25))
 			sema_error(c, &st->span, "'return' statement is not allowed in a for-loop");
 		if (st->u.expr) {
 			const struct bc_stype *t = sema_expr(c, st->u.expr, ROLE_NONE);

@@ -119,6 +119,17 @@ static bool keys_equal(const struct bc_stype *a, const struct bc_stype *b)
 				return false;
 		return true;
 	}
+	/* records (0.25+): the same field names in any order */
+	if (a->kind == BC_ST_RECORD && b->kind == BC_ST_RECORD && a->layout && b->layout &&
+	    a->layout->nr_fields == b->layout->nr_fields) {
+		for (size_t i = 0; i < a->layout->nr_fields; i++) {
+			const struct bc_field *f = bc_stype_field(b, a->layout->fields[i].name);
+
+			if (!f || !keys_equal(a->layout->fields[i].type, f->type))
+				return false;
+		}
+		return true;
+	}
 	return bc_stype_equal(a, b);
 }
 
@@ -414,6 +425,15 @@ const struct bc_stype *sema_map_read(struct sema_ctx *c, struct bc_expr *e)
 	if (!m)
 		return sema_none(c);
 	if (!m->value || m->value->kind == BC_ST_NONE) {
+		/*
+		 * 0.25+ (TypeResolver) reads a map nothing assigns as a zero
+		 * integer; only print/clear/zero of it is "Undefined map"
+		 * (the type_checker's undefined_map tests)
+		 */
+		if (c->v >= BC_BT(25) && !m->declared) {
+			e->type = sema_keep(c, bc_stype_int(8, true));
+			return e->type;
+		}
 		if (!m->declared)
 			sema_map_undefined(c, m, &e->span);
 		e->type = sema_none(c);
