@@ -286,6 +286,8 @@ static void assign_stmt(struct sema_ctx *c, struct bc_stmt *st)
 		if (sema_is_none(t) && value->kind != BC_EXPR_ERROR && c->r->nr_errors == errs)
 			sema_error(c, &value->span, "Invalid expression for assignment: %s",
 				   sema_kind_str(t));
+		if (st->u.assign.op == BC_OP_NONE)
+			sema_var_int_assign(c, target, value, t, &st->span);
 		sema_var_assign(c, target, t, &st->span);
 		sema_agg_assign(c, value, NULL, &st->span);
 		return;

@@ -144,6 +144,7 @@ struct bc_sema_var {
 	size_t item;			/* probe/fn index in script->items */
 	const struct bc_block *scope;	/* block that owns it (0.22+); NULL = whole probe/fn */
 	bool is_let, is_fn_arg, is_loop_var;
+	bool typed;			/* `let $x: TYPE` */
 	size_t nr_assigns, nr_reads;
 };
 

@@ -241,6 +241,10 @@ const struct bc_stype *sema_var_read(struct sema_ctx *c, struct bc_expr *e);
 void sema_var_assign(struct sema_ctx *c, struct bc_expr *var, const struct bc_stype *t,
 		     const struct bc_span *stmt_span);
 void sema_var_let(struct sema_ctx *c, struct bc_stmt *st);
+/* An integer assigned to a typed integer variable (0.24 rules; 0.25+ `let $x: T`). */
+void sema_var_int_assign(struct sema_ctx *c, const struct bc_expr *var,
+			 const struct bc_expr *value, const struct bc_stype *t,
+			 const struct bc_span *sp);
 /* Whether $NAME is declared in a scope visible here. */
 bool sema_var_visible(struct sema_ctx *c, const char *name);
 struct bc_sema_var *sema_var_declare(struct sema_ctx *c, struct bc_expr *var,

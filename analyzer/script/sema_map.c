@@ -381,6 +381,13 @@ void sema_map_assign(struct sema_ctx *c, struct bc_expr *e, const struct bc_styp
 			sema_map_issue(c, m, BC_MAP_ISSUE_VALUE, sp, have,
 				       "Array type mismatch: %s != %s.", have, sema_tname(c, t));
 		break;
+	case BC_ST_RECORD:
+		if (!sema_tuple_assignable(c, m->value, t))
+			sema_map_issue(c, m, BC_MAP_ISSUE_VALUE, sp, have,
+				       "Type mismatch for @%s: trying to assign value of type '%s' when "
+				       "map already contains a value of type '%s'", m->name,
+				       sema_tname(c, t), have);
+		break;
 	case BC_ST_TUPLE:
 		if (m->value->layout && t->layout &&
 		    m->value->layout->nr_fields != t->layout->nr_fields)
@@ -427,11 +434,12 @@ const struct bc_stype *sema_map_read(struct sema_ctx *c, struct bc_expr *e)
 	if (!m->value || m->value->kind == BC_ST_NONE) {
 		/*
 		 * 0.25+ (TypeResolver) reads a map nothing assigns as a zero
-		 * integer; only print/clear/zero of it is "Undefined map"
+		 * integer (int64 here); only print/clear/zero of it is "Undefined map"
 		 * (the type_checker's undefined_map tests)
 		 */
 		if (c->v >= BC_BT(25) && !m->declared) {
-			e->type = sema_keep(c, bc_stype_int(8, true));
+			/* earlier passes wait: a later assignment may type it */
+			e->type = c->final ? sema_keep(c, bc_stype_int(8, true)) : sema_none(c);
 			return e->type;
 		}
 		if (!m->declared)
