@@ -16,13 +16,14 @@ written into this repository: the programs are read from the checkout at
 run time.
 
     tools/bt-conformance.py GITDIR TAG [--bin build/bpfcheck] [--profile P]
-                            [--work DIR] [-v] [--list KIND] [--jobs N]
+                            [--work DIR] [--list KIND] [--jobs N] [--json F]
 
 GITDIR is a bpftrace clone or bare git directory; TAG a tag or commit
 (v0.17.0, v0.24.0, HEAD). The profile defaults to the tag's minor version
-(HEAD: head). A case bpfcheck refuses is one with a BC100 (syntax) or BC102
-(semantic) error, or an input it could not process (exit 2); a crash is an
-exit by signal. Cases whose verdict depends on state bpfcheck cannot be
+(HEAD: head). A case bpfcheck refuses is one with an error of BC100
+(syntax), BC102 (semantic), BC303 (bpftrace's "Undefined map"), BC304 or
+BC305 (map key/value mismatches), or an input it could not process (exit
+2); a crash is an exit by signal or a timeout. Cases whose verdict depends on state bpfcheck cannot be
 given (a mock configured by the test: positional parameters, a child
 process, missing kernel features, unsafe mode) are counted as skipped and
 listed with --list skipped.
@@ -160,7 +161,7 @@ def extract(src):
     for i, (kind, text, line) in enumerate(toks):
         if kind == "ident" and text in ("TEST", "TEST_F"):
             in_test = True
-        if not in_test or kind != "ident" or text != "test":
+        if not in_test or kind != "ident" or text not in ("test", "test_error"):
             continue
         if i + 1 >= len(toks) or toks[i + 1][1] != "(":
             continue
@@ -169,7 +170,8 @@ def extract(src):
             continue
         args, _ = split_args(toks, i + 1)
         pi = next((n for n, a in enumerate(args) if literal(a) is not None), None)
-        case = {"line": line, "prog": None, "expect": "accept", "skip": None}
+        case = {"line": line, "prog": None, "skip": None,
+                "expect": "refuse" if text == "test_error" else "accept"}
         if pi is None:
             case["skip"] = "program not a literal"
             yield case
