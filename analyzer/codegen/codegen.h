@@ -113,6 +113,10 @@ struct bc_codegen_opts {
 	void *at_span_ctx;
 	/* Output (may be NULL): the module's maps on success. */
 	struct bc_codegen_maps *maps;
+	/* Values bpftrace resolves when it loads the script (kaddr(), uaddr(),
+	 * cgroupid()) must be the real ones: refuse them (an emitted object)
+	 * rather than stand in a constant of the same kind (the stack model). */
+	bool exact_load_values;
 };
 
 /*

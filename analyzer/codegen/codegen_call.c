@@ -239,6 +239,27 @@ int cg_builtin(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 		return builtin_reg(c, e, out);
 	} else if (!strncmp(n, "sarg", 4) && n[4] >= '0' && n[4] <= '9') {
 		return builtin_sarg(c, e, out);
+	} else if (!strcmp(n, "probe") && e->type && e->type->kind == BC_ST_STRING &&
+		   e->type->size) {
+		const struct bc_stype *t = e->type;
+		/*
+		 * 0.23+: the probe's full name, a constant global of the module
+		 * (visit(Builtin) "probe": getOrInsertGlobal(probefull_)), no stack
+		 */
+		const char *full = c->probe_full ? c->probe_full : "";
+		LLVMTypeRef ty = LLVMArrayType2(c->irb->i8, t->size);
+		char *pad = calloc(1, t->size);
+		LLVMValueRef g;
+
+		if (!pad)
+			return cg_fail(c, -ENOMEM, NULL, "out of memory");
+		memcpy(pad, full, strnlen(full, t->size - 1));
+		g = LLVMAddGlobal(c->irb->mod, ty, "probe");
+		LLVMSetInitializer(g, LLVMConstStringInContext2(c->irb->ctx, pad, t->size, 1));
+		LLVMSetGlobalConstant(g, 1);
+		LLVMSetLinkage(g, LLVMPrivateLinkage);
+		free(pad);
+		out->v = g;
 	} else if (!strcmp(n, "probe")) {
 		int id = probe_id(c);
 
@@ -837,7 +858,9 @@ int cg_call(struct cg *c, const struct bc_expr *call, struct cg_val *out)
 	if (!strcmp(f, "time"))
 		return cg_time(c, call);
 	if (!strcmp(f, "delete"))
-		return cg_map_delete(c, call);
+		return cg_map_delete(c, call, out);
+	if (!strcmp(f, "has_key"))
+		return cg_map_has_key(c, call, out);
 	if (!strcmp(f, "signal"))
 		return call_signal(c, call);
 	if (!strcmp(f, "override"))
@@ -866,9 +889,24 @@ int cg_call(struct cg *c, const struct bc_expr *call, struct cg_val *out)
 	}
 	if (!strcmp(f, "len"))
 		return cg_map_len(c, call, out);
-	if (!strcmp(f, "kaddr") || !strcmp(f, "uaddr") || !strcmp(f, "cgroupid"))
+	if ((!strcmp(f, "kaddr") || !strcmp(f, "uaddr") || !strcmp(f, "cgroupid")) &&
+	    c->o->exact_load_values)
 		return cg_unsupported(c, &call->span, f,
 				      "%s() is resolved by bpftrace at load time", f);
+	if (!strcmp(f, "kaddr") || !strcmp(f, "uaddr") || !strcmp(f, "cgroupid")) {
+		/*
+		 * bpftrace resolves these when it compiles the script and emits
+		 * the result as an i64 constant (b_.getInt64(addr)); the value
+		 * depends on the machine that loads it, the code around it does
+		 * not. The model stands in a non-zero constant of the same kind:
+		 * the start of x86-64 kernel text, a user text address, cgroup 1.
+		 */
+		uint64_t v = !strcmp(f, "kaddr") ? 0xffffffff81000000ull :
+			     !strcmp(f, "uaddr") ? 0x400000ull : 1;
+
+		out->v = cg_i64(c, v);
+		return 0;
+	}
 	if (!strcmp(f, "count") || !strcmp(f, "sum") || !strcmp(f, "min") || !strcmp(f, "max") ||
 	    !strcmp(f, "avg") || !strcmp(f, "stats") || !strcmp(f, "hist") || !strcmp(f, "lhist"))
 		return cg_fail(c, -EINVAL, &call->span, "%s() outside a map assignment", f);

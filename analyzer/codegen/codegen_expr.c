@@ -71,7 +71,7 @@ bool cg_is_internal(struct cg *c, const struct bc_expr *e)
 		v = cg_var_find(c, e);
 		return v && v->internal;
 	case BC_EXPR_FIELD:
-		return !e->u.field.arrow && cg_is_internal(c, e->u.field.base);
+		return !e->u.field.arrow && !e->u.field.deref && cg_is_internal(c, e->u.field.base);
 	case BC_EXPR_INDEX:
 		return cg_is_internal(c, e->u.index.base);
 	case BC_EXPR_CALL:
@@ -694,7 +694,7 @@ static int field_of(struct cg *c, const struct bc_expr *e, const struct bc_stype
 
 	if (!bt)
 		return c->err;
-	if (e->u.field.arrow) {
+	if (e->u.field.arrow || e->u.field.deref) {
 		/* args may be typed as the struct itself (args->x all the same) */
 		if (bt->kind == BC_ST_CSTRUCT && is_args(e->u.field.base))
 			;
@@ -774,9 +774,9 @@ static int expr_field(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 		return err;
 	}
 	/* `a->f` is `(*a).f`: the dereference of a ctx pointer is ctx */
-	ctx = cg_is_ctx(c, base) && (e->u.field.arrow || is_record(bt));
+	ctx = cg_is_ctx(c, base) && (e->u.field.arrow || e->u.field.deref || is_record(bt));
 	snprintf(temp, sizeof(temp), "%s.%s", cg_struct_name(rec), e->u.field.name);
-	if (!e->u.field.arrow && cg_is_internal(c, base)) {
+	if (!e->u.field.arrow && !e->u.field.deref && cg_is_internal(c, base)) {
 		LLVMTypeRef data_ty = cg_type(c, rec, &e->span);
 		LLVMTypeRef elem_ty = cg_type(c, f->type, &e->span);
 

@@ -206,7 +206,8 @@ int cg_map_read(struct cg *c, const struct bc_expr *m, struct cg_val *out);
 int cg_map_assign(struct cg *c, const struct bc_stmt *st);
 /* count(), sum(), min(), max(), avg(), stats(), hist(), lhist() into MAP */
 int cg_map_agg(struct cg *c, const struct bc_expr *map, const struct bc_expr *call);
-int cg_map_delete(struct cg *c, const struct bc_expr *call);
+int cg_map_delete(struct cg *c, const struct bc_expr *call, struct cg_val *out);
+int cg_map_has_key(struct cg *c, const struct bc_expr *call, struct cg_val *out);
 /* @m++ etc. */
 int cg_map_incdec(struct cg *c, const struct bc_expr *e, const struct bc_expr *map,
 		  struct cg_val *out);

@@ -180,6 +180,88 @@ static int multi_key(struct cg *c, const struct bc_expr *m, const struct bc_sema
 	return 0;
 }
 
+/*
+ * 0.22+: `@m[a, b]` is the tuple key `@m[(a, b)]` (the parser makes the
+ * keys one Tuple), for a map typed by a tuple key: getMapKey evaluates the
+ * tuple, and when its layout differs from the map's key (narrower integers,
+ * shorter strings) copies it field by field into a zeroed key allocation
+ * (createTupleCopy).
+ */
+static int tuple_key(struct cg *c, const struct bc_expr *m, const struct bc_stype *kt,
+		     struct cg_key *k)
+{
+	const struct bc_expr_list *keys = &m->u.map.keys;
+	struct bc_stype **el = calloc(keys->n, sizeof(*el));
+	struct bc_expr tup = { .kind = BC_EXPR_TUPLE, .span = m->span };
+	struct cg_val v = { 0 };
+	struct bc_stype *et;
+	LLVMTypeRef kty, arr;
+	LLVMValueRef key;
+	bool same;
+	int err;
+
+	if (!el)
+		return cg_fail(c, -ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < keys->n; i++)
+		el[i] = bc_stype_get((struct bc_stype *)cg_etype(c, keys->v[i]));
+	tup.u.list = *keys;
+	et = bc_stype_tuple(el, keys->n);
+	free(el);
+	tup.type = et;
+	if (!et || !et->layout)
+		err = cg_fail(c, -EINVAL, &m->span, "@%s: the key tuple has no layout",
+			      m->u.map.name);
+	else
+		err = cg_tuple(c, &tup, &v);
+	if (err)
+		goto out;
+	same = et->size == kt->size && et->layout->nr_fields == kt->layout->nr_fields;
+	for (size_t i = 0; same && i < et->layout->nr_fields; i++)
+		same = et->layout->fields[i].type->size == kt->layout->fields[i].type->size;
+	if (same) {
+		k->key = k->del = v.v;
+		k->prov = v.prov;
+		cg_disarm(&v);
+		goto out;
+	}
+	kty = cg_type(c, kt, &m->span);
+	key = kty ? key_alloc(c, m, kty, &v.prov, 1, kt->script_dependent) : NULL;
+	if (!key) {
+		err = c->err;
+		goto out;
+	}
+	bc_irb_memset(c->irb, key, 0, kt->size, 1);
+	arr = LLVMArrayType2(c->irb->i8, kt->size > et->size ? kt->size : et->size);
+	for (size_t i = 0; i < et->layout->nr_fields && i < kt->layout->nr_fields; i++) {
+		const struct bc_field *sf = &et->layout->fields[i], *df = &kt->layout->fields[i];
+		LLVMValueRef src = cg_byte_gep(c, arr, v.v, sf->offset);
+		LLVMValueRef dst = cg_byte_gep(c, arr, key, df->offset);
+
+		if (cg_is_int(sf->type) && cg_is_int(df->type)) {
+			LLVMTypeRef st = cg_type(c, sf->type, &m->span);
+			LLVMTypeRef dt = cg_type(c, df->type, &m->span);
+
+			if (!st || !dt) {
+				err = c->err;
+				goto out;
+			}
+			LLVMBuildStore(c->b, LLVMBuildIntCast2(c->b, LLVMBuildLoad2(c->b, st, src, ""),
+							       dt, sf->type->is_signed, ""),
+				       dst);
+		} else {
+			bc_irb_memcpy(c->irb, dst, src, sf->type->size < df->type->size
+							    ? sf->type->size : df->type->size, 1);
+		}
+	}
+	cg_end(c, &v);
+	k->key = k->del = key;
+	k->prov = cg_prov_id(c, key);
+	err = cg_irb_err(c);
+out:
+	bc_stype_put(et);
+	return err;
+}
+
 int cg_map_key(struct cg *c, const struct bc_expr *m, struct cg_key *k)
 {
 	const struct bc_sema_map *sm = cg_map(c, m);
@@ -200,6 +282,10 @@ int cg_map_key(struct cg *c, const struct bc_expr *m, struct cg_key *k)
 		k->prov = cg_prov_id(c, key);
 		return 0;
 	}
+	if (keys->n > 1 && c->ver >= BC_BT(22) && sm->nr_keys == 1 && sm->key_types[0] &&
+	    sm->key_types[0]->kind == BC_ST_TUPLE && sm->key_types[0]->layout &&
+	    sm->key_types[0]->layout->nr_fields == keys->n)
+		return tuple_key(c, m, sm->key_types[0], k);
 	if (keys->n > 1)
 		return multi_key(c, m, sm, NULL, k);
 	{
@@ -895,17 +981,67 @@ int cg_map_agg(struct cg *c, const struct bc_expr *m, const struct bc_expr *call
 
 /* ---- delete, ++/-- ---- */
 
-int cg_map_delete(struct cg *c, const struct bc_expr *call)
+/*
+ * The map access a map function's (MAP, KEY) arguments name: delete(@m, key)
+ * and has_key(@m, key) (0.22+) take the key of @m[key] (getMapKey(map,
+ * key)); bpftrace's semantic analysis turns the old delete(@m[key]) into
+ * the same form. TMP holds the access when it is built here.
+ */
+static const struct bc_expr *keyed_map(const struct bc_expr *call, struct bc_expr *tmp)
+{
+	const struct bc_expr *m = call->u.call.args.v[0];
+
+	if (call->u.call.args.n != 2)
+		return m;
+	*tmp = *m;
+	tmp->u.map.keys.v = &call->u.call.args.v[1];
+	tmp->u.map.keys.n = 1;
+	tmp->u.map.has_keys = true;
+	return tmp;
+}
+
+int cg_map_has_key(struct cg *c, const struct bc_expr *call, struct cg_val *out)
+{
+	struct bc_expr tmp;
+	const struct bc_expr *m;
+	struct cg_key k;
+	LLVMValueRef look;
+	int err, id;
+
+	if (call->u.call.args.n != 2 || call->u.call.args.v[0]->kind != BC_EXPR_MAP)
+		return cg_fail(c, -EINVAL, &call->span, "has_key() needs a map and a key");
+	m = keyed_map(call, &tmp);
+	if (!cg_map(c, m))
+		return c->err;
+	err = cg_map_key(c, m, &k);
+	if (err)
+		return err;
+	id = cg_map_id(c, m->u.map.name);
+	if (id < 0)
+		return c->err;
+	/* CreateMapLookup, then lookup != NULL ("has_key") */
+	look = bc_irb_map_lookup(c->irb, id, k.key);
+	if (!look)
+		return cg_irb_err(c);
+	out->v = LLVMBuildICmp(c->b, LLVMIntNE, look, LLVMConstNull(LLVMTypeOf(look)), "has_key");
+	cg_key_end(c, &k);
+	return cg_irb_err(c);
+}
+
+int cg_map_delete(struct cg *c, const struct bc_expr *call, struct cg_val *out)
 {
 	const struct bc_expr *m;
 	const struct bc_sema_map *sm;
+	struct bc_expr keyed;
 	struct cg_key k;
+	LLVMValueRef ret = NULL;
 	int err, id;
 
-	if (call->u.call.args.n != 1 || call->u.call.args.v[0]->kind != BC_EXPR_MAP)
+	if (!call->u.call.args.n || call->u.call.args.n > 2 ||
+	    call->u.call.args.v[0]->kind != BC_EXPR_MAP)
 		return cg_unsupported(c, &call->span, "delete",
-				      "delete() with a separate key argument is not modelled");
-	m = call->u.call.args.v[0];
+				      "delete() of several maps is not modelled");
+	m = keyed_map(call, &keyed);
 	sm = cg_map(c, m);
 	if (!sm)
 		return c->err;
@@ -930,9 +1066,15 @@ int cg_map_delete(struct cg *c, const struct bc_expr *call)
 		LLVMBuildStore(c->b, LLVMConstNull(ty), z);
 		bc_irb_map_update(c->irb, id, k.key, z);
 		bc_irb_lifetime_end(c->irb, z);
+		ret = LLVMConstInt(c->irb->i8, 1, 0);	/* assumed to succeed */
 	} else {
-		bc_irb_map_delete(c->irb, id, k.key);
+		ret = bc_irb_map_delete(c->irb, id, k.key);
+		/* 0.24+ (#4186): delete() has a value, true when the key was there */
+		if (ret && c->ver >= BC_BT(24))
+			ret = LLVMBuildICmp(c->b, LLVMIntEQ, ret, cg_i64(c, 0), "delete_ret");
 	}
+	if (out && c->ver >= BC_BT(24))
+		out->v = ret;
 	cg_key_end(c, &k);
 	return cg_irb_err(c);
 }

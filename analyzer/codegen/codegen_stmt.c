@@ -120,13 +120,67 @@ static const struct bc_stype *var_type(struct cg *c, const struct bc_expr *var)
 }
 
 /* AssignVarStatement. */
+/*
+ * maybeAllocVariable: the variable's slot, zero-initialised, on its first
+ * assignment or declaration (arrays and structs are kept by address).
+ * FROM is the provenance of the first value (0: none). NULL on failure.
+ */
+static struct cg_var *var_alloc(struct cg *c, const struct bc_expr *var,
+				const struct bc_stype *vt, uint32_t from)
+{
+	const struct bc_stype *at = vt;
+	struct bc_stype *ptr = NULL;
+	struct cg_var *cv;
+	LLVMTypeRef ty;
+	struct bc_prov p;
+	char name[256];
+
+	if (vt->kind == BC_ST_ARRAY || vt->kind == BC_ST_CSTRUCT) {
+		ptr = bc_stype_pointer(bc_stype_int(8, false), vt->as);
+		if (!ptr) {
+			cg_fail(c, -ENOMEM, NULL, "out of memory");
+			return NULL;
+		}
+		at = ptr;
+	}
+	ty = cg_type(c, at, &var->span);
+	bc_stype_put(ptr);
+	if (!ty)
+		return NULL;
+	cv = var_add(c, var);
+	if (!cv)
+		return NULL;
+	snprintf(name, sizeof(name), "$%s", var->u.name);
+	p = cg_prov(BC_PROV_VARIABLE, name, &var->span, vt->script_dependent, &from, from ? 1 : 0);
+	if (c->scratch)
+		cv->slot = bc_irb_alloc_init(c->irb, BC_SCRATCH_VAR, ty, name, &p, c->on_stack_limit);
+	else
+		cv->slot = bc_irb_alloca_init(c->irb, ty, name, &p);
+	if (!cv->slot) {
+		cg_irb_err(c);
+		return NULL;
+	}
+	cv->ty = ty;
+	cv->prov = cg_prov_id(c, cv->slot);
+	return cv;
+}
+
+/* `let $x;` (visit(VarDeclStatement)): the slot, when the variable has a type. */
+static int declare_var(struct cg *c, const struct bc_expr *var)
+{
+	const struct bc_stype *vt = var->type;
+
+	if (!vt || vt->kind == BC_ST_NONE || cg_var_find(c, var))
+		return 0;	/* unused and untyped: nothing allocated */
+	return var_alloc(c, var, vt, 0) ? 0 : c->err;
+}
+
 static int assign_var(struct cg *c, const struct bc_expr *var, const struct bc_expr *value,
 		      const struct bc_span *stmt_span)
 {
 	const struct bc_stype *vt, *et;
 	struct cg_val v = { 0 };
 	struct cg_var *cv;
-	char name[256];
 	int err;
 
 	err = cg_expr(c, value, &v);
@@ -141,37 +195,9 @@ static int assign_var(struct cg *c, const struct bc_expr *var, const struct bc_e
 				      "the assigned expression has no value");
 	cv = cg_var_find(c, var);
 	if (!cv) {
-		const struct bc_stype *at = vt;
-		struct bc_stype *ptr = NULL;
-		LLVMTypeRef ty;
-		struct bc_prov p;
-		uint32_t from = v.prov;
-
-		/* arrays and structs are kept by address */
-		if (vt->kind == BC_ST_ARRAY || vt->kind == BC_ST_CSTRUCT) {
-			ptr = bc_stype_pointer(bc_stype_int(8, false), vt->as);
-			if (!ptr)
-				return cg_fail(c, -ENOMEM, NULL, "out of memory");
-			at = ptr;
-		}
-		ty = cg_type(c, at, &var->span);
-		bc_stype_put(ptr);
-		if (!ty)
-			return c->err;
-		cv = var_add(c, var);
+		cv = var_alloc(c, var, vt, v.prov);
 		if (!cv)
 			return c->err;
-		snprintf(name, sizeof(name), "$%s", var->u.name);
-		p = cg_prov(BC_PROV_VARIABLE, name, &var->span, vt->script_dependent, &from, 1);
-		if (c->scratch)
-			cv->slot = bc_irb_alloc_init(c->irb, BC_SCRATCH_VAR, ty, name, &p,
-						     c->on_stack_limit);
-		else
-			cv->slot = bc_irb_alloca_init(c->irb, ty, name, &p);
-		if (!cv->slot)
-			return cg_irb_err(c);
-		cv->ty = ty;
-		cv->prov = cg_prov_id(c, cv->slot);
 	}
 	(void)stmt_span;
 	cv->internal = cg_is_internal(c, value);
@@ -402,8 +428,7 @@ int cg_stmt(struct cg *c, const struct bc_stmt *st)
 		return stmt_jump(c, st);
 	case BC_STMT_LET:
 		if (!st->u.let.value)
-			return cg_unsupported(c, &st->span, "let",
-					      "a declaration without a value is not modelled");
+			return declare_var(c, st->u.let.var);
 		return assign_var(c, st->u.let.var, st->u.let.value, &st->span);
 	case BC_STMT_BLOCK:
 		return cg_stmts(c, st->u.block);

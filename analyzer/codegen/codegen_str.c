@@ -58,7 +58,11 @@ int cg_tuple(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 	buf = cg_alloc(c, BC_SCRATCH_ANON_STRUCT, ty, "tuple", &p);
 	if (!buf)
 		return c->err;
-	bc_irb_memset(c->irb, buf, 0, bc_irb_sizeof(c->irb, ty), 1);
+	/* 0.22+ createTuple: CreateMemsetBPF / CreateMemcpyBPF (helpers above 512 bytes) */
+	if (c->ver >= BC_BT(22))
+		bc_irb_memset_bpf(c->irb, buf, bc_irb_sizeof(c->irb, ty));
+	else
+		bc_irb_memset(c->irb, buf, 0, bc_irb_sizeof(c->irb, ty), 1);
 	for (size_t i = 0; i < e->u.list.n; i++) {
 		const struct bc_expr *el = e->u.list.v[i];
 		const struct bc_stype *et = cg_etype(c, el);
@@ -74,7 +78,10 @@ int cg_tuple(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 			return cg_unsupported(c, &el->span, "tuple", "element has no value");
 		dst = cg_gep32(c, ty, buf, (unsigned)i);
 		if (cg_on_stack(c, el)) {
-			bc_irb_memcpy(c->irb, dst, v.v, et->size, 1);
+			if (c->ver >= BC_BT(22))
+				bc_irb_memcpy_bpf(c->irb, dst, v.v, et->size);
+			else
+				bc_irb_memcpy(c->irb, dst, v.v, et->size, 1);
 			if (v.prov && nfrom < sizeof(from) / sizeof(from[0]))
 				from[nfrom++] = v.prov;
 		} else if (et->kind == BC_ST_ARRAY || et->kind == BC_ST_CSTRUCT) {

@@ -228,6 +228,21 @@ LLVMValueRef bc_irb_memset_bpf(struct bc_irb *irb, LLVMValueRef ptr, uint64_t si
 			      "probe_read_kernel");
 }
 
+LLVMValueRef bc_irb_memcpy_bpf(struct bc_irb *irb, LLVMValueRef dst, LLVMValueRef src,
+			       uint64_t size)
+{
+	LLVMValueRef args[3];
+
+	if (size <= 512)
+		return bc_irb_memcpy(irb, dst, src, size, 1);
+	/* both sides are BPF memory: the helper copies without failing */
+	args[0] = dst;
+	args[1] = LLVMConstInt(irb->i32, size, 0);
+	args[2] = src;
+	return bc_irb_call_id(irb, BPF_FUNC_probe_read_kernel, irb->i64, args, 3,
+			      "probe_read_kernel");
+}
+
 LLVMValueRef bc_irb_get_current_comm(struct bc_irb *irb, LLVMValueRef buf, uint64_t size)
 {
 	LLVMValueRef args[2] = { buf, LLVMConstInt(irb->i64, size, 0) };

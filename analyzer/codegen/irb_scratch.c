@@ -63,6 +63,9 @@ static LLVMValueRef new_global(struct bc_irb *irb, LLVMTypeRef ty, const char *n
 	LLVMValueRef g = LLVMAddGlobal(irb->mod, ty, name);
 
 	LLVMSetInitializer(g, LLVMConstNull(ty));
+	/* no alignment for the optimiser to raise past 8: the BPF backend
+	 * cannot expand a memcpy of a 16-aligned buffer (it aborts) */
+	LLVMSetAlignment(g, 8);
 	LLVMSetGlobalConstant(g, constant);
 	LLVMSetSection(g, section);
 	LLVMSetExternallyInitialized(g, 1);

@@ -424,11 +424,24 @@ LLVMValueRef bc_irb_str_literal(struct bc_irb *irb, const char *s, uint64_t size
 
 /* ---- memory intrinsics ---- */
 
+/*
+ * The BPF backend expands a memcpy/memset of at most 128 8-byte stores
+ * in line and refuses the library call beyond; bpftrace never emits one
+ * that large (CreateMemcpyBPF/CreateMemsetBPF call the helper above 512
+ * bytes), so neither does the model.
+ */
+#define BC_BPF_INLINE_MEM_MAX	1024
+
 LLVMValueRef bc_irb_memset(struct bc_irb *irb, LLVMValueRef ptr, uint8_t val, uint64_t size,
 			   unsigned align)
 {
 	if (!ptr)
 		return bc_irb_fail_null(irb, -EINVAL);
+	/* 0.22+ CreateMemsetBPF: the helper above 512 bytes; before, bpftrace's
+	 * memsets that large only come with frames over the limit */
+	if (!val && size > (irb->opts.bt_version >= BC_BT(22) ? BC_BPF_INLINE_MEM_MAX / 2
+							 : BC_BPF_INLINE_MEM_MAX))
+		return bc_irb_memset_bpf(irb, ptr, size);
 	return LLVMBuildMemSet(irb->cur, ptr, LLVMConstInt(irb->i8, val, 0),
 			       LLVMConstInt(irb->i64, size, 0), align);
 }
@@ -438,6 +451,8 @@ LLVMValueRef bc_irb_memcpy(struct bc_irb *irb, LLVMValueRef dst, LLVMValueRef sr
 {
 	if (!dst || !src)
 		return bc_irb_fail_null(irb, -EINVAL);
+	if (size > BC_BPF_INLINE_MEM_MAX)
+		return bc_irb_memcpy_bpf(irb, dst, src, size);
 	return LLVMBuildMemCpy(irb->cur, dst, align, src, align,
 			       LLVMConstInt(irb->i64, size, 0));
 }

@@ -212,6 +212,9 @@ LLVMValueRef bc_irb_memcpy(struct bc_irb *irb, LLVMValueRef dst, LLVMValueRef sr
 /* HEAD's CreateMemsetBPF: zeroing above 512 bytes is a bpf_probe_read_kernel
  * from NULL (the kernel's memset); below, the intrinsic. */
 LLVMValueRef bc_irb_memset_bpf(struct bc_irb *irb, LLVMValueRef ptr, uint64_t size);
+/* CreateMemcpyBPF: a memcpy up to 512 bytes, bpf_probe_read_kernel above. */
+LLVMValueRef bc_irb_memcpy_bpf(struct bc_irb *irb, LLVMValueRef dst, LLVMValueRef src,
+			       uint64_t size);
 
 /* ---- types ---- */
 

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "../base/sbuf.h"
+#include "../base/version.h"
 #include "kernel_limits.h"
 #include "priv_stack.h"
 #include "target.h"
@@ -50,6 +51,10 @@ int bc_bpftrace_version_parse(const char *s, int *v)
 
 	if (!s)
 		return -EINVAL;
+	if (!strcmp(s, "head")) {	/* bpftrace master (docs/bpftrace-codegen.md) */
+		*v = BC_BT_HEAD;
+		return 0;
+	}
 	if (*s == 'v')
 		s++;
 	if (*s < '0' || *s > '9')

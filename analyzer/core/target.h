@@ -63,7 +63,7 @@ int bc_target_set_bpftrace(struct bc_target *t, const char *s);
 void bc_target_resolve_bpftrace(struct bc_target *t);
 /* "6.6", "6.13.2", "5.15.0-91-generic" -> BC_KV; -EINVAL when not a version. */
 int bc_kernel_version_parse(const char *s, int *kv);
-/* "0.17", "0.22.1", "v0.20.0" -> 1700, 2201, 2000; -EINVAL otherwise. */
+/* "0.17", "0.22.1", "v0.20.0", "head" -> 1700, 2201, 2000, BC_BT_HEAD; -EINVAL otherwise. */
 int bc_bpftrace_version_parse(const char *s, int *v);
 /* Whether V is one of the versions modelled (BC_BT_SUPPORTED, base/version.h). */
 bool bc_bpftrace_version_supported(int v);

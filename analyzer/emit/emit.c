@@ -185,6 +185,7 @@ static void codegen_opts(struct emit *e, struct bc_codegen_opts *co, struct bc_c
 	co->tracefs = e->o->tracefs;
 	co->status = st;
 	co->expand_all = true;
+	co->exact_load_values = true;
 	co->at_span = bc_emit_dbg_at;
 	co->at_span_ctx = &e->dbg;
 	co->maps = cm;

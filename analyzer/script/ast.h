@@ -141,6 +141,7 @@ struct bc_expr {
 			struct bc_expr *base;
 			const char *name;
 			bool arrow;		/* -> */
+			bool deref;		/* `.` through a pointer, read as -> (sema, 0.25+) */
 			struct bc_span name_span;
 		} field;
 		struct {

@@ -148,10 +148,18 @@ const struct bc_builtin bc_builtin_table[] = {
 	  BC_RES_AGG, BC_ST_TSERIES, 0, AGG, "time series" },
 
 	/* ---- map functions ---- */
-	{ "delete", BC_BI_FUNC, BC_BT(17), BC_BT(24), 0, 1, 1, { BC_ARG_MAP }, 0, BC_RES_NONE, 0, 0,
+	/*
+	 * delete(@a[k], @b[k], ...): 0.21 only (removed by #3506); delete(@m, key):
+	 * 0.22 (#3472); a uint8 result usable in expressions: 0.24 (#4186)
+	 */
+	{ "delete", BC_BI_FUNC, BC_BT(17), BC_BT(21), 0, 1, 1, { BC_ARG_MAP }, 0, BC_RES_NONE, 0, 0,
 	  BC_BIF_STATEMENT, "delete @m[key] (or the value of a keyless map)" },
-	{ "delete", BC_BI_FUNC, BC_BT(24), BC_BT(25), 0, 1, 2, { BC_ARG_MAP, BC_ARG_MAP_KEY }, 0,
+	{ "delete", BC_BI_FUNC, BC_BT(21), BC_BT(22), 0, 1, 128, { BC_ARG_MAP, BC_ARG_MAP }, 0,
+	  BC_RES_NONE, 0, 0, BC_BIF_STATEMENT, "delete @m[key], ... (one or more elements)" },
+	{ "delete", BC_BI_FUNC, BC_BT(22), BC_BT(24), 0, 1, 2, { BC_ARG_MAP, BC_ARG_MAP_KEY }, 0,
 	  BC_RES_NONE, 0, 0, BC_BIF_STATEMENT, "delete(@m, key) (delete(@m[key]) deprecated)" },
+	{ "delete", BC_BI_FUNC, BC_BT(24), BC_BT(25), 0, 1, 2, { BC_ARG_MAP, BC_ARG_MAP_KEY }, 0,
+	  BC_RES_U8, 0, 0, 0, "delete(@m, key): 1 when the key existed" },
 	{ "delete", BC_BI_FUNC, BC_BT(25), 0, 0, 1, 2, { BC_ARG_MAP, BC_ARG_MAP_KEY }, 0, BC_RES_BOOL,
 	  0, 0, BC_BIF_STDLIB, "delete(@m, key): true when the key existed" },
 	{ "clear", BC_BI_FUNC, BC_BT(17), 0, 0, 1, 1, { BC_ARG_MAP_NOKEY }, 0, BC_RES_NONE, 0, 0,

@@ -211,6 +211,52 @@ static void cond_check(struct sema_ctx *c, const struct bc_stype *t, const struc
 	sema_error(c, sp, "Invalid condition in %s: %s", what, sema_kind_str(t));
 }
 
+/*
+ * An aggregation read from its map and assigned: from 0.22 (acc409c19) a
+ * hist, lhist or stats value (0.24's tseries too) never; from 0.24
+ * (is_valid_assignment) a count/sum/min/max/avg value only into a map that
+ * already holds plain integers (`@b = 0; @b = @a`). DST is the target map,
+ * NULL for a variable.
+ */
+void sema_agg_assign(struct sema_ctx *c, const struct bc_expr *value,
+		     struct bc_sema_map *dst, const struct bc_span *sp)
+{
+	static const char *const names[] = {
+		[BC_ST_COUNT] = "count_t", [BC_ST_SUM] = "sum_t", [BC_ST_MIN] = "min_t",
+		[BC_ST_MAX] = "max_t", [BC_ST_AVG] = "avg_t", [BC_ST_STATS] = "stats_t",
+		[BC_ST_HIST] = "hist_t", [BC_ST_LHIST] = "lhist_t", [BC_ST_TSERIES] = "tseries_t",
+	};
+	const struct bc_sema_map *src;
+	enum bc_stype_kind k;
+	bool castable;
+
+	if (!value || value->kind != BC_EXPR_MAP) {
+		if (dst)
+			dst->plain_value = true;
+		return;
+	}
+	src = value->sema;
+	k = src && src->value ? src->value->kind : BC_ST_NONE;
+	if (k < BC_ST_COUNT || k > BC_ST_TSERIES) {
+		if (dst)
+			dst->plain_value = true;
+		return;
+	}
+	if (c->v < BC_BT(22) || !c->final)
+		return;
+	castable = k <= BC_ST_AVG;
+	if (castable && (!dst || c->v < BC_BT(24) || dst->plain_value))
+		return;
+	if (dst)
+		sema_error(c, sp, "Map value '%s' cannot be assigned from one map to another. The "
+			   "function that returns this type must be called directly e.g. "
+			   "`@%s = %.*s(...);`.", names[k], dst->name, (int)strlen(names[k]) - 2,
+			   names[k]);
+	else
+		sema_error(c, sp, "Value '%s' cannot be assigned to a scratch variable.",
+			   names[k]);
+}
+
 static void assign_stmt(struct sema_ctx *c, struct bc_stmt *st)
 {
 	struct bc_expr *target = st->u.assign.target, *value = st->u.assign.value;
@@ -244,6 +290,10 @@ static void assign_stmt(struct sema_ctx *c, struct bc_stmt *st)
 		     (!strcmp(value->u.name, "args") && c->v < BC_BT(19))))
 			sema_error(c, &st->span, "context cannot be assigned to a map");
 		sema_map_assign(c, target, t, &st->span);
+		if (st->u.assign.op == BC_OP_NONE)
+			sema_agg_assign(c, value, target->sema, &st->span);
+		else if (target->sema)
+			((struct bc_sema_map *)target->sema)->plain_value = true;
 		sema_map_use(c, target, kind, NULL, &st->span);
 		/* a value that has no type without an error of its own (printf(), ...) */
 		if (sema_is_none(t) && value->kind != BC_EXPR_ERROR && c->r->nr_errors == errs)
@@ -272,7 +322,10 @@ static void assign_stmt(struct sema_ctx *c, struct bc_stmt *st)
 		if (sema_is_none(t) && value->kind != BC_EXPR_ERROR && c->r->nr_errors == errs)
 			sema_error(c, &value->span, "Invalid expression for assignment: %s",
 				   sema_kind_str(t));
+		if (st->u.assign.op == BC_OP_NONE)
+			sema_var_int_assign(c, target, value, t, &st->span);
 		sema_var_assign(c, target, t, &st->span);
+		sema_agg_assign(c, value, NULL, &st->span);
 		return;
 	}
 	/* tuple fields and the like: the parser already refused them */
@@ -285,6 +338,12 @@ static void for_stmt(struct sema_ctx *c, struct bc_stmt *st)
 	struct bc_block *body = st->u.for_.body;
 	const struct bc_stype *vt = NULL;
 
+	/* the checks of visit(For) since 0.21, when for loops came */
+	if (st->u.for_.var && st->u.for_.var->kind == BC_EXPR_VAR &&
+	    sema_var_visible(c, st->u.for_.var->u.name))
+		sema_error(c, &st->u.for_.var->span,
+			   "Loop declaration shadows existing variable: $%s",
+			   st->u.for_.var->u.name);
 	if (st->u.for_.map) {
 		struct bc_expr *m = st->u.for_.map;
 
@@ -299,6 +358,12 @@ static void for_stmt(struct sema_ctx *c, struct bc_stmt *st)
 				sema_error(c, &m->span, "%s[...] cannot be iterated: use the whole map",
 					   m->u.map.name[0] ? m->u.map.name : "@");
 			sema_map_use(c, m, BC_MAP_USE_FOR, NULL, &st->span);
+			if (c->final && map && sema_is_none(map->value) && !map->declared)
+				sema_map_undefined(c, map, &m->span);
+			if (map && map->value && map->value->kind >= BC_ST_STATS &&
+			    map->value->kind <= BC_ST_TSERIES)
+				sema_error(c, &m->span, "Loop expression does not support type: %s",
+					   sema_tname(c, map->value));
 			if (map && map->value && !sema_is_none(map->value)) {
 				struct bc_stype *el[2];
 
@@ -351,7 +416,9 @@ static void for_stmt(struct sema_ctx *c, struct bc_stmt *st)
 	if (st->u.for_.var && st->u.for_.var->kind == BC_EXPR_VAR)
 		sema_var_declare(c, st->u.for_.var, vt ? vt : sema_none(c), false, true);
 	c->loop_depth++;
+	c->for_depth++;
 	sema_block(c, body, false);
+	c->for_depth--;
 	c->loop_depth--;
 	sema_scope_pop(c);
 }
@@ -399,6 +466,8 @@ void sema_stmt(struct sema_ctx *c, struct bc_stmt *st)
 
 		if (st->u.if_.cond)
 			cond_check(c, t, &st->span, "if()");
+		if (st->u.if_.cond && sema_void_call(c, st->u.if_.cond))
+			sema_error(c, &st->span, "Invalid condition in if(): none");
 		sema_block(c, st->u.if_.then, true);
 		if (st->u.if_.else_if)
 			sema_stmt(c, st->u.if_.else_if);
@@ -426,6 +495,9 @@ void sema_stmt(struct sema_ctx *c, struct bc_stmt *st)
 				   st->kind == BC_STMT_BREAK ? "break" : "continue");
 		break;
 	case BC_STMT_RETURN:
+		/* 0.25's LoopReturnPass lets a loop body return */
+		if (c->for_depth && c->v < BC_BT(25))
+			sema_error(c, &st->span, "'return' statement is not allowed in a for-loop");
 		if (st->u.expr) {
 			const struct bc_stype *t = sema_expr(c, st->u.expr, ROLE_NONE);
 

@@ -154,6 +154,7 @@ struct bc_sema_map {
 	bool key_mismatch;		/* uses disagree on arity or types (reported) */
 	struct bc_stype *value;		/* BC_ST_NONE when never assigned */
 	enum bc_stype_kind agg;		/* BC_ST_COUNT ... for aggregation maps, else BC_ST_NONE */
+	bool plain_value;		/* assigned something that is not another map's aggregation */
 	int bpf_map_type;		/* enum bpf_map_type this version picks */
 	bool clearable;			/* clear()/delete() remove the entry (not an array map) */
 	/* let @m = TYPE(N) (0.24+) */
@@ -174,6 +175,7 @@ struct bc_sema_var {
 	size_t item;			/* probe/fn index in script->items */
 	const struct bc_block *scope;	/* block that owns it (0.22+); NULL = whole probe/fn */
 	bool is_let, is_fn_arg, is_loop_var;
+	bool typed;			/* `let $x: TYPE` */
 	size_t nr_assigns, nr_reads;
 };
 

@@ -155,6 +155,13 @@ const struct bc_stype *sema_builtin(struct sema_ctx *c, struct bc_expr *e)
 	const char *name = e->u.name;
 	const struct bc_builtin *b = bc_builtin_find(name, BC_BI_VAR, c->v);
 
+	/* a for loop's body is a callback without the probe's context (0.21+) */
+	if (c->for_depth && (!strcmp(name, "ctx") || !strcmp(name, "args") ||
+			     !strcmp(name, "retval") ||
+			     (!strncmp(name, "arg", 3) && name[3] >= '0' && name[3] <= '9') ||
+			     (!strncmp(name, "sarg", 4) && name[4] >= '0' && name[4] <= '9')))
+		sema_error(c, &e->span, "'%s' builtin is not allowed in a for-loop", name);
+
 	if (!b) {
 		const struct bc_builtin *any = bc_builtin_find_any(name, BC_BI_VAR, c->v);
 		char what[80];

@@ -530,13 +530,20 @@ static const struct bc_stype *fn_call(struct sema_ctx *c, struct bc_expr *e, con
 static const struct bc_stype *macro_call(struct sema_ctx *c, struct bc_expr *e,
 					 const struct bc_macro *m)
 {
-	size_t n = nargs(e);
+	size_t n = nargs(e), old_alias = c->nr_map_alias;
 	const struct bc_stype *t = sema_none(c);
 	bool final = c->final;
 	struct bc_block *body = m->body;
 
-	for (size_t i = 0; i < n; i++)
-		sema_expr(c, arg(e, i), ROLE_NONE);
+	for (size_t i = 0; i < n; i++) {
+		struct bc_expr *p = i < m->args.n ? m->args.v[i] : NULL, *a = arg(e, i);
+
+		/* a map passed for a map parameter is named, not read */
+		if (p && p->kind == BC_EXPR_MAP && a->kind == BC_EXPR_MAP && !a->u.map.has_keys)
+			sema_map_get(c, a);
+		else
+			sema_expr(c, a, ROLE_NONE);
+	}
 	if (n != m->args.n) {
 		sema_error(c, &e->span, "Call to %s() has the wrong number of arguments", m->name);
 		return t;
@@ -550,13 +557,37 @@ static const struct bc_stype *macro_call(struct sema_ctx *c, struct bc_expr *e,
 
 		if (p && p->kind == BC_EXPR_VAR)
 			sema_var_declare(c, p, argt(c, e, i), true, false);
+		if (p && p->kind == BC_EXPR_MAP && arg(e, i)->kind == BC_EXPR_MAP &&
+		    c->nr_map_alias < sizeof(c->map_alias) / sizeof(c->map_alias[0])) {
+			const struct bc_sema_map *am = arg(e, i)->sema;
+
+			c->map_alias[c->nr_map_alias].from = p->u.map.name;
+			c->map_alias[c->nr_map_alias++].to = am ? am->name : arg(e, i)->u.map.name;
+		}
 	}
 	for (size_t i = 0; i < body->n && !c->err; i++)
 		sema_stmt(c, body->stmts[i]);
 	t = body->tail ? sema_expr(c, body->tail, ROLE_NONE) : sema_keep(c, bc_stype_void());
+	c->nr_map_alias = old_alias;
 	sema_scope_pop(c);
 	c->final = final;
 	return t;
+}
+
+/*
+ * 0.24's macro expansion also expands an identifier that names a macro
+ * (MacroExpansion's Identifier visit): `sysname` is `sysname()`.
+ */
+const struct bc_stype *sema_macro_ident(struct sema_ctx *c, struct bc_expr *e)
+{
+	const struct bc_macro *m = c->v >= BC_BT(24) ? find_macro(c, e->u.name) : NULL;
+	struct bc_expr call = { .kind = BC_EXPR_CALL, .span = e->span };
+
+	if (!m || m->args.n)
+		return NULL;
+	call.u.call.name = e->u.name;
+	call.u.call.name_span = e->span;
+	return macro_call(c, &call, m);
 }
 
 /* ---- calls ---- */
@@ -604,6 +635,17 @@ static void visit_args(struct sema_ctx *c, struct bc_expr *e, const struct bc_bu
 	if (b && n && is_map_fn(b, 0) && arg(e, 0)->kind != BC_EXPR_MAP &&
 	    bc_builtin_arg_kind(b, 0) != BC_ARG_ANY)
 		sema_error(c, &e->span, "%s() expects a map to be provided", e->u.call.name);
+	/* 0.21's delete(@a[k], @b[k], ...): every argument a map */
+	for (size_t i = 1; b && i < n; i++)
+		if (bc_builtin_arg_kind(b, i) == BC_ARG_MAP && arg(e, i)->kind != BC_EXPR_MAP)
+			sema_error(c, &arg(e, i)->span, "%s() only expects maps to be provided",
+				   e->u.call.name);
+	/* delete(@m, key) (0.22+): the map itself, the key apart */
+	if (b && n == 2 && bc_builtin_arg_kind(b, 1) == BC_ARG_MAP_KEY &&
+	    bc_builtin_arg_kind(b, 0) == BC_ARG_MAP && arg(e, 0)->kind == BC_EXPR_MAP &&
+	    arg(e, 0)->u.map.has_keys)
+		sema_error(c, &arg(e, 0)->span, "%s() expects a map with no keys for the first "
+			   "argument", e->u.call.name);
 }
 
 static void check_role(struct sema_ctx *c, struct bc_expr *e, const struct bc_builtin *b,

@@ -229,7 +229,11 @@ static const struct bc_stype *string_lit(struct sema_ctx *c, struct bc_expr *e)
 
 static const struct bc_stype *ident(struct sema_ctx *c, struct bc_expr *e)
 {
+	const struct bc_stype *mt = sema_macro_ident(c, e);
 	int64_t v;
+
+	if (mt)
+		return mt;
 
 	if (sema_enum_value(c, e->u.name, &v)) {
 		int64_t *pv = bc_arena_alloc(&c->r->arena, sizeof(*pv));
@@ -264,7 +268,13 @@ static const struct bc_stype *ident(struct sema_ctx *c, struct bc_expr *e)
 			   "an integer macro from an included header (int64)", e->u.name);
 		return sema_guess_int(c, BC_AS_NONE);
 	}
-	sema_error(c, &e->span, c->hdr_done ? "Unknown identifier: '%s' (not defined by the script, its headers or the kernel BTF)" : "Unknown identifier: '%s'", e->u.name);
+	if (bc_builtin_find(e->u.name, BC_BI_VAR, c->v)) {
+		/* a builtin of a later version than the parser's list (ppid, 0.25) */
+		e->kind = BC_EXPR_BUILTIN;
+		return sema_builtin(c, e);
+	}
+	sema_error(c, &e->span, c->hdr_done ? "Unknown identifier: '%s' (not defined by the script, "
+		   "its headers or the kernel BTF)" : "Unknown identifier: '%s'", e->u.name);
 	return sema_none(c);
 }
 
@@ -556,6 +566,16 @@ static const struct bc_stype *unop(struct sema_ctx *c, struct bc_expr *e)
 	return sema_keep(c, bc_stype_int(8, t->is_signed));
 }
 
+bool sema_void_call(struct sema_ctx *c, const struct bc_expr *e)
+{
+	const struct bc_builtin *b;
+
+	if (e->kind != BC_EXPR_CALL || !e->u.call.name)
+		return false;
+	b = bc_builtin_find(e->u.call.name, BC_BI_FUNC, c->v);
+	return b && b->result == BC_RES_NONE;
+}
+
 /*
  * A call to a builtin that returns nothing (printf, exit, print, cat, time):
  * its "none" is a value kind bpftrace compares in a ternary, unlike the
@@ -563,12 +583,7 @@ static const struct bc_stype *unop(struct sema_ctx *c, struct bc_expr *e)
  */
 static bool yields_none(struct sema_ctx *c, const struct bc_expr *e, const struct bc_stype *t)
 {
-	const struct bc_builtin *b;
-
-	if (!sema_is_none(t) || e->kind != BC_EXPR_CALL)
-		return false;
-	b = bc_builtin_find(e->u.call.name, BC_BI_FUNC, c->v);
-	return b && b->result == BC_RES_NONE;
+	return sema_is_none(t) && sema_void_call(c, e);
 }
 
 /* bpftrace: "Ternary operator must return the same type" */
@@ -603,7 +618,8 @@ static const struct bc_stype *ternary(struct sema_ctx *c, struct bc_expr *e)
 	if (ternary_mismatch(c, e->u.ternary.then, l, e->u.ternary.els, r))
 		sema_error(c, &e->span, "Ternary operator must return the same type: have '%s' and '%s'",
 			   sema_kind_str(l), sema_kind_str(r));
-	if (!sema_is_none(ct) && !sema_is_intlike(ct) && !(c->v >= BC_BT(19) && sema_is_ptr(ct)))
+	if ((!sema_is_none(ct) && !sema_is_intlike(ct) && !(c->v >= BC_BT(19) && sema_is_ptr(ct))) ||
+	    sema_void_call(c, e->u.ternary.cond))
 		sema_error(c, &e->span, "Invalid condition in ternary: %s", sema_kind_str(ct));
 	if (sema_is_none(l))
 		return sema_none(c);
@@ -709,7 +725,8 @@ static const struct bc_stype *if_expr(struct sema_ctx *c, struct bc_expr *e)
 	const struct bc_stype *ct = sema_expr(c, e->u.if_.cond, ROLE_NONE), *a, *b = NULL;
 	struct bc_expr tmp = { .kind = BC_EXPR_BLOCK, .span = e->span, .u.block = e->u.if_.then };
 
-	if (!sema_is_none(ct) && !sema_is_intlike(ct) && !sema_is_ptr(ct))
+	if ((!sema_is_none(ct) && !sema_is_intlike(ct) && !sema_is_ptr(ct)) ||
+	    sema_void_call(c, e->u.if_.cond))
 		sema_error(c, &e->span, "Invalid condition in if(): %s", sema_kind_str(ct));
 	a = block_expr(c, &tmp);
 	if (e->u.if_.els)

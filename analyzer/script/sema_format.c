@@ -74,6 +74,21 @@ static const char *printf_arg_type(const struct bc_stype *t)
 	}
 }
 
+/*
+ * 0.17 checks debugf() against bpf_trace_printk_format_types
+ * (src/printf_format_types.h): the conversions bpf_trace_printk takes.
+ */
+static bool printk_token(const char *q, const char *end)
+{
+	static const char *const toks[] = { "d", "u", "x", "ld", "lu", "lx", "lld", "llu", "llx",
+					    "p", "s", NULL };
+
+	for (size_t i = 0; toks[i]; i++)
+		if (strlen(toks[i]) == (size_t)(end - q) && !memcmp(toks[i], q, end - q))
+			return true;
+	return false;
+}
+
 /* bpftrace validate_format_string(): counts and kinds of the specifiers. */
 void sema_check_format(struct sema_ctx *c, const struct bc_expr *e)
 {
@@ -101,7 +116,7 @@ void sema_check_format(struct sema_ctx *c, const struct bc_expr *e)
 		ty = fmt_token(q, &end);
 		if (!ty)
 			continue;
-		if (!strcmp(f, "debugf") && strcmp(ty, "string") && c->v < BC_BT(18))
+		if (!strcmp(f, "debugf") && c->v < BC_BT(18) && !printk_token(q, end))
 			ty = "none";
 		snprintf(tok_text[ntok], sizeof(tok_text[0]), "%.*s", (int)(end - q), q);
 		tok_type[ntok++] = ty;
@@ -125,6 +140,11 @@ void sema_check_format(struct sema_ctx *c, const struct bc_expr *e)
 		const struct bc_stype *t = argt(c, e, i + 1);
 		const char *have;
 
+		if (sema_void_call(c, arg(e, i + 1))) {
+			sema_error(c, &e->span, "%s: %%%s specifier expects a value of type %s (none "
+				   "supplied)", f, tok_text[i], tok_type[i]);
+			return;
+		}
 		if (sema_is_none(t) || sema_is_guess(t))
 			continue;
 		have = printf_arg_type(t);
@@ -134,6 +154,15 @@ void sema_check_format(struct sema_ctx *c, const struct bc_expr *e)
 		}
 		if (t->kind == BC_ST_ENUM && c->v >= BC_BT(22))
 			continue;	/* enums print as names or numbers */
+		/* 0.24 (3049bbf41, "printf: use OpaqueValue for formatting"): %s prints
+		 * any value; the integer conversions take integers, bools, pointers */
+		if (c->v >= BC_BT(24) && !strcmp(tok_type[i], "string"))
+			continue;
+		if (c->v >= BC_BT(24) && strcmp(have, tok_type[i])) {
+			sema_error(c, &e->span, "%s: unsupported format specifier for type '%s': %s",
+				   f, sema_tname(c, t), tok_text[i]);
+			return;
+		}
 		if (strcmp(have, tok_type[i])) {
 			sema_error(c, &e->span, "%s: %%%s specifier expects a value of type %s (%s "
 				   "supplied)", f, tok_text[i], tok_type[i], have);

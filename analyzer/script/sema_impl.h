@@ -128,12 +128,16 @@ struct sema_ctx {
 	struct sema_scope scopes[SEMA_MAX_SCOPES];
 	size_t nr_scopes;
 	unsigned loop_depth;
+	unsigned for_depth;		/* inside a for loop's body (a callback, 0.21+) */
 	unsigned depth;			/* expression recursion */
 
 	/* current call */
 	const char *func;
 	int func_arg;
 	bool in_str_call;		/* inside str(): $N is a string */
+	/* a macro's map parameters while its body is typed: @from is @to */
+	struct { const char *from, *to; } map_alias[16];
+	size_t nr_map_alias;
 	/* spans already reported (one diagnostic per span and rule) */
 	struct { uint32_t start, end; enum bc_rule_id rule; } *seen;
 	size_t nr_seen, cap_seen;
@@ -202,6 +206,16 @@ const struct bc_stype *sema_offsetof_expr(struct sema_ctx *c, struct bc_expr *e)
 
 /* sema_call.c */
 const struct bc_stype *sema_call(struct sema_ctx *c, struct bc_expr *e, enum sema_role role);
+/* sema_var.c: a tuple of type T assigned where HAVE is held (fields fit). */
+bool sema_tuple_assignable(struct sema_ctx *c, const struct bc_stype *have,
+			   const struct bc_stype *t);
+/* sema.c: an aggregation read from its map and assigned (to DST, or a variable). */
+void sema_agg_assign(struct sema_ctx *c, const struct bc_expr *value,
+		     struct bc_sema_map *dst, const struct bc_span *sp);
+/* A call of a builtin that has no value (cat, printf, exit, ...): its none is a type. */
+bool sema_void_call(struct sema_ctx *c, const struct bc_expr *e);
+/* A bare identifier naming a macro of no arguments (0.24+): its value; NULL if none. */
+const struct bc_stype *sema_macro_ident(struct sema_ctx *c, struct bc_expr *e);
 
 /* sema_builtin.c */
 const struct bc_stype *sema_builtin(struct sema_ctx *c, struct bc_expr *e);
@@ -247,6 +261,12 @@ const struct bc_stype *sema_var_read(struct sema_ctx *c, struct bc_expr *e);
 void sema_var_assign(struct sema_ctx *c, struct bc_expr *var, const struct bc_stype *t,
 		     const struct bc_span *stmt_span);
 void sema_var_let(struct sema_ctx *c, struct bc_stmt *st);
+/* An integer assigned to a typed integer variable (0.24 rules; 0.25+ `let $x: T`). */
+void sema_var_int_assign(struct sema_ctx *c, const struct bc_expr *var,
+			 const struct bc_expr *value, const struct bc_stype *t,
+			 const struct bc_span *sp);
+/* Whether $NAME is declared in a scope visible here. */
+bool sema_var_visible(struct sema_ctx *c, const char *name);
 struct bc_sema_var *sema_var_declare(struct sema_ctx *c, struct bc_expr *var,
 				     const struct bc_stype *t, bool fn_arg, bool loop_var);
 

@@ -58,9 +58,17 @@ struct bc_sema_map *sema_map_get(struct sema_ctx *c, const struct bc_expr *e)
 {
 	struct bc_sema_map *m;
 
+	const char *name;
+
 	if (!e || e->kind != BC_EXPR_MAP)
 		return NULL;
-	m = map_by_name(c, e->u.map.name, &e->span);
+	name = e->u.map.name;
+	for (size_t i = c->nr_map_alias; i-- > 0;)
+		if (!strcmp(c->map_alias[i].from, name)) {
+			name = c->map_alias[i].to;
+			break;
+		}
+	m = map_by_name(c, name, &e->span);
 	((struct bc_expr *)e)->sema = m;
 	return m;
 }
@@ -76,6 +84,9 @@ static struct bc_stype *key_type(struct sema_ctx *c, const struct bc_stype *t)
 	return bc_stype_get((struct bc_stype *)t);
 }
 
+static struct bc_stype *grow(struct sema_ctx *c, struct bc_stype *have, const struct bc_stype *t,
+			     bool *changed);
+
 static char *key_list(struct sema_ctx *c, struct bc_stype *const *ks, size_t n)
 {
 	struct bc_sbuf b = { 0 };
@@ -90,11 +101,59 @@ static char *key_list(struct sema_ctx *c, struct bc_stype *const *ks, size_t n)
 	return bc_sbuf_finish(&b);
 }
 
-static bool keys_equal(struct bc_stype *a, const struct bc_stype *b)
+/*
+ * Whether a key of type B may be used where the map holds keys of type A:
+ * strings of any size (the key grows to the largest), integers of any width
+ * and sign (stored as uint64 until 0.24; 0.25+ widens the map's key, the
+ * type_checker's mixed_int_map_access), and tuples whose fields are so.
+ */
+static bool keys_equal(const struct bc_stype *a, const struct bc_stype *b)
 {
 	if (a->kind == BC_ST_STRING && b->kind == BC_ST_STRING)
 		return true;
+	if ((sema_is_int(a) || a->kind == BC_ST_BOOL) && (sema_is_int(b) || b->kind == BC_ST_BOOL))
+		return true;
+	if (a->kind == BC_ST_TUPLE && b->kind == BC_ST_TUPLE && a->layout && b->layout &&
+	    a->layout->nr_fields == b->layout->nr_fields) {
+		for (size_t i = 0; i < a->layout->nr_fields; i++)
+			if (!keys_equal(a->layout->fields[i].type, b->layout->fields[i].type))
+				return false;
+		return true;
+	}
+	/* records (0.25+): the same field names in any order */
+	if (a->kind == BC_ST_RECORD && b->kind == BC_ST_RECORD && a->layout && b->layout &&
+	    a->layout->nr_fields == b->layout->nr_fields) {
+		for (size_t i = 0; i < a->layout->nr_fields; i++) {
+			const struct bc_field *f = bc_stype_field(b, a->layout->fields[i].name);
+
+			if (!f || !keys_equal(a->layout->fields[i].type, f->type))
+				return false;
+		}
+		return true;
+	}
 	return bc_stype_equal(a, b);
+}
+
+/*
+ * The key positions of a map access: from 0.22 a multi-key `@m[a, b]` is the
+ * tuple key `@m[(a, b)]` (bpftrace f6d634593, "Convert associative array map
+ * keys to tuples"), so a lone tuple key counts as its fields.
+ */
+static size_t key_fields(struct sema_ctx *c, struct bc_stype *const *ks, size_t n,
+			 struct bc_stype *const **out)
+{
+	static __thread struct bc_stype *one[64];
+	const struct bc_stype *t = n == 1 ? ks[0] : NULL;
+
+	if (c->v >= BC_BT(22) && t && t->kind == BC_ST_TUPLE && t->layout &&
+	    t->layout->nr_fields <= 64) {
+		for (size_t i = 0; i < t->layout->nr_fields; i++)
+			one[i] = t->layout->fields[i].type;
+		*out = one;
+		return t->layout->nr_fields;
+	}
+	*out = ks;
+	return n;
 }
 
 void sema_map_keys(struct sema_ctx *c, struct bc_expr *e, bool validate)
@@ -147,6 +206,25 @@ void sema_map_keys(struct sema_ctx *c, struct bc_expr *e, bool validate)
 		m->key_span = e->span;
 		return;
 	}
+	{
+		struct bc_stype *const *hf, *const *nf;
+		size_t nh = key_fields(c, m->key_types, m->nr_keys, &hf);
+		size_t nn, i;
+
+		/* key_fields keeps one view at a time: copy the map's first */
+		struct bc_stype *have[64];
+
+		memcpy(have, hf, nh * sizeof(*have));
+		nn = key_fields(c, ks, n, &nf);
+		for (i = 0; nh == nn && i < nn && keys_equal(have[i], nf[i]); i++)
+			;
+		if (nh == nn && i == nn && m->nr_keys != n) {
+			/* the same key written the other way (tuple / multi-key) */
+			for (i = 0; i < n; i++)
+				bc_stype_put(ks[i]);
+			return;
+		}
+	}
 	if (m->nr_keys == n) {
 		size_t i;
 
@@ -154,8 +232,26 @@ void sema_map_keys(struct sema_ctx *c, struct bc_expr *e, bool validate)
 			;
 		if (i == n) {
 			for (i = 0; i < n; i++) {
+				/* 0.25+: an integer key widens to the largest used */
+				if (sema_is_int(ks[i]) && sema_is_int(m->key_types[i]) &&
+				    c->v >= BC_BT(25) && ks[i]->size > m->key_types[i]->size) {
+					bc_stype_put(m->key_types[i]);
+					m->key_types[i] = ks[i];
+					ks[i] = NULL;
+				}
+				/* tuples: their strings grow field by field */
+				if (ks[i] && ks[i]->kind == BC_ST_TUPLE) {
+					bool grew = false;
+					struct bc_stype *g = grow(c, m->key_types[i], ks[i], &grew);
+
+					if (g) {
+						bc_stype_put(m->key_types[i]);
+						m->key_types[i] = g;
+					}
+				}
 				/* strings: the largest size used */
-				if (ks[i]->kind == BC_ST_STRING && ks[i]->size > m->key_types[i]->size) {
+				if (ks[i] && ks[i]->kind == BC_ST_STRING &&
+				    ks[i]->size > m->key_types[i]->size) {
 					bc_stype_put(m->key_types[i]);
 					m->key_types[i] = ks[i];
 					ks[i] = NULL;
@@ -246,8 +342,9 @@ void sema_map_assign(struct sema_ctx *c, struct bc_expr *e, const struct bc_styp
 
 		if (t->kind == BC_ST_NONE)
 			return;
-		/* integers are stored as 64-bit so later assignments fit (<= 0.24) */
-		if ((sema_is_int(t) || t->kind == BC_ST_BOOL) && c->v < BC_BT(25) && t->size != 8)
+		/* integers are stored as 64-bit so later assignments fit (<= 0.24);
+		 * a bool (0.24's comparisons, has_key) stays a bool */
+		if (sema_is_int(t) && c->v < BC_BT(25) && t->size != 8)
 			nt = bc_stype_int(8, t->is_signed);
 		else
 			nt = bc_stype_get((struct bc_stype *)t);
@@ -284,6 +381,13 @@ void sema_map_assign(struct sema_ctx *c, struct bc_expr *e, const struct bc_styp
 		if (!bc_stype_equal(m->value, t))
 			sema_map_issue(c, m, BC_MAP_ISSUE_VALUE, sp, have,
 				       "Array type mismatch: %s != %s.", have, sema_tname(c, t));
+		break;
+	case BC_ST_RECORD:
+		if (!sema_tuple_assignable(c, m->value, t))
+			sema_map_issue(c, m, BC_MAP_ISSUE_VALUE, sp, have,
+				       "Type mismatch for @%s: trying to assign value of type '%s' when "
+				       "map already contains a value of type '%s'", m->name,
+				       sema_tname(c, t), have);
 		break;
 	case BC_ST_TUPLE:
 		if (m->value->layout && t->layout &&
@@ -329,6 +433,16 @@ const struct bc_stype *sema_map_read(struct sema_ctx *c, struct bc_expr *e)
 	if (!m)
 		return sema_none(c);
 	if (!m->value || m->value->kind == BC_ST_NONE) {
+		/*
+		 * 0.25+ (TypeResolver) reads a map nothing assigns as a zero
+		 * integer (int64 here); only print/clear/zero of it is "Undefined map"
+		 * (the type_checker's undefined_map tests)
+		 */
+		if (c->v >= BC_BT(25) && !m->declared) {
+			/* earlier passes wait: a later assignment may type it */
+			e->type = c->final ? sema_keep(c, bc_stype_int(8, true)) : sema_none(c);
+			return e->type;
+		}
 		if (!m->declared)
 			sema_map_undefined(c, m, &e->span);
 		e->type = sema_none(c);

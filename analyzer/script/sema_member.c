@@ -65,7 +65,10 @@ const struct bc_stype *sema_field(struct sema_ctx *c, struct bc_expr *e)
 		return sema_none(c);
 	if (sema_is_guess(t))
 		return t;	/* a member of a guessed value: a guess too (noted there) */
-	if (e->u.field.arrow) {
+	/* 0.25+: `.` dereferences a pointer itself (#4673, bpftrace 12023dcbc) */
+	e->u.field.deref = !e->u.field.arrow && sema_is_ptr(t) && c->v >= BC_BT(25) &&
+			   t->elem && !sema_is_ptr(t->elem);
+	if (e->u.field.arrow || e->u.field.deref) {
 		if (!sema_is_ptr(t) && !(args && t->kind == BC_ST_CSTRUCT)) {
 			if (t->kind == BC_ST_CSTRUCT) {
 				sema_error(c, &e->span,

@@ -135,6 +135,11 @@ static void set_type(struct sema_ctx *c, struct bc_sema_var *v, const struct bc_
 	c->changed = true;
 }
 
+bool sema_var_visible(struct sema_ctx *c, const char *name)
+{
+	return find_visible(c, name, NULL) != NULL;
+}
+
 const struct bc_stype *sema_var_read(struct sema_ctx *c, struct bc_expr *e)
 {
 	struct vis *v = find_visible(c, e->u.name, NULL);
@@ -145,7 +150,9 @@ const struct bc_stype *sema_var_read(struct sema_ctx *c, struct bc_expr *e)
 		return e->type;
 	}
 	e->sema = v->var;
-	if (!v->assigned && !v->var->is_fn_arg && !v->var->is_loop_var) {
+	/* a warning only from 0.23 (bpftrace 913d5d8a7, "Don't error on variable use
+	 * before assign"): the variable is zero-initialised */
+	if (!v->assigned && !v->var->is_fn_arg && !v->var->is_loop_var && c->v < BC_BT(23)) {
 		sema_error(c, &e->span, "Variable used before it was assigned: $%s", e->u.name);
 		e->type = sema_none(c);
 		return e->type;
@@ -191,6 +198,109 @@ static struct bc_stype *grow_var(const struct bc_stype *have, const struct bc_st
 	return NULL;
 }
 
+/*
+ * Whether a tuple of type T may be assigned where one of type HAVE is held:
+ * the same number of fields, strings of any length, tuples field by field,
+ * and integers that fit (up to 0.24 a wider integer is refused: "Type
+ * mismatch for $t ... '(int64,int64)' ... '(int64,int32)'"; 0.25+ unifies
+ * integers of any width, the type_checker's tuple tests).
+ */
+bool sema_tuple_assignable(struct sema_ctx *c, const struct bc_stype *have,
+			   const struct bc_stype *t)
+{
+	if (have->kind == BC_ST_TUPLE && t->kind == BC_ST_TUPLE) {
+		if (!have->layout || !t->layout)
+			return true;
+		if (have->layout->nr_fields != t->layout->nr_fields)
+			return false;
+		for (size_t i = 0; i < have->layout->nr_fields; i++)
+			if (!sema_tuple_assignable(c, have->layout->fields[i].type,
+						   t->layout->fields[i].type))
+				return false;
+		return true;
+	}
+	/* records (0.25+): the same field names, in any order */
+	if (have->kind == BC_ST_RECORD || t->kind == BC_ST_RECORD) {
+		if (have->kind != t->kind || !have->layout || !t->layout)
+			return have->kind == t->kind;
+		if (have->layout->nr_fields != t->layout->nr_fields)
+			return false;
+		for (size_t i = 0; i < t->layout->nr_fields; i++) {
+			const struct bc_field *f = bc_stype_field(have, t->layout->fields[i].name);
+
+			if (!f || !sema_tuple_assignable(c, f->type, t->layout->fields[i].type))
+				return false;
+		}
+		return true;
+	}
+	if (have->kind == BC_ST_STRING && t->kind == BC_ST_STRING)
+		return true;
+	if (sema_is_int(have) && sema_is_int(t))
+		return c->v >= BC_BT(25) || t->size <= have->size;
+	if (sema_is_guess(have) || sema_is_guess(t) || sema_is_none(have) || sema_is_none(t))
+		return true;
+	return sema_same_type(have, t);
+}
+
+/* An integer literal, `N` or `-N`: its magnitude and sign. */
+static bool int_literal(const struct bc_expr *e, uint64_t *mag, bool *neg)
+{
+	*neg = false;
+	if (e->kind == BC_EXPR_UNOP && e->u.unop.op == BC_OP_NEG && e->u.unop.operand &&
+	    e->u.unop.operand->kind == BC_EXPR_INT) {
+		*neg = true;
+		e = e->u.unop.operand;
+	}
+	if (e->kind != BC_EXPR_INT)
+		return false;
+	*mag = e->u.num.value;
+	return true;
+}
+
+/*
+ * An integer assigned to an integer variable that already has a type. 0.24
+ * (c3c7813ef's literal folding, the semantic tests' mixed_int_var
+ * assignments): a literal must fit the variable's type, another value must
+ * have its sign and be no wider. 0.25+ unifies integers, except that a
+ * variable declared with a type (`let $x: uint8`) still takes only literals
+ * that fit.
+ */
+void sema_var_int_assign(struct sema_ctx *c, const struct bc_expr *var,
+			 const struct bc_expr *value, const struct bc_stype *t,
+			 const struct bc_span *sp)
+{
+	struct vis *v = find_visible(c, var->u.name, NULL);
+	const struct bc_stype *have = v ? v->var->type : NULL;
+	uint64_t mag, max;
+	bool neg, lit;
+
+	if (!c->final || !have || !sema_is_int(have) || !sema_is_int(t) || c->v < BC_BT(24))
+		return;
+	lit = int_literal(value, &mag, &neg);
+	if (c->v >= BC_BT(25) && !(v->var->typed && lit))
+		return;
+	if (!have->size || have->size > 8)
+		return;
+	max = have->size == 8 ? (have->is_signed ? INT64_MAX : UINT64_MAX)
+			      : (have->is_signed ? (1ull << (have->size * 8 - 1)) - 1
+						 : (1ull << (have->size * 8)) - 1);
+	if (lit && neg && !have->is_signed)
+		sema_error(c, sp, "Type mismatch for $%s: trying to assign value of type '%s' "
+			   "when variable already contains a value of type '%s'", var->u.name,
+			   sema_tname(c, t), sema_tname(c, have));
+	else if (lit && (neg ? mag > max + 1 : mag > max))
+		sema_error(c, sp, "Type mismatch for $%s: trying to assign value '%s%llu' which "
+			   "does not fit into the variable of type '%s'", var->u.name, neg ? "-" : "",
+			   (unsigned long long)mag, sema_tname(c, have));
+	else if (!lit && t->is_signed != have->is_signed)
+		sema_error(c, sp, "Type mismatch for $%s: trying to assign value of type '%s' "
+			   "when variable already contains a value of type '%s'", var->u.name,
+			   sema_tname(c, t), sema_tname(c, have));
+	else if (!lit && t->size > have->size)
+		sema_error(c, sp, "Integer size mismatch. Assignment type '%s' is larger than the "
+			   "variable type '%s'.", sema_tname(c, t), sema_tname(c, have));
+}
+
 void sema_var_assign(struct sema_ctx *c, struct bc_expr *var, const struct bc_stype *t,
 		     const struct bc_span *stmt_span)
 {
@@ -217,16 +327,24 @@ void sema_var_assign(struct sema_ctx *c, struct bc_expr *var, const struct bc_st
 		if (!sema_is_none(t))
 			set_type(c, obj, t);
 	} else if (!sema_is_none(t)) {
-		struct bc_stype *g = grow_var(obj->type, t);
+		struct bc_stype *g = NULL;
 
+		if (((obj->type->kind == BC_ST_TUPLE && t->kind == BC_ST_TUPLE) ||
+		     (obj->type->kind == BC_ST_RECORD && t->kind == BC_ST_RECORD)) &&
+		    !sema_tuple_assignable(c, obj->type, t))
+			sema_error(c, stmt_span, "Type mismatch for $%s: trying to assign value of type "
+				   "'%s' when variable already contains a value of type '%s'", name,
+				   sema_tname(c, t), sema_tname(c, obj->type));
+		else
+			g = grow_var(obj->type, t);
 		if (g) {
 			bc_stype_put(obj->type);
 			obj->type = g;
 			c->changed = true;
 		} else if (!sema_same_type(obj->type, t) && !sema_is_guess(t) &&
 			   !sema_is_guess(obj->type) &&
-			   !((obj->type->kind == BC_ST_STRING && t->kind == BC_ST_STRING) ||
-			     (obj->type->kind == BC_ST_TUPLE && t->kind == BC_ST_TUPLE))) {
+			   !(obj->type->kind == BC_ST_STRING && t->kind == BC_ST_STRING) &&
+			   !(obj->type->kind == BC_ST_TUPLE && t->kind == BC_ST_TUPLE)) {
 			sema_error(c, stmt_span, "Type mismatch for $%s: trying to assign value of type "
 				   "'%s' when variable already contains a value of type '%s'", name,
 				   sema_tname(c, t), sema_tname(c, obj->type));
@@ -289,6 +407,7 @@ void sema_var_let(struct sema_ctx *c, struct bc_stmt *st)
 	if (!obj)
 		return;
 	obj->is_let = true;
+	obj->typed = decl && !sema_is_none(decl);
 	obj->decl_span = st->span;
 	if (decl && !sema_is_none(decl) && sema_is_none(obj->type))
 		set_type(c, obj, decl);
@@ -301,9 +420,12 @@ void sema_var_let(struct sema_ctx *c, struct bc_stmt *st)
 		return;
 	t = sema_expr(c, st->u.let.value, st->u.let.value->kind == BC_EXPR_CALL ? ROLE_VAR_VALUE
 										 : ROLE_NONE);
+	sema_agg_assign(c, st->u.let.value, NULL, &st->span);
 	if (decl && !sema_is_none(decl) && !sema_is_none(t) && !sema_same_type(decl, t))
 		sema_error(c, &st->span, "Type mismatch for $%s: trying to assign value of type '%s' "
 			   "when variable already has a type '%s'", var->u.name, sema_tname(c, t),
 			   sema_tname(c, decl));
+	else
+		sema_var_int_assign(c, var, st->u.let.value, t, &st->span);
 	sema_var_assign(c, var, t, &st->span);
 }

@@ -8,6 +8,7 @@
  * semantic errors is not compiled at all.
  */
 #include <errno.h>
+#include <glob.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -273,6 +274,64 @@ static void test_ternary_none_branch(void **state)
 	done(&x);
 }
 
+/*
+ * A generated module that LLVM's verifier rejects, or that the BPF backend
+ * cannot lower, is a bug of the model, never a finding: every script of
+ * fixtures/ and examples/ compiles at every profile without a "does not
+ * verify" note (the verifier runs on each module before the backend) and
+ * without a backend failure.
+ */
+static void test_every_script_verifies(void **state)
+{
+	static const char *const versions[] = { "0.17", "0.18", "0.19", "0.20", "0.21", "0.22",
+						"0.23", "0.24", "0.25", "0.26", "head" };
+	static const char *const patterns[] = { "fixtures/scripts/*/*.bt", "fixtures/ir/*.bt",
+						"examples/*.bt" };
+	const char *src = getenv("BC_SRCDIR");
+	size_t nr_scripts = 0, nr_modules = 0;
+
+	(void)state;
+	for (size_t p = 0; p < sizeof(patterns) / sizeof(patterns[0]); p++) {
+		char pat[4096];
+		glob_t g;
+
+		snprintf(pat, sizeof(pat), "%s/%s", src ? src : ".", patterns[p]);
+		if (glob(pat, 0, NULL, &g))
+			continue;
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			FILE *f = fopen(g.gl_pathv[i], "r");
+			char *text = NULL;
+			size_t cap = 0;
+			ssize_t n;
+
+			assert_non_null(f);
+			n = getdelim(&text, &cap, '\0', f);
+			fclose(f);
+			assert_true(n >= 0);
+			nr_scripts++;
+			for (size_t v = 0; v < sizeof(versions) / sizeof(versions[0]); v++) {
+				struct fx x;
+
+				compile(&x, text, versions[v]);
+				for (size_t d = 0; d < x.u.diags.n; d++) {
+					const char *m = x.u.diags.v[d].message;
+
+					if (m && strstr(m, "does not verify"))
+						fail_msg("%s at %s: %s", g.gl_pathv[i], versions[v], m);
+				}
+				if (x.u.error && strstr(x.u.error, "BPF backend"))
+					fail_msg("%s at %s: %s", g.gl_pathv[i], versions[v], x.u.error);
+				nr_modules += x.u.facts.nr_funcs > 0;
+				done(&x);
+			}
+			free(text);
+		}
+		globfree(&g);
+	}
+	assert_true(nr_scripts > 0);
+	print_message("verified: %zu scripts, %zu compiled modules\n", nr_scripts, nr_modules);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_scratch_profile),
 		cmocka_unit_test(test_deep_chain),
 		cmocka_unit_test(test_ternary_none_branch),
+		cmocka_unit_test(test_every_script_verifies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

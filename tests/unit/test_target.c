@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "analyzer/base/version.h"
 #include "analyzer/core/kernel_limits.h"
 #include "analyzer/core/target.h"
 
@@ -41,6 +42,9 @@ static void test_bpftrace_versions(void **state)
 	assert_int_equal(v, 2201);
 	assert_int_equal(bc_bpftrace_version_parse("0.26.1-dirty", &v), 0);
 	assert_int_equal(v, 2601);
+	assert_int_equal(bc_bpftrace_version_parse("head", &v), 0);
+	assert_int_equal(v, BC_BT_HEAD);
+	assert_int_equal(bc_bpftrace_version_parse("heads", &v), -EINVAL);
 	assert_int_equal(bc_bpftrace_version_parse("17", &v), -EINVAL);
 	assert_int_equal(bc_bpftrace_version_parse("0.", &v), -EINVAL);
 	assert_int_equal(bc_bpftrace_version_parse("0.17x", &v), -EINVAL);
