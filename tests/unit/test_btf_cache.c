@@ -24,6 +24,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "support/cache_dir.h"
 #include "support/shell.h"
 #include "analyzer/types/btf_cache.h"
 #include "analyzer/types/btf_types.h"
@@ -58,24 +59,6 @@ static char *write_file(const char *dir, const char *name, const char *text)
 	assert_non_null(f);
 	fputs(text, f);
 	fclose(f);
-	return path;
-}
-
-/* The only record file in DIR/cache (there is one per BTF file). */
-static char *record_of(const char *cache)
-{
-	DIR *d = opendir(cache);
-	struct dirent *e;
-	char *path = NULL;
-
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		if (!strncmp(e->d_name, "btf-", 4)) {
-			assert_null(path);
-			assert_true(asprintf(&path, "%s/%s", cache, e->d_name) > 0);
-		}
-	closedir(d);
-	assert_non_null(path);
 	return path;
 }
 
@@ -198,7 +181,7 @@ static void test_damaged_records(void **state)
 	c = bc_btf_cache_open(cache, btf);
 	bc_btf_cache_put(c, "H|0|f", json_pack("{s:i}", "v", 1));
 	assert_int_equal(bc_btf_cache_close(c), 0);
-	rec = record_of(cache);
+	rec = bc_test_cache_entry(cache, "btf-");	/* one record per BTF file */
 	root = json_load_file(rec, 0, NULL);
 	assert_non_null(root);
 	good = json_dumps(root, JSON_COMPACT);

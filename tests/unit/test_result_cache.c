@@ -6,7 +6,6 @@
  * --no-cache bypasses it; damaged, foreign or malformed entries are ignored
  * and replaced; and the JSON form of results reads back as written.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +21,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "support/cache_dir.h"
 #include "analyzer/core/analysis.h"
 #include "analyzer/core/target.h"
 #include "analyzer/core/unit.h"
@@ -79,34 +79,13 @@ static char *run(const char *cmd)
 
 static size_t count_entries(const char *cache)
 {
-	DIR *d = opendir(cache);
-	struct dirent *e;
-	size_t n = 0;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d)))
-		n += !strncmp(e->d_name, "result-", 7);
-	closedir(d);
-	return n;
+	return bc_test_cache_count(cache, "result-");
 }
 
 /* The one result entry in CACHE. */
 static char *entry_of(const char *cache)
 {
-	DIR *d = opendir(cache);
-	struct dirent *e;
-	char *path = NULL;
-
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		if (!strncmp(e->d_name, "result-", 7)) {
-			assert_null(path);
-			assert_true(asprintf(&path, "%s/%s", cache, e->d_name) > 0);
-		}
-	closedir(d);
-	assert_non_null(path);
-	return path;
+	return bc_test_cache_entry(cache, "result-");
 }
 
 /* ---- every format, every tool ---- */
