@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "options.h"
 #include "../analyzer/base/array.h"
+#include "../analyzer/base/str.h"
 #include "../analyzer/core/kernel_limits.h"
 #include "../analyzer/target/source.h"
 #include "../reporters/reporter.h"
@@ -143,18 +144,6 @@ static int parse_bool(const char *s, bool *out)
 	return -EINVAL;
 }
 
-/* Appends a copy of S to *LIST (*N entries, room for *CAP). */
-static int push(char ***list, size_t *n, size_t *cap, const char *s)
-{
-	if (BC_GROW(*list, *cap, *n + 1))
-		return -ENOMEM;
-	(*list)[*n] = strdup(s);
-	if (!(*list)[*n])
-		return -ENOMEM;
-	(*n)++;
-	return 0;
-}
-
 /* Appends the comma-separated rule patterns of ARG to *LIST. */
 static int add_patterns(char ***list, size_t *n, size_t *cap, const char *arg, const char *name,
 			char **err)
@@ -178,7 +167,7 @@ static int add_patterns(char ***list, size_t *n, size_t *cap, const char *arg, c
 			ret = bad(err, "%s: unknown rule '%s' (see 'bpfcheck rules')", name, tok);
 			break;
 		}
-		ret = push(list, n, cap, tok);
+		ret = bc_strv_push(list, n, cap, tok);
 		if (ret)
 			break;
 	}
@@ -203,7 +192,7 @@ static int add_globs(char ***list, size_t *n, size_t *cap, const char *arg)
 		while (end > tok && (end[-1] == ' ' || end[-1] == '\t'))
 			*--end = 0;
 		if (*tok)
-			ret = push(list, n, cap, tok);
+			ret = bc_strv_push(list, n, cap, tok);
 	}
 	free(copy);
 	return ret;
@@ -233,8 +222,8 @@ static int add_per_file_ignore(struct bc_options *o, const char *value, const ch
 			free(rules[i]);
 		free(rules);
 		if (!ret)
-			ret = push(&o->per_file_ignores, &o->nr_per_file_ignores,
-				   &o->cap_per_file_ignores, entry);
+			ret = bc_strv_push(&o->per_file_ignores, &o->nr_per_file_ignores,
+					   &o->cap_per_file_ignores, entry);
 	}
 	free(copy);
 	return ret;

@@ -13,6 +13,7 @@
 
 #include "backend.h"
 #include "../base/array.h"
+#include "../base/str.h"
 #include "ir_load.h"
 #include "llvm_init.h"
 
@@ -113,17 +114,6 @@ int bc_backend_optimize(struct bc_backend *b, struct bc_ir_module *m, uint64_t *
 	return err;
 }
 
-static int push_str(char ***v, size_t *n, size_t *cap, const char *s)
-{
-	if (BC_GROW(*v, *cap, *n + 1))
-		return -ENOMEM;
-	(*v)[*n] = strdup(s);
-	if (!(*v)[*n])
-		return -ENOMEM;
-	(*n)++;
-	return 0;
-}
-
 /* "[LOC: ]N stack bytes in function 'NAME'" (PrologEpilogInserter's
  * StackSize analysis remark, enabled by bc_llvm_init; LOC is "<unknown>:0:0"
  * without debug info). 1 when MSG is one. */
@@ -165,11 +155,11 @@ static int collect(struct bc_ir_module *m, struct bc_backend_result *r)
 
 		switch (d->severity) {
 		case LLVMDSError:
-			err = push_str(&r->errors, &r->nr_errors, &r->cap_errors, d->message);
+			err = bc_strv_push(&r->errors, &r->nr_errors, &r->cap_errors, d->message);
 			break;
 		case LLVMDSWarning:
-			err = push_str(&r->warnings, &r->nr_warnings, &r->cap_warnings,
-				       d->message);
+			err = bc_strv_push(&r->warnings, &r->nr_warnings, &r->cap_warnings,
+					   d->message);
 			break;
 		case LLVMDSRemark:
 			err = parse_frame_remark(d->message, &f);

@@ -29,6 +29,7 @@
 #include <cmocka.h>
 
 #include "support/shell.h"
+#include "analyzer/base/str.h"
 
 static char bin[PATH_MAX];	/* absolute path of the bpfcheck binary */
 static char build[PATH_MAX];	/* absolute build dir */
@@ -39,7 +40,7 @@ static char dir[PATH_MAX];	/* this test's scratch directory */
 
 static void put(const char *name, const void *data, size_t n, mode_t mode)
 {
-	char *p = bc_test_asprintf("%s/%s", dir, name);
+	char *p = bc_strdup_printf("%s/%s", dir, name);
 	int fd;
 
 	unlink(p);
@@ -55,7 +56,7 @@ static void put(const char *name, const void *data, size_t n, mode_t mode)
 
 static char *get(const char *name, size_t *n)
 {
-	char *p = bc_test_asprintf("%s/%s", dir, name), *buf = calloc(1, 1 << 16);
+	char *p = bc_strdup_printf("%s/%s", dir, name), *buf = calloc(1, 1 << 16);
 	FILE *f = fopen(p, "rb");
 
 	assert_non_null(f);
@@ -89,9 +90,9 @@ static int sh(char **out, const char *fmt, ...)
 	int st;
 
 	va_start(ap, fmt);
-	cmd = bc_test_vasprintf(fmt, ap);
+	cmd = bc_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	full = bc_test_asprintf("cd '%s' && export NO_COLOR=1 BPFCHECK_BPFTRACE=0.17 BPFCHECK='%s' "
+	full = bc_strdup_printf("cd '%s' && export NO_COLOR=1 BPFCHECK_BPFTRACE=0.17 BPFCHECK='%s' "
 				"PATH='%s':\"$PATH\" && { %s ; } 2>&1", dir, bin, build, cmd);
 	st = bc_test_shell(full, out);
 	free(cmd);
@@ -119,8 +120,8 @@ static int setup(void **state)
 		return -1;
 	char *t;
 
-	t = b && b[0] == '/' ? bc_test_asprintf("%s", b)
-			     : bc_test_asprintf("%s/%s", src, b ? b : "build");
+	t = b && b[0] == '/' ? bc_strdup_printf("%s", b)
+			     : bc_strdup_printf("%s/%s", src, b ? b : "build");
 	if (strlen(t) + 10 >= sizeof(build))
 		return -1;
 	strcpy(build, t);
@@ -135,7 +136,7 @@ static int setup(void **state)
 	if (!mkdtemp(dir))
 		return -1;
 	/* a repository root, so .bpfcheckrc discovery stops here */
-	t = bc_test_asprintf("git init -q '%s'", dir);
+	t = bc_strdup_printf("git init -q '%s'", dir);
 	b = system(t) ? NULL : t;
 	free(t);
 	return b ? 0 : -1;
@@ -143,7 +144,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char *cmd = bc_test_asprintf("chmod -R u+w '%s'; rm -rf '%s'", dir, dir);
+	char *cmd = bc_strdup_printf("chmod -R u+w '%s'; rm -rf '%s'", dir, dir);
 	int r = system(cmd);
 
 	free(cmd);
@@ -203,7 +204,7 @@ static void test_fix_writes_and_is_idempotent(void **state)
 	if (!scripts_supported())
 		skip();
 	PUTS("b.bt", STALE);
-	p = bc_test_asprintf("%s/b.bt", dir);
+	p = bc_strdup_printf("%s/b.bt", dir);
 	assert_int_equal(chmod(p, 0640), 0);
 	assert_int_equal(sh(&out, "\"$BPFCHECK\" fix --no-config b.bt"), 0);
 	assert_non_null(strstr(out, "applied 2 fixes to 1 file"));
@@ -259,7 +260,7 @@ static void test_fix_refuses_read_only(void **state)
 
 static void test_fix_through_symlink(void **state)
 {
-	char *link = bc_test_asprintf("%s/link.bt", dir);
+	char *link = bc_strdup_printf("%s/link.bt", dir);
 	struct stat st;
 
 	if (!scripts_supported()) {
@@ -391,7 +392,7 @@ static void test_print_config_reads_back(void **state)
  * and flat: `- id:` then `key: value` lines). */
 static void hook(const char *id, char **entry, char **files)
 {
-	char *path = bc_test_asprintf("%s/.pre-commit-hooks.yaml", src), line[512];
+	char *path = bc_strdup_printf("%s/.pre-commit-hooks.yaml", src), line[512];
 	FILE *f = fopen(path, "r");
 	bool in = false;
 
@@ -433,7 +434,7 @@ static int run_hook(const char *id, char **out)
 	     n = strtok_r(NULL, "\n", &save)) {
 		if (regexec(&re, n, 0, NULL, 0))
 			continue;
-		tmp = bc_test_asprintf("%s '%s'", names, n);
+		tmp = bc_strdup_printf("%s '%s'", names, n);
 		free(names);
 		names = tmp;
 	}
@@ -450,8 +451,8 @@ static int run_hook(const char *id, char **out)
 
 static void test_hooks_as_pre_commit_calls_them(void **state)
 {
-	char *out, *big = bc_test_asprintf("%s/examples/big-frame.bpf.o", build);
-	char *fits = bc_test_asprintf("%s/examples/fits.bpf.o", build);
+	char *out, *big = bc_strdup_printf("%s/examples/big-frame.bpf.o", build);
+	char *fits = bc_strdup_printf("%s/examples/fits.bpf.o", build);
 	bool scripts = scripts_supported();
 
 	if (access(big, R_OK) || access(fits, R_OK)) {
@@ -497,8 +498,8 @@ static void test_hooks_as_pre_commit_calls_them(void **state)
 /* pre-commit itself, with this tree's .pre-commit-hooks.yaml in a hook repo. */
 static void test_real_pre_commit(void **state)
 {
-	char *out, *fits = bc_test_asprintf("%s/examples/fits.bpf.o", build);
-	char *big = bc_test_asprintf("%s/examples/big-frame.bpf.o", build);
+	char *out, *fits = bc_strdup_printf("%s/examples/fits.bpf.o", build);
+	char *big = bc_strdup_printf("%s/examples/big-frame.bpf.o", build);
 	bool scripts = scripts_supported();
 	int rc;
 

@@ -32,22 +32,3 @@ int bc_test_shell(const char *cmd, char **out)
 	assert_true(st != -1);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
-
-char *bc_test_vasprintf(const char *fmt, va_list ap)
-{
-	char *s;
-
-	assert_true(vasprintf(&s, fmt, ap) >= 0);
-	return s;
-}
-
-char *bc_test_asprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = bc_test_vasprintf(fmt, ap);
-	va_end(ap);
-	return s;
-}
