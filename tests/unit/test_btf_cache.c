@@ -24,7 +24,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "support/cache_dir.h"
+#include "support/dirs.h"
 #include "support/shell.h"
 #include "analyzer/types/btf_cache.h"
 #include "analyzer/types/btf_types.h"
@@ -34,19 +34,7 @@
 
 static char *temp_dir(void)
 {
-	char *d = strdup("/tmp/bc-btf-cache-XXXXXX");
-
-	assert_non_null(d);
-	assert_non_null(mkdtemp(d));
-	return d;
-}
-
-static void remove_tree(const char *dir)
-{
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
+	return bc_test_temp_dir("bc-btf-cache");
 }
 
 static char *write_file(const char *dir, const char *name, const char *text)
@@ -87,7 +75,7 @@ static void test_record_round_trip(void **state)
 	assert_int_equal(bc_btf_cache_close(c), 0);	/* nothing new: not rewritten */
 	free(btf);
 	free(cache);
-	remove_tree(dir);
+	bc_test_remove_tree(dir);
 	free(dir);
 }
 
@@ -115,7 +103,7 @@ static void test_two_writers(void **state)
 	bc_btf_cache_close(c);
 	free(btf);
 	free(cache);
-	remove_tree(dir);
+	bc_test_remove_tree(dir);
 	free(dir);
 }
 
@@ -150,7 +138,7 @@ static void test_identity(void **state)
 	free(btf);
 	free(other);
 	free(cache);
-	remove_tree(dir);
+	bc_test_remove_tree(dir);
 	free(dir);
 }
 
@@ -218,7 +206,7 @@ static void test_damaged_records(void **state)
 	free(rec);
 	free(btf);
 	free(cache);
-	remove_tree(dir);
+	bc_test_remove_tree(dir);
 	free(dir);
 }
 
@@ -236,7 +224,7 @@ static void test_unwritable(void **state)
 	assert_true(bc_btf_cache_close(c) < 0);
 	free(cache);
 	free(btf);
-	remove_tree(dir);
+	bc_test_remove_tree(dir);
 	free(dir);
 }
 
@@ -356,7 +344,7 @@ static void test_kernel_btf_answers(void **state)
 	json_decref(cold);
 	json_decref(warm);
 	free(cache);
-	remove_tree(dir);
+	bc_test_remove_tree(dir);
 	free(dir);
 }
 
@@ -414,7 +402,7 @@ static void test_tools_same_findings(void **state)
 	}
 	closedir(d);
 	free(bin);
-	remove_tree(dir);
+	bc_test_remove_tree(dir);
 	free(dir);
 	if (!tools)
 		skip();

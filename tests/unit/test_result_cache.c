@@ -21,7 +21,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "support/cache_dir.h"
+#include "support/dirs.h"
 #include "analyzer/core/analysis.h"
 #include "analyzer/core/target.h"
 #include "analyzer/core/unit.h"
@@ -31,23 +31,6 @@
 static const char *const formats[] = {
 	"text", "gcc", "json", "sarif", "github", "gitlab", "table", "diff",
 };
-
-static char *temp_dir(void)
-{
-	char *d = strdup("/tmp/bc-result-cache-XXXXXX");
-
-	assert_non_null(d);
-	assert_non_null(mkdtemp(d));
-	return d;
-}
-
-static void remove_tree(const char *dir)
-{
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-}
 
 static char *bpfcheck(void)
 {
@@ -75,6 +58,11 @@ static char *run(const char *cmd)
 	fprintf(m, "\nexit %d", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	fclose(m);
 	return out;
+}
+
+static char *temp_dir(void)
+{
+	return bc_test_temp_dir("bc-result-cache");
 }
 
 static size_t count_entries(const char *cache)
@@ -138,7 +126,7 @@ static void test_tools_every_format(void **state)
 		free(cached);
 	}
 	free(bin);
-	remove_tree(dir);
+	bc_test_remove_tree(dir);
 	free(dir);
 }
 
@@ -179,7 +167,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	remove_tree(f->dir);
+	bc_test_remove_tree(f->dir);
 	free(f->bin);
 	free(f->dir);
 	free(f->script);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* The files a cache directory holds (see cache_dir.h). */
+/* Directories of the tests (see dirs.h). */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,7 +10,25 @@
 
 #include <cmocka.h>
 
-#include "cache_dir.h"
+#include "dirs.h"
+
+char *bc_test_temp_dir(const char *prefix)
+{
+	char *d = NULL;
+
+	assert_true(asprintf(&d, "/tmp/%s-XXXXXX", prefix) > 0);
+	assert_non_null(mkdtemp(d));
+	return d;
+}
+
+void bc_test_remove_tree(const char *dir)
+{
+	char *cmd = NULL;
+
+	assert_true(asprintf(&cmd, "rm -rf '%s'", dir) > 0);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
 
 size_t bc_test_cache_count(const char *cache, const char *prefix)
 {

@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The files a cache directory holds (result entries "result-*", BTF
- * answer records "btf-*"), for the tests of the caches. */
-#ifndef BC_TEST_CACHE_DIR_H
-#define BC_TEST_CACHE_DIR_H
+/* Directories of the tests: scratch directories, and the files a cache
+ * directory holds (result entries "result-*", BTF answer records "btf-*"). */
+#ifndef BC_TEST_DIRS_H
+#define BC_TEST_DIRS_H
 
 #include <stddef.h>
+
+/* A new directory /tmp/PREFIX-XXXXXX (mkdtemp); heap string. */
+char *bc_test_temp_dir(const char *prefix);
+/* rm -rf DIR; fails the test when that fails. */
+void bc_test_remove_tree(const char *dir);
 
 /* How many files in CACHE have names starting with PREFIX (0: no CACHE). */
 size_t bc_test_cache_count(const char *cache, const char *prefix);
