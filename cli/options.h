@@ -106,13 +106,13 @@ struct bc_options {
 	const char *stdin_filename;	/* --stdin-filename PATH; NULL = "<stdin>" */
 	enum bc_severity fail_on;	/* default BC_SEV_WARNING; NONE = never */
 	char **select;			/* NULL = all rules */
-	size_t nr_select;
+	size_t nr_select, cap_select;
 	char **ignore;
-	size_t nr_ignore;
+	size_t nr_ignore, cap_ignore;
 	char **per_file_ignores;	/* "GLOB:RULE,RULE" */
-	size_t nr_per_file_ignores;
+	size_t nr_per_file_ignores, cap_per_file_ignores;
 	char **exclude, **extend_exclude;	/* globs a directory walk skips */
-	size_t nr_exclude, nr_extend_exclude;
+	size_t nr_exclude, nr_extend_exclude, cap_exclude, cap_extend_exclude;
 	enum bc_color color;
 	bool fix, unsafe_fixes, diff;	/* diff: --diff, which is -f diff */
 	bool exit_non_zero_on_fix;	/* after --fix, exit 1 when a file was changed */
@@ -130,7 +130,7 @@ struct bc_options {
 	size_t nr_paths;
 	/* configuration */
 	struct bc_severity_override *severity;
-	size_t nr_severity;
+	size_t nr_severity, cap_severity;
 	const char *config;		/* --config FILE */
 	bool no_config;			/* --no-config */
 	bool print_config;		/* --print-config */

@@ -11,6 +11,8 @@
 
 #include "cli.h"
 #include "options.h"
+#include "../analyzer/base/array.h"
+#include "../analyzer/base/str.h"
 #include "../analyzer/core/kernel_limits.h"
 #include "../analyzer/target/source.h"
 #include "../reporters/reporter.h"
@@ -143,7 +145,8 @@ static int parse_bool(const char *s, bool *out)
 }
 
 /* Appends the comma-separated rule patterns of ARG to *LIST. */
-static int add_patterns(char ***list, size_t *n, const char *arg, const char *name, char **err)
+static int add_patterns(char ***list, size_t *n, size_t *cap, const char *arg, const char *name,
+			char **err)
 {
 	char *copy = strdup(arg), *save = NULL, *tok;
 	int ret = 0;
@@ -151,7 +154,7 @@ static int add_patterns(char ***list, size_t *n, const char *arg, const char *na
 	if (!copy)
 		return -ENOMEM;
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char **nl, *end;
+		char *end;
 
 		while (*tok == ' ' || *tok == '\t')
 			tok++;
@@ -164,39 +167,16 @@ static int add_patterns(char ***list, size_t *n, const char *arg, const char *na
 			ret = bad(err, "%s: unknown rule '%s' (see 'bpfcheck rules')", name, tok);
 			break;
 		}
-		nl = realloc(*list, (*n + 1) * sizeof(*nl));
-		if (!nl) {
-			ret = -ENOMEM;
+		ret = bc_strv_push(list, n, cap, tok);
+		if (ret)
 			break;
-		}
-		*list = nl;
-		nl[*n] = strdup(tok);
-		if (!nl[*n]) {
-			ret = -ENOMEM;
-			break;
-		}
-		(*n)++;
 	}
 	free(copy);
 	return ret;
 }
 
-static int push(char ***list, size_t *n, const char *s)
-{
-	char **nl = realloc(*list, (*n + 1) * sizeof(*nl));
-
-	if (!nl)
-		return -ENOMEM;
-	*list = nl;
-	nl[*n] = strdup(s);
-	if (!nl[*n])
-		return -ENOMEM;
-	(*n)++;
-	return 0;
-}
-
 /* exclude, extend-exclude: comma-separated globs (cli/file_select.c). */
-static int add_globs(char ***list, size_t *n, const char *arg)
+static int add_globs(char ***list, size_t *n, size_t *cap, const char *arg)
 {
 	char *copy = strdup(arg), *save = NULL, *tok;
 	int ret = 0;
@@ -212,7 +192,7 @@ static int add_globs(char ***list, size_t *n, const char *arg)
 		while (end > tok && (end[-1] == ' ' || end[-1] == '\t'))
 			*--end = 0;
 		if (*tok)
-			ret = push(list, n, tok);
+			ret = bc_strv_push(list, n, cap, tok);
 	}
 	free(copy);
 	return ret;
@@ -230,38 +210,40 @@ static int add_per_file_ignore(struct bc_options *o, const char *value, const ch
 	     entry = strtok_r(NULL, " \t", &save)) {
 		const char *colon = strrchr(entry, ':');
 		char **rules = NULL;
-		size_t nr = 0;
+		size_t nr = 0, cap = 0;
 
 		if (!colon || colon == entry || !colon[1]) {
 			ret = bad(err, "%s takes GLOB:RULES (tests/*.bt:BC210,BC211), not '%s'",
 				  name, entry);
 			break;
 		}
-		ret = add_patterns(&rules, &nr, colon + 1, name, err);
+		ret = add_patterns(&rules, &nr, &cap, colon + 1, name, err);
 		for (size_t i = 0; i < nr; i++)
 			free(rules[i]);
 		free(rules);
 		if (!ret)
-			ret = push(&o->per_file_ignores, &o->nr_per_file_ignores, entry);
+			ret = bc_strv_push(&o->per_file_ignores, &o->nr_per_file_ignores,
+					   &o->cap_per_file_ignores, entry);
 	}
 	free(copy);
 	return ret;
 }
 
-static void clear_list(char ***list, size_t *n)
+static void clear_list(char ***list, size_t *n, size_t *cap)
 {
 	for (size_t i = 0; i < *n; i++)
 		free((*list)[i]);
 	free(*list);
 	*list = NULL;
 	*n = 0;
+	*cap = 0;
 }
 
 static int add_severity(struct bc_options *o, const char *value, const char *origin,
 			const char *name, char **err)
 {
 	const char *eq = strchr(value, '=');
-	struct bc_severity_override *nv, *ov;
+	struct bc_severity_override *ov;
 	enum bc_severity sev;
 	char *pattern;
 
@@ -281,13 +263,11 @@ static int add_severity(struct bc_options *o, const char *value, const char *ori
 		free(pattern);
 		return -EINVAL;
 	}
-	nv = realloc(o->severity, (o->nr_severity + 1) * sizeof(*nv));
-	if (!nv) {
+	if (BC_GROW(o->severity, o->cap_severity, o->nr_severity + 1)) {
 		free(pattern);
 		return -ENOMEM;
 	}
-	o->severity = nv;
-	ov = &nv[o->nr_severity];
+	ov = &o->severity[o->nr_severity];
 	ov->pattern = pattern;
 	ov->severity = sev;
 	ov->origin = strdup(origin ? origin : "default");
@@ -324,15 +304,16 @@ static int set_value(struct bc_options *o, enum bc_setting id, const char *value
 	case BC_SET_FORMAT:
 		return set_format(o, value, name, err);
 	case BC_SET_SELECT:
-		return add_patterns(&o->select, &o->nr_select, value, name, err);
+		return add_patterns(&o->select, &o->nr_select, &o->cap_select, value, name, err);
 	case BC_SET_IGNORE:
-		return add_patterns(&o->ignore, &o->nr_ignore, value, name, err);
+		return add_patterns(&o->ignore, &o->nr_ignore, &o->cap_ignore, value, name, err);
 	case BC_SET_PER_FILE_IGNORES:
 		return add_per_file_ignore(o, value, name, err);
 	case BC_SET_EXCLUDE:
-		return add_globs(&o->exclude, &o->nr_exclude, value);
+		return add_globs(&o->exclude, &o->nr_exclude, &o->cap_exclude, value);
 	case BC_SET_EXTEND_EXCLUDE:
-		return add_globs(&o->extend_exclude, &o->nr_extend_exclude, value);
+		return add_globs(&o->extend_exclude, &o->nr_extend_exclude, &o->cap_extend_exclude,
+				 value);
 	case BC_SET_SEVERITY:
 		return add_severity(o, value, origin, name, err);
 	case BC_SET_FAIL_ON:
@@ -439,27 +420,19 @@ void bc_setting_clear(struct bc_options *o, enum bc_setting id)
 {
 	switch (id) {
 	case BC_SET_PER_FILE_IGNORES:
-		clear_list(&o->per_file_ignores, &o->nr_per_file_ignores);
+		clear_list(&o->per_file_ignores, &o->nr_per_file_ignores, &o->cap_per_file_ignores);
 		break;
 	case BC_SET_EXCLUDE:
-		clear_list(&o->exclude, &o->nr_exclude);
+		clear_list(&o->exclude, &o->nr_exclude, &o->cap_exclude);
 		break;
 	case BC_SET_EXTEND_EXCLUDE:
-		clear_list(&o->extend_exclude, &o->nr_extend_exclude);
+		clear_list(&o->extend_exclude, &o->nr_extend_exclude, &o->cap_extend_exclude);
 		break;
 	case BC_SET_SELECT:
-		for (size_t i = 0; i < o->nr_select; i++)
-			free(o->select[i]);
-		free(o->select);
-		o->select = NULL;
-		o->nr_select = 0;
+		clear_list(&o->select, &o->nr_select, &o->cap_select);
 		break;
 	case BC_SET_IGNORE:
-		for (size_t i = 0; i < o->nr_ignore; i++)
-			free(o->ignore[i]);
-		free(o->ignore);
-		o->ignore = NULL;
-		o->nr_ignore = 0;
+		clear_list(&o->ignore, &o->nr_ignore, &o->cap_ignore);
 		break;
 	case BC_SET_SEVERITY:
 		for (size_t i = 0; i < o->nr_severity; i++) {
@@ -469,6 +442,7 @@ void bc_setting_clear(struct bc_options *o, enum bc_setting id)
 		free(o->severity);
 		o->severity = NULL;
 		o->nr_severity = 0;
+		o->cap_severity = 0;
 		break;
 	default:
 		return;

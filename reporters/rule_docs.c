@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "rule_docs.h"
+#include "../analyzer/base/sbuf.h"
 
 /*
  * The build generates $(BUILD)/gen/rule_docs.c and puts $(BUILD) on the
@@ -60,8 +61,8 @@ char *bc_rule_doc_summary(const char *markdown)
 {
 	static const char head[] = "## What it does";
 	const char *p = markdown, *line;
-	char *out = NULL;
-	size_t len, n = 0;
+	struct bc_sbuf b = { 0 };
+	size_t len;
 	bool in_section = false;
 
 	while (p && (line = next_line(&p, &len))) {
@@ -71,30 +72,22 @@ char *bc_rule_doc_summary(const char *markdown)
 			continue;
 		}
 		if (blank(line, len)) {
-			if (n)
+			if (b.len)
 				break;	/* end of the first paragraph */
 			continue;
 		}
 		if (line[0] == '#')
 			break;
-		{
-			char *nv = realloc(out, n + len + 2);
-
-			if (!nv) {
-				free(out);
-				return NULL;
-			}
-			out = nv;
-			if (n)
-				out[n++] = ' ';	/* a paragraph's lines join with spaces */
-			memcpy(out + n, line, len);
-			n += len;
-			while (n && (out[n - 1] == ' ' || out[n - 1] == '\r'))
-				n--;
-			out[n] = 0;
-		}
+		if (b.len)
+			bc_sbuf_putc(&b, ' ');	/* a paragraph's lines join with spaces */
+		bc_sbuf_putn(&b, line, len);
+		while (b.len && (b.s[b.len - 1] == ' ' || b.s[b.len - 1] == '\r'))
+			b.s[--b.len] = 0;
 	}
-	if (!out)
+	if (!b.len && !b.oom) {
+		free(b.s);
 		errno = ENOENT;
-	return out;
+		return NULL;
+	}
+	return bc_sbuf_finish(&b);
 }

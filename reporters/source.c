@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "source.h"
+#include "../analyzer/base/array.h"
 
 /* Larger files are not read just to show an excerpt. */
 #define BC_EXCERPT_MAX_FILE (16u << 20)
@@ -39,7 +40,7 @@ static const struct bc_unit *text_of(const struct bc_unit *u)
 const struct bc_unit *bc_sources_unit(struct bc_sources *s, const struct bc_unit *owner,
 				      const char *path)
 {
-	struct bc_source_file *nv, *f;
+	struct bc_source_file *f;
 	struct stat st;
 
 	if (!path || (owner && names_unit(owner, path)))
@@ -50,11 +51,9 @@ const struct bc_unit *bc_sources_unit(struct bc_sources *s, const struct bc_unit
 	for (size_t i = 0; i < s->n; i++)
 		if (!strcmp(s->files[i].path, path))
 			return text_of(&s->files[i].unit);
-	nv = realloc(s->files, (s->n + 1) * sizeof(*nv));
-	if (!nv)
+	if (BC_GROW(s->files, s->cap, s->n + 1))
 		return NULL;
-	s->files = nv;
-	f = &nv[s->n];
+	f = &s->files[s->n];
 	memset(f, 0, sizeof(*f));
 	f->path = strdup(path);
 	if (!f->path)

@@ -22,7 +22,7 @@ struct bc_source_file {
 struct bc_sources {
 	const struct bc_run *run;
 	struct bc_source_file *files;
-	size_t n;
+	size_t n, cap;
 };
 
 void bc_sources_init(struct bc_sources *s, const struct bc_run *run);

@@ -29,11 +29,9 @@ static bool is_source(const struct bc_slot *s, const struct bc_origin_group *g)
 static int group_add(struct bc_origin_group *g, const struct bc_func *f, size_t i)
 {
 	const struct bc_slot *s = &f->slots[i];
-	size_t *nv = realloc(g->slots, (g->nr + 1) * sizeof(*nv));
 
-	if (!nv)
+	if (BC_GROW(g->slots, g->cap, g->nr + 1))
 		return -ENOMEM;
-	g->slots = nv;
 	g->slots[g->nr++] = i;
 	g->bytes += s->bytes;
 	if (s->live_at_peak)

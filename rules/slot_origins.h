@@ -23,7 +23,7 @@ struct bc_origin_group {
 	struct bc_span span;		/* where the source is; line 0 = unknown */
 	const struct bc_slot *source;	/* the source's own slot, when still in the function */
 	size_t *slots;			/* indexes into the function's slots, in order */
-	size_t nr;
+	size_t nr, cap;
 	uint64_t bytes;			/* their stack bytes (shared slots in full) */
 	uint64_t copy_bytes;		/* of them, not the source's own slot */
 	uint64_t live_bytes;		/* of them, live at the peak */

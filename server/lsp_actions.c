@@ -89,8 +89,7 @@ static json_t *disable_action(struct bc_lsp_server *s, const char *uri, const st
 
 json_t *lsp_code_actions(struct bc_lsp_server *s, const json_t *params, int *err)
 {
-	const char *uri = json_string_value(json_object_get(json_object_get(params, "textDocument"),
-							    "uri"));
+	const char *uri = lsp_doc_uri(params);
 	const json_t *range = json_object_get(params, "range");
 	json_t *out = json_array();
 	struct bc_lsp_text t;
@@ -103,10 +102,9 @@ json_t *lsp_code_actions(struct bc_lsp_server *s, const json_t *params, int *err
 		return NULL;
 	}
 	pthread_mutex_lock(&s->lock);
-	doc = lsp_doc_find(s, uri);
-	if (!doc || !doc->unit || doc->unit_gen != doc->gen || !doc->unit->line_starts)
+	doc = lsp_doc_analysed(s, uri, &t);
+	if (!doc)
 		goto out;	/* nothing analysed for this text yet */
-	lsp_unit_text(s, doc->unit, &t);
 	if (bc_lsp_offset(&t, json_object_get(range, "start"), &rs) ||
 	    bc_lsp_offset(&t, json_object_get(range, "end"), &re)) {
 		*err = -EINVAL;

@@ -30,6 +30,17 @@ struct lsp_doc *lsp_doc_find(struct bc_lsp_server *s, const char *uri)
 	return NULL;
 }
 
+struct lsp_doc *lsp_doc_analysed(struct bc_lsp_server *s, const char *uri,
+				 struct bc_lsp_text *t)
+{
+	struct lsp_doc *d = lsp_doc_find(s, uri);
+
+	if (!d || !d->unit || d->unit_gen != d->gen || !d->unit->line_starts)
+		return NULL;
+	lsp_unit_text(s, d->unit, t);
+	return d;
+}
+
 void lsp_unit_text(const struct bc_lsp_server *s, const struct bc_unit *u, struct bc_lsp_text *t)
 {
 	static const uint32_t zero;
@@ -77,7 +88,7 @@ static void touch(struct bc_lsp_server *s, struct lsp_doc *d)
 	pthread_cond_signal(&s->wake);
 }
 
-static const char *doc_uri(const json_t *params)
+const char *lsp_doc_uri(const json_t *params)
 {
 	return json_string_value(json_object_get(json_object_get(params, "textDocument"), "uri"));
 }
@@ -101,7 +112,7 @@ void lsp_did_open(struct bc_lsp_server *s, const json_t *params)
 {
 	const json_t *td = json_object_get(params, "textDocument");
 	const json_t *text = json_object_get(td, "text");
-	const char *uri = doc_uri(params);
+	const char *uri = lsp_doc_uri(params);
 	struct lsp_doc *d;
 	char *path;
 
@@ -137,7 +148,7 @@ void lsp_did_change(struct bc_lsp_server *s, const json_t *params)
 	const json_t *changes = json_object_get(params, "contentChanges");
 	const json_t *last = json_array_get(changes, json_array_size(changes) - 1);
 	const json_t *text = json_object_get(last, "text");
-	const char *uri = doc_uri(params);
+	const char *uri = lsp_doc_uri(params);
 	struct lsp_doc *d;
 
 	/* full sync (initialize says so): the last change holds the whole text */
@@ -155,7 +166,7 @@ void lsp_did_change(struct bc_lsp_server *s, const json_t *params)
 
 void lsp_did_save(struct bc_lsp_server *s, const json_t *params)
 {
-	const char *uri = doc_uri(params);
+	const char *uri = lsp_doc_uri(params);
 	struct lsp_doc *d;
 
 	if (!uri)
@@ -170,7 +181,7 @@ void lsp_did_save(struct bc_lsp_server *s, const json_t *params)
 
 void lsp_did_close(struct bc_lsp_server *s, const json_t *params)
 {
-	const char *uri = doc_uri(params);
+	const char *uri = lsp_doc_uri(params);
 	bool found = false;
 
 	if (!uri)

@@ -200,8 +200,7 @@ static bool probe_md(struct bc_sbuf *b, const struct bc_unit *u, uint32_t off, i
 
 json_t *lsp_hover(struct bc_lsp_server *s, const json_t *params, int *err)
 {
-	const char *uri = json_string_value(json_object_get(json_object_get(params, "textDocument"),
-							    "uri"));
+	const char *uri = lsp_doc_uri(params);
 	const json_t *pos = json_object_get(params, "position");
 	struct bc_sbuf b = { 0 };
 	struct bc_lsp_text t;
@@ -215,10 +214,9 @@ json_t *lsp_hover(struct bc_lsp_server *s, const json_t *params, int *err)
 		return NULL;
 	}
 	pthread_mutex_lock(&s->lock);
-	doc = lsp_doc_find(s, uri);
-	if (!doc || !doc->unit || doc->unit_gen != doc->gen || !doc->unit->line_starts)
+	doc = lsp_doc_analysed(s, uri, &t);
+	if (!doc)
 		goto out;	/* nothing analysed for this text yet */
-	lsp_unit_text(s, doc->unit, &t);
 	if (bc_lsp_offset(&t, pos, &off)) {
 		*err = -EINVAL;
 		goto out;

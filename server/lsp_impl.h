@@ -50,6 +50,12 @@ struct bc_lsp_server {
 
 /* Under LOCK. */
 struct lsp_doc *lsp_doc_find(struct bc_lsp_server *s, const char *uri);
+/* Under LOCK: the document URI when its last analysis is of its current
+ * text, with T set to that text; NULL when nothing is analysed for it yet. */
+struct lsp_doc *lsp_doc_analysed(struct bc_lsp_server *s, const char *uri,
+				 struct bc_lsp_text *t);
+/* params.textDocument.uri of a request or notification, or NULL. */
+const char *lsp_doc_uri(const json_t *params);
 /* The text of the document's last analysis, for positions. */
 void lsp_unit_text(const struct bc_lsp_server *s, const struct bc_unit *u,
 		   struct bc_lsp_text *t);

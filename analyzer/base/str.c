@@ -3,7 +3,10 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "array.h"
 #include "str.h"
 
 char *bc_strdup_vprintf(const char *fmt, va_list ap)
@@ -26,4 +29,15 @@ char *bc_strdup_printf(const char *fmt, ...)
 	s = bc_strdup_vprintf(fmt, ap);
 	va_end(ap);
 	return s;
+}
+
+int bc_strv_push(char ***v, size_t *n, size_t *cap, const char *s)
+{
+	char *copy;
+
+	if (BC_GROW(*v, *cap, *n + 2) || !(copy = strdup(s)))
+		return -ENOMEM;
+	(*v)[(*n)++] = copy;
+	(*v)[*n] = NULL;
+	return 0;
 }

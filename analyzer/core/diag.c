@@ -90,14 +90,12 @@ struct bc_diag *bc_diag_add(struct bc_diags *d, enum bc_rule_id rule, const char
 int bc_diag_note(struct bc_diag *diag, const char *path, const struct bc_span *span,
 		 const char *fmt, ...)
 {
-	struct bc_note *n, *nv;
+	struct bc_note *n;
 	va_list ap;
 
-	nv = realloc(diag->notes, (diag->nr_notes + 1) * sizeof(*nv));
-	if (!nv)
+	if (BC_GROW(diag->notes, diag->cap_notes, diag->nr_notes + 1))
 		return -ENOMEM;
-	diag->notes = nv;
-	n = &nv[diag->nr_notes];
+	n = &diag->notes[diag->nr_notes];
 	memset(n, 0, sizeof(*n));
 	va_start(ap, fmt);
 	n->message = bc_strdup_vprintf(fmt, ap);
@@ -134,15 +132,14 @@ struct bc_fix *bc_diag_fix(struct bc_diag *diag, enum bc_fix_applicability app,
 
 int bc_fix_edit(struct bc_fix *fix, const struct bc_span *span, const char *replacement)
 {
-	struct bc_edit *nv;
+	struct bc_edit *e;
 
-	nv = realloc(fix->edits, (fix->nr_edits + 1) * sizeof(*nv));
-	if (!nv)
+	if (BC_GROW(fix->edits, fix->cap_edits, fix->nr_edits + 1))
 		return -ENOMEM;
-	fix->edits = nv;
-	nv[fix->nr_edits].span = *span;
-	nv[fix->nr_edits].replacement = strdup(replacement ? replacement : "");
-	if (!nv[fix->nr_edits].replacement)
+	e = &fix->edits[fix->nr_edits];
+	e->span = *span;
+	e->replacement = strdup(replacement ? replacement : "");
+	if (!e->replacement)
 		return -ENOMEM;
 	fix->nr_edits++;
 	return 0;

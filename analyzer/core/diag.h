@@ -61,7 +61,7 @@ struct bc_fix {
 	enum bc_fix_applicability applicability;
 	char *title;		/* "replace count() with sum(1)" */
 	struct bc_edit *edits;
-	size_t nr_edits;
+	size_t nr_edits, cap_edits;
 };
 
 struct bc_diag {
@@ -71,7 +71,7 @@ struct bc_diag {
 	char *path;		/* file the span refers to */
 	struct bc_span span;
 	struct bc_note *notes;
-	size_t nr_notes;
+	size_t nr_notes, cap_notes;
 	struct bc_fix *fix;	/* NULL when the finding has no fix */
 	/* set by the suppression pass; suppressed diagnostics are not reported */
 	bool suppressed;

@@ -127,9 +127,9 @@ struct bc_count_loop {
 
 struct bc_facts {
 	struct bc_func *funcs;
-	size_t nr_funcs;
+	size_t nr_funcs, cap_funcs;
 	struct bc_count_loop *count_loops;
-	size_t nr_count_loops;
+	size_t nr_count_loops, cap_count_loops;
 };
 
 void bc_facts_free(struct bc_facts *f);

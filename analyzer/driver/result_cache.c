@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "../base/array.h"
 #include "../base/sbuf.h"
 #include "../core/analysis.h"
 #include "../core/cache_file.h"
@@ -57,14 +58,9 @@ static void bpftrace_env(struct bc_sbuf *b)
 	for (char **e = environ; e && *e; e++) {
 		if (strncmp(*e, "BPFTRACE_", 9))
 			continue;
-		if (n == cap) {
-			const char **nv = realloc(v, (cap = cap ? cap * 2 : 8) * sizeof(*v));
-
-			if (!nv) {
-				b->oom = true;
-				break;
-			}
-			v = nv;
+		if (BC_GROW(v, cap, n + 1)) {
+			b->oom = true;
+			break;
 		}
 		v[n++] = *e;
 	}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "suppress.h"
+#include "../base/array.h"
 #include "../core/unit.h"
 #include "../core/analysis.h"
 #include "../../rules/registry.h"
@@ -45,15 +46,12 @@ static bool code_char(unsigned char c)
 
 static int add_bad(struct bc_supps *o, uint32_t start, uint32_t end, const char *msg)
 {
-	struct bc_supp_bad *nv = realloc(o->bad, (o->nr_bad + 1) * sizeof(*nv));
-
-	if (!nv)
+	if (BC_GROW(o->bad, o->cap_bad, o->nr_bad + 1))
 		return -ENOMEM;
-	o->bad = nv;
-	nv[o->nr_bad].start = start;
-	nv[o->nr_bad].end = end;
-	nv[o->nr_bad].message = strdup(msg);
-	if (!nv[o->nr_bad].message)
+	o->bad[o->nr_bad].start = start;
+	o->bad[o->nr_bad].end = end;
+	o->bad[o->nr_bad].message = strdup(msg);
+	if (!o->bad[o->nr_bad].message)
 		return -ENOMEM;
 	o->nr_bad++;
 	return 0;
@@ -61,11 +59,11 @@ static int add_bad(struct bc_supps *o, uint32_t start, uint32_t end, const char 
 
 static int add_code(struct bc_supp *sp, const unsigned char *d, uint32_t a, uint32_t b)
 {
-	struct bc_supp_code *nv = realloc(sp->codes, (sp->nr_codes + 1) * sizeof(*nv));
+	struct bc_supp_code *nv;
 
-	if (!nv)
+	if (BC_GROW(sp->codes, sp->cap_codes, sp->nr_codes + 1))
 		return -ENOMEM;
-	sp->codes = nv;
+	nv = sp->codes;
 	memset(&nv[sp->nr_codes], 0, sizeof(*nv));
 	nv[sp->nr_codes].pattern = strndup((const char *)d + a, b - a);
 	if (!nv[sp->nr_codes].pattern)
@@ -105,7 +103,7 @@ static int parse_comment(struct scan *s, const struct comment *c)
 	const unsigned char *d = s->d;
 	uint32_t p = skip_blank(d, c->text, c->text_end), kw, kw_end;
 	size_t plen = strlen(DIRECTIVE_PREFIX);
-	struct bc_supp sp = { 0 }, *nv;
+	struct bc_supp sp = { 0 };
 	bool found = false;
 	int err;
 
@@ -165,21 +163,19 @@ static int parse_comment(struct scan *s, const struct comment *c)
 		sp.target = 0;
 		break;
 	}
-	nv = realloc(s->out->v, (s->out->n + 1) * sizeof(*nv));
-	if (!nv) {
+	if (BC_GROW(s->out->v, s->out->cap, s->out->n + 1)) {
 		supp_free(&sp);
 		return -ENOMEM;
 	}
-	s->out->v = nv;
-	nv[s->out->n++] = sp;
+	s->out->v[s->out->n++] = sp;
 	return 0;
 }
 
 int bc_suppress_scan(const unsigned char *d, size_t size, const uint32_t *line_starts,
 		     size_t nr_lines, struct bc_supps *out)
 {
-	struct comment *cs = NULL, *nc;
-	size_t ncs = 0, i = 0;
+	struct comment *cs = NULL;
+	size_t ncs = 0, cap_cs = 0, i = 0;
 	uint32_t line = 1;
 	struct scan s = { .d = d, .size = size, .nr_lines = nr_lines, .out = out };
 	int err = 0;
@@ -227,13 +223,11 @@ int bc_suppress_scan(const unsigned char *d, size_t size, const uint32_t *line_s
 				cm.end = i;
 			}
 			cm.end_line = line;
-			nc = realloc(cs, (ncs + 1) * sizeof(*nc));
-			if (!nc) {
+			if (BC_GROW(cs, cap_cs, ncs + 1)) {
 				free(cs);
 				free(s.has_code);
 				return -ENOMEM;
 			}
-			cs = nc;
 			cs[ncs++] = cm;
 			continue;
 		}

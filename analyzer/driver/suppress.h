@@ -61,7 +61,7 @@ struct bc_supp {
 	uint32_t target;	/* line it covers; 0 = the file (or no code line follows) */
 	uint32_t start, end;	/* the comment, from its opening delimiter to its end */
 	struct bc_supp_code *codes;
-	size_t nr_codes;
+	size_t nr_codes, cap_codes;
 };
 
 /* A comment that starts like a directive but is not one. */
@@ -72,9 +72,9 @@ struct bc_supp_bad {
 
 struct bc_supps {
 	struct bc_supp *v;
-	size_t n;
+	size_t n, cap;
 	struct bc_supp_bad *bad;
-	size_t nr_bad;
+	size_t nr_bad, cap_bad;
 };
 
 /* Finds the directives of a script text. LINE_STARTS/NR_LINES as in

@@ -15,6 +15,7 @@
 #include <llvm-c/Analysis.h>
 #include <llvm-c/BitWriter.h>
 
+#include "../base/array.h"
 #include "../codegen/codegen.h"
 #include "../frontend/c_compile.h"
 #include "../core/analysis.h"
@@ -56,7 +57,7 @@ struct prog {
 	uint32_t before, after;
 	struct bc_emit_scratch_slot *sel;
 	struct bc_emit_moved *moved;
-	size_t nr_sel;
+	size_t nr_sel, cap_sel, cap_moved;
 	uint32_t scratch_bytes;
 };
 
@@ -72,7 +73,7 @@ struct emit {
 	bool has_kfunc;		/* the target kernel has bpf_map_sum_elem_count */
 	int version;
 	struct prog *progs;
-	size_t nr_progs;
+	size_t nr_progs, cap_progs;
 	struct bc_facts loops;	/* IR: the counting loops of the module's object */
 };
 
@@ -97,14 +98,13 @@ static int fail(struct emit *e, int err, const struct bc_span *sp, const char *f
 
 static struct prog *add_prog(struct emit *e, LLVMValueRef fn)
 {
-	struct prog *nv = realloc(e->progs, (e->nr_progs + 1) * sizeof(*nv)), *p;
+	struct prog *p;
 	size_t len;
 	const char *name;
 
-	if (!nv)
+	if (BC_GROW(e->progs, e->cap_progs, e->nr_progs + 1))
 		return NULL;
-	e->progs = nv;
-	p = &nv[e->nr_progs];
+	p = &e->progs[e->nr_progs];
 	memset(p, 0, sizeof(*p));
 	name = LLVMGetValueName2(fn, &len);
 	p->orig = strndup(name, len);
@@ -145,6 +145,7 @@ static int script_maps(struct emit *e, const struct bc_codegen_maps *cm)
 		free(globals);
 		return -ENOMEM;
 	}
+	e->r->cap_maps = cm->nr ? cm->nr : 1;
 	for (size_t i = 0; i < cm->nr && !err; i++) {
 		struct bc_emit_map *m = &e->r->maps[e->r->nr_maps];
 
@@ -531,16 +532,13 @@ static int plan_scratch(struct emit *e, struct prog *p)
 
 		if (!pick[i] || ls->dynamic)
 			continue;
-		sv = realloc(p->sel, (p->nr_sel + 1) * sizeof(*sv));
-		if (sv)
-			p->sel = sv;
-		mv = realloc(p->moved, (p->nr_sel + 1) * sizeof(*mv));
-		if (mv)
-			p->moved = mv;
-		if (!sv || !mv) {
+		if (BC_GROW(p->sel, p->cap_sel, p->nr_sel + 1) ||
+		    BC_GROW(p->moved, p->cap_moved, p->nr_sel + 1)) {
 			err = -ENOMEM;
 			break;
 		}
+		sv = p->sel;
+		mv = p->moved;
 		off = (off + 7) & ~7ull;
 		sv[p->nr_sel] = (struct bc_emit_scratch_slot){ .alloca = ls->alloca,
 							       .offset = (uint32_t)off };
@@ -563,7 +561,7 @@ static int plan_scratch(struct emit *e, struct prog *p)
 
 static int rewrite_scratch(struct emit *e)
 {
-	struct bc_emit_map *m, *nv;
+	struct bc_emit_map *m;
 	uint32_t size = 0;
 	LLVMValueRef g;
 	int err;
@@ -578,11 +576,9 @@ static int rewrite_scratch(struct emit *e)
 	err = bc_emit_dbg_bind(&e->dbg, e->m->mod);
 	if (err)
 		return err;
-	nv = realloc(e->r->maps, (e->r->nr_maps + 1) * sizeof(*nv));
-	if (!nv)
+	if (BC_GROW(e->r->maps, e->r->cap_maps, e->r->nr_maps + 1))
 		return -ENOMEM;
-	e->r->maps = nv;
-	m = &nv[e->r->nr_maps];
+	m = &e->r->maps[e->r->nr_maps];
 	*m = (struct bc_emit_map){ .type = BPF_MAP_TYPE_PERCPU_ARRAY, .key_size = 4,
 				   .value_size = size, .max_entries = 1 };
 	m->name = strdup(SCRATCH_MAP);
@@ -791,6 +787,7 @@ static int fill_result(struct emit *e)
 		o->moved = p->moved;
 		o->nr_moved = p->nr_sel;
 		p->moved = NULL;
+		p->cap_moved = 0;
 		o->scratch_bytes = p->scratch_bytes;
 		if (!o->name || !o->probe)
 			return -ENOMEM;

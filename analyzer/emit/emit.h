@@ -89,7 +89,7 @@ struct bc_emit_result {
 	struct bc_emit_prog *progs;
 	size_t nr_progs;
 	struct bc_emit_map *maps;
-	size_t nr_maps;
+	size_t nr_maps, cap_maps;
 	size_t nr_len_kfunc;	/* len() counts rewritten to bpf_map_sum_elem_count */
 	size_t nr_len_loop;	/* len() counts left as bpf_for_each_map_elem */
 };

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "emit_dbg.h"
+#include "../base/array.h"
 
 /* DWARF base type encodings (DW_ATE_*). */
 enum { ATE_SIGNED = 0x05, ATE_UNSIGNED = 0x07, ATE_UNSIGNED_CHAR = 0x08 };
@@ -263,7 +264,7 @@ static LLVMMetadataRef make_sp(struct bc_emit_dbg *d, LLVMValueRef fn, const cha
 
 const char *bc_emit_dbg_fn_name(struct bc_emit_dbg *d, LLVMValueRef fn, uint32_t line)
 {
-	struct bc_emit_dbg_fn *f = find_fn(d, fn), *nv;
+	struct bc_emit_dbg_fn *f = find_fn(d, fn);
 	size_t len;
 	char *base, *name;
 
@@ -282,13 +283,11 @@ const char *bc_emit_dbg_fn_name(struct bc_emit_dbg *d, LLVMValueRef fn, uint32_t
 	free(base);
 	if (!name)
 		goto oom;
-	nv = realloc(d->fns, (d->nr_fns + 1) * sizeof(*nv));
-	if (!nv) {
+	if (BC_GROW(d->fns, d->cap_fns, d->nr_fns + 1)) {
 		free(name);
 		goto oom;
 	}
-	d->fns = nv;
-	f = &nv[d->nr_fns++];
+	f = &d->fns[d->nr_fns++];
 	f->fn = fn;
 	f->name = name;
 	f->line = line ? line : 1;

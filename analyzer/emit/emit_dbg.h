@@ -40,7 +40,7 @@ struct bc_emit_dbg {
 	LLVMDIBuilderRef di;
 	LLVMMetadataRef cu, file;
 	struct bc_emit_dbg_fn *fns;
-	size_t nr_fns;
+	size_t nr_fns, cap_fns;
 	int err;		/* first error (negative errno) */
 };
 

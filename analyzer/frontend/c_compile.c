@@ -13,7 +13,6 @@
 
 #include "c_compile.h"
 #include "clang_shim.h"
-#include "../base/array.h"
 #include "../base/str.h"
 #include "../core/analysis.h"
 #include "../core/unit.h"
@@ -84,17 +83,6 @@ void bc_c_args_free(char **v)
 	free(v);
 }
 
-static int push(char ***v, size_t *n, size_t *cap, const char *s)
-{
-	if (BC_GROW(*v, *cap, *n + 2))
-		return -ENOMEM;
-	(*v)[*n] = strdup(s);
-	if (!(*v)[*n])
-		return -ENOMEM;
-	(*v)[++*n] = NULL;
-	return 0;
-}
-
 /* Drops what describes one compilation's outputs rather than the code. */
 static char **filter_args(char *const *argv, size_t argc, const char *dir, const char *file)
 {
@@ -104,7 +92,7 @@ static char **filter_args(char *const *argv, size_t argc, const char *dir, const
 	size_t n = 0, cap = 0;
 	bool skip;
 
-	if (push(&v, &n, &cap, "-working-directory") || push(&v, &n, &cap, dir))
+	if (bc_strv_push(&v, &n, &cap, "-working-directory") || bc_strv_push(&v, &n, &cap, dir))
 		goto oom;
 	for (size_t i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -125,7 +113,7 @@ static char **filter_args(char *const *argv, size_t argc, const char *dir, const
 			skip = realpath(p, abs_arg) && !strcmp(abs_arg, file);
 			free(p);
 		}
-		if (!skip && push(&v, &n, &cap, a))
+		if (!skip && bc_strv_push(&v, &n, &cap, a))
 			goto oom;
 	}
 	return v;

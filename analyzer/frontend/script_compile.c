@@ -223,14 +223,11 @@ static void codegen_opts(struct bc_codegen_opts *o, const struct bc_target *t,
 static int add_uncompiled(struct bc_script_compile_result *r, const struct bc_codegen_status *st,
 			  size_t item)
 {
-	struct bc_script_uncompiled *nv = realloc(r->uncompiled,
-						  (r->nr_uncompiled + 1) * sizeof(*nv));
 	struct bc_script_uncompiled *x;
 
-	if (!nv)
+	if (BC_GROW(r->uncompiled, r->cap_uncompiled, r->nr_uncompiled + 1))
 		return -ENOMEM;
-	r->uncompiled = nv;
-	x = &nv[r->nr_uncompiled];
+	x = &r->uncompiled[r->nr_uncompiled];
 	memset(x, 0, sizeof(*x));
 	x->item = item;
 	x->span = st->span;

@@ -38,7 +38,7 @@ struct bc_script_compile_result {
 	size_t nr_probes;	/* probes in the script */
 	size_t nr_functions;	/* functions the object has for them */
 	struct bc_script_uncompiled *uncompiled;
-	size_t nr_uncompiled;
+	size_t nr_uncompiled, cap_uncompiled;
 	uint64_t codegen_ns, compile_ns;
 	/* compile_ns in parts: the optimiser, liveness and slots, the BPF
 	 * backend, the object analysis (the rest is setting the backend up) */

@@ -12,6 +12,8 @@
 #include <llvm-c/Transforms/PassBuilder.h>
 
 #include "backend.h"
+#include "../base/array.h"
+#include "../base/str.h"
 #include "ir_load.h"
 #include "llvm_init.h"
 
@@ -112,20 +114,6 @@ int bc_backend_optimize(struct bc_backend *b, struct bc_ir_module *m, uint64_t *
 	return err;
 }
 
-static int push_str(char ***v, size_t *n, const char *s)
-{
-	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
-
-	if (!nv)
-		return -ENOMEM;
-	*v = nv;
-	nv[*n] = strdup(s);
-	if (!nv[*n])
-		return -ENOMEM;
-	(*n)++;
-	return 0;
-}
-
 /* "[LOC: ]N stack bytes in function 'NAME'" (PrologEpilogInserter's
  * StackSize analysis remark, enabled by bc_llvm_init; LOC is "<unknown>:0:0"
  * without debug info). 1 when MSG is one. */
@@ -167,23 +155,20 @@ static int collect(struct bc_ir_module *m, struct bc_backend_result *r)
 
 		switch (d->severity) {
 		case LLVMDSError:
-			err = push_str(&r->errors, &r->nr_errors, d->message);
+			err = bc_strv_push(&r->errors, &r->nr_errors, &r->cap_errors, d->message);
 			break;
 		case LLVMDSWarning:
-			err = push_str(&r->warnings, &r->nr_warnings, d->message);
+			err = bc_strv_push(&r->warnings, &r->nr_warnings, &r->cap_warnings,
+					   d->message);
 			break;
 		case LLVMDSRemark:
 			err = parse_frame_remark(d->message, &f);
 			if (err == 1) {
-				struct bc_backend_frame *nv =
-					realloc(r->frames, (r->nr_frames + 1) * sizeof(*nv));
-
-				if (!nv) {
+				if (BC_GROW(r->frames, r->cap_frames, r->nr_frames + 1)) {
 					free(f.function);
 					return -ENOMEM;
 				}
-				r->frames = nv;
-				nv[r->nr_frames++] = f;
+				r->frames[r->nr_frames++] = f;
 				err = 0;
 			}
 			break;

@@ -44,11 +44,11 @@ struct bc_backend_result {
 	void *obj;			/* the ELF object (malloc) */
 	size_t obj_size;
 	struct bc_backend_frame *frames;
-	size_t nr_frames;
+	size_t nr_frames, cap_frames;
 	char **errors;			/* backend errors; the object is still produced */
-	size_t nr_errors;
+	size_t nr_errors, cap_errors;
 	char **warnings;
-	size_t nr_warnings;
+	size_t nr_warnings, cap_warnings;
 	uint64_t codegen_ns;		/* time spent in code generation */
 };
 

@@ -447,19 +447,6 @@ static const char *define_struct(struct conv *v, struct cr_struct *s, const char
 	return s->mname;
 }
 
-static struct bc_mtexpr *prim(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static struct bc_mtexpr *prim(const char *fmt, ...)
-{
-	char buf[64];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	return bc_mtexpr_prim(buf);
-}
-
 static struct bc_mtexpr *texpr_of(struct conv *v, const struct cr_stype *t)
 {
 	struct bc_mtexpr *e = NULL;
@@ -472,16 +459,16 @@ static struct bc_mtexpr *texpr_of(struct conv *v, const struct cr_stype *t)
 	}
 	switch (t->type) {
 	case T_INTEGER:
-		e = prim("%sint%" PRIu64, t->is_signed ? "" : "u", t->size * 8);
+		e = bc_mtexpr_primf("%sint%" PRIu64, t->is_signed ? "" : "u", t->size * 8);
 		break;
 	case T_STRING:
-		e = prim("string[%" PRIu64 "]", t->size);
+		e = bc_mtexpr_primf("string[%" PRIu64 "]", t->size);
 		break;
 	case T_BUFFER:
-		e = prim("buffer[%" PRIu64 "]", t->size);
+		e = bc_mtexpr_primf("buffer[%" PRIu64 "]", t->size);
 		break;
 	case T_INET:
-		e = prim("inet[%" PRIu64 "]", t->size);
+		e = bc_mtexpr_primf("inet[%" PRIu64 "]", t->size);
 		break;
 	case T_POINTER:
 		if (!t->elem)

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The manifest model and its mark phase (closure and reachability). */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "manifest.h"
 #include "../base/array.h"
 #include "../base/sbuf.h"
+#include "../base/str.h"
 
 static const char *const kind_names[] = {
 	[BC_MK_STRUCT] = "struct",
@@ -69,6 +71,22 @@ static struct bc_mtexpr *mtexpr_new(enum bc_mtexpr_kind kind, const char *name,
 struct bc_mtexpr *bc_mtexpr_prim(const char *name)
 {
 	return mtexpr_new(BC_MTX_PRIM, name, NULL);
+}
+
+struct bc_mtexpr *bc_mtexpr_primf(const char *fmt, ...)
+{
+	struct bc_mtexpr *t;
+	va_list ap;
+	char *name;
+
+	va_start(ap, fmt);
+	name = bc_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	if (!name)
+		return NULL;
+	t = bc_mtexpr_prim(name);
+	free(name);
+	return t;
 }
 
 struct bc_mtexpr *bc_mtexpr_ref(const char *name)

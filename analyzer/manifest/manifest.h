@@ -103,6 +103,8 @@ void bc_manifest_free(struct bc_manifest *m);
 
 /* Type expressions; NULL + ENOMEM. ELEM is consumed (also on failure). */
 struct bc_mtexpr *bc_mtexpr_prim(const char *name);
+/* bc_mtexpr_prim of the name FMT formats ("uint%u", "string[%u]"). */
+struct bc_mtexpr *bc_mtexpr_primf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 struct bc_mtexpr *bc_mtexpr_ref(const char *name);
 struct bc_mtexpr *bc_mtexpr_array(struct bc_mtexpr *elem, uint64_t count);
 struct bc_mtexpr *bc_mtexpr_pointer(struct bc_mtexpr *elem);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The manifest of a script (script_manifest.h). */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,19 +90,6 @@ static int define(struct gen *g, const struct bc_stype *t, const char *name, uns
 	return 0;
 }
 
-static struct bc_mtexpr *prim(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static struct bc_mtexpr *prim(const char *fmt, ...)
-{
-	char buf[96];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	return bc_mtexpr_prim(buf);
-}
-
 static struct bc_mtexpr *texpr_of(struct gen *g, const struct bc_stype *t, unsigned depth)
 {
 	char *name;
@@ -118,11 +104,11 @@ static struct bc_mtexpr *texpr_of(struct gen *g, const struct bc_stype *t, unsig
 	switch (t->kind) {
 	case BC_ST_INT:
 	case BC_ST_ENUM:
-		return prim("%sint%u", t->is_signed ? "" : "u", t->size * 8);
+		return bc_mtexpr_primf("%sint%u", t->is_signed ? "" : "u", t->size * 8);
 	case BC_ST_STRING:
 	case BC_ST_BUFFER:
 	case BC_ST_INET:
-		return prim("%s[%u]", bc_stype_kind_name(t->kind), t->size);
+		return bc_mtexpr_primf("%s[%u]", bc_stype_kind_name(t->kind), t->size);
 	case BC_ST_POINTER:
 		if (t->elem && t->elem->kind == BC_ST_CSTRUCT)	/* printed as an address */
 			return bc_mtexpr_pointer(bc_mtexpr_prim(t->elem->name ? t->elem->name : "struct"));

@@ -16,6 +16,7 @@
 #include <bpf/btf.h>
 
 #include "count_loops.h"
+#include "../base/array.h"
 #include "obj_model.h"
 #include "../core/facts.h"
 
@@ -222,7 +223,7 @@ int bc_obj_count_loops(const struct bc_obj *o, struct bc_facts *facts)
 
 		for (uint32_t i = f->start; i < f->end; i++) {
 			const struct bc_obj_func *cb;
-			struct bc_count_loop *l, *v;
+			struct bc_count_loop *l;
 			const struct bc_ref *ref;
 			struct bc_insn in;
 			bool counter;
@@ -246,13 +247,12 @@ int bc_obj_count_loops(const struct bc_obj *o, struct bc_facts *facts)
 				btf = object_btf(o);
 				btf_read = true;
 			}
-			v = realloc(facts->count_loops, (facts->nr_count_loops + 1) * sizeof(*v));
-			if (!v) {
+			if (BC_GROW(facts->count_loops, facts->cap_count_loops,
+				    facts->nr_count_loops + 1)) {
 				err = -ENOMEM;
 				break;
 			}
-			facts->count_loops = v;
-			l = &v[facts->nr_count_loops];
+			l = &facts->count_loops[facts->nr_count_loops];
 			memset(l, 0, sizeof(*l));
 			l->func = func_name(o, f);
 			l->callback = func_name(o, cb);

@@ -13,6 +13,7 @@
 
 #include "elf_image.h"
 #include "object.h"
+#include "../base/array.h"
 #include "../core/unit.h"
 
 static int elf_fail(struct bc_unit *u, const char *what)
@@ -208,7 +209,6 @@ static int add_rels(struct bc_elf_image *img, struct bc_unit *u, size_t relndx)
 {
 	struct bc_elf_sec *rs = &img->secs[relndx], *t;
 	size_t entsz = gelf_fsize(img->elf, ELF_T_REL, 1, EV_CURRENT), count, base;
-	struct bc_elf_rel *grown;
 	GElf_Shdr sh;
 	Elf_Data *d;
 
@@ -236,10 +236,8 @@ static int add_rels(struct bc_elf_image *img, struct bc_unit *u, size_t relndx)
 		memset(t->rel_at, 0xff, t->nr_insns * sizeof(*t->rel_at));
 	}
 	base = t->nr_rels;
-	grown = realloc(t->rels, (base + count + 1) * sizeof(*t->rels));
-	if (!grown)
+	if (BC_GROW(t->rels, t->cap_rels, base + count))
 		return bc_unit_fail(u, -ENOMEM, NULL, "out of memory");
-	t->rels = grown;
 	for (size_t i = 0; i < count; i++) {
 		GElf_Rel r;
 		uint64_t off;

@@ -40,7 +40,7 @@ struct bc_elf_sec {
 	uint32_t nr_insns;
 	int32_t *rel_at;	/* per instruction: index into rels, or -1 */
 	struct bc_elf_rel *rels;
-	size_t nr_rels;
+	size_t nr_rels, cap_rels;
 };
 
 struct bc_elf_image {

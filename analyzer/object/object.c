@@ -13,6 +13,7 @@
 
 #include "object.h"
 #include "count_loops.h"
+#include "../base/array.h"
 #include "../core/paths.h"
 #include "obj_model.h"
 #include "prog_type.h"
@@ -94,7 +95,6 @@ static int append_facts(struct bc_unit *u, const struct bc_obj *o, const struct 
 	struct bc_facts *facts = &u->facts;
 	struct bc_facts fresh = { 0 };
 	size_t base = facts->nr_funcs;
-	struct bc_func *v;
 	int err = 0;
 
 	if (!o->nr_funcs)
@@ -105,14 +105,12 @@ static int append_facts(struct bc_unit *u, const struct bc_obj *o, const struct 
 	fresh.nr_funcs = o->nr_funcs;
 	for (size_t i = 0; i < o->nr_funcs && !err; i++)
 		err = fill_func(o, &o->funcs[i], src, base, &fresh.funcs[i]);
-	v = err ? NULL : realloc(facts->funcs, (base + o->nr_funcs) * sizeof(*v));
-	if (!v) {
+	if (err || BC_GROW(facts->funcs, facts->cap_funcs, base + o->nr_funcs)) {
 		bc_facts_free(&fresh);
 		return -ENOMEM;
 	}
-	memcpy(v + base, fresh.funcs, o->nr_funcs * sizeof(*v));
+	memcpy(facts->funcs + base, fresh.funcs, o->nr_funcs * sizeof(*facts->funcs));
 	free(fresh.funcs);
-	facts->funcs = v;
 	facts->nr_funcs = base + o->nr_funcs;
 	return 0;
 }

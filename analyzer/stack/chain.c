@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "chain.h"
+#include "../base/array.h"
 #include "../core/facts.h"
 #include "../core/kernel_limits.h"
 #include "../core/target.h"
@@ -55,7 +56,7 @@ struct walk {
 	size_t best_n;
 	/* violations */
 	struct bc_chain_issue *issues;
-	size_t nr_issues;
+	size_t nr_issues, cap_issues;
 	/* visited walk states (open addressing) */
 	struct state *seen;
 	size_t seen_cap, seen_n;
@@ -108,7 +109,7 @@ static bool visited(struct walk *w, size_t fn, uint32_t depth, uint32_t frame)
 
 static void add_issue(struct walk *w, enum bc_chain_issue_kind kind, uint32_t bytes, size_t n)
 {
-	struct bc_chain_issue *is, *v;
+	struct bc_chain_issue *is;
 
 	for (size_t i = 0; i < w->nr_issues; i++) {
 		is = &w->issues[i];
@@ -118,13 +119,11 @@ static void add_issue(struct walk *w, enum bc_chain_issue_kind kind, uint32_t by
 	}
 	if (w->nr_issues >= MAX_ISSUES)
 		return;
-	v = realloc(w->issues, (w->nr_issues + 1) * sizeof(*v));
-	if (!v) {
+	if (BC_GROW(w->issues, w->cap_issues, w->nr_issues + 1)) {
 		w->err = -ENOMEM;
 		return;
 	}
-	w->issues = v;
-	is = &v[w->nr_issues];
+	is = &w->issues[w->nr_issues];
 	is->chain = malloc(n * sizeof(*is->chain));
 	if (!is->chain) {
 		w->err = -ENOMEM;
@@ -266,6 +265,7 @@ static int run_root(struct walk *w, size_t root)
 	w->best_bytes = 0;
 	w->issues = NULL;
 	w->nr_issues = 0;
+	w->cap_issues = 0;
 	if (w->seen)
 		memset(w->seen, 0, w->seen_cap * sizeof(*w->seen));
 	w->seen_n = 0;

@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "capture.h"
+#include "../base/array.h"
 #include "source.h"
 #include "target_file.h"
 #include "target_parts.h"
@@ -74,16 +75,10 @@ static int blob_bytes(struct bc_source *from, const char *module, const struct b
 
 		if (!buf)
 			break;
-		if (n == cap) {
-			unsigned char *nb = cap < BC_TFILE_MAX_PART ? realloc(buf, cap * 2) : NULL;
-
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = nb;
-			cap *= 2;
+		if (n == cap && (cap >= BC_TFILE_MAX_PART || BC_GROW(buf, cap, n + 1))) {
+			free(buf);
+			buf = NULL;
+			break;
 		}
 		r = read(fd, buf + n, cap - n);
 		if (r < 0 && errno == EINTR)

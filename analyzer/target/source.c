@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "source_impl.h"
+#include "../base/array.h"
 
 bool bc_source_safe_name(const char *s)
 {
@@ -13,15 +14,9 @@ bool bc_source_safe_name(const char *s)
 
 int bc_names_add(struct bc_names *l, const char *name, size_t len)
 {
-	if (l->n + 1 >= l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 32;
-		char **v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	/* and one more for the NULL bc_names_finish ends the list with */
+	if (BC_GROW(l->v, l->cap, l->n + 2))
+		return -ENOMEM;
 	l->v[l->n] = strndup(name, len);
 	if (!l->v[l->n])
 		return -ENOMEM;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "source_impl.h"
+#include "../base/array.h"
 
 #define LIVE_BTF_DIR		"/sys/kernel/btf"
 #define LIVE_VMLINUX		LIVE_BTF_DIR "/vmlinux"
@@ -56,7 +57,7 @@ static int read_file(const char *path, size_t max, char **data, size_t *len)
 		close(fd);
 		return -EINVAL;
 	}
-	buf = malloc(cap + 1);
+	buf = malloc(cap);
 	for (;;) {
 		ssize_t r;
 
@@ -65,21 +66,16 @@ static int read_file(const char *path, size_t max, char **data, size_t *len)
 			return -ENOMEM;
 		}
 		if (n == cap) {
-			char *nb;
-
 			if (cap >= max) {
 				free(buf);
 				close(fd);
 				return -EFBIG;
 			}
-			nb = realloc(buf, cap * 2 + 1);
-			if (!nb) {
+			if (BC_GROW(buf, cap, n + 1)) {
 				free(buf);
 				close(fd);
 				return -ENOMEM;
 			}
-			buf = nb;
-			cap *= 2;
 		}
 		r = read(fd, buf + n, cap - n);
 		if (r < 0) {
@@ -96,6 +92,10 @@ static int read_file(const char *path, size_t max, char **data, size_t *len)
 		n += (size_t)r;
 	}
 	close(fd);
+	if (BC_GROW(buf, cap, n + 1)) {	/* room for the NUL */
+		free(buf);
+		return -ENOMEM;
+	}
 	buf[n] = 0;
 	*data = buf;
 	*len = n;

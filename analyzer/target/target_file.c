@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The target file container: ELF sections through libelf (see target_file.h). */
 #include "target_file.h"
+#include "../base/array.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -483,7 +484,7 @@ struct wpart {
 
 struct bc_tfile_writer {
 	struct wpart *parts;
-	size_t nr_parts;
+	size_t nr_parts, cap_parts;
 };
 
 struct bc_tfile_writer *bc_tfile_writer_new(void)
@@ -514,10 +515,8 @@ int bc_tfile_writer_add(struct bc_tfile_writer *w, const char *name, const void 
 	for (size_t i = 0; i < w->nr_parts; i++)
 		if (!strcmp(w->parts[i].name, name))
 			return -EEXIST;
-	v = realloc(w->parts, (w->nr_parts + 1) * sizeof(*v));
-	if (!v)
+	if (BC_GROW(w->parts, w->cap_parts, w->nr_parts + 1))
 		return -ENOMEM;
-	w->parts = v;
 	v = &w->parts[w->nr_parts];
 	v->name = strdup(name);
 	v->data = malloc(size ? size : 1);

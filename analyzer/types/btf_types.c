@@ -73,7 +73,7 @@ struct bc_btf {
 	bool enums_built;
 	struct bc_btf_cache *cache;	/* NULL: no persistent cache */
 	struct memo_hit *hits;		/* types this run took from the cache */
-	size_t nr_hits;
+	size_t nr_hits, cap_hits;
 };
 
 static char *memo_key(char kind, int version, const char *name);
@@ -1046,7 +1046,6 @@ static bool lasting_error(int err)
 /* A type answer recorded under KEY: 1 (*OUT set, or NULL with *ERR), or 0. */
 static int memo_type_get(struct bc_btf *b, const char *key, struct bc_stype **out, int *err)
 {
-	struct memo_hit *v;
 	struct bc_stype *t;
 	json_t *j, *e;
 
@@ -1067,12 +1066,10 @@ static int memo_type_get(struct bc_btf *b, const char *key, struct bc_stype **ou
 	t = bc_stype_from_json(json_object_get(j, "t"));
 	if (!t)
 		return 0;	/* a damaged record: ask the BTF */
-	v = realloc(b->hits, (b->nr_hits + 1) * sizeof(*v));
-	if (v) {
-		b->hits = v;
-		v[b->nr_hits].key = strdup(key);
-		if (v[b->nr_hits].key)
-			v[b->nr_hits++].type = bc_stype_get(t);
+	if (!BC_GROW(b->hits, b->cap_hits, b->nr_hits + 1)) {
+		b->hits[b->nr_hits].key = strdup(key);
+		if (b->hits[b->nr_hits].key)
+			b->hits[b->nr_hits++].type = bc_stype_get(t);
 	}
 	*out = t;
 	return 1;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* uprobe args and struct layouts from DWARF through libdw (see dwarf_types.h). */
 #include "dwarf_types.h"
+#include "../base/array.h"
 #include "../base/version.h"
 
 #include <dwarf.h>
@@ -272,6 +273,7 @@ void bc_dwarf_func_free(struct bc_dwarf_func *f)
 int bc_dwarf_func(struct bc_dwarf *d, const char *name, int bt_version, struct bc_dwarf_func *out)
 {
 	Dwarf_Die fn, child, rt;
+	size_t cap = 0;
 	bool unres = false;
 
 	if (!d || !name || !out)
@@ -283,17 +285,15 @@ int bc_dwarf_func(struct bc_dwarf *d, const char *name, int bt_version, struct b
 		goto nomem;
 	if (dwarf_child(&fn, &child) == 0) {
 		do {
-			struct bc_dwarf_param *v, *p;
+			struct bc_dwarf_param *p;
 			Dwarf_Die ty;
 			const char *pn;
 
 			if (dwarf_tag(&child) != DW_TAG_formal_parameter)
 				continue;
-			v = realloc(out->params, (out->nr_params + 1) * sizeof(*v));
-			if (!v)
+			if (BC_GROW(out->params, cap, out->nr_params + 1))
 				goto nomem;
-			out->params = v;
-			p = &v[out->nr_params];
+			p = &out->params[out->nr_params];
 			memset(p, 0, sizeof(*p));
 			pn = dwarf_diename(&child);
 			p->name = strdup(pn ? pn : "");

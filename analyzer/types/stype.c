@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Sized types: constructors, layout, equality and names (see stype.h). */
 #include "stype.h"
+#include "../base/array.h"
 #include "../base/sbuf.h"
 
 #include <errno.h>
@@ -77,7 +78,7 @@ void bc_layout_put(struct bc_layout *l)
 struct bc_field *bc_layout_add(struct bc_layout *l, const char *name, struct bc_stype *type,
 			       uint32_t offset)
 {
-	struct bc_field *v, *f;
+	struct bc_field *f;
 	char *copy = NULL;
 
 	if (!l || !type) {
@@ -90,14 +91,13 @@ struct bc_field *bc_layout_add(struct bc_layout *l, const char *name, struct bc_
 		bc_stype_put(type);
 		return NULL;
 	}
-	v = realloc(l->fields, (l->nr_fields + 1) * sizeof(*v));
-	if (!v) {
+	if (BC_GROW(l->fields, l->cap_fields, l->nr_fields + 1)) {
 		free(copy);
 		bc_stype_put(type);
+		errno = ENOMEM;
 		return NULL;
 	}
-	l->fields = v;
-	f = &v[l->nr_fields++];
+	f = &l->fields[l->nr_fields++];
 	memset(f, 0, sizeof(*f));
 	f->name = copy;
 	f->type = type;

@@ -105,7 +105,7 @@ struct bc_layout {
 	bool is_union;
 	bool padded;		/* tuples: the natural layout inserted padding */
 	struct bc_field *fields;
-	size_t nr_fields;
+	size_t nr_fields, cap_fields;
 };
 
 struct bc_stype {

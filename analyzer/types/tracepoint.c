@@ -212,6 +212,7 @@ int bc_tp_format_parse(const char *text, size_t len, struct bc_tp_format *out,
 {
 	const char *p = text, *end = text + len;
 	unsigned lineno = 0;
+	size_t cap = 0;
 	int ret = 0;
 
 	if (!out || (!text && len))
@@ -234,7 +235,7 @@ int bc_tp_format_parse(const char *text, size_t len, struct bc_tp_format *out,
 		} else if (s.n >= 3 && !memcmp(s.p, "ID:", 3)) {
 			out->has_id = parse_uint((struct span){ s.p + 3, s.n - 3 }, &out->id);
 		} else if (s.n >= 6 && !memcmp(s.p, "field:", 6)) {
-			struct bc_tp_decl d, *v;
+			struct bc_tp_decl d;
 
 			if (out->nr_fields >= TP_MAX_FIELDS) {
 				set_err(err, lineno, "too many fields");
@@ -249,15 +250,13 @@ int bc_tp_format_parse(const char *text, size_t len, struct bc_tp_format *out,
 					ret = -EINVAL;
 				}
 			}
-			v = ret ? NULL : realloc(out->fields, (out->nr_fields + 1) * sizeof(*v));
-			if (!v) {
+			if (ret || BC_GROW(out->fields, cap, out->nr_fields + 1)) {
 				free(d.type);
 				free(d.name);
 				ret = ret ? ret : -ENOMEM;
 				break;
 			}
-			out->fields = v;
-			v[out->nr_fields++] = d;
+			out->fields[out->nr_fields++] = d;
 		} else if (s.n >= 10 && !memcmp(s.p, "print fmt:", 10)) {
 			break;	/* the rest is the print format */
 		}

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,6 +144,31 @@ static void test_strdup_printf(void **state)
 	free(s);
 }
 
+/* bc_strv_push copies, keeps the list NULL-terminated, and grows it by
+ * doubling (BC_GROW), not one string at a time. */
+static void test_strv_push(void **state)
+{
+	char **v = NULL, word[8];
+	size_t n = 0, cap = 0, caps = 0, last = 0;
+
+	for (int i = 0; i < 100; i++) {
+		snprintf(word, sizeof(word), "w%d", i);
+		assert_int_equal(bc_strv_push(&v, &n, &cap, word), 0);
+		assert_int_equal(n, i + 1);
+		assert_null(v[n]);
+		assert_true(cap >= n + 1);
+		caps += cap != last;
+		last = cap;
+	}
+	word[0] = 0;	/* the list holds copies */
+	assert_string_equal(v[0], "w0");
+	assert_string_equal(v[99], "w99");
+	assert_true(caps <= 5);	/* 8, 16, 32, 64, 128 */
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 static void test_sbuf(void **state)
 {
 	struct bc_sbuf b = { 0 };
@@ -180,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_grow_sized_rows),
 		cmocka_unit_test(test_grow_refuses_overflow),
 		cmocka_unit_test(test_strdup_printf),
+		cmocka_unit_test(test_strv_push),
 		cmocka_unit_test(test_sbuf),
 		cmocka_unit_test(test_versions),
 	};

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "support/dirs.h"
 #include "support/shell.h"
 #include "analyzer/types/btf_cache.h"
 #include "analyzer/types/btf_types.h"
@@ -34,19 +35,7 @@
 
 static char *temp_dir(void)
 {
-	char *d = strdup("/tmp/bc-btf-cache-XXXXXX");
-
-	assert_non_null(d);
-	assert_non_null(mkdtemp(d));
-	return d;
-}
-
-static void remove_tree(const char *dir)
-{
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
+	return bc_test_temp_dir("bc-btf-cache");
 }
 
 static char *write_file(const char *dir, const char *name, const char *text)
@@ -59,24 +48,6 @@ static char *write_file(const char *dir, const char *name, const char *text)
 	assert_non_null(f);
 	fputs(text, f);
 	fclose(f);
-	return path;
-}
-
-/* The only record file in DIR/cache (there is one per BTF file). */
-static char *record_of(const char *cache)
-{
-	DIR *d = opendir(cache);
-	struct dirent *e;
-	char *path = NULL;
-
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		if (!strncmp(e->d_name, "btf-", 4)) {
-			assert_null(path);
-			assert_true(asprintf(&path, "%s/%s", cache, e->d_name) > 0);
-		}
-	closedir(d);
-	assert_non_null(path);
 	return path;
 }
 
@@ -105,7 +76,7 @@ static void test_record_round_trip(void **state)
 	assert_int_equal(bc_btf_cache_close(c), 0);	/* nothing new: not rewritten */
 	free(btf);
 	free(cache);
-	remove_tree(dir);
+	bc_test_remove_tree(dir);
 	free(dir);
 }
 
@@ -133,7 +104,7 @@ static void test_two_writers(void **state)
 	bc_btf_cache_close(c);
 	free(btf);
 	free(cache);
-	remove_tree(dir);
+	bc_test_remove_tree(dir);
 	free(dir);
 }
 
@@ -168,7 +139,7 @@ static void test_identity(void **state)
 	free(btf);
 	free(other);
 	free(cache);
-	remove_tree(dir);
+	bc_test_remove_tree(dir);
 	free(dir);
 }
 
@@ -199,7 +170,7 @@ static void test_damaged_records(void **state)
 	c = bc_btf_cache_open(cache, btf);
 	bc_btf_cache_put(c, "H|0|f", json_pack("{s:i}", "v", 1));
 	assert_int_equal(bc_btf_cache_close(c), 0);
-	rec = record_of(cache);
+	rec = bc_test_cache_entry(cache, "btf-");	/* one record per BTF file */
 	root = json_load_file(rec, 0, NULL);
 	assert_non_null(root);
 	good = json_dumps(root, JSON_COMPACT);
@@ -236,7 +207,7 @@ static void test_damaged_records(void **state)
 	free(rec);
 	free(btf);
 	free(cache);
-	remove_tree(dir);
+	bc_test_remove_tree(dir);
 	free(dir);
 }
 
@@ -254,7 +225,7 @@ static void test_unwritable(void **state)
 	assert_true(bc_btf_cache_close(c) < 0);
 	free(cache);
 	free(btf);
-	remove_tree(dir);
+	bc_test_remove_tree(dir);
 	free(dir);
 }
 
@@ -374,7 +345,7 @@ static void test_kernel_btf_answers(void **state)
 	json_decref(cold);
 	json_decref(warm);
 	free(cache);
-	remove_tree(dir);
+	bc_test_remove_tree(dir);
 	free(dir);
 }
 
@@ -432,7 +403,7 @@ static void test_tools_same_findings(void **state)
 	}
 	closedir(d);
 	free(bin);
-	remove_tree(dir);
+	bc_test_remove_tree(dir);
 	free(dir);
 	if (!tools)
 		skip();

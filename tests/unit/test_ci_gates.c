@@ -30,27 +30,15 @@
 #include <jansson.h>
 
 #include "support/shell.h"
+#include "analyzer/base/str.h"
 
 static char bin[PATH_MAX];	/* absolute path of the bpfcheck binary */
 static char src[PATH_MAX];	/* absolute source tree */
 static char dir[PATH_MAX];	/* this test's scratch directory */
 
-static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&s, fmt, ap) >= 0);
-	va_end(ap);
-	return s;
-}
-
 static void put(const char *name, const char *text)
 {
-	char *p = xasprintf("%s/%s", dir, name);
+	char *p = bc_strdup_printf("%s/%s", dir, name);
 	FILE *f = fopen(p, "w");
 
 	assert_non_null(f);
@@ -70,10 +58,10 @@ static int run(char **out, bool err_too, const char *fmt, ...)
 	int st;
 
 	va_start(ap, fmt);
-	assert_true(vasprintf(&cmd, fmt, ap) >= 0);
+	cmd = bc_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	full = xasprintf("cd '%s' && export NO_COLOR=1 BPFCHECK='%s' BC_SRC='%s' && { %s ; } %s",
-			 dir, bin, src, cmd, err_too ? "2>&1" : "2>/dev/null");
+	full = bc_strdup_printf("cd '%s' && export NO_COLOR=1 BPFCHECK='%s' BC_SRC='%s' && "
+				"{ %s ; } %s", dir, bin, src, cmd, err_too ? "2>&1" : "2>/dev/null");
 	st = bc_test_shell(full, out);
 	free(cmd);
 	free(full);
@@ -113,8 +101,8 @@ static int setup(void **state)
 
 	if (!realpath(s ? s : ".", src))
 		return -1;
-	t = b && b[0] == '/' ? xasprintf("%s/bpfcheck", b)
-			     : xasprintf("%s/%s/bpfcheck", src, b ? b : "build");
+	t = b && b[0] == '/' ? bc_strdup_printf("%s/bpfcheck", b)
+			     : bc_strdup_printf("%s/%s/bpfcheck", src, b ? b : "build");
 	if (strlen(t) >= sizeof(bin) || access(t, X_OK)) {
 		fprintf(stderr, "no binary at %s\n", t);
 		free(t);
@@ -125,7 +113,7 @@ static int setup(void **state)
 	snprintf(dir, sizeof(dir), "/tmp/bc-test-ci-gates-XXXXXX");
 	if (!mkdtemp(dir))
 		return -1;
-	t = xasprintf("git init -q '%s'", dir);	/* .bpfcheckrc discovery stops here */
+	t = bc_strdup_printf("git init -q '%s'", dir);	/* .bpfcheckrc discovery stops here */
 	b = system(t) ? NULL : t;
 	free(t);
 	return b ? 0 : -1;
@@ -133,7 +121,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char *cmd = xasprintf("rm -rf '%s'", dir);
+	char *cmd = bc_strdup_printf("rm -rf '%s'", dir);
 	int r = system(cmd);
 
 	free(cmd);
@@ -526,13 +514,13 @@ static int validate(const char *flags, const char *schema, const char *doc)
  * (tests/schemas/README.md says why they are not in the tree). */
 static void validate_published(const char *flags, const char *file, const char *doc)
 {
-	char *p = xasprintf("%s/tests/schemas/published/%s", src, file);
+	char *p = bc_strdup_printf("%s/tests/schemas/published/%s", src, file);
 
 	if (access(p, R_OK)) {
 		printf("note: %s not present; validated against bpfcheck's own schema only\n", p);
 	} else {
 		free(p);
-		p = xasprintf("published/%s", file);
+		p = bc_strdup_printf("published/%s", file);
 		assert_int_equal(validate(flags, p, doc), 0);
 	}
 	free(p);
@@ -598,7 +586,7 @@ static void test_formats_against_schemas(void **state)
  */
 static void test_ci_recipes_run(void **state)
 {
-	char *path = xasprintf("%s/docs/ci.md", src), line[4096];
+	char *path = bc_strdup_printf("%s/docs/ci.md", src), line[4096];
 	bool in_block = false, target = has_target_option();
 	FILE *f = fopen(path, "r");
 	int ran = 0;
@@ -633,8 +621,8 @@ static void test_ci_recipes_run(void **state)
 		if (!strncmp(p, "bpfcheck target ", 16) && !target)
 			continue;
 		/* a pre-commit entry gets the staged files that match */
-		cmd = xasprintf("\"$BPFCHECK\"%s%s", p + 8,
-				strstr(line, "entry:") ? " scripts/a.bt" : "");
+		cmd = bc_strdup_printf("\"$BPFCHECK\"%s%s", p + 8,
+				       strstr(line, "entry:") ? " scripts/a.bt" : "");
 		if (!target) {
 			char *t;
 

@@ -29,6 +29,7 @@
 #include <cmocka.h>
 
 #include "support/shell.h"
+#include "analyzer/base/str.h"
 
 static char bin[PATH_MAX];	/* absolute path of the bpfcheck binary */
 static char build[PATH_MAX];	/* absolute build dir */
@@ -37,20 +38,9 @@ static char dir[PATH_MAX];	/* this test's scratch directory */
 
 /* ---- helpers ---- */
 
-static char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&s, fmt, ap) >= 0);
-	va_end(ap);
-	return s;
-}
-
 static void put(const char *name, const void *data, size_t n, mode_t mode)
 {
-	char *p = xasprintf("%s/%s", dir, name);
+	char *p = bc_strdup_printf("%s/%s", dir, name);
 	int fd;
 
 	unlink(p);
@@ -66,7 +56,7 @@ static void put(const char *name, const void *data, size_t n, mode_t mode)
 
 static char *get(const char *name, size_t *n)
 {
-	char *p = xasprintf("%s/%s", dir, name), *buf = calloc(1, 1 << 16);
+	char *p = bc_strdup_printf("%s/%s", dir, name), *buf = calloc(1, 1 << 16);
 	FILE *f = fopen(p, "rb");
 
 	assert_non_null(f);
@@ -100,10 +90,10 @@ static int sh(char **out, const char *fmt, ...)
 	int st;
 
 	va_start(ap, fmt);
-	assert_true(vasprintf(&cmd, fmt, ap) >= 0);
+	cmd = bc_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	full = xasprintf("cd '%s' && export NO_COLOR=1 BPFCHECK_BPFTRACE=0.17 BPFCHECK='%s' "
-			 "PATH='%s':\"$PATH\" && { %s ; } 2>&1", dir, bin, build, cmd);
+	full = bc_strdup_printf("cd '%s' && export NO_COLOR=1 BPFCHECK_BPFTRACE=0.17 BPFCHECK='%s' "
+				"PATH='%s':\"$PATH\" && { %s ; } 2>&1", dir, bin, build, cmd);
 	st = bc_test_shell(full, out);
 	free(cmd);
 	free(full);
@@ -130,7 +120,8 @@ static int setup(void **state)
 		return -1;
 	char *t;
 
-	t = b && b[0] == '/' ? xasprintf("%s", b) : xasprintf("%s/%s", src, b ? b : "build");
+	t = b && b[0] == '/' ? bc_strdup_printf("%s", b)
+			     : bc_strdup_printf("%s/%s", src, b ? b : "build");
 	if (strlen(t) + 10 >= sizeof(build))
 		return -1;
 	strcpy(build, t);
@@ -145,7 +136,7 @@ static int setup(void **state)
 	if (!mkdtemp(dir))
 		return -1;
 	/* a repository root, so .bpfcheckrc discovery stops here */
-	t = xasprintf("git init -q '%s'", dir);
+	t = bc_strdup_printf("git init -q '%s'", dir);
 	b = system(t) ? NULL : t;
 	free(t);
 	return b ? 0 : -1;
@@ -153,7 +144,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char *cmd = xasprintf("chmod -R u+w '%s'; rm -rf '%s'", dir, dir);
+	char *cmd = bc_strdup_printf("chmod -R u+w '%s'; rm -rf '%s'", dir, dir);
 	int r = system(cmd);
 
 	free(cmd);
@@ -213,7 +204,7 @@ static void test_fix_writes_and_is_idempotent(void **state)
 	if (!scripts_supported())
 		skip();
 	PUTS("b.bt", STALE);
-	p = xasprintf("%s/b.bt", dir);
+	p = bc_strdup_printf("%s/b.bt", dir);
 	assert_int_equal(chmod(p, 0640), 0);
 	assert_int_equal(sh(&out, "\"$BPFCHECK\" fix --no-config b.bt"), 0);
 	assert_non_null(strstr(out, "applied 2 fixes to 1 file"));
@@ -269,7 +260,7 @@ static void test_fix_refuses_read_only(void **state)
 
 static void test_fix_through_symlink(void **state)
 {
-	char *link = xasprintf("%s/link.bt", dir);
+	char *link = bc_strdup_printf("%s/link.bt", dir);
 	struct stat st;
 
 	if (!scripts_supported()) {
@@ -401,7 +392,7 @@ static void test_print_config_reads_back(void **state)
  * and flat: `- id:` then `key: value` lines). */
 static void hook(const char *id, char **entry, char **files)
 {
-	char *path = xasprintf("%s/.pre-commit-hooks.yaml", src), line[512];
+	char *path = bc_strdup_printf("%s/.pre-commit-hooks.yaml", src), line[512];
 	FILE *f = fopen(path, "r");
 	bool in = false;
 
@@ -443,7 +434,7 @@ static int run_hook(const char *id, char **out)
 	     n = strtok_r(NULL, "\n", &save)) {
 		if (regexec(&re, n, 0, NULL, 0))
 			continue;
-		tmp = xasprintf("%s '%s'", names, n);
+		tmp = bc_strdup_printf("%s '%s'", names, n);
 		free(names);
 		names = tmp;
 	}
@@ -460,8 +451,8 @@ static int run_hook(const char *id, char **out)
 
 static void test_hooks_as_pre_commit_calls_them(void **state)
 {
-	char *out, *big = xasprintf("%s/examples/big-frame.bpf.o", build),
-		   *fits = xasprintf("%s/examples/fits.bpf.o", build);
+	char *out, *big = bc_strdup_printf("%s/examples/big-frame.bpf.o", build);
+	char *fits = bc_strdup_printf("%s/examples/fits.bpf.o", build);
 	bool scripts = scripts_supported();
 
 	if (access(big, R_OK) || access(fits, R_OK)) {
@@ -507,8 +498,8 @@ static void test_hooks_as_pre_commit_calls_them(void **state)
 /* pre-commit itself, with this tree's .pre-commit-hooks.yaml in a hook repo. */
 static void test_real_pre_commit(void **state)
 {
-	char *out, *fits = xasprintf("%s/examples/fits.bpf.o", build),
-		   *big = xasprintf("%s/examples/big-frame.bpf.o", build);
+	char *out, *fits = bc_strdup_printf("%s/examples/fits.bpf.o", build);
+	char *big = bc_strdup_printf("%s/examples/big-frame.bpf.o", build);
 	bool scripts = scripts_supported();
 	int rc;
 

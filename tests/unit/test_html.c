@@ -31,6 +31,8 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "support/shell.h"
+
 static const char *build_dir(void)
 {
 	const char *b = getenv("BC_BUILD");
@@ -38,32 +40,10 @@ static const char *build_dir(void)
 	return b && *b ? b : "build";
 }
 
-static char *capture(const char *cmd, int *rc)
-{
-	FILE *p = popen(cmd, "r");
-	char chunk[65536], *out = NULL;
-	size_t n = 0, k;
-
-	assert_non_null(p);
-	while ((k = fread(chunk, 1, sizeof(chunk), p)) > 0) {
-		out = realloc(out, n + k + 1);
-		assert_non_null(out);
-		memcpy(out + n, chunk, k);
-		n += k;
-	}
-	if (!out)
-		out = calloc(1, 1);
-	else
-		out[n] = 0;
-	*rc = pclose(p);
-	*rc = WIFEXITED(*rc) ? WEXITSTATUS(*rc) : 128;
-	return out;
-}
-
 /* bpfcheck ARGS, its stdout; *RC its exit code. */
 static char *bpfcheck(int *rc, const char *fmt, ...)
 {
-	char args[2048], cmd[4096];
+	char args[2048], cmd[4096], *out;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -71,7 +51,8 @@ static char *bpfcheck(int *rc, const char *fmt, ...)
 	va_end(ap);
 	snprintf(cmd, sizeof(cmd), "BPFCHECK_BPFTRACE=0.17 %s/bpfcheck stack --no-config %s",
 		 build_dir(), args);
-	return capture(cmd, rc);
+	*rc = bc_test_shell(cmd, &out);
+	return out;
 }
 
 static size_t count(const char *hay, const char *needle)
@@ -192,7 +173,7 @@ static void test_browser(void **state)
 	assert_int_equal(rc, 1);
 	snprintf(cmd, sizeof(cmd), "cd tests/browser && timeout 180 node html.mjs "
 		 "%s/html-report.html %s/html-report.json %s/html-report.png 2>&1", dir, dir, dir);
-	out = capture(cmd, &rc);
+	rc = bc_test_shell(cmd, &out);
 	fprintf(stderr, "%s", out);
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(out, "\nok"));

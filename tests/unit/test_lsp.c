@@ -28,6 +28,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "support/shell.h"
 
 #define LSP_DIR "tests/lsp"
 #define WAIT_MS 20000
@@ -395,31 +396,6 @@ static bool have(const char *prog)
 	return system(cmd) == 0;
 }
 
-/* Runs CMD with sh; its output (heap) and exit status. */
-static char *capture(const char *cmd, int *rc)
-{
-	FILE *p = popen(cmd, "r");
-	char *out = NULL;
-	size_t n = 0, k;
-	char chunk[4096];
-
-	if (!p)
-		return NULL;
-	while ((k = fread(chunk, 1, sizeof(chunk), p)) > 0) {
-		out = realloc(out, n + k + 1);
-		assert_non_null(out);
-		memcpy(out + n, chunk, k);
-		n += k;
-	}
-	if (!out)
-		out = calloc(1, 1);
-	else
-		out[n] = 0;
-	*rc = pclose(p);
-	*rc = WIFEXITED(*rc) ? WEXITSTATUS(*rc) : 128;
-	return out;
-}
-
 static void test_neovim(void **state)
 {
 	char dir[] = "/tmp/bpfcheck-nvim-XXXXXX", cmd[4 * PATH_MAX], file[PATH_MAX + 32];
@@ -437,8 +413,7 @@ static void test_neovim(void **state)
 		 "BPFCHECK=%s BPFCHECK_BPFTRACE=0.17 timeout 60 nvim --headless --clean "
 		 "-c 'luafile %s/tests/editors/nvim.lua' clear-count.bt 2>&1",
 		 dir, dir, bin_path(), cwd);
-	out = capture(cmd, &rc);
-	assert_non_null(out);
+	rc = bc_test_shell(cmd, &out);
 	fprintf(stderr, "%s", out);
 	assert_non_null(strstr(out, "diagnostics: BC302"));
 	/* shown within a second of starting the server on the file */

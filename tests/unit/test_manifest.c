@@ -30,6 +30,7 @@
 #include "analyzer/manifest/aot_blob.h"
 #include "analyzer/manifest/aot_elf.h"
 #include "analyzer/manifest/manifest.h"
+#include "support/dirs.h"
 #include "support/golden.h"
 #include "support/script_support.h"
 
@@ -347,10 +348,7 @@ static void test_aot_other_version(void **state)
 
 static char *tmpdir(void)
 {
-	char *d = strdup("/tmp/bc-manifest-XXXXXX");
-
-	assert_non_null(mkdtemp(d));
-	return d;
+	return bc_test_temp_dir("bc-manifest");
 }
 
 static bool validate(const char *path)

@@ -528,25 +528,34 @@ static void test_len_btf_decides(void **state)
 	lint_done(&l);
 }
 
-static void test_len_object(void **state)
+/* Loads $BC_BUILD/fixtures/NAME into U as NAME; skips the test when the
+ * fixture is not built (make fixtures). */
+static void load_built_fixture(struct bc_unit *u, const char *name)
 {
 	char *path = NULL;
 	size_t size;
 	void *data;
+
+	assert_true(asprintf(&path, "%s/fixtures/%s",
+			     getenv("BC_BUILD") ? getenv("BC_BUILD") : "build", name) > 0);
+	data = bc_test_read_file(path, &size);
+	free(path);
+	if (!data)
+		skip();
+	memset(u, 0, sizeof(*u));
+	assert_int_equal(bc_unit_load_mem(u, name, data, size), 0);
+	free(data);
+}
+
+static void test_len_object(void **state)
+{
 	struct bc_target t;
 	struct bc_analysis a;
 	struct bc_unit u;
 
 	(void)state;
-	assert_true(asprintf(&path, "%s/fixtures/count_loops.bpf.o",
-			     getenv("BC_BUILD") ? getenv("BC_BUILD") : "build") > 0);
-	data = bc_test_read_file(path, &size);
-	free(path);
-	if (!data)
-		skip();	/* make fixtures */
+	load_built_fixture(&u, "count_loops.bpf.o");
 	lint_opts(&t, &a, "0.17", "6.6");
-	memset(&u, 0, sizeof(u));
-	assert_int_equal(bc_unit_load_mem(&u, "count_loops.bpf.o", data, size), 0);
 	assert_int_equal(bc_analyze_unit(&u, &a), 0);
 	/* count_stub (result used) and count_ctx (counter); not the array map nor the sum */
 	assert_int_equal(count(&u, "BC301"), 2);
@@ -556,7 +565,6 @@ static void test_len_object(void **state)
 	assert_true(has_note(nth(&u, "BC301", 0), "__ksym __weak"));
 	bc_unit_free(&u);
 	bc_target_free(&t);
-	free(data);
 }
 
 /* The same loops in LLVM IR: the IR front end finds them in the object it
@@ -564,24 +572,14 @@ static void test_len_object(void **state)
 static void test_len_ir(void **state)
 {
 	const struct bc_diag *d;
-	char *path = NULL;
 	struct bc_target t;
 	struct bc_analysis a;
 	struct bc_unit u;
 	const char *line;
-	size_t size;
-	void *data;
 
 	(void)state;
-	assert_true(asprintf(&path, "%s/fixtures/count_loops.ll",
-			     getenv("BC_BUILD") ? getenv("BC_BUILD") : "build") > 0);
-	data = bc_test_read_file(path, &size);
-	free(path);
-	if (!data)
-		skip();	/* make fixtures */
+	load_built_fixture(&u, "count_loops.ll");
 	lint_opts(&t, &a, "0.17", "6.6");
-	memset(&u, 0, sizeof(u));
-	assert_int_equal(bc_unit_load_mem(&u, "count_loops.ll", data, size), 0);
 	assert_int_equal(u.kind, BC_KIND_LLVM_IR);
 	assert_int_equal(bc_analyze_unit(&u, &a), 0);
 	assert_int_equal(count(&u, "BC301"), 2);
@@ -593,7 +591,6 @@ static void test_len_ir(void **state)
 	assert_true(!strncmp(line, "define ", 7) && strstr(line, "@count_stub("));
 	bc_unit_free(&u);
 	bc_target_free(&t);
-	free(data);
 }
 
 int main(void)

@@ -6,7 +6,6 @@
  * --no-cache bypasses it; damaged, foreign or malformed entries are ignored
  * and replaced; and the JSON form of results reads back as written.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +21,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "support/dirs.h"
 #include "analyzer/core/analysis.h"
 #include "analyzer/core/target.h"
 #include "analyzer/core/unit.h"
@@ -31,23 +31,6 @@
 static const char *const formats[] = {
 	"text", "gcc", "json", "sarif", "github", "gitlab", "table", "diff",
 };
-
-static char *temp_dir(void)
-{
-	char *d = strdup("/tmp/bc-result-cache-XXXXXX");
-
-	assert_non_null(d);
-	assert_non_null(mkdtemp(d));
-	return d;
-}
-
-static void remove_tree(const char *dir)
-{
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-}
 
 static char *bpfcheck(void)
 {
@@ -77,36 +60,20 @@ static char *run(const char *cmd)
 	return out;
 }
 
+static char *temp_dir(void)
+{
+	return bc_test_temp_dir("bc-result-cache");
+}
+
 static size_t count_entries(const char *cache)
 {
-	DIR *d = opendir(cache);
-	struct dirent *e;
-	size_t n = 0;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d)))
-		n += !strncmp(e->d_name, "result-", 7);
-	closedir(d);
-	return n;
+	return bc_test_cache_count(cache, "result-");
 }
 
 /* The one result entry in CACHE. */
 static char *entry_of(const char *cache)
 {
-	DIR *d = opendir(cache);
-	struct dirent *e;
-	char *path = NULL;
-
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		if (!strncmp(e->d_name, "result-", 7)) {
-			assert_null(path);
-			assert_true(asprintf(&path, "%s/%s", cache, e->d_name) > 0);
-		}
-	closedir(d);
-	assert_non_null(path);
-	return path;
+	return bc_test_cache_entry(cache, "result-");
 }
 
 /* ---- every format, every tool ---- */
@@ -159,7 +126,7 @@ static void test_tools_every_format(void **state)
 		free(cached);
 	}
 	free(bin);
-	remove_tree(dir);
+	bc_test_remove_tree(dir);
 	free(dir);
 }
 
@@ -200,7 +167,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	remove_tree(f->dir);
+	bc_test_remove_tree(f->dir);
 	free(f->bin);
 	free(f->dir);
 	free(f->script);
