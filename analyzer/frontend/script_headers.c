@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 
 #include "c_compile.h"
 #include "clang_shim.h"
@@ -14,6 +13,8 @@
 #include "../base/str.h"
 #include "../base/version.h"
 #include "../core/analysis.h"
+#include "../core/target.h"
+#include "../target/source.h"
 #include "../script/sema.h"
 #include "../types/btf_types.h"
 #include "../types/stype.h"
@@ -99,6 +100,7 @@ static const char prologue[] =
 	"#endif\n";
 
 struct bc_script_headers {
+	char release[65], machine[65];	/* of the running system; "" for a target file */
 	int bpftrace;
 	bool btf;
 	char **dirs;			/* -I DIR of the analysis */
@@ -174,16 +176,13 @@ static int push(char ***v, size_t *n, size_t *cap, char *s)
 	return 0;
 }
 
-char **bc_script_header_args(int bpftrace, bool btf, const char *ksrc, const char *kobj,
-			     const char *const *dirs, size_t nr_dirs)
+char **bc_script_header_args(int bpftrace, bool btf, const char *machine, const char *ksrc,
+			     const char *kobj, const char *const *dirs, size_t nr_dirs)
 {
-	struct utsname u;
-	const char *arch = "x86";
+	const char *arch = kernel_arch(machine && *machine ? machine : "x86_64");
 	char **v = NULL;
 	size_t n = 0, cap = 0;
 
-	if (!uname(&u))
-		arch = kernel_arch(u.machine);
 	v = calloc(1, sizeof(*v));
 	if (!v)
 		return NULL;
@@ -220,10 +219,9 @@ static bool is_dir(const char *p)
 	return p && !stat(p, &st) && S_ISDIR(st.st_mode);
 }
 
-int bc_kernel_header_dirs(char **ksrc, char **kobj, char **where)
+int bc_kernel_header_dirs(const char *release, char **ksrc, char **kobj, char **where)
 {
 	const char *src = getenv("BPFTRACE_KERNEL_SOURCE"), *build = getenv("BPFTRACE_KERNEL_BUILD");
-	struct utsname u;
 	char *s, *o;
 
 	*ksrc = *kobj = *where = NULL;
@@ -234,11 +232,9 @@ int bc_kernel_header_dirs(char **ksrc, char **kobj, char **where)
 			goto oom;
 		return 0;
 	}
-	if (uname(&u))
-		return -errno;
-	s = bc_strdup_printf("/lib/modules/%s/source", u.release);
-	o = bc_strdup_printf("/lib/modules/%s/build", u.release);
-	if (!s || !o) {
+	s = release ? bc_strdup_printf("/lib/modules/%s/source", release) : NULL;
+	o = release ? bc_strdup_printf("/lib/modules/%s/build", release) : NULL;
+	if (release && (!s || !o)) {
 		free(s);
 		free(o);
 		return -ENOMEM;
@@ -275,6 +271,16 @@ struct bc_script_headers *bc_script_headers_new(const struct bc_analysis *a, int
 		return NULL;
 	h->bpftrace = h->v = bpftrace;
 	h->btf = btf;
+	/* the running system's kernel headers; a target file's are on its
+	 * machine (and the analysis reads nothing of this one) */
+	if (a && a->target && a->target->source && !bc_source_is_file(a->target->source)) {
+		struct bc_source_uname un;
+
+		if (!bc_source_uname(a->target->source, &un)) {
+			snprintf(h->release, sizeof(h->release), "%s", un.release);
+			snprintf(h->machine, sizeof(h->machine), "%s", un.machine);
+		}
+	}
 	/* bpfcheck -I DIR: bpftrace -I DIR */
 	for (size_t i = 0; a && i < a->nr_clang_args; i++) {
 		const char *arg = a->clang_args[i];
@@ -507,10 +513,10 @@ int bc_script_header_eval(void *ctx, const char *preamble, const char *const *na
 	memset(out, 0, sizeof(*out));
 	if (!eval)
 		return -ENOENT;
-	err = bc_kernel_header_dirs(&ksrc, &kobj, &h->no_kernel);
+	err = bc_kernel_header_dirs(h->release[0] ? h->release : NULL, &ksrc, &kobj, &h->no_kernel);
 	if (err == -ENOMEM)
 		return err;
-	args = bc_script_header_args(h->bpftrace, h->btf, ksrc, kobj,
+	args = bc_script_header_args(h->bpftrace, h->btf, h->machine, ksrc, kobj,
 				     (const char *const *)h->dirs, h->nr_dirs);
 	free(ksrc);
 	free(kobj);

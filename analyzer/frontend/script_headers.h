@@ -33,16 +33,18 @@ int bc_script_header_eval(void *ctx, const char *preamble, const char *const *na
 
 /*
  * The clang arguments bpftrace BPFTRACE gives the definitions: KSRC/KOBJ
- * the kernel source and build directories (NULL: none found), DIRS its -I
+ * the kernel source and build directories (NULL: none found) of a MACHINE
+ * (uname -m) kernel, DIRS its -I
  * directories. NULL-terminated heap array (bc_c_args_free), NULL on ENOMEM.
  */
-char **bc_script_header_args(int bpftrace, bool btf, const char *ksrc, const char *kobj,
-			     const char *const *dirs, size_t nr_dirs);
+char **bc_script_header_args(int bpftrace, bool btf, const char *machine, const char *ksrc,
+			     const char *kobj, const char *const *dirs, size_t nr_dirs);
 
 /* Where bpftrace looks for kernel headers: BPFTRACE_KERNEL_SOURCE (and
- * BPFTRACE_KERNEL_BUILD), else the source and build directories of /lib/modules/RELEASE, one
- * standing in for the other. 0 with *KSRC and *KOBJ (heap), or -ENOENT with
+ * BPFTRACE_KERNEL_BUILD), else the source and build directories of
+ * /lib/modules/RELEASE, one standing in for the other (RELEASE NULL: a
+ * target file's kernel, whose headers are not on this machine). 0 with *KSRC and *KOBJ (heap), or -ENOENT with
  * *WHERE (heap) naming the directories looked at. */
-int bc_kernel_header_dirs(char **ksrc, char **kobj, char **where);
+int bc_kernel_header_dirs(const char *release, char **ksrc, char **kobj, char **where);
 
 #endif
