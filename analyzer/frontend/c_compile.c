@@ -29,7 +29,7 @@
 #define SHIM_NAME "libbpfcheck-clang.so"
 
 static bc_clang_compile_fn shim_compile;
-static bc_clang_eval_ints_fn shim_eval_ints;
+static bc_clang_eval_defs_fn shim_eval_defs;
 static char shim_error[512];
 
 /* BPFCHECK_CLANG_SHIM, else beside the executable (the build tree), else
@@ -71,7 +71,7 @@ static bc_clang_compile_fn load_shim(void)
 		dlclose(h);
 		return NULL;
 	}
-	shim_eval_ints = (bc_clang_eval_ints_fn)dlsym(h, "bc_clang_eval_ints");
+	shim_eval_defs = (bc_clang_eval_defs_fn)dlsym(h, "bc_clang_eval_defs");
 	shim_compile = (bc_clang_compile_fn)dlsym(h, "bc_clang_compile");
 	return shim_compile;
 }
@@ -294,44 +294,22 @@ int bc_c_compile(struct bc_unit *u, const struct bc_analysis *a, void **bitcode,
 	return 0;
 }
 
-int bc_c_eval_ints(const char *preamble, const char *const *names, size_t n, bool btf,
-		   struct bc_c_ints *out)
+bc_clang_eval_defs_fn bc_c_shim_eval_defs(const char **why)
 {
-	/* as bpftrace's ClangParser: the host's system headers, and
-	 * BPFTRACE_HAVE_BTF when the kernel's BTF supplies the types */
-	static const char *const with_btf[] = { "-isystem", "/usr/local/include", "-isystem",
-						"/usr/include", "-DBPFTRACE_HAVE_BTF" };
-	struct bc_clang_ints r;
-	int err;
-
-	memset(out, 0, sizeof(*out));
-	if (!load_shim() || !shim_eval_ints)
-		return -ENOENT;
-	err = shim_eval_ints(preamble, names, n, with_btf, btf ? 5 : 4, BC_CLANG_RESOURCE_DIR, &r);
-	if (!err && r.error)
-		err = -EINVAL;
-	free(r.error);
-	if (err) {
-		free(r.values);
-		free(r.found);
-		for (size_t i = 0; i < r.nr_missing; i++)
-			free(r.missing[i]);
-		free(r.missing);
-		return err;
+	if (!load_shim() || !shim_eval_defs) {
+		if (why)
+			*why = shim_error[0] ? shim_error : SHIM_NAME " has no bc_clang_eval_defs";
+		return NULL;
 	}
-	out->values = r.values;
-	out->found = r.found;
-	out->missing = r.missing;
-	out->nr_missing = r.nr_missing;
-	return 0;
+	return shim_eval_defs;
 }
 
-void bc_c_ints_free(struct bc_c_ints *v)
+const char *bc_c_resource_dir(void)
 {
-	free(v->values);
-	free(v->found);
-	for (size_t i = 0; i < v->nr_missing; i++)
-		free(v->missing[i]);
-	free(v->missing);
-	memset(v, 0, sizeof(*v));
+	return BC_CLANG_RESOURCE_DIR;
+}
+
+const char *bc_c_multiarch_include(void)
+{
+	return BC_MULTIARCH_INCLUDE;
 }

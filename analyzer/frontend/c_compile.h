@@ -19,6 +19,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "clang_shim.h"
+
 struct bc_unit;
 struct bc_analysis;
 
@@ -35,23 +37,12 @@ int bc_c_compile(struct bc_unit *u, const struct bc_analysis *a, void **bitcode,
 char **bc_c_compile_commands(const char *path, char **dir);
 void bc_c_args_free(char **v);
 
-/* Identifiers of a bpftrace script resolved through its C definitions. */
-struct bc_c_ints {
-	long long *values;
-	unsigned char *found;	/* found[i]: NAMES[i] is an integer constant */
-	char **missing;		/* #include'd headers that were not found */
-	size_t nr_missing;
-};
-
-/*
- * Evaluates NAMES after PREAMBLE (a script's #include/#define lines and C
- * definitions) as bpftrace's ClangParser would see them: system headers
- * from /usr/local/include and /usr/include, BPFTRACE_HAVE_BTF defined when
- * BTF is. 0; -ENOENT when the clang front end library is missing; -EINVAL
- * when clang could not start; -ENOMEM.
- */
-int bc_c_eval_ints(const char *preamble, const char *const *names, size_t n, bool btf,
-		   struct bc_c_ints *out);
-void bc_c_ints_free(struct bc_c_ints *v);
+/* The clang shim's bc_clang_eval_defs (script headers: script_headers.h),
+ * loading the library on first use; NULL with *WHY set when it is missing. */
+bc_clang_eval_defs_fn bc_c_shim_eval_defs(const char **why);
+/* clang's resource directory (its builtin headers), and the multiarch
+ * include directory (/usr/include/x86_64-linux-gnu), as built. */
+const char *bc_c_resource_dir(void);
+const char *bc_c_multiarch_include(void);
 
 #endif

@@ -21,13 +21,14 @@
 extern "C" {
 #endif
 
-#define BC_CLANG_SHIM_ABI 2
+#define BC_CLANG_SHIM_ABI 3
 
 struct bc_clang_diag {
 	int level;		/* 1 note, 2 warning, 3 error (fatal included) */
 	char *file;		/* NULL when clang gave no location */
 	unsigned line, col;
 	char *message;
+	unsigned include_line;	/* bc_clang_eval_defs: see its errors */
 };
 
 struct bc_clang_result {
@@ -50,30 +51,93 @@ typedef int (*bc_clang_compile_fn)(const char *path, const char *source, size_t 
 int bc_clang_compile(const char *path, const char *source, size_t size,
 		     const char *const *args, size_t nr_args, const char *resource_dir,
 		     struct bc_clang_result *out);
-/* Integer values of identifiers after a C preamble (a bpftrace script's
- * #include/#define lines and struct definitions, as bpftrace's ClangParser
- * compiles them). */
-struct bc_clang_ints {
+/*
+ * What a bpftrace script's C definitions define, as bpftrace's ClangParser
+ * compiles them: integer constants, the layouts of records, the headers
+ * that were not found and the errors clang reports.
+ *
+ * Types are a flat table (TYPES[i]); a record's fields are
+ * FIELDS[first_field .. first_field + nr_fields).
+ */
+enum bc_clang_type_kind {
+	BC_CT_OTHER = 0,	/* floating point, vectors, ...: no bpftrace type */
+	BC_CT_VOID,
+	BC_CT_INT,
+	BC_CT_BOOL,
+	BC_CT_ENUM,
+	BC_CT_PTR,
+	BC_CT_ARRAY,
+	BC_CT_RECORD,
+	BC_CT_FUNC,
+};
+
+struct bc_clang_type {
+	int kind;			/* enum bc_clang_type_kind */
+	unsigned long long size;	/* bytes (0 for an incomplete record) */
+	unsigned align;			/* bytes */
+	int is_signed;
+	int is_char;			/* plain char (char arrays read as strings) */
+	int is_union;
+	int complete;			/* records: the fields are listed */
+	long elem;			/* PTR pointee, ARRAY element: index; -1 none */
+	unsigned long long nelems;	/* ARRAY */
+	char *name;			/* RECORD "struct foo" / "union foo" (NULL: anonymous), ENUM */
+	size_t first_field, nr_fields;
+};
+
+struct bc_clang_field {
+	char *name;			/* NULL: an anonymous struct/union member */
+	long type;			/* index in TYPES */
+	unsigned long long bit_offset;	/* from the start of the record */
+	unsigned bit_width;		/* bitfields; 0 otherwise */
+};
+
+struct bc_clang_defs {
 	long long *values;		/* [n] */
 	unsigned char *found;		/* [n]: 1 when NAMES[i] is an integer constant */
+	long *records;			/* [nr_records]: index of RECORDS[i] in TYPES, -1 undefined */
+	struct bc_clang_type *types;
+	size_t nr_types;
+	struct bc_clang_field *fields;
+	size_t nr_fields;
 	char **missing;			/* headers not found, as written ("net/sock.h") */
 	size_t nr_missing;
+	/* errors of the final parse (missing headers aside); LINE is the line of
+	 * PREAMBLE whose #include led to it (0: the preamble itself or none) */
+	struct bc_clang_diag *errors;
+	size_t nr_errors;
 	char *error;			/* clang could not start */
 };
 
 /*
- * Parses PREAMBLE (with ARGS; no code generation) followed by one constant
- * per name, and evaluates each as an integer constant expression (macros
- * and enum constants of the included headers). An #include that is not
- * found is recorded in MISSING and dropped, and the parse repeated, so that
- * the rest still resolves. 0, or -ENOMEM.
+ * Types for "unknown type name" errors: C definitions of NAMES (typedefs of
+ * the kernel BTF, as bpftrace's resolve_unknown_typedefs_from_btf adds
+ * them), or NULL when there are none; malloc'd, the shim frees it.
  */
-typedef int (*bc_clang_eval_ints_fn)(const char *preamble, const char *const *names, size_t n,
+typedef char *(*bc_clang_typedefs_fn)(void *ctx, const char *const *names, size_t n);
+
+/*
+ * Parses PREAMBLE (with ARGS; no code generation) after PROLOGUE (text
+ * bpftrace puts before the script's definitions: its forced includes and
+ * generated BTF header; may be NULL), followed by one constant per name,
+ * and evaluates each NAMES[i] as an integer constant expression (macros and
+ * enum constants of the included headers) and looks up each RECORDS[i]
+ * ("struct foo", "union bar", or a typedef name) with the records it
+ * reaches. An #include that is not found is recorded in MISSING and
+ * dropped, and the parse repeated, so that the rest still resolves; so are
+ * unknown type names TYPEDEFS can define (it may be NULL). 0, or -ENOMEM.
+ */
+typedef int (*bc_clang_eval_defs_fn)(const char *prologue, const char *preamble,
+				     const char *const *names, size_t n,
+				     const char *const *records, size_t nr_records,
 				     const char *const *args, size_t nr_args,
-				     const char *resource_dir, struct bc_clang_ints *out);
-int bc_clang_eval_ints(const char *preamble, const char *const *names, size_t n,
+				     const char *resource_dir, bc_clang_typedefs_fn typedefs,
+				     void *typedefs_ctx, struct bc_clang_defs *out);
+int bc_clang_eval_defs(const char *prologue, const char *preamble, const char *const *names,
+		       size_t n, const char *const *records, size_t nr_records,
 		       const char *const *args, size_t nr_args, const char *resource_dir,
-		       struct bc_clang_ints *out);
+		       bc_clang_typedefs_fn typedefs, void *typedefs_ctx,
+		       struct bc_clang_defs *out);
 /* The ABI version the library was built with (BC_CLANG_SHIM_ABI). */
 int bc_clang_abi(void);
 

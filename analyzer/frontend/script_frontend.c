@@ -5,13 +5,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "c_compile.h"
 #include "../core/analysis.h"
 #include "../core/target.h"
 #include "../core/unit.h"
 #include "../script/parser.h"
 #include "script_compile.h"
 #include "script_frontend.h"
+#include "script_headers.h"
 #include "../script/sema.h"
 #include "../target/source.h"
 
@@ -25,30 +25,10 @@ static int syntax_failure(struct bc_unit *u)
 			    "nothing else was checked", n, n == 1 ? "" : "s");
 }
 
-struct header_ctx {
-	bool btf;
-	struct bc_c_ints ints;
-};
-
-/* bc_sema_opts.header_eval: the script's C definitions through clang. */
-static int header_eval(void *ctx, const char *preamble, const char *const *names, size_t n,
-		       struct bc_header_ints *out)
-{
-	struct header_ctx *h = ctx;
-	int err = bc_c_eval_ints(preamble, names, n, h->btf, &h->ints);
-
-	if (err)
-		return err;
-	out->values = h->ints.values;
-	out->found = h->ints.found;
-	out->missing = h->ints.missing;
-	out->nr_missing = h->ints.nr_missing;
-	return 0;
-}
-
 int bc_script_frontend(struct bc_unit *u, const struct bc_analysis *a)
 {
-	struct header_ctx hc = { 0 };
+	struct bc_script_headers *hc;
+	bool btf;
 	const struct bc_target *t = a->target;
 	struct bc_btf_blob blob;
 	struct bc_parse_opts po = { 0 };
@@ -73,15 +53,18 @@ int bc_script_frontend(struct bc_unit *u, const struct bc_analysis *a)
 		return syntax_failure(u);
 	bc_sema_opts_from_target(&so, t);
 	if (so.no_btf)
-		hc.btf = false;
+		btf = false;
 	else if (so.btf_path)
-		hc.btf = access(so.btf_path, R_OK) == 0;
+		btf = access(so.btf_path, R_OK) == 0;
 	else
-		hc.btf = so.source && !bc_source_btf(so.source, NULL, &blob);
-	so.header_eval = header_eval;
-	so.header_eval_ctx = &hc;
+		btf = so.source && !bc_source_btf(so.source, NULL, &blob);
+	hc = bc_script_headers_new(a, t->bpftrace, btf);
+	if (!hc)
+		return -ENOMEM;
+	so.header_eval = bc_script_header_eval;
+	so.header_eval_ctx = hc;
 	err = bc_sema_run(u, s, &so, &sema);
-	bc_c_ints_free(&hc.ints);
+	bc_script_headers_free(hc);
 	if (err)
 		return err;
 	bc_sema_attach(u, sema);

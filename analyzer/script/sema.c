@@ -688,6 +688,8 @@ int bc_sema_run(struct bc_unit *u, struct bc_script *s, const struct bc_sema_opt
 	if (!c.err)
 		run_pass(&c);
 	if (!c.err)
+		sema_header_errors(&c);	/* bpftrace refuses the script at clang */
+	if (!c.err)
 		sema_maps_finish(&c);
 	r->has_btf = c.btf_state > 0;
 	err = c.err;

@@ -39,13 +39,32 @@ struct bc_unit;
 struct bc_btf;
 struct bc_target;
 
+/* An error of clang's parse of the script's C definitions (bpftrace then
+ * refuses the script): "FILE:LINE:COL: MESSAGE", and the line of the
+ * preamble whose #include led to it (0: none). */
+struct bc_header_error {
+	const char *text;
+	unsigned line;
+};
+
 /* What bc_sema_opts.header_eval found: the integer value of NAMES[i]
- * when FOUND[i], and the #include'd headers that were not found. */
-struct bc_header_ints {
+ * when FOUND[i], the records the headers define, the #include'd headers
+ * that were not found and clang's errors. */
+struct bc_header_defs {
 	const long long *values;
 	const unsigned char *found;
+	/* the struct or union NAME ("struct foo", "union bar", a typedef
+	 * name) with its layout as clang computed it: a new reference, or
+	 * NULL when the headers do not define it */
+	struct bc_stype *(*record)(void *ctx, const char *name);
+	void *record_ctx;
 	char *const *missing;
 	size_t nr_missing;
+	const struct bc_header_error *errors;
+	size_t nr_errors;
+	/* the kernel headers bpftrace would look for and did not find
+	 * ("/lib/modules/R/source, /lib/modules/R/build"); NULL when found */
+	const char *no_kernel_headers;
 };
 
 struct bc_sema_opts {
@@ -72,16 +91,18 @@ struct bc_sema_opts {
 	size_t nr_params;
 	/*
 	 * Evaluates the script's C definitions as bpftrace does (its ClangParser
-	 * runs clang on them): called at most once, when identifiers are left
-	 * that neither the script nor the kernel BTF define while an #include
-	 * is active, with PREAMBLE (the definitions, in order) and those NAMES.
-	 * It fills OUT (owned by CTX, valid until the run ends) and returns 0;
-	 * non-zero leaves the identifiers guessed (BC101, one note per use).
-	 * NULL: not evaluated. The script front end supplies clang's
-	 * (analyzer/frontend/c_compile.h).
+	 * runs clang on them): called at most once, when an #include is active,
+	 * with PREAMBLE (the definitions, in order), the identifiers NAMES and
+	 * the structs RECORDS that neither the script nor the kernel BTF define,
+	 * and BTF (the kernel BTF sema reads, NULL without) for the typedefs
+	 * bpftrace takes from it. It fills OUT (owned by CTX, valid until the
+	 * run ends) and returns 0; non-zero leaves the identifiers and structs
+	 * guessed (BC101). NULL: not evaluated. The script front end supplies
+	 * clang's (analyzer/frontend/script_headers.h).
 	 */
 	int (*header_eval)(void *ctx, const char *preamble, const char *const *names, size_t n,
-			   struct bc_header_ints *out);
+			   const char *const *records, size_t nr_records, struct bc_btf *btf,
+			   struct bc_header_defs *out);
 	void *header_eval_ctx;
 };
 

@@ -256,6 +256,11 @@ static const struct bc_stype *ident(struct sema_ctx *c, struct bc_expr *e)
 			}
 			return sema_keep(c, bc_stype_int(8, false));
 		}
+		if (c->hdr.nr_errors && !c->hdr.nr_missing) {
+			/* bpftrace stops at clang's errors: they are the reason */
+			sema_header_errors(c);
+			return sema_guess_int(c, BC_AS_NONE);
+		}
 		if (c->hdr.nr_missing) {
 			sema_header_missing_notes(c);
 			return sema_guess_int(c, BC_AS_NONE);

@@ -102,12 +102,17 @@ struct sema_ctx {
 	size_t nr_enums;
 	bool has_includes;		/* an active #include: types may come from headers */
 	bool btf_defined;		/* BPFTRACE_HAVE_BTF is defined for the C code */
-	/* identifiers left for the headers (header_eval), and its answer */
+	/* identifiers and structs left for the headers (header_eval), and its answer */
 	char **hdr_names;
 	size_t nr_hdr, cap_hdr;
-	struct bc_header_ints hdr;
+	char **hdr_records;
+	size_t nr_hdr_records, cap_hdr_records;
+	struct bc_header_defs hdr;
+	bool hdr_tried;			/* header_eval was called (or cannot be) */
 	bool hdr_done;			/* hdr holds the answer */
 	bool hdr_noted;			/* the missing headers' notes are out */
+	bool hdr_errors_noted;		/* clang's errors are reported */
+	bool kernel_noted;		/* the absent kernel headers are said */
 	/* resolved struct cache (by name) */
 	struct { char *name; struct bc_stype *type; } *scache;
 	size_t nr_scache, cap_scache;
@@ -148,6 +153,17 @@ struct sema_ctx {
 void sema_header_want(struct sema_ctx *c, const char *name);
 bool sema_header_value(struct sema_ctx *c, const char *name, int64_t *v);
 void sema_header_missing_notes(struct sema_ctx *c);
+/* A struct the headers may define: asked for in the header evaluation. */
+void sema_header_want_record(struct sema_ctx *c, const char *name);
+/* Whether a struct lookup waits for the header evaluation (not reported yet). */
+bool sema_header_pending(struct sema_ctx *c);
+/* The struct NAME as the headers define it (a new reference), or NULL. */
+struct bc_stype *sema_header_record(struct sema_ctx *c, const char *name);
+/* clang's errors on the definitions: bpftrace refuses the script (BC102). */
+void sema_header_errors(struct sema_ctx *c);
+/* T is OLD (or a pointer to it) with the layout the headers gave it after
+ * OLD was typed: the map value or variable takes T. */
+bool sema_struct_upgrade(const struct bc_stype *old, const struct bc_stype *t);
 /* Runs header_eval once for the wanted identifiers; true when it answered. */
 bool sema_header_eval(struct sema_ctx *c);
 void sema_header_free(struct sema_ctx *c);

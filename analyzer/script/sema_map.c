@@ -337,6 +337,14 @@ void sema_map_assign(struct sema_ctx *c, struct bc_expr *e, const struct bc_styp
 
 	if (!m || !t)
 		return;
+	/* a struct typed before the headers were read, now with its layout
+	 * (sema_header_eval): the value takes the layout */
+	if (sema_struct_upgrade(m->value, t)) {
+		bc_stype_put(m->value);
+		m->value = bc_stype_get((struct bc_stype *)t);
+		c->changed = true;
+		goto out;
+	}
 	if (!m->value || m->value->kind == BC_ST_NONE) {
 		struct bc_stype *nt;
 

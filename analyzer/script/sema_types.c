@@ -18,6 +18,7 @@
 #include "analyzer/types/c_type_name.h"
 #include "analyzer/types/dwarf_types.h"
 #include "analyzer/target/source.h"
+#include "../core/unit.h"
 #include "sema_impl.h"
 #include "../base/array.h"
 
@@ -139,6 +140,18 @@ const struct bc_stype *sema_struct(struct sema_ctx *c, const char *name, const s
 		if (errno == ENOMEM) {
 			sema_oom(c);
 			return sema_none(c);
+		}
+	}
+	if (c->has_includes) {
+		struct bc_stype *ht = sema_header_record(c, name);
+
+		if (ht)
+			return cache_add(c, name, ht);
+		if (report && sema_header_pending(c)) {
+			/* asked of the headers; reported once they are read */
+			sema_header_want_record(c, name);
+			return cache_add(c, name, bc_stype_cstruct(name, 0, !strncmp(name, "union ", 6),
+								   NULL));
 		}
 	}
 	if (report) {
@@ -464,27 +477,181 @@ bool sema_header_value(struct sema_ctx *c, const char *name, int64_t *v)
 	return false;
 }
 
-/* One note per header that was not found, at its #include line: what it
- * would define stays a guess (the script's uses are not noted one by one). */
+/* The script's C definition holding line LINE of the preamble
+ * (sema_header_eval writes one definition after another). */
+static const struct bc_cdef *cdef_at_line(struct sema_ctx *c, unsigned line)
+{
+	unsigned first = 1;
+
+	for (size_t i = 0; i < c->s->nr_cdefs; i++) {
+		const struct bc_cdef *d = c->s->cdefs[i];
+		unsigned n = 1;
+
+		for (const char *p = d->text; *p; p++)
+			n += *p == '\n';
+		if (line >= first && line < first + n)
+			return d;
+		first += n;
+	}
+	return NULL;
+}
+
+static const struct bc_span *include_span(struct sema_ctx *c, const char *header)
+{
+	for (size_t i = 0; i < c->s->nr_cdefs; i++) {
+		const struct bc_cdef *d = c->s->cdefs[i];
+
+		if (d->kind == BC_CDEF_PREPROC && strstr(d->text, "include") &&
+		    strstr(d->text, header))
+			return &d->span;
+	}
+	return &c->s->cdefs[0]->span;
+}
+
+/* Headers that were not found, at the first one's #include line: what they
+ * would define stays a guess (the script's uses are not noted one by one).
+ * One note per header; one for all of them when the kernel headers, where
+ * bpftrace would look first, are absent. */
 void sema_header_missing_notes(struct sema_ctx *c)
 {
+	char *list = NULL;
+	size_t len = 0;
+	FILE *m;
+
 	if (!c->final || c->hdr_noted)
 		return;
 	c->hdr_noted = true;
-	for (size_t m = 0; m < c->hdr.nr_missing; m++) {
-		const struct bc_span *sp = NULL;
-
-		for (size_t i = 0; i < c->s->nr_cdefs && !sp; i++) {
-			const struct bc_cdef *d = c->s->cdefs[i];
-
-			if (d->kind == BC_CDEF_PREPROC && strstr(d->text, "include") &&
-			    strstr(d->text, c->hdr.missing[m]))
-				sp = &d->span;
-		}
-		sema_guess(c, sp ? sp : &c->s->cdefs[0]->span,
-			   "header <%s> is not found; identifiers the script takes from it are "
-			   "assumed to be integer macros (int64)", c->hdr.missing[m]);
+	if (!c->hdr.no_kernel_headers) {
+		for (size_t i = 0; i < c->hdr.nr_missing; i++)
+			sema_guess(c, include_span(c, c->hdr.missing[i]),
+				   "header <%s> is not found; identifiers the script takes from it are "
+				   "assumed to be integer macros (int64)", c->hdr.missing[i]);
+		return;
 	}
+	m = open_memstream(&list, &len);
+	if (!m) {
+		sema_oom(c);
+		return;
+	}
+	for (size_t i = 0; i < c->hdr.nr_missing; i++)
+		fprintf(m, "%s<%s>", i ? ", " : "", c->hdr.missing[i]);
+	if (fclose(m)) {
+		free(list);
+		sema_oom(c);
+		return;
+	}
+	c->kernel_noted = true;
+	sema_guess(c, include_span(c, c->hdr.missing[0]),
+		   "%s %s %s not found: there are no kernel headers in %s, where bpftrace looks "
+		   "first (BPFTRACE_KERNEL_SOURCE names another place); identifiers the script "
+		   "takes from %s are assumed to be integer macros (int64)",
+		   c->hdr.nr_missing == 1 ? "header" : "headers", list,
+		   c->hdr.nr_missing == 1 ? "is" : "are", c->hdr.no_kernel_headers,
+		   c->hdr.nr_missing == 1 ? "it" : "them");
+	free(list);
+}
+
+void sema_header_errors(struct sema_ctx *c)
+{
+	const struct bc_header_error *e = c->hdr.errors;
+	const struct bc_cdef *d;
+	const struct bc_span *sp;
+	struct bc_span span;
+	struct bc_diag *diag;
+	bool unknown_type = false;
+	int err = 0;
+
+	/* a missing header is noted as such (sema_header_missing_notes): what
+	 * follows from its absence is not reported again */
+	if (!c->final || c->hdr_errors_noted || !c->hdr_done || !c->hdr.nr_errors ||
+	    c->hdr.nr_missing)
+		return;
+	c->hdr_errors_noted = true;
+	if (c->o->no_diags)
+		return;
+	d = cdef_at_line(c, e[0].line);
+	sp = d ? &d->span : &c->s->cdefs[0]->span;
+	span = *sp;
+	if (!span.line && span.end > span.start)
+		bc_unit_locate(c->u, &span);
+	diag = bc_diag_add(&c->u->diags, BC_RULE_SEMANTIC_ERROR, c->u->display_path, &span,
+			   "clang cannot compile the script's C definitions as bpftrace runs it "
+			   "(bpftrace refuses the script): %s", e[0].text);
+	if (!diag) {
+		sema_oom(c);
+		return;
+	}
+	c->r->nr_errors++;
+	for (size_t i = 0; i < c->hdr.nr_errors; i++)
+		unknown_type |= strstr(e[i].text, ": unknown type name ") != NULL;
+	if (c->hdr.nr_errors > 1)
+		err = bc_diag_note(diag, NULL, NULL, "and %zu more error%s, the next: %s",
+				   c->hdr.nr_errors - 1, c->hdr.nr_errors == 2 ? "" : "s", e[1].text);
+	if (!err && unknown_type)
+		err = bc_diag_note(diag, NULL, NULL,
+				   "bpftrace says: Include headers with missing type definitions or "
+				   "install BTF information to your system");
+	if (!err && c->hdr.no_kernel_headers && !c->kernel_noted) {
+		c->kernel_noted = true;
+		err = bc_diag_note(diag, NULL, NULL,
+				   "there are no kernel headers in %s, where bpftrace looks first "
+				   "(BPFTRACE_KERNEL_SOURCE names another place): the headers come "
+				   "from /usr/include", c->hdr.no_kernel_headers);
+	}
+	if (err)
+		sema_oom(c);
+}
+
+void sema_header_want_record(struct sema_ctx *c, const char *name)
+{
+	for (size_t i = 0; i < c->nr_hdr_records; i++)
+		if (!strcmp(c->hdr_records[i], name))
+			return;
+	if (BC_GROW(c->hdr_records, c->cap_hdr_records, c->nr_hdr_records + 1) ||
+	    !(c->hdr_records[c->nr_hdr_records] = strdup(name))) {
+		sema_oom(c);
+		return;
+	}
+	c->nr_hdr_records++;
+}
+
+bool sema_header_pending(struct sema_ctx *c)
+{
+	return c->has_includes && c->o->header_eval && !c->hdr_tried;
+}
+
+struct bc_stype *sema_header_record(struct sema_ctx *c, const char *name)
+{
+	if (!c->hdr_done || !c->hdr.record)
+		return NULL;
+	return c->hdr.record(c->hdr.record_ctx, name);
+}
+
+bool sema_struct_upgrade(const struct bc_stype *old, const struct bc_stype *t)
+{
+	if (!old || !t)
+		return false;
+	if (old->kind == BC_ST_POINTER && t->kind == BC_ST_POINTER)
+		return sema_struct_upgrade(old->elem, t->elem);
+	return old->kind == BC_ST_CSTRUCT && t->kind == BC_ST_CSTRUCT && !old->layout &&
+	       t->layout && old->name && t->name && !strcmp(old->name, t->name);
+}
+
+/* Drops the structs cached without a layout while the headers were not
+ * read yet: they are looked up again, in the headers too. */
+static void uncache_unresolved(struct sema_ctx *c)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < c->nr_scache; i++) {
+		if (!c->scache[i].type->layout) {
+			free(c->scache[i].name);
+			bc_stype_put(c->scache[i].type);
+			continue;
+		}
+		c->scache[k++] = c->scache[i];
+	}
+	c->nr_scache = k;
 }
 
 bool sema_header_eval(struct sema_ctx *c)
@@ -494,8 +661,9 @@ bool sema_header_eval(struct sema_ctx *c)
 	FILE *m;
 	int err;
 
-	if (c->hdr_done || !c->nr_hdr || !c->o->header_eval)
+	if (c->hdr_tried || !c->has_includes || !c->o->header_eval)
 		return false;
+	c->hdr_tried = true;
 	m = open_memstream(&pre, &len);
 	if (!m) {
 		sema_oom(c);
@@ -509,12 +677,16 @@ bool sema_header_eval(struct sema_ctx *c)
 		return false;
 	}
 	err = c->o->header_eval(c->o->header_eval_ctx, pre, (const char *const *)c->hdr_names,
-				c->nr_hdr, &c->hdr);
+				c->nr_hdr, (const char *const *)c->hdr_records, c->nr_hdr_records,
+				sema_btf(c), &c->hdr);
 	free(pre);
 	if (err == -ENOMEM)
 		sema_oom(c);
 	c->hdr_done = !err;
-	return c->hdr_done;
+	/* looked up again now, reported when still unknown */
+	if (c->nr_hdr_records)
+		uncache_unresolved(c);
+	return c->hdr_done || c->nr_hdr_records;
 }
 
 void sema_header_free(struct sema_ctx *c)
@@ -524,6 +696,11 @@ void sema_header_free(struct sema_ctx *c)
 	free(c->hdr_names);
 	c->hdr_names = NULL;
 	c->nr_hdr = c->cap_hdr = 0;
+	for (size_t i = 0; i < c->nr_hdr_records; i++)
+		free(c->hdr_records[i]);
+	free(c->hdr_records);
+	c->hdr_records = NULL;
+	c->nr_hdr_records = c->cap_hdr_records = 0;
 }
 
 void sema_types_free(struct sema_ctx *c)

@@ -323,7 +323,7 @@ void sema_var_assign(struct sema_ctx *c, struct bc_expr *var, const struct bc_st
 	obj = v->var;
 	v->assigned = true;
 	var->sema = obj;
-	if (sema_is_none(obj->type)) {
+	if (sema_is_none(obj->type) || sema_struct_upgrade(obj->type, t)) {
 		if (!sema_is_none(t))
 			set_type(c, obj, t);
 	} else if (!sema_is_none(t)) {

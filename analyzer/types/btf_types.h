@@ -53,6 +53,13 @@ int bc_btf_load(struct bc_btf *b);
 const char *bc_btf_path(const struct bc_btf *b);
 /* The libbpf object (after bc_btf_load), for callers that need raw access. */
 const struct btf *bc_btf_raw(struct bc_btf *b);
+/*
+ * C definitions of the typedefs NAMES (and the types they need), as
+ * libbpf's btf_dump writes them: what bpftrace's generated BTF header holds
+ * for "unknown type name" errors (ClangParser::resolve_unknown_typedefs_from_btf).
+ * Heap text; NULL when BTF defines none of them (or on failure).
+ */
+char *bc_btf_typedef_defs(struct bc_btf *b, const char *const *names, size_t n);
 
 /*
  * The struct or union NAME ("struct task_struct", "union bpf_attr"; a bare
