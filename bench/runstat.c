@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * runstat CMD [ARG...]: runs CMD as a fresh process (stdout and stderr to
- * /dev/null) and prints "WALL_NS MAXRSS_KB EXIT" on stdout: the wall time
- * from fork to reap (clock_gettime, CLOCK_MONOTONIC) and the child's peak
- * resident set (wait4's rusage). Used by bench/speed.sh.
+ * /dev/null) and prints "WALL_NS MAXRSS_KB EXIT CPU_NS" on stdout: the wall
+ * time from fork to reap (clock_gettime, CLOCK_MONOTONIC), the peak
+ * resident set and the CPU time (user + system) of the child and whatever
+ * it waited for (getrusage RUSAGE_CHILDREN: `timeout bpftrace` counts
+ * bpftrace). CPU time is the steadier measure on a loaded machine. Used by
+ * bench/speed.sh.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -41,8 +44,12 @@ int main(int argc, char **argv)
 	if (wait4(pid, &status, 0, &ru) < 0)
 		return 2;
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	printf("%lld %ld %d\n",
+	if (getrusage(RUSAGE_CHILDREN, &ru))
+		return 2;
+	printf("%lld %ld %d %lld\n",
 	       (long long)(b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec),
-	       ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	       ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+	       (long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL +
+		       (long long)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL);
 	return 0;
 }

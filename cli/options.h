@@ -116,6 +116,7 @@ struct bc_options {
 	enum bc_color color;
 	bool fix, unsafe_fixes, diff;	/* diff: --diff, which is -f diff */
 	bool exit_non_zero_on_fix;	/* after --fix, exit 1 when a file was changed */
+	double timeout;			/* --timeout: seconds per file, 0 = no limit */
 	bool aot;			/* --aot: scripts are built with bpftrace --aot */
 	struct bc_target target;
 	const char *tracefs;		/* --tracefs DIR: tracepoint formats (NULL = the system's) */

@@ -11,10 +11,12 @@
 #include "cli.h"
 #include "file_config.h"
 #include "file_select.h"
+#include "../analyzer/driver/analyze_all.h"
 #include "../analyzer/driver/driver.h"
 #include "../analyzer/driver/run_checks.h"
 #include "../analyzer/fix/fix_loop.h"
 #include "../analyzer/fix/fix_write.h"
+#include "../analyzer/llvm/compile_split.h"
 #include "../analyzer/core/unit.h"
 #include "../analyzer/base/array.h"
 #include "../reporters/baseline.h"
@@ -381,6 +383,23 @@ static void progress(const struct unit_list *l, size_t i)
 	shown = true;
 }
 
+static void progress_started(void *l, size_t i)
+{
+	progress(l, i);
+}
+
+/* A file given up at --timeout may still be running on its thread, reading
+ * the settings and the target: then the process ends here, after the
+ * report, without freeing them (analyzer/driver/analyze_all.h). */
+static void exit_if_stuck(int ret)
+{
+	if (bc_analyze_stuck() && bc_analyze_wait_stuck(0.2)) {
+		fflush(stdout);
+		fflush(stderr);
+		_exit(ret);
+	}
+}
+
 int bc_run_paths(struct bc_options *o, const char *command, const char *text_format)
 {
 	struct unit_list l = { 0 };
@@ -448,10 +467,15 @@ int bc_run_paths(struct bc_options *o, const char *command, const char *text_for
 			ret = BC_EXIT_USAGE;	/* a file's .bpfcheckrc is bad: said */
 			goto out;
 		}
-		if (!err) {
-			progress(&l, i);
-			bc_analyze_unit(l.v[i], per[i]);
-		}
+	}
+	if (!err) {
+		/* -j files at once, each within --timeout (analyze_all.h) */
+		struct bc_analyze_all_opts ao = {
+			.files = bc_compile_jobs(o->target.jobs), .timeout = o->timeout,
+			.started = progress_started, .arg = &l,
+		};
+
+		err = bc_analyze_all(l.v, per, l.n, &ao);
 	}
 	progress(&l, l.n);
 	if (err) {
@@ -534,6 +558,7 @@ close:
 		free(why);
 	}
 out:
+	exit_if_stuck(ret);
 	free(report);
 	free(per);
 	bc_file_configs_free(&fc);

@@ -382,6 +382,18 @@ static int set_value(struct bc_options *o, enum bc_setting id, const char *value
 		if (parse_int(value, 0, 1024, &o->target.jobs))
 			return bad(err, "%s takes a number from 0 to 1024, not '%s'", name, value);
 		return 0;
+	case BC_SET_TIMEOUT: {
+		char *end;
+		double t;
+
+		errno = 0;
+		t = strtod(value, &end);
+		if (errno || end == value || *end || !(t >= 0 && t <= 1e6))
+			return bad(err, "%s takes seconds from 0 (no limit) to 1000000, not '%s'",
+				   name, value);
+		o->timeout = t;
+		return 0;
+	}
 	case BC_SET_BASELINE:
 		if (!*value)
 			return bad(err, "%s takes a file name", name);
@@ -652,6 +664,9 @@ void bc_options_print(FILE *out, const struct bc_options *o)
 			break;
 		case BC_SET_JOBS:
 			fprintf(m, "%d", o->target.jobs);
+			break;
+		case BC_SET_TIMEOUT:
+			fprintf(m, "%g", o->timeout);
 			break;
 		case BC_SET_BASELINE:
 			fputs(o->baseline ? o->baseline : "none", m);

@@ -2,6 +2,7 @@
 /* BPF C to bitcode in process: the clang shim, its arguments, compile_commands.json. */
 #include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,8 +34,9 @@ static bc_clang_eval_defs_fn shim_eval_defs;
 static char shim_error[512];
 
 /* BPFCHECK_CLANG_SHIM, else beside the executable (the build tree), else
- * the installed library directory. */
-static bc_clang_compile_fn load_shim(void)
+ * the installed library directory. Once per process (files are analysed
+ * on several threads at once: analyzer/driver/analyze_all.h). */
+static void open_shim(void)
 {
 	char exe[PATH_MAX], cand[PATH_MAX + 64];
 	const char *env = getenv("BPFCHECK_CLANG_SHIM");
@@ -43,8 +45,6 @@ static bc_clang_compile_fn load_shim(void)
 	ssize_t l;
 	void *h = NULL;
 
-	if (shim_compile)
-		return shim_compile;
 	if (env && *env)
 		paths[n++] = env;
 	l = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -63,16 +63,23 @@ static bc_clang_compile_fn load_shim(void)
 	if (!h) {
 		if (!shim_error[0])
 			snprintf(shim_error, sizeof(shim_error), "%s not found", SHIM_NAME);
-		return NULL;
+		return;
 	}
 	int (*abi)(void) = (int (*)(void))dlsym(h, "bc_clang_abi");
 	if (!abi || abi() != BC_CLANG_SHIM_ABI) {
 		snprintf(shim_error, sizeof(shim_error), "%s: wrong version", SHIM_NAME);
 		dlclose(h);
-		return NULL;
+		return;
 	}
 	shim_eval_defs = (bc_clang_eval_defs_fn)dlsym(h, "bc_clang_eval_defs");
 	shim_compile = (bc_clang_compile_fn)dlsym(h, "bc_clang_compile");
+}
+
+static bc_clang_compile_fn load_shim(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, open_shim);
 	return shim_compile;
 }
 

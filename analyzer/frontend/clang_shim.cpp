@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // clang's front end in process, behind the C API of clang_shim.h.
+#include <mutex>
 #include <cerrno>
 #include <cstdlib>
 #include <algorithm>
@@ -79,10 +80,14 @@ extern "C" int bc_clang_compile(const char *path, const char *source, size_t siz
 				const char *const *args, size_t nr_args, const char *resource_dir,
 				struct bc_clang_result *out)
 {
+	static std::once_flag targets_once;	/* C files compile on several threads */
+
 	memset(out, 0, sizeof(*out));
-	LLVMInitializeBPFTargetInfo();
-	LLVMInitializeBPFTarget();
-	LLVMInitializeBPFTargetMC();
+	std::call_once(targets_once, [] {
+		LLVMInitializeBPFTargetInfo();
+		LLVMInitializeBPFTarget();
+		LLVMInitializeBPFTargetMC();
+	});
 
 	std::vector<const char *> argv;
 	argv.push_back("clang");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Optimising and emitting a BPF object in process (LLVM-C). */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,77 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Target machines kept for the next module: creating one (the BPF
+ * subtarget and its tables) is a fixed cost per module, about 1.5% of the
+ * compile of a small script, paid again for every file of a run and every
+ * part of a split compile. A machine holds nothing of the modules it
+ * compiled (bpftrace, too, uses one for the optimiser and the backend), so
+ * a kept one of the same triple and cpu compiles exactly as a new one.
+ * One user at a time: bc_backend_init takes it out, bc_backend_fini puts it
+ * back. At most POOL_MAX are kept (one per thread compiling at once).
+ */
+#define POOL_MAX 32
+
+struct kept_tm {
+	LLVMTargetMachineRef tm;
+	char *triple, *cpu;
+	struct kept_tm *next;
+};
+
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct kept_tm *pool;
+static unsigned pool_size;
+
+static LLVMTargetMachineRef pool_take(const char *triple, const char *cpu)
+{
+	LLVMTargetMachineRef tm = NULL;
+
+	pthread_mutex_lock(&pool_lock);
+	for (struct kept_tm **k = &pool; *k; k = &(*k)->next) {
+		struct kept_tm *e = *k;
+
+		if (!strcmp(e->triple, triple) && !strcmp(e->cpu, cpu)) {
+			*k = e->next;
+			pool_size--;
+			tm = e->tm;
+			free(e->triple);
+			free(e->cpu);
+			free(e);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&pool_lock);
+	return tm;
+}
+
+static void pool_put(LLVMTargetMachineRef tm, const char *triple, const char *cpu)
+{
+	struct kept_tm *e = calloc(1, sizeof(*e));
+
+	if (e) {
+		e->triple = strdup(triple);
+		e->cpu = strdup(cpu);
+	}
+	pthread_mutex_lock(&pool_lock);
+	if (e && e->triple && e->cpu && pool_size < POOL_MAX) {
+		e->tm = tm;
+		e->next = pool;
+		pool = e;
+		pool_size++;
+		tm = NULL;
+		e = NULL;
+	}
+	pthread_mutex_unlock(&pool_lock);
+	if (e) {
+		free(e->triple);
+		free(e->cpu);
+		free(e);
+	}
+	if (tm)
+		LLVMDisposeTargetMachine(tm);
 }
 
 static int set_error(struct bc_backend *b, int err, const char *fmt, const char *arg)
@@ -62,8 +134,12 @@ int bc_backend_init(struct bc_backend *b, struct bc_ir_module *m,
 	if (!is_bpf_triple(triple))
 		return set_error(b, -EINVAL, "the module targets '%s', not BPF", triple);
 	b->triple = strdup(triple);
-	if (!b->triple)
+	b->cpu = strdup(cpu);
+	if (!b->triple || !b->cpu)
 		return -ENOMEM;
+	b->tm = pool_take(b->triple, b->cpu);
+	if (b->tm)
+		goto have_tm;
 	if (LLVMGetTargetFromTriple(b->triple, &target, &msg)) {
 		err = set_error(b, -ENOENT, "no LLVM target for this triple: %s", msg);
 		LLVMDisposeMessage(msg);
@@ -76,6 +152,7 @@ int bc_backend_init(struct bc_backend *b, struct bc_ir_module *m,
 	if (!b->tm)
 		return set_error(b, -EINVAL, "LLVM cannot create a BPF target machine for cpu '%s'",
 				 cpu);
+have_tm:
 	LLVMSetTarget(m->mod, b->triple);
 	td = LLVMCreateTargetDataLayout(b->tm);
 	want = LLVMCopyStringRepOfTargetData(td);
@@ -246,8 +323,9 @@ void bc_backend_fini(struct bc_backend *b)
 	if (!b)
 		return;
 	if (b->tm)
-		LLVMDisposeTargetMachine(b->tm);
+		pool_put(b->tm, b->triple, b->cpu);
 	free(b->triple);
+	free(b->cpu);
 	free(b->error);
 	memset(b, 0, sizeof(*b));
 }

@@ -28,8 +28,9 @@ struct bc_backend_opts {
 };
 
 struct bc_backend {
-	LLVMTargetMachineRef tm;
+	LLVMTargetMachineRef tm;	/* kept for the next module by bc_backend_fini */
 	char *triple;
+	char *cpu;
 	char *error;		/* why bc_backend_init/optimize failed */
 };
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * libbpf's messages, captured instead of printed (the analyzer never
- * prints), and the object's .BTF checked by libbpf: malformed BTF makes
+ * The object's .BTF checked by libbpf (its messages captured,
+ * core/libbpf_log.h): malformed BTF makes
  * libbpf refuse to open the object, so it is a BC106 finding carrying
  * libbpf's own words (docs/rules/BC106.md).
  */
@@ -16,43 +16,6 @@
 
 #include "obj_model.h"
 #include "../core/unit.h"
-
-/* The capture of this thread, or NULL: libbpf's print hook is global. */
-static __thread struct bc_libbpf_log *cur_log;
-
-static int print_cb(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	struct bc_libbpf_log *l = cur_log;
-	char *msg;
-	size_t n;
-
-	if (!l || vasprintf(&msg, fmt, ap) < 0)
-		return 0;
-	if (!strncmp(msg, "libbpf: ", 8))
-		memmove(msg, msg + 8, strlen(msg + 8) + 1);
-	n = strlen(msg);
-	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		msg[--n] = 0;
-	if (n && !l->first)
-		l->first = msg;	/* the first message says what went wrong */
-	else
-		free(msg);
-	return 0;
-}
-
-void bc_libbpf_log_begin(struct bc_libbpf_log *l)
-{
-	memset(l, 0, sizeof(*l));
-	l->prev = cur_log;
-	cur_log = l;
-	libbpf_set_print(print_cb);
-}
-
-char *bc_libbpf_log_end(struct bc_libbpf_log *l)
-{
-	cur_log = l->prev;
-	return l->first;
-}
 
 int bc_obj_check_btf(const struct bc_obj *o, struct bc_unit *u)
 {

@@ -14,6 +14,7 @@
 
 #include "elf_image.h"
 #include "insn.h"
+#include "../core/libbpf_log.h"
 
 struct bc_unit;
 
@@ -78,15 +79,6 @@ struct bc_src_index;
  * 0 or -ENOMEM. */
 int bc_obj_check_insns(const struct bc_obj *o, struct bc_unit *u, const struct bc_src_index *src);
 
-/* libbpf's messages while a capture is open on this thread go to it, not
- * to stderr (btf_check.c). End returns the first message (heap, caller
- * frees) or NULL. */
-struct bc_libbpf_log {
-	char *first;
-	struct bc_libbpf_log *prev;
-};
-void bc_libbpf_log_begin(struct bc_libbpf_log *l);
-char *bc_libbpf_log_end(struct bc_libbpf_log *l);
 /* A malformed .BTF section: a BC106 finding with libbpf's message.
  * 0 or -ENOMEM. */
 int bc_obj_check_btf(const struct bc_obj *o, struct bc_unit *u);

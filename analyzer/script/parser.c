@@ -267,7 +267,7 @@ const struct bc_token *peek(struct parser *p, int k)
 		if (p->fatal) {
 			/* Stop: everything unwinds on an end of file. Tokens
 			 * already looked at stay what they were. */
-			static struct bc_token fatal_eof;
+			static _Thread_local struct bc_token fatal_eof;
 
 			fatal_eof = eof;
 			fatal_eof.start = fatal_eof.end = p->prev.end;

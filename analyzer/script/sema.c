@@ -50,11 +50,14 @@ const struct bc_stype *sema_keep(struct sema_ctx *c, struct bc_stype *t)
 	return t;
 }
 
-/* One shared "none" type; never fails (static fallback when allocation does). */
+/* One shared "none" type per thread (its count of references is not
+ * atomic, and files are analysed on several threads at once:
+ * analyzer/driver/analyze_all.h); never fails (static fallback when
+ * allocation does). */
 const struct bc_stype *sema_none(struct sema_ctx *c)
 {
-	static struct bc_stype fallback = { .kind = BC_ST_NONE, .refs = 1, .align = 1 };
-	static struct bc_stype *none;
+	static _Thread_local struct bc_stype fallback = { .kind = BC_ST_NONE, .refs = 1, .align = 1 };
+	static _Thread_local struct bc_stype *none;
 
 	(void)c;
 	if (!none)
@@ -161,8 +164,8 @@ void sema_guess_kernel(struct sema_ctx *c, unsigned need, const struct bc_span *
 
 const char *sema_tname(struct sema_ctx *c, const struct bc_stype *t)
 {
-	static char ring[8][256];
-	static unsigned next;
+	static _Thread_local char ring[8][256];
+	static _Thread_local unsigned next;
 	char *buf = ring[next++ % 8];
 	char *n;
 

@@ -7,6 +7,7 @@
 #include "../base/array.h"
 #include "../base/str.h"
 #include "../base/version.h"
+#include "../core/libbpf_log.h"
 #include "../target/source.h"
 
 #include <bpf/btf.h>
@@ -207,8 +208,11 @@ int bc_btf_load(struct bc_btf *b)
 		return 0;
 	if (b->load_err)
 		return b->load_err;
-	/* libbpf logs parse failures to stderr by default; the analyzer never prints */
-	libbpf_print_fn_t old = libbpf_set_print(NULL);
+	/* libbpf logs parse failures to stderr by default; the analyzer never
+	 * prints (the capture is this thread's: core/libbpf_log.h) */
+	struct bc_libbpf_log log;
+
+	bc_libbpf_log_begin(&log);
 
 	errno = 0;
 	if (b->src) {
@@ -228,7 +232,7 @@ int bc_btf_load(struct bc_btf *b)
 		btf = btf__parse(bc_btf_path(b), NULL);	/* ELF files, or no mmap */
 	}
 	err = errno;
-	libbpf_set_print(old);
+	free(bc_libbpf_log_end(&log));
 	if (!btf) {
 		b->load_err = err ? -err : -EINVAL;
 		return b->load_err;

@@ -330,7 +330,7 @@ static void test_settings_table(void **state)
 	assert_string_equal(keys, "format, select, ignore, severity.RULE, per-file-ignores, "
 				  "fail-on, kernel, btf, bpftrace, target, allow-missing-kernel, "
 				  "stack-limit, jit, aot, color, exclude, extend-exclude, unsafe-fixes, "
-				  "exit-non-zero-on-fix, jobs, baseline");
+				  "exit-non-zero-on-fix, jobs, timeout, baseline");
 	free(keys);
 	assert_true(bc_setting_is_list(BC_SET_SEVERITY));
 	assert_false(bc_setting_is_list(BC_SET_FORMAT));
