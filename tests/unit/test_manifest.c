@@ -486,6 +486,198 @@ static void test_remove_and_add_type(void **state)
 	free(dir);
 }
 
+/* ---- layouts from the target: BTF (BC403) and a uprobe binary's DWARF ---- */
+
+#define KERNEL_LAYOUTS "fixtures/kernel_layouts.bpf.o"	/* in the build dir */
+
+static const struct bc_mfield *mfield(const struct bc_manifest *m, const char *type,
+				      const char *field)
+{
+	ssize_t t = bc_manifest_find(m, type);
+
+	if (t < 0)
+		fail_msg("no definition of %s", type);
+	for (size_t i = 0; i < m->types[t].nr_fields; i++)
+		if (!strcmp(m->types[t].fields[i].name, field))
+			return &m->types[t].fields[i];
+	fail_msg("%s has no field %s", type, field);
+	return NULL;
+}
+
+/* Sets TYPE's FIELD (or the type itself when FIELD is NULL) member KEY to V in FILE. */
+static void edit(const char *file, const char *type, const char *field, const char *key, int v)
+{
+	json_t *doc = json_load_file(file, 0, NULL), *t, *f = NULL;
+	size_t i;
+
+	assert_non_null(doc);
+	t = json_object_get(json_object_get(doc, "types"), type);
+	assert_non_null(t);
+	if (field) {
+		json_array_foreach(json_object_get(t, "fields"), i, f)
+			if (!strcmp(json_string_value(json_object_get(f, "name")), field))
+				break;
+		assert_true(i < json_array_size(json_object_get(t, "fields")));
+		t = f;
+	}
+	assert_int_equal(json_object_set_new(t, key, json_integer(v)), 0);
+	assert_int_equal(json_dump_file(doc, file, JSON_INDENT(2)), 0);
+	json_decref(doc);
+}
+
+/*
+ * A script's kernel struct values: the manifest takes their layouts from the
+ * target BTF (a fixture built by clang-19 -g, so not this machine's kernel),
+ * struct list_head inside struct plist_node included, and BC403 compares
+ * with that BTF: the manifest as written agrees; a wrong size and a wrong
+ * offset are each reported, with the BTF's figures.
+ */
+static void test_btf_layouts(void **state)
+{
+	char *dir = tmpdir(), *out, *text, *args, *check, *btf;
+	struct bc_manifest *m;
+	int rc;
+
+	btf = bc_strdup_printf("%s/%s", build_dir(), KERNEL_LAYOUTS);
+	if (sh(NULL, "cd '%s' && test -f '%s'", srcdir(), btf))
+		fail_msg("%s is not built (make fixtures)", btf);
+	text = bc_strdup_printf("%s/k.json", dir);
+	args = bc_strdup_printf("manifest --no-config --bpftrace 0.17 --btf %s "
+				"fixtures/aot/kernel_structs.bt -o %s", btf, text);
+	rc = bpfcheck(&out, args);
+	if (rc)
+		fail_msg("%s: exit %d: %s", args, rc, out);
+	free(out);
+	{
+		char *t = bc_test_read_file(text, NULL);
+
+		m = read_text(t);
+		free(t);
+	}
+	assert_int_equal(m->types[bc_manifest_find(m, "struct timespec64")].size, 16);
+	assert_int_equal(mfield(m, "struct timespec64", "tv_nsec")->offset, 8);
+	assert_int_equal(m->types[bc_manifest_find(m, "struct plist_node")].size, 40);
+	assert_int_equal(mfield(m, "struct plist_node", "node_list")->offset, 24);
+	assert_string_equal(mfield(m, "struct plist_node", "node_list")->type->name,
+			    "struct list_head");
+	assert_int_equal(mfield(m, "struct list_head", "prev")->offset, 8);
+	bc_manifest_free(m);
+
+	check = bc_strdup_printf("check --no-config --kernel 6.18 --select BC4* --btf %s %s", btf, text);
+	rc = bpfcheck(&out, check);
+	if (rc)
+		fail_msg("%s: exit %d: %s", check, rc, out);	/* closed, and agrees with the BTF */
+	free(out);
+
+	/* a wrong size */
+	edit(text, "struct timespec64", NULL, "size", 24);
+	rc = bpfcheck(&out, check);
+	assert_int_equal(rc, 1);
+	if (!strstr(out, "layout of struct \"struct timespec64\" disagrees: the manifest records 24 "
+		    "bytes, the target's BTF has 16 [BC403]"))
+		fail_msg("%s", out);
+	free(out);
+	edit(text, "struct timespec64", NULL, "size", 16);
+
+	/* a wrong offset, in the struct held by value inside another */
+	edit(text, "struct list_head", "prev", "offset", 0);
+	edit(text, "struct list_head", "next", "offset", 8);
+	rc = bpfcheck(&out, check);
+	assert_int_equal(rc, 1);
+	if (!strstr(out, "layout of struct \"struct list_head\" disagrees: field next is at offset 8, "
+		    "the target's BTF has it at 0 [BC403]") ||
+	    !strstr(out, "field prev is at offset 0, the target's BTF has it at 8"))
+		fail_msg("%s", out);
+	assert_null(strstr(out, "timespec64"));
+	free(out);
+
+	/* no BTF for the target: nothing to compare with */
+	free(check);
+	check = bc_strdup_printf("check --no-config --select BC4* --btf none %s", text);
+	rc = bpfcheck(&out, check);
+	assert_int_equal(rc, 0);
+	free(out);
+
+	free(check);
+	free(args);
+	free(btf);
+	unlink(text);
+	free(text);
+	rmdir(dir);
+	free(dir);
+}
+
+/*
+ * A uprobe on a -g binary built here: its arguments' structs come from the
+ * binary's DWARF (libdw), a struct held by value inside another included,
+ * so the manifest is closed and records the compiler's layout.
+ */
+static void test_uprobe_dwarf_layouts(void **state)
+{
+	static const char prog[] =
+		"struct inner { short a; char tag[6]; long b; };\n"
+		"struct point { char c; struct inner in; int y[3]; };\n"
+		"__attribute__((noinline)) int take(struct point *p, int n) { return p->c + n; }\n"
+		"int main(void) { struct point p = { 0 }; return take(&p, 1); }\n";
+	char *dir = tmpdir(), *out, *args, *file, *text;
+	struct bc_manifest *m;
+	ssize_t at;
+	int rc;
+
+	file = bc_strdup_printf("%s/prog.c", dir);
+	assert_int_equal(bc_test_write_file(file, prog), 0);
+	if (sh(NULL, "cc -g -O0 -o '%s/prog' '%s' 2>&1", dir, file)) {
+		print_message("# no C compiler: skipped\n");
+		skip();
+	}
+	free(file);
+	file = bc_strdup_printf("%s/up.bt", dir);
+	text = bc_strdup_printf("uprobe:%s/prog:take\n{\n  @p[args->n] = *args->p;\n"
+				"  print(args->p->in);\n}\n", dir);
+	assert_int_equal(bc_test_write_file(file, text), 0);
+	free(text);
+	text = bc_strdup_printf("%s/up.json", dir);
+	args = bc_strdup_printf("manifest --no-config --bpftrace 0.17 --btf none %s -o %s", file, text);
+	rc = bpfcheck(&out, args);
+	if (rc)
+		fail_msg("%s: exit %d: %s", args, rc, out);
+	free(out);
+	free(args);
+	{
+		char *t = bc_test_read_file(text, NULL);
+
+		m = read_text(t);
+		free(t);
+	}
+	at = bc_manifest_find(m, "struct point");
+	assert_true(at >= 0);
+	assert_int_equal(m->types[at].size, 40);
+	assert_int_equal(m->types[at].nr_fields, 3);
+	assert_int_equal(mfield(m, "struct point", "in")->offset, 8);
+	assert_int_equal(mfield(m, "struct point", "in")->size, 16);
+	assert_int_equal(mfield(m, "struct point", "y")->offset, 24);
+	at = bc_manifest_find(m, "struct inner");
+	assert_true(at >= 0);
+	assert_int_equal(m->types[at].size, 16);
+	assert_int_equal(m->types[at].align, 8);
+	assert_int_equal(mfield(m, "struct inner", "tag")->offset, 2);
+	assert_string_equal(mfield(m, "struct inner", "tag")->type->name, "string[6]");
+	assert_int_equal(mfield(m, "struct inner", "b")->offset, 8);
+	bc_manifest_free(m);
+	if (!validate(text))
+		fail_msg("%s is not valid against docs/manifest.schema.json", text);
+	args = bc_strdup_printf("check --no-config --btf none --select BC401,BC402,BC403 %s", text);
+	rc = bpfcheck(&out, args);
+	if (rc)
+		fail_msg("%s: exit %d: %s", args, rc, out);	/* closed: no BC401 */
+	free(out);
+	free(args);
+	sh(NULL, "rm -rf '%s'", dir);
+	free(file);
+	free(text);
+	free(dir);
+}
+
 /*
  * bpftrace --aot on Debian tools it compiles; every blob is read (ok).
  * bpftrace takes about 12 s a tool here, so by default the first
@@ -564,6 +756,8 @@ int main(void)
 		cmocka_unit_test(test_aot_other_version),
 		cmocka_unit_test(test_debian_tools_manifests),
 		cmocka_unit_test(test_remove_and_add_type),
+		cmocka_unit_test(test_btf_layouts),
+		cmocka_unit_test(test_uprobe_dwarf_layouts),
 		cmocka_unit_test(test_debian_tools_blobs),
 	};
 
