@@ -6,8 +6,10 @@
  * blob, every truncation and single-byte corruption of it, other versions),
  * and end to end: `bpfcheck manifest` on the Debian tools (closed, valid
  * against docs/manifest.schema.json), BC401 after removing a referenced type,
- * BC402's fix removing exactly the extra type, and `bpftrace --aot` blobs of
- * the Debian tools read with status ok (root and bpftrace 0.17 needed;
+ * BC402's fix removing exactly the extra type, layouts from a fixture BTF
+ * (BC403 agreeing, and reporting a wrong size and offset) and from a uprobe
+ * binary's DWARF, and `bpftrace --aot` blobs of every Debian tool bpftrace
+ * 0.17 builds here read with status ok (root and bpftrace 0.17 needed;
  * skipped otherwise).
  */
 #include <errno.h>
@@ -679,19 +681,19 @@ static void test_uprobe_dwarf_layouts(void **state)
 }
 
 /*
- * bpftrace --aot on Debian tools it compiles; every blob is read (ok).
- * bpftrace takes about 12 s a tool here, so by default the first
- * BLOB_TOOLS tools in name order are built; BC_AOT_TOOLS=all builds every one.
+ * bpftrace --aot on every Debian tool; every blob it writes is read (ok).
+ * A tool 0.17 cannot build here (its portability analyser refuses a cast,
+ * curtask or kaddr(), a header is missing, a field is not in this kernel) is
+ * listed with bpftrace's first error and skipped. All 38 tools take about
+ * 17 s together on this 2-core machine under a load of 11 (0.1 to 0.8 s a
+ * tool; measured with a loop of bpftrace --aot over the tools in /usr/sbin), so
+ * every tool is built on each run rather than a cached or sampled few.
  */
-#define BLOB_TOOLS 4
-
 static void test_debian_tools_blobs(void **state)
 {
 	char **names = bc_test_list_dir(TOOLS_DIR, ".bt");
-	const char *all = getenv("BC_AOT_TOOLS");
-	size_t limit = all && !strcmp(all, "all") ? SIZE_MAX : BLOB_TOOLS, tried = 0;
 	char *dir, *out = NULL;
-	size_t read = 0;
+	size_t read = 0, refused = 0;
 
 	if (geteuid() != 0 || sh(&out, "bpftrace --version 2>/dev/null") || !strstr(out, "v0.17.")) {
 		free(out);
@@ -706,18 +708,20 @@ static void test_debian_tools_blobs(void **state)
 		json_t *doc, *f;
 		int rc;
 
-		if (tried++ >= limit) {
+		/* the exit status of the pipe is grep's: 0 when bpftrace printed an error */
+		if (sh(&out, "cd '%s' && timeout 120 bpftrace --aot '%s' '%s/%s' 2>&1 | "
+		       "grep -v RLIMIT_MEMLOCK | grep -m1 -E 'ERROR|error'", dir, blob, TOOLS_DIR,
+		       names[i]) == 0 || access(blob, F_OK)) {
+			print_message("# %s: not built by bpftrace 0.17 here: %s", names[i],
+				      out && *out ? out : "(no error line)\n");
+			free(out);
+			unlink(blob);
 			free(blob);
 			free(names[i]);
+			refused++;
 			continue;
 		}
-		/* a tool 0.17 cannot compile here (AOT refuses it, or a probe is missing) is skipped */
-		if (sh(NULL, "cd '%s' && timeout 120 bpftrace --aot '%s' '%s/%s' >/dev/null 2>&1", dir, blob,
-		       TOOLS_DIR, names[i]) || access(blob, F_OK)) {
-			free(blob);
-			free(names[i]);
-			continue;
-		}
+		free(out);
 		args = bc_strdup_printf("check --no-config -f json %s", blob);
 		rc = bpfcheck(&out, args);
 		doc = json_loads(out, 0, NULL);
@@ -736,7 +740,8 @@ static void test_debian_tools_blobs(void **state)
 		free(names[i]);
 		read++;
 	}
-	print_message("# %zu Debian tool blobs read\n", read);
+	print_message("# %zu Debian tool blobs read, %zu tools not built by bpftrace 0.17\n", read,
+		      refused);
 	assert_true(read > 0);
 	free(names);
 	rmdir(dir);
