@@ -4,7 +4,9 @@
  * bpftrace's AOT build cannot do, each at the span of the construct, from
  * the table of releases in rules/aot_versions.def:
  *  - `bpftrace --aot` refuses, in its portability analyser, casts (integer
- *    casts included: "AOT does not yet support struct casts"), `curtask`,
+ *    casts included: "AOT does not yet support struct casts"; up to 0.21
+ *    also the cast to 64 bits its semantic analyser puts around a narrower
+ *    integer map key, at the map's span), `curtask`,
  *    positional parameters ($1, $#), kaddr(), uaddr(), cgroupid() and, up to
  *    0.24, USDT and watchpoint probes;
  *  - `bpftrace-aotrt` cannot rebuild a map whose key or value holds a type
@@ -38,6 +40,9 @@ enum {
 	AOT_REFUSE_ALL = (1u << 8) - 1,
 	AOT_DROP_TUPLE = 1u << 8,	/* tuples and records held by value */
 	AOT_DROP_CSTRUCT = 1u << 9,	/* C structs held by value */
+	/* the cast semantic analysis inserts before a map key narrower than 64
+	 * bits, at the map's span, is refused like any cast */
+	AOT_REFUSE_KEY_CAST = 1u << 10,
 };
 
 struct aot_profile {
@@ -89,6 +94,14 @@ static void on_expr(const struct bc_expr *e, void *arg)
 	switch (e->kind) {
 	case BC_EXPR_CAST:
 		refuse(w, AOT_REFUSE_CAST, &e->span, "%s", "struct casts");
+		break;
+	case BC_EXPR_MAP:
+		for (size_t i = 0; i < e->u.map.keys.n; i++) {
+			const struct bc_stype *t = e->u.map.keys.v[i]->type;
+
+			if (t && t->kind == BC_ST_INT && t->size < 8)
+				refuse(w, AOT_REFUSE_KEY_CAST, &e->span, "%s", "struct casts");
+		}
 		break;
 	case BC_EXPR_BUILTIN:
 		if (!strcmp(e->u.name, "curtask"))
