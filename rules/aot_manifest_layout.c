@@ -7,10 +7,12 @@
  *  - a field's size against the size of its type (integers, strings and
  *    other sized primitives, arrays, pointers, referenced definitions);
  *  - a field that ends past the type's size;
- *  - two fields of a struct, tuple or record that overlap;
+ *  - two fields of a tuple or record that overlap (a C struct's may: the
+ *    members of an anonymous union are flattened into it);
  *  - for "struct NAME" / "union NAME" when the target has BTF (--btf, or the
- *    running kernel's): the size and each field's offset against the BTF
- *    type of that name (a field BTF does not have is reported too).
+ *    source's, the running kernel's or a target file's, unless --kernel
+ *    names another kernel): the size and each field's offset against the
+ *    BTF type of that name (a field BTF does not have is reported too).
  * One finding per definition, at its entry, with the first disagreement in
  * the message and the others as notes.
  */
@@ -110,7 +112,8 @@ static int own_layout(const struct bc_manifest *m, const struct bc_mtype *t, str
 						      " bytes) ends past the %" PRIu64 "-byte %s",
 						      f->name, f->offset, f->size, t->size,
 						      bc_mkind_name(t->kind)));
-		else if (prev && t->kind != BC_MK_UNION && f->offset < prev->offset + prev->size &&
+		else if (prev && (t->kind == BC_MK_TUPLE || t->kind == BC_MK_RECORD) &&
+			 f->offset < prev->offset + prev->size &&
 			 f->offset >= prev->offset)
 			err = add(p, bc_strdup_printf("field %s at offset %" PRIu64 " overlaps field %s "
 						      "(offset %" PRIu64 ", %" PRIu64 " bytes)",
@@ -159,11 +162,10 @@ static int check(struct bc_rule_ctx *ctx)
 
 	if (!m)
 		return 0;
-	if (tg && tg->btf_path) {
-		btf = bc_btf_open(tg->btf_path);
-		if (!btf)
-			return -ENOMEM;
-		bc_btf_set_cache(btf, tg->cache_dir);
+	if (tg && bc_target_btf_is_target(tg)) {
+		btf = bc_btf_open_from(tg->btf_path, tg->source, tg->cache_dir);
+		if (!btf && errno == ENOMEM)
+			return -ENOMEM;	/* none (ENOENT): nothing to compare with */
 	}
 	for (size_t i = 0; i < m->nr_types && !err; i++) {
 		const struct bc_mtype *t = &m->types[i];

@@ -44,6 +44,11 @@ bool bc_bpftrace_version_supported(int v)
 	return v >= BC_BT_OLDEST && v <= BC_BT_HEAD;
 }
 
+bool bc_target_btf_is_target(const struct bc_target *t)
+{
+	return !t->btf_none && (t->btf_path || t->kernel_from_host);
+}
+
 int bc_bpftrace_version_parse(const char *s, int *v)
 {
 	unsigned long maj, min = 0, patch = 0;

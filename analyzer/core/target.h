@@ -67,6 +67,10 @@ int bc_kernel_version_parse(const char *s, int *kv);
 int bc_bpftrace_version_parse(const char *s, int *v);
 /* Whether V is one of the versions modelled (BC_BT_SUPPORTED, base/version.h). */
 bool bc_bpftrace_version_supported(int v);
+/* Whether T's BTF describes T's kernel: an explicit --btf, or the source's
+ * (the running kernel's, a target file's) when the kernel is the source's,
+ * not --kernel X.Y; never with --btf none. */
+bool bc_target_btf_is_target(const struct bc_target *t);
 
 /*
  * The identity of the target for caches of results (analyzer/driver/

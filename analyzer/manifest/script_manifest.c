@@ -15,6 +15,7 @@
 
 struct gen {
 	struct bc_manifest *m;
+	const struct bc_sema *sema;
 	int version;
 	size_t nr_printf, nr_system, nr_cat, nr_print, nr_join;
 	int err;
@@ -127,6 +128,10 @@ static struct bc_mtexpr *texpr_of(struct gen *g, const struct bc_stype *t, unsig
 		free(name);
 		return e;
 	case BC_ST_CSTRUCT:
+		/* a struct held by value inside another comes by name: its layout
+		 * is the one the analysis resolved (script, DWARF, BTF) */
+		if (!t->layout && t->name && bc_sema_struct(g->sema, t->name))
+			t = bc_sema_struct(g->sema, t->name);
 		if (t->layout && define(g, t, t->name, depth))
 			return NULL;
 		return bc_mtexpr_ref(t->name ? t->name : "struct");
@@ -226,6 +231,7 @@ int bc_manifest_from_script(const struct bc_unit *u, struct bc_manifest **out)
 	s = bc_sema_script(sema);
 	v = bc_sema_version(sema);
 	g.version = v;
+	g.sema = sema;
 	g.m = bc_manifest_new();
 	if (!g.m)
 		return -ENOMEM;

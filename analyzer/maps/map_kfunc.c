@@ -9,17 +9,10 @@
 #include "../core/target.h"
 #include "../types/btf_types.h"
 
-/* Whether T's BTF describes T's kernel: an explicit --btf, or the
- * source's when the kernel is the source's (not --kernel X.Y). */
-static bool btf_is_target(const struct bc_target *t)
-{
-	return !t->btf_none && (t->btf_path || t->kernel_from_host);
-}
-
 int bc_map_sum_elem_count_avail(const struct bc_target *t, struct bc_kfunc_avail *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (btf_is_target(t)) {
+	if (bc_target_btf_is_target(t)) {
 		struct bc_btf *b = bc_btf_open_from(t->btf_path, t->source, t->cache_dir);
 		int has;
 

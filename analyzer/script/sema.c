@@ -696,6 +696,8 @@ int bc_sema_run(struct bc_unit *u, struct bc_script *s, const struct bc_sema_opt
 		sema_maps_finish(&c);
 	r->has_btf = c.btf_state > 0;
 	err = c.err;
+	if (!err)
+		err = sema_keep_structs(&c);
 	sema_header_free(&c);
 	sema_types_free(&c);
 	free(c.seen);

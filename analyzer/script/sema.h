@@ -272,6 +272,11 @@ const struct bc_stype *bc_sema_expr_record(const struct bc_expr *e);
  * when it is not one (a guessed macro from a header). */
 bool bc_sema_expr_ident_value(const struct bc_expr *e, int64_t *v);
 
+/* A struct or union NAME ("struct point") the analysis resolved with its
+ * layout (from the script, a uprobe binary's DWARF or BTF), as a struct
+ * value's printer sees it; NULL when it was not resolved. */
+const struct bc_stype *bc_sema_struct(const struct bc_sema *s, const char *name);
+
 size_t bc_sema_nr_probes(const struct bc_sema *s);
 const struct bc_sema_probe *bc_sema_probe_at(const struct bc_sema *s, size_t i);
 /* The probe of item ITEM (NULL for fns, macros, map declarations). */

@@ -469,6 +469,15 @@ static const struct bc_stype *deref(struct sema_ctx *c, const struct bc_stype *t
 
 		if (!p || p->kind == BC_ST_NONE || p->kind == BC_ST_VOID)
 			return sema_keep(c, bc_stype_int(8, false));
+		/* a pointee is named only: the struct value gets its layout
+		 * (script, uprobe DWARF, BTF; quietly left unknown otherwise) */
+		if (p->kind == BC_ST_CSTRUCT && !p->layout && p->name) {
+			const struct bc_stype *full = sema_struct(c, p->name, sp, false);
+
+			if (full && full->layout)
+				p = full;
+		}
+		sema_resolve_value(c, p, 0);
 		return sema_with_as(c, p, t->as);
 	}
 	if (t->kind == BC_ST_CSTRUCT) {

@@ -47,6 +47,8 @@ struct bc_sema {
 	unsigned nr_errors, nr_guesses;
 	bool has_btf;
 	bool kernel_gap;		/* a type outside the probes guessed for want of the kernel */
+	struct bc_stype **structs;	/* the structs resolved with a layout (bc_sema_struct) */
+	size_t nr_structs;
 };
 
 /* A C struct defined in the script (struct X { ... }), once parsed. */
@@ -293,6 +295,9 @@ const struct bc_stype *sema_probe_args(struct sema_ctx *c, const struct bc_span 
 const struct bc_stype *sema_probe_retval(struct sema_ctx *c, const struct bc_span *sp);
 bool sema_probe_all(struct sema_ctx *c, uint32_t mask);
 const char *sema_probe_provider(struct sema_ctx *c);
+struct bc_dwarf;
+/* Debug info of the current probe's first uprobe binary that has it, or NULL. */
+struct bc_dwarf *sema_probe_dwarf(struct sema_ctx *c);
 
 /* sema_types.c */
 struct bc_btf *sema_btf(struct sema_ctx *c);
@@ -306,15 +311,20 @@ void sema_guess_kernel(struct sema_ctx *c, unsigned need, const struct bc_span *
 		       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Where tracepoint formats come from (analyzer/target/source.h). */
 struct bc_source *sema_source(struct sema_ctx *c);
-/* Struct/union NAME ("struct x") with its layout: script, BTF, guess. */
+/* Struct/union NAME ("struct x") with its layout: script, the uprobe
+ * binary's DWARF, BTF, guess. */
 const struct bc_stype *sema_struct(struct sema_ctx *c, const char *name, const struct bc_span *sp,
 				   bool report);
 /* The layout-resolved version of a C struct type (T itself when resolved). */
 const struct bc_stype *sema_resolve(struct sema_ctx *c, const struct bc_stype *t,
 				    const struct bc_span *sp);
+/* Resolves struct T held by value and the structs it holds by value, quietly. */
+void sema_resolve_value(struct sema_ctx *c, const struct bc_stype *t, unsigned depth);
 const struct bc_stype *sema_type(struct sema_ctx *c, struct bc_type *t);
 bool sema_enum_value(struct sema_ctx *c, const char *name, int64_t *value);
 void sema_cdefs_init(struct sema_ctx *c);
+/* Keeps the structs resolved with a layout in the result (bc_sema_struct). */
+int sema_keep_structs(struct sema_ctx *c);
 void sema_types_free(struct sema_ctx *c);
 
 /* sema_ctypes.c: the script's struct definitions */

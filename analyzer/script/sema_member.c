@@ -50,6 +50,7 @@ static const struct bc_stype *field_of(struct sema_ctx *c, struct bc_expr *e,
 					   "'%s'", o->name ? o->name : "?", fname);
 		}
 	}
+	sema_resolve_value(c, f->type, 0);	/* a struct value: complete for its printer */
 	return sema_with_as(c, f->type, as);
 }
 

@@ -339,6 +339,32 @@ static void *dwarf_for(struct sema_ctx *c, const char *path)
 	return d;
 }
 
+/*
+ * The DWARF of a uprobe/uretprobe attach point of the current probe, in the
+ * order they are written: bpftrace 0.17's FieldAnalyser asks each attach
+ * point's binary for a struct's fields (Dwarf::resolve_fields) before the
+ * kernel BTF. NULL when the probe has none with readable debug info.
+ */
+struct bc_dwarf *sema_probe_dwarf(struct sema_ctx *c)
+{
+	const struct bc_probe *pr = c->probe ? c->probe->probe : NULL;
+
+	for (size_t i = 0; pr && i < pr->nr_aps; i++) {
+		const struct bc_attach_point *ap = pr->aps[i];
+		const char *bin = ap->nr_parts > 0 ? ap->parts[0] : "";
+		struct bc_dwarf *d;
+
+		if (ap->provider != BC_PROV_UPROBE && ap->provider != BC_PROV_URETPROBE)
+			continue;
+		if (bin[0] != '/' || access(bin, R_OK))
+			continue;
+		d = dwarf_for(c, bin);
+		if (d)
+			return d;
+	}
+	return NULL;
+}
+
 static void uprobe_args(struct sema_ctx *c, struct bc_sema_probe *p, const struct bc_span *sp)
 {
 	const struct bc_attach_point *ap = p->probe->aps[0];

@@ -44,6 +44,9 @@ void bc_sema_free(struct bc_sema *r)
 	for (size_t i = 0; i < r->nr_pool; i++)
 		bc_stype_put(r->pool[i]);
 	free(r->pool);
+	for (size_t i = 0; i < r->nr_structs; i++)
+		bc_stype_put(r->structs[i]);
+	free(r->structs);
 	bc_arena_free(&r->arena);
 	free(r);
 }
@@ -235,4 +238,15 @@ const struct bc_sema_probe *bc_sema_probe_of_item(const struct bc_sema *s, size_
 bool bc_sema_reads_binaries(const struct bc_sema *s)
 {
 	return s && s->reads_binaries;
+}
+
+const struct bc_stype *bc_sema_struct(const struct bc_sema *s, const char *name)
+{
+	for (size_t i = 0; s && name && i < s->nr_structs; i++) {
+		const char *n = s->structs[i]->name;
+
+		if (!strcmp(n, name) || (!strncmp(n, "struct ", 7) && !strcmp(n + 7, name)))
+			return s->structs[i];
+	}
+	return NULL;
 }

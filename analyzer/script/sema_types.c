@@ -101,6 +101,7 @@ const struct bc_stype *sema_struct(struct sema_ctx *c, const char *name, const s
 {
 	const struct bc_stype *t = cache_find(c, name);
 	struct sema_cstruct *cs;
+	struct bc_dwarf *dw;
 	struct bc_btf *btf;
 	char full[256];
 
@@ -130,6 +131,17 @@ const struct bc_stype *sema_struct(struct sema_ctx *c, const char *name, const s
 		cs->resolving = false;
 		if (st)
 			return cache_add(c, name, st);
+	}
+	dw = sema_probe_dwarf(c);
+	if (dw) {
+		struct bc_stype *dt = bc_dwarf_struct(dw, name, c->v);
+
+		if (dt)
+			return cache_add(c, name, dt);
+		if (errno == ENOMEM) {
+			sema_oom(c);
+			return sema_none(c);
+		}
 	}
 	btf = sema_btf(c);
 	if (btf) {
@@ -181,6 +193,30 @@ const struct bc_stype *sema_resolve(struct sema_ctx *c, const struct bc_stype *t
 	if (!t->name)
 		return t;
 	return sema_struct(c, t->name, sp, true);
+}
+
+/*
+ * Resolves the struct T is (or is an array of) and, recursively, every
+ * struct or union it holds by value, as bpftrace's BTF and DWARF get_stype
+ * resolve the fields of a struct value (0.17). Quiet: an unknown one stays
+ * unknown. The results stay in the struct cache, which the analysis keeps
+ * (bc_sema_struct), so a value's type is complete for whoever prints it.
+ */
+void sema_resolve_value(struct sema_ctx *c, const struct bc_stype *t, unsigned depth)
+{
+	while (t && t->kind == BC_ST_ARRAY)
+		t = t->elem;
+	if (!t || t->kind != BC_ST_CSTRUCT || depth > 32)
+		return;
+	if (!t->layout) {
+		if (!t->name || cache_find(c, t->name))
+			return;	/* unnamed, or resolved (or tried) before */
+		t = sema_struct(c, t->name, NULL, false);
+		if (!t || !t->layout)
+			return;
+	}
+	for (size_t i = 0; i < t->layout->nr_fields; i++)
+		sema_resolve_value(c, t->layout->fields[i].type, depth + 1);
 }
 
 /* ---- type names in the script ---- */
@@ -701,6 +737,27 @@ void sema_header_free(struct sema_ctx *c)
 	free(c->hdr_records);
 	c->hdr_records = NULL;
 	c->nr_hdr_records = c->cap_hdr_records = 0;
+}
+
+int sema_keep_structs(struct sema_ctx *c)
+{
+	struct bc_sema *r = c->r;
+
+	r->structs = calloc(c->nr_scache ? c->nr_scache : 1, sizeof(*r->structs));
+	if (!r->structs)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->nr_scache; i++) {
+		struct bc_stype *t = c->scache[i].type;
+		bool dup = false;
+
+		if (!t || t->kind != BC_ST_CSTRUCT || !t->layout || !t->name)
+			continue;
+		for (size_t k = 0; k < r->nr_structs && !dup; k++)
+			dup = r->structs[k] == t;
+		if (!dup)
+			r->structs[r->nr_structs++] = bc_stype_get(t);
+	}
+	return 0;
 }
 
 void sema_types_free(struct sema_ctx *c)
