@@ -15,6 +15,7 @@
 #include <linux/bpf.h>
 
 #include "codegen_impl.h"
+#include "../base/array.h"
 
 /* x86-64 struct pt_regs word indexes (bpftrace arch/x86_64.cpp) */
 #define REG_AX		10
@@ -34,18 +35,15 @@ static LLVMValueRef helper0(struct cg *c, int id, LLVMTypeRef ret, const char *n
 static int probe_id(struct cg *c)
 {
 	const char *name = c->probe_full ? c->probe_full : "";
-	char **nv;
 	size_t i;
 
 	for (i = 0; i < c->nr_probe_names; i++)
 		if (!strcmp(c->probe_names[i], name))
 			return (int)i;
-	nv = realloc(c->probe_names, (i + 1) * sizeof(*nv));
-	if (!nv)
+	if (BC_GROW(c->probe_names, c->cap_probe_names, i + 1))
 		return cg_fail(c, -ENOMEM, NULL, "out of memory");
-	c->probe_names = nv;
-	nv[i] = strdup(name);
-	if (!nv[i])
+	c->probe_names[i] = strdup(name);
+	if (!c->probe_names[i])
 		return cg_fail(c, -ENOMEM, NULL, "out of memory");
 	c->nr_probe_names++;
 	return (int)i;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "codegen_impl.h"
+#include "../base/array.h"
 
 /* ---- what an expression is (bpftrace's SizedType flags, from the AST) ---- */
 
@@ -220,11 +221,8 @@ static int macro_value(struct cg *c, const char *name, int64_t *v)
 	for (i = 0; i < c->nr_macros && strcmp(c->macros[i], name); i++)
 		;
 	if (i == c->nr_macros) {
-		const char **nv = realloc(c->macros, (i + 1) * sizeof(*nv));
-
-		if (!nv)
+		if (BC_GROW(c->macros, c->cap_macros, i + 1))
 			return cg_fail(c, -ENOMEM, NULL, "out of memory");
-		c->macros = nv;
 		c->macros[c->nr_macros++] = name;
 	}
 	for (size_t k = 0; k < i; k++) {

@@ -76,9 +76,9 @@ struct cg {
 	LLVMValueRef log2_fn, linear_fn;
 	struct cg_ids ids;
 	char **probe_names;		/* `probe` ids: full probe names, first use first */
-	size_t nr_probe_names;
+	size_t nr_probe_names, cap_probe_names;
 	const char **macros;		/* guessed macros, in order of first use */
-	size_t nr_macros;
+	size_t nr_macros, cap_macros;
 
 	/* the function being generated */
 	size_t item;

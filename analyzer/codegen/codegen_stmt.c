@@ -549,25 +549,25 @@ static char **tracefs_matches(const struct cg *c, const char *cat, const char *p
 /* Names of the args structs semantic analysis typed for CAT:PATTERN. */
 static char **args_matches(const struct cg *c, const char *cat, const char *pattern, size_t *n)
 {
-	char prefix[512], **v = calloc(1, sizeof(*v));
-	size_t plen;
+	char prefix[512], **v = NULL;
+	size_t plen, cap = 0;
 
 	*n = 0;
+	if (BC_GROW(v, cap, 1))
+		return NULL;
+	v[0] = NULL;
 	snprintf(prefix, sizeof(prefix), "struct _tracepoint_%s_", cat);
 	plen = strlen(prefix);
-	for (size_t i = 0; v && c->sp && i < c->sp->nr_all_args; i++) {
+	for (size_t i = 0; c->sp && i < c->sp->nr_all_args; i++) {
 		const struct bc_stype *t = c->sp->all_args[i];
-		char **nv;
 
 		if (t && cg_is_ptr(t))
 			t = t->elem;
 		if (!t || !t->name || strncmp(t->name, prefix, plen) ||
 		    fnmatch(pattern, t->name + plen, 0))
 			continue;
-		nv = realloc(v, (*n + 2) * sizeof(*v));
-		if (!nv)
+		if (BC_GROW(v, cap, *n + 2))
 			break;
-		v = nv;
 		v[(*n)++] = strdup(t->name + plen);
 		v[*n] = NULL;
 	}

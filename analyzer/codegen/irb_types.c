@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "irb_internal.h"
+#include "../base/array.h"
 
 LLVMTypeRef bc_irb_new_struct_type(struct bc_irb *irb, const char *name, LLVMTypeRef *elems,
 				   unsigned n, bool packed)
@@ -29,10 +30,9 @@ LLVMTypeRef bc_irb_struct_type(struct bc_irb *irb, const char *name, LLVMTypeRef
 	for (size_t i = 0; i < irb->nr_structs; i++)
 		if (!strcmp(irb->structs[i].name, name))
 			return irb->structs[i].ty;
-	nv = realloc(irb->structs, (irb->nr_structs + 1) * sizeof(*nv));
-	if (!nv)
+	if (BC_GROW(irb->structs, irb->cap_structs, irb->nr_structs + 1))
 		return bc_irb_fail_null(irb, -ENOMEM);
-	irb->structs = nv;
+	nv = irb->structs;
 	nv[irb->nr_structs].name = strdup(name);
 	if (!nv[irb->nr_structs].name)
 		return bc_irb_fail_null(irb, -ENOMEM);

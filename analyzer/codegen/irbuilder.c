@@ -8,6 +8,7 @@
 #include <llvm-c/Analysis.h>
 
 #include "irb_internal.h"
+#include "../base/array.h"
 #include "../llvm/ir_load.h"
 
 int bc_irb_fail(struct bc_irb *irb, int err)
@@ -88,12 +89,12 @@ static void free_bookkeeping(struct bc_irb *irb)
 		free(irb->probe_idx[i].name);
 	free(irb->probe_idx);
 	irb->probe_idx = NULL;
-	irb->nr_probe_idx = 0;
+	irb->nr_probe_idx = irb->cap_probe_idx = 0;
 	for (size_t i = 0; i < irb->nr_structs; i++)
 		free(irb->structs[i].name);
 	free(irb->structs);
 	irb->structs = NULL;
-	irb->nr_structs = 0;
+	irb->nr_structs = irb->cap_structs = 0;
 	free(irb->scratch);
 	irb->scratch = NULL;
 	irb->nr_scratch = irb->cap_scratch = 0;
@@ -166,10 +167,9 @@ static int next_probe_index(struct bc_irb *irb, const char *name)
 	for (size_t i = 0; i < irb->nr_probe_idx; i++)
 		if (!strcmp(irb->probe_idx[i].name, name))
 			return irb->probe_idx[i].next++;
-	nv = realloc(irb->probe_idx, (irb->nr_probe_idx + 1) * sizeof(*nv));
-	if (!nv)
+	if (BC_GROW(irb->probe_idx, irb->cap_probe_idx, irb->nr_probe_idx + 1))
 		return -ENOMEM;
-	irb->probe_idx = nv;
+	nv = irb->probe_idx;
 	nv[irb->nr_probe_idx].name = strdup(name);
 	if (!nv[irb->nr_probe_idx].name)
 		return -ENOMEM;

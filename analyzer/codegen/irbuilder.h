@@ -113,9 +113,9 @@ struct bc_irb {
 	size_t nr_maps, cap_maps;
 	struct bc_strindex map_index;	/* name -> index into maps */
 	struct bc_irb_probe_index *probe_idx;
-	size_t nr_probe_idx;
+	size_t nr_probe_idx, cap_probe_idx;
 	struct bc_irb_struct *structs;
-	size_t nr_structs;
+	size_t nr_structs, cap_structs;
 	struct bc_irb_scratch_use *scratch;
 	size_t nr_scratch, cap_scratch;
 	uint32_t scratch_slots[BC_SCRATCH__COUNT];

@@ -167,7 +167,7 @@ struct bc_sema_map {
 	struct bc_span key_span;	/* the use that fixed the keys (first in the text) */
 	struct bc_span value_span;	/* the assignment that first typed the value */
 	struct bc_sema_map_issue *issues;
-	size_t nr_issues;
+	size_t nr_issues, cap_issues;
 	/* keys: 0 = keyless (a scalar map, key 0 in BPF) */
 	size_t nr_keys;
 	struct bc_stype **key_types;	/* per position, as bpftrace stores them */
@@ -183,7 +183,7 @@ struct bc_sema_map {
 	const char *decl_type;
 	uint64_t max_entries;		/* 0 = bpftrace's default */
 	struct bc_sema_map_use *uses;
-	size_t nr_uses;
+	size_t nr_uses, cap_uses;
 };
 
 /* ---- variables ---- */
@@ -212,7 +212,7 @@ struct bc_sema_probe {
 	bool kernel_gap;		/* something in it was guessed for want of the kernel */
 	/* args of every matched tracepoint (wildcards); [0] is args itself */
 	struct bc_stype **all_args;
-	size_t nr_all_args;
+	size_t nr_all_args, cap_all_args;
 	char *name;			/* first attach point, as bpftrace names the probe */
 };
 

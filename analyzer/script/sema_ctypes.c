@@ -27,6 +27,7 @@
 #include "analyzer/types/btf_types.h"
 #include "analyzer/types/c_type_name.h"
 #include "sema_impl.h"
+#include "../base/array.h"
 
 #define CT_MAX_TOK	128
 #define CT_MAX_NEST	16
@@ -556,7 +557,6 @@ int sema_cdef_enums(struct sema_ctx *c, const struct bc_cdef *def)
 	next(&lx);
 	while (lx.kind == T_IDENT) {
 		char *name = bc_arena_strndup(&c->r->arena, lx.text, strlen(lx.text));
-		void *v;
 
 		next(&lx);
 		if (is_p(&lx, '=')) {
@@ -571,12 +571,10 @@ int sema_cdef_enums(struct sema_ctx *c, const struct bc_cdef *def)
 				val = neg ? -(int64_t)lx.num : (int64_t)lx.num;
 			next(&lx);
 		}
-		v = realloc(c->enums, (c->nr_enums + 1) * sizeof(*c->enums));
-		if (!v || !name) {
+		if (!name || BC_GROW(c->enums, c->cap_enums, c->nr_enums + 1)) {
 			sema_oom(c);
 			return -ENOMEM;
 		}
-		c->enums = v;
 		c->enums[c->nr_enums].name = name;
 		c->enums[c->nr_enums].value = val++;
 		c->nr_enums++;

@@ -101,7 +101,7 @@ struct sema_ctx {
 	struct sema_cstruct *cstructs;
 	size_t nr_cstructs;
 	struct sema_enum_val *enums;	/* enums defined in the script */
-	size_t nr_enums;
+	size_t nr_enums, cap_enums;
 	bool has_includes;		/* an active #include: types may come from headers */
 	bool btf_defined;		/* BPFTRACE_HAVE_BTF is defined for the C code */
 	/* identifiers and structs left for the headers (header_eval), and its answer */
@@ -120,7 +120,7 @@ struct sema_ctx {
 	size_t nr_scache, cap_scache;
 	/* DWARF handles by binary path */
 	struct { char *path; void *dw; } *dwarfs;
-	size_t nr_dwarfs;
+	size_t nr_dwarfs, cap_dwarfs;
 
 	/* passes */
 	int pass;

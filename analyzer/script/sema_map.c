@@ -471,12 +471,10 @@ void sema_map_use(struct sema_ctx *c, const struct bc_expr *e, enum bc_map_use_k
 
 	if (!m || !c->final)
 		return;
-	u = realloc(m->uses, (m->nr_uses + 1) * sizeof(*u));
-	if (!u) {
+	if (BC_GROW(m->uses, m->cap_uses, m->nr_uses + 1)) {
 		sema_oom(c);
 		return;
 	}
-	m->uses = u;
 	u = &m->uses[m->nr_uses++];
 	memset(u, 0, sizeof(*u));
 	u->kind = kind;
@@ -528,13 +526,12 @@ void sema_map_decl(struct sema_ctx *c, const struct bc_map_decl *d)
 	else if (!d->max_entries && strcmp(d->type, "percpuarray"))
 		sema_error(c, &d->span, "Max entries can not be 0");
 	if (c->final) {
-		struct bc_sema_map_use *u = realloc(m->uses, (m->nr_uses + 1) * sizeof(*u));
+		struct bc_sema_map_use *u;
 
-		if (!u) {
+		if (BC_GROW(m->uses, m->cap_uses, m->nr_uses + 1)) {
 			sema_oom(c);
 			return;
 		}
-		m->uses = u;
 		u = &m->uses[m->nr_uses++];
 		memset(u, 0, sizeof(*u));
 		u->kind = BC_MAP_USE_DECL;
@@ -547,7 +544,7 @@ void sema_map_decl(struct sema_ctx *c, const struct bc_map_decl *d)
 void sema_map_issue(struct sema_ctx *c, struct bc_sema_map *m, enum bc_map_issue_kind kind,
 		    const struct bc_span *sp, const char *first, const char *fmt, ...)
 {
-	struct bc_sema_map_issue *v, *is;
+	struct bc_sema_map_issue *is;
 	struct bc_span span = { 0 };
 	va_list ap;
 
@@ -563,13 +560,11 @@ void sema_map_issue(struct sema_ctx *c, struct bc_sema_map *m, enum bc_map_issue
 		if (m->issues[i].kind == kind && m->issues[i].span.start == span.start &&
 		    m->issues[i].span.end == span.end)
 			return;
-	v = realloc(m->issues, (m->nr_issues + 1) * sizeof(*v));
-	if (!v) {
+	if (BC_GROW(m->issues, m->cap_issues, m->nr_issues + 1)) {
 		sema_oom(c);
 		return;
 	}
-	m->issues = v;
-	is = &v[m->nr_issues];
+	is = &m->issues[m->nr_issues];
 	memset(is, 0, sizeof(*is));
 	is->kind = kind;
 	is->span = span;

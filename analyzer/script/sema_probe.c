@@ -183,14 +183,11 @@ void sema_probe_init(struct sema_ctx *c, struct bc_sema_probe *p)
 
 static int add_args(struct sema_ctx *c, struct bc_sema_probe *p, struct bc_stype *t)
 {
-	struct bc_stype **v = realloc(p->all_args, (p->nr_all_args + 1) * sizeof(*v));
-
-	if (!v) {
+	if (BC_GROW(p->all_args, p->cap_all_args, p->nr_all_args + 1)) {
 		bc_stype_put(t);
 		sema_oom(c);
 		return -ENOMEM;
 	}
-	p->all_args = v;
 	p->all_args[p->nr_all_args++] = t;
 	return 0;
 }
@@ -316,19 +313,16 @@ static void kfunc_args(struct sema_ctx *c, struct bc_sema_probe *p, const struct
 static void *dwarf_for(struct sema_ctx *c, const char *path)
 {
 	struct bc_dwarf *d;
-	void *v;
 
 	for (size_t i = 0; i < c->nr_dwarfs; i++)
 		if (!strcmp(c->dwarfs[i].path, path))
 			return c->dwarfs[i].dw;
 	c->r->reads_binaries = true;	/* the result depends on a file besides the script */
 	d = bc_dwarf_open(path);
-	v = realloc(c->dwarfs, (c->nr_dwarfs + 1) * sizeof(*c->dwarfs));
-	if (!v) {
+	if (BC_GROW(c->dwarfs, c->cap_dwarfs, c->nr_dwarfs + 1)) {
 		bc_dwarf_close(d);
 		return NULL;
 	}
-	c->dwarfs = v;
 	c->dwarfs[c->nr_dwarfs].path = strdup(path);
 	c->dwarfs[c->nr_dwarfs].dw = d;
 	if (!c->dwarfs[c->nr_dwarfs].path) {

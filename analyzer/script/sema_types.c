@@ -775,11 +775,12 @@ void sema_types_free(struct sema_ctx *c)
 	}
 	free(c->dwarfs);
 	c->dwarfs = NULL;
-	c->nr_dwarfs = 0;
+	c->nr_dwarfs = c->cap_dwarfs = 0;
 	free(c->cstructs);
 	c->cstructs = NULL;
 	free(c->enums);
 	c->enums = NULL;
+	c->cap_enums = 0;
 	if (c->btf_owned)
 		bc_btf_close(c->btf);
 	c->btf = NULL;
