@@ -24,7 +24,7 @@ LLVM_LIBDIR=$(llvm-config-19 --libdir)
 OUT="$BUILD/ir-fidelity"
 mkdir -p "$OUT"
 ${CC:-cc} -std=gnu11 -D_GNU_SOURCE -O2 -I. -I"$BUILD" $(llvm-config-19 --includedir | sed 's/^/-I/') \
-	bench/ir_fidelity.c "$BUILD/libbpfcheck.a" $(pkg-config --libs libbpf libelf libdw jansson) -lm \
+	bench/ir_fidelity.c "$BUILD/libbpfcheck.a" $(pkg-config --libs libbpf libelf libdw jansson zlib) -lm \
 	-L"$LLVM_LIBDIR" -Wl,-rpath,"$LLVM_LIBDIR" -lLLVM-19 -o "$OUT/ir_fidelity"
 
 [ $# -gt 0 ] || set -- /usr/sbin/*.bt

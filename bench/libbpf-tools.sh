@@ -19,7 +19,7 @@ mkdir -p "$build/bench"
 if [ ! -x "$tool" ] || [ bench/verifier_depths.c -nt "$tool" ] || [ "$build/libbpfcheck.a" -nt "$tool" ]; then
 	llvm_lib="$(llvm-config-19 --libdir)"
 	${CC:-cc} -std=gnu11 -D_GNU_SOURCE -O2 -g -I. -I"$build" -o "$tool" bench/verifier_depths.c \
-		"$build/libbpfcheck.a" $(pkg-config --libs libbpf libelf libdw jansson 2>/dev/null || echo -lbpf -lelf -ldw -ljansson) -lm \
+		"$build/libbpfcheck.a" $(pkg-config --libs libbpf libelf libdw jansson zlib 2>/dev/null || echo -lbpf -lelf -ldw -ljansson -lz) -lm \
 		-L"$llvm_lib" -Wl,-rpath,"$llvm_lib" -lLLVM-19
 fi
 out="$(mktemp)"
