@@ -50,19 +50,16 @@ const struct bc_stype *sema_keep(struct sema_ctx *c, struct bc_stype *t)
 	return t;
 }
 
-/* One shared "none" type per thread (its count of references is not
- * atomic, and files are analysed on several threads at once:
- * analyzer/driver/analyze_all.h); never fails (static fallback when
- * allocation does). */
+/* The one "none" type, shared by every thread (files are analysed on
+ * several threads at once: analyzer/driver/analyze_all.h). It is immortal:
+ * reference counts leave it alone, so the threads never write it, and the
+ * types of a unit may point at it after the thread that analysed it ends. */
 const struct bc_stype *sema_none(struct sema_ctx *c)
 {
-	static _Thread_local struct bc_stype fallback = { .kind = BC_ST_NONE, .refs = 1, .align = 1 };
-	static _Thread_local struct bc_stype *none;
+	static struct bc_stype none = { .kind = BC_ST_NONE, .refs = BC_STYPE_IMMORTAL, .align = 1 };
 
 	(void)c;
-	if (!none)
-		none = bc_stype_none();
-	return none ? none : &fallback;
+	return &none;
 }
 
 void sema_oom(struct sema_ctx *c)

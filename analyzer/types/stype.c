@@ -28,14 +28,14 @@ static struct bc_stype *stype_new(enum bc_stype_kind kind, uint32_t size, uint32
 
 struct bc_stype *bc_stype_get(struct bc_stype *t)
 {
-	if (t)
+	if (t && t->refs != BC_STYPE_IMMORTAL)
 		t->refs++;
 	return t;
 }
 
 void bc_stype_put(struct bc_stype *t)
 {
-	if (!t || --t->refs > 0)
+	if (!t || t->refs == BC_STYPE_IMMORTAL || --t->refs > 0)
 		return;
 	free(t->name);
 	bc_stype_put(t->elem);

@@ -26,6 +26,7 @@
 #ifndef BC_TYPES_STYPE_H
 #define BC_TYPES_STYPE_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -131,6 +132,12 @@ struct bc_stype {
 };
 
 struct bc_stype *bc_stype_get(struct bc_stype *t);
+/*
+ * The count of a type that is never freed and never written after it is
+ * built (a static shared by every thread, as sema's "none"): get and put
+ * leave it alone, so threads can share it without atomic counts.
+ */
+#define BC_STYPE_IMMORTAL	UINT_MAX
 void bc_stype_put(struct bc_stype *t);
 
 struct bc_stype *bc_stype_none(void);

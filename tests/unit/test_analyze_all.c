@@ -97,6 +97,7 @@ static void run(struct bc_unit **v, size_t n, unsigned files, double timeout)
 	atomic_store(&running, 0);
 	atomic_store(&most, 0);
 	assert_int_equal(bc_analyze_all(v, per, n, &o), 0);
+	bc_target_free(&t);
 }
 
 static void test_parallel_keeps_order(void **state)
