@@ -214,7 +214,10 @@ void sema_map_keys(struct sema_ctx *c, struct bc_expr *e, bool validate)
 		/* key_fields keeps one view at a time: copy the map's first */
 		struct bc_stype *have[64];
 
-		memcpy(have, hf, nh * sizeof(*have));
+		if (nh > sizeof(have) / sizeof(have[0]))
+			nh = SIZE_MAX;	/* more keys than any map has: not compared */
+		else if (nh)
+			memcpy(have, hf, nh * sizeof(*have));
 		nn = key_fields(c, ks, n, &nf);
 		for (i = 0; nh == nn && i < nn && keys_equal(have[i], nf[i]); i++)
 			;

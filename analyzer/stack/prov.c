@@ -237,8 +237,10 @@ int bc_prov_seal(struct bc_prov_table *t)
 	t->by_fn = malloc((t->n ? t->n : 1) * sizeof(*t->by_fn));
 	if (!t->by_fn)
 		return -ENOMEM;
-	memcpy(t->by_fn, t->v, t->n * sizeof(*t->v));
-	qsort(t->by_fn, t->n, sizeof(*t->by_fn), cmp_by_fn);
+	if (t->n) {
+		memcpy(t->by_fn, t->v, t->n * sizeof(*t->v));
+		qsort(t->by_fn, t->n, sizeof(*t->by_fn), cmp_by_fn);
+	}
 	return 0;
 }
 

@@ -84,6 +84,7 @@ static void spawn(struct server *s, char *args)
 		execv(bin_path(), argv);
 		_exit(127);
 	}
+	free(args);	/* the child has its copy */
 	close(to[0]);
 	close(from[1]);
 	s->in = to[1];

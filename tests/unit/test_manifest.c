@@ -735,7 +735,8 @@ static char *sorted_lines(char *s)
 		assert_non_null(v);
 		v[n++] = t;
 	}
-	qsort(v, n, sizeof(*v), cmp_str);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_str);
 	out = bc_strdup_printf("%s", "");
 	for (size_t i = 0; i < n; i++) {
 		char *o = bc_strdup_printf("%s%s\n", out, v[i]);
