@@ -195,27 +195,42 @@ static int apply_settings(struct bc_options *o, struct bc_cli_setting *cs, size_
 	return bc_options_apply_cli(o);
 }
 
-int bc_options_apply_cli(struct bc_options *o)
+/*
+ * Applies the settings V over what O holds (a list given again replaces the
+ * one before it), recording ORIGIN. 0, or the error with *MSG saying why
+ * (the caller frees it).
+ */
+static int apply_list(struct bc_options *o, const struct bc_cli_setting *v, size_t n,
+		      const char *origin, char **msg)
 {
 	bool cleared[BC_NR_SETTINGS] = { false };
 	char *err = NULL;
 	int ret;
 
-	for (size_t i = 0; i < o->nr_cli; i++) {
-		const struct bc_cli_setting *cs = &o->cli[i];
-
-		if (bc_setting_is_list(cs->id) && !cleared[cs->id]) {
-			bc_setting_clear(o, cs->id);	/* the command line's list replaces */
-			cleared[cs->id] = true;
+	*msg = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (bc_setting_is_list(v[i].id) && !cleared[v[i].id]) {
+			bc_setting_clear(o, v[i].id);	/* the later list replaces */
+			cleared[v[i].id] = true;
 		}
-		ret = bc_setting_set(o, cs->id, cs->value, "command line", cs->name, &err);
+		ret = bc_setting_set(o, v[i].id, v[i].value, origin, v[i].name, &err);
 		if (ret) {
-			bc_err(o, "%s", err ? err : strerror(-ret));
-			free(err);
-			return BC_EXIT_USAGE;
+			*msg = err ? err : strdup(strerror(-ret));
+			return ret;
 		}
 	}
 	return 0;
+}
+
+int bc_options_apply_cli(struct bc_options *o)
+{
+	char *err;
+
+	if (!apply_list(o, o->cli, o->nr_cli, "command line", &err))
+		return 0;
+	bc_err(o, "%s", err ? err : "out of memory");
+	free(err);
+	return BC_EXIT_USAGE;
 }
 
 /* The command named before the options, for its --help; NULL = none. */
@@ -395,33 +410,12 @@ void bc_options_free(struct bc_options *o)
 }
 
 /* Applies settings V[0..N) over O, a list replacing O's (errors: ERRS). */
-static int apply_list(struct bc_options *o, const struct bc_cli_setting *v, size_t n,
-		      const char *origin, FILE *errs)
-{
-	bool cleared[BC_NR_SETTINGS] = { false };
-	char *err = NULL;
-	int ret;
-
-	for (size_t i = 0; i < n; i++) {
-		if (bc_setting_is_list(v[i].id) && !cleared[v[i].id]) {
-			bc_setting_clear(o, v[i].id);
-			cleared[v[i].id] = true;
-		}
-		ret = bc_setting_set(o, v[i].id, v[i].value, origin, v[i].name, &err);
-		if (ret) {
-			fprintf(errs, "%s\n", err ? err : strerror(-ret));
-			free(err);
-			return ret;
-		}
-	}
-	return 0;
-}
 
 int bc_options_for_path(const struct bc_options *base, const char *path,
 			const struct bc_cli_setting *extra, size_t nr_extra,
 			struct bc_options *out, char **errors)
 {
-	char *file = NULL, *buf = NULL, *paths[] = { (char *)path };
+	char *file = NULL, *buf = NULL, *err = NULL, *paths[] = { (char *)path };
 	size_t len = 0;
 	FILE *errs;
 	int ret;
@@ -449,9 +443,12 @@ int bc_options_for_path(const struct bc_options *base, const char *path,
 		ret = bc_config_load(out, file, errs);
 	}
 	if (!ret)
-		ret = apply_list(out, extra, nr_extra, "editor settings", errs);
+		ret = apply_list(out, extra, nr_extra, "editor settings", &err);
 	if (!ret)
-		ret = apply_list(out, base->cli, base->nr_cli, "command line", errs);
+		ret = apply_list(out, base->cli, base->nr_cli, "command line", &err);
+	if (err)
+		fprintf(errs, "%s\n", err);
+	free(err);
 	fclose(errs);
 	if (ret && buf && *buf) {
 		buf[strcspn(buf, "\n")] = 0;	/* the first error */
