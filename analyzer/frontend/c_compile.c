@@ -245,7 +245,7 @@ static int report_errors(struct bc_unit *u, const char *cpath, const struct bc_c
 
 int bc_c_compile(struct bc_unit *u, const struct bc_analysis *a, void **bitcode, size_t *size)
 {
-	static const char *const base[] = { "-target", "bpf", "-O2", "-g", "-I" BC_MULTIARCH_INCLUDE };
+	static const char *const base[] = { "-target", "bpf", "-O2", "-g", ("-I" BC_MULTIARCH_INCLUDE) };
 	bc_clang_compile_fn compile = load_shim();
 	struct bc_clang_result r;
 	char **db, *db_dir, cpath[PATH_MAX];
