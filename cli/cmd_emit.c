@@ -241,9 +241,9 @@ int bc_cmd_emit(struct bc_options *o)
 		bc_unit_free(&u);
 		return BC_EXIT_INPUT;
 	}
-	ret = bc_emit_write(o->output, r.obj, r.obj_size, &why);
+	ret = bc_write_atomic(o->output, r.obj, r.obj_size, &why);
 	if (!ret && o->emit_llvm)
-		ret = bc_emit_write(o->emit_llvm, r.ir, strlen(r.ir), &why);
+		ret = bc_write_atomic(o->emit_llvm, r.ir, strlen(r.ir), &why);
 	if (ret) {
 		bc_err(o, "%s", why ? why : strerror(-ret));
 		free(why);

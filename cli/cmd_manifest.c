@@ -80,7 +80,7 @@ int bc_cmd_manifest(struct bc_options *o)
 	ret = bc_manifest_from_script(&u, &m);
 	if (!ret) {
 		text = bc_manifest_write(m);
-		ret = text ? bc_emit_write(o->output, text, strlen(text), &why) : -ENOMEM;
+		ret = text ? bc_write_atomic(o->output, text, strlen(text), &why) : -ENOMEM;
 	}
 	if (ret) {
 		bc_err(o, "%s", why ? why : strerror(-ret));

@@ -1,66 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Atomic writes into the cache directory (see cache_file.h). */
+/* Records of the cache directory, written atomically (see cache_file.h). */
 #include <errno.h>
-#include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "../base/file_write.h"
+#include "../base/str.h"
 #include "cache_file.h"
 
-int bc_cache_make_dir(const char *dir)
+int bc_cache_write_json(const char *dir, const char *file, const json_t *root)
 {
-	char path[PATH_MAX];
-	size_t n = strlen(dir);
+	char *text;
+	int err;
 
-	if (n >= sizeof(path))
-		return -ENAMETOOLONG;
-	memcpy(path, dir, n + 1);
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0700) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(path, 0700) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-int bc_cache_write_json(const char *dir, const char *file, const char *tmp_prefix,
-			const json_t *root)
-{
-	char *tmp = NULL;
-	int fd = -1, err;
-	FILE *f = NULL;
-
-	err = bc_cache_make_dir(dir);
-	if (!err && asprintf(&tmp, "%s/.%s-XXXXXX", dir, tmp_prefix) < 0) {
-		tmp = NULL;
-		err = -ENOMEM;
-	}
-	if (!err && (fd = mkstemp(tmp)) < 0)
-		err = -errno;
-	if (!err && !(f = fdopen(fd, "w")))
-		err = -errno;
-	if (!err) {
-		fd = -1;	/* owned by F */
-		if (json_dumpf(root, f, JSON_COMPACT) || fflush(f))
-			err = -EIO;
-		if (fclose(f) && !err)
-			err = -errno;
-		if (!err && rename(tmp, file))
-			err = -errno;
-		if (err)
-			unlink(tmp);
-	} else if (fd >= 0) {
-		close(fd);
-		unlink(tmp);
-	}
-	free(tmp);
+	err = bc_make_dirs(dir);
+	if (err)
+		return err;
+	text = json_dumps(root, JSON_COMPACT);
+	if (!text)
+		return -ENOMEM;
+	err = bc_write_atomic(file, text, strlen(text), NULL);
+	free(text);
 	return err;
 }

@@ -11,11 +11,9 @@
 
 #include <jansson.h>
 
-/* mkdir -p DIR, private to the user. 0 or negative errno. */
-int bc_cache_make_dir(const char *dir);
-/* Writes ROOT (compact) to FILE in DIR atomically; the temporary file is
- * DIR/.TMP_PREFIX-XXXXXX. 0 or negative errno (FILE is then unchanged). */
-int bc_cache_write_json(const char *dir, const char *file, const char *tmp_prefix,
-			const json_t *root);
+/* Writes ROOT (compact) to FILE, a path in DIR, atomically
+ * (base/file_write.h), making DIR first (private to the user). 0 or
+ * negative errno (FILE is then unchanged). */
+int bc_cache_write_json(const char *dir, const char *file, const json_t *root);
 
 #endif

@@ -226,7 +226,7 @@ int bc_result_cache_put(const struct bc_result_key *k, const struct bc_unit *u)
 	root = json_pack("{s:s, s:s, s:o}", "format", FORMAT, "key", k->text, "results", results);
 	if (!root)
 		return -ENOMEM;
-	err = bc_cache_write_json(k->dir, k->file, "result", root);
+	err = bc_cache_write_json(k->dir, k->file, root);
 	json_decref(root);
 	return err;
 }

@@ -105,8 +105,7 @@ int bc_emit_unit(struct bc_unit *u, const struct bc_target *t, const struct bc_e
 		 struct bc_emit_result *r);
 void bc_emit_result_free(struct bc_emit_result *r);
 
-/* Writes DATA to PATH atomically (a temporary file in the same directory,
- * fsync, rename). 0 or a negative errno; *WHY (free) says what failed. */
-int bc_emit_write(const char *path, const void *data, size_t size, char **why);
+/* Emitted files are written with bc_write_atomic (base/file_write.h). */
+#include "../base/file_write.h"
 
 #endif

@@ -51,15 +51,7 @@ int bc_file_snap_take(const char *path, struct bc_file_snap *s);
 int bc_fix_write(const char *path, const struct bc_file_snap *snap, const void *orig,
 		 size_t orig_size, const void *data, size_t size, char **why);
 
-/*
- * Writes DATA (SIZE bytes) to PATH, an output (a report): a regular file,
- * existing or new, is replaced through a temporary file and a rename as
- * above (keeping an existing file's owner, mode and extended attributes),
- * so that a reader never sees half a report and a failed write leaves the
- * old file; a device, FIFO or file with several hard links is written in
- * place. A symbolic link is written through. 0, or a negative errno with
- * *WHY set (caller frees).
- */
-int bc_write_atomic(const char *path, const void *data, size_t size, char **why);
+/* Outputs (reports, objects) are written with bc_write_atomic (base/file_write.h). */
+#include "../base/file_write.h"
 
 #endif

@@ -2,6 +2,7 @@
 /* The target file container: ELF sections through libelf (see target_file.h). */
 #include "target_file.h"
 #include "../base/array.h"
+#include "../base/file_write.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -666,31 +667,22 @@ out:
 int bc_tfile_writer_write(struct bc_tfile_writer *w, json_t *meta, const char *path, char *err,
 			  size_t errlen)
 {
-	char *tmp = NULL;
-	int fd, ret;
+	struct bc_file_write f;
+	char *why = NULL;
+	int ret;
 
 	if (!json_is_object(meta))
 		return fail(err, errlen, -EINVAL, "no metadata");
-	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
-		return fail(err, errlen, -ENOMEM, "out of memory");
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		ret = fail(err, errlen, -errno, "cannot create a file next to '%s': %s", path,
-			   strerror(errno));
-		free(tmp);
-		return ret;
+	ret = bc_file_write_begin(&f, path, &why);
+	if (!ret) {
+		ret = write_elf(w, meta, f.fd, err, errlen);
+		if (ret)
+			bc_file_write_abort(&f);
+		else
+			ret = bc_file_write_commit(&f, NULL, NULL, &why);
 	}
-	ret = write_elf(w, meta, fd, err, errlen);
-	if (!ret && fchmod(fd, 0644))
-		ret = fail(err, errlen, -errno, "%s: %s", tmp, strerror(errno));
-	if (!ret && fsync(fd))
-		ret = fail(err, errlen, -errno, "writing '%s': %s", path, strerror(errno));
-	if (close(fd) && !ret)
-		ret = fail(err, errlen, -errno, "writing '%s': %s", path, strerror(errno));
-	if (!ret && rename(tmp, path))
-		ret = fail(err, errlen, -errno, "cannot write '%s': %s", path, strerror(errno));
-	if (ret)
-		unlink(tmp);
-	free(tmp);
+	if (ret && why)
+		fail(err, errlen, ret, "%s", why);
+	free(why);
 	return ret;
 }

@@ -213,7 +213,7 @@ static int write_record(struct bc_btf_cache *c)
 
 	if (!root)
 		return -ENOMEM;
-	err = bc_cache_write_json(c->dir, c->file, "btf", root);
+	err = bc_cache_write_json(c->dir, c->file, root);
 	json_decref(root);
 	return err;
 }

@@ -203,7 +203,7 @@ static int load(const char *path, const struct bc_emit_result *r, struct loaded 
 	int err;
 
 	memset(out, 0, sizeof(*out));
-	assert_int_equal(bc_emit_write(path, r->obj, r->obj_size, &why), 0);
+	assert_int_equal(bc_write_atomic(path, r->obj, r->obj_size, &why), 0);
 	libbpf_set_print(quiet);
 	err = load_once(path, r, 4, out);
 	if (err) {
@@ -625,7 +625,7 @@ static void len_kfunc(void **state)
 			bc_unit_free(&u);
 			continue;
 		}
-		assert_int_equal(bc_emit_write(obj, r.obj, r.obj_size, &why), 0);
+		assert_int_equal(bc_write_atomic(obj, r.obj, r.obj_size, &why), 0);
 		o = bpf_object__open_file(obj, NULL);
 		assert_non_null(o);
 		assert_int_equal(bpf_object__load(o), 0);
@@ -691,7 +691,7 @@ static void c_len_kfunc(void **state)
 		free(obj);
 		skip();
 	}
-	assert_int_equal(bc_emit_write(obj, r.obj, r.obj_size, &why), 0);
+	assert_int_equal(bc_write_atomic(obj, r.obj, r.obj_size, &why), 0);
 	o = bpf_object__open_file(obj, NULL);
 	assert_non_null(o);
 	assert_int_equal(bpf_object__load(o), 0);
@@ -783,8 +783,8 @@ static void atomic_write(void **state)
 {
 	char *p = tmp_path("atomic.o"), *why = NULL, *text;
 
-	assert_int_equal(bc_emit_write(p, "one", 3, &why), 0);
-	assert_int_not_equal(bc_emit_write("/nonexistent-dir/x.o", "two", 3, &why), 0);
+	assert_int_equal(bc_write_atomic(p, "one", 3, &why), 0);
+	assert_int_not_equal(bc_write_atomic("/nonexistent-dir/x.o", "two", 3, &why), 0);
 	assert_non_null(why);
 	free(why);
 	text = slurp(p);
