@@ -147,15 +147,14 @@ static int analysis_for(void *ctx, const char *path, const json_t *settings,
 		return -ENOMEM;
 	err = settings ? editor_settings(settings, &e, why) : 0;
 	if (!err)
-		err = bc_options_for_path(base, path, e.v, e.n, &d->o, why);
+		err = bc_options_for_path(base, path, NULL, e.v, e.n, NULL, &d->o, why);
 	editor_settings_free(&e);
 	if (err) {
+		if (*why)	/* the editor shows one line: the first error */
+			(*why)[strcspn(*why, "\n")] = '\0';
 		free(d);
 		return err;
 	}
-	/* the installed bpftrace was asked once, at start */
-	if (!d->o.target.bpftrace_explicit)
-		bc_target_set_bpftrace(&d->o.target, base->target.bpftrace_str);
 	err = bc_options_analysis(&d->o, &d->a);
 	if (err) {
 		bc_options_free_settings(&d->o);

@@ -26,17 +26,17 @@ static bool same(const char *a, const char *b)
 
 static void config_free(struct file_config *c)
 {
-	c->o.cli = NULL;	/* the run's, not this copy's */
 	bc_options_free_settings(&c->o);
 	free(c->config);
 	free(c);
 }
 
-/* The run's command line over FILE (NULL = no file), as a new entry. */
-static int build(struct bc_options *base, const struct bc_analysis *base_a, char *file,
-		 struct file_config **out)
+/* The run's command line over FILE (found for PATH), as a new entry. */
+static int build(struct bc_options *base, const struct bc_analysis *base_a, const char *path,
+		 char *file, struct file_config **out)
 {
 	struct file_config *c = calloc(1, sizeof(*c));
+	char *errors = NULL;
 	int ret;
 
 	if (!c) {
@@ -44,41 +44,16 @@ static int build(struct bc_options *base, const struct bc_analysis *base_a, char
 		return -ENOMEM;
 	}
 	c->config = file;
-	ret = bc_options_init(&c->o);
+	ret = bc_options_for_path(base, path, file, NULL, 0, stderr, &c->o, &errors);
 	if (ret) {
+		if (errors)
+			bc_err(base, "%s", errors);
+		free(errors);
 		free(c->config);
 		free(c);
-		return ret;
+		return BC_EXIT_USAGE;
 	}
-	c->o.tracefs = base->tracefs;
-	if (!base->target.cache_dir) {	/* --no-cache */
-		free(c->o.target.cache_dir);
-		c->o.target.cache_dir = NULL;
-	}
-	c->o.cli = base->cli;
-	c->o.nr_cli = base->nr_cli;
-	if (file && bc_config_load(&c->o, file, stderr))
-		ret = BC_EXIT_USAGE;
-	if (!ret)
-		ret = bc_options_apply_cli(&c->o);
-	/* the installed bpftrace, when this file's settings do not name one,
-	 * is the one the run already asked */
-	if (!ret && !c->o.target.bpftrace_explicit && base->target.bpftrace_explicit) {
-		c->o.target.bpftrace = base->target.bpftrace;
-		memcpy(c->o.target.bpftrace_str, base->target.bpftrace_str,
-		       sizeof(c->o.target.bpftrace_str));
-		c->o.target.bpftrace_explicit = true;
-	}
-	if (!ret) {
-		char why[600];
-
-		/* this file's --target (or `target =`), else the running system */
-		ret = bc_options_open_target(&c->o, why, sizeof(why));
-		if (ret)
-			bc_err(base, "%s", why);
-	}
-	if (!ret)
-		ret = bc_options_analysis(&c->o, &c->a);
+	ret = bc_options_analysis(&c->o, &c->a);
 	if (!ret)
 		c->a.result_cache = base_a->result_cache;
 	if (ret) {
@@ -153,7 +128,7 @@ static int config_analysis(struct bc_file_configs *fc, struct bc_options *base,
 		free(file);
 		return -ENOMEM;
 	}
-	ret = build(base, base_a, file, &c);
+	ret = build(base, base_a, path, file, &c);
 	if (ret)
 		return ret;
 	fc->v[fc->n++] = c;

@@ -409,10 +409,22 @@ void bc_options_free(struct bc_options *o)
 	o->nr_cli = 0;
 }
 
-/* Applies settings V[0..N) over O, a list replacing O's (errors: ERRS). */
+/* Appends LINE to the error text *ALL (heap, lines joined by '\n'). */
+static void add_error(char **all, const char *line)
+{
+	char *joined;
 
-int bc_options_for_path(const struct bc_options *base, const char *path,
-			const struct bc_cli_setting *extra, size_t nr_extra,
+	if (!line || !*line)
+		return;
+	joined = *all ? bc_strdup_printf("%s\n%s", *all, line) : strdup(line);
+	if (joined) {
+		free(*all);
+		*all = joined;
+	}
+}
+
+int bc_options_for_path(const struct bc_options *base, const char *path, const char *config,
+			const struct bc_cli_setting *extra, size_t nr_extra, FILE *config_errs,
 			struct bc_options *out, char **errors)
 {
 	char *file = NULL, *buf = NULL, *err = NULL, *paths[] = { (char *)path };
@@ -424,9 +436,11 @@ int bc_options_for_path(const struct bc_options *base, const char *path,
 	ret = bc_options_init(out);
 	if (ret)
 		return ret;
-	errs = open_memstream(&buf, &len);
-	if (!errs)
+	errs = config_errs ? config_errs : open_memstream(&buf, &len);
+	if (!errs) {
+		bc_options_free_settings(out);
 		return -ENOMEM;
+	}
 	out->tracefs = base->tracefs;
 	out->config = base->config;
 	out->no_config = base->no_config;
@@ -434,7 +448,9 @@ int bc_options_for_path(const struct bc_options *base, const char *path,
 		free(out->target.cache_dir);	/* --no-cache */
 		out->target.cache_dir = NULL;
 	}
-	if (base->config)
+	if (config)
+		file = strdup(config);
+	else if (base->config)
 		file = strdup(base->config);
 	else if (!base->no_config)
 		ret = bc_config_find(paths, 1, &file);
@@ -446,27 +462,36 @@ int bc_options_for_path(const struct bc_options *base, const char *path,
 		ret = apply_list(out, extra, nr_extra, "editor settings", &err);
 	if (!ret)
 		ret = apply_list(out, base->cli, base->nr_cli, "command line", &err);
-	if (err)
-		fprintf(errs, "%s\n", err);
-	free(err);
-	fclose(errs);
-	if (ret && buf && *buf) {
-		buf[strcspn(buf, "\n")] = 0;	/* the first error */
-		*errors = buf;
-		buf = NULL;
-	}
+	if (errs != config_errs)
+		fclose(errs);
+	while (buf && len && buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	add_error(errors, buf);
+	add_error(errors, err);
 	free(buf);
+	free(err);
 	if (!ret) {
 		char why[600];
 
 		/* the target this file is checked against: its --target, else
 		 * the running system */
 		if (bc_options_open_target(out, why, sizeof(why))) {
-			*errors = strdup(why);
+			add_error(errors, why);
 			ret = -EINVAL;
 		}
 	}
-	if (ret)
+	/* the installed bpftrace, when this file's settings do not name one:
+	 * the one the run already asked when both look at the same target,
+	 * else the one of this file's target (asked when a script needs it) */
+	if (!ret && !out->target.bpftrace_explicit && base->target.bpftrace_explicit &&
+	    (out->target_file == base->target_file ||
+	     (out->target_file && base->target_file &&
+	      !strcmp(out->target_file, base->target_file))))
+		bc_target_set_bpftrace(&out->target, base->target.bpftrace_str);
+	if (ret) {
+		if (!*errors && !config_errs)
+			*errors = strdup(strerror(ret < 0 ? -ret : EINVAL));
 		bc_options_free_settings(out);
+	}
 	return ret;
 }

@@ -196,16 +196,21 @@ void bc_setting_clear(struct bc_options *o, enum bc_setting id);
 int bc_options_analysis(const struct bc_options *o, struct bc_analysis *a);
 
 /*
- * The settings one file is checked with (the language server's documents):
- * the configuration file PATH would be checked with (BASE's --config, else
- * the nearest .bpfcheckrc from PATH's directory, none with --no-config),
- * then EXTRA (the editor's settings), then BASE's command line over both;
- * BASE's command-line-only --tracefs and --no-cache carry over. OUT is
- * freed with bc_options_free_settings. On a bad file or value returns a
- * negative errno and *ERRORS (heap) holds the first error message.
+ * The settings one file is checked with (each file's .bpfcheckrc on the
+ * command line, the language server's documents): CONFIG when not NULL,
+ * else BASE's --config, else the nearest .bpfcheckrc from PATH's directory
+ * (none with --no-config); then EXTRA (the editor's settings), then BASE's
+ * command line over both, and the target of the result opened. BASE's
+ * command-line-only --tracefs and --no-cache carry over, and so does the
+ * bpftrace BASE already resolved when the file's settings name none and
+ * look at the same target. OUT is freed with bc_options_free_settings. On
+ * a bad file or value returns non-zero and *ERRORS (heap) holds every
+ * error, one a line; the configuration file's own errors (located
+ * "FILE:LINE: error: ...") go to CONFIG_ERRS instead when it is not NULL,
+ * as the command line's configuration file reports them.
  */
-int bc_options_for_path(const struct bc_options *base, const char *path,
-			const struct bc_cli_setting *extra, size_t nr_extra,
+int bc_options_for_path(const struct bc_options *base, const char *path, const char *config,
+			const struct bc_cli_setting *extra, size_t nr_extra, FILE *config_errs,
 			struct bc_options *out, char **errors);
 
 /* --print-config: every setting, its value and where it came from, in
