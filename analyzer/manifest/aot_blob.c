@@ -312,6 +312,9 @@ static int read_field(struct cr *c, struct cr_field *f)
 	err = err ?: CR_GET(c, u64, "Field.bitfield.read_bytes");
 	err = err ?: CR_GET(c, u64, "Field.bitfield.access_rshift");
 	err = err ?: CR_GET(c, f->mask, "Field.bitfield.mask");
+	/* bpftrace sets the mask of every bitfield from its width (1 to 64) */
+	if (!err && f->is_bitfield && !f->mask)
+		err = cr_fail(c, -EINVAL, "Field.bitfield.mask: a bitfield of no bits");
 	err = err ?: cr_bool(c, &b, "Field.is_data_loc");
 	return err;
 }

@@ -347,6 +347,28 @@ static void test_aot_other_version(void **state)
 	free(data);
 }
 
+/*
+ * Found by fuzz_aot_blob: a field whose is_bitfield flag is set but whose
+ * mask is 0 (byte 507 of the tuple blob is the flag of the second field of
+ * @y's tuple) decoded into a manifest field of 0 bits, which the manifest
+ * reader rightly refuses. The blob is malformed: refused, with the offset.
+ */
+static void test_aot_bitfield_without_bits(void **state)
+{
+	size_t size;
+	unsigned char *data = read_blob(&size);
+	struct bc_aot_blob b;
+	struct bc_aot_error err;
+
+	assert_true(size > 507);
+	assert_int_equal(data[507], 0);
+	data[507] = 1;
+	assert_int_equal(bc_aot_read(data, size, &b, &err), -EINVAL);
+	assert_non_null(strstr(err.message, "bitfield of no bits"));
+	assert_true(err.offset > 507 && err.offset <= size);
+	free(data);
+}
+
 /* ---- end to end ---- */
 
 static char *tmpdir(void)
@@ -893,6 +915,7 @@ int main(void)
 		cmocka_unit_test(test_aot_tuple_blob),
 		cmocka_unit_test(test_aot_truncated_and_corrupt),
 		cmocka_unit_test(test_aot_other_version),
+		cmocka_unit_test(test_aot_bitfield_without_bits),
 		cmocka_unit_test(test_debian_tools_manifests),
 		cmocka_unit_test(test_remove_and_add_type),
 		cmocka_unit_test(test_btf_layouts),
