@@ -89,9 +89,8 @@ static int builtin_reg(struct cg *c, const struct bc_expr *e, struct cg_val *out
 
 	if (!t)
 		return c->err;
-	if (c->pt == BC_PROBE_USDT)
-		return cg_unsupported(c, &e->span, "usdt argument",
-				      "USDT argument locations come from the binary's notes");
+	if (c->pt == BC_PROBE_USDT && strncmp(n, "arg", 3) == 0)
+		return cg_usdt_arg(c, e, out);
 	if (c->pt == BC_PROBE_KFUNC || c->pt == BC_PROBE_KRETFUNC) {
 		/* is_funcarg: the ctx is an array of u64 arguments; retval last */
 		const struct bc_stype *a = c->sp ? c->sp->args : NULL;
