@@ -242,6 +242,19 @@ int cg_strcontains(struct cg *c, const struct bc_expr *l, const struct bc_expr *
 int cg_str_literal(struct cg *c, const struct bc_expr *e, struct cg_val *out);
 int cg_ternary(struct cg *c, const struct bc_expr *e, struct cg_val *out);
 
+/* bpftrace's id of the current probe (get_probe_id); -ENOMEM. */
+int cg_probe_id(struct cg *c);
+
+/* ---- codegen_stack.c ---- */
+
+/* kstack/ustack of 0.21+ (bpf_get_stack): the value is memory. */
+int cg_stack_get(struct cg *c, const struct bc_expr *e, bool ustack, struct cg_val *out);
+
+/* ---- codegen_buf.c, codegen_join.c ---- */
+
+int cg_buf_022(struct cg *c, const struct bc_expr *call, struct cg_val *out);
+int cg_join_021(struct cg *c, const struct bc_expr *call, struct cg_val *out);
+
 /* ---- codegen_usdt.c ---- */
 
 /* The programs of the current USDT attach point; START: the async ids
