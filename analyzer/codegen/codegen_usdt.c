@@ -78,6 +78,22 @@ static int no_binary(struct cg *c, const char *target, int err)
 			      err == -ENOEXEC ? "is not an ELF file" : "is not on this machine");
 }
 
+/* get_section_name_for_probe: "s_<probe>_loc<L>_<index>" for a location. */
+static int loc_section(struct cg *c, size_t loc)
+{
+	const char *sec = LLVMGetSection(c->irb->fn);
+	const char *idx = sec ? strrchr(sec, '_') : NULL;
+	char *n = NULL;
+
+	if (!idx)
+		return 0;
+	if (asprintf(&n, "%.*s_loc%zu%s", (int)(idx - sec), sec, loc, idx) < 0)
+		return cg_fail(c, -ENOMEM, NULL, "out of memory");
+	LLVMSetSection(c->irb->fn, n);
+	free(n);
+	return 0;
+}
+
 /* The functions of one USDT attach point (see the head comment). START
  * holds the async ids each program starts from. */
 int cg_usdt_attach(struct cg *c, const char *pname, const struct cg_ids *start)
@@ -136,6 +152,8 @@ int cg_usdt_attach(struct cg *c, const char *pname, const struct cg_ids *start)
 			c->probe_full = name;
 			c->usdt_loc = c->ver >= BC_BT(25) ? NULL : &p->locs[l];
 			err = cg_gen_function(c, name, pname);
+			if (!err && c->usdt_loc)
+				err = loc_section(c, l);
 		}
 		free(name);
 		if (!ap->wildcard)

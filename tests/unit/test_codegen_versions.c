@@ -18,6 +18,8 @@
  *
  * USDT: a small C program with <sys/sdt.h> probes (systemtap-sdt-dev) is
  * compiled at test time; the tests skip without a compiler or the header.
+ * Where bpftrace 0.17 is installed, its own object for a script over that
+ * binary is the reference for the per-location programs (frames, sections).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -37,6 +39,7 @@
 #include "analyzer/core/target.h"
 #include "analyzer/core/unit.h"
 #include "analyzer/types/usdt_notes.h"
+#include "analyzer/object/object.h"
 #include "rules/registry.h"
 
 struct fx {
@@ -417,6 +420,59 @@ static void test_usdt_programs(void **state)
 	done(&x);
 }
 
+/* bpftrace 0.17 itself (Debian's, when installed): its object for the same
+ * script, read by the object analysis, has the frames and the sections the
+ * model generates, location by location. */
+static void test_usdt_against_bpftrace_017(void **state)
+{
+	char text[512], script[192], obj[192], cmd[1024];
+	struct fx x;
+	struct bc_unit u;
+	struct bc_target t;
+	FILE *f;
+
+	(void)state;
+	if (!g_have_sdt || system("bpftrace --version 2>/dev/null | grep -q 'v0\\.17\\.'"))
+		skip();
+	snprintf(text, sizeof(text),
+		 "usdt:%s:bctest:tick { @[arg0, arg1] = count(); "
+		 "printf(\"%%d %%s\\n\", arg1, str(arg2)); }\n", g_bin);
+	snprintf(script, sizeof(script), "%s/s.bt", g_dir);
+	snprintf(obj, sizeof(obj), "%s/s.o", g_dir);
+	f = fopen(script, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "timeout 120 bpftrace --emit-elf %s %s >/dev/null 2>&1; test -s %s",
+		 obj, script, obj);
+	if (system(cmd)) {
+		unlink(script);
+		skip();
+	}
+	memset(&u, 0, sizeof(u));
+	assert_int_equal(bc_target_init(&t), 0);
+	assert_int_equal(bc_unit_load(&u, obj), 0);
+	assert_int_equal(bc_object_analyze(&u, u.data, u.size, &t), 0);
+	assert_int_equal(compile(&x, text, "0.17"), 0);
+	assert_int_equal(count_rule(&x, "BC205"), 0);
+	assert_int_equal(x.u.facts.nr_funcs, 2);
+	for (size_t i = 0; i < x.u.facts.nr_funcs; i++) {
+		const struct bc_func *ours = &x.u.facts.funcs[i], *ref = NULL;
+
+		for (size_t j = 0; j < u.facts.nr_funcs; j++)
+			if (!strcmp(u.facts.funcs[j].section, ours->section))
+				ref = &u.facts.funcs[j];
+		if (!ref)
+			fail_msg("bpftrace 0.17 has no section %s", ours->section);
+		assert_int_equal(ours->frame_bytes, ref->frame_bytes);
+	}
+	done(&x);
+	bc_unit_free(&u);
+	bc_target_free(&t);
+	unlink(obj);
+	unlink(script);
+}
+
 static void test_usdt_missing_binary(void **state)
 {
 	struct fx x;
@@ -450,6 +506,7 @@ int main(void)
 		cmocka_unit_test(test_usdt_arg_specs),
 		cmocka_unit_test(test_usdt_notes),
 		cmocka_unit_test(test_usdt_programs),
+		cmocka_unit_test(test_usdt_against_bpftrace_017),
 		cmocka_unit_test(test_usdt_missing_binary),
 	};
 
