@@ -223,14 +223,18 @@ static int add_note(struct bc_usdt_notes *n, const char *desc, size_t len, size_
 			return 0;
 		addr[i] = asz == 8 ? w64 : w32;
 	}
+	/* provider, name and arguments: NUL-terminated within the descriptor
+	 * (a malformed note is skipped, as bcc does) */
 	prov = desc + 3 * asz;
 	name = memchr(prov, '\0', (size_t)(end - prov));
-	if (!name++ || name >= end)
+	if (!name || name + 1 >= end)
 		return 0;
+	name++;
 	args = memchr(name, '\0', (size_t)(end - name));
-	if (!args++ || args > end)
+	if (!args)
 		return 0;
-	if (!memchr(args, '\0', (size_t)(end - args)) && args != end)
+	args++;
+	if (args < end && !memchr(args, '\0', (size_t)(end - args)))
 		return 0;
 	p = probe_of(n, prov, name);
 	if (!p)
