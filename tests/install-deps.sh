@@ -4,7 +4,7 @@
 set -eu
 pkgs="make gcc pkg-config llvm-19-dev clang-19 libclang-rt-19-dev libclang-cpp19-dev libclang-19-dev libbpf-dev libelf-dev
 libdw-dev libjansson-dev libcmocka-dev libzstd-dev zlib1g-dev liblzma-dev libbz2-dev libxml2-dev libz3-dev
-bpftrace bpftool libbpf-tools python3 python3-jsonschema pre-commit strace git
+bpftrace bpftool libbpf-tools systemtap-sdt-dev python3 python3-jsonschema pre-commit strace git
 neovim chromium nodejs"
 # npm: Debian's, unless node came with its own
 command -v npm >/dev/null || pkgs="$pkgs npm"

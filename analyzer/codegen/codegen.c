@@ -143,7 +143,8 @@ uint32_t cg_size(const struct bc_stype *t)
 bool cg_need_memcpy(const struct bc_stype *t)
 {
 	return bc_stype_is_aggregate(t) || (t && (t->kind == BC_ST_TIMESTAMP ||
-						  t->kind == BC_ST_CGROUP_PATH));
+						  t->kind == BC_ST_CGROUP_PATH)) ||
+	       (bc_stype_is_stack(t) && t->stack_in_memory);
 }
 
 bool cg_on_stack_already(const struct bc_stype *t)
@@ -161,6 +162,9 @@ bool cg_on_stack_already(const struct bc_stype *t)
 	case BC_ST_MACADDR:
 	case BC_ST_CGROUP_PATH:
 		return true;
+	case BC_ST_KSTACK:
+	case BC_ST_USTACK:
+		return t->stack_in_memory;
 	default:
 		return false;
 	}
@@ -183,6 +187,11 @@ static bool type_sized(const struct bc_stype *t)
 		return true;
 	case BC_ST_POINTER:
 		return true;
+	case BC_ST_KSTACK:
+	case BC_ST_USTACK:
+		if (t->stack_in_memory)
+			return true;
+		/* fall through */
 	default:
 		if (bc_stype_is_byte_array(t) || t->kind == BC_ST_CSTRUCT)
 			return t->size > 0;

@@ -49,6 +49,11 @@ static int probe_id(struct cg *c)
 	return (int)i;
 }
 
+int cg_probe_id(struct cg *c)
+{
+	return probe_id(c);
+}
+
 /* One stack map per stack type (mode and limit), kernel and user alike. */
 void cg_stack_map_name(const struct bc_stype *t, char *buf, size_t n)
 {
@@ -63,8 +68,7 @@ static int builtin_stack(struct cg *c, const struct bc_expr *e, bool ustack, str
 	int map;
 
 	if (c->ver >= BC_BTV(0, 21, 0))
-		return cg_unsupported(c, &e->span, ustack ? "ustack" : "kstack",
-				      "stacks read with bpf_get_stack (0.21+) are not modelled");
+		return cg_stack_get(c, e, ustack, out);
 	cg_stack_map_name(t, name, sizeof(name));
 	map = bc_irb_map_id(c->irb, name);
 	if (map < 0)
@@ -89,9 +93,8 @@ static int builtin_reg(struct cg *c, const struct bc_expr *e, struct cg_val *out
 
 	if (!t)
 		return c->err;
-	if (c->pt == BC_PROBE_USDT)
-		return cg_unsupported(c, &e->span, "usdt argument",
-				      "USDT argument locations come from the binary's notes");
+	if (c->pt == BC_PROBE_USDT && strncmp(n, "arg", 3) == 0)
+		return cg_usdt_arg(c, e, out);
 	if (c->pt == BC_PROBE_KFUNC || c->pt == BC_PROBE_KRETFUNC) {
 		/* is_funcarg: the ctx is an array of u64 arguments; retval last */
 		const struct bc_stype *a = c->sp ? c->sp->args : NULL;
@@ -371,7 +374,7 @@ static int call_buf(struct cg *c, const struct bc_expr *call, struct cg_val *out
 	if ((err = need_args(c, call, 1)))
 		return err;
 	if (c->ver >= BC_BTV(0, 22, 0))
-		return cg_unsupported(c, &call->span, "buf", "buf() of 0.22+ is not modelled");
+		return cg_buf_022(c, call, out);
 	t0 = cg_etype(c, a0);
 	if (!t0)
 		return c->err;
@@ -553,7 +556,7 @@ static int call_join(struct cg *c, const struct bc_expr *call, struct cg_val *ou
 	if ((err = need_args(c, call, 1)))
 		return err;
 	if (c->ver >= BC_BTV(0, 21, 0))
-		return cg_unsupported(c, &call->span, "join", "join() of 0.21+ is not modelled");
+		return cg_join_021(c, call, out);
 	if ((err = eval(c, a0, &v)))
 		return err;
 	as = a0->type ? a0->type->as : BC_AS_NONE;

@@ -14,6 +14,7 @@
 #include "../script/profile.h"
 #include "../script/sema.h"
 #include "../types/stype.h"
+#include "../types/usdt_notes.h"
 #include "codegen.h"
 #include "irbuilder.h"
 
@@ -88,6 +89,7 @@ struct cg {
 	enum bc_probe_type pt;			/* of the current attach point */
 	const char *probe_full;			/* name `probe` reports */
 	const struct bc_stype *tp_args;		/* tracepoint args struct of this function */
+	const struct bc_usdt_loc *usdt_loc;	/* USDT location of this function (< 0.25) */
 	struct cg_var *vars;
 	size_t nr_vars, cap_vars;
 	struct cg_loop loops[CG_MAX_LOOPS];
@@ -165,6 +167,8 @@ void cg_ret(struct cg *c);
 int cg_stmt(struct cg *c, const struct bc_stmt *st);
 int cg_stmts(struct cg *c, const struct bc_block *b);
 int cg_probe(struct cg *c, size_t item);
+/* One program NAME of probe PNAME for the current attach point. */
+int cg_gen_function(struct cg *c, const char *name, const char *pname);
 struct cg_var *cg_var_find(struct cg *c, const struct bc_expr *var);
 
 /* ---- codegen_expr.c ---- */
@@ -237,6 +241,27 @@ int cg_strcontains(struct cg *c, const struct bc_expr *l, const struct bc_expr *
 		   struct cg_val *out);
 int cg_str_literal(struct cg *c, const struct bc_expr *e, struct cg_val *out);
 int cg_ternary(struct cg *c, const struct bc_expr *e, struct cg_val *out);
+
+/* bpftrace's id of the current probe (get_probe_id); -ENOMEM. */
+int cg_probe_id(struct cg *c);
+
+/* ---- codegen_stack.c ---- */
+
+/* kstack/ustack of 0.21+ (bpf_get_stack): the value is memory. */
+int cg_stack_get(struct cg *c, const struct bc_expr *e, bool ustack, struct cg_val *out);
+
+/* ---- codegen_buf.c, codegen_join.c ---- */
+
+int cg_buf_022(struct cg *c, const struct bc_expr *call, struct cg_val *out);
+int cg_join_021(struct cg *c, const struct bc_expr *call, struct cg_val *out);
+
+/* ---- codegen_usdt.c ---- */
+
+/* The programs of the current USDT attach point; START: the async ids
+ * each starts from. */
+int cg_usdt_attach(struct cg *c, const char *pname, const struct cg_ids *start);
+/* argN of a USDT probe (E is the builtin). */
+int cg_usdt_arg(struct cg *c, const struct bc_expr *e, struct cg_val *out);
 
 /* ---- codegen_walk.c ---- */
 

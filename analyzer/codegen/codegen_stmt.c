@@ -501,6 +501,11 @@ static int gen_function(struct cg *c, const char *name, const char *pname)
 	return cg_irb_err(c);
 }
 
+int cg_gen_function(struct cg *c, const char *name, const char *pname)
+{
+	return gen_function(c, name, pname);
+}
+
 /* The args struct semantic analysis typed for tracepoint CAT:EVENT. */
 static const struct bc_stype *tp_args(const struct cg *c, const char *cat, const char *event)
 {
@@ -643,10 +648,8 @@ int cg_probe(struct cg *c, size_t item)
 			c->ap = p->aps[i];
 			c->pt = ap_type(c, c->ap);
 			if (c->pt == BC_PROBE_USDT) {
-				err = cg_unsupported(c, &c->ap->span, "usdt probe",
-						     "USDT argument locations come from the "
-						     "binary's notes, which are not read");
-				break;
+				err = cg_usdt_attach(c, pname, &start);
+				continue;
 			}
 			ap_name(c, c->ap, &b);
 			name = bc_sbuf_finish(&b);

@@ -228,6 +228,8 @@ LLVMTypeRef bc_irb_new_struct_type(struct bc_irb *irb, const char *name, LLVMTyp
 /* GetType: the LLVM type bpftrace gives a value of type T. NULL + EINVAL
  * for a size GetType refuses. */
 LLVMTypeRef bc_irb_type(struct bc_irb *irb, const struct bc_stype *t);
+/* The struct a 0.21+ kstack/ustack value is (bc_irb_type of it). */
+LLVMTypeRef bc_irb_stack_type(struct bc_irb *irb, const struct bc_stype *t);
 /* `getelementptr STY, ptr BASE, i32 0, i32 IDX` (format-string args). */
 LLVMValueRef bc_irb_field_ptr(struct bc_irb *irb, LLVMTypeRef sty, LLVMValueRef base,
 			      unsigned idx);

@@ -21,8 +21,8 @@
  * index out of range) is ignored and the unit is analysed; the analysis then
  * replaces it. Not cached: units that failed (exit 2), results that depend
  * on other files than the target's (a --tracefs directory, a uprobe
- * binary's debug info), and analyses that keep more than the report needs
- * (bpfcheck emit does not ask for the cache).
+ * binary's debug info, a USDT binary's notes), and analyses that keep more
+ * than the report needs (bpfcheck emit does not ask for the cache).
  */
 #ifndef BC_DRIVER_RESULT_CACHE_H
 #define BC_DRIVER_RESULT_CACHE_H

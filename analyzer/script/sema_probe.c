@@ -98,6 +98,8 @@ static void check_ap(struct sema_ctx *c, const struct bc_attach_point *ap, enum 
 	case BC_PROBE_USDT:
 		if (part_empty(ap, ap->nr_parts ? ap->nr_parts - 1 : 0))
 			sema_error(c, sp, "usdt probe must have a target function or wildcard");
+		/* code generation reads the binary's SDT notes */
+		c->r->reads_binaries = true;
 		break;
 	case BC_PROBE_TRACEPOINT:
 		if (ap->nr_parts != 2 || part_empty(ap, 0) || part_empty(ap, 1))

@@ -260,6 +260,7 @@ struct bc_stype *bc_stype_stack(bool kernel, int bt_version, uint32_t limit,
 	if (t) {
 		t->stack_limit = limit;
 		t->stack_mode = mode;
+		t->stack_in_memory = bt_version >= BC_BTV(0, 21, 0);
 	}
 	return t;
 }

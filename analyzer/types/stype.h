@@ -129,6 +129,7 @@ struct bc_stype {
 	/* kstack/ustack */
 	uint32_t stack_limit;
 	enum bc_stack_mode stack_mode;
+	bool stack_in_memory;	/* 0.21+: a key or the frames in memory, not an id */
 };
 
 struct bc_stype *bc_stype_get(struct bc_stype *t);

@@ -112,13 +112,14 @@ static void test_probes_mapped(void **state)
 	done(&x);
 }
 
-/* USDT is not modelled: that probe has no figure and says why; the others
- * are compiled one by one and keep theirs. */
+/* A USDT probe reading arguments of a binary this machine does not have:
+ * that probe has no figure and says why; the others are compiled one by
+ * one and keep theirs. */
 static void test_unmodelled_probe(void **state)
 {
 	static const char text[] =
 		"BEGIN { printf(\"hi\\n\"); }\n"
-		"usdt:/usr/bin/python3:function__entry { @u[str(arg1)] = count(); }\n"
+		"usdt:/nonexistent/bc-test-bin:prov:function__entry { @u[str(arg1)] = count(); }\n"
 		"kprobe:vfs_read { @[comm] = count(); }\n";
 	struct fx x;
 	const struct bc_diag *d = NULL;
@@ -136,6 +137,7 @@ static void test_unmodelled_probe(void **state)
 			d = &x.u.diags.v[i];
 	assert_int_equal(d->span.line, 2);
 	assert_non_null(strstr(d->message, "no stack figure"));
+	assert_non_null(strstr(d->message, "/nonexistent/bc-test-bin"));
 	done(&x);
 }
 
