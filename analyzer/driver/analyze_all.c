@@ -26,6 +26,7 @@ struct job {
 	int (*fn)(struct bc_unit *u, const struct bc_analysis *a);
 	struct timespec deadline;
 	size_t index;
+	pthread_t thread;		/* joined once done, detached when abandoned */
 	bool done;			/* under LOCK */
 	bool abandoned;			/* under LOCK: the thread frees the job */
 };
@@ -73,7 +74,6 @@ static bool start_thread(struct job *j)
 	struct rlimit rl;
 	size_t size = MIN_STACK;
 	pthread_attr_t attr;
-	pthread_t th;
 	bool ok;
 
 	/* as deep as the caller's thread may go, within reason */
@@ -86,8 +86,11 @@ static bool start_thread(struct job *j)
 	if (pthread_attr_init(&attr))
 		return false;
 	pthread_attr_setstacksize(&attr, size);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	ok = !pthread_create(&th, &attr, worker, j);
+	/* joinable: a finished thread is joined before its result is used, so
+	 * that no thread is still ending when the process exits (LeakSanitizer
+	 * and other tools that stop every thread at exit cannot cope with one
+	 * half gone) */
+	ok = !pthread_create(&j->thread, &attr, worker, j);
 	pthread_attr_destroy(&attr);
 	return ok;
 }
@@ -216,6 +219,7 @@ int bc_analyze_all(struct bc_unit **units, const struct bc_analysis *const *per,
 				j->abandoned = true;
 				stuck++;
 				units[j->index] = failed;
+				pthread_detach(j->thread);	/* it ends on its own */
 			} else if (!j->done) {
 				if (o->timeout > 0 && (!have_wake || before(&j->deadline, &wake))) {
 					wake = j->deadline;
@@ -224,6 +228,10 @@ int bc_analyze_all(struct bc_unit **units, const struct bc_analysis *const *per,
 				k++;
 				continue;
 			} else {
+				/* done: the worker only has to return now */
+				pthread_mutex_unlock(&lock);
+				pthread_join(j->thread, NULL);
+				pthread_mutex_lock(&lock);
 				free(j);
 			}
 			active[k] = active[--nr_active];
