@@ -34,7 +34,7 @@ static bool is_funcarg(const struct cg *c, const struct bc_expr *e)
 	if (!is_args(e))
 		return false;
 	return c->pt == BC_PROBE_KFUNC || c->pt == BC_PROBE_KRETFUNC || c->pt == BC_PROBE_UPROBE ||
-	       c->pt == BC_PROBE_URETPROBE;
+	       c->pt == BC_PROBE_URETPROBE || c->pt == BC_PROBE_RAWTRACEPOINT;
 }
 
 bool cg_is_ctx(struct cg *c, const struct bc_expr *e)
@@ -727,7 +727,8 @@ static int funcarg(struct cg *c, const struct bc_expr *e, const struct bc_stype 
 
 	if (!ty)
 		return c->err;
-	if (c->pt == BC_PROBE_KFUNC || c->pt == BC_PROBE_KRETFUNC) {
+	if (c->pt == BC_PROBE_KFUNC || c->pt == BC_PROBE_KRETFUNC ||
+	    c->pt == BC_PROBE_RAWTRACEPOINT) {
 		ix = cg_i64(c, idx);
 		p = LLVMBuildGEP2(c->b, c->irb->i64, bc_irb_ctx(c->irb), &ix, 1, "");
 		out->v = LLVMBuildLoad2(c->b, ty, p, e->u.field.name);

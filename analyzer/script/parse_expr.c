@@ -188,8 +188,9 @@ struct bc_type *parse_type(struct parser *p)
 		next(p);
 		ty = new_type(p, BC_TYPE_NAME, t.start, t.end);
 		ty->name = tok_str(p, &t);
+		/* void came with user functions (26e310f68, 0.21), not with typeof */
 		if (!strcmp(ty->name, "void"))
-			feature(p, BC_FEAT_TYPEOF, t.start, t.end);
+			feature(p, BC_FEAT_FN, t.start, t.end);
 	} else {
 		unexpected(p, &t, "type");
 		ty = new_type(p, BC_TYPE_NAME, t.start, t.start);

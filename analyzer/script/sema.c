@@ -366,24 +366,28 @@ static void for_stmt(struct sema_ctx *c, struct bc_stmt *st)
 					   sema_tname(c, map->value));
 			if (map && map->value && !sema_is_none(map->value)) {
 				struct bc_stype *el[2];
+				/* a map keyed only later in the text: the previous pass's keys */
+				bool prev = !map->key && map->prev_fixed;
+				size_t nk = prev ? map->prev_nr_keys : map->nr_keys;
+				struct bc_stype **kt = prev ? map->prev_key_types : map->key_types;
 
 				/* $kv is (key, value); a keyless map has no key to iterate */
-				if (!map->nr_keys) {
+				if (!nk) {
 					if (c->final && map->nr_uses)
 						sema_error(c, &m->span,
 							   "Maps used in for-loops must have keys: %s",
 							   m->u.map.name);
 				}
-				if (map->nr_keys == 1) {
-					el[0] = bc_stype_get(map->key_types[0]);
-				} else if (map->nr_keys > 1) {
-					struct bc_stype **ks = calloc(map->nr_keys, sizeof(*ks));
+				if (nk == 1) {
+					el[0] = bc_stype_get(kt[0]);
+				} else if (nk > 1) {
+					struct bc_stype **ks = calloc(nk, sizeof(*ks));
 
 					el[0] = NULL;
 					if (ks) {
-						for (size_t i = 0; i < map->nr_keys; i++)
-							ks[i] = bc_stype_get(map->key_types[i]);
-						el[0] = bc_stype_tuple(ks, map->nr_keys);
+						for (size_t i = 0; i < nk; i++)
+							ks[i] = bc_stype_get(kt[i]);
+						el[0] = bc_stype_tuple(ks, nk);
 						free(ks);
 					}
 				} else {

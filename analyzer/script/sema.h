@@ -173,6 +173,14 @@ struct bc_sema_map {
 	struct bc_stype **key_types;	/* per position, as bpftrace stores them */
 	struct bc_stype *key;		/* the BPF key: the single key, a tuple of them, or int64 0 */
 	bool key_mismatch;		/* uses disagree on arity or types (reported) */
+	/*
+	 * The keys the previous pass derived (prev_fixed: it saw a use): what
+	 * a use before the first keyed one in the text sees, as bpftrace's
+	 * later passes do (a for loop over a map assigned after it).
+	 */
+	bool prev_fixed;
+	size_t prev_nr_keys;
+	struct bc_stype **prev_key_types;
 	struct bc_stype *value;		/* BC_ST_NONE when never assigned */
 	enum bc_stype_kind agg;		/* BC_ST_COUNT ... for aggregation maps, else BC_ST_NONE */
 	bool plain_value;		/* assigned something that is not another map's aggregation */

@@ -430,6 +430,16 @@ static void specific_checks(struct sema_ctx *c, struct bc_expr *e, const struct 
 		if (!sema_is_none(a0) && !sema_is_int(a0))
 			sema_error(c, &e->span, "bswap() only supports integer arguments (%s provided)",
 				   sema_kind_str(a0));
+	} else if (bc_builtin_arg_kind(b, 0) == BC_ARG_PID_NS && n == 1) {
+		/* pid(curr_ns), tid(init): 0.24's visit(Identifier) and visit(Call) */
+		struct bc_expr *a = arg(e, 0);
+
+		if (a->kind != BC_EXPR_IDENT)
+			sema_error(c, &e->span, "%s() only supports curr_ns and init as the argument "
+				   "(%s provided)", f, sema_kind_str(a0));
+		else if (strcmp(a->u.name, "curr_ns") && strcmp(a->u.name, "init"))
+			sema_error(c, &a->span, "Invalid PID namespace mode: %s (expects: curr_ns or "
+				   "init)", a->u.name);
 	} else if (!strcmp(f, "nsecs") && n == 1) {
 		struct bc_expr *a = arg(e, 0);
 
@@ -625,6 +635,11 @@ static void visit_args(struct sema_ctx *c, struct bc_expr *e, const struct bc_bu
 		     (!strcmp(b->name, "nsecs") && i == 0))) {
 			a->type = sema_keep(c, !strcmp(b->name, "nsecs") ? bc_stype_timestamp_mode()
 								       : bc_stype_stack_mode());
+			continue;
+		}
+		if (b && a->kind == BC_EXPR_IDENT && bc_builtin_arg_kind(b, i) == BC_ARG_PID_NS) {
+			/* a namespace name, not a value: checked in specific_checks */
+			a->type = sema_none(c);
 			continue;
 		}
 		sema_expr(c, a, ROLE_NONE);

@@ -16,6 +16,9 @@ void bc_sema_free(struct bc_sema *r)
 		for (size_t k = 0; k < m->nr_keys; k++)
 			bc_stype_put(m->key_types[k]);
 		free(m->key_types);
+		for (size_t k = 0; k < m->prev_nr_keys; k++)
+			bc_stype_put(m->prev_key_types[k]);
+		free(m->prev_key_types);
 		bc_stype_put(m->key);
 		bc_stype_put(m->value);
 		free(m->uses);

@@ -166,6 +166,8 @@ const struct bc_stype *sema_struct(struct sema_ctx *c, const char *name, const s
 								   NULL));
 		}
 	}
+	if (report && c->quiet_structs)	/* not cached: a later use still reports it */
+		return sema_keep(c, bc_stype_cstruct(name, 0, !strncmp(name, "union ", 6), NULL));
 	if (report) {
 		bool final = c->final;
 
