@@ -306,10 +306,25 @@ static int call_str(struct cg *c, const struct bc_expr *call, struct cg_val *out
 	struct cg_val v = { 0 }, nv = { 0 };
 	LLVMValueRef len = NULL, size, buf;
 	struct bc_prov p;
+	size_t flen;
+	char *fold;
 	int err;
 
 	if ((err = need_args(c, call, 1)))
 		return err;
+	fold = bc_sema_str_fold(call, c->ver, &flen);
+	if (fold) {
+		/* 0.24+: str() of a literal is that string literal (fold_literals) */
+		p = cg_prov("string-literal", NULL, &call->span, false, NULL, 0);
+		buf = bc_irb_str_literal(c->irb, fold, flen + 1, &p);
+		free(fold);
+		if (!buf)
+			return cg_irb_err(c);
+		out->v = buf;
+		out->del = buf;
+		out->prov = cg_prov_id(c, buf);
+		return 0;
+	}
 	if (c->ver < BC_BTV(0, 22, 0)) {
 		p = cg_prov(BC_PROV_STRLEN, "strlen", &call->span, false, NULL, 0);
 		len = cg_alloca(c, c->irb->i64, "strlen", &p);

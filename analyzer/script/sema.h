@@ -279,6 +279,14 @@ const struct bc_stype *bc_sema_expr_record(const struct bc_expr *e);
 /* The value of a BC_EXPR_IDENT naming an enum value (script or BTF); false
  * when it is not one (a guessed macro from a header). */
 bool bc_sema_expr_ident_value(const struct bc_expr *e, int64_t *v);
+/*
+ * str() of a literal in bpftrace VERSION 0.24+ (c3c7813ef's literal folding,
+ * fold_literals.cpp): str("abc"), str(12), str(-1) and str("abc", 2) are
+ * the string literal they spell, with no read from memory. The folded bytes
+ * (heap, NUL-terminated, *LEN without the NUL), or NULL when CALL does not
+ * fold (errno ENOMEM when it does but memory ran out).
+ */
+char *bc_sema_str_fold(const struct bc_expr *call, int version, size_t *len);
 
 /* A struct or union NAME ("struct point") the analysis resolved with its
  * layout (from the script, a uprobe binary's DWARF or BTF), as a struct

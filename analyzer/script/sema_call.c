@@ -308,7 +308,11 @@ static void specific_checks(struct sema_ctx *c, struct bc_expr *e, const struct 
 			sema_error(c, &e->span, "hist: bits should be between 0 and %d, got %lld",
 				   BT_HIST_MAX_BITS, (long long)v);
 	} else if (!strcmp(f, "str")) {
-		if (!sema_is_none(a0) && !is_int_or_ptr(a0))
+		size_t flen;
+		char *fold = bc_sema_str_fold(e, c->v, &flen);
+
+		free(fold);
+		if (!fold && !sema_is_none(a0) && !is_int_or_ptr(a0))
 			sema_error(c, &e->span, "str() expects an integer or a pointer type as first "
 				   "argument (%s provided)", sema_tname(c, a0));
 		check_str_param(c, e);
@@ -797,9 +801,17 @@ const struct bc_stype *sema_call(struct sema_ctx *c, struct bc_expr *e, enum sem
 	if (!strcmp(b->name, "str") && n >= 1) {
 		/* str() keeps the address space of its argument (strncmp(str($1), ...)) */
 		const struct bc_stype *a0 = argt(c, e, 0);
+		size_t flen;
+		char *fold = bc_sema_str_fold(e, c->v, &flen);
 
-		if (!sema_is_none(a0) && a0->as != BC_AS_NONE)
+		if (fold) {
+			/* 0.24+: the literal it folds to, typed as a string literal is */
+			free(fold);
+			bc_stype_put(t);
+			t = bc_stype_with_as(bc_stype_string((uint32_t)flen + 1), BC_AS_KERNEL);
+		} else if (!sema_is_none(a0) && a0->as != BC_AS_NONE) {
 			t = bc_stype_with_as(t, a0->as);
+		}
 	}
 	return sema_keep(c, t);
 }
