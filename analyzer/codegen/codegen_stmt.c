@@ -479,8 +479,9 @@ static int gen_function(struct cg *c, const char *name, const char *pname)
 		struct cg_val v = { 0 };
 		LLVMValueRef cond;
 
-		err = cg_expr(c, p->pred, &v);
-		if (err)
+		if (p->pred->kind == BC_EXPR_STRING)	/* 0.25+ folds it: "" false, else true */
+			v.v = cg_i64(c, p->pred->u.str.len != 0);
+		else if ((err = cg_expr(c, p->pred, &v)))
 			return err;
 		if (!v.v)
 			return cg_unsupported(c, &p->pred_span, "predicate",

@@ -550,7 +550,11 @@ static void probe_item(struct sema_ctx *c, size_t item, struct bc_sema_probe *p)
 	if (pr->pred) {
 		const struct bc_stype *t = sema_expr(c, pr->pred, ROLE_NONE);
 
-		if (!sema_is_int(t) && !sema_is_ptr(t) && t->kind != BC_ST_BOOL && !sema_is_none(t))
+		/* 0.25+ folds a literal condition (fold_literals' IfExpr, eval_bool) */
+		bool folded = c->v >= BC_BT(25) && pr->pred->kind == BC_EXPR_STRING;
+
+		if (!folded && !sema_is_int(t) && !sema_is_ptr(t) && t->kind != BC_ST_BOOL &&
+		    !sema_is_none(t))
 			sema_error(c, &pr->pred_span, "Invalid type for predicate: %s",
 				   sema_kind_str(t));
 	}

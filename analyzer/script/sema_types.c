@@ -707,8 +707,15 @@ bool sema_header_eval(struct sema_ctx *c)
 		sema_oom(c);
 		return false;
 	}
-	for (size_t i = 0; i < c->s->nr_cdefs; i++)
-		fprintf(m, "%s\n", c->s->cdefs[i]->text);
+	for (size_t i = 0; i < c->s->nr_cdefs; i++) {
+		const struct bc_cdef *d = c->s->cdefs[i];
+		size_t n = strlen(d->text);
+
+		/* bpftrace's parser ends every struct definition with ";\n"
+		 * (c_definitions), so `struct S { ... } kprobe:f` compiles */
+		fprintf(m, "%s%s\n", d->text,
+			d->kind == BC_CDEF_STRUCT && (!n || d->text[n - 1] != ';') ? ";" : "");
+	}
 	if (fclose(m)) {
 		free(pre);
 		sema_oom(c);
