@@ -84,6 +84,9 @@ def unescape(body):
             i += 1
             continue
         n = body[i + 1]
+        if n == "\n":
+            i += 2  # a line splice (translation phase 2): no character
+            continue
         if n == "x":
             m = re.match(r"[0-9a-fA-F]+", body[i + 2:])
             out.append(chr(int(m.group(0), 16)))

@@ -935,6 +935,8 @@ static int expr_cast(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 		out->v = cg_intcast(c, v.v, ty, t->is_signed, "cast");
 	} else if (cg_is_ptr(t) || t->kind == BC_ST_CSTRUCT) {
 		out->v = v.v;
+	} else if (t->kind == BC_ST_USERNAME) {
+		out->v = cg_intcast(c, v.v, c->irb->i64, false, "cast");	/* the uid */
 	} else {
 		return cg_unsupported(c, &e->span, "cast", "a cast to %s is not modelled",
 				      bc_stype_kind_name(t->kind));

@@ -119,6 +119,21 @@ static bool scan_type(struct parser *p, int k, int *end, bool strict)
 			return false;
 		k += 2;
 		known = true;
+	} else if (is_kw(p, t, "typeof") && peek(p, k + 1)->kind == BC_TOK_LPAREN) {
+		/* typeof(T|e) is a type (0.25): sizeof(typeof(int32)) */
+		int depth = 0;
+
+		k++;
+		do {
+			if (k >= PARSE_LOOKAHEAD - 3 || peek(p, k)->kind == BC_TOK_EOF)
+				return false;
+			if (peek(p, k)->kind == BC_TOK_LPAREN)
+				depth++;
+			else if (peek(p, k)->kind == BC_TOK_RPAREN)
+				depth--;
+			k++;
+		} while (depth > 0);
+		known = true;
 	} else if (t->kind == BC_TOK_IDENT && !is_reserved(p, t) &&
 		   !bc_script_is_builtin(p->lx.src + t->text, t->len)) {
 		known = is_builtin_type_name(p->lx.src + t->text, t->len);

@@ -254,6 +254,9 @@ static const struct bc_stype *named(struct sema_ctx *c, struct bc_type *t)
 		return sema_keep(c, bc_stype_buffer(c->prof->max_strlen));
 	if (!strcmp(n, "ksym_t"))
 		return sema_keep(c, bc_stype_ksym());
+	/* a type name since the stdlib's username ((username_t)uid, #5242, after 0.26) */
+	if (!strcmp(n, "username_t") && c->v >= BC_BT_HEAD)
+		return sema_keep(c, bc_stype_username());
 	if (!strcmp(n, "usym_t"))
 		return sema_keep(c, bc_stype_usym());
 	if (!strcmp(n, "timestamp"))
