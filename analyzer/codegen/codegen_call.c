@@ -787,11 +787,26 @@ static int pass_through(struct cg *c, const struct bc_expr *call, struct cg_val 
 	return err;
 }
 
+/* is_scalar(@m) (0.25+): a constant, whether @m has no keys */
+static int call_is_scalar(struct cg *c, const struct bc_expr *call, struct cg_val *out)
+{
+	const struct bc_expr *m = arg(call, 0);
+	const struct bc_sema_map *sm = m && m->kind == BC_EXPR_MAP && c->sema ?
+					       bc_sema_map_find(c->sema, m->u.map.name) : NULL;
+
+	if (!sm)
+		return cg_unsupported(c, &call->span, "is_scalar", "the map is not known");
+	out->v = LLVMConstInt(c->irb->i8, sm->nr_keys == 0, 0);
+	return 0;
+}
+
 int cg_call(struct cg *c, const struct bc_expr *call, struct cg_val *out)
 {
 	const char *f = call->u.call.name;
 	int err;
 
+	if (!strcmp(f, "is_scalar"))
+		return call_is_scalar(c, call, out);
 	if (!strcmp(f, "str"))
 		return call_str(c, call, out);
 	if (!strcmp(f, "buf"))

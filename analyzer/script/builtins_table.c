@@ -305,6 +305,9 @@ const struct bc_builtin bc_builtin_table[] = {
 	  0, 0, "timestamp of a clock" },
 
 	/* ---- process and signals ---- */
+	/* a constant: whether the map has no keys (map_sugar's MapScalarCheck) */
+	{ "is_scalar", BC_BI_FUNC, BC_BT(25), 0, 0, 1, 1, { BC_ARG_MAP_NOKEY }, 0, BC_RES_BOOL, 0, 0,
+	  0, "whether a map is keyless (for comptime)" },
 	{ "pid", BC_BI_FUNC, BC_BT(24), 0, 0, 0, 1, { BC_ARG_PID_NS }, LIT(0), BC_RES_U32, 0, 0,
 	  BC_BIF_STDLIB, "process id (curr_ns|init)" },
 	{ "tid", BC_BI_FUNC, BC_BT(24), 0, 0, 0, 1, { BC_ARG_PID_NS }, LIT(0), BC_RES_U32, 0, 0,

@@ -465,9 +465,24 @@ void sema_stmt(struct sema_ctx *c, struct bc_stmt *st)
 		sema_var_let(c, st);
 		break;
 	case BC_STMT_IF: {
-		const struct bc_stype *t = st->u.if_.cond ? sema_expr(c, st->u.if_.cond, ROLE_NONE)
-							  : sema_none(c);
+		int ct = sema_comptime(c, st->u.if_.cond);
+		const struct bc_stype *t;
 
+		if (ct >= 0) {
+			/* the untaken branch of `if comptime` is not analysed */
+			if (ct)
+				sema_block(c, st->u.if_.then, true);
+			else if (st->u.if_.else_if)
+				sema_stmt(c, st->u.if_.else_if);
+			else if (st->u.if_.els)
+				sema_block(c, st->u.if_.els, true);
+			break;
+		}
+		if (st->u.if_.cond && st->u.if_.cond->kind == BC_EXPR_COMPTIME &&
+		    c->v >= BC_BT(25) && st->u.if_.cond->type)
+			t = st->u.if_.cond->type;	/* sema_comptime typed it */
+		else
+			t = st->u.if_.cond ? sema_expr(c, st->u.if_.cond, ROLE_NONE) : sema_none(c);
 		if (st->u.if_.cond)
 			cond_check(c, t, &st->span, "if()");
 		if (st->u.if_.cond && sema_void_call(c, st->u.if_.cond))

@@ -287,6 +287,9 @@ bool bc_sema_expr_ident_value(const struct bc_expr *e, int64_t *v);
  * fold (errno ENOMEM when it does but memory ran out).
  */
 char *bc_sema_str_fold(const struct bc_expr *call, int version, size_t *len);
+/* The branch semantic analysis took for `if comptime COND` (0.25+): 1 the
+ * then-block, 0 the else part, -1 both (not a resolved comptime condition). */
+int bc_sema_comptime_branch(const struct bc_expr *cond);
 
 /* A struct or union NAME ("struct point") the analysis resolved with its
  * layout (from the script, a uprobe binary's DWARF or BTF), as a struct
