@@ -917,6 +917,8 @@ int cg_call(struct cg *c, const struct bc_expr *call, struct cg_val *out)
 	}
 	if (!strcmp(f, "len"))
 		return cg_map_len(c, call, out);
+	if (!strcmp(f, "__builtin_uaddr"))
+		f = "uaddr";	/* what 0.25's stdlib uaddr() calls */
 	if ((!strcmp(f, "kaddr") || !strcmp(f, "uaddr") || !strcmp(f, "cgroupid")) &&
 	    c->o->exact_load_values)
 		return cg_unsupported(c, &call->span, f,

@@ -263,6 +263,10 @@ const struct bc_builtin bc_builtin_table[] = {
 	  BC_BIF_COMPILE_TIME, "address of a kernel symbol" },
 	{ "uaddr", BC_BI_FUNC, BC_BT(17), 0, 0, 1, 1, { BC_ARG_STRING }, LIT(0), BC_RES_UADDR, 0,
 	  P(USDT) | P(UPROBE) | P(URETPROBE), BC_BIF_COMPILE_TIME, "address of a user symbol" },
+	/* 0.25's stdlib uaddr() macro reads the symbol through it */
+	{ "__builtin_uaddr", BC_BI_FUNC, BC_BT(25), 0, 0, 1, 1, { BC_ARG_STRING }, LIT(0),
+	  BC_RES_UADDR, 0, P(USDT) | P(UPROBE) | P(URETPROBE), BC_BIF_COMPILE_TIME,
+	  "address of a user symbol (the stdlib's uaddr)" },
 	{ "percpu_kaddr", BC_BI_FUNC, BC_BT(22), 0, 0, 1, 2, { BC_ARG_STRING, BC_ARG_INT }, LIT(0),
 	  BC_RES_U64, 0, 0, 0, "address of a per-CPU kernel variable" },
 	{ "kptr", BC_BI_FUNC, BC_BT(17), 0, 0, 1, 1, { BC_ARG_INT_OR_PTR }, 0, BC_RES_ARG0_TYPE, 0, 0,

@@ -375,7 +375,7 @@ static void specific_checks(struct sema_ctx *c, struct bc_expr *e, const struct 
 				sema_error(c, &e->span, "'%s' is not a valid register on this "
 					   "architecture (x86_64)", s);
 		}
-	} else if (!strcmp(f, "uaddr")) {
+	} else if (!strcmp(f, "uaddr") || !strcmp(f, "__builtin_uaddr")) {
 		if (sema_lit_str(arg(e, 0), &s)) {
 			bool ok = *s != 0;
 
