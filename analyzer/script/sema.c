@@ -585,16 +585,26 @@ static void fn_item(struct sema_ctx *c, size_t item, const struct bc_fn *fn)
 	c->fn = fn;
 	c->pt = BC_PROBE_INVALID;
 	c->loop_depth = 0;
+	sema_scope_push(c, fn->body);
+	/*
+	 * The arguments typed by typeof() come after the others, and the
+	 * return type after all: `fn f($x: typeof($y), $y: int64): typeof($x)`
+	 * (0.25's type resolver orders them by need, typeof_subprog).
+	 */
+	for (int late = 0; late < 2; late++) {
+		for (size_t i = 0; i < fn->nr_args; i++) {
+			const struct bc_fn_arg *a = &fn->args[i];
+			const struct bc_stype *t;
+
+			if ((a->type && a->type->kind == BC_TYPE_TYPEOF) != (late == 1))
+				continue;
+			t = a->type ? sema_type(c, a->type) : sema_none(c);
+			if (a->var && a->var->kind == BC_EXPR_VAR)
+				sema_var_declare(c, a->var, t, true, false);
+		}
+	}
 	if (fn->ret)
 		sema_type(c, fn->ret);
-	sema_scope_push(c, fn->body);
-	for (size_t i = 0; i < fn->nr_args; i++) {
-		const struct bc_fn_arg *a = &fn->args[i];
-		const struct bc_stype *t = a->type ? sema_type(c, a->type) : sema_none(c);
-
-		if (a->var && a->var->kind == BC_EXPR_VAR)
-			sema_var_declare(c, a->var, t, true, false);
-	}
 	sema_block(c, fn->body, false);
 	sema_scope_pop(c);
 	c->fn = NULL;

@@ -280,6 +280,32 @@ static const struct bc_stype *named(struct sema_ctx *c, struct bc_type *t)
 	return sema_struct(c, n, &t->span, true);
 }
 
+/*
+ * typeof(@m) of a map written without a key: its key type (0.25's type
+ * resolver; typeof(@m[k]) is the value's), not a read of @m. The keys the
+ * script fixed so far in this pass, else in the last (a map keyed later in
+ * the text). NULL for a keyless or not yet keyed map.
+ */
+static const struct bc_stype *map_key_type(struct sema_ctx *c, struct bc_expr *m)
+{
+	const struct bc_sema_map *map = sema_map_get(c, m);
+	struct bc_stype *const *kt;
+	struct bc_stype *ks[64];
+	size_t n;
+
+	if (!map || c->v < BC_BT(25))
+		return NULL;
+	n = map->key ? map->nr_keys : map->prev_fixed ? map->prev_nr_keys : 0;
+	kt = map->key ? map->key_types : map->prev_key_types;
+	if (!n || !kt || n > sizeof(ks) / sizeof(ks[0]))
+		return NULL;
+	if (n == 1)
+		return sema_keep(c, bc_stype_get(kt[0]));
+	for (size_t i = 0; i < n; i++)
+		ks[i] = bc_stype_get(kt[i]);
+	return sema_keep(c, bc_stype_tuple(ks, n));
+}
+
 const struct bc_stype *sema_type(struct sema_ctx *c, struct bc_type *t)
 {
 	const struct bc_stype *r = NULL, *in;
@@ -324,7 +350,14 @@ const struct bc_stype *sema_type(struct sema_ctx *c, struct bc_type *t)
 		}
 		break;
 	case BC_TYPE_TYPEOF:
-		r = t->expr ? sema_expr(c, t->expr, ROLE_NONE) : sema_type(c, t->inner);
+		if (t->expr && t->expr->kind == BC_EXPR_MAP && !t->expr->u.map.has_keys &&
+		    c->v >= BC_BT(25)) {
+			r = map_key_type(c, t->expr);
+			if (!r && !c->final)
+				break;	/* keyed later in the text: known in the final pass */
+		}
+		if (!r)
+			r = t->expr ? sema_expr(c, t->expr, ROLE_NONE) : sema_type(c, t->inner);
 		break;
 	}
 	if (!r)
