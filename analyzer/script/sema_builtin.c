@@ -108,7 +108,19 @@ const struct bc_stype *sema_builtin_row(struct sema_ctx *c, struct bc_expr *e,
 	struct bc_stype *t;
 
 	if (!strcmp(name, "args")) {
-		if (!sema_probe_types_ok(c, b->probes, &bad) || (c->probe && c->pt == BC_PROBE_INVALID)) {
+		bool ok = sema_probe_types_ok(c, b->probes, &bad);
+
+		if (ok && c->probe && c->pt == BC_PROBE_INVALID && c->v >= BC_BT(25)) {
+			/*
+			 * 0.25 expands every probe with several attach points
+			 * (d8d3ff0e4, #4742), so each has args of its own kind;
+			 * this analysis types the body once: args is not checked
+			 */
+			sema_guess(c, &e->span, "args of a probe with attach points of different "
+				   "kinds are not checked (bpftrace types each one apart)");
+			return sema_probe_args(c, &e->span);
+		}
+		if (!ok || (c->probe && c->pt == BC_PROBE_INVALID)) {
 			sema_error(c, &e->span,
 				   "The args builtin can only be used with tracepoint/kfunc/uprobe "
 				   "probes (%s used here)", bad ? bad : "mixed probe types");
