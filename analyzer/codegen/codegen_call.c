@@ -807,6 +807,20 @@ int cg_call(struct cg *c, const struct bc_expr *call, struct cg_val *out)
 
 	if (!strcmp(f, "is_scalar"))
 		return call_is_scalar(c, call, out);
+	if ((!strcmp(f, "pid") || !strcmp(f, "tid")) && call->u.call.args.n <= 1) {
+		/*
+		 * pid(), tid(), pid(curr_ns|init) (0.24+): the ids the builtin
+		 * variables read. bpftrace reads namespaced ids into a
+		 * bpf_pidns_info only when it runs inside a PID namespace itself
+		 * (CreateGetPid); the model, as for the variables, is the initial
+		 * namespace, where curr_ns and init are the same.
+		 */
+		struct bc_expr tmp = *call;
+
+		tmp.kind = BC_EXPR_BUILTIN;
+		tmp.u.name = f;
+		return cg_builtin(c, &tmp, out);
+	}
 	if (!strcmp(f, "str"))
 		return call_str(c, call, out);
 	if (!strcmp(f, "buf"))
