@@ -142,7 +142,7 @@ struct sema_ctx {
 	const char *func;
 	int func_arg;
 	bool in_str_call;		/* inside str(): $N is a string */
-	bool quiet_structs;		/* an unknown struct is not reported (0.24's let types) */
+	bool quiet_structs;		/* an unknown struct is not reported (0.22-0.24 let types) */
 	/* a macro's map parameters while its body is typed: @from is @to */
 	struct { const char *from, *to; } map_alias[16];
 	size_t nr_map_alias;
