@@ -393,7 +393,8 @@ void sema_var_let(struct sema_ctx *c, struct bc_stmt *st)
 	if (!var || var->kind != BC_EXPR_VAR || !s)
 		return;
 	if (st->u.let.type) {
-		/* 0.22-0.24 type a declaration without looking its struct up; 1160b4b8f (0.25) does */
+		/* 0.22-0.24 type a declaration without looking its struct up;
+		 * 1160b4b8f (0.25) does */
 		bool quiet = c->quiet_structs;
 
 		c->quiet_structs = c->v < BC_BT(25);
