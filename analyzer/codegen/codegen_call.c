@@ -309,10 +309,25 @@ static int call_str(struct cg *c, const struct bc_expr *call, struct cg_val *out
 	struct cg_val v = { 0 }, nv = { 0 };
 	LLVMValueRef len = NULL, size, buf;
 	struct bc_prov p;
+	size_t flen;
+	char *fold;
 	int err;
 
 	if ((err = need_args(c, call, 1)))
 		return err;
+	fold = bc_sema_str_fold(call, c->ver, &flen);
+	if (fold) {
+		/* 0.24+: str() of a literal is that string literal (fold_literals) */
+		p = cg_prov("string-literal", NULL, &call->span, false, NULL, 0);
+		buf = bc_irb_str_literal(c->irb, fold, flen + 1, &p);
+		free(fold);
+		if (!buf)
+			return cg_irb_err(c);
+		out->v = buf;
+		out->del = buf;
+		out->prov = cg_prov_id(c, buf);
+		return 0;
+	}
 	if (c->ver < BC_BTV(0, 22, 0)) {
 		p = cg_prov(BC_PROV_STRLEN, "strlen", &call->span, false, NULL, 0);
 		len = cg_alloca(c, c->irb->i64, "strlen", &p);
@@ -775,11 +790,40 @@ static int pass_through(struct cg *c, const struct bc_expr *call, struct cg_val 
 	return err;
 }
 
+/* is_scalar(@m) (0.25+): a constant, whether @m has no keys */
+static int call_is_scalar(struct cg *c, const struct bc_expr *call, struct cg_val *out)
+{
+	const struct bc_expr *m = arg(call, 0);
+	const struct bc_sema_map *sm = m && m->kind == BC_EXPR_MAP && c->sema ?
+					       bc_sema_map_find(c->sema, m->u.map.name) : NULL;
+
+	if (!sm)
+		return cg_unsupported(c, &call->span, "is_scalar", "the map is not known");
+	out->v = LLVMConstInt(c->irb->i8, sm->nr_keys == 0, 0);
+	return 0;
+}
+
 int cg_call(struct cg *c, const struct bc_expr *call, struct cg_val *out)
 {
 	const char *f = call->u.call.name;
 	int err;
 
+	if (!strcmp(f, "is_scalar"))
+		return call_is_scalar(c, call, out);
+	if ((!strcmp(f, "pid") || !strcmp(f, "tid")) && call->u.call.args.n <= 1) {
+		/*
+		 * pid(), tid(), pid(curr_ns|init) (0.24+): the ids the builtin
+		 * variables read. bpftrace reads namespaced ids into a
+		 * bpf_pidns_info only when it runs inside a PID namespace itself
+		 * (CreateGetPid); the model, as for the variables, is the initial
+		 * namespace, where curr_ns and init are the same.
+		 */
+		struct bc_expr tmp = *call;
+
+		tmp.kind = BC_EXPR_BUILTIN;
+		tmp.u.name = f;
+		return cg_builtin(c, &tmp, out);
+	}
 	if (!strcmp(f, "str"))
 		return call_str(c, call, out);
 	if (!strcmp(f, "buf"))
@@ -890,6 +934,8 @@ int cg_call(struct cg *c, const struct bc_expr *call, struct cg_val *out)
 	}
 	if (!strcmp(f, "len"))
 		return cg_map_len(c, call, out);
+	if (!strcmp(f, "__builtin_uaddr"))
+		f = "uaddr";	/* what 0.25's stdlib uaddr() calls */
 	if ((!strcmp(f, "kaddr") || !strcmp(f, "uaddr") || !strcmp(f, "cgroupid")) &&
 	    c->o->exact_load_values)
 		return cg_unsupported(c, &call->span, f,

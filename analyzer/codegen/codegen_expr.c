@@ -34,7 +34,7 @@ static bool is_funcarg(const struct cg *c, const struct bc_expr *e)
 	if (!is_args(e))
 		return false;
 	return c->pt == BC_PROBE_KFUNC || c->pt == BC_PROBE_KRETFUNC || c->pt == BC_PROBE_UPROBE ||
-	       c->pt == BC_PROBE_URETPROBE;
+	       c->pt == BC_PROBE_URETPROBE || c->pt == BC_PROBE_RAWTRACEPOINT;
 }
 
 bool cg_is_ctx(struct cg *c, const struct bc_expr *e)
@@ -727,7 +727,8 @@ static int funcarg(struct cg *c, const struct bc_expr *e, const struct bc_stype 
 
 	if (!ty)
 		return c->err;
-	if (c->pt == BC_PROBE_KFUNC || c->pt == BC_PROBE_KRETFUNC) {
+	if (c->pt == BC_PROBE_KFUNC || c->pt == BC_PROBE_KRETFUNC ||
+	    c->pt == BC_PROBE_RAWTRACEPOINT) {
 		ix = cg_i64(c, idx);
 		p = LLVMBuildGEP2(c->b, c->irb->i64, bc_irb_ctx(c->irb), &ix, 1, "");
 		out->v = LLVMBuildLoad2(c->b, ty, p, e->u.field.name);
@@ -934,6 +935,8 @@ static int expr_cast(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 		out->v = cg_intcast(c, v.v, ty, t->is_signed, "cast");
 	} else if (cg_is_ptr(t) || t->kind == BC_ST_CSTRUCT) {
 		out->v = v.v;
+	} else if (t->kind == BC_ST_USERNAME) {
+		out->v = cg_intcast(c, v.v, c->irb->i64, false, "cast");	/* the uid */
 	} else {
 		return cg_unsupported(c, &e->span, "cast", "a cast to %s is not modelled",
 				      bc_stype_kind_name(t->kind));

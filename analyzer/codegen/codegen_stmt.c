@@ -248,12 +248,22 @@ static int stmt_expr(struct cg *c, const struct bc_expr *e)
 
 static int stmt_if(struct cg *c, const struct bc_stmt *st)
 {
-	LLVMBasicBlockRef yes = cg_block(c, "if_body"), end = cg_block(c, "if_end"), no = NULL;
+	LLVMBasicBlockRef yes, end, no = NULL;
 	bool has_else = st->u.if_.else_if || st->u.if_.els;
 	struct cg_val cond = { 0 };
 	LLVMValueRef t;
-	int err;
+	int err, ct = bc_sema_comptime_branch(st->u.if_.cond);
 
+	if (ct >= 0) {
+		/* `if comptime`: only the branch semantic analysis took exists */
+		if (ct)
+			return cg_stmts(c, st->u.if_.then);
+		if (st->u.if_.else_if)
+			return cg_stmt(c, st->u.if_.else_if);
+		return st->u.if_.els ? cg_stmts(c, st->u.if_.els) : 0;
+	}
+	yes = cg_block(c, "if_body");
+	end = cg_block(c, "if_end");
 	err = cg_expr(c, st->u.if_.cond, &cond);
 	if (err)
 		return err;
@@ -479,8 +489,9 @@ static int gen_function(struct cg *c, const char *name, const char *pname)
 		struct cg_val v = { 0 };
 		LLVMValueRef cond;
 
-		err = cg_expr(c, p->pred, &v);
-		if (err)
+		if (p->pred->kind == BC_EXPR_STRING)	/* 0.25+ folds it: "" false, else true */
+			v.v = cg_i64(c, p->pred->u.str.len != 0);
+		else if ((err = cg_expr(c, p->pred, &v)))
 			return err;
 		if (!v.v)
 			return cg_unsupported(c, &p->pred_span, "predicate",

@@ -45,8 +45,15 @@ static bool walk_stmt(const struct bc_stmt *st, struct walk *w)
 	case BC_STMT_LET:
 		return walk_expr(st->u.let.var, w) || walk_expr(st->u.let.value, w);
 	case BC_STMT_IF:
-		return walk_expr(st->u.if_.cond, w) || walk_block(st->u.if_.then, w) ||
-		       walk_stmt(st->u.if_.else_if, w) || walk_block(st->u.if_.els, w);
+		switch (bc_sema_comptime_branch(st->u.if_.cond)) {
+		case 1:		/* `if comptime`: the untaken branch is not generated */
+			return walk_block(st->u.if_.then, w);
+		case 0:
+			return walk_stmt(st->u.if_.else_if, w) || walk_block(st->u.if_.els, w);
+		default:
+			return walk_expr(st->u.if_.cond, w) || walk_block(st->u.if_.then, w) ||
+			       walk_stmt(st->u.if_.else_if, w) || walk_block(st->u.if_.els, w);
+		}
 	case BC_STMT_WHILE:
 	case BC_STMT_UNROLL:
 		return walk_expr(st->u.loop.cond, w) || walk_block(st->u.loop.body, w);

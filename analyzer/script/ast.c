@@ -111,7 +111,7 @@ static const struct {
 	[BC_FEAT_IF_EXPR] = { "if expression", 2500 },
 	[BC_FEAT_NO_PARENS] = { "if/while/unroll without parentheses", 2500 },
 	[BC_FEAT_PROBE_NAME] = { "named probe (name=)", 2500 },
-	[BC_FEAT_TYPEOF] = { "typeof/typeinfo/comptime/void", 2500 },
+	[BC_FEAT_TYPEOF] = { "typeof/typeinfo/comptime", 2500 },
 	[BC_FEAT_TRAILING_COMMA] = { "trailing comma after attach points", 2500 },
 	[BC_FEAT_ELVIS] = { "Elvis operator (?:)", 2600 },
 	[BC_FEAT_SEMI_AFTER_IF] = { "';' after a block statement", 2600 },

@@ -424,7 +424,7 @@ enum bc_feature {
 	BC_FEAT_IF_EXPR,		/* if as a value               v0.25 */
 	BC_FEAT_NO_PARENS,		/* if/while/unroll without ()  v0.25 */
 	BC_FEAT_PROBE_NAME,		/* name=kprobe:f               v0.25 */
-	BC_FEAT_TYPEOF,			/* typeof / typeinfo / comptime / void v0.25 */
+	BC_FEAT_TYPEOF,			/* typeof / typeinfo / comptime v0.25 */
 	BC_FEAT_TRAILING_COMMA,		/* kprobe:a, {                 v0.25 */
 	BC_FEAT_ELVIS,			/* a ?: b                      v0.26 */
 	BC_FEAT_SEMI_AFTER_IF,		/* if (c) { };                 v0.26 */

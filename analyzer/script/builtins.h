@@ -83,6 +83,7 @@ enum bc_arg_kind {
 	BC_ARG_STACK_MODE,	/* bpftrace, perf, raw (identifier) */
 	BC_ARG_STACK_MODE_OR_INT, /* kstack(mode) or kstack(limit) */
 	BC_ARG_TIMESTAMP_MODE,	/* nsecs(boot|tai|sw_tai|monotonic) */
+	BC_ARG_PID_NS,		/* pid(curr_ns|init), tid(...): a namespace name */
 	BC_ARG_SIGNAL,		/* signal name string or number */
 	BC_ARG_TYPE,		/* sizeof/offsetof: a type name or an expression */
 	BC_ARG_FIELD,		/* offsetof: a field path */

@@ -114,8 +114,12 @@ const struct bc_builtin bc_builtin_table[] = {
 	  "user name" },
 	{ "username", BC_BI_VAR, BC_BT(24), 0, 0, 0, 0, {0}, 0, BC_RES_USERNAME, 0, 0,
 	  VF | BC_BIF_STDLIB, "user name" },
-	{ "args", BC_BI_VAR, BC_BT(17), 0, 0, 0, 0, {0}, 0, BC_RES_PROBE_ARGS, 0,
+	{ "args", BC_BI_VAR, BC_BT(17), BC_BT(24), 0, 0, 0, {0}, 0, BC_RES_PROBE_ARGS, 0,
 	  P(TRACEPOINT) | P(KFUNC) | P(KRETFUNC) | P(UPROBE), 0,
+	  "probe arguments (tracepoint format, BTF, DWARF)" },
+	/* 4637665b1 "rawtracepoints can utilize the args builtin" */
+	{ "args", BC_BI_VAR, BC_BT(24), 0, 0, 0, 0, {0}, 0, BC_RES_PROBE_ARGS, 0,
+	  P(TRACEPOINT) | P(KFUNC) | P(KRETFUNC) | P(UPROBE) | P(RAWTRACEPOINT), 0,
 	  "probe arguments (tracepoint format, BTF, DWARF)" },
 	{ "ctx", BC_BI_VAR, BC_BT(17), 0, 0, 0, 0, {0}, 0, BC_RES_CTX, 0,
 	  KPROBE_PROGS | PERF_PROGS | P(ITER), 0, "program context" },
@@ -259,6 +263,10 @@ const struct bc_builtin bc_builtin_table[] = {
 	  BC_BIF_COMPILE_TIME, "address of a kernel symbol" },
 	{ "uaddr", BC_BI_FUNC, BC_BT(17), 0, 0, 1, 1, { BC_ARG_STRING }, LIT(0), BC_RES_UADDR, 0,
 	  P(USDT) | P(UPROBE) | P(URETPROBE), BC_BIF_COMPILE_TIME, "address of a user symbol" },
+	/* 0.25's stdlib uaddr() macro reads the symbol through it */
+	{ "__builtin_uaddr", BC_BI_FUNC, BC_BT(25), 0, 0, 1, 1, { BC_ARG_STRING }, LIT(0),
+	  BC_RES_UADDR, 0, P(USDT) | P(UPROBE) | P(URETPROBE), BC_BIF_COMPILE_TIME,
+	  "address of a user symbol (the stdlib's uaddr)" },
 	{ "percpu_kaddr", BC_BI_FUNC, BC_BT(22), 0, 0, 1, 2, { BC_ARG_STRING, BC_ARG_INT }, LIT(0),
 	  BC_RES_U64, 0, 0, 0, "address of a per-CPU kernel variable" },
 	{ "kptr", BC_BI_FUNC, BC_BT(17), 0, 0, 1, 1, { BC_ARG_INT_OR_PTR }, 0, BC_RES_ARG0_TYPE, 0, 0,
@@ -301,9 +309,12 @@ const struct bc_builtin bc_builtin_table[] = {
 	  0, 0, "timestamp of a clock" },
 
 	/* ---- process and signals ---- */
-	{ "pid", BC_BI_FUNC, BC_BT(24), 0, 0, 0, 1, { BC_ARG_ANY }, LIT(0), BC_RES_U32, 0, 0,
+	/* a constant: whether the map has no keys (map_sugar's MapScalarCheck) */
+	{ "is_scalar", BC_BI_FUNC, BC_BT(25), 0, 0, 1, 1, { BC_ARG_MAP_NOKEY }, 0, BC_RES_BOOL, 0, 0,
+	  0, "whether a map is keyless (for comptime)" },
+	{ "pid", BC_BI_FUNC, BC_BT(24), 0, 0, 0, 1, { BC_ARG_PID_NS }, LIT(0), BC_RES_U32, 0, 0,
 	  BC_BIF_STDLIB, "process id (curr_ns|init)" },
-	{ "tid", BC_BI_FUNC, BC_BT(24), 0, 0, 0, 1, { BC_ARG_ANY }, LIT(0), BC_RES_U32, 0, 0,
+	{ "tid", BC_BI_FUNC, BC_BT(24), 0, 0, 0, 1, { BC_ARG_PID_NS }, LIT(0), BC_RES_U32, 0, 0,
 	  BC_BIF_STDLIB, "thread id (curr_ns|init)" },
 	{ "comm", BC_BI_FUNC, BC_BT(24), 0, 0, 0, 1, { BC_ARG_INT }, 0, BC_RES_COMM, 0, 0,
 	  BC_BIF_STDLIB, "process name" },

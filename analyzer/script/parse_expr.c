@@ -119,6 +119,21 @@ static bool scan_type(struct parser *p, int k, int *end, bool strict)
 			return false;
 		k += 2;
 		known = true;
+	} else if (is_kw(p, t, "typeof") && peek(p, k + 1)->kind == BC_TOK_LPAREN) {
+		/* typeof(T|e) is a type (0.25): sizeof(typeof(int32)) */
+		int depth = 0;
+
+		k++;
+		do {
+			if (k >= PARSE_LOOKAHEAD - 3 || peek(p, k)->kind == BC_TOK_EOF)
+				return false;
+			if (peek(p, k)->kind == BC_TOK_LPAREN)
+				depth++;
+			else if (peek(p, k)->kind == BC_TOK_RPAREN)
+				depth--;
+			k++;
+		} while (depth > 0);
+		known = true;
 	} else if (t->kind == BC_TOK_IDENT && !is_reserved(p, t) &&
 		   !bc_script_is_builtin(p->lx.src + t->text, t->len)) {
 		known = is_builtin_type_name(p->lx.src + t->text, t->len);
@@ -188,8 +203,9 @@ struct bc_type *parse_type(struct parser *p)
 		next(p);
 		ty = new_type(p, BC_TYPE_NAME, t.start, t.end);
 		ty->name = tok_str(p, &t);
+		/* void came with user functions (26e310f68, 0.21), not with typeof */
 		if (!strcmp(ty->name, "void"))
-			feature(p, BC_FEAT_TYPEOF, t.start, t.end);
+			feature(p, BC_FEAT_FN, t.start, t.end);
 	} else {
 		unexpected(p, &t, "type");
 		ty = new_type(p, BC_TYPE_NAME, t.start, t.start);

@@ -366,24 +366,28 @@ static void for_stmt(struct sema_ctx *c, struct bc_stmt *st)
 					   sema_tname(c, map->value));
 			if (map && map->value && !sema_is_none(map->value)) {
 				struct bc_stype *el[2];
+				/* a map keyed only later in the text: the previous pass's keys */
+				bool prev = !map->key && map->prev_fixed;
+				size_t nk = prev ? map->prev_nr_keys : map->nr_keys;
+				struct bc_stype **kt = prev ? map->prev_key_types : map->key_types;
 
 				/* $kv is (key, value); a keyless map has no key to iterate */
-				if (!map->nr_keys) {
+				if (!nk) {
 					if (c->final && map->nr_uses)
 						sema_error(c, &m->span,
 							   "Maps used in for-loops must have keys: %s",
 							   m->u.map.name);
 				}
-				if (map->nr_keys == 1) {
-					el[0] = bc_stype_get(map->key_types[0]);
-				} else if (map->nr_keys > 1) {
-					struct bc_stype **ks = calloc(map->nr_keys, sizeof(*ks));
+				if (nk == 1) {
+					el[0] = bc_stype_get(kt[0]);
+				} else if (nk > 1) {
+					struct bc_stype **ks = calloc(nk, sizeof(*ks));
 
 					el[0] = NULL;
 					if (ks) {
-						for (size_t i = 0; i < map->nr_keys; i++)
-							ks[i] = bc_stype_get(map->key_types[i]);
-						el[0] = bc_stype_tuple(ks, map->nr_keys);
+						for (size_t i = 0; i < nk; i++)
+							ks[i] = bc_stype_get(kt[i]);
+						el[0] = bc_stype_tuple(ks, nk);
 						free(ks);
 					}
 				} else {
@@ -461,9 +465,24 @@ void sema_stmt(struct sema_ctx *c, struct bc_stmt *st)
 		sema_var_let(c, st);
 		break;
 	case BC_STMT_IF: {
-		const struct bc_stype *t = st->u.if_.cond ? sema_expr(c, st->u.if_.cond, ROLE_NONE)
-							  : sema_none(c);
+		int ct = sema_comptime(c, st->u.if_.cond);
+		const struct bc_stype *t;
 
+		if (ct >= 0) {
+			/* the untaken branch of `if comptime` is not analysed */
+			if (ct)
+				sema_block(c, st->u.if_.then, true);
+			else if (st->u.if_.else_if)
+				sema_stmt(c, st->u.if_.else_if);
+			else if (st->u.if_.els)
+				sema_block(c, st->u.if_.els, true);
+			break;
+		}
+		if (st->u.if_.cond && st->u.if_.cond->kind == BC_EXPR_COMPTIME &&
+		    c->v >= BC_BT(25) && st->u.if_.cond->type)
+			t = st->u.if_.cond->type;	/* sema_comptime typed it */
+		else
+			t = st->u.if_.cond ? sema_expr(c, st->u.if_.cond, ROLE_NONE) : sema_none(c);
 		if (st->u.if_.cond)
 			cond_check(c, t, &st->span, "if()");
 		if (st->u.if_.cond && sema_void_call(c, st->u.if_.cond))
@@ -546,7 +565,11 @@ static void probe_item(struct sema_ctx *c, size_t item, struct bc_sema_probe *p)
 	if (pr->pred) {
 		const struct bc_stype *t = sema_expr(c, pr->pred, ROLE_NONE);
 
-		if (!sema_is_int(t) && !sema_is_ptr(t) && t->kind != BC_ST_BOOL && !sema_is_none(t))
+		/* 0.25+ folds a literal condition (fold_literals' IfExpr, eval_bool) */
+		bool folded = c->v >= BC_BT(25) && pr->pred->kind == BC_EXPR_STRING;
+
+		if (!folded && !sema_is_int(t) && !sema_is_ptr(t) && t->kind != BC_ST_BOOL &&
+		    !sema_is_none(t))
 			sema_error(c, &pr->pred_span, "Invalid type for predicate: %s",
 				   sema_kind_str(t));
 	}
@@ -562,16 +585,26 @@ static void fn_item(struct sema_ctx *c, size_t item, const struct bc_fn *fn)
 	c->fn = fn;
 	c->pt = BC_PROBE_INVALID;
 	c->loop_depth = 0;
+	sema_scope_push(c, fn->body);
+	/*
+	 * The arguments typed by typeof() come after the others, and the
+	 * return type after all: `fn f($x: typeof($y), $y: int64): typeof($x)`
+	 * (0.25's type resolver orders them by need, typeof_subprog).
+	 */
+	for (int late = 0; late < 2; late++) {
+		for (size_t i = 0; i < fn->nr_args; i++) {
+			const struct bc_fn_arg *a = &fn->args[i];
+			const struct bc_stype *t;
+
+			if ((a->type && a->type->kind == BC_TYPE_TYPEOF) != (late == 1))
+				continue;
+			t = a->type ? sema_type(c, a->type) : sema_none(c);
+			if (a->var && a->var->kind == BC_EXPR_VAR)
+				sema_var_declare(c, a->var, t, true, false);
+		}
+	}
 	if (fn->ret)
 		sema_type(c, fn->ret);
-	sema_scope_push(c, fn->body);
-	for (size_t i = 0; i < fn->nr_args; i++) {
-		const struct bc_fn_arg *a = &fn->args[i];
-		const struct bc_stype *t = a->type ? sema_type(c, a->type) : sema_none(c);
-
-		if (a->var && a->var->kind == BC_EXPR_VAR)
-			sema_var_declare(c, a->var, t, true, false);
-	}
 	sema_block(c, fn->body, false);
 	sema_scope_pop(c);
 	c->fn = NULL;

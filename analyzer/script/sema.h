@@ -173,6 +173,14 @@ struct bc_sema_map {
 	struct bc_stype **key_types;	/* per position, as bpftrace stores them */
 	struct bc_stype *key;		/* the BPF key: the single key, a tuple of them, or int64 0 */
 	bool key_mismatch;		/* uses disagree on arity or types (reported) */
+	/*
+	 * The keys the previous pass derived (prev_fixed: it saw a use): what
+	 * a use before the first keyed one in the text sees, as bpftrace's
+	 * later passes do (a for loop over a map assigned after it).
+	 */
+	bool prev_fixed;
+	size_t prev_nr_keys;
+	struct bc_stype **prev_key_types;
 	struct bc_stype *value;		/* BC_ST_NONE when never assigned */
 	enum bc_stype_kind agg;		/* BC_ST_COUNT ... for aggregation maps, else BC_ST_NONE */
 	bool plain_value;		/* assigned something that is not another map's aggregation */
@@ -271,6 +279,17 @@ const struct bc_stype *bc_sema_expr_record(const struct bc_expr *e);
 /* The value of a BC_EXPR_IDENT naming an enum value (script or BTF); false
  * when it is not one (a guessed macro from a header). */
 bool bc_sema_expr_ident_value(const struct bc_expr *e, int64_t *v);
+/*
+ * str() of a literal in bpftrace VERSION 0.24+ (c3c7813ef's literal folding,
+ * fold_literals.cpp): str("abc"), str(12), str(-1) and str("abc", 2) are
+ * the string literal they spell, with no read from memory. The folded bytes
+ * (heap, NUL-terminated, *LEN without the NUL), or NULL when CALL does not
+ * fold (errno ENOMEM when it does but memory ran out).
+ */
+char *bc_sema_str_fold(const struct bc_expr *call, int version, size_t *len);
+/* The branch semantic analysis took for `if comptime COND` (0.25+): 1 the
+ * then-block, 0 the else part, -1 both (not a resolved comptime condition). */
+int bc_sema_comptime_branch(const struct bc_expr *cond);
 
 /* A struct or union NAME ("struct point") the analysis resolved with its
  * layout (from the script, a uprobe binary's DWARF or BTF), as a struct

@@ -65,6 +65,41 @@ bool sema_probe_types_ok(struct sema_ctx *c, uint32_t mask, const char **bad)
 	return true;
 }
 
+/*
+ * ctx in a probe whose attach points have different providers
+ * (`k:f, kr:f`): bpftrace types it by the first attach point's program type
+ * and refuses it only when another attach point has a different one (0.24
+ * visit(Builtin) "ctx"). Providers of one program type have one context
+ * struct, so the program types compare as their ctx types do.
+ */
+static const struct bc_stype *mixed_ctx(struct sema_ctx *c, struct bc_expr *e,
+					const struct bc_builtin *b, struct bc_builtin_use *use)
+{
+	const struct bc_probe *pr = c->probe->probe;
+	struct bc_stype *first = NULL;
+
+	for (size_t i = 0; i < pr->nr_aps; i++) {
+		struct bc_stype *t;
+
+		use->probe = bc_probe_type_parse(pr->aps[i]->provider_text, c->v);
+		t = use->probe == BC_PROBE_INVALID || use->probe == BC_PROBE_ITER ? NULL :
+			bc_builtin_result(b, c->prof, use);
+		if (!t || (first && !bc_stype_equal(first, t))) {
+			sema_error(c, &e->span, "ctx cannot be used in different BPF program types");
+			bc_stype_put(t);
+			bc_stype_put(first);
+			return sema_none(c);
+		}
+		if (first)
+			bc_stype_put(t);
+		else
+			first = t;
+	}
+	if (!first)
+		return sema_none(c);
+	return sema_keep(c, first);
+}
+
 const struct bc_stype *sema_builtin_row(struct sema_ctx *c, struct bc_expr *e,
 					  const struct bc_builtin *b, const char *name)
 {
@@ -73,7 +108,19 @@ const struct bc_stype *sema_builtin_row(struct sema_ctx *c, struct bc_expr *e,
 	struct bc_stype *t;
 
 	if (!strcmp(name, "args")) {
-		if (!sema_probe_types_ok(c, b->probes, &bad) || (c->probe && c->pt == BC_PROBE_INVALID)) {
+		bool ok = sema_probe_types_ok(c, b->probes, &bad);
+
+		if (ok && c->probe && c->pt == BC_PROBE_INVALID && c->v >= BC_BT(25)) {
+			/*
+			 * 0.25 expands every probe with several attach points
+			 * (d8d3ff0e4, #4742), so each has args of its own kind;
+			 * this analysis types the body once: args is not checked
+			 */
+			sema_guess(c, &e->span, "args of a probe with attach points of different "
+				   "kinds are not checked (bpftrace types each one apart)");
+			return sema_probe_args(c, &e->span);
+		}
+		if (!ok || (c->probe && c->pt == BC_PROBE_INVALID)) {
 			sema_error(c, &e->span,
 				   "The args builtin can only be used with tracepoint/kfunc/uprobe "
 				   "probes (%s used here)", bad ? bad : "mixed probe types");
@@ -141,6 +188,8 @@ const struct bc_stype *sema_builtin_row(struct sema_ctx *c, struct bc_expr *e,
 	}
 	if (c->probe && c->probe->name)
 		use.probe_name = c->probe->name;
+	if (!strcmp(name, "ctx") && c->probe && c->pt == BC_PROBE_INVALID)
+		return mixed_ctx(c, e, b, &use);
 	t = bc_builtin_result(b, c->prof, &use);
 	if (!t) {
 		if (!strcmp(name, "ctx"))

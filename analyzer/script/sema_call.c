@@ -308,7 +308,11 @@ static void specific_checks(struct sema_ctx *c, struct bc_expr *e, const struct 
 			sema_error(c, &e->span, "hist: bits should be between 0 and %d, got %lld",
 				   BT_HIST_MAX_BITS, (long long)v);
 	} else if (!strcmp(f, "str")) {
-		if (!sema_is_none(a0) && !is_int_or_ptr(a0))
+		size_t flen;
+		char *fold = bc_sema_str_fold(e, c->v, &flen);
+
+		free(fold);
+		if (!fold && !sema_is_none(a0) && !is_int_or_ptr(a0))
 			sema_error(c, &e->span, "str() expects an integer or a pointer type as first "
 				   "argument (%s provided)", sema_tname(c, a0));
 		check_str_param(c, e);
@@ -371,7 +375,7 @@ static void specific_checks(struct sema_ctx *c, struct bc_expr *e, const struct 
 				sema_error(c, &e->span, "'%s' is not a valid register on this "
 					   "architecture (x86_64)", s);
 		}
-	} else if (!strcmp(f, "uaddr")) {
+	} else if (!strcmp(f, "uaddr") || !strcmp(f, "__builtin_uaddr")) {
 		if (sema_lit_str(arg(e, 0), &s)) {
 			bool ok = *s != 0;
 
@@ -430,6 +434,16 @@ static void specific_checks(struct sema_ctx *c, struct bc_expr *e, const struct 
 		if (!sema_is_none(a0) && !sema_is_int(a0))
 			sema_error(c, &e->span, "bswap() only supports integer arguments (%s provided)",
 				   sema_kind_str(a0));
+	} else if (bc_builtin_arg_kind(b, 0) == BC_ARG_PID_NS && n == 1) {
+		/* pid(curr_ns), tid(init): 0.24's visit(Identifier) and visit(Call) */
+		struct bc_expr *a = arg(e, 0);
+
+		if (a->kind != BC_EXPR_IDENT)
+			sema_error(c, &e->span, "%s() only supports curr_ns and init as the argument "
+				   "(%s provided)", f, sema_kind_str(a0));
+		else if (strcmp(a->u.name, "curr_ns") && strcmp(a->u.name, "init"))
+			sema_error(c, &a->span, "Invalid PID namespace mode: %s (expects: curr_ns or "
+				   "init)", a->u.name);
 	} else if (!strcmp(f, "nsecs") && n == 1) {
 		struct bc_expr *a = arg(e, 0);
 
@@ -627,6 +641,11 @@ static void visit_args(struct sema_ctx *c, struct bc_expr *e, const struct bc_bu
 								       : bc_stype_stack_mode());
 			continue;
 		}
+		if (b && a->kind == BC_EXPR_IDENT && bc_builtin_arg_kind(b, i) == BC_ARG_PID_NS) {
+			/* a namespace name, not a value: checked in specific_checks */
+			a->type = sema_none(c);
+			continue;
+		}
 		sema_expr(c, a, ROLE_NONE);
 	}
 	c->func = old_func;
@@ -782,9 +801,17 @@ const struct bc_stype *sema_call(struct sema_ctx *c, struct bc_expr *e, enum sem
 	if (!strcmp(b->name, "str") && n >= 1) {
 		/* str() keeps the address space of its argument (strncmp(str($1), ...)) */
 		const struct bc_stype *a0 = argt(c, e, 0);
+		size_t flen;
+		char *fold = bc_sema_str_fold(e, c->v, &flen);
 
-		if (!sema_is_none(a0) && a0->as != BC_AS_NONE)
+		if (fold) {
+			/* 0.24+: the literal it folds to, typed as a string literal is */
+			free(fold);
+			bc_stype_put(t);
+			t = bc_stype_with_as(bc_stype_string((uint32_t)flen + 1), BC_AS_KERNEL);
+		} else if (!sema_is_none(a0) && a0->as != BC_AS_NONE) {
 			t = bc_stype_with_as(t, a0->as);
+		}
 	}
 	return sema_keep(c, t);
 }

@@ -142,6 +142,7 @@ struct sema_ctx {
 	const char *func;
 	int func_arg;
 	bool in_str_call;		/* inside str(): $N is a string */
+	bool quiet_structs;		/* an unknown struct is not reported (0.22-0.24 let types) */
 	/* a macro's map parameters while its body is typed: @from is @to */
 	struct { const char *from, *to; } map_alias[16];
 	size_t nr_map_alias;
@@ -188,6 +189,9 @@ void sema_stmt(struct sema_ctx *c, struct bc_stmt *st);
 /* sema_expr.c */
 const struct bc_stype *sema_expr(struct sema_ctx *c, struct bc_expr *e, enum sema_role role);
 bool sema_lit_int(struct sema_ctx *c, const struct bc_expr *e, int64_t *out);
+/* `comptime COND` resolved now: 1 or 0 (recorded for code generation), -1
+ * when COND is not a comptime condition or does not resolve (sema_comptime.c) */
+int sema_comptime(struct sema_ctx *c, struct bc_expr *cond);
 bool sema_lit_str(const struct bc_expr *e, const char **out);
 bool sema_is_literal(const struct bc_expr *e);
 const struct bc_stype *sema_int_literal_type(struct sema_ctx *c, uint64_t v, bool negative);

@@ -640,9 +640,12 @@ static void reset_keys(struct sema_ctx *c)
 	for (size_t i = 0; i < c->r->nr_maps; i++) {
 		struct bc_sema_map *m = c->r->maps[i];
 
-		for (size_t k = 0; k < m->nr_keys; k++)
-			bc_stype_put(m->key_types[k]);
-		free(m->key_types);
+		for (size_t k = 0; k < m->prev_nr_keys; k++)
+			bc_stype_put(m->prev_key_types[k]);
+		free(m->prev_key_types);
+		m->prev_fixed = m->key != NULL;
+		m->prev_key_types = m->key_types;
+		m->prev_nr_keys = m->nr_keys;
 		m->key_types = NULL;
 		m->nr_keys = 0;
 		bc_stype_put(m->key);

@@ -232,9 +232,31 @@ const struct bc_stype *sema_cast(struct sema_ctx *c, struct bc_expr *e)
 		}
 		return sema_with_as(c, to, as);
 	}
+	if (to->kind == BC_ST_USERNAME && !ptrs) {
+		/* (username_t)uid: a user id (head's type_checker, cast_username) */
+		if (!sema_is_int(from)) {
+			sema_error(c, &e->span, "Cannot cast from \"%s\" to \"%s\"",
+				   sema_tname(c, from), sema_tname(c, to));
+			return sema_none(c);
+		}
+		return to;
+	}
 	if (base && (base->kind == BC_TYPE_STRUCT || base->kind == BC_TYPE_UNION) && !ptrs) {
 		sema_error(c, &e->span, "Cannot cast to struct type \"%s\"", sema_tname(c, to));
 		return sema_none(c);
+	}
+	if (c->v >= BC_BT(25) && to->kind == BC_ST_ARRAY && from->kind == BC_ST_STRING &&
+	    to->elem && sema_is_int(to->elem) && to->elem->size) {
+		/* (int8[6])"hello", (int8[])"hello": the string's bytes (0.25
+		 * type_checker visit(Cast): sizes must match; [] takes the string's) */
+		uint32_t n = to->nelems ? to->nelems : from->size / to->elem->size;
+
+		if (n * to->elem->size != from->size) {
+			sema_error(c, &e->span, "Cannot cast from \"%s\" to \"%s\"",
+				   sema_tname(c, from), sema_tname(c, to));
+			return sema_none(c);
+		}
+		return sema_keep(c, bc_stype_array(bc_stype_get(to->elem), n));
 	}
 	if (to->kind == BC_ST_ARRAY && !(sema_is_intlike(from) || from->kind == BC_ST_ARRAY)) {
 		sema_error(c, &e->span, "Cannot cast from \"%s\" to \"%s\"", sema_tname(c, from),

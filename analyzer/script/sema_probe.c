@@ -312,6 +312,42 @@ static void kfunc_args(struct sema_ctx *c, struct bc_sema_probe *p, const struct
 	p->args_guessed = true;
 }
 
+/*
+ * rawtracepoint args (0.24+, 4637665b1 "rawtracepoints can utilize the args
+ * builtin"): the tracepoint's parameters from its BTF stub.
+ */
+static void rawtp_args(struct sema_ctx *c, struct bc_sema_probe *p, const struct bc_span *sp)
+{
+	const struct bc_attach_point *ap = p->probe->aps[0];
+	const char *ev = ap->nr_parts ? ap->parts[ap->nr_parts - 1] : "";
+	struct bc_btf *btf = sema_btf(c);
+	struct bc_stype *t;
+
+	if (!btf) {
+		sema_guess_kernel(c, SEMA_NEED_BTF, sp, "no kernel BTF: args of rawtracepoint %s "
+				  "are unknown; fields assumed int64", ev);
+		p->args_guessed = true;
+		return;
+	}
+	if (has_glob(ev)) {
+		sema_guess(c, sp, "args of the wildcard rawtracepoint %s are not checked", ev);
+		p->args_guessed = true;
+		return;
+	}
+	t = bc_btf_rawtp_args(btf, ev, c->v);
+	if (t) {
+		add_args(c, p, t);
+		return;
+	}
+	if (errno == ENOMEM)
+		sema_oom(c);
+	else if (errno == E2BIG)
+		sema_error(c, sp, "rawtracepoint %s has more than 6 arguments", ev);
+	else
+		sema_error(c, &ap->span, "No BTF found for rawtracepoint %s", ev);
+	p->args_guessed = true;
+}
+
 static void *dwarf_for(struct sema_ctx *c, const char *path)
 {
 	struct bc_dwarf *d;
@@ -404,6 +440,9 @@ static void resolve_args(struct sema_ctx *c, struct bc_sema_probe *p, const stru
 		break;
 	case BC_PROBE_UPROBE:
 		uprobe_args(c, p, sp);
+		break;
+	case BC_PROBE_RAWTRACEPOINT:
+		rawtp_args(c, p, sp);
 		break;
 	default:
 		return;

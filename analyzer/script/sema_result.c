@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The result of semantic analysis: its accessors, the unit slot, and freeing. */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +18,9 @@ void bc_sema_free(struct bc_sema *r)
 		for (size_t k = 0; k < m->nr_keys; k++)
 			bc_stype_put(m->key_types[k]);
 		free(m->key_types);
+		for (size_t k = 0; k < m->prev_nr_keys; k++)
+			bc_stype_put(m->prev_key_types[k]);
+		free(m->prev_key_types);
 		bc_stype_put(m->key);
 		bc_stype_put(m->value);
 		free(m->uses);
@@ -206,6 +211,52 @@ const struct bc_sema_var *bc_sema_expr_var(const struct bc_expr *e)
 const struct bc_stype *bc_sema_expr_record(const struct bc_expr *e)
 {
 	return e && e->kind == BC_EXPR_FIELD ? e->sema : NULL;
+}
+
+char *bc_sema_str_fold(const struct bc_expr *call, int version, size_t *len)
+{
+	const struct bc_expr *a, *n = NULL;
+	char num[32];
+	const char *s;
+	size_t l;
+	char *out;
+
+	errno = 0;
+	if (version < BC_BT(24) || !call || call->kind != BC_EXPR_CALL || !call->u.call.name ||
+	    strcmp(call->u.call.name, "str") || !call->u.call.args.n ||
+	    call->u.call.args.n > 2)
+		return NULL;
+	a = call->u.call.args.v[0];
+	if (call->u.call.args.n == 2) {
+		n = call->u.call.args.v[1];
+		if (n->kind != BC_EXPR_INT)
+			return NULL;	/* a length that is not a literal: not folded */
+	}
+	if (a->kind == BC_EXPR_STRING) {
+		s = a->u.str.data;
+		l = a->u.str.len;
+	} else if (a->kind == BC_EXPR_INT) {
+		l = (size_t)snprintf(num, sizeof(num), "%llu", (unsigned long long)a->u.num.value);
+		s = num;
+	} else if (a->kind == BC_EXPR_UNOP && a->u.unop.op == BC_OP_NEG &&
+		   a->u.unop.operand->kind == BC_EXPR_INT) {
+		l = (size_t)snprintf(num, sizeof(num), "-%llu",
+				     (unsigned long long)a->u.unop.operand->u.num.value);
+		s = num;
+	} else {
+		return NULL;
+	}
+	if (n && l >= n->u.num.value)
+		l = (size_t)n->u.num.value;
+	out = malloc(l + 1);
+	if (!out) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	memcpy(out, s, l);
+	out[l] = 0;
+	*len = l;
+	return out;
 }
 
 bool bc_sema_expr_ident_value(const struct bc_expr *e, int64_t *v)

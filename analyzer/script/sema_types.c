@@ -166,6 +166,8 @@ const struct bc_stype *sema_struct(struct sema_ctx *c, const char *name, const s
 								   NULL));
 		}
 	}
+	if (report && c->quiet_structs)	/* not cached: a later use still reports it */
+		return sema_keep(c, bc_stype_cstruct(name, 0, !strncmp(name, "union ", 6), NULL));
 	if (report) {
 		bool final = c->final;
 
@@ -252,6 +254,9 @@ static const struct bc_stype *named(struct sema_ctx *c, struct bc_type *t)
 		return sema_keep(c, bc_stype_buffer(c->prof->max_strlen));
 	if (!strcmp(n, "ksym_t"))
 		return sema_keep(c, bc_stype_ksym());
+	/* a type name since the stdlib's username ((username_t)uid, #5242, after 0.26) */
+	if (!strcmp(n, "username_t") && c->v >= BC_BT_HEAD)
+		return sema_keep(c, bc_stype_username());
 	if (!strcmp(n, "usym_t"))
 		return sema_keep(c, bc_stype_usym());
 	if (!strcmp(n, "timestamp"))
@@ -273,6 +278,32 @@ static const struct bc_stype *named(struct sema_ctx *c, struct bc_type *t)
 	}
 	/* v0.17: a name that is not an integer type is a struct name */
 	return sema_struct(c, n, &t->span, true);
+}
+
+/*
+ * typeof(@m) of a map written without a key: its key type (0.25's type
+ * resolver; typeof(@m[k]) is the value's), not a read of @m. The keys the
+ * script fixed so far in this pass, else in the last (a map keyed later in
+ * the text). NULL for a keyless or not yet keyed map.
+ */
+static const struct bc_stype *map_key_type(struct sema_ctx *c, struct bc_expr *m)
+{
+	const struct bc_sema_map *map = sema_map_get(c, m);
+	struct bc_stype *const *kt;
+	struct bc_stype *ks[64];
+	size_t n;
+
+	if (!map || c->v < BC_BT(25))
+		return NULL;
+	n = map->key ? map->nr_keys : map->prev_fixed ? map->prev_nr_keys : 0;
+	kt = map->key ? map->key_types : map->prev_key_types;
+	if (!n || !kt || n > sizeof(ks) / sizeof(ks[0]))
+		return NULL;
+	if (n == 1)
+		return sema_keep(c, bc_stype_get(kt[0]));
+	for (size_t i = 0; i < n; i++)
+		ks[i] = bc_stype_get(kt[i]);
+	return sema_keep(c, bc_stype_tuple(ks, n));
 }
 
 const struct bc_stype *sema_type(struct sema_ctx *c, struct bc_type *t)
@@ -319,7 +350,14 @@ const struct bc_stype *sema_type(struct sema_ctx *c, struct bc_type *t)
 		}
 		break;
 	case BC_TYPE_TYPEOF:
-		r = t->expr ? sema_expr(c, t->expr, ROLE_NONE) : sema_type(c, t->inner);
+		if (t->expr && t->expr->kind == BC_EXPR_MAP && !t->expr->u.map.has_keys &&
+		    c->v >= BC_BT(25)) {
+			r = map_key_type(c, t->expr);
+			if (!r && !c->final)
+				break;	/* keyed later in the text: known in the final pass */
+		}
+		if (!r)
+			r = t->expr ? sema_expr(c, t->expr, ROLE_NONE) : sema_type(c, t->inner);
 		break;
 	}
 	if (!r)
@@ -705,8 +743,15 @@ bool sema_header_eval(struct sema_ctx *c)
 		sema_oom(c);
 		return false;
 	}
-	for (size_t i = 0; i < c->s->nr_cdefs; i++)
-		fprintf(m, "%s\n", c->s->cdefs[i]->text);
+	for (size_t i = 0; i < c->s->nr_cdefs; i++) {
+		const struct bc_cdef *d = c->s->cdefs[i];
+		size_t n = strlen(d->text);
+
+		/* bpftrace's parser ends every struct definition with ";\n"
+		 * (c_definitions), so `struct S { ... } kprobe:f` compiles */
+		fprintf(m, "%s%s\n", d->text,
+			d->kind == BC_CDEF_STRUCT && (!n || d->text[n - 1] != ';') ? ";" : "");
+	}
 	if (fclose(m)) {
 		free(pre);
 		sema_oom(c);

@@ -383,7 +383,7 @@ struct bc_sema_var *sema_var_declare(struct sema_ctx *c, struct bc_expr *var,
 void sema_var_let(struct sema_ctx *c, struct bc_stmt *st)
 {
 	struct bc_expr *var = st->u.let.var;
-	const struct bc_stype *decl = NULL, *t;
+	const struct bc_stype *decl = NULL, *t = NULL;
 	struct sema_scope *s = c->nr_scopes && c->nr_scopes <= SEMA_MAX_SCOPES
 				       ? &c->scopes[c->nr_scopes - 1] : NULL;
 	struct bc_sema_var *obj;
@@ -392,8 +392,24 @@ void sema_var_let(struct sema_ctx *c, struct bc_stmt *st)
 
 	if (!var || var->kind != BC_EXPR_VAR || !s)
 		return;
-	if (st->u.let.type)
+	if (st->u.let.type) {
+		/* 0.22-0.24 type a declaration without looking its struct up;
+		 * 1160b4b8f (0.25) does */
+		bool quiet = c->quiet_structs;
+
+		c->quiet_structs = c->v < BC_BT(25);
 		decl = sema_type(c, st->u.let.type);
+		c->quiet_structs = quiet;
+	}
+	/*
+	 * The value is checked before the variable exists, as bpftrace visits
+	 * it: `let $x = { let $x = 1; $x }` declares the inner $x first.
+	 */
+	if (st->u.let.value) {
+		t = sema_expr(c, st->u.let.value, st->u.let.value->kind == BC_EXPR_CALL ?
+						  ROLE_VAR_VALUE : ROLE_NONE);
+		sema_agg_assign(c, st->u.let.value, NULL, &st->span);
+	}
 	v = find_visible(c, var->u.name, &at);
 	if (v) {
 		if (v->let)
@@ -418,9 +434,6 @@ void sema_var_let(struct sema_ctx *c, struct bc_stmt *st)
 	var->type = obj->type;
 	if (!st->u.let.value)
 		return;
-	t = sema_expr(c, st->u.let.value, st->u.let.value->kind == BC_EXPR_CALL ? ROLE_VAR_VALUE
-										 : ROLE_NONE);
-	sema_agg_assign(c, st->u.let.value, NULL, &st->span);
 	if (decl && !sema_is_none(decl) && !sema_is_none(t) && !sema_same_type(decl, t))
 		sema_error(c, &st->span, "Type mismatch for $%s: trying to assign value of type '%s' "
 			   "when variable already has a type '%s'", var->u.name, sema_tname(c, t),

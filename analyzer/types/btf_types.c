@@ -845,13 +845,15 @@ nomem:
 	return -ENOMEM;
 }
 
-struct bc_stype *bc_btf_func_args(struct bc_btf *b, const char *name, bool with_retval,
-				  int bt_version)
+/* The args struct of NAME's parameters from the SKIP-th on, 8 bytes each. */
+static struct bc_stype *func_args(struct bc_btf *b, const char *name, size_t skip,
+				  bool with_retval, int bt_version)
 {
 	struct bc_btf_func f;
 	struct bc_layout *l;
 	struct bc_stype *s;
 	char *sname;
+	size_t n;
 	int err = bc_btf_func(b, name, bt_version, &f);
 
 	if (err) {
@@ -863,14 +865,17 @@ struct bc_stype *bc_btf_func_args(struct bc_btf *b, const char *name, bool with_
 		errno = E2BIG;
 		return NULL;
 	}
-	l = bc_layout_new((uint32_t)(f.nr_params + with_retval) * 8, 8, false);
-	for (size_t i = 0; l && i < f.nr_params; i++) {
-		if (!bc_layout_add(l, f.params[i].name, bc_stype_get(f.params[i].type),
+	if (skip > f.nr_params)
+		skip = f.nr_params;
+	n = f.nr_params - skip;
+	l = bc_layout_new((uint32_t)(n + with_retval) * 8, 8, false);
+	for (size_t i = 0; l && i < n; i++) {
+		if (!bc_layout_add(l, f.params[skip + i].name, bc_stype_get(f.params[skip + i].type),
 				   (uint32_t)i * 8))
 			goto fail;
 	}
 	if (l && with_retval &&
-	    !bc_layout_add(l, "$retval", bc_stype_get(f.ret), (uint32_t)f.nr_params * 8))
+	    !bc_layout_add(l, "$retval", bc_stype_get(f.ret), (uint32_t)n * 8))
 		goto fail;
 	if (!l || !(sname = bc_strdup_printf("struct _args_%s", name)))
 		goto fail;
@@ -883,6 +888,30 @@ fail:
 	bc_btf_func_free(&f);
 	errno = ENOMEM;
 	return NULL;
+}
+
+struct bc_stype *bc_btf_func_args(struct bc_btf *b, const char *name, bool with_retval,
+				  int bt_version)
+{
+	return func_args(b, name, 0, with_retval, bt_version);
+}
+
+struct bc_stype *bc_btf_rawtp_args(struct bc_btf *b, const char *event, int bt_version)
+{
+	static const char *const prefixes[] = { "__probestub_", "__traceiter_" };
+	struct bc_stype *s = NULL;
+
+	for (size_t i = 0; !s && i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		char *fn = bc_strdup_printf("%s%s", prefixes[i], event);
+
+		if (!fn)
+			return NULL;
+		s = func_args(b, fn, 1, false, bt_version);
+		free(fn);
+		if (!s && errno != ENOENT)
+			return NULL;
+	}
+	return s;
 }
 
 /* ---- tracepoints ---- */

@@ -103,6 +103,13 @@ void bc_btf_func_free(struct bc_btf_func *f);
  */
 struct bc_stype *bc_btf_func_args(struct bc_btf *b, const char *name, bool with_retval,
 				  int bt_version);
+/*
+ * The `args` struct of rawtracepoint EVENT (bpftrace 0.24+,
+ * resolve_raw_tracepoint_args): the parameters of __probestub_EVENT, else
+ * __traceiter_EVENT, without the first (the tracepoint's void *__data), one
+ * 8-byte context slot each. NULL with errno ENOENT when BTF has neither.
+ */
+struct bc_stype *bc_btf_rawtp_args(struct bc_btf *b, const char *event, int bt_version);
 
 /* Whether BTF has a function (BTF_KIND_FUNC) NAME, e.g. bpf_map_sum_elem_count. */
 bool bc_btf_has_func(struct bc_btf *b, const char *name);
