@@ -41,39 +41,9 @@
 #include "analyzer/types/usdt_notes.h"
 #include "analyzer/object/object.h"
 #include "rules/registry.h"
+#include "support/script_support.h"
 
-struct fx {
-	struct bc_unit u;
-	struct bc_target t;
-};
-
-static int compile(struct fx *x, const char *text, const char *version)
-{
-	struct bc_parse_opts po = { 0 };
-	struct bc_sema_opts so;
-	struct bc_sema *sema = NULL;
-
-	memset(x, 0, sizeof(*x));
-	assert_int_equal(bc_target_init(&x->t), 0);
-	assert_int_equal(bc_target_set_bpftrace(&x->t, version), 0);
-	assert_int_equal(bc_unit_load_mem(&x->u, "t.bt", text, strlen(text)), 0);
-	po.bpftrace = x->t.bpftrace;
-	bc_script_parse_unit(&x->u, &po);
-	assert_non_null(x->u.script);
-	bc_sema_opts_from_target(&so, &x->t);
-	so.no_env = true;
-	assert_int_equal(bc_sema_run(&x->u, x->u.script, &so, &sema), 0);
-	bc_sema_attach(&x->u, sema);
-	return bc_script_compile_unit(&x->u, &x->t);
-}
-
-static void done(struct fx *x)
-{
-	bc_unit_free(&x->u);
-	bc_target_free(&x->t);
-}
-
-static size_t count_rule(const struct fx *x, const char *code)
+static size_t count_rule(const struct bc_test_compiled *x, const char *code)
 {
 	size_t n = 0;
 
@@ -82,7 +52,7 @@ static size_t count_rule(const struct fx *x, const char *code)
 	return n;
 }
 
-static const char *rule_message(const struct fx *x, const char *code)
+static const char *rule_message(const struct bc_test_compiled *x, const char *code)
 {
 	for (size_t i = 0; i < x->u.diags.n; i++)
 		if (!strcmp(bc_rule_get(x->u.diags.v[i].rule_id)->code, code))
@@ -100,9 +70,9 @@ static const struct bc_slot *slot(const struct bc_func *f, const char *construct
 }
 
 /* The only program of TEXT at VERSION (no BC205), its frame in *FRAME. */
-static const struct bc_func *one_program(struct fx *x, const char *text, const char *version)
+static const struct bc_func *one_program(struct bc_test_compiled *x, const char *text, const char *version)
 {
-	assert_int_equal(compile(x, text, version), 0);
+	assert_int_equal(bc_test_compile(x, text, version), 0);
 	if (count_rule(x, "BC205"))
 		fail_msg("%s at %s: %s", text, version, rule_message(x, "BC205"));
 	assert_int_equal(x->u.facts.nr_funcs, 1);
@@ -111,13 +81,13 @@ static const struct bc_func *one_program(struct fx *x, const char *text, const c
 
 static void expect_frame(const char *text, const char *version, uint32_t frame)
 {
-	struct fx x;
+	struct bc_test_compiled x;
 	const struct bc_func *f = one_program(&x, text, version);
 
 	if (f->frame_bytes != frame)
 		fail_msg("%s at %s: frame %u, upstream's recorded IR %u", text, version,
 			 f->frame_bytes, frame);
-	done(&x);
+	bc_test_compiled_free(&x);
 }
 
 /* ---- kstack / ustack ---- */
@@ -146,7 +116,7 @@ static void test_stacks_match_upstream_ir(void **state)
 
 static void test_stack_key_slots(void **state)
 {
-	struct fx x;
+	struct bc_test_compiled x;
 	const struct bc_func *f;
 	const struct bc_slot *s;
 
@@ -157,19 +127,19 @@ static void test_stack_key_slots(void **state)
 	assert_non_null(s);
 	assert_int_equal(s->bytes, 16);
 	assert_int_equal(s->placement, BC_PLACE_STACK);
-	done(&x);
+	bc_test_compiled_free(&x);
 	/* 0.21-0.22 ustack: the value is the stack_t copy, the key ended */
 	f = one_program(&x, "kprobe:f { @x[ustack] = count(); }", "0.21");
 	s = slot(f, "ustack", "stack_args");
 	assert_non_null(s);
 	assert_int_equal(s->bytes, 24);
-	done(&x);
+	bc_test_compiled_free(&x);
 }
 
 static void test_stack_frames_025(void **state)
 {
 	static const char *const versions[] = { "0.25", "0.26", "head" };
-	struct fx x;
+	struct bc_test_compiled x;
 
 	(void)state;
 	for (size_t i = 0; i < 3; i++) {
@@ -189,7 +159,7 @@ static void test_stack_frames_025(void **state)
 		assert_int_equal(u->placement, BC_PLACE_SCRATCH);
 		assert_int_equal(u->scratch_bytes, 1024);
 		assert_true(f->frame_bytes < 64);
-		done(&x);
+		bc_test_compiled_free(&x);
 	}
 }
 
@@ -213,7 +183,7 @@ static void test_buf_matches_upstream_ir(void **state)
 
 static void test_buf_on_stack_below_limit(void **state)
 {
-	struct fx x;
+	struct bc_test_compiled x;
 	const struct bc_func *f;
 	const struct bc_slot *s;
 
@@ -225,13 +195,13 @@ static void test_buf_on_stack_below_limit(void **state)
 	assert_non_null(s);
 	assert_int_equal(s->placement, BC_PLACE_STACK);
 	assert_int_equal(s->bytes, 24);
-	done(&x);
+	bc_test_compiled_free(&x);
 }
 
 static void test_join(void **state)
 {
 	static const char *const versions[] = { "0.21", "0.22", "0.23", "0.24" };
-	struct fx x;
+	struct bc_test_compiled x;
 
 	(void)state;
 	for (size_t i = 0; i < 4; i++) {
@@ -247,7 +217,7 @@ static void test_join(void **state)
 		assert_int_equal(r0->bytes, 8);
 		assert_non_null(key);
 		assert_int_equal(key->bytes, 4);
-		done(&x);
+		bc_test_compiled_free(&x);
 	}
 }
 
@@ -372,7 +342,7 @@ static void test_usdt_notes(void **state)
 static void test_usdt_programs(void **state)
 {
 	char text[512];
-	struct fx x;
+	struct bc_test_compiled x;
 	size_t with_slot = 0;
 
 	(void)state;
@@ -382,7 +352,7 @@ static void test_usdt_programs(void **state)
 	snprintf(text, sizeof(text),
 		 "usdt:%s:bctest:tick { @[arg0, arg1] = count(); }\n"
 		 "usdt:%s:bctest:none { @n = count(); }\n", g_bin, g_bin);
-	assert_int_equal(compile(&x, text, "0.24"), 0);
+	assert_int_equal(bc_test_compile(&x, text, "0.24"), 0);
 	assert_int_equal(count_rule(&x, "BC205"), 0);
 	assert_int_equal(x.u.facts.nr_funcs, 3);
 	for (size_t i = 0; i < x.u.facts.nr_funcs; i++) {
@@ -403,21 +373,21 @@ static void test_usdt_programs(void **state)
 			}
 	}
 	assert_int_equal(with_slot, 1);
-	done(&x);
+	bc_test_compiled_free(&x);
 
 	/* 0.25+: libbpf attaches every location: one program */
 	snprintf(text, sizeof(text), "usdt:%s:bctest:tick { @c = count(); }\n", g_bin);
-	assert_int_equal(compile(&x, text, "head"), 0);
+	assert_int_equal(bc_test_compile(&x, text, "head"), 0);
 	assert_int_equal(count_rule(&x, "BC205"), 0);
 	assert_int_equal(x.u.facts.nr_funcs, 1);
-	done(&x);
+	bc_test_compiled_free(&x);
 
 	/* an argument the location does not have: bpftrace refuses it */
 	snprintf(text, sizeof(text), "usdt:%s:bctest:tick { @c[arg5] = count(); }\n", g_bin);
-	assert_int_equal(compile(&x, text, "0.21"), 0);
+	assert_int_equal(bc_test_compile(&x, text, "0.21"), 0);
 	assert_int_equal(count_rule(&x, "BC205"), 1);
 	assert_non_null(strstr(rule_message(&x, "BC205"), "couldn't get argument 5"));
-	done(&x);
+	bc_test_compiled_free(&x);
 }
 
 /* bpftrace 0.17 itself (Debian's, when installed): its object for the same
@@ -426,7 +396,7 @@ static void test_usdt_programs(void **state)
 static void test_usdt_against_bpftrace_017(void **state)
 {
 	char text[512], script[192], obj[192], cmd[1024];
-	struct fx x;
+	struct bc_test_compiled x;
 	struct bc_unit u;
 	struct bc_target t;
 	FILE *f;
@@ -453,7 +423,7 @@ static void test_usdt_against_bpftrace_017(void **state)
 	assert_int_equal(bc_target_init(&t), 0);
 	assert_int_equal(bc_unit_load(&u, obj), 0);
 	assert_int_equal(bc_object_analyze(&u, u.data, u.size, &t), 0);
-	assert_int_equal(compile(&x, text, "0.17"), 0);
+	assert_int_equal(bc_test_compile(&x, text, "0.17"), 0);
 	assert_int_equal(count_rule(&x, "BC205"), 0);
 	assert_int_equal(x.u.facts.nr_funcs, 2);
 	for (size_t i = 0; i < x.u.facts.nr_funcs; i++) {
@@ -466,7 +436,7 @@ static void test_usdt_against_bpftrace_017(void **state)
 			fail_msg("bpftrace 0.17 has no section %s", ours->section);
 		assert_int_equal(ours->frame_bytes, ref->frame_bytes);
 	}
-	done(&x);
+	bc_test_compiled_free(&x);
 	bc_unit_free(&u);
 	bc_target_free(&t);
 	unlink(obj);
@@ -475,23 +445,23 @@ static void test_usdt_against_bpftrace_017(void **state)
 
 static void test_usdt_missing_binary(void **state)
 {
-	struct fx x;
+	struct bc_test_compiled x;
 
 	(void)state;
 	/* arguments read from a binary this machine lacks: no figure, the
 	 * note names the binary */
-	assert_int_equal(compile(&x, "usdt:/nonexistent/bc-bin:p:f { @[arg0] = count(); }\n",
+	assert_int_equal(bc_test_compile(&x, "usdt:/nonexistent/bc-bin:p:f { @[arg0] = count(); }\n",
 				 "0.17"), 0);
 	assert_int_equal(count_rule(&x, "BC205"), 1);
 	assert_non_null(strstr(rule_message(&x, "BC205"), "/nonexistent/bc-bin"));
 	assert_non_null(strstr(rule_message(&x, "BC205"), "not on this machine"));
-	done(&x);
+	bc_test_compiled_free(&x);
 	/* without arguments the code does not depend on the notes */
-	assert_int_equal(compile(&x, "usdt:/nonexistent/bc-bin:p:f { @c = count(); }\n", "0.24"),
+	assert_int_equal(bc_test_compile(&x, "usdt:/nonexistent/bc-bin:p:f { @c = count(); }\n", "0.24"),
 			 0);
 	assert_int_equal(count_rule(&x, "BC205"), 0);
 	assert_int_equal(x.u.facts.nr_funcs, 1);
-	done(&x);
+	bc_test_compiled_free(&x);
 }
 
 int main(void)

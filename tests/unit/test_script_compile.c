@@ -26,40 +26,9 @@
 #include "analyzer/core/target.h"
 #include "analyzer/core/unit.h"
 #include "rules/registry.h"
+#include "support/script_support.h"
 
-struct fx {
-	struct bc_unit u;
-	struct bc_target t;
-};
-
-/* Parses and analyses TEXT for bpftrace VERSION, then compiles it. */
-static int compile(struct fx *x, const char *text, const char *version)
-{
-	struct bc_parse_opts po = { 0 };
-	struct bc_sema_opts so;
-	struct bc_sema *sema = NULL;
-
-	memset(x, 0, sizeof(*x));
-	assert_int_equal(bc_target_init(&x->t), 0);
-	assert_int_equal(bc_target_set_bpftrace(&x->t, version), 0);
-	assert_int_equal(bc_unit_load_mem(&x->u, "t.bt", text, strlen(text)), 0);
-	po.bpftrace = x->t.bpftrace;
-	bc_script_parse_unit(&x->u, &po);
-	assert_non_null(x->u.script);
-	bc_sema_opts_from_target(&so, &x->t);
-	so.no_env = true;
-	assert_int_equal(bc_sema_run(&x->u, x->u.script, &so, &sema), 0);
-	bc_sema_attach(&x->u, sema);
-	return bc_script_compile_unit(&x->u, &x->t);
-}
-
-static void done(struct fx *x)
-{
-	bc_unit_free(&x->u);
-	bc_target_free(&x->t);
-}
-
-static const struct bc_func *func(const struct fx *x, const char *name)
+static const struct bc_func *func(const struct bc_test_compiled *x, const char *name)
 {
 	for (size_t i = 0; i < x->u.facts.nr_funcs; i++)
 		if (!strcmp(x->u.facts.funcs[i].name, name))
@@ -67,7 +36,7 @@ static const struct bc_func *func(const struct fx *x, const char *name)
 	return NULL;
 }
 
-static size_t count_rule(const struct fx *x, const char *code)
+static size_t count_rule(const struct bc_test_compiled *x, const char *code)
 {
 	size_t n = 0;
 
@@ -82,11 +51,11 @@ static const char two_probes[] =
 
 static void test_probes_mapped(void **state)
 {
-	struct fx x;
+	struct bc_test_compiled x;
 	const struct bc_func *b, *k;
 
 	(void)state;
-	assert_int_equal(compile(&x, two_probes, "0.17"), 0);
+	assert_int_equal(bc_test_compile(&x, two_probes, "0.17"), 0);
 	b = func(&x, "BEGIN");
 	k = func(&x, "kprobe:vfs_read,kprobe:vfs_write");
 	assert_non_null(b);
@@ -109,7 +78,7 @@ static void test_probes_mapped(void **state)
 		}
 	assert_true(k->frame_bytes > 0 && k->frame_bytes < 512);
 	assert_int_equal(count_rule(&x, "BC205"), 0);
-	done(&x);
+	bc_test_compiled_free(&x);
 }
 
 /* A USDT probe reading arguments of a binary this machine does not have:
@@ -121,11 +90,11 @@ static void test_unmodelled_probe(void **state)
 		"BEGIN { printf(\"hi\\n\"); }\n"
 		"usdt:/nonexistent/bc-test-bin:prov:function__entry { @u[str(arg1)] = count(); }\n"
 		"kprobe:vfs_read { @[comm] = count(); }\n";
-	struct fx x;
+	struct bc_test_compiled x;
 	const struct bc_diag *d = NULL;
 
 	(void)state;
-	assert_int_equal(compile(&x, text, "0.17"), 0);
+	assert_int_equal(bc_test_compile(&x, text, "0.17"), 0);
 	assert_int_equal(x.u.status, 0);
 	assert_non_null(func(&x, "BEGIN"));
 	assert_non_null(func(&x, "kprobe:vfs_read"));
@@ -138,32 +107,32 @@ static void test_unmodelled_probe(void **state)
 	assert_int_equal(d->span.line, 2);
 	assert_non_null(strstr(d->message, "no stack figure"));
 	assert_non_null(strstr(d->message, "/nonexistent/bc-test-bin"));
-	done(&x);
+	bc_test_compiled_free(&x);
 }
 
 /* What bpftrace would refuse (BC102) is not compiled. */
 static void test_semantic_errors_not_compiled(void **state)
 {
-	struct fx x;
+	struct bc_test_compiled x;
 
 	(void)state;
-	assert_int_equal(compile(&x, "kprobe:f { $x = nosuchfunction(1); }\n", "0.17"), 0);
+	assert_int_equal(bc_test_compile(&x, "kprobe:f { $x = nosuchfunction(1); }\n", "0.17"), 0);
 	assert_true(count_rule(&x, "BC102") > 0);
 	assert_int_equal(x.u.facts.nr_funcs, 0);
-	done(&x);
+	bc_test_compiled_free(&x);
 }
 
 /* 0.22: strings above on_stack_limit are scratch slots, not stack bytes. */
 static void test_scratch_profile(void **state)
 {
 	static const char text[] = "kprobe:vfs_read { $s = str(arg1); printf(\"%s\\n\", $s); }\n";
-	struct fx x17, x22;
+	struct bc_test_compiled x17, x22;
 	const struct bc_func *a, *b;
 	size_t scratch = 0;
 
 	(void)state;
-	assert_int_equal(compile(&x17, text, "0.17"), 0);
-	assert_int_equal(compile(&x22, text, "0.22"), 0);
+	assert_int_equal(bc_test_compile(&x17, text, "0.17"), 0);
+	assert_int_equal(bc_test_compile(&x22, text, "0.22"), 0);
 	a = func(&x17, "kprobe:vfs_read");
 	b = func(&x22, "kprobe:vfs_read");
 	assert_non_null(a);
@@ -176,8 +145,8 @@ static void test_scratch_profile(void **state)
 			assert_true(b->slots[i].scratch_bytes >= 64);
 		}
 	assert_true(scratch >= 2);	/* the str() buffer and $s */
-	done(&x17);
-	done(&x22);
+	bc_test_compiled_free(&x17);
+	bc_test_compiled_free(&x22);
 }
 
 /* A chain of N terms joined by OP, as deep as it is long. */
@@ -218,7 +187,7 @@ static void test_deep_chain(void **state)
 		struct bc_sema_opts so;
 		struct bc_sema *sema = NULL;
 		char *printed;
-		struct fx x;
+		struct bc_test_compiled x;
 
 		/* deeper than every walk's limit (BC_AST_MAX_DEPTH): semantic
 		 * analysis fails the unit with a clear error, nothing crashes,
@@ -245,7 +214,7 @@ static void test_deep_chain(void **state)
 		assert_non_null(printed);
 		assert_non_null(strstr(printed, "nested deeper than"));
 		free(printed);
-		done(&x);
+		bc_test_compiled_free(&x);
 		free(text);
 	}
 }
@@ -260,20 +229,20 @@ static void test_ternary_none_branch(void **state)
 		"kprobe:vfs_read { $x = pid ? 1 : time(); }\n",
 		"kprobe:vfs_read { pid ? printf(\"x\\n\") : 1; }\n",
 	};
-	struct fx x;
+	struct bc_test_compiled x;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(compile(&x, bad[i], "0.17"), 0);
+		assert_int_equal(bc_test_compile(&x, bad[i], "0.17"), 0);
 		assert_int_equal(count_rule(&x, "BC102"), 1);
 		assert_non_null(strstr(x.u.diags.v[0].message, "must return the same type"));
-		done(&x);
+		bc_test_compiled_free(&x);
 	}
-	assert_int_equal(compile(&x, "kprobe:vfs_read { pid ? printf(\"a\") : exit(); }\n",
+	assert_int_equal(bc_test_compile(&x, "kprobe:vfs_read { pid ? printf(\"a\") : exit(); }\n",
 				 "0.17"), 0);
 	assert_int_equal(count_rule(&x, "BC102"), 0);
 	assert_non_null(func(&x, "kprobe:vfs_read"));
-	done(&x);
+	bc_test_compiled_free(&x);
 }
 
 /*
@@ -312,9 +281,9 @@ static void test_every_script_verifies(void **state)
 			assert_true(n >= 0);
 			nr_scripts++;
 			for (size_t v = 0; v < sizeof(versions) / sizeof(versions[0]); v++) {
-				struct fx x;
+				struct bc_test_compiled x;
 
-				compile(&x, text, versions[v]);
+				bc_test_compile(&x, text, versions[v]);
 				for (size_t d = 0; d < x.u.diags.n; d++) {
 					const char *m = x.u.diags.v[d].message;
 
@@ -324,7 +293,7 @@ static void test_every_script_verifies(void **state)
 				if (x.u.error && strstr(x.u.error, "BPF backend"))
 					fail_msg("%s at %s: %s", g.gl_pathv[i], versions[v], x.u.error);
 				nr_modules += x.u.facts.nr_funcs > 0;
-				done(&x);
+				bc_test_compiled_free(&x);
 			}
 			free(text);
 		}

@@ -6,7 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
 #include "script_support.h"
+#include "analyzer/frontend/script_compile.h"
+#include "analyzer/script/sema.h"
 #include "analyzer/script/parser.h"
 #include "analyzer/base/sbuf.h"
 
@@ -152,4 +160,30 @@ char *bc_test_diags_text(const struct bc_unit *u)
 		bc_sbuf_printf(&b, "%u:%u: %s\n", u->diags.v[i].span.line, u->diags.v[i].span.col,
 			       u->diags.v[i].message);
 	return bc_sbuf_finish(&b);
+}
+
+int bc_test_compile(struct bc_test_compiled *x, const char *text, const char *version)
+{
+	struct bc_parse_opts po = { 0 };
+	struct bc_sema_opts so;
+	struct bc_sema *sema = NULL;
+
+	memset(x, 0, sizeof(*x));
+	assert_int_equal(bc_target_init(&x->t), 0);
+	assert_int_equal(bc_target_set_bpftrace(&x->t, version), 0);
+	assert_int_equal(bc_unit_load_mem(&x->u, "t.bt", text, strlen(text)), 0);
+	po.bpftrace = x->t.bpftrace;
+	bc_script_parse_unit(&x->u, &po);
+	assert_non_null(x->u.script);
+	bc_sema_opts_from_target(&so, &x->t);
+	so.no_env = true;
+	assert_int_equal(bc_sema_run(&x->u, x->u.script, &so, &sema), 0);
+	bc_sema_attach(&x->u, sema);
+	return bc_script_compile_unit(&x->u, &x->t);
+}
+
+void bc_test_compiled_free(struct bc_test_compiled *x)
+{
+	bc_unit_free(&x->u);
+	bc_target_free(&x->t);
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "analyzer/core/target.h"
 #include "analyzer/core/unit.h"
 #include "analyzer/script/ast.h"
 
@@ -29,5 +30,16 @@ struct bc_script *bc_test_parse(struct bc_unit *u, const char *path, const char 
 				int bpftrace, int *ret);
 /* "LINE:COL: message\n" for each diagnostic of U; heap string. */
 char *bc_test_diags_text(const struct bc_unit *u);
+
+/* A script compiled as the live target at one bpftrace version. */
+struct bc_test_compiled {
+	struct bc_unit u;
+	struct bc_target t;
+};
+/* Parses and analyses TEXT ("t.bt") for bpftrace VERSION ("0.21"; cmocka
+ * asserts that both succeed), then compiles it: bc_script_compile_unit's
+ * result. Free with bc_test_compiled_free. */
+int bc_test_compile(struct bc_test_compiled *x, const char *text, const char *version);
+void bc_test_compiled_free(struct bc_test_compiled *x);
 
 #endif
