@@ -280,25 +280,33 @@ static const char *kfunc_name(const struct bc_attach_point *ap)
 	return ap->nr_parts ? ap->parts[ap->nr_parts - 1] : "";
 }
 
-static void kfunc_args(struct sema_ctx *c, struct bc_sema_probe *p, const struct bc_span *sp)
+/*
+ * The BTF the args of WHAT NAME ("", "rawtracepoint ") are read from; NULL
+ * when there is none or NAME is a wildcard (said, and P's args guessed).
+ */
+static struct bc_btf *args_btf(struct sema_ctx *c, struct bc_sema_probe *p,
+			       const struct bc_span *sp, const char *what, const char *name)
+{
+	struct bc_btf *btf = sema_btf(c);
+
+	if (!btf)
+		sema_guess_kernel(c, SEMA_NEED_BTF, sp, "no kernel BTF: args of %s%s are unknown; "
+				  "fields assumed int64", what, name);
+	else if (has_glob(name))
+		sema_guess(c, sp, "args of the wildcard %s%s are not checked",
+			   *what ? what : "kfunc ", name);
+	else
+		return btf;
+	p->args_guessed = true;
+	return NULL;
+}
+
+/* T, the args found in BTF, or why there are none (errno). */
+static void args_found(struct sema_ctx *c, struct bc_sema_probe *p, const struct bc_span *sp,
+		       struct bc_stype *t, const char *what, const char *name)
 {
 	const struct bc_attach_point *ap = p->probe->aps[0];
-	const char *fn = kfunc_name(ap);
-	struct bc_btf *btf = sema_btf(c);
-	struct bc_stype *t;
 
-	if (!btf) {
-		sema_guess_kernel(c, SEMA_NEED_BTF, sp, "no kernel BTF: args of %s are unknown; "
-				  "fields assumed int64", fn);
-		p->args_guessed = true;
-		return;
-	}
-	if (has_glob(fn)) {
-		sema_guess(c, sp, "args of the wildcard kfunc %s are not checked", fn);
-		p->args_guessed = true;
-		return;
-	}
-	t = bc_btf_func_args(btf, fn, p->type == BC_PROBE_KRETFUNC, c->v);
 	if (t) {
 		add_args(c, p, t);
 		return;
@@ -306,10 +314,21 @@ static void kfunc_args(struct sema_ctx *c, struct bc_sema_probe *p, const struct
 	if (errno == ENOMEM)
 		sema_oom(c);
 	else if (errno == E2BIG)
-		sema_error(c, sp, "%s has more than 6 arguments, which kfunc probes cannot read", fn);
+		sema_error(c, sp, "%s%s has more than 6 arguments%s", what, name,
+			   *what ? "" : ", which kfunc probes cannot read");
 	else
-		sema_error(c, &ap->span, "No BTF found for %s", fn);
+		sema_error(c, &ap->span, "No BTF found for %s%s", what, name);
 	p->args_guessed = true;
+}
+
+static void kfunc_args(struct sema_ctx *c, struct bc_sema_probe *p, const struct bc_span *sp)
+{
+	const char *fn = kfunc_name(p->probe->aps[0]);
+	struct bc_btf *btf = args_btf(c, p, sp, "", fn);
+
+	if (btf)
+		args_found(c, p, sp, bc_btf_func_args(btf, fn, p->type == BC_PROBE_KRETFUNC, c->v),
+			   "", fn);
 }
 
 /*
@@ -320,32 +339,10 @@ static void rawtp_args(struct sema_ctx *c, struct bc_sema_probe *p, const struct
 {
 	const struct bc_attach_point *ap = p->probe->aps[0];
 	const char *ev = ap->nr_parts ? ap->parts[ap->nr_parts - 1] : "";
-	struct bc_btf *btf = sema_btf(c);
-	struct bc_stype *t;
+	struct bc_btf *btf = args_btf(c, p, sp, "rawtracepoint ", ev);
 
-	if (!btf) {
-		sema_guess_kernel(c, SEMA_NEED_BTF, sp, "no kernel BTF: args of rawtracepoint %s "
-				  "are unknown; fields assumed int64", ev);
-		p->args_guessed = true;
-		return;
-	}
-	if (has_glob(ev)) {
-		sema_guess(c, sp, "args of the wildcard rawtracepoint %s are not checked", ev);
-		p->args_guessed = true;
-		return;
-	}
-	t = bc_btf_rawtp_args(btf, ev, c->v);
-	if (t) {
-		add_args(c, p, t);
-		return;
-	}
-	if (errno == ENOMEM)
-		sema_oom(c);
-	else if (errno == E2BIG)
-		sema_error(c, sp, "rawtracepoint %s has more than 6 arguments", ev);
-	else
-		sema_error(c, &ap->span, "No BTF found for rawtracepoint %s", ev);
-	p->args_guessed = true;
+	if (btf)
+		args_found(c, p, sp, bc_btf_rawtp_args(btf, ev, c->v), "rawtracepoint ", ev);
 }
 
 static void *dwarf_for(struct sema_ctx *c, const char *path)
