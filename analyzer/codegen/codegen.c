@@ -118,6 +118,24 @@ uint32_t cg_prov_id(struct cg *c, LLVMValueRef v)
 	return v ? bc_irb_prov_id(c->irb, v) : 0;
 }
 
+int cg_scratch_elem(struct cg *c, const char *construct, const char *key, const struct bc_span *sp,
+		    const char *map, bool end_key, LLVMValueRef *data)
+{
+	struct bc_prov p = cg_prov(construct, key, sp, false, NULL, 0);
+	LLVMValueRef slot = cg_alloca(c, c->irb->i32, key, &p);
+	int id = bc_irb_map_id(c->irb, map);
+
+	if (!slot || id < 0)
+		return cg_irb_err(c);
+	LLVMBuildStore(c->b, cg_i32(c, 0), slot);
+	*data = bc_irb_map_lookup(c->irb, id, slot);
+	if (!*data)
+		return cg_irb_err(c);
+	if (end_key)
+		bc_irb_lifetime_end(c->irb, slot);
+	return 0;
+}
+
 /* ---- types ---- */
 
 bool cg_is_int(const struct bc_stype *t)

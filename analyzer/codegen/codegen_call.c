@@ -563,10 +563,10 @@ static int call_join(struct cg *c, const struct bc_expr *call, struct cg_val *ou
 	const struct bc_expr *a0 = arg(call, 0);
 	struct cg_val v = { 0 };
 	struct bc_prov p;
-	LLVMValueRef key, data, cond, arr, ix;
+	LLVMValueRef data, cond, arr, ix;
 	LLVMBasicBlockRef zero, nz;
 	enum bc_addrspace as;
-	int map, err, perf;
+	int err, perf;
 
 	if ((err = need_args(c, call, 1)))
 		return err;
@@ -576,15 +576,8 @@ static int call_join(struct cg *c, const struct bc_expr *call, struct cg_val *ou
 		return err;
 	as = a0->type ? a0->type->as : BC_AS_NONE;
 	/* CreateGetJoinMap: a key that is never ended */
-	p = cg_prov("join", "key", &call->span, false, NULL, 0);
-	key = cg_alloca(c, c->irb->i32, "key", &p);
-	map = bc_irb_map_id(c->irb, "join");
-	if (!key || map < 0)
-		return cg_irb_err(c);
-	LLVMBuildStore(c->b, cg_i32(c, 0), key);
-	data = bc_irb_map_lookup(c->irb, map, key);
-	if (!data)
-		return cg_irb_err(c);
+	if ((err = cg_scratch_elem(c, "join", "key", &call->span, "join", false, &data)))
+		return err;
 	zero = cg_block(c, "joinzero");
 	nz = cg_block(c, "joinnotzero");
 	cond = LLVMBuildICmp(c->b, LLVMIntNE, data, LLVMConstNull(c->irb->ptr), "joinzerocond");

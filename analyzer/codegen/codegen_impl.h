@@ -124,6 +124,14 @@ LLVMValueRef cg_alloc(struct cg *c, enum bc_scratch_cat cat, LLVMTypeRef ty, con
 		      const struct bc_prov *p);
 /* The record id of an allocation (0 when V is none of ours). */
 uint32_t cg_prov_id(struct cg *c, LLVMValueRef v);
+/*
+ * Element 0 of the per-CPU scratch map MAP, as bpftrace looks it up
+ * (CreateGetJoinMap, createGetScratchMap): an i32 key slot KEY (attributed
+ * to CONSTRUCT at SP) holding 0, the lookup, and the key's lifetime ended
+ * when END_KEY. *DATA is the value pointer (null at run time on failure).
+ */
+int cg_scratch_elem(struct cg *c, const char *construct, const char *key, const struct bc_span *sp,
+		    const char *map, bool end_key, LLVMValueRef *data);
 
 /* ---- types (codegen.c) ---- */
 

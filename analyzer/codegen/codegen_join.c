@@ -21,9 +21,9 @@ int cg_join_021(struct cg *c, const struct bc_expr *call, struct cg_val *out)
 	enum bc_addrspace as;
 	struct cg_val v = { 0 };
 	struct bc_prov p;
-	LLVMValueRef key, data, cond, arr, ix, addr;
+	LLVMValueRef data, cond, arr, ix, addr;
 	LLVMBasicBlockRef fail, merge, done;
-	int map, err;
+	int err;
 
 	if (!a0)
 		return cg_fail(c, -EINVAL, &call->span, "join() without arguments");
@@ -34,16 +34,8 @@ int cg_join_021(struct cg *c, const struct bc_expr *call, struct cg_val *out)
 	as = a0->type ? a0->type->as : BC_AS_NONE;
 	done = cg_block(c, "failure_callback");
 
-	p = cg_prov("join", "lookup_join_key", &call->span, false, NULL, 0);
-	key = cg_alloca(c, c->irb->i32, "lookup_join_key", &p);
-	map = bc_irb_map_id(c->irb, "join");
-	if (!key || map < 0)
-		return cg_irb_err(c);
-	LLVMBuildStore(c->b, cg_i32(c, 0), key);
-	data = bc_irb_map_lookup(c->irb, map, key);
-	if (!data)
-		return cg_irb_err(c);
-	bc_irb_lifetime_end(c->irb, key);
+	if ((err = cg_scratch_elem(c, "join", "lookup_join_key", &call->span, "join", true, &data)))
+		return err;
 	fail = cg_block(c, "lookup_join_failure");
 	merge = cg_block(c, "lookup_join_merge");
 	cond = LLVMBuildICmp(c->b, LLVMIntNE, data, LLVMConstNull(c->irb->ptr), "lookup_join_cond");

@@ -180,10 +180,10 @@ static int stack_key(struct cg *c, const struct bc_expr *e, const struct bc_styp
 	LLVMTypeRef kty, aty;
 	struct bc_prov p = cg_prov(ustack ? "ustack" : "kstack", "stack_key", &e->span, false,
 				   NULL, 0);
-	LLVMValueRef key, lkey, frames, size, cond, nr, hash, args[3];
+	LLVMValueRef key, frames, size, cond, nr, hash, args[3];
 	LLVMBasicBlockRef fail_scratch, merge, ok, fail, have;
 	char name[64];
-	int map, smap;
+	int map, err;
 
 	/* the key (0.21-0.22 a ustack's value is another struct, below) */
 	kty = v23 || !ustack ? bc_irb_stack_type(c->irb, t) :
@@ -201,17 +201,10 @@ static int stack_key(struct cg *c, const struct bc_expr *e, const struct bc_styp
 	merge = cg_block(c, "merge_block");
 
 	/* createGetScratchMap: the frames' per-CPU buffer */
-	p = cg_prov(ustack ? "ustack" : "kstack", "lookup_stack_scratch_key", &e->span, false,
-		    NULL, 0);
-	lkey = cg_alloca(c, c->irb->i32, "lookup_stack_scratch_key", &p);
-	smap = bc_irb_map_id(c->irb, "stack_scratch");
-	if (!lkey || smap < 0)
-		return cg_irb_err(c);
-	LLVMBuildStore(c->b, cg_i32(c, 0), lkey);
-	frames = bc_irb_map_lookup(c->irb, smap, lkey);
-	if (!frames)
-		return cg_irb_err(c);
-	bc_irb_lifetime_end(c->irb, lkey);
+	err = cg_scratch_elem(c, ustack ? "ustack" : "kstack", "lookup_stack_scratch_key", &e->span,
+			      "stack_scratch", true, &frames);
+	if (err)
+		return err;
 	have = cg_block(c, "lookup_stack_scratch_merge");
 	cond = LLVMBuildICmp(c->b, LLVMIntEQ, frames, LLVMConstNull(c->irb->ptr),
 			     "lookup_stack_scratch_cond");
