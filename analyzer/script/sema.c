@@ -289,6 +289,8 @@ static void assign_stmt(struct sema_ctx *c, struct bc_stmt *st)
 		    (!strcmp(value->u.name, "ctx") ||
 		     (!strcmp(value->u.name, "args") && c->v < BC_BT(19))))
 			sema_error(c, &st->span, "context cannot be assigned to a map");
+		if (st->u.assign.op == BC_OP_NONE)
+			sema_map_value_sign(c, target, value, t, &st->span);
 		sema_map_assign(c, target, t, &st->span);
 		if (st->u.assign.op == BC_OP_NONE)
 			sema_agg_assign(c, value, target->sema, &st->span);

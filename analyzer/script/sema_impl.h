@@ -256,6 +256,9 @@ void sema_map_keys(struct sema_ctx *c, struct bc_expr *e, bool validate);
 /* Assigns a value of type T to the map of E (bpftrace assign_map_type). */
 void sema_map_assign(struct sema_ctx *c, struct bc_expr *e, const struct bc_stype *t,
 		     const struct bc_span *stmt_span);
+/* 0.24: the sign of integer VALUE (type T) against map E's integer or sum/min/... value. */
+void sema_map_value_sign(struct sema_ctx *c, struct bc_expr *e, const struct bc_expr *value,
+			 const struct bc_stype *t, const struct bc_span *sp);
 /* A read of the map value (E is BC_EXPR_MAP): types E. */
 const struct bc_stype *sema_map_read(struct sema_ctx *c, struct bc_expr *e);
 void sema_map_use(struct sema_ctx *c, const struct bc_expr *e, enum bc_map_use_kind kind,
