@@ -489,6 +489,34 @@ static void specific_checks(struct sema_ctx *c, struct bc_expr *e, const struct 
 		if (!sema_is_none(a0) && a0->kind != BC_ST_CSTRUCT && !sema_is_ptr(a0))
 			sema_error(c, &e->span, "path() only supports pointer or record argument (%s "
 				   "provided)", sema_kind_str(a0));
+		if (n == 2 && arg(e, 1)->kind != BC_EXPR_INT && arg(e, 1)->kind != BC_EXPR_PARAM)
+			sema_error(c, &e->span, "path: invalid size value, need non-negative literal");
+	} else if (!strcmp(f, "strftime") && n == 2) {
+		struct bc_expr *ts = arg(e, 1);
+
+		/* visit(Call) "strftime": the timestamp's mode (0.19+ nsecs(mode)) */
+		if (ts->kind == BC_EXPR_CALL && ts->u.call.name && !strcmp(ts->u.call.name, "nsecs") &&
+		    ts->u.call.args.n == 1 && ts->u.call.args.v[0]->kind == BC_EXPR_IDENT &&
+		    !strcmp(ts->u.call.args.v[0]->u.name, "monotonic"))
+			sema_error(c, &e->span, "strftime() can not take a monotonic timestamp");
+		if (c->v >= BC_BT(25) && ts->kind == BC_EXPR_UNOP && ts->u.unop.op == BC_OP_NEG &&
+		    ts->u.unop.operand && ts->u.unop.operand->kind == BC_EXPR_INT)
+			sema_error(c, &e->span, "strftime() does not accept negative timestamps");
+	} else if ((!strcmp(f, "pid") || !strcmp(f, "tid")) && n == 1 && c->v < BC_BT(25)) {
+		/* 0.24: the PID namespace mode is an identifier (curr_ns, init) */
+		if (arg(e, 0)->kind != BC_EXPR_IDENT)
+			sema_error(c, &e->span, "%s() only supports curr_ns and init as the argument "
+				   "(%s provided)", f, sema_kind_str(a0));
+	} else if (!strcmp(f, "socket_cookie")) {
+		/* visit(Call) "socket_cookie" (0.24+): a struct sock * */
+		if (!sema_is_none(a0) && (!sema_is_ptr(a0) || !a0->elem ||
+					  a0->elem->kind != BC_ST_CSTRUCT))
+			sema_error(c, &e->span, "socket_cookie() only supports 'struct sock *' as the "
+				   "argument (%s provided)", sema_kind_str(a0));
+		else if (!sema_is_none(a0) && (!a0->elem->name ||
+					       strcmp(a0->elem->name, "struct sock")))
+			sema_error(c, &e->span, "socket_cookie() only supports 'struct sock *' as the "
+				   "argument ('%s *' provided)", a0->elem->name ? a0->elem->name : "?");
 	} else if (!strcmp(f, "strncmp")) {
 		if (n == 3 && sema_lit_int(c, arg(e, 2), &v) && v < 0)
 			sema_error(c, &e->span, "Builtin strncmp requires a non-negative size");
@@ -773,6 +801,15 @@ static void visit_args(struct sema_ctx *c, struct bc_expr *e, const struct bc_bu
 				map_key_arg(c, e, a);
 			else
 				sema_expr(c, a, ROLE_NONE);
+			continue;
+		}
+		if (b && a->kind == BC_EXPR_IDENT && i == 0 &&
+		    (!strcmp(b->name, "pid") || !strcmp(b->name, "tid"))) {
+			/* pid(curr_ns), tid(init) (0.24+): a PID namespace mode */
+			if (strcmp(a->u.name, "curr_ns") && strcmp(a->u.name, "init"))
+				sema_error(c, &e->span, "Invalid PID namespace mode: %s (expects: "
+					   "curr_ns or init)", a->u.name);
+			a->type = sema_keep(c, bc_stype_int(8, false));
 			continue;
 		}
 		if (b && a->kind == BC_EXPR_IDENT &&

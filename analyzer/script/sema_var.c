@@ -235,10 +235,22 @@ bool sema_tuple_assignable(struct sema_ctx *c, const struct bc_stype *have,
 	}
 	if (have->kind == BC_ST_STRING && t->kind == BC_ST_STRING)
 		return true;
-	if (sema_is_int(have) && sema_is_int(t))
-		return c->v >= BC_BT(25) || t->size <= have->size;
+	if (sema_is_int(have) && sema_is_int(t)) {
+		if (c->v >= BC_BT(25))
+			return true;
+		/* 0.24's SizedType::FitsInto: unsigned into signed needs a wider
+		 * field, signed never fits unsigned */
+		if (c->v >= BC_BT(24) && !sema_is_guess(have) && !sema_is_guess(t) &&
+		    have->is_signed != t->is_signed)
+			return !t->is_signed && t->size < have->size;
+		return t->size <= have->size;
+	}
 	if (sema_is_guess(have) || sema_is_guess(t) || sema_is_none(have) || sema_is_none(t))
 		return true;
+	/* 0.25+: a stack of another mode or limit is another type (get_promoted_type) */
+	if ((have->kind == BC_ST_KSTACK || have->kind == BC_ST_USTACK) && have->kind == t->kind &&
+	    c->v >= BC_BT(25))
+		return have->stack_mode == t->stack_mode && have->stack_limit == t->stack_limit;
 	return sema_same_type(have, t);
 }
 
