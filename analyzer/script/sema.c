@@ -468,13 +468,17 @@ void sema_stmt(struct sema_ctx *c, struct bc_stmt *st)
 
 		if (st->u.if_.cond)
 			cond_check(c, t, &st->span, "if()");
+		bool ct = st->u.if_.cond && st->u.if_.cond->kind == BC_EXPR_COMPTIME;
+
 		if (st->u.if_.cond && sema_void_call(c, st->u.if_.cond))
 			sema_error(c, &st->span, "Invalid condition in if(): none");
+		c->comptime_depth += ct;	/* a branch bpftrace may fold away */
 		sema_block(c, st->u.if_.then, true);
 		if (st->u.if_.else_if)
 			sema_stmt(c, st->u.if_.else_if);
 		if (st->u.if_.els)
 			sema_block(c, st->u.if_.els, true);
+		c->comptime_depth -= ct;
 		break;
 	}
 	case BC_STMT_WHILE:
@@ -511,6 +515,10 @@ void sema_stmt(struct sema_ctx *c, struct bc_stmt *st)
 				sema_error(c, &st->span,
 					   "Function %s is of type void, cannot return %s",
 					   c->fn->name, sema_tname(c, t));
+			else
+				sema_fn_return(c, st->u.expr, t, &st->span);
+		} else {
+			sema_fn_return(c, NULL, NULL, &st->span);
 		}
 		break;
 	case BC_STMT_BLOCK:
@@ -575,6 +583,7 @@ static void fn_item(struct sema_ctx *c, size_t item, const struct bc_fn *fn)
 			sema_var_declare(c, a->var, t, true, false);
 	}
 	sema_block(c, fn->body, false);
+	sema_fn_paths(c, fn);
 	sema_scope_pop(c);
 	c->fn = NULL;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "sema_impl.h"
+#include "../base/sbuf.h"
 
 /* x86-64 struct pt_regs members bpftrace's reg() accepts (arch/x86_64.cpp). */
 static const char *const x86_64_regs[] = {
@@ -343,6 +344,56 @@ static bool print_printable(struct sema_ctx *c, const struct bc_expr *a, const s
 	return !(c->v < BC_BT(18) && sema_is_ptr(t));
 }
 
+/*
+ * fail("fmt", args...) (0.25+ stdlib): a compile-time error wherever it is
+ * reached; only an `if comptime` branch may fold it away. The message is the
+ * format with its literal arguments.
+ */
+static void check_fail(struct sema_ctx *c, struct bc_expr *e)
+{
+	const char *fmt, *s;
+	struct bc_sbuf b = { 0 };
+	size_t next = 1;
+	int64_t v;
+
+	if (c->comptime_depth || !sema_lit_str(arg(e, 0), &fmt))
+		return;
+	for (const char *p = fmt; *p; p++) {
+		struct bc_expr *a;
+
+		if (*p != '%') {
+			bc_sbuf_putc(&b, *p);
+			continue;
+		}
+		if (p[1] == '%') {
+			bc_sbuf_putc(&b, '%');
+			p++;
+			continue;
+		}
+		while (p[1] && strchr("-+ #0123456789.lhz", p[1]))
+			p++;
+		if (!p[1])
+			break;
+		p++;
+		a = arg(e, next++);
+		if (sema_lit_str(a, &s))
+			bc_sbuf_puts(&b, s);
+		else if (a && a->kind == BC_EXPR_BOOL)
+			bc_sbuf_puts(&b, a->u.boolean ? "true" : "false");
+		else if (sema_lit_int(c, a, &v))
+			bc_sbuf_printf(&b, "%lld", (long long)v);
+		else
+			bc_sbuf_puts(&b, "?");
+	}
+	s = bc_sbuf_finish(&b);
+	if (!s) {
+		sema_oom(c);
+		return;
+	}
+	sema_error(c, &e->span, "%s", s);
+	free((char *)s);
+}
+
 static void specific_checks(struct sema_ctx *c, struct bc_expr *e, const struct bc_builtin *b,
 			    struct bc_builtin_arg *ua)
 {
@@ -356,7 +407,9 @@ static void specific_checks(struct sema_ctx *c, struct bc_expr *e, const struct 
 		if (sema_is_guess(argt(c, e, i)))
 			return;	/* checks on a guessed type would be guesses too */
 
-	if (!strcmp(f, "lhist")) {
+	if (!strcmp(f, "fail")) {
+		check_fail(c, e);
+	} else if (!strcmp(f, "lhist")) {
 		check_lhist(c, e);
 	} else if (!strcmp(f, "hist") && n == 2) {
 		if (sema_lit_int(c, arg(e, 1), &v) && (v < 0 || v > BT_HIST_MAX_BITS))
@@ -586,6 +639,86 @@ static void kind_checks(struct sema_ctx *c, struct bc_expr *e, const struct bc_b
 }
 
 /* ---- script fns and macros ---- */
+
+static const struct bc_stype *fn_ret_type(struct sema_ctx *c)
+{
+	const struct bc_stype *r = c->fn && c->fn->ret ? c->fn->ret->resolved : NULL;
+
+	return r && !sema_is_none(r) && !sema_is_guess(r) && r->kind != BC_ST_VOID ? r : NULL;
+}
+
+/*
+ * `return` in a fn of a value (0.21+; semantic_analyser.cpp visit(Jump), 0.26+
+ * type_checker.cpp): a value of the fn's kind ("Function f is of type int64,
+ * cannot return void" for a bare return); 0.25+ an integer literal that fits.
+ */
+void sema_fn_return(struct sema_ctx *c, const struct bc_expr *value, const struct bc_stype *t,
+		    const struct bc_span *sp)
+{
+	const struct bc_stype *r = fn_ret_type(c);
+	bool bad;
+	uint64_t mag;
+
+	if (!r || c->v < BC_BT(21) || (t && (sema_is_none(t) || sema_is_guess(t))))
+		return;
+	bad = !t || sema_type_class(t) != sema_type_class(r);
+	if (!bad && sema_is_int(r) && c->v >= BC_BT(25) && value && value->kind == BC_EXPR_INT) {
+		mag = value->u.num.value;
+		bad = r->size < 8 && mag >= (1ull << (r->size * 8 - (r->is_signed ? 1 : 0)));
+	}
+	if (bad)
+		sema_error(c, sp, "Function %s is of type %s, cannot return %s", c->fn->name,
+			   sema_tname(c, r), t ? sema_tname(c, t) : "void");
+}
+
+/* Whether control never reaches the end of B: a return, or an if/else whose branches all return. */
+static bool block_returns(const struct bc_block *b);
+
+static bool stmt_returns(const struct bc_stmt *st)
+{
+	if (!st)
+		return false;
+	switch (st->kind) {
+	case BC_STMT_RETURN:
+		return true;
+	case BC_STMT_BLOCK:
+		return block_returns(st->u.block);
+	case BC_STMT_IF:
+		if (!block_returns(st->u.if_.then))
+			return false;
+		if (st->u.if_.else_if)
+			return stmt_returns(st->u.if_.else_if);
+		return st->u.if_.els && block_returns(st->u.if_.els);
+	default:
+		return false;	/* loops count as maybe never entered */
+	}
+}
+
+static bool block_returns(const struct bc_block *b)
+{
+	for (size_t i = 0; b && i < b->n; i++)
+		if (stmt_returns(b->stmts[i]))
+			return true;
+	return false;
+}
+
+/*
+ * 0.25+ (ControlFlowInjector): a fn of a value returns on every path; 0.25
+ * says so, 0.26+ injects a bare return the type check then refuses
+ * (3107bcc58, #5063).
+ */
+void sema_fn_paths(struct sema_ctx *c, const struct bc_fn *fn)
+{
+	const struct bc_stype *r = fn_ret_type(c);
+
+	if (!r || c->v < BC_BT(25) || block_returns(fn->body))
+		return;
+	if (c->v < BC_BT(26))
+		sema_error(c, &fn->span, "Not all code paths returned a value");
+	else
+		sema_error(c, &fn->span, "Function %s is of type %s, cannot return void", fn->name,
+			   sema_tname(c, r));
+}
 
 static const struct bc_fn *find_fn(struct sema_ctx *c, const char *name)
 {

@@ -537,12 +537,22 @@ static const struct bc_stype *unop(struct sema_ctx *c, struct bc_expr *e)
 		return incdec(c, e);
 	case BC_OP_ADDR:
 		if (x->kind == BC_EXPR_MAP) {
-			sema_map_get(c, x);
+			struct bc_sema_map *m = sema_map_get(c, x);
+
 			x->type = sema_none(c);
+			/* the address of a map that never gets a value (0.24+); not a
+			 * read, so BC303 leaves it to this error */
+			if (m && c->final && c->v >= BC_BT(24) && sema_is_none(m->value) &&
+			    !m->declared)
+				sema_error(c, &x->span, "Undefined map: @%s", m->name);
 			sema_map_use(c, x, BC_MAP_USE_ADDR, NULL, &e->span);
 			return sema_keep(c, bc_stype_pointer(bc_stype_none(), BC_AS_KERNEL));
 		}
 		t = sema_expr(c, x, ROLE_NONE);
+		/* &$v of a `let $v;` never assigned (0.24+) */
+		if (x->kind == BC_EXPR_VAR && sema_is_none(t) && c->final && c->v >= BC_BT(24) &&
+		    sema_var_visible(c, x->u.name))
+			sema_error(c, &x->span, "No type available for variable $%s", x->u.name);
 		return sema_keep(c, bc_stype_pointer(bc_stype_get((struct bc_stype *)t), BC_AS_KERNEL));
 	case BC_OP_NEG:
 		if (x->kind == BC_EXPR_INT) {

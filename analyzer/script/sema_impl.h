@@ -137,6 +137,7 @@ struct sema_ctx {
 	unsigned loop_depth;
 	unsigned for_depth;		/* inside a for loop's body (a callback, 0.21+) */
 	unsigned depth;			/* expression recursion */
+	unsigned comptime_depth;	/* inside a branch of `if comptime` (0.25+) */
 
 	/* current call */
 	const char *func;
@@ -222,6 +223,11 @@ const struct bc_stype *sema_cast(struct sema_ctx *c, struct bc_expr *e);
 const struct bc_stype *sema_sizeof_expr(struct sema_ctx *c, struct bc_expr *e);
 const struct bc_stype *sema_offsetof_expr(struct sema_ctx *c, struct bc_expr *e);
 
+/* sema_call.c: `return [VALUE]` (T its type) in a fn, against the fn's type */
+void sema_fn_return(struct sema_ctx *c, const struct bc_expr *value, const struct bc_stype *t,
+		    const struct bc_span *sp);
+/* 0.25+: a fn of a value returns on every path */
+void sema_fn_paths(struct sema_ctx *c, const struct bc_fn *fn);
 /* sema_call.c */
 const struct bc_stype *sema_call(struct sema_ctx *c, struct bc_expr *e, enum sema_role role);
 /* sema_var.c: a tuple of type T assigned where HAVE is held (fields fit). */
