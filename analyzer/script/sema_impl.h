@@ -62,6 +62,7 @@ struct sema_cstruct {
 struct sema_enum_val {
 	const char *name;
 	int64_t value;
+	const char *type;		/* the enum's tag ("" when anonymous) */
 };
 
 /* What the analysed expression is the direct value of. */

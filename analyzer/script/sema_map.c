@@ -587,6 +587,39 @@ static int decl_map_type(const char *name)
 	return -1;
 }
 
+static const char *decl_type_name(int type)
+{
+	for (size_t i = 0; i < sizeof(decl_types) / sizeof(decl_types[0]); i++)
+		if (decl_types[i].type == type)
+			return decl_types[i].name;
+	return "unknown";
+}
+
+/*
+ * `let @m = KIND(n)` and the map kind the value asks for
+ * (bpf_map_types_compatible, src/bpfmap.cpp 0.24+): a plain value wants a
+ * hash or lruhash, an aggregation a percpuhash or percpulruhash (0.24: a
+ * keyless count()'s percpuarray also fits a percpuhash).
+ */
+static void decl_compatible(struct sema_ctx *c, struct bc_sema_map *m, enum bc_stype_kind vk)
+{
+	int want = decl_map_type(m->decl_type);
+	int have = bc_bpftrace_map_type(c->v, m->nr_keys == 0, vk);
+	bool hash = have == BPF_MAP_TYPE_HASH || have == BPF_MAP_TYPE_LRU_HASH;
+	bool pcpu = have == BPF_MAP_TYPE_PERCPU_HASH || have == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+
+	if (vk == BC_ST_NONE || sema_is_guess(m->value) || want == have)
+		return;
+	if (hash && (want == BPF_MAP_TYPE_HASH || want == BPF_MAP_TYPE_LRU_HASH))
+		return;
+	if (pcpu && (want == BPF_MAP_TYPE_PERCPU_HASH || want == BPF_MAP_TYPE_LRU_PERCPU_HASH))
+		return;
+	if (want == BPF_MAP_TYPE_PERCPU_HASH && have == BPF_MAP_TYPE_PERCPU_ARRAY)
+		return;
+	sema_error(c, &m->value_span, "Incompatible map types. Type from declaration: %s. Type "
+		   "from value/key type: %s", m->decl_type, decl_type_name(have));
+}
+
 void sema_map_decl(struct sema_ctx *c, const struct bc_map_decl *d)
 {
 	struct bc_sema_map *m = map_by_name(c, d->map, &d->span);
@@ -762,6 +795,7 @@ void sema_maps_finish(struct sema_ctx *c)
 		m->key = key;
 		m->agg = bc_stype_is_aggregation(m->value) ? vk : BC_ST_NONE;
 		if (m->declared && m->decl_type && decl_map_type(m->decl_type) >= 0) {
+			decl_compatible(c, m, vk);
 			m->bpf_map_type = decl_map_type(m->decl_type);
 			m->clearable = m->bpf_map_type != BPF_MAP_TYPE_PERCPU_ARRAY &&
 				       m->bpf_map_type != BPF_MAP_TYPE_ARRAY;

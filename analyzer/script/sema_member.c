@@ -274,6 +274,29 @@ static bool cast_refused(struct sema_ctx *c, struct bc_expr *e, const struct bc_
 			   sema_tname(c, to));
 		return true;
 	}
+	/* (enum E)x of a script's enum (0.23+ visit(Cast)): an integer, and a literal
+	 * that is one of E's values */
+	if (base && base->kind == BC_TYPE_ENUM && !ptrs && c->v >= BC_BT(23)) {
+		bool known = false, variant = false;
+		int64_t v;
+
+		for (size_t i = 0; i < c->nr_enums; i++) {
+			if (strcmp(c->enums[i].type, base->name ? base->name : ""))
+				continue;
+			known = true;
+			variant |= sema_lit_int(c, e->u.cast.operand, &v) && v == c->enums[i].value;
+		}
+		if (!from_int && from->kind != BC_ST_BOOL && !sema_is_ptr(from)) {
+			sema_error(c, &e->span, "Cannot cast from \"%s\" to \"enum %s\"",
+				   sema_tname(c, from), base->name ? base->name : "");
+			return true;
+		}
+		if (known && !variant && sema_lit_int(c, e->u.cast.operand, &v)) {
+			sema_error(c, &e->span, "Enum: %s doesn't contain a variant value of %lld",
+				   base->name, (long long)v);
+			return true;
+		}
+	}
 	if (to->kind == BC_ST_STRING && c->v >= BC_BT(25) &&
 	    (from->kind != BC_ST_STRING || from->size > to->size)) {
 		sema_error(c, &e->span, "Cannot cast from \"%s\" to \"%s\"", sema_tname(c, from),
