@@ -445,12 +445,37 @@ const struct bc_stype *sema_binop_result(struct sema_ctx *c, struct bc_expr *e,
 	return binop_type(c, e, l ? l : sema_none(c), r ? r : sema_none(c));
 }
 
+/* Tuples that == cannot compare (0.25+): other arity, field kinds, or arrays of another shape. */
+static bool tuple_cmp_differs(const struct bc_stype *l, const struct bc_stype *r)
+{
+	if (sema_is_guess(l) || sema_is_guess(r))
+		return false;
+	if (sema_type_class(l) != sema_type_class(r))
+		return true;
+	if (l->kind == BC_ST_ARRAY)
+		return l->size != r->size || !l->elem || !r->elem || l->elem->size != r->elem->size;
+	if (l->kind != BC_ST_TUPLE || !l->layout || !r->layout)
+		return false;
+	if (l->layout->nr_fields != r->layout->nr_fields)
+		return true;
+	for (size_t i = 0; i < l->layout->nr_fields; i++)
+		if (tuple_cmp_differs(l->layout->fields[i].type, r->layout->fields[i].type))
+			return true;
+	return false;
+}
+
 static const struct bc_stype *binop(struct sema_ctx *c, struct bc_expr *e)
 {
 	const struct bc_stype *l, *r;
 
 	l = sema_expr(c, e->u.binop.left, ROLE_NONE);
 	r = sema_expr(c, e->u.binop.right, ROLE_NONE);
+	if ((e->u.binop.op == BC_OP_EQ || e->u.binop.op == BC_OP_NE) && c->v >= BC_BT(25) &&
+	    l->kind == BC_ST_TUPLE && r->kind == BC_ST_TUPLE && tuple_cmp_differs(l, r)) {
+		sema_error(c, &e->span, "Type mismatch for '%s': comparing %s with %s",
+			   bc_op_str(e->u.binop.op), sema_tname(c, l), sema_tname(c, r));
+		return sema_keep(c, bc_stype_bool());
+	}
 	return binop_type(c, e, l, r);
 }
 
@@ -725,6 +750,40 @@ static void multikey_elem(struct sema_ctx *c, const struct bc_expr *x, const str
 			   what);
 }
 
+/*
+ * Whether `comptime E` can fold (0.25+ TypeResolver's unresolved comptimes):
+ * no variable or map value in it, outside sizeof/offsetof/typeinfo (a call's
+ * arguments are left to the call: is_scalar(@m) folds).
+ */
+static bool comptime_resolvable(const struct bc_expr *e)
+{
+	if (!e)
+		return true;
+	switch (e->kind) {
+	case BC_EXPR_VAR:
+	case BC_EXPR_MAP:
+		return false;
+	case BC_EXPR_BINOP:
+		return comptime_resolvable(e->u.binop.left) && comptime_resolvable(e->u.binop.right);
+	case BC_EXPR_UNOP:
+	case BC_EXPR_COMPTIME:
+		return comptime_resolvable(e->u.unop.operand);
+	case BC_EXPR_TERNARY:
+		return comptime_resolvable(e->u.ternary.cond) &&
+		       comptime_resolvable(e->u.ternary.then) && comptime_resolvable(e->u.ternary.els);
+	case BC_EXPR_FIELD:
+		return comptime_resolvable(e->u.field.base);
+	case BC_EXPR_TUPLE_INDEX:
+		return comptime_resolvable(e->u.tindex.base);
+	case BC_EXPR_INDEX:
+		return comptime_resolvable(e->u.index.base) && comptime_resolvable(e->u.index.index);
+	case BC_EXPR_CAST:
+		return comptime_resolvable(e->u.cast.operand);
+	default:
+		return true;
+	}
+}
+
 static const struct bc_stype *tuple(struct sema_ctx *c, struct bc_expr *e)
 {
 	size_t n = e->u.list.n;
@@ -934,6 +993,8 @@ const struct bc_stype *sema_expr(struct sema_ctx *c, struct bc_expr *e, enum sem
 		break;
 	case BC_EXPR_COMPTIME:
 		t = sema_expr(c, e->u.unop.operand, ROLE_NONE);
+		if (c->final && !comptime_resolvable(e->u.unop.operand))
+			sema_error(c, &e->span, "Unable to resolve comptime expression");
 		break;
 	case BC_EXPR_BLOCK:
 		t = block_expr(c, e);

@@ -313,6 +313,20 @@ void sema_var_int_assign(struct sema_ctx *c, const struct bc_expr *var,
 			   "variable type '%s'.", sema_tname(c, t), sema_tname(c, have));
 }
 
+/* Whether T fits a variable declared as HAVE without growing it: strings no longer, tuples field by field. */
+static bool fits_declared(const struct bc_stype *have, const struct bc_stype *t)
+{
+	if (have->kind == BC_ST_STRING && t->kind == BC_ST_STRING)
+		return t->size <= have->size;
+	if (have->kind == BC_ST_TUPLE && t->kind == BC_ST_TUPLE && have->layout && t->layout &&
+	    have->layout->nr_fields == t->layout->nr_fields) {
+		for (size_t i = 0; i < t->layout->nr_fields; i++)
+			if (!fits_declared(have->layout->fields[i].type, t->layout->fields[i].type))
+				return false;
+	}
+	return true;
+}
+
 void sema_var_assign(struct sema_ctx *c, struct bc_expr *var, const struct bc_stype *t,
 		     const struct bc_span *stmt_span)
 {
@@ -338,6 +352,12 @@ void sema_var_assign(struct sema_ctx *c, struct bc_expr *var, const struct bc_st
 	if (sema_is_none(obj->type) || sema_struct_upgrade(obj->type, t)) {
 		if (!sema_is_none(t))
 			set_type(c, obj, t);
+	} else if (!sema_is_none(t) && obj->typed && c->v >= BC_BT(25) &&
+		   !fits_declared(obj->type, t)) {
+		/* `let $x: string[3]` keeps its type (0.25+): a longer value is refused */
+		sema_error(c, stmt_span, "Type mismatch for $%s: trying to assign value of type '%s' "
+			   "when variable already has a type '%s'", name, sema_tname(c, t),
+			   sema_tname(c, obj->type));
 	} else if (!sema_is_none(t)) {
 		struct bc_stype *g = NULL;
 
