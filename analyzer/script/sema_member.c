@@ -254,6 +254,8 @@ static bool cast_refused(struct sema_ctx *c, struct bc_expr *e, const struct bc_
 						to->size > from->size))
 		    : to->nelems && !(c->v >= BC_BT(24) && from->kind == BC_ST_BOOL &&
 				      to->size == from->size) &&
+		      !(c->v >= BC_BT(25) && from->kind == BC_ST_STRING &&
+			to->size == from->size) &&
 		      from->kind != BC_ST_ARRAY) {
 			sema_error(c, &e->span, "Cannot cast from \"%s\" to \"%s\"",
 				   sema_tname(c, from), sema_tname(c, to));
@@ -343,7 +345,9 @@ const struct bc_stype *sema_cast(struct sema_ctx *c, struct bc_expr *e)
 		sema_error(c, &e->span, "Cannot cast to struct type \"%s\"", sema_tname(c, to));
 		return sema_none(c);
 	}
-	if (to->kind == BC_ST_ARRAY && !(sema_is_intlike(from) || from->kind == BC_ST_ARRAY)) {
+	/* 0.25+: a string to a byte array of its size (type_checker visit(Cast)) */
+	if (to->kind == BC_ST_ARRAY && !(sema_is_intlike(from) || from->kind == BC_ST_ARRAY) &&
+	    !(c->v >= BC_BT(25) && from->kind == BC_ST_STRING)) {
 		sema_error(c, &e->span, "Cannot cast from \"%s\" to \"%s\"", sema_tname(c, from),
 			   sema_tname(c, to));
 		return sema_none(c);
