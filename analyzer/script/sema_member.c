@@ -167,6 +167,10 @@ const struct bc_stype *sema_index_expr(struct sema_ctx *c, struct bc_expr *e)
 	} else if (c->v < BC_BT(18) && !sema_is_none(it)) {
 		sema_error(c, &e->span,
 			   "The array index operator [] only accepts literal integer indices.");
+	} else if (c->v >= BC_BT(24) && sema_is_int(it) && it->is_signed && !sema_is_guess(it)) {
+		/* 0.24+ visit(ArrayAccess): a computed index is an unsigned integer */
+		sema_error(c, &e->span, "The array index operator [] only accepts positive "
+			   "(unsigned) integer indices. Got: %s", sema_tname(c, it));
 	}
 	if (t->kind == BC_ST_STRING)
 		return sema_keep(c, bc_stype_int(1, true));
