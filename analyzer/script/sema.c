@@ -510,6 +510,11 @@ void sema_stmt(struct sema_ctx *c, struct bc_stmt *st)
 			if (!c->fn && c->v < BC_BT(25))
 				sema_error(c, &st->span,
 					   "Return value is only allowed in a subprogram");
+			else if (!c->fn && c->probe && !sema_is_none(t) && !sema_is_guess(t) &&
+				 !sema_is_int(t))
+				/* 0.25+ type_checker visit(Jump) */
+				sema_error(c, &st->span, "Probe return values can only be integers. "
+					   "Found %s", sema_tname(c, t));
 			else if (c->fn && c->fn->ret && c->fn->ret->resolved &&
 				 c->fn->ret->resolved->kind == BC_ST_VOID && !sema_is_none(t))
 				sema_error(c, &st->span,
