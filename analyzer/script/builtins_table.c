@@ -287,8 +287,9 @@ const struct bc_builtin bc_builtin_table[] = {
 	  BC_RES_CGROUP_PATH, 0, 0, BC_BIF_ASYNC, "cgroup path of an id" },
 	{ "bswap", BC_BI_FUNC, BC_BT(17), 0, 0, 1, 1, { BC_ARG_INT }, 0, BC_RES_BSWAP, 0, 0, 0,
 	  "reverse byte order" },
-	{ "socket_cookie", BC_BI_FUNC, BC_BT(24), 0, 0, 1, 1, { BC_ARG_PTR }, 0, BC_RES_U64, 0, 0, 0,
-	  "socket cookie of a struct sock *" },
+	/* BPF_PROG_TYPE_TRACING programs only (0.24 ast.cpp check_available) */
+	{ "socket_cookie", BC_BI_FUNC, BC_BT(24), 0, 0, 1, 1, { BC_ARG_PTR }, 0, BC_RES_U64, 0,
+	  P(KFUNC) | P(KRETFUNC) | P(ITER), 0, "socket cookie of a struct sock *" },
 	{ "skboutput", BC_BI_FUNC, BC_BT(17), 0, 0, 4, 4,
 	  { BC_ARG_STRING, BC_ARG_PTR, BC_ARG_INT, BC_ARG_INT }, LIT(0), BC_RES_U32, 0, 0, 0,
 	  "write an skb to a pcap file" },

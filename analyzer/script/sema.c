@@ -289,6 +289,8 @@ static void assign_stmt(struct sema_ctx *c, struct bc_stmt *st)
 		    (!strcmp(value->u.name, "ctx") ||
 		     (!strcmp(value->u.name, "args") && c->v < BC_BT(19))))
 			sema_error(c, &st->span, "context cannot be assigned to a map");
+		if (st->u.assign.op == BC_OP_NONE)
+			sema_map_value_sign(c, target, value, t, &st->span);
 		sema_map_assign(c, target, t, &st->span);
 		if (st->u.assign.op == BC_OP_NONE)
 			sema_agg_assign(c, value, target->sema, &st->span);
@@ -485,13 +487,17 @@ void sema_stmt(struct sema_ctx *c, struct bc_stmt *st)
 			t = st->u.if_.cond ? sema_expr(c, st->u.if_.cond, ROLE_NONE) : sema_none(c);
 		if (st->u.if_.cond)
 			cond_check(c, t, &st->span, "if()");
+		bool in_ct = st->u.if_.cond && st->u.if_.cond->kind == BC_EXPR_COMPTIME;
+
 		if (st->u.if_.cond && sema_void_call(c, st->u.if_.cond))
 			sema_error(c, &st->span, "Invalid condition in if(): none");
+		c->comptime_depth += in_ct;	/* a branch bpftrace may fold away */
 		sema_block(c, st->u.if_.then, true);
 		if (st->u.if_.else_if)
 			sema_stmt(c, st->u.if_.else_if);
 		if (st->u.if_.els)
 			sema_block(c, st->u.if_.els, true);
+		c->comptime_depth -= in_ct;
 		break;
 	}
 	case BC_STMT_WHILE:
@@ -523,11 +529,20 @@ void sema_stmt(struct sema_ctx *c, struct bc_stmt *st)
 			if (!c->fn && c->v < BC_BT(25))
 				sema_error(c, &st->span,
 					   "Return value is only allowed in a subprogram");
+			else if (!c->fn && c->probe && !sema_is_none(t) && !sema_is_guess(t) &&
+				 !sema_is_int(t))
+				/* 0.25+ type_checker visit(Jump) */
+				sema_error(c, &st->span, "Probe return values can only be integers. "
+					   "Found %s", sema_tname(c, t));
 			else if (c->fn && c->fn->ret && c->fn->ret->resolved &&
 				 c->fn->ret->resolved->kind == BC_ST_VOID && !sema_is_none(t))
 				sema_error(c, &st->span,
 					   "Function %s is of type void, cannot return %s",
 					   c->fn->name, sema_tname(c, t));
+			else
+				sema_fn_return(c, st->u.expr, t, &st->span);
+		} else {
+			sema_fn_return(c, NULL, NULL, &st->span);
 		}
 		break;
 	case BC_STMT_BLOCK:
@@ -606,6 +621,7 @@ static void fn_item(struct sema_ctx *c, size_t item, const struct bc_fn *fn)
 	if (fn->ret)
 		sema_type(c, fn->ret);
 	sema_block(c, fn->body, false);
+	sema_fn_paths(c, fn);
 	sema_scope_pop(c);
 	c->fn = NULL;
 }

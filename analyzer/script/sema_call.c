@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "sema_impl.h"
+#include "../base/sbuf.h"
 
 /* x86-64 struct pt_regs members bpftrace's reg() accepts (arch/x86_64.cpp). */
 static const char *const x86_64_regs[] = {
@@ -204,6 +205,45 @@ static void check_lhist(struct sema_ctx *c, struct bc_expr *e)
 			   "step %lld for range %lld)", (long long)step, (long long)(max - min));
 }
 
+/*
+ * tseries(value, interval_ns, num_intervals[, "agg"]) (0.24+,
+ * semantic_analyser.cpp visit(Call) "tseries"): the interval and count are
+ * non-negative literals (a negative one is refused as not a literal),
+ * 1 <= num_intervals <= 1000000, the aggregation one of avg, max, min, sum.
+ */
+static void check_tseries(struct sema_ctx *c, struct bc_expr *e)
+{
+	static const char *const what[] = { "interval_ns", "num_intervals" };
+	const char *agg;
+	int64_t v;
+
+	if (nargs(e) < 3)
+		return;
+	for (size_t i = 0; i < 2; i++) {
+		struct bc_expr *a = arg(e, i + 1);
+
+		if (a->kind == BC_EXPR_PARAM)
+			return;
+		if (a->kind != BC_EXPR_INT || !sema_lit_int(c, a, &v)) {
+			sema_error(c, &e->span, "tseries: invalid %s value (must be non-negative "
+				   "literal)", what[i]);
+			return;
+		}
+		if (v <= 0) {
+			sema_error(c, &e->span, "tseries() %s must be >= 1 (%lld provided)", what[i],
+				   (long long)v);
+			return;
+		}
+		if (i == 1 && v > 1000000)
+			sema_error(c, &e->span, "tseries() num_intervals must be < 1000000 (%lld "
+				   "provided)", (long long)v);
+	}
+	if (nargs(e) == 4 && sema_lit_str(arg(e, 3), &agg) && strcmp(agg, "avg") &&
+	    strcmp(agg, "max") && strcmp(agg, "min") && strcmp(agg, "sum"))
+		sema_error(c, &e->span, "tseries() expects one of the following aggregation "
+			   "functions: avg, max, min, sum (\"%s\" provided)", agg);
+}
+
 static void check_stack(struct sema_ctx *c, struct bc_expr *e, struct bc_builtin_arg *ua)
 {
 	const char *f = e->u.call.name;
@@ -288,6 +328,72 @@ nested:
 	}
 }
 
+/*
+ * bpftrace's IsPrintableTy for a non-map print() argument: not none (a call
+ * without a value), stack or timestamp mode, the raw context (`ctx`), an
+ * aggregation (which lives only in a map), nor a pointer before 0.18
+ * (1b775e74d "Support print() for pointers").
+ */
+static bool print_printable(struct sema_ctx *c, const struct bc_expr *a, const struct bc_stype *t)
+{
+	if (sema_is_none(t) || t->kind == BC_ST_STACK_MODE || t->kind == BC_ST_TIMESTAMP_MODE ||
+	    bc_stype_is_aggregation(t))
+		return false;
+	if (a->kind == BC_EXPR_BUILTIN && !strcmp(a->u.name, "ctx"))
+		return false;
+	return !(c->v < BC_BT(18) && sema_is_ptr(t));
+}
+
+/*
+ * fail("fmt", args...) (0.25+ stdlib): a compile-time error wherever it is
+ * reached; only an `if comptime` branch may fold it away. The message is the
+ * format with its literal arguments.
+ */
+static void check_fail(struct sema_ctx *c, struct bc_expr *e)
+{
+	const char *fmt, *s;
+	struct bc_sbuf b = { 0 };
+	size_t next = 1;
+	int64_t v;
+
+	if (c->comptime_depth || !sema_lit_str(arg(e, 0), &fmt))
+		return;
+	for (const char *p = fmt; *p; p++) {
+		struct bc_expr *a;
+
+		if (*p != '%') {
+			bc_sbuf_putc(&b, *p);
+			continue;
+		}
+		if (p[1] == '%') {
+			bc_sbuf_putc(&b, '%');
+			p++;
+			continue;
+		}
+		while (p[1] && strchr("-+ #0123456789.lhz", p[1]))
+			p++;
+		if (!p[1])
+			break;
+		p++;
+		a = arg(e, next++);
+		if (sema_lit_str(a, &s))
+			bc_sbuf_puts(&b, s);
+		else if (a && a->kind == BC_EXPR_BOOL)
+			bc_sbuf_puts(&b, a->u.boolean ? "true" : "false");
+		else if (sema_lit_int(c, a, &v))
+			bc_sbuf_printf(&b, "%lld", (long long)v);
+		else
+			bc_sbuf_puts(&b, "?");
+	}
+	s = bc_sbuf_finish(&b);
+	if (!s) {
+		sema_oom(c);
+		return;
+	}
+	sema_error(c, &e->span, "%s", s);
+	free((char *)s);
+}
+
 static void specific_checks(struct sema_ctx *c, struct bc_expr *e, const struct bc_builtin *b,
 			    struct bc_builtin_arg *ua)
 {
@@ -301,7 +407,9 @@ static void specific_checks(struct sema_ctx *c, struct bc_expr *e, const struct 
 		if (sema_is_guess(argt(c, e, i)))
 			return;	/* checks on a guessed type would be guesses too */
 
-	if (!strcmp(f, "lhist")) {
+	if (!strcmp(f, "fail")) {
+		check_fail(c, e);
+	} else if (!strcmp(f, "lhist")) {
 		check_lhist(c, e);
 	} else if (!strcmp(f, "hist") && n == 2) {
 		if (sema_lit_int(c, arg(e, 1), &v) && (v < 0 || v > BT_HIST_MAX_BITS))
@@ -365,6 +473,18 @@ static void specific_checks(struct sema_ctx *c, struct bc_expr *e, const struct 
 		if (!sema_is_none(a0) && !is_int_or_ptr(a0))
 			sema_error(c, &e->span, "join() only supports int or pointer arguments (%s "
 				   "provided)", sema_kind_str(a0));
+		if (n == 2)
+			want(c, e, 1, "string", true);	/* the delimiter */
+	} else if (!strcmp(f, "tseries")) {
+		check_tseries(c, e);
+	} else if (!strcmp(f, "len") && c->v >= BC_BT(24)) {
+		struct bc_expr *m = arg(e, 0);
+
+		/* a whole map (its keyedness: map_keyed_ok) or a stack */
+		if (m && !(m->kind == BC_EXPR_MAP && !m->u.map.has_keys) && !sema_is_none(a0) &&
+		    a0->kind != BC_ST_KSTACK && a0->kind != BC_ST_USTACK)
+			sema_error(c, &e->span, c->v >= BC_BT(25) ? "call to len() expects a map, "
+				   "ustack, or kstack" : "len() expects a map or stack to be provided");
 	} else if (!strcmp(f, "reg")) {
 		bool found = false;
 
@@ -390,16 +510,24 @@ static void specific_checks(struct sema_ctx *c, struct bc_expr *e, const struct 
 		}
 	} else if (!strcmp(f, "print")) {
 		struct bc_expr *m = arg(e, 0);
+		/* print(@m[k]) prints the element's value from 0.22 (f6d634593) */
+		bool whole = m && m->kind == BC_EXPR_MAP && (!m->u.map.has_keys || c->v < BC_BT(22));
 
-		if (m && m->kind != BC_EXPR_MAP && !sema_is_none(a0)) {
-			if (n != 1)
-				sema_error(c, &e->span, "Non-map print() only takes 1 argument, %zu found",
-					   n);
-			else if (bc_stype_is_aggregation(a0) || a0->kind == BC_ST_STACK_MODE)
+		if (m && !whole && (!sema_is_none(a0) || sema_void_call(c, m))) {
+			if (m->kind == BC_EXPR_MAP && (a0->kind == BC_ST_HIST ||
+						       a0->kind == BC_ST_LHIST ||
+						       a0->kind == BC_ST_TSERIES))
+				sema_error(c, &e->span, "Map type %s cannot print the value of "
+					   "individual keys. You must print the whole map.",
+					   sema_tname(c, a0));
+			else if (!print_printable(c, m, a0))
 				sema_error(c, &e->span, "%s type passed to print() is not printable",
 					   sema_tname(c, a0));
+			else if (n != 1)
+				sema_error(c, &e->span, "Non-map print() only takes 1 argument, %zu found",
+					   n);
 		}
-		for (size_t i = 1; m && m->kind == BC_EXPR_MAP && i < n; i++)
+		for (size_t i = 1; whole && i < n; i++)
 			want(c, e, i, "integer", true);
 	} else if (!strcmp(f, "signal")) {
 		struct bc_expr *a = arg(e, 0);
@@ -418,6 +546,29 @@ static void specific_checks(struct sema_ctx *c, struct bc_expr *e, const struct 
 		if (!sema_is_none(a0) && a0->kind != BC_ST_CSTRUCT && !sema_is_ptr(a0))
 			sema_error(c, &e->span, "path() only supports pointer or record argument (%s "
 				   "provided)", sema_kind_str(a0));
+		if (n == 2 && arg(e, 1)->kind != BC_EXPR_INT && arg(e, 1)->kind != BC_EXPR_PARAM)
+			sema_error(c, &e->span, "path: invalid size value, need non-negative literal");
+	} else if (!strcmp(f, "strftime") && n == 2) {
+		struct bc_expr *ts = arg(e, 1);
+
+		/* visit(Call) "strftime": the timestamp's mode (0.19+ nsecs(mode)) */
+		if (ts->kind == BC_EXPR_CALL && ts->u.call.name && !strcmp(ts->u.call.name, "nsecs") &&
+		    ts->u.call.args.n == 1 && ts->u.call.args.v[0]->kind == BC_EXPR_IDENT &&
+		    !strcmp(ts->u.call.args.v[0]->u.name, "monotonic"))
+			sema_error(c, &e->span, "strftime() can not take a monotonic timestamp");
+		if (c->v >= BC_BT(25) && ts->kind == BC_EXPR_UNOP && ts->u.unop.op == BC_OP_NEG &&
+		    ts->u.unop.operand && ts->u.unop.operand->kind == BC_EXPR_INT)
+			sema_error(c, &e->span, "strftime() does not accept negative timestamps");
+	} else if (!strcmp(f, "socket_cookie")) {
+		/* visit(Call) "socket_cookie" (0.24+): a struct sock * */
+		if (!sema_is_none(a0) && (!sema_is_ptr(a0) || !a0->elem ||
+					  a0->elem->kind != BC_ST_CSTRUCT))
+			sema_error(c, &e->span, "socket_cookie() only supports 'struct sock *' as the "
+				   "argument (%s provided)", sema_kind_str(a0));
+		else if (!sema_is_none(a0) && (!a0->elem->name ||
+					       strcmp(a0->elem->name, "struct sock")))
+			sema_error(c, &e->span, "socket_cookie() only supports 'struct sock *' as the "
+				   "argument ('%s *' provided)", a0->elem->name ? a0->elem->name : "?");
 	} else if (!strcmp(f, "strncmp")) {
 		if (n == 3 && sema_lit_int(c, arg(e, 2), &v) && v < 0)
 			sema_error(c, &e->span, "Builtin strncmp requires a non-negative size");
@@ -438,7 +589,11 @@ static void specific_checks(struct sema_ctx *c, struct bc_expr *e, const struct 
 		/* pid(curr_ns), tid(init): 0.24's visit(Identifier) and visit(Call) */
 		struct bc_expr *a = arg(e, 0);
 
-		if (a->kind != BC_EXPR_IDENT)
+		if (a->kind != BC_EXPR_IDENT && c->v >= BC_BT(25))
+			/* 0.25+ CallPreCheck: the same refusal, without the type */
+			sema_error(c, &e->span, "%s() only supports curr_ns and init as the argument",
+				   f);
+		else if (a->kind != BC_EXPR_IDENT)
 			sema_error(c, &e->span, "%s() only supports curr_ns and init as the argument "
 				   "(%s provided)", f, sema_kind_str(a0));
 		else if (strcmp(a->u.name, "curr_ns") && strcmp(a->u.name, "init"))
@@ -497,6 +652,86 @@ static void kind_checks(struct sema_ctx *c, struct bc_expr *e, const struct bc_b
 }
 
 /* ---- script fns and macros ---- */
+
+static const struct bc_stype *fn_ret_type(struct sema_ctx *c)
+{
+	const struct bc_stype *r = c->fn && c->fn->ret ? c->fn->ret->resolved : NULL;
+
+	return r && !sema_is_none(r) && !sema_is_guess(r) && r->kind != BC_ST_VOID ? r : NULL;
+}
+
+/*
+ * `return` in a fn of a value (0.21+; semantic_analyser.cpp visit(Jump), 0.26+
+ * type_checker.cpp): a value of the fn's kind ("Function f is of type int64,
+ * cannot return void" for a bare return); 0.25+ an integer literal that fits.
+ */
+void sema_fn_return(struct sema_ctx *c, const struct bc_expr *value, const struct bc_stype *t,
+		    const struct bc_span *sp)
+{
+	const struct bc_stype *r = fn_ret_type(c);
+	bool bad;
+	uint64_t mag;
+
+	if (!r || c->v < BC_BT(21) || (t && (sema_is_none(t) || sema_is_guess(t))))
+		return;
+	bad = !t || sema_type_class(t) != sema_type_class(r);
+	if (!bad && sema_is_int(r) && c->v >= BC_BT(25) && value && value->kind == BC_EXPR_INT) {
+		mag = value->u.num.value;
+		bad = r->size < 8 && mag >= (1ull << (r->size * 8 - (r->is_signed ? 1 : 0)));
+	}
+	if (bad)
+		sema_error(c, sp, "Function %s is of type %s, cannot return %s", c->fn->name,
+			   sema_tname(c, r), t ? sema_tname(c, t) : "void");
+}
+
+/* Whether control never reaches the end of B: a return, or an if/else whose branches all return. */
+static bool block_returns(const struct bc_block *b);
+
+static bool stmt_returns(const struct bc_stmt *st)
+{
+	if (!st)
+		return false;
+	switch (st->kind) {
+	case BC_STMT_RETURN:
+		return true;
+	case BC_STMT_BLOCK:
+		return block_returns(st->u.block);
+	case BC_STMT_IF:
+		if (!block_returns(st->u.if_.then))
+			return false;
+		if (st->u.if_.else_if)
+			return stmt_returns(st->u.if_.else_if);
+		return st->u.if_.els && block_returns(st->u.if_.els);
+	default:
+		return false;	/* loops count as maybe never entered */
+	}
+}
+
+static bool block_returns(const struct bc_block *b)
+{
+	for (size_t i = 0; b && i < b->n; i++)
+		if (stmt_returns(b->stmts[i]))
+			return true;
+	return false;
+}
+
+/*
+ * 0.25+ (ControlFlowInjector): a fn of a value returns on every path; 0.25
+ * says so, 0.26+ injects a bare return the type check then refuses
+ * (3107bcc58, #5063).
+ */
+void sema_fn_paths(struct sema_ctx *c, const struct bc_fn *fn)
+{
+	const struct bc_stype *r = fn_ret_type(c);
+
+	if (!r || c->v < BC_BT(25) || block_returns(fn->body))
+		return;
+	if (c->v < BC_BT(26))
+		sema_error(c, &fn->span, "Not all code paths returned a value");
+	else
+		sema_error(c, &fn->span, "Function %s is of type %s, cannot return void", fn->name,
+			   sema_tname(c, r));
+}
 
 static const struct bc_fn *find_fn(struct sema_ctx *c, const char *name)
 {
@@ -604,6 +839,79 @@ const struct bc_stype *sema_macro_ident(struct sema_ctx *c, struct bc_expr *e)
 	return macro_call(c, &call, m);
 }
 
+/* ---- a map call's keys ---- */
+
+/*
+ * Whether the map of call E is keyed as the call needs: delete(@m, k),
+ * has_key(), find() and len() (0.24+) want a map with keys, delete(@m) one
+ * without (0.22+). The map's keys are those of the accesses before the call
+ * in the text, as bpftrace's checks see them (0.22-0.23: visit(Call),
+ * get_map_key_type; 0.24: MapDefaultKey::checkCall in map_sugar.cpp; 0.25+:
+ * the stdlib macros' `is_scalar(@map)` test, src/stdlib/base.bt and
+ * meta.bt check_key). False when an error was reported.
+ */
+static bool map_keyed_ok(struct sema_ctx *c, struct bc_expr *e, const struct bc_builtin *b)
+{
+	struct bc_expr *m = arg(e, 0);
+	const char *f = b->name;
+	struct bc_sema_map *map;
+	bool want_keys;
+
+	if (!c->final || c->v < BC_BT(22) || !m || m->kind != BC_EXPR_MAP || m->u.map.has_keys)
+		return true;
+	if (!strcmp(f, "delete"))
+		want_keys = nargs(e) == 2;
+	else if (!strcmp(f, "has_key") || !strcmp(f, "find") ||
+		 (!strcmp(f, "len") && c->v >= BC_BT(24)))
+		want_keys = true;
+	else
+		return true;
+	map = sema_map_get(c, m);
+	if (!map || !map->key || map->key_mismatch || want_keys == (map->nr_keys > 0))
+		return true;
+	if (c->v >= BC_BT(25)) {
+		if (!want_keys)
+			sema_error(c, &e->span, "call to delete() with a single argument expects a "
+				   "map without explicit keys (scalar map)");
+		else
+			sema_error(c, &e->span, "call to %s expects a map with explicit keys "
+				   "(non-scalar map)", !strcmp(f, "delete") ? "delete() with two "
+				   "arguments" : !strcmp(f, "find") ? "find" : !strcmp(f, "len") ?
+				   "len()" : "has_key()");
+	} else if (c->v >= BC_BT(24)) {
+		sema_error(c, &m->span, "call to %s() expects a map %s explicit keys (%sscalar map)",
+			   f, want_keys ? "with" : "without", want_keys ? "non-" : "");
+	} else if (!want_keys) {
+		sema_error(c, &m->span, "delete() expects a map for the first argument and a key "
+			   "for the second argument e.g. `delete(@my_map, 1);`");
+	} else if (!strcmp(f, "has_key")) {
+		sema_error(c, &m->span, "has_key() only accepts maps that have keys. No scalar maps "
+			   "e.g. `@a = 1;`");
+	} else {
+		return true;	/* 0.22/0.23 delete(@scalar, k): the key mismatch says it */
+	}
+	return false;
+}
+
+/*
+ * The key argument KEY of delete(@m, k), has_key(@m, k), find(@m, k, $v):
+ * typed and checked against the map's keys as an access @m[k] is, once the
+ * map has keys (bpftrace reconcile_map_key / validate_new_key).
+ */
+static void map_key_arg(struct sema_ctx *c, struct bc_expr *call, struct bc_expr *key)
+{
+	struct bc_expr *m = arg(call, 0);
+	struct bc_sema_map *map = sema_map_get(c, m);
+	struct bc_expr *keys[1] = { key };
+	struct bc_expr acc = { .kind = BC_EXPR_MAP, .span = key->span };
+
+	acc.u.map.name = m->u.map.name;
+	acc.u.map.keys.v = keys;
+	acc.u.map.keys.n = 1;
+	acc.u.map.has_keys = true;
+	sema_map_keys(c, &acc, map && map->key && map->nr_keys);
+}
+
 /* ---- calls ---- */
 
 static void visit_args(struct sema_ctx *c, struct bc_expr *e, const struct bc_builtin *b)
@@ -633,6 +941,14 @@ static void visit_args(struct sema_ctx *c, struct bc_expr *e, const struct bc_bu
 			a->type = m && m->value ? m->value : sema_none(c);
 			continue;
 		}
+		if (b && i == 1 && bc_builtin_arg_kind(b, 1) == BC_ARG_MAP_KEY &&
+		    arg(e, 0)->kind == BC_EXPR_MAP && !arg(e, 0)->u.map.has_keys) {
+			if (map_keyed_ok(c, e, b))
+				map_key_arg(c, e, a);
+			else
+				sema_expr(c, a, ROLE_NONE);
+			continue;
+		}
 		if (b && a->kind == BC_EXPR_IDENT &&
 		    (((!strcmp(b->name, "kstack") || !strcmp(b->name, "ustack") ||
 		       !strcmp(b->name, "dw_ustack")) && i == 0) ||
@@ -651,6 +967,8 @@ static void visit_args(struct sema_ctx *c, struct bc_expr *e, const struct bc_bu
 	c->func = old_func;
 	c->func_arg = old_arg;
 	c->in_str_call = old_str;
+	if (b && n == 1)
+		map_keyed_ok(c, e, b);
 	if (b && n && is_map_fn(b, 0) && arg(e, 0)->kind != BC_EXPR_MAP &&
 	    bc_builtin_arg_kind(b, 0) != BC_ARG_ANY)
 		sema_error(c, &e->span, "%s() expects a map to be provided", e->u.call.name);

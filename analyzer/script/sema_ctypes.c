@@ -577,6 +577,7 @@ int sema_cdef_enums(struct sema_ctx *c, const struct bc_cdef *def)
 		}
 		c->enums[c->nr_enums].name = name;
 		c->enums[c->nr_enums].value = val++;
+		c->enums[c->nr_enums].type = def->name ? def->name : "";
 		c->nr_enums++;
 		if (!is_p(&lx, ','))
 			break;

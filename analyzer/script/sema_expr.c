@@ -445,12 +445,37 @@ const struct bc_stype *sema_binop_result(struct sema_ctx *c, struct bc_expr *e,
 	return binop_type(c, e, l ? l : sema_none(c), r ? r : sema_none(c));
 }
 
+/* Tuples that == cannot compare (0.25+): other arity, field kinds, or arrays of another shape. */
+static bool tuple_cmp_differs(const struct bc_stype *l, const struct bc_stype *r)
+{
+	if (sema_is_guess(l) || sema_is_guess(r))
+		return false;
+	if (sema_type_class(l) != sema_type_class(r))
+		return true;
+	if (l->kind == BC_ST_ARRAY)
+		return l->size != r->size || !l->elem || !r->elem || l->elem->size != r->elem->size;
+	if (l->kind != BC_ST_TUPLE || !l->layout || !r->layout)
+		return false;
+	if (l->layout->nr_fields != r->layout->nr_fields)
+		return true;
+	for (size_t i = 0; i < l->layout->nr_fields; i++)
+		if (tuple_cmp_differs(l->layout->fields[i].type, r->layout->fields[i].type))
+			return true;
+	return false;
+}
+
 static const struct bc_stype *binop(struct sema_ctx *c, struct bc_expr *e)
 {
 	const struct bc_stype *l, *r;
 
 	l = sema_expr(c, e->u.binop.left, ROLE_NONE);
 	r = sema_expr(c, e->u.binop.right, ROLE_NONE);
+	if ((e->u.binop.op == BC_OP_EQ || e->u.binop.op == BC_OP_NE) && c->v >= BC_BT(25) &&
+	    l->kind == BC_ST_TUPLE && r->kind == BC_ST_TUPLE && tuple_cmp_differs(l, r)) {
+		sema_error(c, &e->span, "Type mismatch for '%s': comparing %s with %s",
+			   bc_op_str(e->u.binop.op), sema_tname(c, l), sema_tname(c, r));
+		return sema_keep(c, bc_stype_bool());
+	}
 	return binop_type(c, e, l, r);
 }
 
@@ -537,12 +562,22 @@ static const struct bc_stype *unop(struct sema_ctx *c, struct bc_expr *e)
 		return incdec(c, e);
 	case BC_OP_ADDR:
 		if (x->kind == BC_EXPR_MAP) {
-			sema_map_get(c, x);
+			struct bc_sema_map *m = sema_map_get(c, x);
+
 			x->type = sema_none(c);
+			/* the address of a map that never gets a value (0.24+); not a
+			 * read, so BC303 leaves it to this error */
+			if (m && c->final && c->v >= BC_BT(24) && sema_is_none(m->value) &&
+			    !m->declared)
+				sema_error(c, &x->span, "Undefined map: @%s", m->name);
 			sema_map_use(c, x, BC_MAP_USE_ADDR, NULL, &e->span);
 			return sema_keep(c, bc_stype_pointer(bc_stype_none(), BC_AS_KERNEL));
 		}
 		t = sema_expr(c, x, ROLE_NONE);
+		/* &$v of a `let $v;` never assigned (0.24+) */
+		if (x->kind == BC_EXPR_VAR && sema_is_none(t) && c->final && c->v >= BC_BT(24) &&
+		    sema_var_visible(c, x->u.name))
+			sema_error(c, &x->span, "No type available for variable $%s", x->u.name);
 		return sema_keep(c, bc_stype_pointer(bc_stype_get((struct bc_stype *)t), BC_AS_KERNEL));
 	case BC_OP_NEG:
 		if (x->kind == BC_EXPR_INT) {
@@ -567,7 +602,8 @@ static const struct bc_stype *unop(struct sema_ctx *c, struct bc_expr *e)
 				   bc_op_str(op), sema_tname(c, t));
 		return deref(c, t, x, &e->span);
 	}
-	if (!sema_is_intlike(t) && !(op == BC_OP_LNOT && c->v >= BC_BT(24) && sema_is_ptr(t))) {
+	/* 0.24+ (visit(Unop)): a bool takes only `!`, a pointer none of ! ~ - */
+	if (!sema_is_intlike(t) || (c->v >= BC_BT(24) && t->kind == BC_ST_BOOL && op != BC_OP_LNOT)) {
 		sema_error(c, &e->span, "The %s operator can not be used on expressions of type '%s'",
 			   bc_op_str(op), sema_tname(c, t));
 		return sema_none(c);
@@ -612,6 +648,48 @@ static bool ternary_mismatch(struct sema_ctx *c, const struct bc_expr *le, const
 	       !sema_is_guess(l) && !sema_is_guess(r);
 }
 
+/*
+ * Whether branch types L and R of the same class are still not one type:
+ * tuples whose fields differ in class (IsSameType, 0.23+), stacks of another
+ * mode or limit (0.23+ "must have the same stack type"; 0.25+ stack types
+ * that do not promote).
+ */
+static bool branch_shapes_differ(const struct bc_stype *l, const struct bc_stype *r)
+{
+	if ((l->kind == BC_ST_KSTACK || l->kind == BC_ST_USTACK) && l->kind == r->kind)
+		return l->stack_mode != r->stack_mode || l->stack_limit != r->stack_limit;
+	if (l->kind != BC_ST_TUPLE || r->kind != BC_ST_TUPLE || !l->layout || !r->layout)
+		return false;
+	if (l->layout->nr_fields != r->layout->nr_fields)
+		return true;
+	for (size_t i = 0; i < l->layout->nr_fields; i++) {
+		const struct bc_stype *a = l->layout->fields[i].type, *b = r->layout->fields[i].type;
+
+		if (sema_is_guess(a) || sema_is_guess(b))
+			continue;
+		if (sema_type_class(a) != sema_type_class(b) || branch_shapes_differ(a, b))
+			return true;
+	}
+	return false;
+}
+
+static void ternary_shapes(struct sema_ctx *c, struct bc_expr *e, const struct bc_stype *l,
+			   const struct bc_stype *r)
+{
+	if (c->v < BC_BT(23) || sema_is_none(l) || sema_is_none(r) ||
+	    sema_type_class(l) != sema_type_class(r) || !branch_shapes_differ(l, r))
+		return;
+	if (c->v >= BC_BT(25))
+		sema_error(c, &e->span, "Branches must return the same type or compatible types: "
+			   "have '%s' and '%s'", sema_tname(c, l), sema_tname(c, r));
+	else if (l->kind == BC_ST_TUPLE)
+		sema_error(c, &e->span, "Ternary operator must return the same type: have '%s' and "
+			   "'%s'", sema_tname(c, l), sema_tname(c, r));
+	else
+		sema_error(c, &e->span, "Ternary operator must have the same stack type on the right "
+			   "and left sides.");
+}
+
 static const struct bc_stype *ternary(struct sema_ctx *c, struct bc_expr *e)
 {
 	const struct bc_stype *ct, *l, *r;
@@ -632,6 +710,8 @@ static const struct bc_stype *ternary(struct sema_ctx *c, struct bc_expr *e)
 	if (ternary_mismatch(c, e->u.ternary.then, l, e->u.ternary.els, r))
 		sema_error(c, &e->span, "Ternary operator must return the same type: have '%s' and '%s'",
 			   sema_kind_str(l), sema_kind_str(r));
+	else
+		ternary_shapes(c, e, l, r);
 	if ((!sema_is_none(ct) && !sema_is_intlike(ct) && !(c->v >= BC_BT(19) && sema_is_ptr(ct))) ||
 	    sema_void_call(c, e->u.ternary.cond))
 		sema_error(c, &e->span, "Invalid condition in ternary: %s", sema_kind_str(ct));
@@ -660,6 +740,50 @@ static const struct bc_stype *ternary(struct sema_ctx *c, struct bc_expr *e)
 	}
 }
 
+/* A hist/lhist/tseries value read from its map inside a tuple or record (0.22+). */
+static void multikey_elem(struct sema_ctx *c, const struct bc_expr *x, const struct bc_stype *t,
+			  const char *what)
+{
+	if (c->v >= BC_BT(22) && (t->kind == BC_ST_HIST || t->kind == BC_ST_LHIST ||
+				  t->kind == BC_ST_TSERIES))
+		sema_error(c, &x->span, "Map type %s cannot exist inside a %s.", sema_tname(c, t),
+			   what);
+}
+
+/*
+ * Whether `comptime E` can fold (0.25+ TypeResolver's unresolved comptimes):
+ * no variable or map value in it, outside sizeof/offsetof/typeinfo (a call's
+ * arguments are left to the call: is_scalar(@m) folds).
+ */
+static bool comptime_resolvable(const struct bc_expr *e)
+{
+	if (!e)
+		return true;
+	switch (e->kind) {
+	case BC_EXPR_VAR:
+	case BC_EXPR_MAP:
+		return false;
+	case BC_EXPR_BINOP:
+		return comptime_resolvable(e->u.binop.left) && comptime_resolvable(e->u.binop.right);
+	case BC_EXPR_UNOP:
+	case BC_EXPR_COMPTIME:
+		return comptime_resolvable(e->u.unop.operand);
+	case BC_EXPR_TERNARY:
+		return comptime_resolvable(e->u.ternary.cond) &&
+		       comptime_resolvable(e->u.ternary.then) && comptime_resolvable(e->u.ternary.els);
+	case BC_EXPR_FIELD:
+		return comptime_resolvable(e->u.field.base);
+	case BC_EXPR_TUPLE_INDEX:
+		return comptime_resolvable(e->u.tindex.base);
+	case BC_EXPR_INDEX:
+		return comptime_resolvable(e->u.index.base) && comptime_resolvable(e->u.index.index);
+	case BC_EXPR_CAST:
+		return comptime_resolvable(e->u.cast.operand);
+	default:
+		return true;
+	}
+}
+
 static const struct bc_stype *tuple(struct sema_ctx *c, struct bc_expr *e)
 {
 	size_t n = e->u.list.n;
@@ -673,6 +797,7 @@ static const struct bc_stype *tuple(struct sema_ctx *c, struct bc_expr *e)
 	for (size_t i = 0; i < n; i++) {
 		const struct bc_stype *t = sema_expr(c, e->u.list.v[i], ROLE_NONE);
 
+		multikey_elem(c, e->u.list.v[i], t, "tuple");
 		/* an invalid element leaves the tuple untyped (bpftrace skips it) */
 		if (sema_is_none(t) || t->size == 0)
 			bad = true;
@@ -705,6 +830,7 @@ static const struct bc_stype *record(struct sema_ctx *c, struct bc_expr *e)
 	for (size_t i = 0; i < n; i++) {
 		el[i] = bc_stype_get((struct bc_stype *)sema_expr(c, e->u.record.values.v[i],
 								    ROLE_NONE));
+		multikey_elem(c, e->u.record.values.v[i], el[i], "record");
 		for (size_t k = 0; k < i; k++)
 			if (!strcmp(e->u.record.names[k], e->u.record.names[i]))
 				sema_error(c, &e->u.record.name_spans[i],
@@ -867,6 +993,8 @@ const struct bc_stype *sema_expr(struct sema_ctx *c, struct bc_expr *e, enum sem
 		break;
 	case BC_EXPR_COMPTIME:
 		t = sema_expr(c, e->u.unop.operand, ROLE_NONE);
+		if (c->final && !comptime_resolvable(e->u.unop.operand))
+			sema_error(c, &e->span, "Unable to resolve comptime expression");
 		break;
 	case BC_EXPR_BLOCK:
 		t = block_expr(c, e);

@@ -62,6 +62,7 @@ struct sema_cstruct {
 struct sema_enum_val {
 	const char *name;
 	int64_t value;
+	const char *type;		/* the enum's tag ("" when anonymous) */
 };
 
 /* What the analysed expression is the direct value of. */
@@ -137,6 +138,7 @@ struct sema_ctx {
 	unsigned loop_depth;
 	unsigned for_depth;		/* inside a for loop's body (a callback, 0.21+) */
 	unsigned depth;			/* expression recursion */
+	unsigned comptime_depth;	/* inside a branch of `if comptime` (0.25+) */
 
 	/* current call */
 	const char *func;
@@ -226,6 +228,11 @@ const struct bc_stype *sema_cast(struct sema_ctx *c, struct bc_expr *e);
 const struct bc_stype *sema_sizeof_expr(struct sema_ctx *c, struct bc_expr *e);
 const struct bc_stype *sema_offsetof_expr(struct sema_ctx *c, struct bc_expr *e);
 
+/* sema_call.c: `return [VALUE]` (T its type) in a fn, against the fn's type */
+void sema_fn_return(struct sema_ctx *c, const struct bc_expr *value, const struct bc_stype *t,
+		    const struct bc_span *sp);
+/* 0.25+: a fn of a value returns on every path */
+void sema_fn_paths(struct sema_ctx *c, const struct bc_fn *fn);
 /* sema_call.c */
 const struct bc_stype *sema_call(struct sema_ctx *c, struct bc_expr *e, enum sema_role role);
 /* sema_var.c: a tuple of type T assigned where HAVE is held (fields fit). */
@@ -260,6 +267,9 @@ void sema_map_keys(struct sema_ctx *c, struct bc_expr *e, bool validate);
 /* Assigns a value of type T to the map of E (bpftrace assign_map_type). */
 void sema_map_assign(struct sema_ctx *c, struct bc_expr *e, const struct bc_stype *t,
 		     const struct bc_span *stmt_span);
+/* 0.24: the sign of integer VALUE (type T) against map E's integer or sum/min/... value. */
+void sema_map_value_sign(struct sema_ctx *c, struct bc_expr *e, const struct bc_expr *value,
+			 const struct bc_stype *t, const struct bc_span *sp);
 /* A read of the map value (E is BC_EXPR_MAP): types E. */
 const struct bc_stype *sema_map_read(struct sema_ctx *c, struct bc_expr *e);
 void sema_map_use(struct sema_ctx *c, const struct bc_expr *e, enum bc_map_use_kind kind,

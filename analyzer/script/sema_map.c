@@ -79,6 +79,9 @@ static struct bc_stype *key_type(struct sema_ctx *c, const struct bc_stype *t)
 	if (sema_is_int(t) || t->kind == BC_ST_BOOL) {
 		if (c->v >= BC_BT(25))
 			return bc_stype_int(t->size ? t->size : 8, t->is_signed);
+		/* 0.24 keeps the sign of an integer key (#4136, 4c7b1b68b) */
+		if (c->v >= BC_BT(24) && sema_is_int(t))
+			return bc_stype_int(8, t->is_signed);
 		return bc_stype_int(8, false);
 	}
 	return bc_stype_get((struct bc_stype *)t);
@@ -154,6 +157,33 @@ static size_t key_fields(struct sema_ctx *c, struct bc_stype *const *ks, size_t 
 	}
 	*out = ks;
 	return n;
+}
+
+/*
+ * 0.24's check of an integer key's sign against the map's (#4136,
+ * validate_new_key): a key of the other sign is refused, unless it is a
+ * non-negative literal that fits the map's key type. HAVE is the map's key
+ * type, T the new one, K its expression. False when refused (reported).
+ */
+static bool key_sign_ok(struct sema_ctx *c, struct bc_sema_map *m, const struct bc_stype *have,
+			const struct bc_stype *t, const struct bc_expr *k)
+{
+	if (c->v < BC_BT(24) || c->v >= BC_BT(25) || !c->final || !sema_is_int(have) ||
+	    !sema_is_int(t) || have->is_signed == t->is_signed || sema_is_guess(t))
+		return true;
+	if (k->kind == BC_EXPR_INT) {
+		if (!have->is_signed || k->u.num.value <= INT64_MAX)
+			return true;
+		sema_map_issue(c, m, BC_MAP_ISSUE_KEYS, &k->span, sema_tname(c, have),
+			       "Argument mismatch for @%s: trying to access with argument '%llu' "
+			       "which does not fit into the map of key type '%s'", m->name,
+			       (unsigned long long)k->u.num.value, sema_tname(c, have));
+		return false;
+	}
+	sema_map_issue(c, m, BC_MAP_ISSUE_KEYS, &k->span, sema_tname(c, have),
+		       "Argument mismatch for @%s: trying to access with arguments: '%s' when map "
+		       "expects arguments: '%s'", m->name, sema_tname(c, t), sema_tname(c, have));
+	return false;
 }
 
 void sema_map_keys(struct sema_ctx *c, struct bc_expr *e, bool validate)
@@ -233,6 +263,8 @@ void sema_map_keys(struct sema_ctx *c, struct bc_expr *e, bool validate)
 
 		for (i = 0; i < n && keys_equal(m->key_types[i], ks[i]); i++)
 			;
+		if (i == n && n == 1 && !key_sign_ok(c, m, m->key_types[0], ks[0], e->u.map.keys.v[0]))
+			m->key_mismatch = true;
 		if (i == n) {
 			for (i = 0; i < n; i++) {
 				/* 0.25+: an integer key widens to the largest used */
@@ -327,6 +359,46 @@ static int value_class(const struct bc_stype *t)
 	if (t->kind == BC_ST_ENUM)
 		return BC_ST_INT;
 	return t->kind;
+}
+
+/*
+ * 0.24's check of the sign of a value assigned to a map already holding an
+ * integer or a sum/min/max/avg/stats (#4132, f375b1919, assign_map_type): a
+ * value of the other sign is refused, unless it is a non-negative integer
+ * literal that fits the map's type. E is the map, VALUE the expression
+ * assigned, T its type.
+ */
+void sema_map_value_sign(struct sema_ctx *c, struct bc_expr *e, const struct bc_expr *value,
+			 const struct bc_stype *t, const struct bc_span *sp)
+{
+	struct bc_sema_map *m = sema_map_get(c, e);
+	const struct bc_stype *have = m ? m->value : NULL;
+	enum bc_stype_kind k = have ? have->kind : BC_ST_NONE;
+
+	if (c->v < BC_BT(24) || c->v >= BC_BT(25) || !c->final || !have || !t ||
+	    t->kind != k || have->is_signed == t->is_signed || sema_is_guess(t) ||
+	    sema_is_guess(have))
+		return;
+	if (k != BC_ST_INT && k != BC_ST_SUM && k != BC_ST_MIN && k != BC_ST_MAX &&
+	    k != BC_ST_AVG && k != BC_ST_STATS)
+		return;
+	/* a count/sum/... read from its map is cast to the integer map's type */
+	if (value && value->kind == BC_EXPR_MAP && value->sema &&
+	    bc_stype_is_aggregation(((const struct bc_sema_map *)value->sema)->value))
+		return;
+	if (k == BC_ST_INT && value && value->kind == BC_EXPR_INT) {
+		if (!have->is_signed || value->u.num.value <= INT64_MAX)
+			return;
+		sema_map_issue(c, m, BC_MAP_ISSUE_VALUE, sp, sema_tname(c, have),
+			       "Type mismatch for @%s: trying to assign value '%llu' which does not "
+			       "fit into the map of type '%s'", m->name,
+			       (unsigned long long)value->u.num.value, sema_tname(c, have));
+		return;
+	}
+	sema_map_issue(c, m, BC_MAP_ISSUE_VALUE, sp, sema_tname(c, have),
+		       "Type mismatch for @%s: trying to assign value of type '%s' when map "
+		       "already contains a value of type '%s'", m->name, sema_tname(c, t),
+		       sema_tname(c, have));
 }
 
 void sema_map_assign(struct sema_ctx *c, struct bc_expr *e, const struct bc_stype *t,
@@ -515,6 +587,39 @@ static int decl_map_type(const char *name)
 	return -1;
 }
 
+static const char *decl_type_name(int type)
+{
+	for (size_t i = 0; i < sizeof(decl_types) / sizeof(decl_types[0]); i++)
+		if (decl_types[i].type == type)
+			return decl_types[i].name;
+	return "unknown";
+}
+
+/*
+ * `let @m = KIND(n)` and the map kind the value asks for
+ * (bpf_map_types_compatible, src/bpfmap.cpp 0.24+): a plain value wants a
+ * hash or lruhash, an aggregation a percpuhash or percpulruhash (0.24: a
+ * keyless count()'s percpuarray also fits a percpuhash).
+ */
+static void decl_compatible(struct sema_ctx *c, struct bc_sema_map *m, enum bc_stype_kind vk)
+{
+	int want = decl_map_type(m->decl_type);
+	int have = bc_bpftrace_map_type(c->v, m->nr_keys == 0, vk);
+	bool hash = have == BPF_MAP_TYPE_HASH || have == BPF_MAP_TYPE_LRU_HASH;
+	bool pcpu = have == BPF_MAP_TYPE_PERCPU_HASH || have == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+
+	if (vk == BC_ST_NONE || sema_is_guess(m->value) || want == have)
+		return;
+	if (hash && (want == BPF_MAP_TYPE_HASH || want == BPF_MAP_TYPE_LRU_HASH))
+		return;
+	if (pcpu && (want == BPF_MAP_TYPE_PERCPU_HASH || want == BPF_MAP_TYPE_LRU_PERCPU_HASH))
+		return;
+	if (want == BPF_MAP_TYPE_PERCPU_HASH && have == BPF_MAP_TYPE_PERCPU_ARRAY)
+		return;
+	sema_error(c, &m->value_span, "Incompatible map types. Type from declaration: %s. Type "
+		   "from value/key type: %s", m->decl_type, decl_type_name(have));
+}
+
 void sema_map_decl(struct sema_ctx *c, const struct bc_map_decl *d)
 {
 	struct bc_sema_map *m = map_by_name(c, d->map, &d->span);
@@ -693,6 +798,7 @@ void sema_maps_finish(struct sema_ctx *c)
 		m->key = key;
 		m->agg = bc_stype_is_aggregation(m->value) ? vk : BC_ST_NONE;
 		if (m->declared && m->decl_type && decl_map_type(m->decl_type) >= 0) {
+			decl_compatible(c, m, vk);
 			m->bpf_map_type = decl_map_type(m->decl_type);
 			m->clearable = m->bpf_map_type != BPF_MAP_TYPE_PERCPU_ARRAY &&
 				       m->bpf_map_type != BPF_MAP_TYPE_ARRAY;

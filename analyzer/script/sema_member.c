@@ -167,6 +167,10 @@ const struct bc_stype *sema_index_expr(struct sema_ctx *c, struct bc_expr *e)
 	} else if (c->v < BC_BT(18) && !sema_is_none(it)) {
 		sema_error(c, &e->span,
 			   "The array index operator [] only accepts literal integer indices.");
+	} else if (c->v >= BC_BT(24) && sema_is_int(it) && it->is_signed && !sema_is_guess(it)) {
+		/* 0.24+ visit(ArrayAccess): a computed index is an unsigned integer */
+		sema_error(c, &e->span, "The array index operator [] only accepts positive "
+			   "(unsigned) integer indices. Got: %s", sema_tname(c, it));
 	}
 	if (t->kind == BC_ST_STRING)
 		return sema_keep(c, bc_stype_int(1, true));
@@ -201,6 +205,113 @@ static const struct bc_type *pointee_type(const struct bc_type *t, unsigned *dep
 	return t;
 }
 
+/* The C integer words bpftrace 0.22-0.24 refuse as cast types (KNOWN_TYPE_ALIASES). */
+static const char *c_int_alias(const struct bc_type *base)
+{
+	static const char *const words[][2] = {
+		{ "char", "int8" }, { "short", "int16" }, { "int", "int32" }, { "long", "int64" },
+	};
+
+	for (size_t i = 0; base && base->kind == BC_TYPE_NAME && i < 4; i++)
+		if (!strcmp(base->name, words[i][0]))
+			return words[i][1];
+	return NULL;
+}
+
+/*
+ * The version rules of a cast of FROM to TO that sema_cast's own checks do
+ * not make (semantic_analyser.cpp visit(Cast) up to 0.24, type_checker.cpp
+ * visit(Cast) after): `(int)x` and the other C integer words (0.22-0.24,
+ * c0149d7c9; 0.25+ reads them from BTF, #4853); integer arrays whose size
+ * is the integer's (0.19+; 0.25+: or larger, up to 8 bytes), of bool (0.24+)
+ * or of a size that divides the integer (`int8[]`); an array only to an
+ * integer of its size; bool from an integer, string, pointer or count-like
+ * map value (0.24+); string from a string no longer than it (0.25+).
+ * True when refused (reported).
+ */
+static bool cast_refused(struct sema_ctx *c, struct bc_expr *e, const struct bc_type *base,
+			 unsigned ptrs, const struct bc_stype *from, const struct bc_stype *to)
+{
+	const char *alias = c->v >= BC_BT(22) && c->v < BC_BT(25) && !ptrs ? c_int_alias(base) : NULL;
+	const struct bc_stype *el = to->kind == BC_ST_ARRAY ? to->elem : NULL;
+	bool from_int = sema_is_int(from) || from->kind == BC_ST_ENUM;
+
+	if (sema_is_guess(from))
+		return false;
+	if (alias) {
+		sema_error(c, &e->span, "Cannot cast to \"%s\", did you mean \"%s\"?", base->name,
+			   alias);
+		return true;
+	}
+	if (el && c->v >= BC_BT(19)) {
+		if (!el || (!sema_is_int(el) && !(c->v >= BC_BT(24) && el->kind == BC_ST_BOOL))) {
+			sema_error(c, &e->span, "Cannot cast to \"%s\"", sema_tname(c, to));
+			return true;
+		}
+		if (!to->nelems && el->size && from->size % el->size) {
+			sema_error(c, &e->span, "Cannot determine array size: the element size is "
+				   "incompatible with the cast integer size");
+			return true;
+		}
+		if (to->nelems && from_int ? !(to->size == from->size ||
+					       (c->v >= BC_BT(25) && to->size <= 8 &&
+						to->size > from->size))
+		    : to->nelems && !(c->v >= BC_BT(24) && from->kind == BC_ST_BOOL &&
+				      to->size == from->size) &&
+		      !(c->v >= BC_BT(25) && from->kind == BC_ST_STRING &&
+			to->size == from->size) &&
+		      from->kind != BC_ST_ARRAY) {
+			sema_error(c, &e->span, "Cannot cast from \"%s\" to \"%s\"",
+				   sema_tname(c, from), sema_tname(c, to));
+			return true;
+		}
+	}
+	if (from->kind == BC_ST_ARRAY && to->kind != BC_ST_ARRAY && c->v >= BC_BT(19) &&
+	    (!sema_is_int(to) || to->size != from->size)) {
+		sema_error(c, &e->span, "Cannot cast from \"%s\" to \"%s\"", sema_tname(c, from),
+			   sema_tname(c, to));
+		return true;
+	}
+	if (to->kind == BC_ST_BOOL && !ptrs && c->v >= BC_BT(24) && !from_int &&
+	    from->kind != BC_ST_BOOL && from->kind != BC_ST_STRING && !sema_is_ptr(from) &&
+	    from->kind != BC_ST_COUNT && from->kind != BC_ST_SUM && from->kind != BC_ST_MIN &&
+	    from->kind != BC_ST_MAX && from->kind != BC_ST_AVG) {
+		sema_error(c, &e->span, "Cannot cast from \"%s\" to \"%s\"", sema_tname(c, from),
+			   sema_tname(c, to));
+		return true;
+	}
+	/* (enum E)x of a script's enum (0.23+ visit(Cast)): an integer, and a literal
+	 * that is one of E's values */
+	if (base && base->kind == BC_TYPE_ENUM && !ptrs && c->v >= BC_BT(23)) {
+		bool known = false, variant = false;
+		int64_t v;
+
+		for (size_t i = 0; i < c->nr_enums; i++) {
+			if (strcmp(c->enums[i].type, base->name ? base->name : ""))
+				continue;
+			known = true;
+			variant |= sema_lit_int(c, e->u.cast.operand, &v) && v == c->enums[i].value;
+		}
+		if (!from_int && from->kind != BC_ST_BOOL && !sema_is_ptr(from)) {
+			sema_error(c, &e->span, "Cannot cast from \"%s\" to \"enum %s\"",
+				   sema_tname(c, from), base->name ? base->name : "");
+			return true;
+		}
+		if (known && !variant && sema_lit_int(c, e->u.cast.operand, &v)) {
+			sema_error(c, &e->span, "Enum: %s doesn't contain a variant value of %lld",
+				   base->name, (long long)v);
+			return true;
+		}
+	}
+	if (to->kind == BC_ST_STRING && c->v >= BC_BT(25) &&
+	    (from->kind != BC_ST_STRING || from->size > to->size)) {
+		sema_error(c, &e->span, "Cannot cast from \"%s\" to \"%s\"", sema_tname(c, from),
+			   sema_tname(c, to));
+		return true;
+	}
+	return false;
+}
+
 const struct bc_stype *sema_cast(struct sema_ctx *c, struct bc_expr *e)
 {
 	struct bc_type *ty = e->u.cast.type;
@@ -222,6 +333,8 @@ const struct bc_stype *sema_cast(struct sema_ctx *c, struct bc_expr *e)
 	to = sema_type(c, ty);
 	if (sema_is_none(to))
 		return sema_none(c);	/* sema_type reported it */
+	if (cast_refused(c, e, base, ptrs, from, to))
+		return sema_none(c);
 	as = from->as;
 	if (is_int_name(base) || (base && base->kind == BC_TYPE_NAME && to->kind == BC_ST_INT)) {
 		if (!ptrs && !sema_is_intlike(from) && !sema_is_ptr(from) && from->kind != BC_ST_CSTRUCT &&

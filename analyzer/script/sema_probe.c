@@ -73,6 +73,28 @@ static bool part_empty(const struct bc_attach_point *ap, size_t i)
 	return i >= ap->nr_parts || !ap->parts[i] || !ap->parts[i][0];
 }
 
+/* An attach point of type PT named NAME written before AP (bench:NAME twice). */
+static const struct bc_attach_point *earlier_named(struct sema_ctx *c,
+						   const struct bc_attach_point *ap,
+						   enum bc_probe_type pt, const char *name)
+{
+	for (size_t i = 0; i < c->r->nr_probes; i++) {
+		const struct bc_probe *p = c->r->probes[i].probe;
+
+		for (size_t k = 0; k < p->nr_aps; k++) {
+			const struct bc_attach_point *o = p->aps[k];
+
+			if (o == ap)
+				return NULL;
+			if (o->span.start < ap->span.start && !part_empty(o, 0) &&
+			    !strcmp(o->parts[0], name) &&
+			    bc_probe_type_parse(o->provider_text, c->v) == pt)
+				return o;
+		}
+	}
+	return NULL;
+}
+
 /* The attach point checks of visit(AttachPoint) that need no system access. */
 static void check_ap(struct sema_ctx *c, const struct bc_attach_point *ap, enum bc_probe_type pt,
 		     size_t nr_aps)
@@ -133,6 +155,28 @@ static void check_ap(struct sema_ctx *c, const struct bc_attach_point *ap, enum 
 			sema_error(c, sp, "More than one %s probe defined",
 				   pt == BC_PROBE_BEGIN ? "BEGIN" : "END");
 		break;
+	case BC_PROBE_SELF:
+		/* visit(AttachPoint) "self" (0.22+; probe_matcher.h SIGNALS) */
+		if (part_empty(ap, 0) || strcmp(ap->parts[0], "signal"))
+			sema_error(c, sp, "%s is not a supported trigger",
+				   part_empty(ap, 0) ? "" : ap->parts[0]);
+		else if (part_empty(ap, 1) || strcmp(ap->parts[1], "SIGUSR1"))
+			sema_error(c, sp, "%s is not a supported signal",
+				   part_empty(ap, 1) ? "" : ap->parts[1]);
+		break;
+	case BC_PROBE_BENCH: {
+		/* visit(AttachPoint) "bench" (0.24+) */
+		const struct bc_attach_point *o;
+
+		if (part_empty(ap, 0)) {
+			sema_error(c, sp, "bench probes must have a name");
+		} else if ((o = earlier_named(c, ap, pt, ap->parts[0]))) {
+			sema_error(c, sp, "\"%s\" was used as the name for more than one BENCH "
+				   "probe", ap->parts[0]);
+			sema_error(c, &o->span, "this is the other instance");
+		}
+		break;
+	}
 	case BC_PROBE_KFUNC:
 	case BC_PROBE_KRETFUNC:
 		if (part_empty(ap, ap->nr_parts ? ap->nr_parts - 1 : 0))

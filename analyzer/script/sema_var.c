@@ -235,10 +235,22 @@ bool sema_tuple_assignable(struct sema_ctx *c, const struct bc_stype *have,
 	}
 	if (have->kind == BC_ST_STRING && t->kind == BC_ST_STRING)
 		return true;
-	if (sema_is_int(have) && sema_is_int(t))
-		return c->v >= BC_BT(25) || t->size <= have->size;
+	if (sema_is_int(have) && sema_is_int(t)) {
+		if (c->v >= BC_BT(25))
+			return true;
+		/* 0.24's SizedType::FitsInto: unsigned into signed needs a wider
+		 * field, signed never fits unsigned */
+		if (c->v >= BC_BT(24) && !sema_is_guess(have) && !sema_is_guess(t) &&
+		    have->is_signed != t->is_signed)
+			return !t->is_signed && t->size < have->size;
+		return t->size <= have->size;
+	}
 	if (sema_is_guess(have) || sema_is_guess(t) || sema_is_none(have) || sema_is_none(t))
 		return true;
+	/* 0.25+: a stack of another mode or limit is another type (get_promoted_type) */
+	if ((have->kind == BC_ST_KSTACK || have->kind == BC_ST_USTACK) && have->kind == t->kind &&
+	    c->v >= BC_BT(25))
+		return have->stack_mode == t->stack_mode && have->stack_limit == t->stack_limit;
 	return sema_same_type(have, t);
 }
 
@@ -301,6 +313,20 @@ void sema_var_int_assign(struct sema_ctx *c, const struct bc_expr *var,
 			   "variable type '%s'.", sema_tname(c, t), sema_tname(c, have));
 }
 
+/* Whether T fits a variable declared as HAVE without growing it: strings no longer, tuples field by field. */
+static bool fits_declared(const struct bc_stype *have, const struct bc_stype *t)
+{
+	if (have->kind == BC_ST_STRING && t->kind == BC_ST_STRING)
+		return t->size <= have->size;
+	if (have->kind == BC_ST_TUPLE && t->kind == BC_ST_TUPLE && have->layout && t->layout &&
+	    have->layout->nr_fields == t->layout->nr_fields) {
+		for (size_t i = 0; i < t->layout->nr_fields; i++)
+			if (!fits_declared(have->layout->fields[i].type, t->layout->fields[i].type))
+				return false;
+	}
+	return true;
+}
+
 void sema_var_assign(struct sema_ctx *c, struct bc_expr *var, const struct bc_stype *t,
 		     const struct bc_span *stmt_span)
 {
@@ -326,6 +352,12 @@ void sema_var_assign(struct sema_ctx *c, struct bc_expr *var, const struct bc_st
 	if (sema_is_none(obj->type) || sema_struct_upgrade(obj->type, t)) {
 		if (!sema_is_none(t))
 			set_type(c, obj, t);
+	} else if (!sema_is_none(t) && obj->typed && c->v >= BC_BT(25) &&
+		   !fits_declared(obj->type, t)) {
+		/* `let $x: string[3]` keeps its type (0.25+): a longer value is refused */
+		sema_error(c, stmt_span, "Type mismatch for $%s: trying to assign value of type '%s' "
+			   "when variable already has a type '%s'", name, sema_tname(c, t),
+			   sema_tname(c, obj->type));
 	} else if (!sema_is_none(t)) {
 		struct bc_stype *g = NULL;
 
