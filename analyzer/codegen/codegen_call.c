@@ -777,6 +777,8 @@ int cg_call(struct cg *c, const struct bc_expr *call, struct cg_val *out)
 	const char *f = call->u.call.name;
 	int err;
 
+	if (cg_macro_use(c, call, out, &err))
+		return err;
 	if (!strcmp(f, "str"))
 		return call_str(c, call, out);
 	if (!strcmp(f, "buf"))
@@ -887,6 +889,8 @@ int cg_call(struct cg *c, const struct bc_expr *call, struct cg_val *out)
 	}
 	if (!strcmp(f, "len"))
 		return cg_map_len(c, call, out);
+	if (!strcmp(f, "getopt"))
+		return cg_getopt(c, call, out);
 	if ((!strcmp(f, "kaddr") || !strcmp(f, "uaddr") || !strcmp(f, "cgroupid")) &&
 	    c->o->exact_load_values)
 		return cg_unsupported(c, &call->span, f,

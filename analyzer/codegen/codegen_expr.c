@@ -237,7 +237,10 @@ static int macro_value(struct cg *c, const char *name, int64_t *v)
 static int expr_ident(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 {
 	int64_t v;
+	int err;
 
+	if (cg_macro_use(c, e, out, &err))
+		return err;
 	if (!bc_sema_expr_ident_value(e, &v)) {
 		if (!e->type || !cg_is_int(e->type))
 			return cg_unsupported(c, &e->span, "identifier",
@@ -1021,6 +1024,9 @@ int cg_expr(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 		break;
 	case BC_EXPR_IDENT:
 		err = expr_ident(c, e, out);
+		break;
+	case BC_EXPR_BLOCK:
+		err = cg_block_value(c, e->u.block, out);
 		break;
 	case BC_EXPR_ERROR:
 		err = cg_fail(c, -EINVAL, &e->span, "expression with a syntax error");

@@ -249,6 +249,18 @@ bool cg_probe_uses(const struct bc_probe *p, const char *name, bool call);
 /* The name of bpftrace's stack map for a kstack/ustack type. */
 void cg_stack_map_name(const struct bc_stype *t, char *buf, size_t n);
 
+/* ---- codegen_macro.c ---- */
+
+/* visit(BlockExpr): the statements, then the value of the last expression. */
+int cg_block_value(struct cg *c, const struct bc_block *b, struct cg_val *out);
+/* When E is a use of a script macro: generates its expanded body into OUT
+ * (the result in *ERR) and returns true. */
+bool cg_macro_use(struct cg *c, const struct bc_expr *e, struct cg_val *out, int *err);
+
+/* ---- codegen_getopt.c ---- */
+
+int cg_getopt(struct cg *c, const struct bc_expr *call, struct cg_val *out);
+
 /* ---- codegen_hist.c ---- */
 
 LLVMValueRef cg_log2_fn(struct cg *c);

@@ -271,6 +271,10 @@ const struct bc_stype *bc_sema_expr_record(const struct bc_expr *e);
 /* The value of a BC_EXPR_IDENT naming an enum value (script or BTF); false
  * when it is not one (a guessed macro from a header). */
 bool bc_sema_expr_ident_value(const struct bc_expr *e, int64_t *v);
+/* The macro body expanded for the use E (a call of a script macro, or an
+ * identifier naming one of no arguments, 0.24+), typed at that use; NULL
+ * when E is no macro use (analyzer/script/macro_expand.h). */
+const struct bc_block *bc_sema_macro_body(const struct bc_sema *s, const struct bc_expr *e);
 
 /* A struct or union NAME ("struct point") the analysis resolved with its
  * layout (from the script, a uprobe binary's DWARF or BTF), as a struct

@@ -49,6 +49,9 @@ struct bc_sema {
 	bool kernel_gap;		/* a type outside the probes guessed for want of the kernel */
 	struct bc_stype **structs;	/* the structs resolved with a layout (bc_sema_struct) */
 	size_t nr_structs;
+	/* macro uses and the body expanded for each (bc_sema_macro_body) */
+	struct { const struct bc_expr *use; struct bc_block *body; } *macro_uses;
+	size_t nr_macro_uses, cap_macro_uses;
 };
 
 /* A C struct defined in the script (struct X { ... }), once parsed. */
@@ -145,6 +148,7 @@ struct sema_ctx {
 	/* a macro's map parameters while its body is typed: @from is @to */
 	struct { const char *from, *to; } map_alias[16];
 	size_t nr_map_alias;
+	unsigned macro_depth;		/* macro expansions being typed */
 	/* spans already reported (one diagnostic per span and rule) */
 	struct { uint32_t start, end; enum bc_rule_id rule; } *seen;
 	size_t nr_seen, cap_seen;

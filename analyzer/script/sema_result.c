@@ -47,6 +47,7 @@ void bc_sema_free(struct bc_sema *r)
 	for (size_t i = 0; i < r->nr_structs; i++)
 		bc_stype_put(r->structs[i]);
 	free(r->structs);
+	free(r->macro_uses);
 	bc_arena_free(&r->arena);
 	free(r);
 }
@@ -215,6 +216,14 @@ bool bc_sema_expr_ident_value(const struct bc_expr *e, int64_t *v)
 	if (p)
 		*v = *p;
 	return p != NULL;
+}
+
+const struct bc_block *bc_sema_macro_body(const struct bc_sema *s, const struct bc_expr *e)
+{
+	for (size_t i = 0; s && e && i < s->nr_macro_uses; i++)
+		if (s->macro_uses[i].use == e)
+			return s->macro_uses[i].body;
+	return NULL;
 }
 
 size_t bc_sema_nr_probes(const struct bc_sema *s)
