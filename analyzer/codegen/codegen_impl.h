@@ -257,6 +257,11 @@ int cg_block_value(struct cg *c, const struct bc_block *b, struct cg_val *out);
  * (the result in *ERR) and returns true. */
 bool cg_macro_use(struct cg *c, const struct bc_expr *e, struct cg_val *out, int *err);
 
+/* ---- codegen_for.c ---- */
+
+/* for ($kv : @m) / for ($i : lo..hi): the body as a callback (0.21+). */
+int cg_for(struct cg *c, const struct bc_stmt *st);
+
 /* ---- codegen_getopt.c ---- */
 
 int cg_getopt(struct cg *c, const struct bc_expr *call, struct cg_val *out);

@@ -435,7 +435,7 @@ int cg_stmt(struct cg *c, const struct bc_stmt *st)
 	case BC_STMT_DISCARD:
 		return stmt_expr(c, st->u.expr);
 	case BC_STMT_FOR:
-		return cg_unsupported(c, &st->span, "for", "for loops are not modelled");
+		return cg_for(c, st);
 	case BC_STMT_IMPORT:
 		return cg_unsupported(c, &st->span, "import", "imports are not modelled");
 	case BC_STMT_ERROR:
