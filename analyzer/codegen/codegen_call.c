@@ -176,7 +176,11 @@ int cg_builtin(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 {
 	const char *n = e->u.name;
 	LLVMValueRef v;
+	int err;
 
+	/* a standard-library macro (ppid, pcomm, ...): its field reads */
+	if (cg_macro_use(c, e, out, &err))
+		return err;
 	if (!strcmp(n, "nsecs")) {
 		out->v = bc_irb_get_ns(c->irb, !c->o->no_ktime_get_boot_ns);
 	} else if (!strcmp(n, "elapsed")) {
@@ -891,6 +895,13 @@ int cg_call(struct cg *c, const struct bc_expr *call, struct cg_val *out)
 		return cg_map_len(c, call, out);
 	if (!strcmp(f, "getopt"))
 		return cg_getopt(c, call, out);
+	{
+		bool handled;
+
+		err = cg_name_call(c, call, out, &handled);
+		if (handled)
+			return err;
+	}
 	if ((!strcmp(f, "kaddr") || !strcmp(f, "uaddr") || !strcmp(f, "cgroupid")) &&
 	    c->o->exact_load_values)
 		return cg_unsupported(c, &call->span, f,

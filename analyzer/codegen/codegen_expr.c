@@ -1028,6 +1028,21 @@ int cg_expr(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 	case BC_EXPR_BLOCK:
 		err = cg_block_value(c, e->u.block, out);
 		break;
+	case BC_EXPR_IF:
+		err = cg_if_value(c, e, out);
+		break;
+	case BC_EXPR_OFFSETOF: {
+		uint64_t off;
+
+		/* a constant bpftrace folds from the type's layout */
+		if (bc_sema_expr_offsetof(e, &off)) {
+			out->v = cg_i64(c, off);
+			err = 0;
+		} else {
+			err = cg_unsupported(c, &e->span, "offsetof", "the layout is not known");
+		}
+		break;
+	}
 	case BC_EXPR_ERROR:
 		err = cg_fail(c, -EINVAL, &e->span, "expression with a syntax error");
 		break;

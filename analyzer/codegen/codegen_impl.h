@@ -256,11 +256,18 @@ int cg_block_value(struct cg *c, const struct bc_block *b, struct cg_val *out);
 /* When E is a use of a script macro: generates its expanded body into OUT
  * (the result in *ERR) and returns true. */
 bool cg_macro_use(struct cg *c, const struct bc_expr *e, struct cg_val *out, int *err);
+/* visit(IfExpr): an if as an expression (no value, or an integer). */
+int cg_if_value(struct cg *c, const struct bc_expr *e, struct cg_val *out);
 
 /* ---- codegen_for.c ---- */
 
 /* for ($kv : @m) / for ($i : lo..hi): the body as a callback (0.21+). */
 int cg_for(struct cg *c, const struct bc_stmt *st);
+
+/* ---- codegen_names.c ---- */
+
+/* syscall_name() / signal_name() of 0.25+; *HANDLED false for another call. */
+int cg_name_call(struct cg *c, const struct bc_expr *call, struct cg_val *out, bool *handled);
 
 /* ---- codegen_getopt.c ---- */
 

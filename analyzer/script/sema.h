@@ -271,6 +271,9 @@ const struct bc_stype *bc_sema_expr_record(const struct bc_expr *e);
 /* The value of a BC_EXPR_IDENT naming an enum value (script or BTF); false
  * when it is not one (a guessed macro from a header). */
 bool bc_sema_expr_ident_value(const struct bc_expr *e, int64_t *v);
+/* The byte offset an offsetof() expression names; false when its layout
+ * was not resolved. */
+bool bc_sema_expr_offsetof(const struct bc_expr *e, uint64_t *v);
 /* The macro body expanded for the use E (a call of a script macro, or an
  * identifier naming one of no arguments, 0.24+), typed at that use; NULL
  * when E is no macro use (analyzer/script/macro_expand.h). */

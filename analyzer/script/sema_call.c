@@ -8,6 +8,7 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -537,15 +538,22 @@ static struct bc_block *macro_body(struct sema_ctx *c, const struct bc_expr *use
 	if (b)
 		return b;
 	b = bc_macro_expand(&r->arena, m, call, c->macro_depth + 1, c->v);
-	if (!b)
+	if (!b || sema_macro_record(c, use, b))
 		return NULL;
+	return b;
+}
+
+int sema_macro_record(struct sema_ctx *c, const struct bc_expr *use, struct bc_block *b)
+{
+	struct bc_sema *r = c->r;
+
 	if (BC_GROW(r->macro_uses, r->cap_macro_uses, r->nr_macro_uses + 1)) {
 		sema_oom(c);
-		return NULL;
+		return -ENOMEM;
 	}
 	r->macro_uses[r->nr_macro_uses].use = use;
 	r->macro_uses[r->nr_macro_uses++].body = b;
-	return b;
+	return 0;
 }
 
 /*
@@ -745,6 +753,8 @@ const struct bc_stype *sema_call(struct sema_ctx *c, struct bc_expr *e, enum sem
 	}
 	b = bc_builtin_find(name, BC_BI_FUNC, c->v);
 	visit_args(c, e, b);
+	if (b && (b->flags & BC_BIF_STDLIB) && n <= 1)
+		sema_stdlib_expand(c, e, name, n ? arg(e, 0) : NULL);
 	if (!b) {
 		const struct bc_builtin *any = bc_builtin_find_any(name, BC_BI_FUNC, c->v);
 		char what[80];

@@ -239,6 +239,14 @@ bool sema_void_call(struct sema_ctx *c, const struct bc_expr *e);
 /* A bare identifier naming a macro of no arguments (0.24+): its value; NULL if none. */
 const struct bc_stype *sema_macro_ident(struct sema_ctx *c, struct bc_expr *e);
 
+/* sema_call.c: keeps B as the expanded body of the macro use USE (-ENOMEM) */
+int sema_macro_record(struct sema_ctx *c, const struct bc_expr *use, struct bc_block *b);
+/* sema_stdlib.c: the standard library's task macros (ppid, pcomm, ...):
+ * records and types the field reads NAME expands to at USE, on TASK or
+ * (NULL) curtask; nothing for another name or version. */
+void sema_stdlib_expand(struct sema_ctx *c, const struct bc_expr *use, const char *name,
+			struct bc_expr *task);
+
 /* sema_builtin.c */
 const struct bc_stype *sema_builtin(struct sema_ctx *c, struct bc_expr *e);
 /* The builtin variable row B used as expression E (NAME as written). */

@@ -218,6 +218,15 @@ bool bc_sema_expr_ident_value(const struct bc_expr *e, int64_t *v)
 	return p != NULL;
 }
 
+bool bc_sema_expr_offsetof(const struct bc_expr *e, uint64_t *v)
+{
+	const uint64_t *p = e && e->kind == BC_EXPR_OFFSETOF ? e->sema : NULL;
+
+	if (p)
+		*v = *p;
+	return p != NULL;
+}
+
 const struct bc_block *bc_sema_macro_body(const struct bc_sema *s, const struct bc_expr *e)
 {
 	for (size_t i = 0; s && e && i < s->nr_macro_uses; i++)
