@@ -895,6 +895,8 @@ int cg_call(struct cg *c, const struct bc_expr *call, struct cg_val *out)
 		return cg_map_len(c, call, out);
 	if (!strcmp(f, "getopt"))
 		return cg_getopt(c, call, out);
+	if (!strcmp(f, "unwatch"))
+		return cg_unwatch(c, call);
 	{
 		bool handled;
 

@@ -318,7 +318,7 @@ int cg_for(struct cg *c, const struct bc_stmt *st)
 
 	if (c->ver < BC_BT(21) || !st->u.for_.var || !st->u.for_.body)
 		return cg_fail(c, -EINVAL, &st->span, "for loop without a body or variable");
-	cg_walk_probe(&body, capture_cb, &k);
+	cg_walk_probe_sema(&body, c->sema, capture_cb, &k);
 	if (k.full)
 		return cg_unsupported(c, &st->span, "for", "a loop body using over 64 variables");
 	if (st->u.for_.map)

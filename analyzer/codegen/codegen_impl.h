@@ -244,8 +244,13 @@ int cg_ternary(struct cg *c, const struct bc_expr *e, struct cg_val *out);
 typedef bool (*cg_walk_fn)(const struct bc_expr *e, void *ctx);
 /* Walks the predicate and body of P; true when FN stopped it. */
 bool cg_walk_probe(const struct bc_probe *p, cg_walk_fn fn, void *ctx);
+/* The same, descending into the expanded bodies of macro uses (SEMA). */
+bool cg_walk_probe_sema(const struct bc_probe *p, const struct bc_sema *sema, cg_walk_fn fn,
+			void *ctx);
 /* Whether P uses builtin NAME (CALL false) or calls function NAME. */
 bool cg_probe_uses(const struct bc_probe *p, const char *name, bool call);
+bool cg_probe_uses_sema(const struct bc_probe *p, const struct bc_sema *sema, const char *name,
+			bool call);
 /* The name of bpftrace's stack map for a kstack/ustack type. */
 void cg_stack_map_name(const struct bc_stype *t, char *buf, size_t n);
 
@@ -263,6 +268,10 @@ int cg_if_value(struct cg *c, const struct bc_expr *e, struct cg_val *out);
 
 /* for ($kv : @m) / for ($i : lo..hi): the body as a callback (0.21+). */
 int cg_for(struct cg *c, const struct bc_stmt *st);
+
+/* ---- codegen_unwatch.c ---- */
+
+int cg_unwatch(struct cg *c, const struct bc_expr *call);
 
 /* ---- codegen_names.c ---- */
 

@@ -74,9 +74,9 @@ static bool need_expansion(const struct cg *c, const struct bc_probe *p)
 			return true;
 		tp |= pt == BC_PROBE_TRACEPOINT;
 	}
-	if (cg_probe_uses(p, "probe", false))
+	if (cg_probe_uses_sema(p, c->sema, "probe", false))
 		return true;
-	return tp && cg_probe_uses(p, "args", false);
+	return tp && cg_probe_uses_sema(p, c->sema, "args", false);
 }
 
 /* ---- variables ---- */
