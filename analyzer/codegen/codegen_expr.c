@@ -886,6 +886,11 @@ static int expr_index(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 		return c->err;
 	if (t->kind == BC_ST_ARRAY || cg_is_ptr(t))
 		elem = t->elem;
+	else if (t->kind == BC_ST_STRING && cg_on_stack(c, base))
+		/* a character of a string (0.25+): its element type is no BPF-memory
+		 * type, so later versions read it as an array element through the
+		 * buffer's address (probereadDatastructElem: an `array_access` slot) */
+		elem = cg_etype(c, e);
 	else
 		return cg_unsupported(c, &e->span, "index", "indexing a %s",
 				      bc_stype_kind_name(t->kind));
