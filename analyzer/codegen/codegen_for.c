@@ -25,6 +25,7 @@
  * (CreatePerCpuMapAggElems), which is not modelled.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <linux/bpf.h>
@@ -204,6 +205,7 @@ static int for_map(struct cg *c, const struct bc_stmt *st, struct captured *k)
 	LLVMValueRef ctx, cb, fd, hargs[4], tup, kv[2];
 	struct saved_fn s;
 	struct bc_prov pr;
+	char vname[256];
 	int id, err;
 
 	if (!vt || !sm)
@@ -230,9 +232,10 @@ static int for_map(struct cg *c, const struct bc_stmt *st, struct captured *k)
 	kv[1] = elem(c, vt->layout->fields[1].type, LLVMGetParam(cb, 2), "val");
 	if (!kv[0] || !kv[1])
 		return c->err ? c->err : cg_fail(c, -EINVAL, &var->span, "untyped loop variable");
-	/* createAnonStruct for $kv */
-	pr = cg_prov(BC_PROV_TUPLE, var->u.name, &var->span, vt->script_dependent, NULL, 0);
-	tup = cg_alloc(c, BC_SCRATCH_ANON_STRUCT, tty, var->u.name, &pr);
+	/* createAnonStruct for $kv, named after the variable */
+	snprintf(vname, sizeof(vname), "$%s", var->u.name);
+	pr = cg_prov(BC_PROV_TUPLE, vname, &var->span, vt->script_dependent, NULL, 0);
+	tup = cg_alloc(c, BC_SCRATCH_ANON_STRUCT, tty, vname, &pr);
 	if (!tup)
 		return c->err;
 	if (c->ver >= BC_BT(22))
