@@ -364,7 +364,7 @@ static int number_maps(struct cg *c)
 	free(names);
 	for (size_t i = 0; i < c->s->nr_items; i++)
 		if (c->s->items[i].kind == BC_ITEM_PROBE)
-			cg_walk_probe(c->s->items[i].u.probe, internal_cb, &im);
+			cg_walk_probe_sema(c->s->items[i].u.probe, c->sema, internal_cb, &im);
 	if (im.join)
 		bc_irb_map_id(c->irb, "join");
 	if (im.elapsed)

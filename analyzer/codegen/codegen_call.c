@@ -179,7 +179,11 @@ int cg_builtin(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 {
 	const char *n = e->u.name;
 	LLVMValueRef v;
+	int err;
 
+	/* a standard-library macro (ppid, pcomm, ...): its field reads */
+	if (cg_macro_use(c, e, out, &err))
+		return err;
 	if (!strcmp(n, "nsecs")) {
 		out->v = bc_irb_get_ns(c->irb, !c->o->no_ktime_get_boot_ns);
 	} else if (!strcmp(n, "elapsed")) {
@@ -817,6 +821,8 @@ int cg_call(struct cg *c, const struct bc_expr *call, struct cg_val *out)
 		tmp.u.name = f;
 		return cg_builtin(c, &tmp, out);
 	}
+	if (cg_macro_use(c, call, out, &err))
+		return err;
 	if (!strcmp(f, "str"))
 		return call_str(c, call, out);
 	if (!strcmp(f, "buf"))
@@ -929,6 +935,17 @@ int cg_call(struct cg *c, const struct bc_expr *call, struct cg_val *out)
 		return cg_map_len(c, call, out);
 	if (!strcmp(f, "__builtin_uaddr"))
 		f = "uaddr";	/* what 0.25's stdlib uaddr() calls */
+	if (!strcmp(f, "getopt"))
+		return cg_getopt(c, call, out);
+	if (!strcmp(f, "unwatch"))
+		return cg_unwatch(c, call);
+	{
+		bool handled;
+
+		err = cg_name_call(c, call, out, &handled);
+		if (handled)
+			return err;
+	}
 	if ((!strcmp(f, "kaddr") || !strcmp(f, "uaddr") || !strcmp(f, "cgroupid")) &&
 	    c->o->exact_load_values)
 		return cg_unsupported(c, &call->span, f,

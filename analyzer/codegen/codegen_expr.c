@@ -237,7 +237,10 @@ static int macro_value(struct cg *c, const char *name, int64_t *v)
 static int expr_ident(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 {
 	int64_t v;
+	int err;
 
+	if (cg_macro_use(c, e, out, &err))
+		return err;
 	if (!bc_sema_expr_ident_value(e, &v)) {
 		if (!e->type || !cg_is_int(e->type))
 			return cg_unsupported(c, &e->span, "identifier",
@@ -884,6 +887,11 @@ static int expr_index(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 		return c->err;
 	if (t->kind == BC_ST_ARRAY || cg_is_ptr(t))
 		elem = t->elem;
+	else if (t->kind == BC_ST_STRING && cg_on_stack(c, base))
+		/* a character of a string (0.25+): its element type is no BPF-memory
+		 * type, so later versions read it as an array element through the
+		 * buffer's address (probereadDatastructElem: an `array_access` slot) */
+		elem = cg_etype(c, e);
 	else
 		return cg_unsupported(c, &e->span, "index", "indexing a %s",
 				      bc_stype_kind_name(t->kind));
@@ -1025,6 +1033,24 @@ int cg_expr(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 	case BC_EXPR_IDENT:
 		err = expr_ident(c, e, out);
 		break;
+	case BC_EXPR_BLOCK:
+		err = cg_block_value(c, e->u.block, out);
+		break;
+	case BC_EXPR_IF:
+		err = cg_if_value(c, e, out);
+		break;
+	case BC_EXPR_OFFSETOF: {
+		uint64_t off;
+
+		/* a constant bpftrace folds from the type's layout */
+		if (bc_sema_expr_offsetof(e, &off)) {
+			out->v = cg_i64(c, off);
+			err = 0;
+		} else {
+			err = cg_unsupported(c, &e->span, "offsetof", "the layout is not known");
+		}
+		break;
+	}
 	case BC_EXPR_ERROR:
 		err = cg_fail(c, -EINVAL, &e->span, "expression with a syntax error");
 		break;

@@ -277,10 +277,43 @@ int cg_usdt_arg(struct cg *c, const struct bc_expr *e, struct cg_val *out);
 typedef bool (*cg_walk_fn)(const struct bc_expr *e, void *ctx);
 /* Walks the predicate and body of P; true when FN stopped it. */
 bool cg_walk_probe(const struct bc_probe *p, cg_walk_fn fn, void *ctx);
+/* The same, descending into the expanded bodies of macro uses (SEMA). */
+bool cg_walk_probe_sema(const struct bc_probe *p, const struct bc_sema *sema, cg_walk_fn fn,
+			void *ctx);
 /* Whether P uses builtin NAME (CALL false) or calls function NAME. */
 bool cg_probe_uses(const struct bc_probe *p, const char *name, bool call);
+bool cg_probe_uses_sema(const struct bc_probe *p, const struct bc_sema *sema, const char *name,
+			bool call);
 /* The name of bpftrace's stack map for a kstack/ustack type. */
 void cg_stack_map_name(const struct bc_stype *t, char *buf, size_t n);
+
+/* ---- codegen_macro.c ---- */
+
+/* visit(BlockExpr): the statements, then the value of the last expression. */
+int cg_block_value(struct cg *c, const struct bc_block *b, struct cg_val *out);
+/* When E is a use of a script macro: generates its expanded body into OUT
+ * (the result in *ERR) and returns true. */
+bool cg_macro_use(struct cg *c, const struct bc_expr *e, struct cg_val *out, int *err);
+/* visit(IfExpr): an if as an expression (no value, or an integer). */
+int cg_if_value(struct cg *c, const struct bc_expr *e, struct cg_val *out);
+
+/* ---- codegen_for.c ---- */
+
+/* for ($kv : @m) / for ($i : lo..hi): the body as a callback (0.21+). */
+int cg_for(struct cg *c, const struct bc_stmt *st);
+
+/* ---- codegen_unwatch.c ---- */
+
+int cg_unwatch(struct cg *c, const struct bc_expr *call);
+
+/* ---- codegen_names.c ---- */
+
+/* syscall_name() / signal_name() of 0.25+; *HANDLED false for another call. */
+int cg_name_call(struct cg *c, const struct bc_expr *call, struct cg_val *out, bool *handled);
+
+/* ---- codegen_getopt.c ---- */
+
+int cg_getopt(struct cg *c, const struct bc_expr *call, struct cg_val *out);
 
 /* ---- codegen_hist.c ---- */
 

@@ -74,9 +74,9 @@ static bool need_expansion(const struct cg *c, const struct bc_probe *p)
 			return true;
 		tp |= pt == BC_PROBE_TRACEPOINT;
 	}
-	if (cg_probe_uses(p, "probe", false))
+	if (cg_probe_uses_sema(p, c->sema, "probe", false))
 		return true;
-	return tp && cg_probe_uses(p, "args", false);
+	return tp && cg_probe_uses_sema(p, c->sema, "args", false);
 }
 
 /* ---- variables ---- */
@@ -445,7 +445,7 @@ int cg_stmt(struct cg *c, const struct bc_stmt *st)
 	case BC_STMT_DISCARD:
 		return stmt_expr(c, st->u.expr);
 	case BC_STMT_FOR:
-		return cg_unsupported(c, &st->span, "for", "for loops are not modelled");
+		return cg_for(c, st);
 	case BC_STMT_IMPORT:
 		return cg_unsupported(c, &st->span, "import", "imports are not modelled");
 	case BC_STMT_ERROR:

@@ -16,6 +16,7 @@ struct walk {
 	cg_walk_fn fn;
 	void *ctx;
 	unsigned depth;
+	const struct bc_sema *sema;	/* macro uses descend into their bodies */
 };
 
 static bool walk_expr(const struct bc_expr *e, struct walk *w);
@@ -93,6 +94,11 @@ static bool walk_expr(const struct bc_expr *e, struct walk *w)
 
 static bool walk_children(const struct bc_expr *e, struct walk *w)
 {
+	const struct bc_block *macro = w->sema ? bc_sema_macro_body(w->sema, e) : NULL;
+
+	/* a macro use is its expanded body (its arguments are inside it) */
+	if (macro)
+		return walk_block(macro, w);
 	switch (e->kind) {
 	case BC_EXPR_MAP:
 		return walk_list(&e->u.map.keys, w);
@@ -130,7 +136,13 @@ static bool walk_children(const struct bc_expr *e, struct walk *w)
 
 bool cg_walk_probe(const struct bc_probe *p, cg_walk_fn fn, void *ctx)
 {
-	struct walk w = { fn, ctx, 0 };
+	return cg_walk_probe_sema(p, NULL, fn, ctx);
+}
+
+bool cg_walk_probe_sema(const struct bc_probe *p, const struct bc_sema *sema, cg_walk_fn fn,
+			void *ctx)
+{
+	struct walk w = { fn, ctx, 0, sema };
 
 	return walk_expr(p->pred, &w) || walk_block(p->body, &w);
 }
@@ -151,7 +163,13 @@ static bool uses_cb(const struct bc_expr *e, void *ctx)
 
 bool cg_probe_uses(const struct bc_probe *p, const char *name, bool call)
 {
+	return cg_probe_uses_sema(p, NULL, name, call);
+}
+
+bool cg_probe_uses_sema(const struct bc_probe *p, const struct bc_sema *sema, const char *name,
+			bool call)
+{
 	struct uses u = { name, call };
 
-	return cg_walk_probe(p, uses_cb, &u);
+	return cg_walk_probe_sema(p, sema, uses_cb, &u);
 }

@@ -291,6 +291,21 @@ static struct bc_stype *str_result(const struct bc_bt_profile *p, const struct b
 		bc_stype_with_as(bc_stype_string(size), BC_AS_KERNEL), true);
 }
 
+/* NamedParamPass (0.24+): the default's type names the option's; no
+ * default or a bool one is a bool, a string one a string[max_strlen], an
+ * integer uint64 (int64 when negative). */
+static struct bc_stype *getopt_result(const struct bc_bt_profile *p,
+				      const struct bc_builtin_use *u)
+{
+	const struct bc_builtin_arg *d = use_arg(u, 1);
+
+	if (!d || !d->type || d->type->kind == BC_ST_BOOL)
+		return bc_stype_bool();
+	if (d->type->kind == BC_ST_STRING)
+		return bc_stype_string((uint32_t)p->max_strlen);
+	return bc_stype_int(8, d->has_int && d->ival < 0);
+}
+
 static struct bc_stype *buf_result(const struct bc_bt_profile *p, const struct bc_builtin_use *u)
 {
 	const struct bc_builtin_arg *data = use_arg(u, 0), *len = use_arg(u, 1);
@@ -414,6 +429,8 @@ struct bc_stype *bc_builtin_result(const struct bc_builtin *b, const struct bc_b
 		return bc_stype_int(8, true);
 	case BC_RES_BOOL:
 		return p->version >= BC_BT(24) ? bc_stype_bool() : bc_stype_int(1, false);
+	case BC_RES_GETOPT:
+		return getopt_result(p, u);
 	case BC_RES_COMM:
 		return bc_stype_with_as(bc_stype_string(BT_COMM_SIZE), BC_AS_KERNEL);
 	case BC_RES_STR:

@@ -123,6 +123,7 @@ enum bc_result {
 	BC_RES_BSWAP,		/* unsigned integer of argument 0's width */
 	BC_RES_UADDR,		/* pointer to an integer sized by the symbol (user space) */
 	BC_RES_AGG,		/* aggregation value (b->agg), sign of the value argument */
+	BC_RES_GETOPT,		/* getopt(): bool, uint64, int64 or string[max_strlen] by the default */
 };
 
 enum bc_builtin_flag {

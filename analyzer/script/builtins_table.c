@@ -343,7 +343,7 @@ const struct bc_builtin bc_builtin_table[] = {
 	{ "offsetof", BC_BI_FUNC, BC_BT(18), 0, 0, 2, 2, { BC_ARG_TYPE, BC_ARG_FIELD }, 0, BC_RES_U64,
 	  0, 0, BC_BIF_COMPILE_TIME | BC_BIF_KEYWORD, "offset of a field" },
 	{ "getopt", BC_BI_FUNC, BC_BT(24), 0, 0, 1, 3, { BC_ARG_STRING, BC_ARG_ANY, BC_ARG_STRING },
-	  LIT(0) | LIT(1) | LIT(2), BC_RES_BOOL, 0, 0, BC_BIF_STDLIB,
+	  LIT(0) | LIT(1) | LIT(2), BC_RES_GETOPT, 0, 0, BC_BIF_STDLIB,
 	  "named program argument (type of the default)" },
 	{ "is_array", BC_BI_FUNC, BC_BT(25), 0, 0, 1, 1, { BC_ARG_ANY }, 0, BC_RES_BOOL, 0, 0,
 	  BC_BIF_COMPILE_TIME | BC_BIF_STDLIB, "type test" },

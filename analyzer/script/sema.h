@@ -290,6 +290,13 @@ char *bc_sema_str_fold(const struct bc_expr *call, int version, size_t *len);
 /* The branch semantic analysis took for `if comptime COND` (0.25+): 1 the
  * then-block, 0 the else part, -1 both (not a resolved comptime condition). */
 int bc_sema_comptime_branch(const struct bc_expr *cond);
+/* The byte offset an offsetof() expression names; false when its layout
+ * was not resolved. */
+bool bc_sema_expr_offsetof(const struct bc_expr *e, uint64_t *v);
+/* The macro body expanded for the use E (a call of a script macro, or an
+ * identifier naming one of no arguments, 0.24+), typed at that use; NULL
+ * when E is no macro use (analyzer/script/macro_expand.h). */
+const struct bc_block *bc_sema_macro_body(const struct bc_sema *s, const struct bc_expr *e);
 
 /* A struct or union NAME ("struct point") the analysis resolved with its
  * layout (from the script, a uprobe binary's DWARF or BTF), as a struct

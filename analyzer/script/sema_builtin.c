@@ -223,5 +223,7 @@ const struct bc_stype *sema_builtin(struct sema_ctx *c, struct bc_expr *e)
 		}
 		return sema_none(c);
 	}
+	if (b->flags & BC_BIF_STDLIB)
+		sema_stdlib_expand(c, e, name, NULL);
 	return sema_builtin_row(c, e, b, name);
 }

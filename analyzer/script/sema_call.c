@@ -8,6 +8,7 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,8 @@
 
 #include "sema_impl.h"
 #include "../base/sbuf.h"
+#include "macro_expand.h"
+#include "../base/array.h"
 
 /* x86-64 struct pt_regs members bpftrace's reg() accepts (arch/x86_64.cpp). */
 static const char *const x86_64_regs[] = {
@@ -772,17 +775,50 @@ static const struct bc_stype *fn_call(struct sema_ctx *c, struct bc_expr *e, con
 }
 
 /*
- * A macro call: the body is typed with the parameters bound to the argument
- * types, in its own scope. Diagnostics inside the body are not reported per
- * call site (bpftrace reports them once, on the expansion).
+ * The body of M expanded for USE (macro_expand.h), made once per use and
+ * kept for code generation (bc_sema_macro_body); NULL when it cannot be.
  */
-static const struct bc_stype *macro_call(struct sema_ctx *c, struct bc_expr *e,
-					 const struct bc_macro *m)
+static struct bc_block *macro_body(struct sema_ctx *c, const struct bc_expr *use,
+				   const struct bc_expr *call, const struct bc_macro *m)
+{
+	struct bc_sema *r = c->r;
+	struct bc_block *b = (struct bc_block *)bc_sema_macro_body(r, use);
+
+	if (b)
+		return b;
+	b = bc_macro_expand(&r->arena, m, call, c->macro_depth + 1, c->v);
+	if (!b || sema_macro_record(c, use, b))
+		return NULL;
+	return b;
+}
+
+int sema_macro_record(struct sema_ctx *c, const struct bc_expr *use, struct bc_block *b)
+{
+	struct bc_sema *r = c->r;
+
+	if (BC_GROW(r->macro_uses, r->cap_macro_uses, r->nr_macro_uses + 1)) {
+		sema_oom(c);
+		return -ENOMEM;
+	}
+	r->macro_uses[r->nr_macro_uses].use = use;
+	r->macro_uses[r->nr_macro_uses++].body = b;
+	return 0;
+}
+
+/*
+ * A macro call: the body as bpftrace expands it at this call (parameters
+ * bound to the arguments, macro_expand.h) is typed in its own scope.
+ * Diagnostics inside the body are not reported per call site (bpftrace
+ * reports them once, on the expansion). USE is the call, or the identifier
+ * naming a macro of no arguments.
+ */
+static const struct bc_stype *macro_call(struct sema_ctx *c, const struct bc_expr *use,
+					 struct bc_expr *e, const struct bc_macro *m)
 {
 	size_t n = nargs(e), old_alias = c->nr_map_alias;
 	const struct bc_stype *t = sema_none(c);
 	bool final = c->final;
-	struct bc_block *body = m->body;
+	struct bc_block *body;
 
 	for (size_t i = 0; i < n; i++) {
 		struct bc_expr *p = i < m->args.n ? m->args.v[i] : NULL, *a = arg(e, i);
@@ -797,11 +833,19 @@ static const struct bc_stype *macro_call(struct sema_ctx *c, struct bc_expr *e,
 		sema_error(c, &e->span, "Call to %s() has the wrong number of arguments", m->name);
 		return t;
 	}
-	if (!body || c->nr_scopes + 1 >= SEMA_MAX_SCOPES || c->depth > SEMA_MAX_DEPTH / 2)
+	if (!m->body || c->nr_scopes + 1 >= SEMA_MAX_SCOPES || c->depth > SEMA_MAX_DEPTH / 2 ||
+	    c->macro_depth >= SEMA_MAX_DEPTH / 8)
 		return t;
+	body = macro_body(c, use, e, m);
+	if (!body) {
+		/* an argument of the wrong kind: the body as written, the
+		 * parameters declared with the arguments' types */
+		body = m->body;
+	}
 	c->final = false;
+	c->macro_depth++;
 	sema_scope_push(c, body);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; body == m->body && i < n; i++) {
 		struct bc_expr *p = m->args.v[i];
 
 		if (p && p->kind == BC_EXPR_VAR)
@@ -819,6 +863,7 @@ static const struct bc_stype *macro_call(struct sema_ctx *c, struct bc_expr *e,
 	t = body->tail ? sema_expr(c, body->tail, ROLE_NONE) : sema_keep(c, bc_stype_void());
 	c->nr_map_alias = old_alias;
 	sema_scope_pop(c);
+	c->macro_depth--;
 	c->final = final;
 	return t;
 }
@@ -836,7 +881,7 @@ const struct bc_stype *sema_macro_ident(struct sema_ctx *c, struct bc_expr *e)
 		return NULL;
 	call.u.call.name = e->u.name;
 	call.u.call.name_span = e->span;
-	return macro_call(c, &call, m);
+	return macro_call(c, e, &call, m);
 }
 
 /* ---- a map call's keys ---- */
@@ -1041,10 +1086,12 @@ const struct bc_stype *sema_call(struct sema_ctx *c, struct bc_expr *e, enum sem
 		const struct bc_macro *m = find_macro(c, name);
 
 		if (m)
-			return macro_call(c, e, m);
+			return macro_call(c, e, e, m);
 	}
 	b = bc_builtin_find(name, BC_BI_FUNC, c->v);
 	visit_args(c, e, b);
+	if (b && (b->flags & BC_BIF_STDLIB) && n <= 1)
+		sema_stdlib_expand(c, e, name, n ? arg(e, 0) : NULL);
 	if (!b) {
 		const struct bc_builtin *any = bc_builtin_find_any(name, BC_BI_FUNC, c->v);
 		char what[80];

@@ -49,6 +49,9 @@ struct bc_sema {
 	bool kernel_gap;		/* a type outside the probes guessed for want of the kernel */
 	struct bc_stype **structs;	/* the structs resolved with a layout (bc_sema_struct) */
 	size_t nr_structs;
+	/* macro uses and the body expanded for each (bc_sema_macro_body) */
+	struct { const struct bc_expr *use; struct bc_block *body; } *macro_uses;
+	size_t nr_macro_uses, cap_macro_uses;
 };
 
 /* A C struct defined in the script (struct X { ... }), once parsed. */
@@ -148,6 +151,7 @@ struct sema_ctx {
 	/* a macro's map parameters while its body is typed: @from is @to */
 	struct { const char *from, *to; } map_alias[16];
 	size_t nr_map_alias;
+	unsigned macro_depth;		/* macro expansions being typed */
 	/* spans already reported (one diagnostic per span and rule) */
 	struct { uint32_t start, end; enum bc_rule_id rule; } *seen;
 	size_t nr_seen, cap_seen;
@@ -245,6 +249,14 @@ void sema_agg_assign(struct sema_ctx *c, const struct bc_expr *value,
 bool sema_void_call(struct sema_ctx *c, const struct bc_expr *e);
 /* A bare identifier naming a macro of no arguments (0.24+): its value; NULL if none. */
 const struct bc_stype *sema_macro_ident(struct sema_ctx *c, struct bc_expr *e);
+
+/* sema_call.c: keeps B as the expanded body of the macro use USE (-ENOMEM) */
+int sema_macro_record(struct sema_ctx *c, const struct bc_expr *use, struct bc_block *b);
+/* sema_stdlib.c: the standard library's task macros (ppid, pcomm, ...):
+ * records and types the field reads NAME expands to at USE, on TASK or
+ * (NULL) curtask; nothing for another name or version. */
+void sema_stdlib_expand(struct sema_ctx *c, const struct bc_expr *use, const char *name,
+			struct bc_expr *task);
 
 /* sema_builtin.c */
 const struct bc_stype *sema_builtin(struct sema_ctx *c, struct bc_expr *e);

@@ -415,6 +415,8 @@ const struct bc_stype *sema_sizeof_expr(struct sema_ctx *c, struct bc_expr *e)
 const struct bc_stype *sema_offsetof_expr(struct sema_ctx *c, struct bc_expr *e)
 {
 	const struct bc_stype *t;
+	uint64_t off = 0;
+	bool known = false;
 
 	if (e->u.offsetof_.type)
 		t = sema_type(c, e->u.offsetof_.type);
@@ -443,6 +445,16 @@ const struct bc_stype *sema_offsetof_expr(struct sema_ctx *c, struct bc_expr *e)
 			break;
 		}
 		t = f->type;
+		off += f->offset;
+		known = i + 1 == e->u.offsetof_.nr_fields;
+	}
+	/* the value, for code generation (bc_sema_expr_offsetof) */
+	if (known) {
+		uint64_t *pv = bc_arena_alloc(&c->r->arena, sizeof(*pv));
+
+		if (pv)
+			*pv = off;
+		e->sema = pv;
 	}
 	return sema_keep(c, bc_stype_int(8, false));
 }

@@ -52,6 +52,7 @@ void bc_sema_free(struct bc_sema *r)
 	for (size_t i = 0; i < r->nr_structs; i++)
 		bc_stype_put(r->structs[i]);
 	free(r->structs);
+	free(r->macro_uses);
 	bc_arena_free(&r->arena);
 	free(r);
 }
@@ -266,6 +267,23 @@ bool bc_sema_expr_ident_value(const struct bc_expr *e, int64_t *v)
 	if (p)
 		*v = *p;
 	return p != NULL;
+}
+
+bool bc_sema_expr_offsetof(const struct bc_expr *e, uint64_t *v)
+{
+	const uint64_t *p = e && e->kind == BC_EXPR_OFFSETOF ? e->sema : NULL;
+
+	if (p)
+		*v = *p;
+	return p != NULL;
+}
+
+const struct bc_block *bc_sema_macro_body(const struct bc_sema *s, const struct bc_expr *e)
+{
+	for (size_t i = 0; s && e && i < s->nr_macro_uses; i++)
+		if (s->macro_uses[i].use == e)
+			return s->macro_uses[i].body;
+	return NULL;
 }
 
 size_t bc_sema_nr_probes(const struct bc_sema *s)
