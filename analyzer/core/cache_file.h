@@ -15,5 +15,9 @@
  * (base/file_write.h), making DIR first (private to the user). 0 or
  * negative errno (FILE is then unchanged). */
 int bc_cache_write_json(const char *dir, const char *file, const json_t *root);
+/* The JSON document in FILE, a regular file of at most MAX_BYTES, read
+ * whole with read(2) and parsed from memory (jansson's stream readers take
+ * a byte at a time); NULL when it is missing, too large or not JSON. */
+json_t *bc_cache_read_json(const char *file, size_t max_bytes);
 
 #endif

@@ -2,6 +2,7 @@
 /* The result cache (see result_cache.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,16 +74,29 @@ static void bpftrace_env(struct bc_sbuf *b)
 	free(v);
 }
 
-/* The executable, by its file: a rebuilt bpfcheck has other results. */
-static bool self_identity(struct bc_sbuf *b)
+/* The executable, by its file: a rebuilt bpfcheck has other results. Taken
+ * once per process (the code running is the code that was started, even if
+ * the file is replaced meanwhile); empty when it cannot be read. */
+static char self_id[160];
+static pthread_once_t self_once = PTHREAD_ONCE_INIT;
+
+static void self_identity_init(void)
 {
 	struct stat st;
 
 	if (stat("/proc/self/exe", &st))
+		return;
+	snprintf(self_id, sizeof(self_id), "exe=%ju:%ju:%jd:%jd.%09ld\n", (uintmax_t)st.st_dev,
+		 (uintmax_t)st.st_ino, (intmax_t)st.st_size, (intmax_t)st.st_mtim.tv_sec,
+		 st.st_mtim.tv_nsec);
+}
+
+static bool self_identity(struct bc_sbuf *b)
+{
+	pthread_once(&self_once, self_identity_init);
+	if (!self_id[0])
 		return false;
-	bc_sbuf_printf(b, "exe=%ju:%ju:%jd:%jd.%09ld\n", (uintmax_t)st.st_dev,
-		       (uintmax_t)st.st_ino, (intmax_t)st.st_size, (intmax_t)st.st_mtim.tv_sec,
-		       st.st_mtim.tv_nsec);
+	bc_sbuf_puts(b, self_id);
 	return true;
 }
 
@@ -139,21 +153,9 @@ void bc_result_key_free(struct bc_result_key *k)
 /* The entry's results when FILE holds one for KEY. */
 static json_t *read_entry(const char *file, const char *key)
 {
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
-	json_t *root, *results = NULL;
+	json_t *root = bc_cache_read_json(file, BC_RESULT_CACHE_MAX_BYTES), *results = NULL;
 	const char *format, *stored;
-	struct stat st;
-	FILE *f;
 
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > BC_RESULT_CACHE_MAX_BYTES ||
-	    !(f = fdopen(fd, "r"))) {
-		close(fd);
-		return NULL;
-	}
-	root = json_loadf(f, JSON_REJECT_DUPLICATES, NULL);
-	fclose(f);
 	if (!json_unpack(root, "{s:s, s:s, s:o}", "format", &format, "key", &stored, "results",
 			 &results) && !strcmp(format, FORMAT) && !strcmp(stored, key))
 		json_incref(results);

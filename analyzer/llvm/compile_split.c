@@ -32,11 +32,18 @@ struct part {
 	bool started;
 };
 
+struct fn_key {
+	const char *name;
+	size_t i;
+	uint64_t weight;
+};
+
 struct split {
 	size_t nr_fns;
 	char **names;			/* defined functions, module order */
 	uint64_t *weights;
 	unsigned *owner;		/* part of each function */
+	struct fn_key *by_name;		/* the functions sorted by name (fn_index) */
 	struct part *parts;
 	unsigned nr_parts;
 	LLVMMemoryBufferRef bitcode;
@@ -78,6 +85,7 @@ static void split_free(struct split *s)
 	free(s->names);
 	free(s->weights);
 	free(s->owner);
+	free(s->by_name);
 	for (unsigned p = 0; s->parts && p < s->nr_parts; p++) {
 		bc_compile_out_free(&s->parts[p].out);
 		bc_ir_module_free(s->parts[p].own);
@@ -116,26 +124,40 @@ static int collect_functions(struct split *s, LLVMModuleRef mod)
 }
 
 /* Largest function first, each to the lightest part (ties: lowest index). */
+static int cmp_heaviest(const void *a, const void *b)
+{
+	const struct fn_key *x = a, *y = b;
+
+	if (x->weight != y->weight)
+		return x->weight < y->weight ? 1 : -1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	const struct fn_key *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
 static int assign_parts(struct split *s)
 {
-	size_t *order = malloc(s->nr_fns * sizeof(*order));
+	struct fn_key *order = malloc(s->nr_fns * sizeof(*order));
 
 	s->owner = calloc(s->nr_fns, sizeof(*s->owner));
 	s->parts = calloc(s->nr_parts, sizeof(*s->parts));
-	if (!order || !s->owner || !s->parts) {
+	s->by_name = malloc(s->nr_fns * sizeof(*s->by_name));
+	if (!order || !s->owner || !s->parts || !s->by_name) {
 		free(order);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < s->nr_fns; i++) {
-		size_t j = i;
-
-		/* insertion sort, heaviest first, stable: few functions */
-		while (j > 0 && s->weights[order[j - 1]] < s->weights[i]) {
-			order[j] = order[j - 1];
-			j--;
-		}
-		order[j] = i;
-	}
+	/* heaviest first, ties in module order; sorted rather than inserted
+	 * one by one: a script of 10,000 probes has 10,000 functions */
+	for (size_t i = 0; i < s->nr_fns; i++)
+		order[i] = (struct fn_key){ s->names[i], i, s->weights[i] };
+	memcpy(s->by_name, order, s->nr_fns * sizeof(*order));
+	qsort(order, s->nr_fns, sizeof(*order), cmp_heaviest);
+	qsort(s->by_name, s->nr_fns, sizeof(*s->by_name), cmp_name);
 	for (unsigned p = 0; p < s->nr_parts; p++)
 		s->parts[p].index = p;
 	for (size_t k = 0; k < s->nr_fns; k++) {
@@ -144,21 +166,34 @@ static int assign_parts(struct split *s)
 		for (unsigned p = 1; p < s->nr_parts; p++)
 			if (s->parts[p].weight < s->parts[best].weight)
 				best = p;
-		s->owner[order[k]] = best;
-		s->parts[best].weight += s->weights[order[k]] + 1;
+		s->owner[order[k].i] = best;
+		s->parts[best].weight += s->weights[order[k].i] + 1;
 	}
 	free(order);
 	return 0;
 }
 
+/* FN's index among the defined functions (names are unique in a module):
+ * a binary search of by_name. */
 static long fn_index(const struct split *s, LLVMValueRef fn)
 {
-	size_t len;
+	size_t len, lo = 0, hi = s->nr_fns;
 	const char *name = LLVMGetValueName2(fn, &len);
 
-	for (size_t i = 0; i < s->nr_fns; i++)
-		if (strlen(s->names[i]) == len && !memcmp(s->names[i], name, len))
-			return (long)i;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *m = s->by_name[mid].name;
+		int c = strncmp(m, name, len);
+
+		if (!c)		/* NAME is LEN bytes; M may go on */
+			c = m[len] != 0;
+		if (!c)
+			return (long)s->by_name[mid].i;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return -1;
 }
 

@@ -298,6 +298,21 @@ const struct bc_sema_probe *bc_sema_probe_at(const struct bc_sema *s, size_t i)
 
 const struct bc_sema_probe *bc_sema_probe_of_item(const struct bc_sema *s, size_t item)
 {
+	size_t lo = 0, hi = s ? s->nr_probes : 0;
+
+	/* probes are recorded in the order of the script's items: a binary
+	 * search finds it (called for every probe: a scan would be quadratic);
+	 * the scan below stays for an order this does not expect */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->probes[mid].item < item)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (s && lo < s->nr_probes && s->probes[lo].item == item)
+		return &s->probes[lo];
 	for (size_t i = 0; s && i < s->nr_probes; i++)
 		if (s->probes[i].item == item)
 			return &s->probes[i];

@@ -59,22 +59,8 @@ static char *identity_of(const char *btf_path, const struct stat *st)
 /* The record's entries when FILE holds a valid record for IDENTITY. */
 static json_t *read_record(const char *file, const char *identity)
 {
-	json_t *root, *entries = NULL;
-	json_error_t jerr;
-	struct stat st;
-	int fd;
-	FILE *f;
+	json_t *root = bc_cache_read_json(file, BC_BTF_CACHE_MAX_BYTES), *entries = NULL;
 
-	fd = open(file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > BC_BTF_CACHE_MAX_BYTES ||
-	    !(f = fdopen(fd, "r"))) {
-		close(fd);
-		return NULL;
-	}
-	root = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
-	fclose(f);
 	if (json_is_object(root) &&
 	    json_is_string(json_object_get(root, "identity")) &&
 	    !strcmp(json_string_value(json_object_get(root, "identity")), identity) &&
