@@ -78,7 +78,23 @@ size_t bc_ir_promotable_allocas(LLVMModuleRef m)
 	return n;
 }
 
+/*
+ * A call of llvm.preserve.static.offset (bpftrace 0.23+ wraps every read
+ * of the probe context in one): the BPF target's optimiser pass
+ * (BPFPreserveStaticOffsetPass, run by every O1+ pipeline the target
+ * machine sets up) removes each of them, and the BPF backend cannot select
+ * one, so a module that still has one was not optimised, whatever its
+ * allocas look like.
+ */
+static bool calls_static_offset(LLVMModuleRef m)
+{
+	static const char name[] = "llvm.preserve.static.offset";
+	LLVMValueRef fn = LLVMGetNamedFunction(m, name);
+
+	return fn && LLVMGetFirstUse(fn);
+}
+
 bool bc_ir_needs_optimization(LLVMModuleRef m)
 {
-	return bc_ir_promotable_allocas(m) > 0;
+	return bc_ir_promotable_allocas(m) > 0 || calls_static_offset(m);
 }

@@ -12,6 +12,8 @@
  * register. A scalar alloca used only by plain loads and stores (and
  * lifetime markers) is exactly what every O1+ pipeline removes first, and
  * unoptimised front-end IR has one for nearly every local variable.
+ * A call of llvm.preserve.static.offset is the other sign: the BPF target's
+ * optimiser pass removes every one, and the backend cannot lower it.
  */
 #ifndef BC_IR_OPT_STATE_H
 #define BC_IR_OPT_STATE_H
@@ -24,7 +26,8 @@
 /* Number of promotable allocas in defined functions of M. */
 size_t bc_ir_promotable_allocas(LLVMModuleRef m);
 
-/* True when M has at least one promotable alloca (it was not optimised). */
+/* True when M has a promotable alloca or a call of
+ * llvm.preserve.static.offset (it was not optimised). */
 bool bc_ir_needs_optimization(LLVMModuleRef m);
 
 #endif
