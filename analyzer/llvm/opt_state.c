@@ -94,7 +94,50 @@ static bool calls_static_offset(LLVMModuleRef m)
 	return fn && LLVMGetFirstUse(fn);
 }
 
+static size_t block_uses(LLVMBasicBlockRef bb)
+{
+	size_t n = 0;
+
+	for (LLVMUseRef u = LLVMGetFirstUse(LLVMBasicBlockAsValue(bb)); u; u = LLVMGetNextUse(u))
+		n++;
+	return n;
+}
+
+/*
+ * A control-flow graph SimplifyCFG would still change: a block other than
+ * the entry that nothing branches to (bpftrace's "deadcode" block after
+ * exit()), or an unconditional branch to a block that has no other
+ * predecessor (the two are one block after SimplifyCFG). Every O1+
+ * pipeline ends with SimplifyCFG, so optimised IR has neither, while
+ * bpftrace's generated IR has both wherever an if/else or a helper call's
+ * error check ends, even when every alloca of it escapes to a helper.
+ */
+static bool cfg_unsimplified(LLVMModuleRef m)
+{
+	for (LLVMValueRef fn = LLVMGetFirstFunction(m); fn; fn = LLVMGetNextFunction(fn)) {
+		LLVMBasicBlockRef entry;
+
+		if (LLVMIsDeclaration(fn))
+			continue;
+		entry = LLVMGetEntryBasicBlock(fn);
+		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb;
+		     bb = LLVMGetNextBasicBlock(bb)) {
+			LLVMValueRef term = LLVMGetBasicBlockTerminator(bb);
+			LLVMBasicBlockRef succ;
+
+			if (bb != entry && !block_uses(bb))
+				return true;
+			if (!term || !LLVMIsABranchInst(term) || LLVMIsConditional(term))
+				continue;
+			succ = LLVMGetSuccessor(term, 0);
+			if (succ != bb && succ != entry && block_uses(succ) == 1)
+				return true;
+		}
+	}
+	return false;
+}
+
 bool bc_ir_needs_optimization(LLVMModuleRef m)
 {
-	return bc_ir_promotable_allocas(m) > 0 || calls_static_offset(m);
+	return bc_ir_promotable_allocas(m) > 0 || calls_static_offset(m) || cfg_unsimplified(m);
 }

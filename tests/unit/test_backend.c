@@ -281,6 +281,53 @@ static void test_optimize_static_offset(void **state)
 	bc_ir_module_free(m);
 }
 
+/* bpftrace's IR before O3 where every alloca escapes: exit() leaves a
+ * "deadcode" block nothing branches to, an if leaves a branch to a block
+ * with one predecessor. O3 simplifies both away. */
+static void test_optimize_cfg(void **state)
+{
+	static const char dead[] =
+		"target triple = \"bpf\"\n"
+		"declare void @use(ptr)\n"
+		"define i64 @f(ptr %ctx) {\n"
+		"entry:\n"
+		"  %k = alloca i64, align 8\n"
+		"  call void @use(ptr %k)\n"
+		"  ret i64 0\n"
+		"deadcode:\n"
+		"  call void @use(ptr %k)\n"
+		"  ret i64 0\n"
+		"}\n";
+	static const char chain[] =
+		"target triple = \"bpf\"\n"
+		"declare void @use(ptr)\n"
+		"define i64 @f(ptr %ctx) {\n"
+		"entry:\n"
+		"  %k = alloca i64, align 8\n"
+		"  call void @use(ptr %k)\n"
+		"  br label %next\n"
+		"next:\n"
+		"  call void @use(ptr %k)\n"
+		"  ret i64 0\n"
+		"}\n";
+	const char *irs[] = { dead, chain };
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		struct bc_ir_module *m = bc_ir_parse(irs[i], strlen(irs[i]), NULL);
+		struct bc_backend b;
+
+		assert_non_null(m);
+		assert_int_equal(bc_ir_promotable_allocas(m->mod), 0);
+		assert_true(bc_ir_needs_optimization(m->mod));
+		assert_int_equal(bc_backend_init(&b, m, NULL), 0);
+		assert_int_equal(bc_backend_optimize(&b, m, NULL), 0);
+		assert_false(bc_ir_needs_optimization(m->mod));
+		bc_backend_fini(&b);
+		bc_ir_module_free(m);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +338,7 @@ int main(void)
 		cmocka_unit_test(test_cpu_option),
 		cmocka_unit_test(test_optimize),
 		cmocka_unit_test(test_optimize_static_offset),
+		cmocka_unit_test(test_optimize_cfg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
