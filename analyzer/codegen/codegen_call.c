@@ -548,7 +548,7 @@ static int call_join(struct cg *c, const struct bc_expr *call, struct cg_val *ou
 	LLVMValueRef key, data, cond, arr, ix;
 	LLVMBasicBlockRef zero, nz;
 	enum bc_addrspace as;
-	int map, err, perf;
+	int map, err;
 
 	if ((err = need_args(c, call, 1)))
 		return err;
@@ -596,8 +596,7 @@ static int call_join(struct cg *c, const struct bc_expr *call, struct cg_val *ou
 		dst = LLVMBuildGEP2(c->b, c->irb->i8, data, &ix, 1, "");
 		bc_irb_probe_read_str(c->irb, dst, cg_i32(c, ARGSIZE), src, as);
 	}
-	perf = bc_irb_map_id(c->irb, "perf_event");
-	bc_irb_perf_event_output(c->irb, perf, data, 16 + ARGNUM * ARGSIZE);
+	cg_output(c, data, 16 + ARGNUM * ARGSIZE, &call->span);
 	LLVMBuildBr(c->b, zero);
 	LLVMPositionBuilderAtEnd(c->b, zero);
 	cg_end(c, &v);

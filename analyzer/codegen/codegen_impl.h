@@ -226,6 +226,10 @@ int cg_map_event(struct cg *c, const struct bc_expr *call, const char *what, uin
 int cg_time(struct cg *c, const struct bc_expr *call);
 int cg_exit(struct cg *c, const struct bc_expr *call);
 int cg_perf_output(struct cg *c, LLVMValueRef data, uint64_t size);
+/* CreateOutput: the event DATA of SIZE bytes, by ring buffer (0.19+ with
+ * opts->ringbuf, with the loss counter) or perf event; SP locates the
+ * slots the output itself needs. */
+int cg_output(struct cg *c, LLVMValueRef data, uint64_t size, const struct bc_span *sp);
 
 /* ---- codegen_str.c ---- */
 

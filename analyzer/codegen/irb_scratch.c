@@ -142,6 +142,27 @@ LLVMValueRef bc_irb_scratch(struct bc_irb *irb, enum bc_scratch_cat cat, LLVMTyp
 	return gep;
 }
 
+LLVMValueRef bc_irb_event_loss_counter(struct bc_irb *irb)
+{
+	static const char name[] = "__bt__event_loss_counter";
+	LLVMTypeRef ty = LLVMArrayType2(LLVMArrayType2(irb->i64, 1), 1);
+	LLVMValueRef g = LLVMGetNamedGlobal(irb->mod, name), cpu, max;
+
+	if (!irb->fn)
+		return bc_irb_fail_null(irb, -EINVAL);
+	if (!g)
+		g = new_global(irb, ty, name, ".data.event_loss_counter", false);
+	cpu = bc_irb_get_cpu_id(irb);
+	max = LLVMBuildLoad2(irb->cur, irb->i64, max_cpu_id(irb), "");
+	cpu = LLVMBuildAnd(irb->cur, cpu, max, "cpu.id.bounded");
+	{
+		LLVMValueRef idx[3] = { LLVMConstInt(irb->i64, 0, 0), cpu,
+					LLVMConstInt(irb->i64, 0, 0) };
+
+		return LLVMBuildGEP2(irb->cur, ty, g, idx, 3, "");
+	}
+}
+
 int bc_irb_scratch_finish(struct bc_irb *irb)
 {
 	LLVMValueRef final[BC_SCRATCH__COUNT] = { 0 };

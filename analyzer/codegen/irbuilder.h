@@ -281,6 +281,12 @@ LLVMValueRef bc_irb_get_cpu_id(struct bc_irb *irb);
 LLVMValueRef bc_irb_perf_event_output(struct bc_irb *irb, int map_id, LLVMValueRef data,
 				      uint64_t size);
 /* bpf_get_stackid(ctx, map, ustack ? BPF_F_USER_STACK : 0). */
+/* bpf_ringbuf_output(map, DATA, SIZE, 0), "ringbuf_output" (bpftrace 0.19+). */
+LLVMValueRef bc_irb_ringbuf_output(struct bc_irb *irb, int map_id, LLVMValueRef data,
+				    uint64_t size);
+/* This CPU's element of the global `[1 x [1 x i64]] @__bt__event_loss_counter`
+ * (bpftrace 0.24+, section .data.event_loss_counter): no stack. */
+LLVMValueRef bc_irb_event_loss_counter(struct bc_irb *irb);
 LLVMValueRef bc_irb_get_stackid(struct bc_irb *irb, int map_id, bool ustack);
 /* CreateRegisterRead: `%NAME = load volatile i64` of word WORD of ctx. */
 LLVMValueRef bc_irb_register_read(struct bc_irb *irb, int word, const char *name);
