@@ -12,12 +12,14 @@
  * register. A scalar alloca used only by plain loads and stores (and
  * lifetime markers) is exactly what every O1+ pipeline removes first, and
  * unoptimised front-end IR has one for nearly every local variable.
- * Two more signs: a call of llvm.preserve.static.offset (the BPF target's
- * optimiser pass removes every one, and the backend cannot lower it), and
- * a control-flow graph SimplifyCFG, which ends every O1+ pipeline, would
+ * Three more signs: a call of llvm.preserve.static.offset (the BPF target's
+ * optimiser pass removes every one, and the backend cannot lower it), a
+ * control-flow graph SimplifyCFG, which ends every O1+ pipeline, would
  * still change (a block nothing branches to, or an unconditional branch to
- * a block with no other predecessor): bpftrace's IR has them even where
- * every alloca escapes to a helper call.
+ * a block with no other predecessor), and an alloca of any type that is
+ * only written (stores, memset/memcpy into it), which SROA and dead store
+ * elimination delete: bpftrace's IR has them even where every other
+ * alloca escapes to a helper call.
  */
 #ifndef BC_IR_OPT_STATE_H
 #define BC_IR_OPT_STATE_H
@@ -31,8 +33,8 @@
 size_t bc_ir_promotable_allocas(LLVMModuleRef m);
 
 /* True when M has a promotable alloca, a call of
- * llvm.preserve.static.offset or an unsimplified CFG (it was not
- * optimised). */
+ * llvm.preserve.static.offset, an unsimplified CFG or a write-only alloca
+ * (it was not optimised). */
 bool bc_ir_needs_optimization(LLVMModuleRef m);
 
 #endif

@@ -310,10 +310,23 @@ static void test_optimize_cfg(void **state)
 		"  call void @use(ptr %k)\n"
 		"  ret i64 0\n"
 		"}\n";
-	const char *irs[] = { dead, chain };
+	/* a tuple literal nothing reads */
+	static const char unread[] =
+		"target triple = \"bpf\"\n"
+		"%t = type { i64, [5 x i8] }\n"
+		"declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)\n"
+		"define i64 @f(ptr %ctx) {\n"
+		"entry:\n"
+		"  %tuple = alloca %t, align 8\n"
+		"  call void @llvm.memset.p0.i64(ptr %tuple, i8 0, i64 16, i1 false)\n"
+		"  %a = getelementptr %t, ptr %tuple, i32 0, i32 0\n"
+		"  store i64 1, ptr %a, align 8\n"
+		"  ret i64 0\n"
+		"}\n";
+	const char *irs[] = { dead, chain, unread };
 
 	(void)state;
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < 3; i++) {
 		struct bc_ir_module *m = bc_ir_parse(irs[i], strlen(irs[i]), NULL);
 		struct bc_backend b;
 
