@@ -299,6 +299,26 @@ static int eval(struct cg *c, const struct bc_expr *e, struct cg_val *v)
 	return err;
 }
 
+/*
+ * The buffer of a str() or path() call. bpftrace 0.21 (#3228) gives each
+ * call site its own element of the per-CPU array map str_buffer
+ * (CreateGetStrScratchMap: only the i32 lookup key is on the stack), and
+ * sizes nothing by the strings any more (no strlen slot); 0.22+ uses a
+ * scratch global above on_stack_limit, older versions the stack.
+ */
+static LLVMValueRef str_buffer(struct cg *c, const char *name, const struct bc_prov *p)
+{
+	LLVMTypeRef ty = LLVMArrayType2(c->irb->i8, c->strlen);
+	LLVMValueRef buf;
+
+	if (c->ver < BC_BT(21) || c->ver >= BC_BT(22))
+		return cg_alloc(c, BC_SCRATCH_GET_STR, ty, name, p);
+	buf = bc_irb_scratch_map(c->irb, "str_buffer", c->str_id++, ty, "str", p);
+	if (!buf)
+		cg_irb_err(c);
+	return buf;
+}
+
 /* str(p[, n]) */
 static int call_str(struct cg *c, const struct bc_expr *call, struct cg_val *out)
 {
@@ -310,7 +330,7 @@ static int call_str(struct cg *c, const struct bc_expr *call, struct cg_val *out
 
 	if ((err = need_args(c, call, 1)))
 		return err;
-	if (c->ver < BC_BTV(0, 22, 0)) {
+	if (c->ver < BC_BTV(0, 21, 0)) {
 		p = cg_prov(BC_PROV_STRLEN, "strlen", &call->span, false, NULL, 0);
 		len = cg_alloca(c, c->irb->i64, "strlen", &p);
 		if (!len)
@@ -335,10 +355,10 @@ static int call_str(struct cg *c, const struct bc_expr *call, struct cg_val *out
 	if (len)
 		LLVMBuildStore(c->b, size, len);
 	p = cg_prov(BC_PROV_STR, "str", &call->span, true, NULL, 0);
-	buf = cg_alloc(c, BC_SCRATCH_GET_STR, LLVMArrayType2(c->irb->i8, c->strlen), "str", &p);
+	buf = str_buffer(c, "str", &p);
 	if (!buf)
 		return c->err;
-	if (c->scratch)
+	if (c->scratch || c->ver >= BC_BT(21))
 		bc_irb_memset_bpf(c->irb, buf, c->strlen);
 	else
 		bc_irb_memset(c->irb, buf, 0, c->strlen, 1);
@@ -437,10 +457,13 @@ static int call_path(struct cg *c, const struct bc_expr *call, struct cg_val *ou
 		return err;
 	if (arg(call, 1))
 		return cg_unsupported(c, &call->span, "path", "path() with a size");
-	buf = cg_alloc(c, BC_SCRATCH_GET_STR, LLVMArrayType2(c->irb->i8, c->strlen), "path", &p);
+	buf = str_buffer(c, "path", &p);
 	if (!buf)
 		return c->err;
-	bc_irb_memset(c->irb, buf, 0, c->strlen, 1);
+	if (c->ver >= BC_BT(21))
+		bc_irb_memset_bpf(c->irb, buf, c->strlen);
+	else
+		bc_irb_memset(c->irb, buf, 0, c->strlen, 1);
 	/* the argument's allocation is never ended here (bpftrace) */
 	if ((err = eval(c, arg(call, 0), &v)))
 		return err;

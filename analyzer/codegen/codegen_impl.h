@@ -71,6 +71,7 @@ struct cg {
 	uint32_t strlen;		/* str()/path()/buf() buffer bytes */
 	struct bc_codegen_status *st;
 	int err;
+	uint32_t str_id;		/* 0.21: next str_buffer element */
 
 	/* module */
 	LLVMValueRef log2_fn, linear_fn;

@@ -284,6 +284,12 @@ LLVMValueRef bc_irb_perf_event_output(struct bc_irb *irb, int map_id, LLVMValueR
 /* bpf_ringbuf_output(map, DATA, SIZE, 0), "ringbuf_output" (bpftrace 0.19+). */
 LLVMValueRef bc_irb_ringbuf_output(struct bc_irb *irb, int map_id, LLVMValueRef data,
 				    uint64_t size);
+/* createGetScratchMap of bpftrace 0.21: element INDEX of the per-CPU
+ * array map MAP (an i32 "lookup_WHAT_key" on the stack for the lookup
+ * only; the probe returns 0 when the lookup fails), recorded with PROV as
+ * a scratch placement of TY's size in MAP. */
+LLVMValueRef bc_irb_scratch_map(struct bc_irb *irb, const char *map, uint32_t index,
+			       LLVMTypeRef ty, const char *what, const struct bc_prov *prov);
 /* This CPU's element of the global `[1 x [1 x i64]] @__bt__event_loss_counter`
  * (bpftrace 0.24+, section .data.event_loss_counter): no stack. */
 LLVMValueRef bc_irb_event_loss_counter(struct bc_irb *irb);
