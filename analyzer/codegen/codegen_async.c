@@ -426,6 +426,13 @@ int cg_exit(struct cg *c, const struct bc_expr *call)
 		if (err)
 			return err;
 		bc_irb_lifetime_end(c->irb, buf);
+		/* up to 0.24 the probe returns here, and what follows goes to an
+		 * unreachable block (createRet + "deadcode"); 0.25 no longer
+		 * returns */
+		if (c->ver < BC_BT(25)) {
+			cg_ret(c);
+			LLVMPositionBuilderAtEnd(c->b, cg_block(c, "deadcode"));
+		}
 		return 0;
 	}
 	buf = cg_alloca(c, c->irb->i64, "perfdata", &p);
