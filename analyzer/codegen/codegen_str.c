@@ -23,6 +23,15 @@ int cg_str_literal(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 	if (t->kind != BC_ST_STRING || !t->size)
 		return cg_fail(c, -EINVAL, &e->span, "string literal typed as %s",
 			       bc_stype_kind_name(t->kind));
+	if (c->ver >= BC_BT(23)) {
+		/* visit(String) of 0.23+: a global named by the string and
+		 * holding it (getOrInsertGlobal), no stack */
+		buf = bc_irb_str_global(c->irb, e->u.str.data, t->size);
+		if (!buf)
+			return cg_irb_err(c);
+		out->v = buf;
+		return 0;
+	}
 	p = cg_prov("string-literal", NULL, &e->span, false, NULL, 0);
 	buf = bc_irb_str_literal(c->irb, e->u.str.data, t->size, &p);
 	if (!buf)

@@ -197,6 +197,10 @@ uint32_t bc_irb_prov_id(const struct bc_irb *irb, LLVMValueRef v);
 /* DataLayout alloc size of TY (LLVMABISizeOfType). */
 uint64_t bc_irb_sizeof(const struct bc_irb *irb, LLVMTypeRef ty);
 
+/* bpftrace 0.23+'s string literal: the global named by the string S (its
+ * first SIZE - 1 bytes), holding it NUL-padded to SIZE bytes; one per
+ * distinct string. */
+LLVMValueRef bc_irb_str_global(struct bc_irb *irb, const char *s, uint64_t size);
 /* A string literal (CodegenLLVM::visit(String)): `str` alloca of
  * [SIZE x i8] holding S, truncated to SIZE - 1 bytes and NUL-terminated
  * (SIZE is the literal's sized type, strlen + 1 unless truncated). */
