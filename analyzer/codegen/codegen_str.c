@@ -317,12 +317,15 @@ static int ternary_022(struct cg *c, const struct bc_expr *e, const struct bc_st
 	if (!none && !(ty = cg_type(c, t, &e->span)))
 		return c->err;
 	if (str) {
+		/* CreateGetStrAllocation: a max_strlen buffer whatever the
+		 * branches hold, so scratch at the default settings */
 		struct bc_prov p = cg_prov(BC_PROV_TERNARY, "buf", &e->span, true, NULL, 0);
 
-		buf = cg_alloc(c, BC_SCRATCH_GET_STR, ty, "buf", &p);
+		buf = cg_alloc(c, BC_SCRATCH_GET_STR, LLVMArrayType2(c->irb->i8, c->strlen), "buf",
+			       &p);
 		if (!buf)
 			return c->err;
-		bc_irb_memset_bpf(c->irb, buf, t->size);
+		bc_irb_memset_bpf(c->irb, buf, c->strlen);
 	}
 	if ((err = cg_expr(c, e->u.ternary.cond, &cond)))
 		return err;
