@@ -306,9 +306,10 @@ static int eval(struct cg *c, const struct bc_expr *e, struct cg_val *v)
  * sizes nothing by the strings any more (no strlen slot); 0.22+ uses a
  * scratch global above on_stack_limit, older versions the stack.
  */
-static LLVMValueRef str_buffer(struct cg *c, const char *name, const struct bc_prov *p)
+static LLVMValueRef str_buffer(struct cg *c, const char *name, uint32_t size,
+				   const struct bc_prov *p)
 {
-	LLVMTypeRef ty = LLVMArrayType2(c->irb->i8, c->strlen);
+	LLVMTypeRef ty = LLVMArrayType2(c->irb->i8, size);
 	LLVMValueRef buf;
 
 	if (c->ver < BC_BT(21) || c->ver >= BC_BT(22))
@@ -325,11 +326,17 @@ static int call_str(struct cg *c, const struct bc_expr *call, struct cg_val *out
 	const struct bc_expr *a0 = arg(call, 0);
 	struct cg_val v = { 0 }, nv = { 0 };
 	LLVMValueRef len = NULL, size, buf;
+	uint32_t pad = 0;
 	struct bc_prov p;
 	int err;
 
 	if ((err = need_args(c, call, 1)))
 		return err;
+	/* 0.24-0.26 read one byte more than max_strlen below 1024 into a
+	 * buffer one byte longer, poisoned first, to tell a truncated string
+	 * (HEAD pads every string buffer: c->strlen) */
+	if (c->ver >= BC_BT(24) && c->ver < BC_BT_HEAD && c->strlen < 1024)
+		pad = 1;
 	if (c->ver < BC_BTV(0, 21, 0)) {
 		p = cg_prov(BC_PROV_STRLEN, "strlen", &call->span, false, NULL, 0);
 		len = cg_alloca(c, c->irb->i64, "strlen", &p);
@@ -355,11 +362,13 @@ static int call_str(struct cg *c, const struct bc_expr *call, struct cg_val *out
 	if (len)
 		LLVMBuildStore(c->b, size, len);
 	p = cg_prov(BC_PROV_STR, "str", &call->span, true, NULL, 0);
-	buf = str_buffer(c, "str", &p);
+	buf = str_buffer(c, "str", c->strlen + pad, &p);
 	if (!buf)
 		return c->err;
+	if (pad)
+		size = LLVMBuildAdd(c->b, size, cg_i64(c, pad), "");
 	if (c->scratch || c->ver >= BC_BT(21))
-		bc_irb_memset_bpf(c->irb, buf, c->strlen);
+		bc_irb_memset_bpf(c->irb, buf, c->strlen + pad);
 	else
 		bc_irb_memset(c->irb, buf, 0, c->strlen, 1);
 	if ((err = eval(c, a0, &v)))
@@ -457,7 +466,7 @@ static int call_path(struct cg *c, const struct bc_expr *call, struct cg_val *ou
 		return err;
 	if (arg(call, 1))
 		return cg_unsupported(c, &call->span, "path", "path() with a size");
-	buf = str_buffer(c, "path", &p);
+	buf = str_buffer(c, "path", c->strlen, &p);
 	if (!buf)
 		return c->err;
 	if (c->ver >= BC_BT(21))
