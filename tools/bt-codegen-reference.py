@@ -30,7 +30,8 @@ comparable (with the reason). Nothing of upstream's is written into this
 repository: programs and IR are read from the checkout at run time.
 
     tools/bt-codegen-reference.py GITDIR TAG [--bin build/bpfcheck]
-        [--profile P] [--work DIR] [--jobs N] [--list KIND] [--json FILE]
+        [--ref-bin BIN] [--profile P] [--work DIR] [--jobs N]
+        [--list KIND] [--json FILE]
 
 Exit status: 0, or 1 when bpfcheck crashed on a program or a reference.
 """
@@ -336,11 +337,13 @@ ZERO_STORE = re.compile(r"^[ \t]*store i0 [^\n]*\n", re.M)
 
 
 def run_pair(args, btf, c):
-    base = os.path.join(args.work, re.sub(r"[^\w.-]", "_", c["ll"]))
+    # one work file per pair: several test calls may name one reference
+    base = os.path.join(args.work, "%04d-%s" % (c["index"],
+                                               re.sub(r"[^\w.-]", "_", c["ll"])))
     ref, c["zero_stores"] = ZERO_STORE.subn("", c["ref"])
     with open(base + ".ll", "w") as f:
         f.write(ref)
-    rep, why = run_json([args.bin, "stack", "--no-config", "-f", "json",
+    rep, why = run_json([args.ref_bin, "stack", "--no-config", "-f", "json",
                          "--kernel", "6.18", "--ir-optimize", "always",
                          base + ".ll"])
     if rep is None:
@@ -389,6 +392,9 @@ def main():
     ap.add_argument("checkout")
     ap.add_argument("tag")
     ap.add_argument("--bin", default="build/bpfcheck")
+    ap.add_argument("--ref-bin", help="the bpfcheck that measures the "
+                    "references (default: --bin); to compare an older model "
+                    "against references measured the same way")
     ap.add_argument("--profile")
     ap.add_argument("--work")
     ap.add_argument("--jobs", type=int, default=2)
@@ -400,6 +406,7 @@ def main():
     gd = btc.git_dir(args.checkout)
     args.profile = args.profile or btc.profile_of(args.tag)
     args.bin = os.path.abspath(args.bin)
+    args.ref_bin = os.path.abspath(args.ref_bin or args.bin)
     args.work = args.work or tempfile.mkdtemp(prefix="bt-codegen-ref.")
     os.makedirs(args.work, exist_ok=True)
 
@@ -436,6 +443,8 @@ def main():
             c["ref"] = btc.git_show(gd, args.tag,
                                     f"tests/codegen/llvm/{c['ll']}.ll")
             found.append(c)
+    for k, c in enumerate(found):
+        c["index"] = k
     used = {c["ll"] + ".ll" for c in found}
     todo = [c for c in found if not c["skip"]]
     with ThreadPoolExecutor(args.jobs) as ex:
