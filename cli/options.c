@@ -315,6 +315,16 @@ static int parse_option(struct bc_options *o, enum bc_setting id, const char *ar
 	case BC_SET_SCRATCH:
 		o->scratch = arg;
 		break;
+	case BC_SET_IR_OPTIMIZE:
+		if (!strcmp(arg, "auto")) {
+			o->target.ir_optimize = -1;
+		} else if (!strcmp(arg, "always") || !strcmp(arg, "never")) {
+			o->target.ir_optimize = !strcmp(arg, "always");
+		} else {
+			bc_err(o, "--ir-optimize takes auto, always or never, not '%s'", arg);
+			return BC_EXIT_USAGE;
+		}
+		break;
 	case BC_SET_SCRATCH_THRESHOLD:
 		o->scratch_threshold = arg;
 		break;

@@ -87,6 +87,10 @@ struct bc_codegen_opts {
 	bool no_ktime_get_boot_ns;
 	/* The kernel has the bpf_map_sum_elem_count kfunc (len(), 0.22+). */
 	bool has_map_sum_elem_count;
+	/* The kernel has BPF ring buffers (5.8+): bpftrace 0.19+ then sends
+	 * events with bpf_ringbuf_output and counts lost ones. Unset: perf
+	 * event output (bpfcheck emit writes its objects with that). */
+	bool ringbuf;
 	/* Positional parameters as they would be passed ($1 = params[0]);
 	 * a missing one is "" / 0, as bpftrace treats it. */
 	const char *const *params;

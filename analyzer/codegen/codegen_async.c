@@ -2,7 +2,8 @@
 /*
  * Output events (bpftrace 0.17 createFormatStringCall, createPrintMapCall,
  * createPrintNonMapCall, clear/zero/time/exit): a struct on the stack,
- * filled and handed to bpf_perf_event_output.
+ * filled and handed to bpf_perf_event_output (bpf_ringbuf_output from
+ * 0.19: cg_output).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,13 +17,91 @@
 #define ACTION_TIME		30004
 #define ACTION_PRINT_NON_MAP	30007
 
+/*
+ * A failed bpf_ringbuf_output is counted in the loss block
+ * (docs/bpftrace-codegen.md §1.7): 0.19-0.23 look up key 0 of the array
+ * map event_loss_counter through an i32 `key` on the stack and add to the
+ * element atomically (CreateAtomicIncCounter); 0.24 adds to this CPU's
+ * slot of the global __bt__event_loss_counter (CreateIncEventLossCounter),
+ * which takes no stack.
+ */
+static void count_loss(struct cg *c, const struct bc_span *sp)
+{
+	struct bc_irb *irb = c->irb;
+	LLVMBasicBlockRef ok, fail, done;
+	LLVMValueRef key, elem, cond, v;
+	struct bc_prov p;
+	int map;
+
+	if (c->ver >= BC_BT(24)) {
+		elem = bc_irb_event_loss_counter(irb);
+		if (!elem)
+			return;
+		v = LLVMBuildLoad2(c->b, irb->i64, elem, "");
+		v = LLVMBuildAdd(c->b, v, cg_i64(c, 1), "");
+		LLVMBuildStore(c->b, v, elem);
+		return;
+	}
+	p = cg_prov("event-loss-counter", "key", sp, false, NULL, 0);
+	map = bc_irb_map_id(irb, "event_loss_counter");
+	key = cg_alloca(c, irb->i32, "key", &p);
+	if (map < 0 || !key)
+		return;
+	LLVMBuildStore(c->b, cg_i32(c, 0), key);
+	elem = bc_irb_map_lookup(irb, map, key);
+	if (!elem)
+		return;
+	ok = bc_irb_block(irb, "lookup_success");
+	fail = bc_irb_block(irb, "lookup_failure");
+	done = bc_irb_block(irb, "lookup_merge");
+	cond = LLVMBuildICmp(c->b, LLVMIntNE, elem, LLVMConstNull(irb->ptr), "map_lookup_cond");
+	LLVMBuildCondBr(c->b, cond, ok, fail);
+	LLVMPositionBuilderAtEnd(c->b, ok);
+	LLVMBuildAtomicRMW(c->b, LLVMAtomicRMWBinOpAdd, elem, cg_i64(c, 1),
+			   LLVMAtomicOrderingSequentiallyConsistent, 0);
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, fail);
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, done);
+	bc_irb_lifetime_end(irb, key);
+}
+
+/*
+ * CreateOutput: bpftrace 0.19+ sends events with bpf_ringbuf_output when
+ * the kernel has ring buffers (opts->ringbuf), and branches on its result
+ * to count lost events; before 0.19, or without ring buffers, with
+ * bpf_perf_event_output.
+ */
+int cg_output(struct cg *c, LLVMValueRef data, uint64_t size, const struct bc_span *sp)
+{
+	LLVMBasicBlockRef loss, merge;
+	LLVMValueRef ret, cond;
+	int map;
+
+	if (!c->o->ringbuf || c->ver < BC_BT(19)) {
+		map = bc_irb_map_id(c->irb, "perf_event");
+		if (map < 0 || !bc_irb_perf_event_output(c->irb, map, data, size))
+			return cg_irb_err(c);
+		return 0;
+	}
+	map = bc_irb_map_id(c->irb, "ringbuf");
+	ret = map < 0 ? NULL : bc_irb_ringbuf_output(c->irb, map, data, size);
+	if (!ret)
+		return cg_irb_err(c);
+	loss = bc_irb_block(c->irb, "event_loss_counter");
+	merge = bc_irb_block(c->irb, "counter_merge");
+	cond = LLVMBuildICmp(c->b, LLVMIntSLT, ret, cg_i64(c, 0), "ringbuf_loss");
+	LLVMBuildCondBr(c->b, cond, loss, merge);
+	LLVMPositionBuilderAtEnd(c->b, loss);
+	count_loss(c, sp);
+	LLVMBuildBr(c->b, merge);
+	LLVMPositionBuilderAtEnd(c->b, merge);
+	return cg_irb_err(c);
+}
+
 int cg_perf_output(struct cg *c, LLVMValueRef data, uint64_t size)
 {
-	int perf = bc_irb_map_id(c->irb, "perf_event");
-
-	if (perf < 0 || !bc_irb_perf_event_output(c->irb, perf, data, size))
-		return cg_irb_err(c);
-	return 0;
+	return cg_output(c, data, size, NULL);
 }
 
 /* The type an argument takes in the format struct: small integers (and
@@ -126,7 +205,7 @@ int cg_fmt_call(struct cg *c, const struct bc_expr *call, const char *name, uint
 			from = NULL;
 		}
 	}
-	err = cg_perf_output(c, buf, bc_irb_sizeof(c->irb, sty));
+	err = cg_output(c, buf, bc_irb_sizeof(c->irb, sty), &call->span);
 	if (!err)
 		bc_irb_lifetime_end(c->irb, buf);
 out:
@@ -171,7 +250,7 @@ static int print_map(struct cg *c, const struct bc_expr *call, const struct bc_e
 	for (; i < 3; i++)
 		LLVMBuildStore(c->b, cg_i32(c, 0),
 			       bc_irb_struct_field_ptr(c->irb, sty, buf, (unsigned)i + 1));
-	err = cg_perf_output(c, buf, bc_irb_sizeof(c->irb, sty));
+	err = cg_output(c, buf, bc_irb_sizeof(c->irb, sty), &call->span);
 	if (!err)
 		bc_irb_lifetime_end(c->irb, buf);
 	return err;
@@ -247,7 +326,7 @@ static int print_value(struct cg *c, const struct bc_expr *call, const struct bc
 		LLVMBuildStore(c->b, v.v, content);
 	}
 	c->ids.non_map_print_id++;
-	err = cg_perf_output(c, buf, bc_irb_sizeof(c->irb, sty));
+	err = cg_output(c, buf, bc_irb_sizeof(c->irb, sty), &call->span);
 	if (!err)
 		bc_irb_lifetime_end(c->irb, buf);
 	cg_end(c, &v);
@@ -287,7 +366,7 @@ int cg_map_event(struct cg *c, const struct bc_expr *call, const char *what, uin
 		return c->err ? c->err : cg_irb_err(c);
 	LLVMBuildStore(c->b, cg_i64(c, action), bc_irb_struct_field_ptr(c->irb, sty, buf, 0));
 	LLVMBuildStore(c->b, cg_i32(c, (uint32_t)id), bc_irb_struct_field_ptr(c->irb, sty, buf, 1));
-	err = cg_perf_output(c, buf, bc_irb_sizeof(c->irb, sty));
+	err = cg_output(c, buf, bc_irb_sizeof(c->irb, sty), &call->span);
 	if (!err)
 		bc_irb_lifetime_end(c->irb, buf);
 	return err;
@@ -308,7 +387,7 @@ int cg_time(struct cg *c, const struct bc_expr *call)
 	LLVMBuildStore(c->b, cg_i64(c, ACTION_TIME), bc_irb_struct_field_ptr(c->irb, sty, buf, 0));
 	LLVMBuildStore(c->b, cg_i32(c, (uint32_t)c->ids.time_id++),
 		       bc_irb_struct_field_ptr(c->irb, sty, buf, 1));
-	err = cg_perf_output(c, buf, bc_irb_sizeof(c->irb, sty));
+	err = cg_output(c, buf, bc_irb_sizeof(c->irb, sty), &call->span);
 	if (!err)
 		bc_irb_lifetime_end(c->irb, buf);
 	return err;
@@ -343,17 +422,24 @@ int cg_exit(struct cg *c, const struct bc_expr *call)
 		}
 		LLVMBuildStore(c->b, code, bc_irb_struct_field_ptr(c->irb, sty, buf, 1));
 		cg_end(c, &v);
-		err = cg_perf_output(c, buf, bc_irb_sizeof(c->irb, sty));
+		err = cg_output(c, buf, bc_irb_sizeof(c->irb, sty), &call->span);
 		if (err)
 			return err;
 		bc_irb_lifetime_end(c->irb, buf);
+		/* up to 0.24 the probe returns here, and what follows goes to an
+		 * unreachable block (createRet + "deadcode"); 0.25 no longer
+		 * returns */
+		if (c->ver < BC_BT(25)) {
+			cg_ret(c);
+			LLVMPositionBuilderAtEnd(c->b, cg_block(c, "deadcode"));
+		}
 		return 0;
 	}
 	buf = cg_alloca(c, c->irb->i64, "perfdata", &p);
 	if (!buf)
 		return c->err;
 	LLVMBuildStore(c->b, cg_i64(c, ACTION_EXIT), buf);
-	err = cg_perf_output(c, buf, 8);
+	err = cg_output(c, buf, 8, &call->span);
 	if (err)
 		return err;
 	bc_irb_lifetime_end(c->irb, buf);

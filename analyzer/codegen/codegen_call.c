@@ -306,12 +306,34 @@ static int eval(struct cg *c, const struct bc_expr *e, struct cg_val *v)
 	return err;
 }
 
+/*
+ * The buffer of a str() or path() call. bpftrace 0.21 (#3228) gives each
+ * call site its own element of the per-CPU array map str_buffer
+ * (CreateGetStrScratchMap: only the i32 lookup key is on the stack), and
+ * sizes nothing by the strings any more (no strlen slot); 0.22+ uses a
+ * scratch global above on_stack_limit, older versions the stack.
+ */
+static LLVMValueRef str_buffer(struct cg *c, const char *name, uint32_t size,
+				   const struct bc_prov *p)
+{
+	LLVMTypeRef ty = LLVMArrayType2(c->irb->i8, size);
+	LLVMValueRef buf;
+
+	if (c->ver < BC_BT(21) || c->ver >= BC_BT(22))
+		return cg_alloc(c, BC_SCRATCH_GET_STR, ty, name, p);
+	buf = bc_irb_scratch_map(c->irb, "str_buffer", c->str_id++, ty, "str", p);
+	if (!buf)
+		cg_irb_err(c);
+	return buf;
+}
+
 /* str(p[, n]) */
 static int call_str(struct cg *c, const struct bc_expr *call, struct cg_val *out)
 {
 	const struct bc_expr *a0 = arg(call, 0);
 	struct cg_val v = { 0 }, nv = { 0 };
 	LLVMValueRef len = NULL, size, buf;
+	uint32_t pad = 0;
 	struct bc_prov p;
 	size_t flen;
 	char *fold;
@@ -332,7 +354,12 @@ static int call_str(struct cg *c, const struct bc_expr *call, struct cg_val *out
 		out->prov = cg_prov_id(c, buf);
 		return 0;
 	}
-	if (c->ver < BC_BTV(0, 22, 0)) {
+	/* 0.24-0.26 read one byte more than max_strlen below 1024 into a
+	 * buffer one byte longer, poisoned first, to tell a truncated string
+	 * (HEAD pads every string buffer: c->strlen) */
+	if (c->ver >= BC_BT(24) && c->ver < BC_BT_HEAD && c->strlen < 1024)
+		pad = 1;
+	if (c->ver < BC_BTV(0, 21, 0)) {
 		p = cg_prov(BC_PROV_STRLEN, "strlen", &call->span, false, NULL, 0);
 		len = cg_alloca(c, c->irb->i64, "strlen", &p);
 		if (!len)
@@ -357,11 +384,13 @@ static int call_str(struct cg *c, const struct bc_expr *call, struct cg_val *out
 	if (len)
 		LLVMBuildStore(c->b, size, len);
 	p = cg_prov(BC_PROV_STR, "str", &call->span, true, NULL, 0);
-	buf = cg_alloc(c, BC_SCRATCH_GET_STR, LLVMArrayType2(c->irb->i8, c->strlen), "str", &p);
+	buf = str_buffer(c, "str", c->strlen + pad, &p);
 	if (!buf)
 		return c->err;
-	if (c->scratch)
-		bc_irb_memset_bpf(c->irb, buf, c->strlen);
+	if (pad)
+		size = LLVMBuildAdd(c->b, size, cg_i64(c, pad), "");
+	if (c->scratch || c->ver >= BC_BT(21))
+		bc_irb_memset_bpf(c->irb, buf, c->strlen + pad);
 	else
 		bc_irb_memset(c->irb, buf, 0, c->strlen, 1);
 	if ((err = eval(c, a0, &v)))
@@ -459,10 +488,13 @@ static int call_path(struct cg *c, const struct bc_expr *call, struct cg_val *ou
 		return err;
 	if (arg(call, 1))
 		return cg_unsupported(c, &call->span, "path", "path() with a size");
-	buf = cg_alloc(c, BC_SCRATCH_GET_STR, LLVMArrayType2(c->irb->i8, c->strlen), "path", &p);
+	buf = str_buffer(c, "path", c->strlen, &p);
 	if (!buf)
 		return c->err;
-	bc_irb_memset(c->irb, buf, 0, c->strlen, 1);
+	if (c->ver >= BC_BT(21))
+		bc_irb_memset_bpf(c->irb, buf, c->strlen);
+	else
+		bc_irb_memset(c->irb, buf, 0, c->strlen, 1);
 	/* the argument's allocation is never ended here (bpftrace) */
 	if ((err = eval(c, arg(call, 0), &v)))
 		return err;
@@ -570,7 +602,7 @@ static int call_join(struct cg *c, const struct bc_expr *call, struct cg_val *ou
 	LLVMValueRef data, cond, arr, ix;
 	LLVMBasicBlockRef zero, nz;
 	enum bc_addrspace as;
-	int err, perf;
+	int err;
 
 	if ((err = need_args(c, call, 1)))
 		return err;
@@ -611,8 +643,7 @@ static int call_join(struct cg *c, const struct bc_expr *call, struct cg_val *ou
 		dst = LLVMBuildGEP2(c->b, c->irb->i8, data, &ix, 1, "");
 		bc_irb_probe_read_str(c->irb, dst, cg_i32(c, ARGSIZE), src, as);
 	}
-	perf = bc_irb_map_id(c->irb, "perf_event");
-	bc_irb_perf_event_output(c->irb, perf, data, 16 + ARGNUM * ARGSIZE);
+	cg_output(c, data, 16 + ARGNUM * ARGSIZE, &call->span);
 	LLVMBuildBr(c->b, zero);
 	LLVMPositionBuilderAtEnd(c->b, zero);
 	cg_end(c, &v);

@@ -72,6 +72,7 @@ struct cg {
 	uint32_t strlen;		/* str()/path()/buf() buffer bytes */
 	struct bc_codegen_status *st;
 	int err;
+	uint32_t str_id;		/* 0.21: next str_buffer element */
 
 	/* module */
 	LLVMValueRef log2_fn, linear_fn;
@@ -238,6 +239,10 @@ int cg_map_event(struct cg *c, const struct bc_expr *call, const char *what, uin
 int cg_time(struct cg *c, const struct bc_expr *call);
 int cg_exit(struct cg *c, const struct bc_expr *call);
 int cg_perf_output(struct cg *c, LLVMValueRef data, uint64_t size);
+/* CreateOutput: the event DATA of SIZE bytes, by ring buffer (0.19+ with
+ * opts->ringbuf, with the loss counter) or perf event; SP locates the
+ * slots the output itself needs. */
+int cg_output(struct cg *c, LLVMValueRef data, uint64_t size, const struct bc_span *sp);
 
 /* ---- codegen_str.c ---- */
 

@@ -363,6 +363,23 @@ int cg_hist_key(struct cg *c, const struct bc_expr *m, LLVMValueRef extra, struc
 		return c->err;
 	if (m->u.map.keys.n)
 		return multi_key(c, m, sm, extra, k);
+	if (c->ver >= BC_BT(24)) {
+		/* 0.24's MapSugar pass (5349b3887) gives a keyless map the key
+		 * 0, so getMultiMapKey builds [8 + 8 x i8]: the key, then the
+		 * bucket */
+		LLVMTypeRef ty = LLVMArrayType2(c->irb->i8, 16);
+		LLVMValueRef off = cg_i64(c, 8), at;
+
+		key = key_alloc(c, m, ty, NULL, 0, false);
+		if (!key)
+			return c->err;
+		LLVMBuildStore(c->b, cg_i64(c, 0), key);
+		at = LLVMBuildGEP2(c->b, c->irb->i8, key, &off, 1, "");
+		LLVMBuildStore(c->b, extra, at);
+		k->key = k->del = key;
+		k->prov = cg_prov_id(c, key);
+		return 0;
+	}
 	key = key_alloc(c, m, c->irb->i64, NULL, 0, false);
 	if (!key)
 		return c->err;

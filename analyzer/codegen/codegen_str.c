@@ -23,6 +23,15 @@ int cg_str_literal(struct cg *c, const struct bc_expr *e, struct cg_val *out)
 	if (t->kind != BC_ST_STRING || !t->size)
 		return cg_fail(c, -EINVAL, &e->span, "string literal typed as %s",
 			       bc_stype_kind_name(t->kind));
+	if (c->ver >= BC_BT(23)) {
+		/* visit(String) of 0.23+: a global named by the string and
+		 * holding it (getOrInsertGlobal), no stack */
+		buf = bc_irb_str_global(c->irb, e->u.str.data, t->size);
+		if (!buf)
+			return cg_irb_err(c);
+		out->v = buf;
+		return 0;
+	}
 	p = cg_prov("string-literal", NULL, &e->span, false, NULL, 0);
 	buf = bc_irb_str_literal(c->irb, e->u.str.data, t->size, &p);
 	if (!buf)
@@ -229,6 +238,118 @@ int cg_strcmp(struct cg *c, const struct bc_expr *l, const struct bc_expr *r, ui
 	return 0;
 }
 
+/* The byte at index IX (an i64 value) of S. */
+static LLVMValueRef str_byte_at(struct cg *c, LLVMValueRef base, LLVMValueRef ix)
+{
+	return LLVMBuildLoad2(c->b, c->irb->i8, LLVMBuildGEP2(c->b, c->irb->i8, base, &ix, 1, ""),
+			      "");
+}
+
+/*
+ * CreateStrcontains of bpftrace 0.23+ (1d711e9bb "Rewrite strcontains()"):
+ * two nested loops over i64 counters `strcontains.i` and `strcontains.j`
+ * on the stack (promoted by O3), no result slot, a phi for the result:
+ *
+ *   if (needle[0] == 0) true;
+ *   for (i = 0; i < hsz && hay[i]; i++)
+ *     for (j = 0; j < nsz; j++) {
+ *       if (!needle[j]) true;
+ *       if (i + j >= hsz || hay[i + j] != needle[j]) break;
+ *     }
+ *   false;
+ */
+static int strcontains_loops(struct cg *c, const struct bc_expr *l, struct strop *a,
+			     struct strop *b, struct cg_val *out)
+{
+	static const char *const names[] = {
+		"strcontains.empty.check", "strcontains.outer.cond", "strcontains.outer.cond.cmp",
+		"strcontains.outer.body", "strcontains.inner.cond", "strcontains.inner.body",
+		"strcontains.inner.notnull", "strcontains.inner.cmp", "strcontains.inner.incr",
+		"strcontains.outer.incr", "strcontains.true", "strcontains.false",
+		"strcontains.done",
+	};
+	enum { EMPTY, OCOND, OCMP, OBODY, ICOND, IBODY, INOTNULL, ICMP, IINCR, OINCR, TRUE_,
+	       FALSE_, DONE, NBLOCKS };
+	LLVMBasicBlockRef bb[NBLOCKS];
+	LLVMValueRef hay = a->lit ? bc_irb_str_global(c->irb, a->lit, a->size) : a->v;
+	LLVMValueRef needle = b->lit ? bc_irb_str_global(c->irb, b->lit, b->size) : b->v;
+	LLVMValueRef i, j, iv, jv, nc, idx, phi, vals[2];
+	LLVMBasicBlockRef from[2];
+	LLVMTypeRef i64 = c->irb->i64;
+	struct bc_prov p;
+
+	if (!hay || !needle)
+		return cg_irb_err(c);
+	for (int k = 0; k < NBLOCKS; k++)
+		bb[k] = cg_block(c, names[k]);
+	p = cg_prov("strcontains", "strcontains.i", &l->span, false, NULL, 0);
+	i = cg_alloca(c, i64, "strcontains.i", &p);
+	if (!i)
+		return c->err;
+	LLVMBuildStore(c->b, cg_i64(c, 0), i);
+	p = cg_prov("strcontains", "strcontains.j", &l->span, false, NULL, 0);
+	j = cg_alloca(c, i64, "strcontains.j", &p);
+	if (!j)
+		return c->err;
+	LLVMBuildBr(c->b, bb[EMPTY]);
+
+	LLVMPositionBuilderAtEnd(c->b, bb[EMPTY]);
+	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, str_byte_at(c, needle, cg_i64(c, 0)),
+					    cg_i8(c, 0), ""), bb[TRUE_], bb[OCOND]);
+	LLVMPositionBuilderAtEnd(c->b, bb[OCOND]);
+	iv = LLVMBuildLoad2(c->b, i64, i, "");
+	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, iv, cg_i64(c, a->size), ""),
+			bb[OCMP], bb[FALSE_]);
+	LLVMPositionBuilderAtEnd(c->b, bb[OCMP]);
+	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, str_byte_at(c, hay, iv), cg_i8(c, 0),
+					    ""), bb[OBODY], bb[FALSE_]);
+	LLVMPositionBuilderAtEnd(c->b, bb[OBODY]);
+	LLVMBuildStore(c->b, cg_i64(c, 0), j);
+	LLVMBuildBr(c->b, bb[ICOND]);
+	LLVMPositionBuilderAtEnd(c->b, bb[ICOND]);
+	jv = LLVMBuildLoad2(c->b, i64, j, "");
+	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, jv, cg_i64(c, b->size), ""),
+			bb[IBODY], bb[OINCR]);
+	LLVMPositionBuilderAtEnd(c->b, bb[IBODY]);
+	nc = str_byte_at(c, needle, jv);
+	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, nc, cg_i8(c, 0), ""), bb[TRUE_],
+			bb[INOTNULL]);
+	LLVMPositionBuilderAtEnd(c->b, bb[INOTNULL]);
+	idx = LLVMBuildAdd(c->b, iv, jv, "");
+	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntUGE, idx, cg_i64(c, a->size), ""),
+			bb[OINCR], bb[ICMP]);
+	LLVMPositionBuilderAtEnd(c->b, bb[ICMP]);
+	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, str_byte_at(c, hay, idx), nc, ""),
+			bb[OINCR], bb[IINCR]);
+	LLVMPositionBuilderAtEnd(c->b, bb[IINCR]);
+	LLVMBuildStore(c->b, LLVMBuildAdd(c->b, LLVMBuildLoad2(c->b, i64, j, ""), cg_i64(c, 1), ""),
+		       j);
+	LLVMBuildBr(c->b, bb[ICOND]);
+	LLVMPositionBuilderAtEnd(c->b, bb[OINCR]);
+	LLVMBuildStore(c->b, LLVMBuildAdd(c->b, LLVMBuildLoad2(c->b, i64, i, ""), cg_i64(c, 1), ""),
+		       i);
+	LLVMBuildBr(c->b, bb[OCOND]);
+	LLVMPositionBuilderAtEnd(c->b, bb[FALSE_]);
+	LLVMBuildBr(c->b, bb[DONE]);
+	LLVMPositionBuilderAtEnd(c->b, bb[TRUE_]);
+	LLVMBuildBr(c->b, bb[DONE]);
+	LLVMPositionBuilderAtEnd(c->b, bb[DONE]);
+	phi = LLVMBuildPhi(c->b, c->irb->i1, "result");
+	vals[0] = LLVMConstInt(c->irb->i1, 0, 0);
+	vals[1] = LLVMConstInt(c->irb->i1, 1, 0);
+	from[0] = bb[FALSE_];
+	from[1] = bb[TRUE_];
+	LLVMAddIncoming(phi, vals, from, 2);
+	bc_irb_lifetime_end(c->irb, j);
+	bc_irb_lifetime_end(c->irb, i);
+	out->v = LLVMBuildZExt(c->b, phi, i64, "");
+	if (b->val.del)
+		out->del = cg_disarm(&b->val);
+	else if (a->val.del)
+		out->del = cg_disarm(&a->val);
+	return cg_irb_err(c);
+}
+
 int cg_strcontains(struct cg *c, const struct bc_expr *l, const struct bc_expr *r,
 		   struct cg_val *out)
 {
@@ -247,6 +368,8 @@ int cg_strcontains(struct cg *c, const struct bc_expr *l, const struct bc_expr *
 		out->v = cg_i64(c, strstr(a.lit, b.lit) != NULL);
 		return 0;
 	}
+	if (c->ver >= BC_BT(23))
+		return strcontains_loops(c, l, &a, &b, out);
 	p = cg_prov("strcontains", "strcontains.result", &l->span, false, NULL, 0);
 	store = cg_alloca(c, c->irb->i1, "strcontains.result", &p);
 	if (!store)
@@ -308,12 +431,15 @@ static int ternary_022(struct cg *c, const struct bc_expr *e, const struct bc_st
 	if (!none && !(ty = cg_type(c, t, &e->span)))
 		return c->err;
 	if (str) {
+		/* CreateGetStrAllocation: a max_strlen buffer whatever the
+		 * branches hold, so scratch at the default settings */
 		struct bc_prov p = cg_prov(BC_PROV_TERNARY, "buf", &e->span, true, NULL, 0);
 
-		buf = cg_alloc(c, BC_SCRATCH_GET_STR, ty, "buf", &p);
+		buf = cg_alloc(c, BC_SCRATCH_GET_STR, LLVMArrayType2(c->irb->i8, c->strlen), "buf",
+			       &p);
 		if (!buf)
 			return c->err;
-		bc_irb_memset_bpf(c->irb, buf, t->size);
+		bc_irb_memset_bpf(c->irb, buf, c->strlen);
 	}
 	if ((err = cg_expr(c, e->u.ternary.cond, &cond)))
 		return err;

@@ -284,6 +284,20 @@ LLVMValueRef bc_irb_perf_event_output(struct bc_irb *irb, int map_id, LLVMValueR
 			      "perf_event_output");
 }
 
+LLVMValueRef bc_irb_ringbuf_output(struct bc_irb *irb, int map_id, LLVMValueRef data,
+				    uint64_t size)
+{
+	LLVMValueRef args[4];
+
+	args[0] = bc_irb_map_fd(irb, map_id);
+	args[1] = data;
+	args[2] = LLVMConstInt(irb->i64, size, 0);
+	args[3] = LLVMConstInt(irb->i64, 0, 0);
+	if (!args[0])
+		return bc_irb_fail_null(irb, -EINVAL);
+	return bc_irb_call_id(irb, BPF_FUNC_ringbuf_output, irb->i64, args, 4, "ringbuf_output");
+}
+
 LLVMValueRef bc_irb_get_stackid(struct bc_irb *irb, int map_id, bool ustack)
 {
 	LLVMValueRef args[3];

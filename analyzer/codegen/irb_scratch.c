@@ -142,6 +142,76 @@ LLVMValueRef bc_irb_scratch(struct bc_irb *irb, enum bc_scratch_cat cat, LLVMTyp
 	return gep;
 }
 
+LLVMValueRef bc_irb_scratch_map(struct bc_irb *irb, const char *map, uint32_t index,
+			       LLVMTypeRef ty, const char *what, const struct bc_prov *prov)
+{
+	LLVMBasicBlockRef fail, merge;
+	LLVMValueRef key, val, cond;
+	struct bc_prov_rec *r;
+	struct bc_prov kp;
+	char name[64];
+	int id = bc_irb_map_id(irb, map);
+
+	if (id < 0 || !ty || !prov || !what)
+		return bc_irb_fail_null(irb, id < 0 ? id : -EINVAL);
+	kp = *prov;
+	kp.construct = "scratch-map-key";
+	snprintf(name, sizeof(name), "lookup_%s_key", what);
+	kp.name = name;
+	kp.script_dependent = false;
+	kp.from = NULL;
+	kp.nr_from = 0;
+	key = bc_irb_alloca(irb, irb->i32, name, &kp);
+	if (!key)
+		return NULL;
+	LLVMBuildStore(irb->cur, LLVMConstInt(irb->i32, index, 0), key);
+	val = bc_irb_map_lookup(irb, id, key);
+	if (!val)
+		return NULL;
+	bc_irb_lifetime_end(irb, key);
+	snprintf(name, sizeof(name), "lookup_%s_failure", what);
+	fail = bc_irb_block(irb, name);
+	snprintf(name, sizeof(name), "lookup_%s_merge", what);
+	merge = bc_irb_block(irb, name);
+	snprintf(name, sizeof(name), "lookup_%s_cond", what);
+	cond = LLVMBuildICmp(irb->cur, LLVMIntNE, val, LLVMConstNull(irb->ptr), name);
+	LLVMBuildCondBr(irb->cur, cond, merge, fail);
+	LLVMPositionBuilderAtEnd(irb->cur, fail);
+	LLVMBuildRet(irb->cur, LLVMConstInt(irb->i64, 0, 0));
+	LLVMPositionBuilderAtEnd(irb->cur, merge);
+	r = bc_irb_record(irb, val, prov, ty);
+	if (!r)
+		return NULL;
+	r->placement = BC_PLACE_SCRATCH;
+	r->slot = index;
+	r->scratch_bytes = bc_irb_sizeof(irb, ty);
+	r->global = strdup(map);
+	if (!r->global)
+		return bc_irb_fail_null(irb, -ENOMEM);
+	return val;
+}
+
+LLVMValueRef bc_irb_event_loss_counter(struct bc_irb *irb)
+{
+	static const char name[] = "__bt__event_loss_counter";
+	LLVMTypeRef ty = LLVMArrayType2(LLVMArrayType2(irb->i64, 1), 1);
+	LLVMValueRef g = LLVMGetNamedGlobal(irb->mod, name), cpu, max;
+
+	if (!irb->fn)
+		return bc_irb_fail_null(irb, -EINVAL);
+	if (!g)
+		g = new_global(irb, ty, name, ".data.event_loss_counter", false);
+	cpu = bc_irb_get_cpu_id(irb);
+	max = LLVMBuildLoad2(irb->cur, irb->i64, max_cpu_id(irb), "");
+	cpu = LLVMBuildAnd(irb->cur, cpu, max, "cpu.id.bounded");
+	{
+		LLVMValueRef idx[3] = { LLVMConstInt(irb->i64, 0, 0), cpu,
+					LLVMConstInt(irb->i64, 0, 0) };
+
+		return LLVMBuildGEP2(irb->cur, ty, g, idx, 3, "");
+	}
+}
+
 int bc_irb_scratch_finish(struct bc_irb *irb)
 {
 	LLVMValueRef final[BC_SCRATCH__COUNT] = { 0 };

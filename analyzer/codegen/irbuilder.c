@@ -422,6 +422,28 @@ LLVMValueRef bc_irb_str_literal(struct bc_irb *irb, const char *s, uint64_t size
 	return buf;
 }
 
+LLVMValueRef bc_irb_str_global(struct bc_irb *irb, const char *s, uint64_t size)
+{
+	LLVMValueRef g;
+	size_t n;
+	char *pad;
+
+	if (!s || !size || size > UINT32_MAX)
+		return bc_irb_fail_null(irb, -EINVAL);
+	n = strnlen(s, size - 1);
+	pad = calloc(1, size);
+	if (!pad)
+		return bc_irb_fail_null(irb, -ENOMEM);
+	memcpy(pad, s, n);
+	g = n ? LLVMGetNamedGlobal(irb->mod, pad) : NULL;
+	if (!g) {
+		g = LLVMAddGlobal(irb->mod, LLVMArrayType2(irb->i8, size), pad);
+		LLVMSetInitializer(g, LLVMConstStringInContext2(irb->ctx, pad, size, 1));
+	}
+	free(pad);
+	return g;
+}
+
 /* ---- memory intrinsics ---- */
 
 /*

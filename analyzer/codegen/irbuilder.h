@@ -197,6 +197,10 @@ uint32_t bc_irb_prov_id(const struct bc_irb *irb, LLVMValueRef v);
 /* DataLayout alloc size of TY (LLVMABISizeOfType). */
 uint64_t bc_irb_sizeof(const struct bc_irb *irb, LLVMTypeRef ty);
 
+/* bpftrace 0.23+'s string literal: the global named by the string S (its
+ * first SIZE - 1 bytes), holding it NUL-padded to SIZE bytes; one per
+ * distinct string. */
+LLVMValueRef bc_irb_str_global(struct bc_irb *irb, const char *s, uint64_t size);
 /* A string literal (CodegenLLVM::visit(String)): `str` alloca of
  * [SIZE x i8] holding S, truncated to SIZE - 1 bytes and NUL-terminated
  * (SIZE is the literal's sized type, strlen + 1 unless truncated). */
@@ -283,6 +287,18 @@ LLVMValueRef bc_irb_get_cpu_id(struct bc_irb *irb);
 LLVMValueRef bc_irb_perf_event_output(struct bc_irb *irb, int map_id, LLVMValueRef data,
 				      uint64_t size);
 /* bpf_get_stackid(ctx, map, ustack ? BPF_F_USER_STACK : 0). */
+/* bpf_ringbuf_output(map, DATA, SIZE, 0), "ringbuf_output" (bpftrace 0.19+). */
+LLVMValueRef bc_irb_ringbuf_output(struct bc_irb *irb, int map_id, LLVMValueRef data,
+				    uint64_t size);
+/* createGetScratchMap of bpftrace 0.21: element INDEX of the per-CPU
+ * array map MAP (an i32 "lookup_WHAT_key" on the stack for the lookup
+ * only; the probe returns 0 when the lookup fails), recorded with PROV as
+ * a scratch placement of TY's size in MAP. */
+LLVMValueRef bc_irb_scratch_map(struct bc_irb *irb, const char *map, uint32_t index,
+			       LLVMTypeRef ty, const char *what, const struct bc_prov *prov);
+/* This CPU's element of the global `[1 x [1 x i64]] @__bt__event_loss_counter`
+ * (bpftrace 0.24+, section .data.event_loss_counter): no stack. */
+LLVMValueRef bc_irb_event_loss_counter(struct bc_irb *irb);
 LLVMValueRef bc_irb_get_stackid(struct bc_irb *irb, int map_id, bool ustack);
 /* CreateRegisterRead: `%NAME = load volatile i64` of word WORD of ctx. */
 LLVMValueRef bc_irb_register_read(struct bc_irb *irb, int word, const char *name);

@@ -24,5 +24,6 @@
 #define BC_KV_MAP_SUM_ELEM_COUNT	BC_KV(6, 6)	/* bpf_map_sum_elem_count kfunc */
 #define BC_KV_PROBE_READ_KERNEL		BC_KV(5, 5)	/* bpf_probe_read_{kernel,user}[_str] */
 #define BC_KV_KTIME_GET_BOOT_NS		BC_KV(5, 8)	/* bpf_ktime_get_boot_ns */
+#define BC_KV_RINGBUF			BC_KV(5, 8)	/* BPF_MAP_TYPE_RINGBUF */
 
 #endif

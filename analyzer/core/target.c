@@ -110,6 +110,7 @@ void bc_target_init_defaults(struct bc_target *t)
 	memset(t, 0, sizeof(*t));
 	t->jit = true;
 	t->stack_limit = BC_MAX_BPF_STACK;
+	t->ir_optimize = -1;
 	t->kernel = BC_KV(6, 1);
 	snprintf(t->arch, sizeof(t->arch), "x86_64");
 	snprintf(t->kernel_str, sizeof(t->kernel_str), "%d.%d", t->kernel / 256, t->kernel % 256);
@@ -259,7 +260,7 @@ char *bc_target_identity(const struct bc_target *t)
 	bc_sbuf_printf(&b, "kernel=%d/%s host=%d jit=%d arch=%s stack=%d bpftrace=%d/%s",
 		       t->kernel, t->kernel_str, t->kernel_from_host, t->jit, t->arch,
 		       t->stack_limit, t->bpftrace, t->bpftrace_str);
-	bc_sbuf_printf(&b, " btf=%s", t->btf_path ? t->btf_path : "(none)");
+	bc_sbuf_printf(&b, " iropt=%d btf=%s", t->ir_optimize, t->btf_path ? t->btf_path : "(none)");
 	if (t->btf_path && !stat(t->btf_path, &st))
 		bc_sbuf_printf(&b, " dev=%ju ino=%ju size=%jd mtime=%jd.%09ld ctime=%jd.%09ld",
 			       (uintmax_t)st.st_dev, (uintmax_t)st.st_ino, (intmax_t)st.st_size,

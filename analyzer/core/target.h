@@ -21,6 +21,10 @@ struct bc_target {
 	bool jit_explicit;	/* --jit or --no-jit given */
 	char arch[16];		/* "x86_64", "aarch64": which JIT (core/priv_stack.c) */
 	int stack_limit;	/* --stack-limit, default BC_MAX_BPF_STACK */
+	/* LLVM IR inputs (--ir-optimize): -1 optimise when the IR was not
+	 * (llvm/opt_state.h), 1 always (bpftrace's dump before its optimiser),
+	 * 0 never */
+	int ir_optimize;
 	int bpftrace;		/* major * 10000 + minor * 100 + patch: 0.17.0 = 1700 */
 	char bpftrace_str[32];
 	char *btf_path;		/* --btf FILE; NULL: the source's kernel BTF */

@@ -94,6 +94,18 @@ int bc_emit_bt_map_layout(const char *origin, const struct bc_sema *sema, int ve
 					   .key_size = 4, .value_size = JOIN_VALUE_SIZE,
 					   .max_entries = 1 };
 		err = 0;
+	} else if (!strcmp(origin, "str_buffer")) {
+		/* bpftrace 0.21's str()/path() buffers: one element per call site
+		 * (the key is the site's index), max_strlen bytes each; the
+		 * number of sites is not kept, so the usual entry bound holds
+		 * them */
+		const struct bc_bt_profile *pr = sema ? bc_sema_profile(sema) : NULL;
+
+		*m = (struct bc_emit_map){ .origin = m->origin, .type = BPF_MAP_TYPE_PERCPU_ARRAY,
+					   .key_size = 4,
+					   .value_size = pr ? bc_bt_profile_str_size(pr) : 0,
+					   .max_entries = BC_EMIT_MAP_MAX_ENTRIES };
+		err = m->value_size ? 0 : -ENOENT;
 	} else if (!strcmp(origin, "elapsed")) {
 		*m = (struct bc_emit_map){ .origin = m->origin, .type = BPF_MAP_TYPE_HASH,
 					   .key_size = 8, .value_size = 8, .max_entries = 1 };

@@ -321,5 +321,7 @@ int bc_ir_analyze_bitcode(struct bc_unit *u, const struct bc_target *t, const vo
 
 int bc_ir_analyze(struct bc_unit *u, const struct bc_target *t)
 {
-	return bc_ir_analyze_ex(u, t, NULL, NULL);
+	struct bc_ir_options o = { .optimize = t ? t->ir_optimize : -1 };
+
+	return bc_ir_analyze_ex(u, t, &o, NULL);
 }

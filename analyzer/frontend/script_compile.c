@@ -215,6 +215,7 @@ static void codegen_opts(struct bc_codegen_opts *o, const struct bc_target *t,
 	o->bpftrace = t->bpftrace;
 	o->no_probe_read_kernel = t->kernel && t->kernel < BC_KV_PROBE_READ_KERNEL;
 	o->no_ktime_get_boot_ns = t->kernel && t->kernel < BC_KV_KTIME_GET_BOOT_NS;
+	o->ringbuf = !t->kernel || t->kernel >= BC_KV_RINGBUF;
 	o->has_map_sum_elem_count = uses_len(sema) && !bc_map_sum_elem_count_avail(t, &ka) &&
 				    ka.has;
 	o->status = st;

@@ -60,6 +60,73 @@ static bool only_loads_stores(LLVMValueRef v, int depth)
 	return true;
 }
 
+/* CALL is llvm.memset, llvm.memcpy or llvm.memmove with V as its
+ * destination only (operand 0, not the source). */
+static bool writes_only_to(LLVMValueRef call, LLVMValueRef v)
+{
+	LLVMValueRef callee = LLVMGetCalledValue(call);
+	const char *name;
+	size_t len;
+	unsigned n = (unsigned)LLVMGetNumArgOperands(call);
+
+	if (!callee || !LLVMIsAFunction(callee))
+		return false;
+	name = LLVMGetValueName2(callee, &len);
+	if (strncmp(name, "llvm.memset.", 12) && strncmp(name, "llvm.memcpy.", 12) &&
+	    strncmp(name, "llvm.memmove.", 13))
+		return false;
+	if (LLVMGetOperand(call, 0) != v)
+		return false;
+	for (unsigned i = 1; i < n; i++)
+		if (LLVMGetOperand(call, i) == v)
+			return false;
+	return true;
+}
+
+/* Every use of V (an alloca, or a GEP or cast of it) writes it: stores
+ * into it, memset/memcpy to it, lifetime markers. Nothing reads it and its
+ * address goes nowhere, so every O1+ pipeline (SROA, dead store
+ * elimination) deletes it: bpftrace's IR has such a slot for a tuple
+ * literal or a variable that is never read. */
+static bool write_only(LLVMValueRef v, int depth)
+{
+	for (LLVMUseRef u = LLVMGetFirstUse(v); u; u = LLVMGetNextUse(u)) {
+		LLVMValueRef user = LLVMGetUser(u);
+
+		if (LLVMIsAStoreInst(user)) {
+			if (LLVMGetVolatile(user) || LLVMGetOperand(user, 0) == v)
+				return false;
+		} else if (is_lifetime_call(user)) {
+			continue;
+		} else if (LLVMIsACallInst(user)) {
+			if (!writes_only_to(user, v))
+				return false;
+		} else if ((LLVMIsAGetElementPtrInst(user) || LLVMIsABitCastInst(user)) &&
+			   depth < 4) {
+			if (!write_only(user, depth + 1))
+				return false;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool has_write_only_alloca(LLVMModuleRef m)
+{
+	for (LLVMValueRef fn = LLVMGetFirstFunction(m); fn; fn = LLVMGetNextFunction(fn)) {
+		if (LLVMIsDeclaration(fn))
+			continue;
+		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb;
+		     bb = LLVMGetNextBasicBlock(bb))
+			for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
+			     i = LLVMGetNextInstruction(i))
+				if (LLVMIsAAllocaInst(i) && LLVMGetFirstUse(i) && write_only(i, 0))
+					return true;
+	}
+	return false;
+}
+
 size_t bc_ir_promotable_allocas(LLVMModuleRef m)
 {
 	size_t n = 0;
@@ -78,7 +145,67 @@ size_t bc_ir_promotable_allocas(LLVMModuleRef m)
 	return n;
 }
 
+/*
+ * A call of llvm.preserve.static.offset (bpftrace 0.23+ wraps every read
+ * of the probe context in one): the BPF target's optimiser pass
+ * (BPFPreserveStaticOffsetPass, run by every O1+ pipeline the target
+ * machine sets up) removes each of them, and the BPF backend cannot select
+ * one, so a module that still has one was not optimised, whatever its
+ * allocas look like.
+ */
+static bool calls_static_offset(LLVMModuleRef m)
+{
+	static const char name[] = "llvm.preserve.static.offset";
+	LLVMValueRef fn = LLVMGetNamedFunction(m, name);
+
+	return fn && LLVMGetFirstUse(fn);
+}
+
+static size_t block_uses(LLVMBasicBlockRef bb)
+{
+	size_t n = 0;
+
+	for (LLVMUseRef u = LLVMGetFirstUse(LLVMBasicBlockAsValue(bb)); u; u = LLVMGetNextUse(u))
+		n++;
+	return n;
+}
+
+/*
+ * A control-flow graph SimplifyCFG would still change: a block other than
+ * the entry that nothing branches to (bpftrace's "deadcode" block after
+ * exit()), or an unconditional branch to a block that has no other
+ * predecessor (the two are one block after SimplifyCFG). Every O1+
+ * pipeline ends with SimplifyCFG, so optimised IR has neither, while
+ * bpftrace's generated IR has both wherever an if/else or a helper call's
+ * error check ends, even when every alloca of it escapes to a helper.
+ */
+static bool cfg_unsimplified(LLVMModuleRef m)
+{
+	for (LLVMValueRef fn = LLVMGetFirstFunction(m); fn; fn = LLVMGetNextFunction(fn)) {
+		LLVMBasicBlockRef entry;
+
+		if (LLVMIsDeclaration(fn))
+			continue;
+		entry = LLVMGetEntryBasicBlock(fn);
+		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb;
+		     bb = LLVMGetNextBasicBlock(bb)) {
+			LLVMValueRef term = LLVMGetBasicBlockTerminator(bb);
+			LLVMBasicBlockRef succ;
+
+			if (bb != entry && !block_uses(bb))
+				return true;
+			if (!term || !LLVMIsABranchInst(term) || LLVMIsConditional(term))
+				continue;
+			succ = LLVMGetSuccessor(term, 0);
+			if (succ != bb && succ != entry && block_uses(succ) == 1)
+				return true;
+		}
+	}
+	return false;
+}
+
 bool bc_ir_needs_optimization(LLVMModuleRef m)
 {
-	return bc_ir_promotable_allocas(m) > 0;
+	return bc_ir_promotable_allocas(m) > 0 || calls_static_offset(m) || cfg_unsimplified(m) ||
+	       has_write_only_alloca(m);
 }

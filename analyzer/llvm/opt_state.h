@@ -12,6 +12,14 @@
  * register. A scalar alloca used only by plain loads and stores (and
  * lifetime markers) is exactly what every O1+ pipeline removes first, and
  * unoptimised front-end IR has one for nearly every local variable.
+ * Three more signs: a call of llvm.preserve.static.offset (the BPF target's
+ * optimiser pass removes every one, and the backend cannot lower it), a
+ * control-flow graph SimplifyCFG, which ends every O1+ pipeline, would
+ * still change (a block nothing branches to, or an unconditional branch to
+ * a block with no other predecessor), and an alloca of any type that is
+ * only written (stores, memset/memcpy into it), which SROA and dead store
+ * elimination delete: bpftrace's IR has them even where every other
+ * alloca escapes to a helper call.
  */
 #ifndef BC_IR_OPT_STATE_H
 #define BC_IR_OPT_STATE_H
@@ -24,7 +32,9 @@
 /* Number of promotable allocas in defined functions of M. */
 size_t bc_ir_promotable_allocas(LLVMModuleRef m);
 
-/* True when M has at least one promotable alloca (it was not optimised). */
+/* True when M has a promotable alloca, a call of
+ * llvm.preserve.static.offset, an unsimplified CFG or a write-only alloca
+ * (it was not optimised). */
 bool bc_ir_needs_optimization(LLVMModuleRef m);
 
 #endif

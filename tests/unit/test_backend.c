@@ -248,6 +248,99 @@ static void test_optimize(void **state)
 	bc_ir_module_free(m);
 }
 
+/* bpftrace 0.23+ IR before its optimiser: the context read goes through
+ * llvm.preserve.static.offset, and no alloca is promotable. Left as it is,
+ * the BPF backend aborts the process ("Cannot select"). */
+static void test_optimize_static_offset(void **state)
+{
+	static const char ir[] =
+		"target triple = \"bpf\"\n"
+		"declare void @use(ptr)\n"
+		"declare ptr @llvm.preserve.static.offset(ptr readnone)\n"
+		"define i64 @f(ptr %ctx) {\n"
+		"entry:\n"
+		"  %k = alloca i64, align 8\n"
+		"  %p = call ptr @llvm.preserve.static.offset(ptr %ctx)\n"
+		"  %a = getelementptr i8, ptr %p, i64 112\n"
+		"  %v = load volatile i64, ptr %a, align 8\n"
+		"  store i64 %v, ptr %k, align 8\n"
+		"  call void @use(ptr %k)\n"
+		"  ret i64 0\n"
+		"}\n";
+	struct bc_ir_module *m = bc_ir_parse(ir, strlen(ir), NULL);
+	struct bc_backend b;
+
+	(void)state;
+	assert_non_null(m);
+	assert_int_equal(bc_ir_promotable_allocas(m->mod), 0);
+	assert_true(bc_ir_needs_optimization(m->mod));
+	assert_int_equal(bc_backend_init(&b, m, NULL), 0);
+	assert_int_equal(bc_backend_optimize(&b, m, NULL), 0);
+	assert_false(bc_ir_needs_optimization(m->mod));
+	bc_backend_fini(&b);
+	bc_ir_module_free(m);
+}
+
+/* bpftrace's IR before O3 where every alloca escapes: exit() leaves a
+ * "deadcode" block nothing branches to, an if leaves a branch to a block
+ * with one predecessor. O3 simplifies both away. */
+static void test_optimize_cfg(void **state)
+{
+	static const char dead[] =
+		"target triple = \"bpf\"\n"
+		"declare void @use(ptr)\n"
+		"define i64 @f(ptr %ctx) {\n"
+		"entry:\n"
+		"  %k = alloca i64, align 8\n"
+		"  call void @use(ptr %k)\n"
+		"  ret i64 0\n"
+		"deadcode:\n"
+		"  call void @use(ptr %k)\n"
+		"  ret i64 0\n"
+		"}\n";
+	static const char chain[] =
+		"target triple = \"bpf\"\n"
+		"declare void @use(ptr)\n"
+		"define i64 @f(ptr %ctx) {\n"
+		"entry:\n"
+		"  %k = alloca i64, align 8\n"
+		"  call void @use(ptr %k)\n"
+		"  br label %next\n"
+		"next:\n"
+		"  call void @use(ptr %k)\n"
+		"  ret i64 0\n"
+		"}\n";
+	/* a tuple literal nothing reads */
+	static const char unread[] =
+		"target triple = \"bpf\"\n"
+		"%t = type { i64, [5 x i8] }\n"
+		"declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)\n"
+		"define i64 @f(ptr %ctx) {\n"
+		"entry:\n"
+		"  %tuple = alloca %t, align 8\n"
+		"  call void @llvm.memset.p0.i64(ptr %tuple, i8 0, i64 16, i1 false)\n"
+		"  %a = getelementptr %t, ptr %tuple, i32 0, i32 0\n"
+		"  store i64 1, ptr %a, align 8\n"
+		"  ret i64 0\n"
+		"}\n";
+	const char *irs[] = { dead, chain, unread };
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		struct bc_ir_module *m = bc_ir_parse(irs[i], strlen(irs[i]), NULL);
+		struct bc_backend b;
+
+		assert_non_null(m);
+		assert_int_equal(bc_ir_promotable_allocas(m->mod), 0);
+		assert_true(bc_ir_needs_optimization(m->mod));
+		assert_int_equal(bc_backend_init(&b, m, NULL), 0);
+		assert_int_equal(bc_backend_optimize(&b, m, NULL), 0);
+		assert_false(bc_ir_needs_optimization(m->mod));
+		bc_backend_fini(&b);
+		bc_ir_module_free(m);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +350,8 @@ int main(void)
 		cmocka_unit_test(test_default_triple_and_layout),
 		cmocka_unit_test(test_cpu_option),
 		cmocka_unit_test(test_optimize),
+		cmocka_unit_test(test_optimize_static_offset),
+		cmocka_unit_test(test_optimize_cfg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
