@@ -18,6 +18,7 @@
 #include "../core/cache_file.h"
 #include "../core/target.h"
 #include "../core/unit.h"
+#include "../frontend/c_compile.h"
 #include "../script/parser.h"
 #include "../script/sema.h"
 #include "result_cache.h"
@@ -120,6 +121,9 @@ void bc_result_key_init(struct bc_result_key *k, const struct bc_unit *u,
 		free(bc_sbuf_finish(&b));
 		return;
 	}
+	/* C definitions and headers are evaluated by the clang shim when it is
+	 * there, and reported as not evaluated when it is not */
+	bc_sbuf_printf(&b, "clang_shim=%s\n", bc_c_shim_identity());
 	bc_sbuf_printf(&b, "target=%s\n", target);
 	free(target);
 	bc_sbuf_puts(&b, "rules=");

@@ -3,10 +3,12 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <wordexp.h>
 
@@ -33,17 +35,15 @@ static bc_clang_compile_fn shim_compile;
 static bc_clang_eval_defs_fn shim_eval_defs;
 static char shim_error[512];
 
-/* BPFCHECK_CLANG_SHIM, else beside the executable (the build tree), else
- * the installed library directory. Once per process (files are analysed
- * on several threads at once: analyzer/driver/analyze_all.h). */
-static void open_shim(void)
+/* Where the shim is looked for, in order: BPFCHECK_CLANG_SHIM, else beside
+ * the executable (the build tree), else the installed library directory.
+ * CAND holds the second; returns how many of PATHS are set. */
+static size_t shim_paths(const char *paths[3], char cand[PATH_MAX + 64])
 {
-	char exe[PATH_MAX], cand[PATH_MAX + 64];
 	const char *env = getenv("BPFCHECK_CLANG_SHIM");
-	const char *paths[3];
+	char exe[PATH_MAX];
 	size_t n = 0;
 	ssize_t l;
-	void *h = NULL;
 
 	if (env && *env)
 		paths[n++] = env;
@@ -51,10 +51,22 @@ static void open_shim(void)
 	if (l > 0) {
 		exe[l] = 0;
 		*strrchr(exe, '/') = 0;
-		snprintf(cand, sizeof(cand), "%s/%s", exe, SHIM_NAME);
+		snprintf(cand, PATH_MAX + 64, "%s/%s", exe, SHIM_NAME);
 		paths[n++] = cand;
 	}
 	paths[n++] = BC_LIBDIR "/" SHIM_NAME;
+	return n;
+}
+
+/* Opens the shim, once per process (files are analysed on several threads
+ * at once: analyzer/driver/analyze_all.h). */
+static void open_shim(void)
+{
+	char cand[PATH_MAX + 64];
+	const char *paths[3];
+	size_t n = shim_paths(paths, cand);
+	void *h = NULL;
+
 	for (size_t i = 0; i < n && !h; i++) {
 		h = dlopen(paths[i], RTLD_NOW | RTLD_LOCAL);
 		if (!h && !i)
@@ -319,4 +331,30 @@ const char *bc_c_resource_dir(void)
 const char *bc_c_multiarch_include(void)
 {
 	return BC_MULTIARCH_INCLUDE;
+}
+
+static char shim_id[200];
+static pthread_once_t shim_id_once = PTHREAD_ONCE_INIT;
+
+static void shim_identity_init(void)
+{
+	char cand[PATH_MAX + 64];
+	const char *paths[3];
+	size_t n = shim_paths(paths, cand);
+	struct stat st;
+
+	snprintf(shim_id, sizeof(shim_id), "none");
+	for (size_t i = 0; i < n; i++)
+		if (!stat(paths[i], &st)) {
+			snprintf(shim_id, sizeof(shim_id), "%ju:%ju:%jd:%jd.%09ld",
+				 (uintmax_t)st.st_dev, (uintmax_t)st.st_ino, (intmax_t)st.st_size,
+				 (intmax_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+			break;
+		}
+}
+
+const char *bc_c_shim_identity(void)
+{
+	pthread_once(&shim_id_once, shim_identity_init);
+	return shim_id;
 }

@@ -40,6 +40,10 @@ void bc_c_args_free(char **v);
 /* The clang shim's bc_clang_eval_defs (script headers: script_headers.h),
  * loading the library on first use; NULL with *WHY set when it is missing. */
 bc_clang_eval_defs_fn bc_c_shim_eval_defs(const char **why);
+/* The file the shim would be loaded from, as "dev:ino:size:mtime", or
+ * "none": results that went through clang depend on it (the result cache's
+ * key). Found once per process, without loading it. */
+const char *bc_c_shim_identity(void);
 /* clang's resource directory (its builtin headers), and the multiarch
  * include directory (/usr/include/x86_64-linux-gnu), as built. */
 const char *bc_c_resource_dir(void);

@@ -312,6 +312,43 @@ static void test_key_changes(void **state)
 
 /* ---- the JSON form ---- */
 
+/*
+ * A script's C definitions go through the clang shim when it is there and
+ * are reported as not evaluated when it is not: the same executable with
+ * and without the shim beside it must not share results.
+ */
+static void test_clang_shim_in_key(void **state)
+{
+	const char *src = getenv("BC_SRCDIR") ? getenv("BC_SRCDIR") : ".";
+	char *bin = bpfcheck(), *dir = temp_dir(), *cmd, *out, *shim;
+	const char *script = "fixtures/scripts/headers/header_struct.bt";
+
+	assert_true(asprintf(&shim, "%.*s/libbpfcheck-clang.so",
+			     (int)(strrchr(bin, '/') - bin), bin) > 0);
+	if (access(shim, R_OK))
+		skip();
+	assert_true(asprintf(&cmd, "cp '%s' '%s/bpfcheck' && cd '%s' && "
+			     "BPFCHECK_CACHE_DIR='%s/cache' '%s/bpfcheck' check --no-config "
+			     "--bpftrace 0.17 -f concise -I fixtures/scripts/headers %s 2>&1",
+			     bin, dir, src, dir, dir, script) > 0);
+	out = run(cmd);			/* no shim beside it: not evaluated */
+	assert_non_null(strstr(out, "BC101"));
+	free(out);
+	free(cmd);
+	assert_true(asprintf(&cmd, "cp '%s' '%s/' && cd '%s' && "
+			     "BPFCHECK_CACHE_DIR='%s/cache' '%s/bpfcheck' check --no-config "
+			     "--bpftrace 0.17 -f concise -I fixtures/scripts/headers %s 2>&1",
+			     shim, dir, src, dir, dir, script) > 0);
+	out = run(cmd);			/* the shim: clang lays the struct out */
+	assert_null(strstr(out, "BC101"));
+	assert_non_null(strstr(out, "Found 0 findings"));
+	free(out);
+	free(cmd);
+	free(shim);
+	free(bin);
+	free(dir);
+}
+
 static void test_json_round_trip(void **state)
 {
 	static const char text[] = SCRIPT "kprobe:vfs_write { @y[comm, str(arg1)] = count(); }\n";
@@ -360,6 +397,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_round_trip),
+		cmocka_unit_test(test_clang_shim_in_key),
 		cmocka_unit_test_setup_teardown(test_entry_is_used, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_entries_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_key_changes, setup, teardown),
