@@ -269,6 +269,13 @@ static int analyze_module(struct bc_unit *u, const struct bc_target *t,
 			goto out;
 		}
 		st.optimized = true;
+	} else if (bc_ir_pipeline_only_intrinsic(m->mod)) {
+		/* never left for the backend, which cannot select them */
+		err = bc_backend_lower(&b, m, &st.opt_ns);
+		if (err) {
+			bc_unit_fail(u, err, NULL, "%s", b.error ? b.error : "BPF IR passes failed");
+			goto out;
+		}
 	}
 	t0 = now_ns();
 	err = analyze_functions(u, m->mod, st.bpftrace, &fi);

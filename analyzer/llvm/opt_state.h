@@ -11,7 +11,12 @@
  * an optimised module has no alloca that mem2reg/SROA would promote to a
  * register. A scalar alloca used only by plain loads and stores (and
  * lifetime markers) is exactly what every O1+ pipeline removes first, and
- * unoptimised front-end IR has one for nearly every local variable.
+ * unoptimised front-end IR has one for nearly every local variable. A
+ * module that still calls an intrinsic only the BPF target's IR passes
+ * lower (llvm.preserve.static.offset, CO-RE access indexes) has not been
+ * through any clang or bpftrace pipeline either, whatever its allocas:
+ * bpftrace's IR of a probe reading its context has such a call and may
+ * have no promotable alloca.
  */
 #ifndef BC_IR_OPT_STATE_H
 #define BC_IR_OPT_STATE_H
@@ -24,7 +29,11 @@
 /* Number of promotable allocas in defined functions of M. */
 size_t bc_ir_promotable_allocas(LLVMModuleRef m);
 
-/* True when M has at least one promotable alloca (it was not optimised). */
+/* The name of the first intrinsic M calls that only the BPF target's IR
+ * passes lower (the table in opt_state.c), or NULL. */
+const char *bc_ir_pipeline_only_intrinsic(LLVMModuleRef m);
+/* True when M has at least one promotable alloca or calls such an
+ * intrinsic (it was not optimised). */
 bool bc_ir_needs_optimization(LLVMModuleRef m);
 
 #endif
