@@ -6,6 +6,8 @@
  * word: whatever this misses is still caught (llvm_guard.h), only without
  * a location.
  *
+ *  - a call to an intrinsic the backend cannot lower (the table in
+ *    bpf_unsupported.c: llvm.returnaddress, llvm.read_register, ...);
  *  - a calling convention other than C and fast on a function or a call
  *    (BPFISelLowering: "unimplemented calling convention");
  *  - a thread_local global (no TLS on BPF: "Cannot select:

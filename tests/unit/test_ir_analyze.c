@@ -361,9 +361,9 @@ static void test_backend_fatal(void **state)
 	done(&r);
 
 	run_mem(&r, "ret_addr.ll", ret_addr, strlen(ret_addr));
-	assert_int_equal(r.ret, -EIO);
-	assert_non_null(strstr(r.u.error, "the BPF backend cannot compile this module: "
-				       "unimplemented opcode"));
+	assert_int_equal(r.ret, -EINVAL);
+	assert_non_null(strstr(r.u.error, "intrinsic llvm.returnaddress in function 'f'"));
+	assert_int_equal(r.u.error_span.line, 2);
 	done(&r);
 
 	run_mem(&r, "core.ll", core, strlen(core));
