@@ -231,11 +231,12 @@ int bc_backend_optimize(struct bc_backend *b, struct bc_ir_module *m, uint64_t *
 
 /*
  * The BPF target's IR passes that a module needs before code generation
- * (bc_ir_needs_bpf_lowering) run from the pass builder callbacks the target
- * registers: at the start of every default<On> pipeline, O0 included
- * (preserve_static_offset, CO-RE relocations, BTF type ids), and again late
- * in the scalar optimiser. Without the optimiser, clang -O0 is what lowers
- * them: its pipeline, default<O0>, with the same callbacks.
+ * (bc_ir_pipeline_only_intrinsic, opt_state.h) run from the pass builder
+ * callbacks the target registers: at the start of every default<On>
+ * pipeline, O0 included (preserve_static_offset, CO-RE relocations, BTF
+ * type ids), and again late in the scalar optimiser. Without the
+ * optimiser, clang -O0 is what lowers them: its pipeline, default<O0>,
+ * with the same callbacks.
  */
 int bc_backend_lower(struct bc_backend *b, struct bc_ir_module *m, uint64_t *ns)
 {
