@@ -243,26 +243,30 @@ static void locate_count_loops(struct bc_unit *u)
 	}
 }
 
-/* What the backend would abort on, failed at the function it is in. */
+/* What the backend would abort on, failed at the function or global it is
+ * in. */
 static int unsupported(struct bc_unit *u, LLVMModuleRef m)
 {
 	struct bc_span span = { 0 };
-	LLVMValueRef fn;
+	LLVMValueRef at;
 	const char *raw;
 	char *why, *name;
 	size_t len;
-	int err = bc_ir_bpf_unsupported(m, &fn, &why);
+	int err = bc_ir_bpf_unsupported(m, &at, &why);
 
 	if (err <= 0)
 		return err;
-	if (fn && u->kind == BC_KIND_LLVM_IR) {
-		raw = LLVMGetValueName2(fn, &len);
+	if (at && u->kind == BC_KIND_LLVM_IR) {
+		raw = LLVMGetValueName2(at, &len);
 		name = strndup(raw, len);
 		if (!name) {
 			free(why);
 			return -ENOMEM;
 		}
-		bc_ir_locate_function(u, name, &span);
+		if (LLVMIsAFunction(at))
+			bc_ir_locate_function(u, name, &span);
+		else
+			bc_ir_locate_global(u, name, &span);
 		free(name);
 	}
 	err = bc_unit_fail(u, -EINVAL, span.line ? &span : NULL, "%s", why);

@@ -97,15 +97,16 @@ static int check_function(LLVMValueRef fn, char **why)
 	return 0;
 }
 
-int bc_ir_bpf_unsupported(LLVMModuleRef m, LLVMValueRef *fn, char **why)
+int bc_ir_bpf_unsupported(LLVMModuleRef m, LLVMValueRef *at, char **why)
 {
 	int ret;
 
-	*fn = NULL;
+	*at = NULL;
 	*why = NULL;
 	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g)) {
 		size_t len;
 
+		*at = g;
 		if (LLVMIsThreadLocal(g))
 			return found(why, "thread-local global '%s': BPF has no thread-local "
 				     "storage", LLVMGetValueName2(g, &len));
@@ -113,11 +114,11 @@ int bc_ir_bpf_unsupported(LLVMModuleRef m, LLVMValueRef *fn, char **why)
 	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
 		if (LLVMIsDeclaration(f))
 			continue;
+		*at = f;
 		ret = check_function(f, why);
-		if (ret) {
-			*fn = f;
+		if (ret)
 			return ret;
-		}
 	}
+	*at = NULL;
 	return 0;
 }

@@ -19,8 +19,8 @@
 
 #include <llvm-c/Core.h>
 
-/* 0 when M has none of the above; else 1 with *FN the defined function it
- * is in (NULL for a global) and *WHY a message (malloc). -ENOMEM. */
-int bc_ir_bpf_unsupported(LLVMModuleRef m, LLVMValueRef *fn, char **why);
+/* 0 when M has none of the above; else 1 with *AT the defined function it
+ * is in, or the global, and *WHY a message (malloc). -ENOMEM. */
+int bc_ir_bpf_unsupported(LLVMModuleRef m, LLVMValueRef *at, char **why);
 
 #endif

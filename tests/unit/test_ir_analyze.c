@@ -358,6 +358,7 @@ static void test_backend_fatal(void **state)
 	run_mem(&r, "tls.ll", tls, strlen(tls));
 	assert_int_equal(r.ret, -EINVAL);
 	assert_non_null(strstr(r.u.error, "thread-local global 'x'"));
+	assert_int_equal(r.u.error_span.line, 2);
 	done(&r);
 
 	run_mem(&r, "ret_addr.ll", ret_addr, strlen(ret_addr));
