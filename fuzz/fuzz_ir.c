@@ -5,10 +5,11 @@
  * loaded (so passed LLVMVerifyModule), slot liveness, the optimisation
  * check, scratch-buffer uses and attribution of every alloca.
  *
- * The BPF backend is not run by default: it may end the process on IR the
- * verifier accepts but BPF cannot express (LLVM's report_fatal_error),
- * which is LLVM's behaviour, not bpfcheck's. BC_FUZZ_BACKEND=1 in the
- * environment runs it too (optimise + emit) on verified modules.
+ * The BPF backend is not run by default (it is slow). BC_FUZZ_BACKEND=1 in
+ * the environment runs it too (optimise + emit) on verified modules. LLVM's
+ * fatal errors there (report_fatal_error on IR the verifier accepts but BPF
+ * cannot express) are caught and fail the module (llvm_guard.h), which is
+ * then leaked on purpose: run with -detect_leaks=0 (docs/fuzzing.md).
  *
  * Bitcode inputs are skipped by default for the same kind of reason: LLVM's
  * bitcode reader sizes buffers from counts in the stream, and a 1.8 KB

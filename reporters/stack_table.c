@@ -350,6 +350,8 @@ static int report(FILE *out, const struct bc_run *run)
 		bc_put_safe_str(out, u->display_path);
 		if (u->status) {
 			failed++;
+			if (u->error_span.line)
+				fprintf(out, ":%u:%u", u->error_span.line, u->error_span.col);
 			fputs(": error: ", out);
 			bc_put_safe_str(out, u->error ? u->error : "could not be processed");
 			fputc('\n', out);

@@ -14,6 +14,7 @@
 #include "../core/unit.h"
 #include "../stack/attribution.h"
 #include "../llvm/backend.h"
+#include "../llvm/bpf_unsupported.h"
 #include "../llvm/fn_slots.h"
 #include "ir_analyze.h"
 #include "../llvm/compile.h"
@@ -242,6 +243,74 @@ static void locate_count_loops(struct bc_unit *u)
 	}
 }
 
+/* What the backend would abort on, failed at the function or global it is
+ * in. */
+static int unsupported(struct bc_unit *u, LLVMModuleRef m)
+{
+	struct bc_span span = { 0 };
+	LLVMValueRef at;
+	const char *raw;
+	char *why, *name;
+	size_t len;
+	int err = bc_ir_bpf_unsupported(m, &at, &why);
+
+	if (err <= 0)
+		return err;
+	if (at && u->kind == BC_KIND_LLVM_IR) {
+		raw = LLVMGetValueName2(at, &len);
+		name = strndup(raw, len);
+		if (!name) {
+			free(why);
+			return -ENOMEM;
+		}
+		if (LLVMIsAFunction(at))
+			bc_ir_locate_function(u, name, &span);
+		else
+			bc_ir_locate_global(u, name, &span);
+		free(name);
+	}
+	err = bc_unit_fail(u, -EINVAL, span.line ? &span : NULL, "%s", why);
+	free(why);
+	return err;
+}
+
+/* "Cannot select: intrinsic %NAME": the first call of NAME (or of an
+ * overload of it, NAME.SUFFIX) in the IR text, which a caught fatal error of
+ * the backend cannot name itself. */
+static void locate_fatal(struct bc_unit *u)
+{
+	static const char head[] = "Cannot select: intrinsic %";
+	const char *p = u->error ? strstr(u->error, head) : NULL;
+	char callee[256];
+	size_t n;
+
+	if (!p || u->kind != BC_KIND_LLVM_IR || !u->line_starts || u->error_span.line)
+		return;
+	p += sizeof(head) - 1;
+	n = strcspn(p, " \n");
+	if (n + 2 > sizeof(callee))
+		return;
+	callee[0] = '@';
+	memcpy(callee + 1, p, n);
+	callee[++n] = '\0';
+	for (size_t l = 0; l < u->nr_lines; l++) {
+		const char *line = (const char *)u->data + u->line_starts[l];
+		size_t len = (l + 1 < u->nr_lines ? u->line_starts[l + 1] : u->size) -
+			     u->line_starts[l];
+		const char *hit = memmem(line, len, callee, n);
+		struct bc_span sp = { 0 };
+
+		if (!hit || !memmem(line, (size_t)(hit - line), "call ", 5) ||
+		    (hit[n] != '(' && hit[n] != '.'))
+			continue;
+		sp.start = (uint32_t)(hit - (const char *)u->data);
+		sp.end = sp.start + (uint32_t)n;
+		bc_unit_locate(u, &sp);
+		u->error_span = sp;
+		return;
+	}
+}
+
 static int analyze_module(struct bc_unit *u, const struct bc_target *t,
 			  const struct bc_ir_options *o, struct bc_ir_module *m,
 			  struct bc_ir_stats *stats, uint64_t load_ns)
@@ -261,6 +330,12 @@ static int analyze_module(struct bc_unit *u, const struct bc_target *t,
 		bc_unit_fail(u, err, NULL, "%s", b.error ? b.error : "cannot set up the BPF backend");
 		goto out;
 	}
+	err = unsupported(u, m->mod);
+	if (err) {
+		if (err == -ENOMEM)
+			bc_unit_fail(u, err, NULL, "out of memory while checking LLVM IR");
+		goto out;
+	}
 	optimize = o && o->optimize >= 0 ? o->optimize > 0 : bc_ir_needs_optimization(m->mod);
 	if (optimize) {
 		err = bc_backend_optimize(&b, m, &st.opt_ns);
@@ -269,6 +344,13 @@ static int analyze_module(struct bc_unit *u, const struct bc_target *t,
 			goto out;
 		}
 		st.optimized = true;
+	} else if (bc_ir_pipeline_only_intrinsic(m->mod)) {
+		/* never left for the backend, which cannot select them */
+		err = bc_backend_lower(&b, m, &st.opt_ns);
+		if (err) {
+			bc_unit_fail(u, err, NULL, "%s", b.error ? b.error : "BPF IR passes failed");
+			goto out;
+		}
 	}
 	t0 = now_ns();
 	err = analyze_functions(u, m->mod, st.bpftrace, &fi);
@@ -278,6 +360,8 @@ static int analyze_module(struct bc_unit *u, const struct bc_target *t,
 		goto out;
 	}
 	err = bc_compile_emit(u, t, &b, m, fi.v, fi.n, &st.codegen_ns, &st.object_ns, &attached);
+	if (err)
+		locate_fatal(u);
 	locate_count_loops(u);
 out:
 	if (stats)

@@ -16,6 +16,7 @@
 #include "../base/array.h"
 #include "../base/str.h"
 #include "ir_load.h"
+#include "llvm_guard.h"
 #include "llvm_init.h"
 
 static uint64_t now_ns(void)
@@ -164,13 +165,19 @@ have_tm:
 	return 0;
 }
 
-int bc_backend_optimize(struct bc_backend *b, struct bc_ir_module *m, uint64_t *ns)
+struct run_passes {
+	LLVMModuleRef mod;
+	LLVMTargetMachineRef tm;
+	const char *pipeline;
+	char *error;		/* LLVM's message when the pipeline did not parse */
+};
+
+static int run_passes_fn(void *arg)
 {
+	struct run_passes *rp = arg;
 	LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
 	LLVMErrorRef e;
-	uint64_t t0 = now_ns();
 	char *msg;
-	int err = 0;
 
 	if (!po)
 		return -ENOMEM;
@@ -179,16 +186,61 @@ int bc_backend_optimize(struct bc_backend *b, struct bc_ir_module *m, uint64_t *
 	LLVMPassBuilderOptionsSetLoopInterleaving(po, 0);
 	LLVMPassBuilderOptionsSetLoopVectorization(po, 0);
 	LLVMPassBuilderOptionsSetSLPVectorization(po, 0);
-	e = LLVMRunPasses(m->mod, "default<O3>", b->tm, po);
+	e = LLVMRunPasses(rp->mod, rp->pipeline, rp->tm, po);
 	LLVMDisposePassBuilderOptions(po);
-	if (e) {
-		msg = LLVMGetErrorMessage(e);
-		err = set_error(b, -EINVAL, "LLVM optimisation failed: %s", msg);
-		LLVMDisposeErrorMessage(msg);
+	if (!e)
+		return 0;
+	msg = LLVMGetErrorMessage(e);
+	rp->error = strdup(msg ? msg : "unknown error");
+	LLVMDisposeErrorMessage(msg);
+	return -EINVAL;
+}
+
+/* The module and the target machine after a fatal error (llvm_guard.h). */
+static void poison(struct bc_backend *b, struct bc_ir_module *m)
+{
+	b->poisoned = true;
+	bc_ir_module_poison(m);
+}
+
+static int run_passes(struct bc_backend *b, struct bc_ir_module *m, const char *pipeline,
+		      const char *what, uint64_t *ns)
+{
+	struct run_passes rp = { .mod = m->mod, .tm = b->tm, .pipeline = pipeline };
+	char fatal[512];
+	uint64_t t0 = now_ns();
+	int err;
+
+	err = bc_llvm_guard(run_passes_fn, &rp, fatal, sizeof(fatal));
+	if (err == -ECANCELED) {
+		poison(b, m);
+		err = set_error(b, -EINVAL, what, fatal);
+	} else if (err == -EINVAL) {
+		err = set_error(b, -EINVAL, what, rp.error ? rp.error : "unknown error");
 	}
+	free(rp.error);
 	if (ns)
 		*ns = now_ns() - t0;
 	return err;
+}
+
+int bc_backend_optimize(struct bc_backend *b, struct bc_ir_module *m, uint64_t *ns)
+{
+	return run_passes(b, m, "default<O3>", "LLVM optimisation failed: %s", ns);
+}
+
+/*
+ * The BPF target's IR passes that a module needs before code generation
+ * (bc_ir_pipeline_only_intrinsic, opt_state.h) run from the pass builder
+ * callbacks the target registers: at the start of every default<On>
+ * pipeline, O0 included (preserve_static_offset, CO-RE relocations, BTF
+ * type ids), and again late in the scalar optimiser. Without the
+ * optimiser, clang -O0 is what lowers them: its pipeline, default<O0>,
+ * with the same callbacks.
+ */
+int bc_backend_lower(struct bc_backend *b, struct bc_ir_module *m, uint64_t *ns)
+{
+	return run_passes(b, m, "default<O0>", "LLVM's BPF IR passes failed: %s", ns);
 }
 
 /* "[LOC: ]N stack bytes in function 'NAME'" (PrologEpilogInserter's
@@ -259,37 +311,58 @@ static int collect(struct bc_ir_module *m, struct bc_backend_result *r)
 	return m->diags.lost ? -ENOMEM : 0;
 }
 
+struct emit {
+	LLVMTargetMachineRef tm;
+	LLVMModuleRef mod;
+	LLVMMemoryBufferRef buf;
+	char *msg;
+};
+
+static int emit_fn(void *arg)
+{
+	struct emit *e = arg;
+
+	return LLVMTargetMachineEmitToMemoryBuffer(e->tm, e->mod, LLVMObjectFile, &e->msg,
+						  &e->buf) ? -EIO : 0;
+}
+
 int bc_backend_emit(struct bc_backend *b, struct bc_ir_module *m, struct bc_backend_result *r)
 {
-	LLVMMemoryBufferRef buf = NULL;
-	char *msg = NULL;
+	struct emit e = { .tm = b->tm, .mod = m->mod };
+	char fatal[512];
 	uint64_t t0;
-	LLVMBool bad;
 	int err;
 
 	memset(r, 0, sizeof(*r));
 	bc_llvm_diags_clear(&m->diags);
 	t0 = now_ns();
-	bad = LLVMTargetMachineEmitToMemoryBuffer(b->tm, m->mod, LLVMObjectFile, &msg, &buf);
+	err = bc_llvm_guard(emit_fn, &e, fatal, sizeof(fatal));
 	r->codegen_ns = now_ns() - t0;
-	if (bad || !buf) {
+	if (err == -ECANCELED) {
+		/* what LLVM reported before it gave up is still worth keeping */
+		poison(b, m);
+		collect(m, r);
+		return set_error(b, -EIO, "the BPF backend cannot compile this module: %s",
+				 fatal);
+	}
+	if (err || !e.buf) {
 		err = set_error(b, -EIO, "LLVM code generation failed: %s",
-				msg ? msg : "no object produced");
-		LLVMDisposeMessage(msg);
-		if (buf)
-			LLVMDisposeMemoryBuffer(buf);
+				e.msg ? e.msg : "no object produced");
+		LLVMDisposeMessage(e.msg);
+		if (e.buf)
+			LLVMDisposeMemoryBuffer(e.buf);
 		collect(m, r);
 		return err;
 	}
-	LLVMDisposeMessage(msg);
-	r->obj_size = LLVMGetBufferSize(buf);
+	LLVMDisposeMessage(e.msg);
+	r->obj_size = LLVMGetBufferSize(e.buf);
 	r->obj = malloc(r->obj_size ? r->obj_size : 1);
 	if (!r->obj) {
-		LLVMDisposeMemoryBuffer(buf);
+		LLVMDisposeMemoryBuffer(e.buf);
 		return -ENOMEM;
 	}
-	memcpy(r->obj, LLVMGetBufferStart(buf), r->obj_size);
-	LLVMDisposeMemoryBuffer(buf);
+	memcpy(r->obj, LLVMGetBufferStart(e.buf), r->obj_size);
+	LLVMDisposeMemoryBuffer(e.buf);
 	return collect(m, r);
 }
 
@@ -322,7 +395,8 @@ void bc_backend_fini(struct bc_backend *b)
 {
 	if (!b)
 		return;
-	if (b->tm)
+	/* a poisoned machine is leaked: see llvm_guard.h */
+	if (b->tm && !b->poisoned)
 		pool_put(b->tm, b->triple, b->cpu);
 	free(b->triple);
 	free(b->cpu);

@@ -4,7 +4,9 @@
  * bpftrace runs (O3 without loop unrolling, interleaving or vectorisation,
  * as CodegenLLVM::optimize() sets up in bpftrace 0.17 and later), then code
  * generation into an ELF object in memory. Backend diagnostics (the BPF
- * stack-limit message, unsupported calls, ...) are captured, never fatal.
+ * stack-limit message, unsupported calls, ...) are captured, never fatal;
+ * so are LLVM's fatal errors (llvm_guard.h): the optimiser or the backend
+ * then fails with LLVM's message and M must only be freed.
  */
 #ifndef BC_IR_BACKEND_H
 #define BC_IR_BACKEND_H
@@ -32,6 +34,7 @@ struct bc_backend {
 	char *triple;
 	char *cpu;
 	char *error;		/* why bc_backend_init/optimize failed */
+	bool poisoned;		/* LLVM failed fatally while using TM: never reused */
 };
 
 /* Frame size the backend laid out for one function (prologue/epilogue
@@ -65,6 +68,9 @@ int bc_backend_init(struct bc_backend *b, struct bc_ir_module *m,
 /* Runs "default<O3>" with bpftrace's tuning options. NS (optional) receives
  * the time taken. 0 or -EINVAL (b->error set). */
 int bc_backend_optimize(struct bc_backend *b, struct bc_ir_module *m, uint64_t *ns);
+/* Runs the BPF target's IR passes without the optimiser: default<O0>, the
+ * pipeline of clang -O0 (backend.c says why). 0 or -EINVAL (b->error). */
+int bc_backend_lower(struct bc_backend *b, struct bc_ir_module *m, uint64_t *ns);
 /* Generates the object. Errors LLVM reports while doing so are returned in
  * R->errors with the object. 0; -EIO when LLVM produced no object (b->error
  * set); -ENOMEM. */

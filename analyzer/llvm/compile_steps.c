@@ -16,6 +16,7 @@
 #include "../base/array.h"
 #include "fn_slots.h"
 #include "ir_load.h"
+#include "opt_state.h"
 #include "../stack/prov_slots.h"
 
 static uint64_t now_ns(void)
@@ -110,12 +111,13 @@ int bc_compile_to_object(struct bc_ir_module *m, const struct bc_prov_table *pro
 		fail_out(out, err, b.error ? b.error : "cannot set up the BPF backend");
 		goto out;
 	}
-	if (!o || !o->no_optimize) {
+	if (!o || !o->no_optimize)
 		err = bc_backend_optimize(&b, m, &out->st.opt_ns);
-		if (err) {
-			fail_out(out, err, b.error ? b.error : "optimisation failed");
-			goto out;
-		}
+	else if (bc_ir_pipeline_only_intrinsic(m->mod))
+		err = bc_backend_lower(&b, m, &out->st.opt_ns);
+	if (err) {
+		fail_out(out, err, b.error ? b.error : "optimisation failed");
+		goto out;
 	}
 	t0 = now_ns();
 	err = function_slots(m->mod, prov, &out->fs, &out->nr_fs);

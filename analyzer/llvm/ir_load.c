@@ -12,6 +12,7 @@
 
 #include "../core/unit.h"
 #include "ir_load.h"
+#include "llvm_guard.h"
 #include "llvm_init.h"
 
 /* The buffer name LLVM puts in front of textual parse errors. */
@@ -166,9 +167,32 @@ static int verify(struct bc_ir_module *m, struct bc_ir_error *err)
 	return broken ? -EINVAL : 0;
 }
 
+struct parse {
+	struct bc_ir_module *m;
+	const void *data;
+	size_t size;
+	struct bc_ir_error *err;
+};
+
+static int parse_fn(void *arg)
+{
+	struct parse *p = arg;
+	int ret;
+
+	if (p->m->is_bitcode)
+		ret = parse_bitcode(p->m, p->data, p->size, p->err);
+	else
+		ret = parse_text(p->m, p->data, p->size, p->err);
+	if (!ret)
+		ret = verify(p->m, p->err);
+	return ret;
+}
+
 struct bc_ir_module *bc_ir_parse(const void *data, size_t size, struct bc_ir_error *err)
 {
+	struct parse p = { .data = data, .size = size, .err = err };
 	struct bc_ir_module *m;
+	char fatal[512], *full = NULL;
 	int ret;
 
 	if (err)
@@ -186,21 +210,42 @@ struct bc_ir_module *bc_ir_parse(const void *data, size_t size, struct bc_ir_err
 		return fail(m, ENOMEM);
 	bc_llvm_diags_install(m->ctx, &m->diags);
 	m->is_bitcode = bc_ir_is_bitcode(data, size);
-	if (m->is_bitcode)
-		ret = parse_bitcode(m, data, size, err);
-	else
-		ret = parse_text(m, data, size, err);
-	if (!ret)
-		ret = verify(m, err);
+	p.m = m;
+	ret = bc_llvm_guard(parse_fn, &p, fatal, sizeof(fatal));
+	if (ret == -ECANCELED) {
+		bc_ir_module_poison(m);
+		if (err) {
+			bc_ir_error_free(err);
+			if (asprintf(&full, "LLVM cannot read this module: %s", fatal) < 0)
+				full = NULL;
+			ret = set_error(err, full ? full : fatal) ? -ENOMEM : -EINVAL;
+			free(full);
+		} else {
+			ret = -EINVAL;
+		}
+	}
 	if (ret)
 		return fail(m, -ret);
 	return m;
+}
+
+void bc_ir_module_poison(struct bc_ir_module *m)
+{
+	if (m)
+		m->poisoned = true;
 }
 
 void bc_ir_module_free(struct bc_ir_module *m)
 {
 	if (!m)
 		return;
+	if (m->poisoned) {
+		/* LLVM's objects of the failed run may still point into the
+		 * module and context, which are never used again */
+		bc_llvm_diags_free(&m->diags);
+		free(m);
+		return;
+	}
 	if (m->mod)
 		LLVMDisposeModule(m->mod);
 	if (m->ctx)

@@ -24,6 +24,8 @@ struct bc_ir_module {
 	struct bc_llvm_diags diags;	/* everything LLVM reported for this context */
 	bool is_bitcode;
 	bool debug_info_stripped;	/* outdated or invalid debug info was dropped */
+	bool poisoned;			/* LLVM failed fatally on it: only freed, and
+					 * then leaked (llvm_guard.h) */
 };
 
 struct bc_ir_error {
@@ -48,5 +50,8 @@ void bc_ir_error_free(struct bc_ir_error *e);
 struct bc_ir_module *bc_ir_load(struct bc_unit *u);
 
 void bc_ir_module_free(struct bc_ir_module *m);
+/* After a fatal LLVM error while working on M: bc_ir_module_free leaves
+ * its module and context allocated, untouched. */
+void bc_ir_module_poison(struct bc_ir_module *m);
 
 #endif

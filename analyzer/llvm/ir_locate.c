@@ -113,6 +113,31 @@ int bc_ir_locate_function(const struct bc_unit *u, const char *name, struct bc_s
 	return span_of_line(u, ls, ls, span);
 }
 
+int bc_ir_locate_global(const struct bc_unit *u, const char *name, struct bc_span *span)
+{
+	char *printed, *needle;
+	size_t ls = 0;
+	long at;
+
+	if (!is_text(u))
+		return -ENOENT;
+	printed = bc_ir_printed_name(name);
+	if (!printed)
+		return -ENOMEM;
+	needle = malloc(strlen(printed) + 4);
+	if (!needle) {
+		free(printed);
+		return -ENOMEM;
+	}
+	sprintf(needle, "@%s =", printed);
+	free(printed);
+	at = find_line(u, 0, u->size, needle, needle, &ls);
+	free(needle);
+	if (at < 0)
+		return -ENOENT;
+	return span_of_line(u, ls, ls, span);
+}
+
 int bc_ir_locate_alloca(const struct bc_unit *u, const struct bc_span *fn, const char *name,
 			struct bc_span *span)
 {

@@ -14,6 +14,8 @@ struct bc_unit;
 
 /* The "define ... @NAME(" line. 0, or -ENOENT (not textual IR, not found). */
 int bc_ir_locate_function(const struct bc_unit *u, const char *name, struct bc_span *span);
+/* The "@NAME = ..." line that defines global NAME. 0, or -ENOENT. */
+int bc_ir_locate_global(const struct bc_unit *u, const char *name, struct bc_span *span);
 /* The "%NAME = alloca" line inside the function whose define line is FN.
  * 0 or -ENOENT. */
 int bc_ir_locate_alloca(const struct bc_unit *u, const struct bc_span *fn, const char *name,

@@ -4,10 +4,12 @@
 #include <pthread.h>
 
 #include <llvm-c/Core.h>
+#include <llvm-c/ErrorHandling.h>
 #include <llvm-c/Support.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
 
+#include "llvm_guard.h"
 #include "llvm_init.h"
 
 #define STR2(x) #x
@@ -27,10 +29,13 @@ static void init_llvm(void)
 	LLVMTargetRef target;
 	char *msg = NULL;
 
+	LLVMInstallFatalErrorHandler(bc_llvm_fatal_handler);
 	LLVMInitializeBPFTargetInfo();
 	LLVMInitializeBPFTarget();
 	LLVMInitializeBPFTargetMC();
 	LLVMInitializeBPFAsmPrinter();
+	/* inline asm in BPF C (asm volatile("r0 = 1")) is parsed by it */
+	LLVMInitializeBPFAsmParser();
 	/* Options LLVM does not know are ignored (errors go to a null stream);
 	 * the backend tests check that the stack ceiling took effect. */
 	LLVMParseCommandLineOptions((int)(sizeof(argv) / sizeof(argv[0])), argv,

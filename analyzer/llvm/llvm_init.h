@@ -23,7 +23,7 @@
  *   -disable-auto-upgrade-debug-info      (the auto-upgrade would run the
  *       verifier and abort the process on a broken module; bc_ir_parse
  *       verifies and strips debug info itself instead)
- * Thread-safe. Returns 0, or -ENOENT when LLVM has no BPF target.
+ * and installs the fatal error handler of llvm_guard.h. Thread-safe. Returns 0, or -ENOENT when LLVM has no BPF target.
  */
 int bc_llvm_init(void);
 

@@ -145,22 +145,6 @@ size_t bc_ir_promotable_allocas(LLVMModuleRef m)
 	return n;
 }
 
-/*
- * A call of llvm.preserve.static.offset (bpftrace 0.23+ wraps every read
- * of the probe context in one): the BPF target's optimiser pass
- * (BPFPreserveStaticOffsetPass, run by every O1+ pipeline the target
- * machine sets up) removes each of them, and the BPF backend cannot select
- * one, so a module that still has one was not optimised, whatever its
- * allocas look like.
- */
-static bool calls_static_offset(LLVMModuleRef m)
-{
-	static const char name[] = "llvm.preserve.static.offset";
-	LLVMValueRef fn = LLVMGetNamedFunction(m, name);
-
-	return fn && LLVMGetFirstUse(fn);
-}
-
 static size_t block_uses(LLVMBasicBlockRef bb)
 {
 	size_t n = 0;
@@ -204,8 +188,55 @@ static bool cfg_unsimplified(LLVMModuleRef m)
 	return false;
 }
 
+/*
+ * Intrinsics that LLVM 19's BPF backend cannot select and that only the BPF
+ * target's IR passes lower, from the callbacks it registers with the pass
+ * builder (BPFTargetMachine::registerPassBuilderCallbacks): at pipeline
+ * start, in every default<On> pipeline, BPFPreserveStaticOffsetPass,
+ * BPFAbstractMemberAccessPass and BPFPreserveDITypePass; late in the scalar
+ * optimiser, BPFPreserveStaticOffsetPass again. A prefix ends in '.' where
+ * the intrinsic is overloaded.
+ */
+static const char *const pipeline_only[] = {
+	"llvm.preserve.static.offset",		/* __attribute__((preserve_static_offset)), bpftrace 0.21+ ctx */
+	"llvm.preserve.array.access.index.",	/* CO-RE: __builtin_preserve_access_index */
+	"llvm.preserve.struct.access.index.",
+	"llvm.preserve.union.access.index.",
+	"llvm.bpf.preserve.field.info.",	/* __builtin_preserve_field_info */
+	"llvm.bpf.preserve.type.info",		/* __builtin_preserve_type_info */
+	"llvm.bpf.preserve.enum.value",		/* __builtin_preserve_enum_value */
+	"llvm.bpf.btf.type.id",			/* __builtin_btf_type_id */
+};
+
+static bool is_pipeline_only(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof(pipeline_only) / sizeof(pipeline_only[0]); i++) {
+		size_t n = strlen(pipeline_only[i]);
+
+		if (pipeline_only[i][n - 1] == '.' ? len > n && !strncmp(name, pipeline_only[i], n) :
+						     len == n && !memcmp(name, pipeline_only[i], n))
+			return true;
+	}
+	return false;
+}
+
+const char *bc_ir_pipeline_only_intrinsic(LLVMModuleRef m)
+{
+	for (LLVMValueRef fn = LLVMGetFirstFunction(m); fn; fn = LLVMGetNextFunction(fn)) {
+		size_t len;
+		const char *name;
+
+		if (!LLVMIsDeclaration(fn) || !LLVMGetIntrinsicID(fn) || !LLVMGetFirstUse(fn))
+			continue;
+		name = LLVMGetValueName2(fn, &len);
+		if (is_pipeline_only(name, len))
+			return name;
+	}
+	return NULL;
+}
+
 bool bc_ir_needs_optimization(LLVMModuleRef m)
 {
-	return bc_ir_promotable_allocas(m) > 0 || calls_static_offset(m) || cfg_unsimplified(m) ||
-	       has_write_only_alloca(m);
+	return bc_ir_promotable_allocas(m) > 0 || bc_ir_pipeline_only_intrinsic(m) ||
+	       cfg_unsimplified(m) || has_write_only_alloca(m);
 }

@@ -12,8 +12,9 @@
  * register. A scalar alloca used only by plain loads and stores (and
  * lifetime markers) is exactly what every O1+ pipeline removes first, and
  * unoptimised front-end IR has one for nearly every local variable.
- * Three more signs: a call of llvm.preserve.static.offset (the BPF target's
- * optimiser pass removes every one, and the backend cannot lower it), a
+ * Three more signs: a call of an intrinsic only the BPF target's IR passes
+ * lower (llvm.preserve.static.offset, CO-RE access indexes: the backend
+ * cannot select them, and no clang or bpftrace pipeline leaves one), a
  * control-flow graph SimplifyCFG, which ends every O1+ pipeline, would
  * still change (a block nothing branches to, or an unconditional branch to
  * a block with no other predecessor), and an alloca of any type that is
@@ -32,9 +33,11 @@
 /* Number of promotable allocas in defined functions of M. */
 size_t bc_ir_promotable_allocas(LLVMModuleRef m);
 
-/* True when M has a promotable alloca, a call of
- * llvm.preserve.static.offset, an unsimplified CFG or a write-only alloca
- * (it was not optimised). */
+/* The name of the first intrinsic M calls that only the BPF target's IR
+ * passes lower (the table in opt_state.c), or NULL. */
+const char *bc_ir_pipeline_only_intrinsic(LLVMModuleRef m);
+/* True when M has a promotable alloca, calls such an intrinsic, has an
+ * unsimplified CFG or a write-only alloca (it was not optimised). */
 bool bc_ir_needs_optimization(LLVMModuleRef m);
 
 #endif

@@ -30,12 +30,30 @@ struct run {
 	int ret;
 };
 
-static void run_mem(struct run *r, const char *path, const void *data, size_t size)
+static void run_mem_opts(struct run *r, const char *path, const void *data, size_t size,
+			 const struct bc_ir_options *o)
 {
 	memset(r, 0, sizeof(*r));
 	assert_int_equal(bc_target_init(&r->t), 0);
 	assert_int_equal(bc_unit_load_mem(&r->u, path, data, size), 0);
-	r->ret = bc_ir_analyze_ex(&r->u, &r->t, NULL, &r->st);
+	r->ret = bc_ir_analyze_ex(&r->u, &r->t, o, &r->st);
+}
+
+static void run_mem(struct run *r, const char *path, const void *data, size_t size)
+{
+	run_mem_opts(r, path, data, size, NULL);
+}
+
+static void run_fixture_opts(struct run *r, const char *rel, const struct bc_ir_options *o)
+{
+	size_t len;
+	char *path = bc_test_src_path(rel), *text = bc_test_read_file(path, &len);
+
+	if (!text)
+		fail_msg("cannot read %s", path);
+	run_mem_opts(r, rel, text, len, o);
+	free(text);
+	free(path);
 }
 
 static void run_fixture(struct run *r, const char *rel)
@@ -276,6 +294,93 @@ static void test_bitcode_unit(void **state)
 	done(&r);
 }
 
+/* bpftrace 0.21+ reads a probe's context through llvm.preserve.static.offset,
+ * which the BPF backend cannot select: the module is taken as unoptimised
+ * (no bpftrace or clang pipeline leaves the call) and the BPF target's IR
+ * passes lower it, with or without the optimiser. The frame is what
+ * `opt -passes='default<O3>'` (or <O0>) then llc-19 give: 16 bytes. */
+static void test_static_offset(void **state)
+{
+	static const struct bc_ir_options never = { .optimize = 0 };
+	struct run r;
+	const struct bc_func *f;
+
+	(void)state;
+	run_fixture(&r, "fixtures/ir/ctx_static_offset.ll");
+	assert_int_equal(r.ret, 0);
+	assert_true(r.st.optimized);
+	assert_true(r.st.bpftrace);
+	f = func(&r, "kprobe_f_1");
+	assert_int_equal(f->frame_bytes, 16);
+	find_slot(f, "map-key", "@x", true);
+	find_slot(f, "map-value", "@x", true);
+	done(&r);
+
+	run_fixture_opts(&r, "fixtures/ir/ctx_static_offset.ll", &never);
+	assert_int_equal(r.ret, 0);
+	assert_false(r.st.optimized);
+	assert_int_equal(func(&r, "kprobe_f_1")->frame_bytes, 16);
+	done(&r);
+}
+
+/* What LLVM's BPF backend ends the process on (report_fatal_error) fails
+ * the unit instead: found before the backend with the function's line, or
+ * caught from the backend with LLVM's message; the process goes on and
+ * compiles the next module as before. */
+static void test_backend_fatal(void **state)
+{
+	static const char ghc[] = "target triple = \"bpf\"\n"
+				  "define ghccc i64 @f(i64 %a) {\n  ret i64 %a\n}\n";
+	static const char tls[] = "target triple = \"bpf\"\n"
+				  "@x = thread_local global i64 0\n"
+				  "define i64 @f() {\n  %v = load i64, ptr @x\n  ret i64 %v\n}\n";
+	static const char ret_addr[] = "target triple = \"bpf\"\n"
+				       "define ptr @f() {\n"
+				       "  %r = call ptr @llvm.returnaddress(i32 0)\n"
+				       "  ret ptr %r\n}\n"
+				       "declare ptr @llvm.returnaddress(i32)\n";
+	/* a CO-RE access without its type metadata: the pass leaves it */
+	static const char core[] = "target triple = \"bpf\"\n"
+				   "define i64 @f(ptr %c) {\n"
+				   "  %p = call ptr @llvm.preserve.struct.access.index.p0.p0("
+				   "ptr elementtype({ i64, i64 }) %c, i32 1, i32 1)\n"
+				   "  %v = load i64, ptr %p\n  ret i64 %v\n}\n"
+				   "declare ptr @llvm.preserve.struct.access.index.p0.p0(ptr, i32, i32)\n";
+	struct run r;
+
+	(void)state;
+	run_mem(&r, "ghc.ll", ghc, strlen(ghc));
+	assert_int_equal(r.ret, -EINVAL);
+	assert_non_null(strstr(r.u.error, "calling convention 10 of function 'f'"));
+	assert_int_equal(r.u.error_span.line, 2);
+	done(&r);
+
+	run_mem(&r, "tls.ll", tls, strlen(tls));
+	assert_int_equal(r.ret, -EINVAL);
+	assert_non_null(strstr(r.u.error, "thread-local global 'x'"));
+	assert_int_equal(r.u.error_span.line, 2);
+	done(&r);
+
+	run_mem(&r, "ret_addr.ll", ret_addr, strlen(ret_addr));
+	assert_int_equal(r.ret, -EINVAL);
+	assert_non_null(strstr(r.u.error, "intrinsic llvm.returnaddress in function 'f'"));
+	assert_int_equal(r.u.error_span.line, 2);
+	done(&r);
+
+	run_mem(&r, "core.ll", core, strlen(core));
+	assert_int_equal(r.ret, -EIO);
+	assert_non_null(strstr(r.u.error, "Cannot select: intrinsic "
+				       "%llvm.preserve.struct.access.index"));
+	assert_int_equal(r.u.error_span.line, 3);
+	assert_int_equal(r.u.error_span.col, 17);
+	done(&r);
+
+	run_fixture(&r, "fixtures/ir/ctx_static_offset.ll");
+	assert_int_equal(r.ret, 0);
+	assert_int_equal(func(&r, "kprobe_f_1")->frame_bytes, 16);
+	done(&r);
+}
+
 static void test_failures(void **state)
 {
 	static const char x86[] = "target triple = \"x86_64-pc-linux-gnu\"\n"
@@ -307,6 +412,8 @@ int main(void)
 		cmocka_unit_test(test_scratch_buffers),
 		cmocka_unit_test(test_clang_ir),
 		cmocka_unit_test(test_bitcode_unit),
+		cmocka_unit_test(test_static_offset),
+		cmocka_unit_test(test_backend_fatal),
 		cmocka_unit_test(test_failures),
 	};
 

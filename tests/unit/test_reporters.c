@@ -1242,7 +1242,7 @@ static void test_table_content(void **state)
 	assert_non_null(strstr(out, "    unattributed 96 bytes\n"));
 	assert_non_null(strstr(out, "    1 more slot (152 bytes) not live at the peak\n"));
 	assert_non_null(strstr(out, "    placed in scratch storage (0 stack bytes):\n"));
-	assert_non_null(strstr(out, "manifests/bad.json: error: malformed manifest"));
+	assert_non_null(strstr(out, "manifests/bad.json:2:17: error: malformed manifest"));
 	assert_non_null(strstr(out, "5 programs in 2 files: 2 over the limit, 1 near it; 1 file could not be checked\n"));
 	/* no trailing blanks anywhere */
 	assert_null(strstr(out, " \n"));
