@@ -7,6 +7,7 @@
 
 #include "../core/unit.h"
 #include "ir_locate.h"
+#include "../base/str.h"
 
 static bool bare_char(unsigned char c)
 {
@@ -88,7 +89,10 @@ static bool is_text(const struct bc_unit *u)
 	return u && u->data && u->kind == BC_KIND_LLVM_IR && u->line_starts;
 }
 
-int bc_ir_locate_function(const struct bc_unit *u, const char *name, struct bc_span *span)
+/* The line of the first line starting with PREFIX ("define ", or the
+ * needle itself) that holds "@NAME" followed by SUFFIX ("(", " ="). */
+static int locate_named(const struct bc_unit *u, const char *name, const char *prefix,
+			const char *suffix, struct bc_span *span)
 {
 	char *printed, *needle;
 	size_t ls = 0;
@@ -99,43 +103,25 @@ int bc_ir_locate_function(const struct bc_unit *u, const char *name, struct bc_s
 	printed = bc_ir_printed_name(name);
 	if (!printed)
 		return -ENOMEM;
-	needle = malloc(strlen(printed) + 3);
-	if (!needle) {
-		free(printed);
-		return -ENOMEM;
-	}
-	sprintf(needle, "@%s(", printed);
+	needle = bc_strdup_printf("@%s%s", printed, suffix);
 	free(printed);
-	at = find_line(u, 0, u->size, "define ", needle, &ls);
+	if (!needle)
+		return -ENOMEM;
+	at = find_line(u, 0, u->size, prefix ? prefix : needle, needle, &ls);
 	free(needle);
 	if (at < 0)
 		return -ENOENT;
 	return span_of_line(u, ls, ls, span);
 }
 
+int bc_ir_locate_function(const struct bc_unit *u, const char *name, struct bc_span *span)
+{
+	return locate_named(u, name, "define ", "(", span);
+}
+
 int bc_ir_locate_global(const struct bc_unit *u, const char *name, struct bc_span *span)
 {
-	char *printed, *needle;
-	size_t ls = 0;
-	long at;
-
-	if (!is_text(u))
-		return -ENOENT;
-	printed = bc_ir_printed_name(name);
-	if (!printed)
-		return -ENOMEM;
-	needle = malloc(strlen(printed) + 4);
-	if (!needle) {
-		free(printed);
-		return -ENOMEM;
-	}
-	sprintf(needle, "@%s =", printed);
-	free(printed);
-	at = find_line(u, 0, u->size, needle, needle, &ls);
-	free(needle);
-	if (at < 0)
-		return -ENOENT;
-	return span_of_line(u, ls, ls, span);
+	return locate_named(u, name, NULL, " =", span);
 }
 
 int bc_ir_locate_alloca(const struct bc_unit *u, const struct bc_span *fn, const char *name,

@@ -26,6 +26,8 @@
 
 #include <cmocka.h>
 
+#include "support/script_support.h"
+
 #include "analyzer/script/parser.h"
 #include "analyzer/frontend/script_compile.h"
 #include "analyzer/script/sema.h"
@@ -35,36 +37,12 @@
 
 #define FRAMES_DIR "fixtures/scripts/frames"
 
-struct fx {
-	struct bc_unit u;
-	struct bc_target t;
-};
-
-static int compile(struct fx *x, const char *path, const char *text, const char *version)
+/* TEXT (named PATH) compiled at bpftrace VERSION for kernel 6.18. */
+static int compile(struct bc_test_compiled *x, const char *path, const char *text,
+		   const char *version)
 {
-	struct bc_parse_opts po = { 0 };
-	struct bc_sema_opts so;
-	struct bc_sema *sema = NULL;
-
-	memset(x, 0, sizeof(*x));
-	assert_int_equal(bc_target_init(&x->t), 0);
-	assert_int_equal(bc_target_set_bpftrace(&x->t, version), 0);
-	assert_int_equal(bc_target_set_kernel(&x->t, "6.18"), 0);
-	assert_int_equal(bc_unit_load_mem(&x->u, path, text, strlen(text)), 0);
-	po.bpftrace = x->t.bpftrace;
-	bc_script_parse_unit(&x->u, &po);
-	assert_non_null(x->u.script);
-	bc_sema_opts_from_target(&so, &x->t);
-	so.no_env = true;
-	assert_int_equal(bc_sema_run(&x->u, x->u.script, &so, &sema), 0);
-	bc_sema_attach(&x->u, sema);
+	bc_test_analyse(x, path, text, version, "6.18");
 	return bc_script_compile_unit(&x->u, &x->t);
-}
-
-static void done(struct fx *x)
-{
-	bc_unit_free(&x->u);
-	bc_target_free(&x->t);
 }
 
 static char *slurp(const char *path)
@@ -91,7 +69,7 @@ static int check_line(const char *path, const char *text, const char *line, size
 	char version[16], fn[256];
 	unsigned bytes;
 	const struct bc_func *got = NULL;
-	struct fx x;
+	struct bc_test_compiled x;
 	int ok;
 
 	if (sscanf(line, "// FRAME(%15[^)]) %255s %u", version, fn, &bytes) != 3) {
@@ -113,7 +91,7 @@ static int check_line(const char *path, const char *text, const char *line, size
 		ok = 0;
 	}
 	(*checked)++;
-	done(&x);
+	bc_test_compiled_free(&x);
 	return ok;
 }
 

@@ -162,7 +162,8 @@ char *bc_test_diags_text(const struct bc_unit *u)
 	return bc_sbuf_finish(&b);
 }
 
-int bc_test_compile(struct bc_test_compiled *x, const char *text, const char *version)
+void bc_test_analyse(struct bc_test_compiled *x, const char *path, const char *text,
+		     const char *version, const char *kernel)
 {
 	struct bc_parse_opts po = { 0 };
 	struct bc_sema_opts so;
@@ -171,7 +172,9 @@ int bc_test_compile(struct bc_test_compiled *x, const char *text, const char *ve
 	memset(x, 0, sizeof(*x));
 	assert_int_equal(bc_target_init(&x->t), 0);
 	assert_int_equal(bc_target_set_bpftrace(&x->t, version), 0);
-	assert_int_equal(bc_unit_load_mem(&x->u, "t.bt", text, strlen(text)), 0);
+	if (kernel)
+		assert_int_equal(bc_target_set_kernel(&x->t, kernel), 0);
+	assert_int_equal(bc_unit_load_mem(&x->u, path, text, strlen(text)), 0);
 	po.bpftrace = x->t.bpftrace;
 	bc_script_parse_unit(&x->u, &po);
 	assert_non_null(x->u.script);
@@ -179,6 +182,11 @@ int bc_test_compile(struct bc_test_compiled *x, const char *text, const char *ve
 	so.no_env = true;
 	assert_int_equal(bc_sema_run(&x->u, x->u.script, &so, &sema), 0);
 	bc_sema_attach(&x->u, sema);
+}
+
+int bc_test_compile(struct bc_test_compiled *x, const char *text, const char *version)
+{
+	bc_test_analyse(x, "t.bt", text, version, NULL);
 	return bc_script_compile_unit(&x->u, &x->t);
 }
 

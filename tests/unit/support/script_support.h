@@ -40,6 +40,10 @@ struct bc_test_compiled {
  * asserts that both succeed), then compiles it: bc_script_compile_unit's
  * result. Free with bc_test_compiled_free. */
 int bc_test_compile(struct bc_test_compiled *x, const char *text, const char *version);
+/* The same up to the analysis, for TEXT named PATH, at KERNEL ("6.18";
+ * NULL: the running one): the caller compiles. */
+void bc_test_analyse(struct bc_test_compiled *x, const char *path, const char *text,
+		     const char *version, const char *kernel);
 void bc_test_compiled_free(struct bc_test_compiled *x);
 
 #endif
