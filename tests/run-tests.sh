@@ -18,10 +18,14 @@ rm -rf "$BPFCHECK_CACHE_DIR"
 passed=0 failed=0 skipped=0 crashed=""
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+# a binary that hangs is stopped and counted as failed, so that a hang
+# shows up as a named failure rather than as a CI job killed at its limit
+limit="${BC_TEST_TIMEOUT:-1800}"
 for t in "$@"; do
 	name=$(basename "$t")
-	"$t" >"$log" 2>&1
+	timeout -k 10 "$limit" "$t" >"$log" 2>&1 </dev/null
 	rc=$?
+	[ "$rc" -eq 124 ] && echo "(stopped after $limit s: BC_TEST_TIMEOUT)" >>"$log"
 	p=$(grep -oE '^\[  PASSED  \] [0-9]+' "$log" | awk '{s+=$4} END {print s+0}')
 	f=$(grep -oE '^\[  FAILED  \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')
 	s=$(grep -oE '^\[  SKIPPED \] [0-9]+' "$log" | awk '{s+=$4} END {print s+0}')

@@ -158,8 +158,8 @@ int bc_analyze_all(struct bc_unit **units, const struct bc_analysis *const *per,
 	unsigned files = o->files ? o->files : 1, inner;
 	int (*fn)(struct bc_unit *, const struct bc_analysis *) =
 		o->analyze ? o->analyze : bc_analyze_unit;
-	struct job **active;
-	size_t next = 0, nr_active = 0;
+	struct job **active, **ended;
+	size_t next = 0, nr_active = 0, nr_ended;
 
 	if (files > n)
 		files = n ? (unsigned)n : 1;
@@ -174,8 +174,12 @@ int bc_analyze_all(struct bc_unit **units, const struct bc_analysis *const *per,
 	}
 	pthread_once(&cond_once, cond_init);
 	active = calloc(files, sizeof(*active));
-	if (!active)
+	ended = calloc(files, sizeof(*ended));
+	if (!active || !ended) {
+		free(active);
+		free(ended);
 		return -ENOMEM;
+	}
 	pthread_mutex_lock(&lock);
 	while (next < n || nr_active) {
 		struct timespec now, wake = { 0 };
@@ -209,32 +213,42 @@ int bc_analyze_all(struct bc_unit **units, const struct bc_analysis *const *per,
 		}
 		/* collect what ended; give up what is past its deadline */
 		clock_gettime(CLOCK_MONOTONIC, &now);
+		nr_ended = 0;
 		for (size_t k = 0; k < nr_active;) {
 			struct job *j = active[k];
 			struct bc_unit *failed;
 
-			if (!j->done && o->timeout > 0 && !before(&now, &j->deadline) &&
-			    (failed = timed_out(j->u, o->timeout))) {
+			if (j->done) {
+				ended[nr_ended++] = j;	/* joined below */
+			} else if (o->timeout > 0 && !before(&now, &j->deadline) &&
+				   (failed = timed_out(j->u, o->timeout))) {
 				atomic_store(&j->cancel, true);
 				j->abandoned = true;
 				stuck++;
 				units[j->index] = failed;
 				pthread_detach(j->thread);	/* it ends on its own */
-			} else if (!j->done) {
+			} else {
 				if (o->timeout > 0 && (!have_wake || before(&j->deadline, &wake))) {
 					wake = j->deadline;
 					have_wake = true;
 				}
 				k++;
 				continue;
-			} else {
-				/* done: the worker only has to return now */
-				pthread_mutex_unlock(&lock);
-				pthread_join(j->thread, NULL);
-				pthread_mutex_lock(&lock);
-				free(j);
 			}
 			active[k] = active[--nr_active];
+		}
+		if (nr_ended) {
+			/* done: the workers only have to return now. The lock is
+			 * let go to join them, so a job seen running above may end
+			 * meanwhile: scan again before waiting, or its wake-up is
+			 * lost and this thread waits for ever */
+			pthread_mutex_unlock(&lock);
+			for (size_t k = 0; k < nr_ended; k++) {
+				pthread_join(ended[k]->thread, NULL);
+				free(ended[k]);
+			}
+			pthread_mutex_lock(&lock);
+			continue;
 		}
 		if (!nr_active || (next < n && nr_active < files))
 			continue;
@@ -245,6 +259,7 @@ int bc_analyze_all(struct bc_unit **units, const struct bc_analysis *const *per,
 	}
 	pthread_mutex_unlock(&lock);
 	free(active);
+	free(ended);
 	return 0;
 }
 

@@ -55,7 +55,7 @@ static int fake(struct bc_unit *u, const struct bc_analysis *a)
 			nap(5);
 		atomic_fetch_sub(&running, 1);
 		return bc_unit_fail(u, -ECANCELED, NULL, "analysis cancelled");
-	} else {
+	} else if (c != 'q') {		/* 'q': ends at once */
 		nap(20 + 10 * (c - '0'));	/* later files end sooner */
 	}
 	u->kernel_gaps = (unsigned)c;
@@ -117,6 +117,41 @@ static void test_parallel_keeps_order(void **state)
 	assert_true(atomic_load(&most) > 1);	/* they did run at once */
 	assert_true(atomic_load(&most) <= 3);
 	unload(v, N);
+}
+
+/* Jobs that end at once, two at a time: the last one may end while the
+ * caller joins the other, and its wake-up must not be lost (a lost one left
+ * the caller waiting for ever; SIGALRM fails the test instead of hanging
+ * the suite). The race is at the end of a run, so: many short runs. */
+static void test_quick_jobs_never_hang(void **state)
+{
+	static const char *const texts[] = { "q", "q", "q" };
+	struct bc_unit *v[3];
+	const struct bc_analysis *per[3];
+	struct bc_target t;
+	struct bc_analysis a;
+
+	(void)state;
+	load(v, texts, 3);
+	bc_target_init_defaults(&t);
+	bc_analysis_init(&a, &t);
+	for (size_t i = 0; i < 3; i++)
+		per[i] = &a;
+	alarm(120);
+	for (int r = 0; r < 3000; r++) {
+		struct bc_analyze_all_opts o = { .files = 2, .timeout = r % 2 ? 60 : 0,
+						 .analyze = fake };
+		size_t n = 2 + (size_t)(r % 3 == 0);
+
+		for (size_t i = 0; i < n; i++)
+			v[i]->kernel_gaps = 0;
+		assert_int_equal(bc_analyze_all(v, per, n, &o), 0);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(v[i]->kernel_gaps, 'q');
+	}
+	alarm(0);
+	bc_target_free(&t);
+	unload(v, 3);
 }
 
 static void test_stuck_file_is_given_up(void **state)
@@ -241,6 +276,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parallel_keeps_order),
+		cmocka_unit_test(test_quick_jobs_never_hang),
 		cmocka_unit_test(test_stuck_file_is_given_up),
 		cmocka_unit_test(test_cancelled_file_stops),
 		cmocka_unit_test(test_cli_timeout),
