@@ -50,6 +50,12 @@ const struct bc_stype *sema_keep(struct sema_ctx *c, struct bc_stype *t)
 	return t;
 }
 
+void sema_retire(struct sema_ctx *c, struct bc_stype *t)
+{
+	if (t)
+		sema_keep(c, t);
+}
+
 /* The one "none" type, shared by every thread (files are analysed on
  * several threads at once: analyzer/driver/analyze_all.h). It is immortal:
  * reference counts leave it alone, so the threads never write it, and the

@@ -179,6 +179,12 @@ void sema_header_free(struct sema_ctx *c);
 
 /* sema.c */
 const struct bc_stype *sema_keep(struct sema_ctx *c, struct bc_stype *t);
+/* The reference of a variable's or map's type that a new type replaces:
+ * expression types are borrowed (expr->type points at the variable's or
+ * map's type of the pass that typed it), so the old type lives as long as
+ * the analysis instead of being dropped (a read typed before a later
+ * assignment grew the variable's type would point at freed memory). */
+void sema_retire(struct sema_ctx *c, struct bc_stype *t);
 const struct bc_stype *sema_none(struct sema_ctx *c);
 void sema_error(struct sema_ctx *c, const struct bc_span *sp, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

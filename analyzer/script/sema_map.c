@@ -270,7 +270,7 @@ void sema_map_keys(struct sema_ctx *c, struct bc_expr *e, bool validate)
 				/* 0.25+: an integer key widens to the largest used */
 				if (sema_is_int(ks[i]) && sema_is_int(m->key_types[i]) &&
 				    c->v >= BC_BT(25) && ks[i]->size > m->key_types[i]->size) {
-					bc_stype_put(m->key_types[i]);
+					sema_retire(c, m->key_types[i]);
 					m->key_types[i] = ks[i];
 					ks[i] = NULL;
 				}
@@ -280,14 +280,14 @@ void sema_map_keys(struct sema_ctx *c, struct bc_expr *e, bool validate)
 					struct bc_stype *g = grow(c, m->key_types[i], ks[i], &grew);
 
 					if (g) {
-						bc_stype_put(m->key_types[i]);
+						sema_retire(c, m->key_types[i]);
 						m->key_types[i] = g;
 					}
 				}
 				/* strings: the largest size used */
 				if (ks[i] && ks[i]->kind == BC_ST_STRING &&
 				    ks[i]->size > m->key_types[i]->size) {
-					bc_stype_put(m->key_types[i]);
+					sema_retire(c, m->key_types[i]);
 					m->key_types[i] = ks[i];
 					ks[i] = NULL;
 				}
@@ -415,7 +415,7 @@ void sema_map_assign(struct sema_ctx *c, struct bc_expr *e, const struct bc_styp
 	/* a struct typed before the headers were read, now with its layout
 	 * (sema_header_eval): the value takes the layout */
 	if (sema_struct_upgrade(m->value, t)) {
-		bc_stype_put(m->value);
+		sema_retire(c, m->value);
 		m->value = bc_stype_get((struct bc_stype *)t);
 		c->changed = true;
 		goto out;
@@ -431,7 +431,7 @@ void sema_map_assign(struct sema_ctx *c, struct bc_expr *e, const struct bc_styp
 			nt = bc_stype_int(8, t->is_signed);
 		else
 			nt = bc_stype_get((struct bc_stype *)t);
-		bc_stype_put(m->value);
+		sema_retire(c, m->value);
 		m->value = nt;
 		m->value_span = stmt_span ? *stmt_span : e->span;
 		c->changed = true;
@@ -493,7 +493,7 @@ void sema_map_assign(struct sema_ctx *c, struct bc_expr *e, const struct bc_styp
 	}
 	g = grow(c, m->value, t, &changed);
 	if (g) {
-		bc_stype_put(m->value);
+		sema_retire(c, m->value);
 		m->value = g;
 		c->changed = true;
 	}
@@ -753,7 +753,7 @@ static void reset_keys(struct sema_ctx *c)
 		m->prev_nr_keys = m->nr_keys;
 		m->key_types = NULL;
 		m->nr_keys = 0;
-		bc_stype_put(m->key);
+		sema_retire(c, m->key);
 		m->key = NULL;
 		m->key_mismatch = false;
 		memset(&m->key_span, 0, sizeof(m->key_span));
@@ -794,7 +794,7 @@ void sema_maps_finish(struct sema_ctx *c)
 			sema_oom(c);
 			return;
 		}
-		bc_stype_put(m->key);
+		sema_retire(c, m->key);
 		m->key = key;
 		m->agg = bc_stype_is_aggregation(m->value) ? vk : BC_ST_NONE;
 		if (m->declared && m->decl_type && decl_map_type(m->decl_type) >= 0) {

@@ -130,7 +130,7 @@ static void set_type(struct sema_ctx *c, struct bc_sema_var *v, const struct bc_
 {
 	struct bc_stype *nt = bc_stype_get((struct bc_stype *)t);
 
-	bc_stype_put(v->type);
+	sema_retire(c, v->type);
 	v->type = nt;
 	c->changed = true;
 }
@@ -370,7 +370,7 @@ void sema_var_assign(struct sema_ctx *c, struct bc_expr *var, const struct bc_st
 		else
 			g = grow_var(obj->type, t);
 		if (g) {
-			bc_stype_put(obj->type);
+			sema_retire(c, obj->type);
 			obj->type = g;
 			c->changed = true;
 		} else if (!sema_same_type(obj->type, t) && !sema_is_guess(t) &&

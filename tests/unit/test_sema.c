@@ -358,6 +358,38 @@ static void test_after_syntax_errors(void **state)
 	bc_test_sema_done(&ts);
 }
 
+/* fuzz_sema: `$u=;$u=@` after a syntax error. The first `$u` was typed with
+ * the variable's type of that pass, and the second assignment replaced and
+ * freed it: the type dump read freed memory. Replaced types now live as
+ * long as the analysis (sema_retire); under AddressSanitizer (SANITIZE=1)
+ * the old code fails here. */
+static void test_replaced_type_still_readable(void **state)
+{
+	static const char *const versions[] = { "0.17", "0.21", "0.24", "0.25", "head" };
+	static const char *const bodies[] = {
+		"n{$u=;$u=@",
+		"kprobe:f { $u = 1; $v = $u; $u = (int64)2; $u = \"s\"; }",
+		"kprobe:f { @m = 1; $v = @m; @m = (int64)2; @k[(int8)1] = 1; $w = @k[1]; @k[(int64)2] = 2; }",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
+		for (size_t k = 0; k < sizeof(bodies) / sizeof(bodies[0]); k++) {
+			struct bc_test_sema ts;
+			char text[256];
+			char *out;
+
+			snprintf(text, sizeof(text), "// bpftrace: %s\n%s\n", versions[i], bodies[k]);
+			bc_test_sema_run(&ts, "t.bt", text, NULL);
+			assert_non_null(ts.sema);
+			out = bc_test_sema_report(&ts);
+			assert_non_null(out);
+			assert_non_null(strstr(out, "$u") ? out : strstr(out, "@"));
+			free(out);
+			bc_test_sema_done(&ts);
+		}
+}
+
 /* A postfix chain is not nested for the parser, but sema recurses through
  * it: past its limit the unit fails with a clear message at the chain
  * (it used to type the chain "none" and report "Invalid expression for
@@ -407,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_frontend),
 		cmocka_unit_test(test_after_syntax_errors),
 		cmocka_unit_test(test_expression_depth_limit),
+		cmocka_unit_test(test_replaced_type_still_readable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

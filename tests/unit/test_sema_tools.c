@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -27,23 +26,11 @@
 #include "analyzer/types/tracepoint.h"
 #include "analyzer/core/unit.h"
 #include "rules/registry.h"
+#include "support/dirs.h"
 #include "support/script_support.h"
 #include "support/sema_support.h"
 
 #define TOOLS_DIR	"/usr/sbin"
-
-static bool have_tracefs(void)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), "%s/events", BC_TRACEFS_DEFAULT);
-	if (access(path, R_OK) == 0)
-		return true;
-	/* as root, mount it where bpftrace looks for it */
-	if (mount("nodev", BC_TRACEFS_DEFAULT, "tracefs", 0, NULL) == 0)
-		return access(path, R_OK) == 0;
-	return false;
-}
 
 /* Does the kernel BTF have FIELD in struct NAME? */
 static bool btf_has_field(struct bc_btf *b, const char *name, const char *field)
@@ -65,7 +52,7 @@ static void test_tools_017(void **state)
 	(void)state;
 	if (access(BC_BTF_VMLINUX, R_OK))
 		skip();
-	if (!have_tracefs())
+	if (!bc_test_live_tracefs())
 		skip();
 	names = bc_test_list_dir(TOOLS_DIR, ".bt");
 	if (!names || !names[0]) {

@@ -7,10 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "dirs.h"
+#include "analyzer/types/tracepoint.h"
 
 char *bc_test_temp_dir(const char *prefix)
 {
@@ -59,4 +62,15 @@ char *bc_test_cache_entry(const char *cache, const char *prefix)
 	closedir(d);
 	assert_non_null(path);
 	return path;
+}
+
+bool bc_test_live_tracefs(void)
+{
+	const char *events = BC_TRACEFS_DEFAULT "/events";
+
+	if (access(events, R_OK) == 0)
+		return true;
+	if (mount("nodev", BC_TRACEFS_DEFAULT, "tracefs", 0, NULL) == 0)
+		return access(events, R_OK) == 0;
+	return false;
 }
