@@ -598,7 +598,6 @@ static int call_join(struct cg *c, const struct bc_expr *call, struct cg_val *ou
 	enum { ARGNUM = 16, ARGSIZE = 1024 };
 	const struct bc_expr *a0 = arg(call, 0);
 	struct cg_val v = { 0 };
-	struct bc_prov p;
 	LLVMValueRef data, cond, arr, ix;
 	LLVMBasicBlockRef zero, nz;
 	enum bc_addrspace as;
@@ -619,15 +618,8 @@ static int call_join(struct cg *c, const struct bc_expr *call, struct cg_val *ou
 	cond = LLVMBuildICmp(c->b, LLVMIntNE, data, LLVMConstNull(c->irb->ptr), "joinzerocond");
 	LLVMBuildCondBr(c->b, cond, nz, zero);
 	LLVMPositionBuilderAtEnd(c->b, nz);
-	LLVMBuildStore(c->b, cg_i64(c, 30005), data);	/* AsyncAction::join */
-	ix = cg_i64(c, 8);
-	LLVMBuildStore(c->b, cg_i64(c, (uint64_t)c->ids.join_id),
-		       LLVMBuildGEP2(c->b, c->irb->i8, data, &ix, 1, ""));
-	c->ids.join_id++;
-	p = cg_prov("join", "join_r0", &call->span, false, NULL, 0);
-	arr = cg_alloca(c, c->irb->i64, "join_r0", &p);
-	if (!arr)
-		return c->err;
+	if ((err = cg_join_head(c, data, call, &arr)))
+		return err;
 	for (unsigned i = 0; i < ARGNUM; i++) {
 		LLVMValueRef addr = v.v, dst;
 

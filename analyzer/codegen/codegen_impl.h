@@ -267,6 +267,9 @@ int cg_stack_get(struct cg *c, const struct bc_expr *e, bool ustack, struct cg_v
 
 int cg_buf_022(struct cg *c, const struct bc_expr *call, struct cg_val *out);
 int cg_join_021(struct cg *c, const struct bc_expr *call, struct cg_val *out);
+/* join()'s event head in DATA (AsyncAction::join and the join id, every
+ * version) and the `join_r0` alloca the argument pointers are read into. */
+int cg_join_head(struct cg *c, LLVMValueRef data, const struct bc_expr *call, LLVMValueRef *arr);
 
 /* ---- codegen_usdt.c ---- */
 

@@ -15,12 +15,25 @@
 
 enum { JOIN_ARGNUM = 16, JOIN_ARGSIZE = 1024, JOIN_ACTION = 30005 };
 
+int cg_join_head(struct cg *c, LLVMValueRef data, const struct bc_expr *call, LLVMValueRef *arr)
+{
+	LLVMValueRef ix = cg_i64(c, 8);
+	struct bc_prov p;
+
+	LLVMBuildStore(c->b, cg_i64(c, JOIN_ACTION), data);
+	LLVMBuildStore(c->b, cg_i64(c, (uint64_t)c->ids.join_id),
+		       LLVMBuildGEP2(c->b, c->irb->i8, data, &ix, 1, ""));
+	c->ids.join_id++;
+	p = cg_prov("join", "join_r0", &call->span, false, NULL, 0);
+	*arr = cg_alloca(c, c->irb->i64, "join_r0", &p);
+	return *arr ? 0 : c->err;
+}
+
 int cg_join_021(struct cg *c, const struct bc_expr *call, struct cg_val *out)
 {
 	const struct bc_expr *a0 = call->u.call.args.n ? call->u.call.args.v[0] : NULL;
 	enum bc_addrspace as;
 	struct cg_val v = { 0 };
-	struct bc_prov p;
 	LLVMValueRef data, cond, arr, ix, addr;
 	LLVMBasicBlockRef fail, merge, done;
 	int err;
@@ -44,15 +57,8 @@ int cg_join_021(struct cg *c, const struct bc_expr *call, struct cg_val *out)
 	LLVMBuildBr(c->b, done);
 
 	LLVMPositionBuilderAtEnd(c->b, merge);
-	LLVMBuildStore(c->b, cg_i64(c, JOIN_ACTION), data);
-	ix = cg_i64(c, 8);
-	LLVMBuildStore(c->b, cg_i64(c, (uint64_t)c->ids.join_id),
-		       LLVMBuildGEP2(c->b, c->irb->i8, data, &ix, 1, ""));
-	c->ids.join_id++;
-	p = cg_prov("join", "join_r0", &call->span, false, NULL, 0);
-	arr = cg_alloca(c, c->irb->i64, "join_r0", &p);
-	if (!arr)
-		return c->err;
+	if ((err = cg_join_head(c, data, call, &arr)))
+		return err;
 	addr = cg_int64(c, v.v, false);
 	for (unsigned i = 0; i < JOIN_ARGNUM; i++) {
 		LLVMValueRef dst;
