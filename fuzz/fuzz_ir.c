@@ -9,7 +9,8 @@
  * the environment runs it too (optimise + emit) on verified modules. LLVM's
  * fatal errors there (report_fatal_error on IR the verifier accepts but BPF
  * cannot express) are caught and fail the module (llvm_guard.h), which is
- * then leaked on purpose: run with -detect_leaks=0 (docs/fuzzing.md).
+ * then leaked on purpose; the guarded steps are not leak-checked in
+ * sanitizer builds (analyzer/llvm/llvm_guard.c), the rest is.
  *
  * Bitcode inputs are skipped by default for the same kind of reason: LLVM's
  * bitcode reader sizes buffers from counts in the stream, and a 1.8 KB

@@ -1252,7 +1252,9 @@ int bc_btf_enum_value(struct bc_btf *b, const char *name, int64_t *value)
 	}
 	r = build_enum_index(b);
 	if (!r) {
-		hit = bsearch(&k, b->enums, b->nr_enums, sizeof(*b->enums), cmp_enum);
+		/* a BTF without enums has no index at all (bsearch wants one) */
+		hit = b->nr_enums ? bsearch(&k, b->enums, b->nr_enums, sizeof(*b->enums),
+					    cmp_enum) : NULL;
 		r = hit != NULL;
 		if (hit)
 			*value = hit->value;
