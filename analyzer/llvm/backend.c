@@ -398,6 +398,8 @@ void bc_backend_fini(struct bc_backend *b)
 	/* a poisoned machine is leaked: see llvm_guard.h */
 	if (b->tm && !b->poisoned)
 		pool_put(b->tm, b->triple, b->cpu);
+	else if (b->tm)
+		bc_llvm_leak(b->tm);
 	free(b->triple);
 	free(b->cpu);
 	free(b->error);

@@ -242,6 +242,8 @@ void bc_ir_module_free(struct bc_ir_module *m)
 	if (m->poisoned) {
 		/* LLVM's objects of the failed run may still point into the
 		 * module and context, which are never used again */
+		bc_llvm_leak(m->mod);
+		bc_llvm_leak(m->ctx);
 		bc_llvm_diags_free(&m->diags);
 		free(m);
 		return;

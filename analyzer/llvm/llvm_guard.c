@@ -13,16 +13,32 @@
  * frames it unwinds hold the only pointers), on purpose: LLVM's state after
  * a fatal error cannot be freed safely. In sanitizer builds that memory is
  * kept out of LeakSanitizer's report by not tracking the step's
- * allocations at all (per thread); everything outside guarded steps is
- * checked as usual. */
-#if defined(__SANITIZE_ADDRESS__)
+ * allocations at all (per thread), and the module, context and target
+ * machine made before the step and left behind are named to it
+ * (bc_llvm_leak); everything else is checked as usual. */
+#if defined(__SANITIZE_ADDRESS__)	/* gcc */
+#define BC_LSAN 1
+#elif defined(__has_feature)		/* clang */
+#if __has_feature(address_sanitizer)
+#define BC_LSAN 1
+#endif
+#endif
+#ifdef BC_LSAN
 #include <sanitizer/lsan_interface.h>
 #define lsan_off()	__lsan_disable()
 #define lsan_on()	__lsan_enable()
+#define lsan_ignore(p)	__lsan_ignore_object(p)
 #else
 #define lsan_off()	((void)0)
 #define lsan_on()	((void)0)
+#define lsan_ignore(p)	((void)(p))
 #endif
+
+void bc_llvm_leak(const void *p)
+{
+	if (p)
+		lsan_ignore(p);
+}
 
 struct guard {
 	sigjmp_buf env;

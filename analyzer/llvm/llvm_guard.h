@@ -28,6 +28,11 @@
  * NUL-terminated). Guards nest; each thread has its own. */
 int bc_llvm_guard(int (*fn)(void *arg), void *arg, char *msg, size_t size);
 
+/* P, an LLVM object left behind on purpose after a fatal error: in
+ * sanitizer builds LeakSanitizer is told (it and what it points to are not
+ * reported); otherwise nothing. */
+void bc_llvm_leak(const void *p);
+
 /* The handler bc_llvm_init installs (LLVMInstallFatalErrorHandler). */
 void bc_llvm_fatal_handler(const char *reason);
 
