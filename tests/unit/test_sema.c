@@ -384,7 +384,8 @@ static void test_replaced_type_still_readable(void **state)
 			assert_non_null(ts.sema);
 			out = bc_test_sema_report(&ts);
 			assert_non_null(out);
-			assert_non_null(strstr(out, "$u") ? out : strstr(out, "@"));
+			/* the dump reads every typed expression, $u or a map */
+			assert_true(strstr(out, "$u") || strstr(out, "@"));
 			free(out);
 			bc_test_sema_done(&ts);
 		}
